@@ -1,0 +1,38 @@
+namespace Amparo.Web.Features.Organizations;
+
+public enum OrganizationKind { CivilSociety, Grantmaker, Practitioner }
+
+public enum OrgRole { Member = 0, FocalPoint = 1, OrgAdmin = 2 }
+
+public sealed class Organization
+{
+    public Guid Id { get; set; }
+    public string Name { get; set; } = "";
+    public OrganizationKind Kind { get; set; }
+    /// <summary>Focal points and admins must have two-factor on to act in this organization.</summary>
+    public bool RequireTwoFactorForStaff { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class Membership
+{
+    public Guid OrganizationId { get; set; }
+    public Guid UserId { get; set; }
+    public OrgRole Role { get; set; }
+    public DateTime JoinedAt { get; set; }
+}
+
+/// <summary>An invitation to join an organization. The link carries a random token; only its hash is stored, and it works once.</summary>
+public sealed class Invitation
+{
+    public Guid Id { get; set; }
+    public Guid OrganizationId { get; set; }
+    public string Email { get; set; } = "";
+    public OrgRole Role { get; set; }
+    public string TokenHash { get; set; } = "";
+    public Guid InvitedBy { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime ExpiresAt { get; set; }
+    public DateTime? AcceptedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+}

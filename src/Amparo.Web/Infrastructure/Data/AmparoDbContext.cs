@@ -1,0 +1,45 @@
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Networks;
+using Amparo.Web.Features.Organizations;
+using Amparo.Web.Features.Sharing;
+using Amparo.Web.Infrastructure.Security;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Amparo.Web.Infrastructure.Data;
+
+/// <summary>
+/// The one model. Each provider has a subclass only so that its migrations can be told apart
+/// (see docs/adr/0001-migrations-per-provider.md).
+/// </summary>
+public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserContext<User, Guid>(options)
+{
+    public DbSet<UserSession> Sessions => Set<UserSession>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<Network> Networks => Set<Network>();
+    public DbSet<NetworkOrganization> NetworkOrganizations => Set<NetworkOrganization>();
+    public DbSet<NetworkCoordinator> NetworkCoordinators => Set<NetworkCoordinator>();
+    public DbSet<SharingRule> SharingRules => Set<SharingRule>();
+    public DbSet<DataKey> DataKeys => Set<DataKey>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<ProtectionKey> ProtectionKeys => Set<ProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AmparoDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+}
+
+public sealed class SqliteAmparoDbContext(DbContextOptions<SqliteAmparoDbContext> options) : AmparoDbContext(options);
+
+public sealed class PostgresAmparoDbContext(DbContextOptions<PostgresAmparoDbContext> options) : AmparoDbContext(options);

@@ -1,0 +1,100 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace Amparo.Web.Infrastructure.Data;
+
+public static class DatabaseSetup
+{
+    /// <summary>Registers AmparoDbContext on the configured provider. SQLite by default, in the data directory.</summary>
+    public static IServiceCollection AddAmparoDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateOnStart();
+        var provider = configuration.GetSection(DatabaseOptions.Section).GetValue(nameof(DatabaseOptions.Provider), DatabaseProvider.Sqlite);
+        var connectionString = configuration.GetConnectionString("Amparo");
+        if (provider == DatabaseProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new OptionsValidationException("ConnectionStrings:Amparo", typeof(DatabaseOptions), ["Database:Provider is Postgres, so ConnectionStrings:Amparo must be set."]);
+            services.AddDbContext<AmparoDbContext, PostgresAmparoDbContext>(o => o.UseNpgsql(connectionString));
+        }
+        else
+        {
+            services.AddDbContext<AmparoDbContext, SqliteAmparoDbContext>((sp, o) =>
+            {
+                var amparo = sp.GetRequiredService<IOptions<AmparoOptions>>().Value;
+                o.UseSqlite(SqliteConnectionString(connectionString, amparo.FullDataDirectory))
+                 .AddInterceptors(SqlitePragmas.Instance);
+            });
+        }
+        return services;
+    }
+
+    public static string SqliteConnectionString(string? configured, string dataDirectory)
+    {
+        if (!string.IsNullOrWhiteSpace(configured)) return configured;
+        Directory.CreateDirectory(dataDirectory);
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dataDirectory, "amparo.db"),
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    /// <summary>Applies migrations; on PostgreSQL under an advisory lock so that one of several instances migrates.</summary>
+    public static async Task MigrateAsync(AmparoDbContext db, CancellationToken ct = default)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            var connection = db.Database.GetDbConnection();
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await using (var lockCmd = connection.CreateCommand())
+                {
+                    lockCmd.CommandText = "SELECT pg_advisory_lock(727271)";
+                    await lockCmd.ExecuteNonQueryAsync(ct);
+                }
+                await db.Database.MigrateAsync(ct);
+                await using var unlock = connection.CreateCommand();
+                unlock.CommandText = "SELECT pg_advisory_unlock(727271)";
+                await unlock.ExecuteNonQueryAsync(ct);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+        else
+        {
+            await db.Database.MigrateAsync(ct);
+        }
+    }
+}
+
+/// <summary>
+/// WAL so readers never block the writer; synchronous=FULL so an acknowledged write survives power loss;
+/// foreign keys on. Set on every connection, since SQLite forgets pragmas between connections.
+/// </summary>
+public sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    public static readonly SqlitePragmas Instance = new();
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(DbConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+        cmd.ExecuteNonQuery();
+    }
+}

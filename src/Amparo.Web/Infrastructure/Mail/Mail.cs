@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Amparo.Web.Infrastructure.Mail;
+
+public sealed class SmtpOptions
+{
+    public const string Section = "Smtp";
+    /// <summary>Empty: mail is not configured; messages that must be sent by e-mail are refused with a clear message.</summary>
+    public string? Host { get; set; }
+    [Range(1, 65535)]
+    public int Port { get; set; } = 25;
+    /// <summary>none | starttls | tls</summary>
+    public string Security { get; set; } = "starttls";
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+    public string From { get; set; } = "amparo@localhost";
+}
+
+public sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SmtpOptions options)
+    {
+        if (options.Security is not ("none" or "starttls" or "tls"))
+            return ValidateOptionsResult.Fail("Smtp:Security must be one of: none, starttls, tls.");
+        if (!MailboxAddress.TryParse(options.From, out _) || !options.From.Contains('@', StringComparison.Ordinal))
+            return ValidateOptionsResult.Fail("Smtp:From must be an e-mail address.");
+        return ValidateOptionsResult.Success;
+    }
+}
+
+public sealed record MailMessage(string To, string Subject, string Body);
+
+/// <summary>The I/O edge for e-mail (an interface so a later outbox can wrap it).</summary>
+public interface IMailSender
+{
+    bool IsConfigured { get; }
+    Task SendAsync(MailMessage message, CancellationToken ct = default);
+}
+
+public sealed class SmtpMailSender(IOptions<SmtpOptions> options) : IMailSender
+{
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(options.Value.Host);
+
+    public async Task SendAsync(MailMessage message, CancellationToken ct = default)
+    {
+        var o = options.Value;
+        if (!IsConfigured) throw new InvalidOperationException("SMTP is not configured (Smtp:Host).");
+        var mime = new MimeMessage();
+        mime.From.Add(MailboxAddress.Parse(o.From));
+        mime.To.Add(MailboxAddress.Parse(message.To));
+        mime.Subject = message.Subject;
+        mime.Body = new TextPart("plain") { Text = message.Body };
+        using var client = new SmtpClient();
+        var security = o.Security switch
+        {
+            "none" => SecureSocketOptions.None,
+            "tls" => SecureSocketOptions.SslOnConnect,
+            _ => SecureSocketOptions.StartTls,
+        };
+        await client.ConnectAsync(o.Host!, o.Port, security, ct);
+        if (!string.IsNullOrEmpty(o.UserName)) await client.AuthenticateAsync(o.UserName, o.Password ?? "", ct);
+        await client.SendAsync(mime, ct);
+        await client.DisconnectAsync(true, ct);
+    }
+}

@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Amparo.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Amparo.Web.Infrastructure.Security;
+
+/// <summary>
+/// Encrypts sensitive fields with per-owner data keys. The associated data binds each ciphertext to
+/// its table, column and row, so a value copied to another row or column does not decrypt.
+/// </summary>
+public sealed class FieldCipher(MasterKey masterKey, TimeProvider clock)
+{
+    // Unwrapped keys are cached for speed; destroying a key removes it here too.
+    private readonly ConcurrentDictionary<Guid, byte[]> _keys = new();
+
+    public DataKey NewDataKey(string purpose)
+    {
+        var id = Guid.NewGuid();
+        var key = RandomNumberGenerator.GetBytes(32);
+        _keys[id] = key;
+        return new DataKey { Id = id, Purpose = purpose, Wrapped = masterKey.Wrap(id, key), CreatedAt = clock.GetUtcNow().UtcDateTime };
+    }
+
+    public async Task<byte[]?> EncryptAsync(AmparoDbContext db, Guid keyId, string? plaintext, string table, string column, Guid rowId, CancellationToken ct = default)
+    {
+        if (plaintext is null) return null;
+        var key = await KeyAsync(db, keyId, ct) ?? throw new InvalidOperationException("data key destroyed");
+        return Aead.Seal(key, Encoding.UTF8.GetBytes(plaintext), Context(table, column, rowId));
+    }
+
+    /// <summary>Null when the value is absent or its key has been destroyed.</summary>
+    public async Task<string?> DecryptAsync(AmparoDbContext db, Guid keyId, byte[]? ciphertext, string table, string column, Guid rowId, CancellationToken ct = default)
+    {
+        if (ciphertext is null) return null;
+        var key = await KeyAsync(db, keyId, ct);
+        if (key is null) return null;
+        return Encoding.UTF8.GetString(Aead.Open(key, ciphertext, Context(table, column, rowId)));
+    }
+
+    /// <summary>Crypto-shredding: the wrapped key is erased and its id recorded in the ledger beside the master key.</summary>
+    public async Task DestroyAsync(AmparoDbContext db, Guid keyId, CancellationToken ct = default)
+    {
+        var row = await db.DataKeys.SingleOrDefaultAsync(k => k.Id == keyId, ct);
+        if (row is not null)
+        {
+            row.Wrapped = null;
+            row.DestroyedAt = clock.GetUtcNow().UtcDateTime;
+        }
+        _keys.TryRemove(keyId, out _);
+        masterKey.RecordDestroyed(keyId);
+    }
+
+    public void Forget(Guid keyId) => _keys.TryRemove(keyId, out _);
+
+    /// <summary>A system key (audit chain, lookup hashes): created once, shared by every instance.</summary>
+    public async Task<byte[]> SystemKeyAsync(AmparoDbContext db, string purpose, CancellationToken ct = default)
+    {
+        var id = SystemKeyId(purpose);
+        var key = await KeyAsync(db, id, ct);
+        if (key is not null) return key;
+        var fresh = RandomNumberGenerator.GetBytes(32);
+        db.DataKeys.Add(new DataKey { Id = id, Purpose = purpose, Wrapped = masterKey.Wrap(id, fresh), CreatedAt = clock.GetUtcNow().UtcDateTime });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance created it first: use theirs.
+            db.ChangeTracker.Clear();
+            return await KeyAsync(db, id, ct) ?? throw new InvalidOperationException("system key missing");
+        }
+        _keys[id] = fresh;
+        return fresh;
+    }
+
+    private static Guid SystemKeyId(string purpose) =>
+        new(SHA256.HashData(Encoding.UTF8.GetBytes("amparo:system-key:" + purpose)).AsSpan(0, 16));
+
+    private async Task<byte[]?> KeyAsync(AmparoDbContext db, Guid keyId, CancellationToken ct)
+    {
+        if (_keys.TryGetValue(keyId, out var cached)) return cached;
+        var wrapped = await db.DataKeys.Where(k => k.Id == keyId).Select(k => k.Wrapped).SingleOrDefaultAsync(ct);
+        if (wrapped is null) return null;
+        var key = masterKey.Unwrap(keyId, wrapped);
+        _keys[keyId] = key;
+        return key;
+    }
+
+    /// <summary>After a master key rotation the cache still holds plaintext keys, which stay valid.</summary>
+    private static byte[] Context(string table, string column, Guid rowId) =>
+        Encoding.UTF8.GetBytes($"amparo:field:{table}:{column}:{rowId:D}");
+}

@@ -1,0 +1,34 @@
+using Amparo.Web.Features.Setup;
+using Amparo.Web.Infrastructure.Data;
+using Microsoft.Extensions.Options;
+
+namespace Amparo.Web.Infrastructure;
+
+/// <summary>
+/// Runs before the server takes requests: applies migrations, fills the demo when asked, and prints the
+/// one-time setup code while no server admin exists.
+/// </summary>
+public sealed class StartupTasks(IServiceScopeFactory scopes, SetupCode setupCode, IOptions<AmparoOptions> options, ILogger<StartupTasks> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+        await DatabaseSetup.MigrateAsync(db, cancellationToken);
+        if (options.Value.Demo)
+        {
+            var demo = scope.ServiceProvider.GetRequiredService<Demo>();
+            var printed = await demo.FillAsync(cancellationToken);
+            Console.WriteLine(printed);
+        }
+        if (!await SetupCode.AdminExistsAsync(db, cancellationToken))
+        {
+            var code = setupCode.Issue();
+            // Printed to the console only (not the log pipeline): whoever runs the server creates the first admin.
+            Console.WriteLine($"Amparo has no server admin yet. Open /setup and enter this one-time code: {SetupCode.Format(code)}");
+        }
+        logger.LogInformation("Amparo is ready");
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

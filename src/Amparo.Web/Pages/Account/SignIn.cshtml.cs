@@ -1,0 +1,78 @@
+using System.Security.Claims;
+using Amparo.Web.Features.Accounts;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Amparo.Web.Pages.Account;
+
+[AllowAnonymous]
+public sealed class SignInModel(AccountService accounts, Sessions sessions, SignInThrottle throttle, KnownDevices knownDevices, IStringLocalizer<SharedResource> t) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+    [BindProperty] public string? Email { get; set; }
+    [BindProperty] public string? Password { get; set; }
+    public List<string> Errors { get; } = [];
+
+    public void OnGet() { }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var email = (Email ?? "").Trim();
+        if (!throttle.AllowIp(HttpContext.Connection.RemoteIpAddress)
+            || !throttle.AllowAccount(email.ToUpperInvariant(), knownDevices.IsKnown(HttpContext, email)))
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Errors.Add(t["SignIn.TooMany"]);
+            return Page();
+        }
+        var (result, user) = await accounts.CheckPasswordAsync(email, Password, HttpContext.RequestAborted);
+        switch (result)
+        {
+            case PasswordCheck.Succeeded:
+                await sessions.SignInAsync(HttpContext, user!);
+                await accounts.SignedInAsync(user!, "password", HttpContext.RequestAborted);
+                knownDevices.Remember(HttpContext, email);
+                return LocalRedirect(SafeReturn(ReturnUrl));
+            case PasswordCheck.NeedsCode:
+                var pending = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user!.Id.ToString("D"))], AuthSchemes.TwoFactorPending));
+                await HttpContext.SignInAsync(AuthSchemes.TwoFactorPending, pending);
+                return Redirect("/account/two-factor?returnUrl=" + Uri.EscapeDataString(SafeReturn(ReturnUrl)));
+            default:
+                Errors.Add(t["SignIn.Failed"]);
+                return Page();
+        }
+    }
+
+    private string SafeReturn(string? url) => !string.IsNullOrEmpty(url) && Url.IsLocalUrl(url) ? url : "/";
+}
+
+/// <summary>
+/// "This browser has signed in to this account before": a protected cookie that exempts the owner from the
+/// per-account sign-in limit, so an attacker hammering the account cannot lock them out.
+/// </summary>
+public sealed class KnownDevices(IDataProtectionProvider protection, TimeProvider clock)
+{
+    private const string Cookie = "amparo_device";
+    private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector("Amparo.KnownDevice").ToTimeLimitedDataProtector();
+
+    public bool IsKnown(HttpContext http, string email)
+    {
+        if (!http.Request.Cookies.TryGetValue(Cookie, out var value)) return false;
+        try
+        {
+            return string.Equals(_protector.Unprotect(value), email.ToUpperInvariant(), StringComparison.Ordinal);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    public void Remember(HttpContext http, string email) =>
+        http.Response.Cookies.Append(Cookie, _protector.Protect(email.ToUpperInvariant(), clock.GetUtcNow().AddDays(90)),
+            new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, MaxAge = TimeSpan.FromDays(90), IsEssential = true });
+}

@@ -1,0 +1,43 @@
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Setup;
+using Amparo.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Amparo.Web.Pages.Setup;
+
+/// <summary>Creates the first server admin. Exists only while there is none, and needs the code printed on the console.</summary>
+[AllowAnonymous]
+public sealed class IndexModel(AmparoDbContext db, SetupCode setupCode, AccountService accounts, Sessions sessions, SignInThrottle throttle, IStringLocalizer<SharedResource> t) : PageModel
+{
+    [BindProperty] public string? Code { get; set; }
+    [BindProperty] public string? Email { get; set; }
+    [BindProperty] public string? DisplayName { get; set; }
+    [BindProperty] public string? Password { get; set; }
+    public List<string> Errors { get; } = [];
+
+    public async Task<IActionResult> OnGetAsync() =>
+        await SetupCode.AdminExistsAsync(db, HttpContext.RequestAborted) || setupCode.Current is null ? NotFound() : Page();
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (await SetupCode.AdminExistsAsync(db, HttpContext.RequestAborted) || setupCode.Current is null) return NotFound();
+        if (!throttle.AllowIp(HttpContext.Connection.RemoteIpAddress)) return StatusCode(StatusCodes.Status429TooManyRequests);
+        if (!setupCode.Matches(Code))
+        {
+            Errors.Add(t["Setup.WrongCode"]);
+            return Page();
+        }
+        var created = await accounts.CreateAsync(Email ?? "", DisplayName ?? "", Password ?? "", serverAdmin: true, ct: HttpContext.RequestAborted);
+        if (created.User is null)
+        {
+            Errors.AddRange(created.Errors.Select(e => t[e].Value));
+            return Page();
+        }
+        setupCode.Spend();
+        await sessions.SignInAsync(HttpContext, created.User);
+        return Redirect("/organizations/new");
+    }
+}

@@ -1,0 +1,22 @@
+using Amparo.Web.Infrastructure.Cli;
+using Amparo.Web.Infrastructure.Web;
+using Microsoft.Extensions.Options;
+
+if (AdminCommands.IsCommand(args)) return await AdminCommands.RunAsync(args);
+
+try
+{
+    var builder = WebApplication.CreateBuilder(WebSetup.ExpandFlags(args));
+    builder.AddAmparoWeb();
+    var app = builder.Build();
+    app.UseAmparoWeb();
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    await Console.Error.WriteLineAsync("Amparo cannot start, the configuration is not valid: " + string.Join(" ", ex.Failures));
+    return 1;
+}
+
+public partial class Program;
