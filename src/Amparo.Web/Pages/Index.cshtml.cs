@@ -17,8 +17,11 @@ public sealed class IndexModel(AmparoDbContext db) : PageModel
     {
         var me = User.UserId();
         DisplayName = User.Identity?.Name ?? "";
-        Organizations = await db.Memberships.Where(m => m.UserId == me)
-            .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new OrgLine(o.Id, o.Name, m.Role))
-            .OrderBy(o => o.Name).ToListAsync(HttpContext.RequestAborted);
+        Organizations = await (
+            from m in db.Memberships
+            where m.UserId == me
+            join o in db.Organizations on m.OrganizationId equals o.Id
+            orderby o.Name
+            select new OrgLine(o.Id, o.Name, m.Role)).ToListAsync(HttpContext.RequestAborted);
     }
 }

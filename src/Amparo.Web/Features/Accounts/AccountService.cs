@@ -50,15 +50,17 @@ public sealed class AccountService(
         };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.DataKeys.Add(key);
-        db.SharingRules.AddRange(SharingRule.Defaults(user.Id, now));
         await db.SaveChangesAsync(ct);
         var result = await users.CreateAsync(user, password);
         if (!result.Succeeded)
         {
             await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();
+            cipher.Forget(key.Id);
             return new Created(null, result.Errors.Select(e => e.Code == "DuplicateUserName" || e.Code == "DuplicateEmail" ? "Account.EmailTaken" : e.Code).ToList());
         }
+        db.SharingRules.AddRange(SharingRule.Defaults(user.Id, now));
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         if (serverAdmin) await audit.WriteAsync(AuditEvents.ServerAdminCreated, null, user.Id, ct: ct);
         return new Created(user, []);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test project (unit, integration on SQLite and PostgreSQL, browser) and ends with "N passed, N failed".
+# Installs what the tests need from the OS when it is missing: Chromium (browser tests) and PostgreSQL.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+need_apt=()
+if ! command -v chromium >/dev/null 2>&1; then need_apt+=(chromium); fi
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then need_apt+=(postgresql); fi
+if ! command -v pg_dump >/dev/null 2>&1; then need_apt+=(postgresql-client); fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "Installing from the OS: ${need_apt[*]}"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+if ! dotnet build Amparo.slnx -c Release -nologo -v q -clp:ErrorsOnly; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+passed=0; failed=0; status=0
+for project in tests/Amparo.Tests tests/Amparo.BrowserTests; do
+  [ -d "$project" ] || continue
+  log=$(mktemp)
+  echo "== $project"
+  dotnet test --project "$project" -c Release --no-build 2>&1 | tee "$log" | grep -E "^(failed|  (total|failed|succeeded|skipped):)|Assert|Exception:" | head -200
+  rc=${PIPESTATUS[0]}
+  p=$(grep -E "^\s+succeeded:" "$log" | awk '{s+=$2} END {print s+0}')
+  f=$(grep -E "^\s+failed:" "$log" | awk '{s+=$2} END {print s+0}')
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$project: the test run itself failed (exit $rc)"; tail -40 "$log"; fi
+  passed=$((passed + p)); failed=$((failed + f))
+  [ "$rc" -ne 0 ] && status=1
+  rm -f "$log"
+done
+
+echo "$passed passed, $failed failed"
+exit $status

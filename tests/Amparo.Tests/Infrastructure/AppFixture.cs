@@ -1,0 +1,129 @@
+using System.Net;
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Amparo.Tests.Infrastructure;
+
+/// <summary>
+/// Amparo in-process on a fresh database (SQLite file or PostgreSQL database), its own data directory and
+/// master key, a real SMTP server, and a FakeTimeProvider the tests move.
+/// </summary>
+public abstract class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string ClientIpHeader = "X-Test-Client-Ip";
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "amparo-test-" + Guid.NewGuid().ToString("N")[..10]);
+    public TestSmtpServer Smtp { get; } = new();
+    public abstract string Provider { get; }
+    private int _clients;
+
+    protected abstract void ConfigureDatabase(IWebHostBuilder builder);
+
+    protected virtual void ConfigureMore(IWebHostBuilder builder) { }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Amparo:DataDirectory", DataDirectory);
+        builder.UseSetting("Smtp:Host", "127.0.0.1");
+        builder.UseSetting("Smtp:Port", Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Smtp:Security", "none");
+        builder.UseSetting("Smtp:From", "amparo@test.invalid");
+        builder.UseSetting("Amparo:PublicBaseUrl", "http://localhost");
+        ConfigureDatabase(builder);
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ClientIpFromHeader>();
+        });
+        ConfigureMore(builder);
+    }
+
+    public ValueTask InitializeAsync()
+    {
+        _ = Server; // start the host: migrations run now
+        return ValueTask.CompletedTask;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Smtp.DisposeAsync();
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A browser-like client: its own cookies, its own client IP, no automatic redirects.</summary>
+    public TestClient NewClient()
+    {
+        var http = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("http://localhost") });
+        var n = Interlocked.Increment(ref _clients);
+        http.DefaultRequestHeaders.Add(ClientIpHeader, $"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}");
+        return new TestClient(http);
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<AmparoDbContext, Task<T>> work)
+    {
+        using var scope = Services.CreateScope();
+        return await work(scope.ServiceProvider.GetRequiredService<AmparoDbContext>());
+    }
+
+    public async Task<T> WithServicesAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        using var scope = Services.CreateScope();
+        return await work(scope.ServiceProvider);
+    }
+
+    /// <summary>Creates a person directly (no page), returns their id.</summary>
+    public Task<User> CreateUserAsync(string email, string password = TestData.Passphrase, bool serverAdmin = false, string name = "Test Person") =>
+        WithServicesAsync(async sp =>
+        {
+            var created = await sp.GetRequiredService<AccountService>().CreateAsync(email, name, password, serverAdmin);
+            return created.User ?? throw new InvalidOperationException(string.Join(",", created.Errors));
+        });
+
+    /// <summary>In tests every client gets its own address so per-IP limits do not collide.</summary>
+    private sealed class ClientIpFromHeader : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, nextMiddleware) =>
+            {
+                if (context.Request.Headers.TryGetValue(ClientIpHeader, out var ip) && IPAddress.TryParse(ip, out var address))
+                    context.Connection.RemoteIpAddress = address;
+                await nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+}
+
+public sealed class SqliteApp : AppFixture
+{
+    public override string Provider => "Sqlite";
+    protected override void ConfigureDatabase(IWebHostBuilder builder) => builder.UseSetting("Database:Provider", "Sqlite");
+}
+
+public sealed class PostgresApp : AppFixture
+{
+    public override string Provider => "Postgres";
+    protected override void ConfigureDatabase(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Database:Provider", "Postgres");
+        builder.UseSetting("ConnectionStrings:Amparo", PostgresServer.Instance.NewDatabase());
+    }
+}
+
+public static class TestData
+{
+    public const string Passphrase = "river stones under moonlight";
+    private static int _n;
+    public static string Email(string prefix = "person") => $"{prefix}{Interlocked.Increment(ref _n)}-{Guid.NewGuid().ToString("N")[..6]}@example.org";
+}

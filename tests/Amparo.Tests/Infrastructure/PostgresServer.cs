@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Amparo.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster for this test run: initdb as the postgres user in a temporary folder,
+/// started on a free loopback port, stopped and deleted when the process exits. Each test host gets its own database.
+/// </summary>
+public sealed class PostgresServer
+{
+    private static readonly Lazy<PostgresServer> Shared = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static int _databases;
+
+    public static PostgresServer Instance => Shared.Value;
+
+    public int Port { get; }
+    private readonly string _dir;
+    private readonly string _bin;
+
+    private PostgresServer(string dir, string bin, int port)
+    {
+        _dir = dir;
+        _bin = bin;
+        Port = port;
+    }
+
+    public string AdminConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false";
+
+    /// <summary>Creates a fresh empty database and returns its connection string.</summary>
+    public string NewDatabase()
+    {
+        var name = $"amparo_test_{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}";
+        using var conn = new NpgsqlConnection(AdminConnectionString);
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"CREATE DATABASE {name}";
+        cmd.ExecuteNonQuery();
+        return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name};Maximum Pool Size=20";
+    }
+
+    private static PostgresServer Start()
+    {
+        var bin = FindBin();
+        var dir = Path.Combine(Path.GetTempPath(), "amparo-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute | UnixFileMode.OtherWrite);
+        var data = Path.Combine(dir, "data");
+        var port = FreePort();
+        var asPostgres = Environment.UserName == "root";
+        Run(asPostgres, Path.Combine(bin, "initdb"), $"-D {data} -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8");
+        Run(asPostgres, Path.Combine(bin, "pg_ctl"),
+            $"-D {data} -l {Path.Combine(dir, "log")} -w -t 60 -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start");
+        var server = new PostgresServer(dir, bin, port);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(asPostgres);
+        return server;
+    }
+
+    private void Stop(bool asPostgres)
+    {
+        try
+        {
+            Run(asPostgres, Path.Combine(_bin, "pg_ctl"), $"-D {Path.Combine(_dir, "data")} -m immediate -w stop");
+        }
+        catch (InvalidOperationException) { }
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static string FindBin()
+    {
+        foreach (var candidate in new[] { "/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin", "/usr/local/bin", "/usr/bin" })
+            if (File.Exists(Path.Combine(candidate, "initdb")) && File.Exists(Path.Combine(candidate, "pg_ctl"))) return candidate;
+        throw new InvalidOperationException("PostgreSQL (initdb, pg_ctl) was not found; test.sh installs it.");
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private static void Run(bool asPostgres, string exe, string arguments)
+    {
+        var psi = asPostgres
+            ? new ProcessStartInfo("runuser", $"-u postgres -- {exe} {arguments}")
+            : new ProcessStartInfo(exe, arguments);
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.WorkingDirectory = "/tmp";
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000)) throw new InvalidOperationException($"{exe} timed out");
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{exe} failed ({p.ExitCode}): {output.Result} {error.Result}"));
+    }
+}
