@@ -21,13 +21,14 @@ public sealed class NewModel(OrganizationService organizations, IStringLocalizer
     public async Task<IActionResult> OnPostAsync()
     {
         var ct = HttpContext.RequestAborted;
+        // The kind comes from a fixed list: anything else is a forged request, not a typing mistake.
+        if (!ModelState.IsValid || !Enum.IsDefined(Kind)) return BadRequest();
         var name = (Name ?? "").Trim();
         if (name.Length is 0 or > 200)
         {
             NameError = t["Orgs.NameInvalid"];
             return Page();
         }
-        if (!ModelState.IsValid || !Enum.IsDefined(Kind)) return Page();
         var me = User.UserId();
         var org = await organizations.CreateAsync(name, Kind, me, ct);
         if (org is null) return Page();
