@@ -8,9 +8,9 @@ namespace Amparo.Tests.Organizations;
 
 public abstract class NetworkTests(AppFixture app)
 {
-    private async Task<Guid> CreateNetworkAsync(TestClient serverAdmin, string name)
+    private static async Task<Guid> CreateNetworkAsync(TestClient serverAdmin, string name)
     {
-        var response = await serverAdmin.PostFormAsync("/networks", new() { ["Name"] = name }, "/networks?handler=Create");
+        var response = await serverAdmin.PostFormAsync("/networks", new Dictionary<string, string> { ["Name"] = name }, "/networks?handler=Create");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return Guid.Parse(response.Headers.Location!.OriginalString["/networks/".Length..]);
     }
@@ -101,7 +101,7 @@ public abstract class NetworkTests(AppFixture app)
         var networks = await app.CountAsync<Network>();
         using var client = await app.SignedInAsync(orgAdmin);
 
-        OrgKit.AssertRefused(await client.PostFormAsync("/networks", new() { ["Name"] = "Mine" }, "/networks?handler=Create"));
+        OrgKit.AssertRefused(await client.PostFormAsync("/networks", new Dictionary<string, string> { ["Name"] = "Mine" }, "/networks?handler=Create"));
         OrgKit.AssertRefused(await NetworkActionAsync(client, networkId, "AddCoordinator", new() { ["CoordinatorEmail"] = orgAdmin.Email }));
         var otherOrg = await app.OrganizationAsync(orgAdmin);
         OrgKit.AssertRefused(await NetworkActionAsync(client, networkId, "AddOrganization", new() { ["organizationId"] = otherOrg.ToString() }));

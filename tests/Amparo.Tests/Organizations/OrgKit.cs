@@ -72,16 +72,18 @@ public static partial class OrgKit
 
     public static string PathOf(string link) => new Uri(link).PathAndQuery;
 
+    public static string PathOf(Uri location) => location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString;
+
     /// <summary>Accepts an invitation link anonymously with a new account.</summary>
     public static Task<HttpResponseMessage> AcceptAsync(this TestClient client, string link, string name = "New Person", string passphrase = TestData.Passphrase) =>
-        client.PostFormAsync(PathOf(link), new() { ["DisplayName"] = name, ["Password"] = passphrase, ["PasswordAgain"] = passphrase, ["Language"] = "en" });
+        client.PostFormAsync(PathOf(link), new Dictionary<string, string> { ["DisplayName"] = name, ["Password"] = passphrase, ["PasswordAgain"] = passphrase, ["Language"] = "en" });
 
     /// <summary>Refused: 403, 404, or the redirect to the "forbidden" page.</summary>
     public static void AssertRefused(HttpResponseMessage response)
     {
         var status = response.StatusCode;
         var ok = status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden
-            || (status == HttpStatusCode.Redirect && response.Headers.Location!.OriginalString.StartsWith("/forbidden", StringComparison.Ordinal));
+            || (status == HttpStatusCode.Redirect && PathOf(response.Headers.Location!).StartsWith("/forbidden", StringComparison.Ordinal));
         Assert.True(ok, $"expected a refusal, got {(int)status} {response.Headers.Location}");
     }
 

@@ -15,7 +15,7 @@ public abstract class OrganizationTests(AppFixture app)
         using var client = await app.SignedInAsync(admin);
         var name = "Casa de Apoyo " + Guid.NewGuid().ToString("N")[..6];
 
-        var response = await client.PostFormAsync("/organizations/new", new() { ["Name"] = name, ["Kind"] = "Practitioner" });
+        var response = await client.PostFormAsync("/organizations/new", new Dictionary<string, string> { ["Name"] = name, ["Kind"] = "Practitioner" });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var org = await app.WithDbAsync(db => db.Organizations.SingleAsync(o => o.Name == name));
@@ -39,7 +39,7 @@ public abstract class OrganizationTests(AppFixture app)
         {
             using var client = await app.SignedInAsync(who);
             OrgKit.AssertRefused(await client.Http.GetAsync(new Uri("/organizations/new", UriKind.Relative)));
-            var response = await client.PostFormAsync("/organizations", new() { ["Name"] = "Sneaky", ["Kind"] = "CivilSociety" }, "/organizations/new");
+            var response = await client.PostFormAsync("/organizations", new Dictionary<string, string> { ["Name"] = "Sneaky", ["Kind"] = "CivilSociety" }, "/organizations/new");
             OrgKit.AssertRefused(response);
             var (_, list) = await client.GetAsync("/organizations");
             Assert.DoesNotContain("/organizations/new", list, StringComparison.Ordinal);
@@ -230,10 +230,10 @@ public abstract class OrganizationTests(AppFixture app)
         using var client = await app.SignedInAsync(admin);
         var orgs = await app.CountAsync<Organization>();
 
-        var empty = await client.PostFormAsync("/organizations/new", new() { ["Name"] = "   ", ["Kind"] = "CivilSociety" });
+        var empty = await client.PostFormAsync("/organizations/new", new Dictionary<string, string> { ["Name"] = "   ", ["Kind"] = "CivilSociety" });
         Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
         Assert.Contains("1 to 200 characters", await empty.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostFormAsync("/organizations/new", new() { ["Name"] = "X", ["Kind"] = "Pirates" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostFormAsync("/organizations/new", new Dictionary<string, string> { ["Name"] = "X", ["Kind"] = "Pirates" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.OrgActionAsync(orgId, "Role", new() { ["memberId"] = admin.Id.ToString(), ["role"] = "King" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.OrgActionAsync(orgId, "Role", new() { ["memberId"] = Guid.NewGuid().ToString(), ["role"] = "Member" })).StatusCode);
         var badMail = await client.OrgActionAsync(orgId, "Invite", new() { ["InviteEmail"] = "not an address", ["InviteRole"] = "Member" });

@@ -48,7 +48,7 @@ public sealed class AcceptModel(
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             Errors.Add(t["Invitation.TooMany"]);
             await LoadAsync();
-            return Valid ? Page() : Answer();
+            return Page();
         }
         if (!await LoadAsync() || SignedIn) return Answer();
         if (!string.Equals(Password, PasswordAgain, StringComparison.Ordinal))
