@@ -66,6 +66,7 @@ public sealed class DetailsModel(AmparoDbContext db, OrganizationService organiz
     public async Task<IActionResult> OnPostTwoFactorAsync(bool required)
     {
         if (!await LoadAsync()) return NotFound();
+        if (!ModelState.IsValid) return BadRequest();
         switch (await organizations.SetTwoFactorRuleAsync(Id, Me, required, Ct))
         {
             case OrganizationService.TwoFactorRuleResult.NotAllowed:
