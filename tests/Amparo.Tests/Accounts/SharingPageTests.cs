@@ -61,6 +61,28 @@ public abstract class SharingPageTests(AppFixture app)
     }
 
     [Fact]
+    public async Task VisitsSharedWithFocalPoints_AreSeenByFocalPointsAndAdmins_NotByOtherMembers()
+    {
+        var owner = await app.CreateUserAsync(TestData.Email("owner"));
+        var member = await app.CreateUserAsync(TestData.Email("member"));
+        var focal = await app.CreateUserAsync(TestData.Email("focal"));
+        var admin = await app.CreateUserAsync(TestData.Email("admin"));
+        var outsider = await app.CreateUserAsync(TestData.Email("outsider"));
+        var org = await app.OrganizationAsync("Roles org");
+        var elsewhere = await app.OrganizationAsync("Another org");
+        await app.AddMemberAsync(org, owner.Id, Amparo.Web.Features.Organizations.OrgRole.Member);
+        await app.AddMemberAsync(org, member.Id, Amparo.Web.Features.Organizations.OrgRole.Member);
+        await app.AddMemberAsync(org, focal.Id, Amparo.Web.Features.Organizations.OrgRole.FocalPoint);
+        await app.AddMemberAsync(org, admin.Id, Amparo.Web.Features.Organizations.OrgRole.OrgAdmin);
+        await app.AddMemberAsync(elsewhere, outsider.Id, Amparo.Web.Features.Organizations.OrgRole.FocalPoint);
+
+        Assert.True(await FocalPointSeesVisitsAsync(focal.Id, owner.Id));
+        Assert.True(await FocalPointSeesVisitsAsync(admin.Id, owner.Id));
+        Assert.False(await FocalPointSeesVisitsAsync(member.Id, owner.Id));
+        Assert.False(await FocalPointSeesVisitsAsync(outsider.Id, owner.Id));
+    }
+
+    [Fact]
     public async Task AnAttacker_CannotChangeAnotherPersonsRules()
     {
         var (victim, victimClient) = await app.SignedInPersonAsync();
