@@ -74,7 +74,7 @@ public static partial class AccountSteps
     public static async Task<(string Secret, List<string> RecoveryCodes)> EnableTwoFactorAsync(this AppFixture app, TestClient client)
     {
         var secret = await client.BeginTwoFactorAsync();
-        var confirm = await client.PostFormAsync("/account/security", new Dictionary<string, string> { ["Code"] = app.CodeNow(secret) }, "/account/security?handler=Confirm");
+        var confirm = await client.PostFormAsync("/account/security", new Dictionary<string, string> { ["Passphrase"] = TestData.Passphrase, ["Code"] = app.CodeNow(secret) }, "/account/security?handler=Confirm");
         Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
         var codes = RecoveryCodes(await confirm.Content.ReadAsStringAsync());
         Assert.Equal(10, codes.Count);

@@ -55,15 +55,19 @@ public abstract class TwoFactorSetupTests(AppFixture app)
     }
 
     [Fact]
-    public async Task WrongFirstCode_LeavesTwoFactorOff()
+    public async Task WrongFirstCode_OrWrongPassphrase_LeavesTwoFactorOff()
     {
         var (user, client) = await app.SignedInPersonAsync();
         using var _c = client;
         var secret = await client.BeginTwoFactorAsync();
         var wrong = app.CodeNow(secret) == "000000" ? "111111" : "000000";
-        var response = await client.PostFormAsync("/account/security", new Dictionary<string, string> { ["Code"] = wrong }, "/account/security?handler=Confirm");
+        var response = await client.PostFormAsync("/account/security", new Dictionary<string, string> { ["Passphrase"] = TestData.Passphrase, ["Code"] = wrong }, "/account/security?handler=Confirm");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("id=\"confirm-code-error\"", await response.BodyAsync(), StringComparison.Ordinal);
+        // A stolen session alone (no passphrase) cannot turn it on either, even with the right code.
+        var noPassphrase = await client.PostFormAsync("/account/security", new Dictionary<string, string> { ["Passphrase"] = "guessing the passphrase", ["Code"] = app.CodeNow(secret) }, "/account/security?handler=Confirm");
+        Assert.Equal(HttpStatusCode.BadRequest, noPassphrase.StatusCode);
+        Assert.Contains("id=\"confirm-passphrase-error\"", await noPassphrase.BodyAsync(), StringComparison.Ordinal);
         Assert.False(await app.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.TwoFactorEnabled).SingleAsync()));
         Assert.Equal(0, await app.WithDbAsync(db => db.RecoveryCodes.CountAsync(r => r.UserId == user.Id)));
     }
@@ -94,7 +98,7 @@ public abstract class TwoFactorSetupTests(AppFixture app)
         Assert.Equal(HttpStatusCode.NotFound, (await other.Http.GetAsync(new Uri("/account/security?handler=Qr", UriKind.Relative))).StatusCode);
 
         // Once two-factor is on, the secret is not shown again.
-        var confirm = await client.PostFormAsync("/account/security", new Dictionary<string, string> { ["Code"] = app.CodeNow(secret) }, "/account/security?handler=Confirm");
+        var confirm = await client.PostFormAsync("/account/security", new Dictionary<string, string> { ["Passphrase"] = TestData.Passphrase, ["Code"] = app.CodeNow(secret) }, "/account/security?handler=Confirm");
         Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.Http.GetAsync(new Uri("/account/security?handler=Qr", UriKind.Relative))).StatusCode);
         Assert.DoesNotContain(TwoFactorGrouped(secret), (await client.GetAsync("/account/security")).Html, StringComparison.Ordinal);
@@ -197,6 +201,21 @@ public abstract class TwoFactorSetupTests(AppFixture app)
         Assert.Contains($"id=\"{errorId}\"", await response.BodyAsync(), StringComparison.Ordinal);
         Assert.Equal(hash, await app.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.PasswordHash).SingleAsync()));
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/account")).Status);
+    }
+
+    [Fact]
+    public async Task PassphraseGuessing_WithAStolenSession_IsLimited()
+    {
+        var (user, client) = await app.SignedInPersonAsync();
+        using var _c = client;
+        const string next = "copper kettle whistles at dawn";
+        Dictionary<string, string> Attempt(string current) => new() { ["CurrentPassphrase"] = current, ["NewPassphrase"] = next, ["RepeatPassphrase"] = next };
+        for (var i = 0; i < 25; i++)
+            Assert.Equal(HttpStatusCode.BadRequest, (await client.PostFormAsync("/account/security", Attempt($"guess number {i:D2}"), "/account/security?handler=Passphrase")).StatusCode);
+
+        var right = await client.PostFormAsync("/account/security", Attempt(TestData.Passphrase), "/account/security?handler=Passphrase");
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        Assert.Equal(0, await app.AuditCountAsync(AuditEvents.PasswordChanged, user.Id));
     }
 
     [Fact]

@@ -68,6 +68,8 @@ public sealed class SecurityModel(
         if (user is null) return NotFound();
         if (user.TwoFactorEnabled) return Redirect("/account/security");
         if (!Allowed(user)) return await FailAsync(user, "Code", "SignIn.TooMany", StatusCodes.Status429TooManyRequests);
+        // The passphrase too: someone holding only a stolen session must not lock the owner out with their own app.
+        if (!profiles.PassphraseMatches(user, Passphrase)) return await FailAsync(user, "ConfirmPassphrase", "Security.WrongPassphrase");
         var codes = await accounts.ConfirmTwoFactorAsync(user, Code, HttpContext.RequestAborted);
         if (codes is null) return await FailAsync(user, "Code", "TwoFactor.Wrong");
         NewRecoveryCodes = codes;
