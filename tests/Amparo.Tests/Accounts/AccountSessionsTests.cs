@@ -159,6 +159,37 @@ public abstract class AccountSessionsTests(AppFixture app)
     }
 
     [Fact]
+    public async Task MalformedPosts_ToAccountPages_NeverFail_AndChangeNothing()
+    {
+        var (user, client) = await app.SignedInPersonAsync(name: "Unchanged");
+        using var _c = client;
+        var junk = new[] { "", "not-a-guid", "00000000-0000-0000-0000-000000000000", new string('x', 5000), "\u0000", "../../etc/passwd", "<script>" };
+        var targets = new[]
+        {
+            "/account", "/account?handler=Nope", "/account/security?handler=Confirm", "/account/security?handler=Disable",
+            "/account/security?handler=RecoveryCodes", "/account/security?handler=Passphrase", "/account/security?handler=Nope",
+            "/account/sessions?handler=EndSession", "/account/sessions?handler=EndToken", "/account/sessions?handler=Nope",
+            "/account/sharing", "/account/export?handler=Nope", "/account/delete",
+        };
+        foreach (var target in targets)
+            foreach (var value in junk)
+            {
+                var fields = new Dictionary<string, string>
+                {
+                    ["id"] = value, ["Code"] = value, ["Passphrase"] = value, ["CurrentPassphrase"] = value, ["NewPassphrase"] = value,
+                    ["RepeatPassphrase"] = value, ["DisplayName"] = value, ["Language"] = value, ["TimeZone"] = value, ["Phone"] = value, ["On[0]"] = value,
+                };
+                var response = await client.PostFormAsync("/account", fields, target);
+                Assert.True((int)response.StatusCode < 500, $"{target} with '{value[..Math.Min(value.Length, 20)]}' gave {(int)response.StatusCode}");
+            }
+        var saved = await app.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == user.Id));
+        Assert.Equal(("Unchanged", "en", "UTC", false), (saved.DisplayName, saved.Language, saved.TimeZone, saved.TwoFactorEnabled));
+        Assert.Single(await SessionIdsAsync(user.Id));
+        Assert.Equal(["VisitsAndAlerts/OrgFocalPoints"], await app.WithDbAsync(async db =>
+            (await db.SharingRules.Where(r => r.OwnerId == user.Id && r.Enabled).ToListAsync()).Select(r => $"{r.Category}/{r.Audience}").ToList()));
+    }
+
+    [Fact]
     public async Task IdleSession_IsSignedOut_ButActiveUseKeepsItAlive()
     {
         var (_, client) = await app.SignedInPersonAsync();
