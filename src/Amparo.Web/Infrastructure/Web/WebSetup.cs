@@ -56,6 +56,7 @@ public static class WebSetup
         services.AddAccountPages();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<Pages.Account.KnownDevices>();
+        services.AddSingleton<Features.Organizations.InvitationLinks>();
         services.AddSingleton<Heartbeats>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<Housekeeping>();
