@@ -20,7 +20,7 @@ public static class Access
             where r.Category == category && r.Audience == Audience.OrgFocalPoints && r.Enabled
             join owner in memberships on r.OwnerId equals owner.UserId
             join staff in memberships on owner.OrganizationId equals staff.OrganizationId
-            // Roles are stored as text, so compare by equality, never by order.
+            // Roles are stored as text: compare by value, never by order ("Member" >= "FocalPoint" as strings).
             where staff.UserId == viewer && (staff.Role == OrgRole.FocalPoint || staff.Role == OrgRole.OrgAdmin)
             select r.OwnerId;
 
