@@ -17,13 +17,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         App.Start();
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        (_playwright, Browser) = await Chromium.LaunchAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -34,7 +28,61 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 }
 
-public sealed class AppServer : WebApplicationFactory<Program>
+/// <summary>
+/// A fresh Amparo (its own data directory) that sends mail to a real SMTP server inside the test, and its own Chromium:
+/// one per test class, so the flow runs against an empty installation each time.
+/// </summary>
+public sealed class MailingAppFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+    public TestSmtpServer Smtp { get; } = new();
+    public AppServer App { get; }
+    public IBrowser Browser { get; private set; } = null!;
+    public string BaseUrl => App.BaseUrl;
+
+    public MailingAppFixture()
+    {
+        App = new AppServer(new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:Security"] = "none",
+            ["Smtp:From"] = "amparo@example.org",
+        });
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        App.Start();
+        (_playwright, Browser) = await Chromium.LaunchAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        await App.DisposeAsync();
+        await Smtp.DisposeAsync();
+    }
+}
+
+public static class Chromium
+{
+    /// <summary>Debian's Chromium (never a downloaded one), headless and quiet: no background calls home.</summary>
+    public static async Task<(IPlaywright, IBrowser)> LaunchAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+        return (playwright, browser);
+    }
+}
+
+public sealed class AppServer(IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "amparo-browser-" + Guid.NewGuid().ToString("N")[..10]);
     public int Port { get; } = FreePort();
@@ -51,6 +99,15 @@ public sealed class AppServer : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Amparo:DataDirectory", DataDirectory);
         builder.UseSetting("Database:Provider", "Sqlite");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try { Directory.Delete(DataDirectory, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     private static int FreePort()

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -11,13 +12,20 @@ namespace Amparo.BrowserTests;
 public sealed class PageChecks
 {
     private readonly string _origin;
+    private readonly bool _javaScript;
     private readonly List<string> _foreign = [];
     private readonly List<IRequest> _requests = [];
+    private IResponse? _document;
     private readonly Lock _lock = new();
 
-    public PageChecks(IBrowserContext context, string baseUrl)
+    /// <param name="javaScript">
+    /// Whether the context runs scripts. axe is a script: in a context without JavaScript it would wait forever, so
+    /// there the page's HTML, exactly as the server sent it, is checked in a separate context that runs scripts.
+    /// </param>
+    public PageChecks(IBrowserContext context, string baseUrl, bool javaScript = true)
     {
         _origin = new Uri(baseUrl).GetLeftPart(UriPartial.Authority);
+        _javaScript = javaScript;
         context.Request += (_, request) =>
         {
             lock (_lock)
@@ -26,6 +34,12 @@ public sealed class PageChecks
                 if (!request.Url.StartsWith(_origin, StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
                     _foreign.Add(request.Url);
             }
+        };
+        context.Response += (_, response) =>
+        {
+            // The last document shown in a top-level page (not a redirect on the way there).
+            if (response.Request.IsNavigationRequest && response.Frame.ParentFrame is null && response.Status is < 300 or >= 400)
+                lock (_lock) _document = response;
         };
     }
 
@@ -66,26 +80,78 @@ public sealed class PageChecks
             .ToList();
     }
 
+    /// <summary>
+    /// axe for a page shown without JavaScript: the same HTML, served at the same address (so the same stylesheet
+    /// loads from the app), in a throwaway context that runs scripts.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> AccessibilityProblemsWithoutScriptsAsync(IPage page)
+    {
+        IResponse document;
+        lock (_lock) document = _document ?? throw new InvalidOperationException("No document was loaded.");
+        var html = await document.TextAsync();
+        var url = document.Url;
+        await using var twin = await page.Context.Browser!.NewContextAsync(new() { JavaScriptEnabled = true });
+        var twinPage = await twin.NewPageAsync();
+        await twinPage.RouteAsync(u => u == url, route => route.FulfillAsync(new() { Status = 200, ContentType = "text/html; charset=utf-8", Body = html }));
+        await twinPage.GotoAsync(url);
+        await twinPage.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        return await AccessibilityProblemsAsync(twinPage);
+    }
+
     /// <summary>Runs every check on the page just loaded and records what it finds.</summary>
-    public async Task CheckAsync(IPage page, PageReport report, long budgetBytes = 60 * 1024)
+    public async Task CheckAsync(IPage page, PageReport report, long budgetBytes = 60 * 1024, string? who = null)
     {
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         var weight = await TakeWeightAsync();
-        report.Weights.Add((new Uri(page.Url).AbsolutePath, weight));
+        var path = new Uri(page.Url).AbsolutePath;
+        var dir = await page.Locator("html").GetAttributeAsync("dir") ?? "";
+        report.Weights.Add(new PageWeight(who ?? "", path, dir, weight));
         if (weight > budgetBytes) report.Problems.Add($"{page.Url}: {weight} bytes, over the {budgetBytes}-byte budget");
-        report.Problems.AddRange(await AccessibilityProblemsAsync(page));
-        report.Problems.AddRange(ForeignRequests.Select(u => $"request to another origin: {u}"));
+        report.Problems.AddRange(_javaScript ? await AccessibilityProblemsAsync(page) : await AccessibilityProblemsWithoutScriptsAsync(page));
+        lock (_lock)
+        {
+            report.Problems.AddRange(_foreign.Select(u => $"request to another origin: {u}"));
+            _foreign.Clear();
+        }
     }
 }
 
+public sealed record PageWeight(string Who, string Path, string Dir, long Bytes);
+
 public sealed class PageReport
 {
+    private static readonly Lock FileLock = new();
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
     public List<string> Problems { get; } = [];
-    public List<(string Path, long Bytes)> Weights { get; } = [];
+    public List<PageWeight> Weights { get; } = [];
 
     public void AssertClean()
     {
-        foreach (var (path, bytes) in Weights) TestContext.Current.SendDiagnosticMessage($"page weight {path}: {bytes} bytes");
+        foreach (var w in Weights) TestContext.Current.SendDiagnosticMessage($"page weight {w.Who} {w.Path} ({w.Dir}): {w.Bytes} bytes");
         Assert.True(Problems.Count == 0, string.Join("\n", Problems));
+    }
+
+    /// <summary>Adds this run's page weights to TestResults/page-weights.json (under the test output directory), keyed by run.</summary>
+    public string SaveWeights(string run)
+    {
+        var file = Path.Combine(AppContext.BaseDirectory, "TestResults", "page-weights.json");
+        lock (FileLock)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            var all = new SortedDictionary<string, List<PageWeight>>(StringComparer.Ordinal);
+            try
+            {
+                if (File.Exists(file)) all = JsonSerializer.Deserialize<SortedDictionary<string, List<PageWeight>>>(File.ReadAllText(file), Json) ?? all;
+            }
+            catch (JsonException)
+            {
+                // A file left half-written by an interrupted run: start again.
+            }
+            all[run] = Weights.ToList();
+            File.WriteAllText(file, JsonSerializer.Serialize(all, Json));
+        }
+        TestContext.Current.SendDiagnosticMessage($"page weights of {run} written to {file}");
+        return file;
     }
 }

@@ -13,7 +13,7 @@ public sealed class SmokeTests(BrowserFixture fixture) : IClassFixture<BrowserFi
     public async Task AnonymousPages_AreAccessible_Small_AndStayOnOrigin(bool javaScript, string language)
     {
         await using var context = await fixture.Browser.NewContextAsync(new() { JavaScriptEnabled = javaScript, Locale = language });
-        var checks = new PageChecks(context, fixture.BaseUrl);
+        var checks = new PageChecks(context, fixture.BaseUrl, javaScript);
         var report = new PageReport();
         var page = await context.NewPageAsync();
         foreach (var path in new[] { "/account/sign-in", "/setup", "/weather", "/does-not-exist" })
@@ -39,5 +39,30 @@ public sealed class SmokeTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         await page.WaitForURLAsync(fixture.BaseUrl + "/account/sign-in");
         Assert.Equal("rtl", await page.Locator("html").GetAttributeAsync("dir"));
         Assert.Equal("ar", await page.Locator("html").GetAttributeAsync("lang"));
+    }
+
+    /// <summary>The checks themselves can fail: a page with an unlabelled field, a picture without text and a request elsewhere.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task PageChecks_FindViolations_ForeignRequests_AndWeight(bool javaScript)
+    {
+        await using var context = await fixture.Browser.NewContextAsync(new() { JavaScriptEnabled = javaScript });
+        var checks = new PageChecks(context, fixture.BaseUrl, javaScript);
+        var report = new PageReport();
+        var page = await context.NewPageAsync();
+        const string bad = """
+            <!DOCTYPE html><html lang="en"><head><title>Bad</title></head>
+            <body><main><h1>Bad</h1><input type="text"><img src="http://elsewhere.invalid/pixel.png"></main></body></html>
+            """;
+        await context.RouteAsync("http://elsewhere.invalid/**", route => route.AbortAsync());
+        await page.RouteAsync(fixture.BaseUrl + "/bad-page", route => route.FulfillAsync(new() { ContentType = "text/html", Body = bad }));
+        await page.GotoAsync(fixture.BaseUrl + "/bad-page");
+        await checks.CheckAsync(page, report, budgetBytes: 10);
+
+        Assert.Contains(report.Problems, p => p.Contains("image-alt (critical)", StringComparison.Ordinal));
+        Assert.Contains(report.Problems, p => p.Contains("label (critical)", StringComparison.Ordinal));
+        Assert.Contains(report.Problems, p => p == "request to another origin: http://elsewhere.invalid/pixel.png");
+        Assert.Contains(report.Problems, p => p.Contains("over the 10-byte budget", StringComparison.Ordinal));
     }
 }
