@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -9,13 +10,17 @@ namespace Amparo.BrowserTests;
 /// Watches a browser context for what QUALITY.md limits on every page: requests to any other origin (must be 0),
 /// bytes transferred per page, and serious or critical accessibility violations (axe).
 /// </summary>
-public sealed class PageChecks
+public sealed class PageChecks : IAsyncDisposable
 {
     private readonly string _origin;
     private readonly bool _javaScript;
     private readonly List<string> _foreign = [];
     private readonly List<IRequest> _requests = [];
     private IResponse? _document;
+    private IBrowserContext? _twin;
+    private IPage? _twinPage;
+    private string? _twinUrl;
+    private string? _twinHtml;
     private readonly Lock _lock = new();
 
     /// <param name="javaScript">
@@ -82,28 +87,38 @@ public sealed class PageChecks
 
     /// <summary>
     /// axe for a page shown without JavaScript: the same HTML, served at the same address (so the same stylesheet
-    /// loads from the app), in a throwaway context that runs scripts.
+    /// loads from the app), in a twin page that runs scripts. The twin is made once and reused.
     /// </summary>
     private async Task<IReadOnlyList<string>> AccessibilityProblemsWithoutScriptsAsync(IPage page)
     {
         IResponse document;
         lock (_lock) document = _document ?? throw new InvalidOperationException("No document was loaded.");
         var html = await document.TextAsync();
-        var url = document.Url;
-        await using var twin = await page.Context.Browser!.NewContextAsync(new() { JavaScriptEnabled = true });
-        var twinPage = await twin.NewPageAsync();
-        await twinPage.RouteAsync(u => u == url, route => route.FulfillAsync(new() { Status = 200, ContentType = "text/html; charset=utf-8", Body = html }));
-        await twinPage.GotoAsync(url);
-        await twinPage.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        return await AccessibilityProblemsAsync(twinPage);
+        if (_twin is null)
+        {
+            _twin = await page.Context.Browser!.NewContextAsync(new() { JavaScriptEnabled = true });
+            await _twin.RouteAsync("**/*", route => route.Request.Url == _twinUrl
+                ? route.FulfillAsync(new() { Status = 200, ContentType = "text/html; charset=utf-8", Body = _twinHtml })
+                : route.ContinueAsync());
+            _twinPage = await _twin.NewPageAsync();
+        }
+        (_twinUrl, _twinHtml) = (document.Url, html);
+        await _twinPage!.GotoAsync(document.Url);
+        return await AccessibilityProblemsAsync(_twinPage);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_twin is not null) await _twin.DisposeAsync();
     }
 
     /// <summary>Runs every check on the page just loaded and records what it finds.</summary>
     public async Task CheckAsync(IPage page, PageReport report, long budgetBytes = 60 * 1024, string? who = null)
     {
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        // The load event: the document, its stylesheet, script and images are in.
+        await page.WaitForLoadStateAsync(LoadState.Load);
         var weight = await TakeWeightAsync();
-        var path = new Uri(page.Url).AbsolutePath;
+        var path = Describe(page.Url);
         var dir = await page.Locator("html").GetAttributeAsync("dir") ?? "";
         report.Weights.Add(new PageWeight(who ?? "", path, dir, weight));
         if (weight > budgetBytes) report.Problems.Add($"{page.Url}: {weight} bytes, over the {budgetBytes}-byte budget");
@@ -113,6 +128,16 @@ public sealed class PageChecks
             report.Problems.AddRange(_foreign.Select(u => $"request to another origin: {u}"));
             _foreign.Clear();
         }
+    }
+
+    /// <summary>The page's address without secrets or ids: ids become {id}, an invitation token {token}, the k= value goes.</summary>
+    public static string Describe(string url)
+    {
+        var u = new Uri(url);
+        var path = Regex.Replace(u.AbsolutePath, "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "{id}");
+        path = Regex.Replace(path, "^/invitation/[^/]+", "/invitation/{token}");
+        var query = string.Join('&', u.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries).Where(p => !p.StartsWith("k=", StringComparison.Ordinal)));
+        return path + (query.Length > 0 ? "?" + query : "") + u.Fragment;
     }
 }
 

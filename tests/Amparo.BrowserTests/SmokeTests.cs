@@ -13,7 +13,7 @@ public sealed class SmokeTests(BrowserFixture fixture) : IClassFixture<BrowserFi
     public async Task AnonymousPages_AreAccessible_Small_AndStayOnOrigin(bool javaScript, string language)
     {
         await using var context = await fixture.Browser.NewContextAsync(new() { JavaScriptEnabled = javaScript, Locale = language });
-        var checks = new PageChecks(context, fixture.BaseUrl, javaScript);
+        await using var checks = new PageChecks(context, fixture.BaseUrl, javaScript);
         var report = new PageReport();
         var page = await context.NewPageAsync();
         foreach (var path in new[] { "/account/sign-in", "/setup", "/weather", "/does-not-exist" })
@@ -48,7 +48,7 @@ public sealed class SmokeTests(BrowserFixture fixture) : IClassFixture<BrowserFi
     public async Task PageChecks_FindViolations_ForeignRequests_AndWeight(bool javaScript)
     {
         await using var context = await fixture.Browser.NewContextAsync(new() { JavaScriptEnabled = javaScript });
-        var checks = new PageChecks(context, fixture.BaseUrl, javaScript);
+        await using var checks = new PageChecks(context, fixture.BaseUrl, javaScript);
         var report = new PageReport();
         var page = await context.NewPageAsync();
         const string bad = """
