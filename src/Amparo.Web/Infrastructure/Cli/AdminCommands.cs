@@ -145,11 +145,21 @@ public static partial class AdminCommands
         await using var host = c.Host();
         await DatabaseSetup.MigrateAsync(host.Db);
         if (!await host.Db.Organizations.AnyAsync(o => o.Id == orgId)) throw new CommandException($"No organization with id {orgId}.");
-        await using var tx = await host.Db.Database.BeginTransactionAsync();
-        var created = await host.Get<AccountService>().CreateAsync(email, name, password);
+        // AccountService.CreateAsync runs its own transaction (one cannot be nested in another), so a failure to
+        // add the membership is undone by deleting the new account again.
+        var accounts = host.Get<AccountService>();
+        var created = await accounts.CreateAsync(email, name, password);
         if (created.User is null) throw new CommandException("Not created: " + string.Join(", ", created.Errors.Select(Explain)));
-        await host.Get<OrganizationService>().AddMemberAsync(orgId, created.User.Id, role, null);
-        await tx.CommitAsync();
+        try
+        {
+            await host.Get<OrganizationService>().AddMemberAsync(orgId, created.User.Id, role, null);
+        }
+        catch
+        {
+            host.Db.ChangeTracker.Clear();
+            await accounts.DeleteAsync(created.User);
+            throw;
+        }
         c.Out.WriteLine(created.User.Id);
         return 0;
     }
