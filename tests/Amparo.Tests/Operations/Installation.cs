@@ -183,6 +183,9 @@ public sealed class Installation : IDisposable
 /// <summary>Each test makes the installations it needs; subclasses choose the database.</summary>
 public abstract class OperationsTestBase : IDisposable
 {
+    // Backups here use cheap Argon2id settings (the real ones cost about 2 s each); BackupContainerTests checks the real ones.
+    static OperationsTestBase() => BackupContainer.TestOverride = new BackupContainer.KdfParameters(8 * 1024, 1, 1);
+
     private readonly List<Installation> _installations = [];
     private readonly List<string> _files = [];
     protected abstract string Provider { get; }

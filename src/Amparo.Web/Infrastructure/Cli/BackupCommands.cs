@@ -235,6 +235,10 @@ public static partial class AdminCommands
                 await using var check = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = dump, Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ToString());
                 await check.OpenAsync();
                 await CheckDataKeysAsync(check, key, TableOf<DataKey>(host.Db));
+                // Back to WAL, as Amparo runs it (a read-only connection cannot switch the mode later).
+                await using var wal = check.CreateCommand();
+                wal.CommandText = "PRAGMA journal_mode=WAL;";
+                await wal.ExecuteNonQueryAsync();
             }
 
             // 5. From here on the installation changes: key first (a retry then finds the same key), then the database.

@@ -19,13 +19,18 @@ public static class BackupContainer
     private const int HeaderSize = 16 + 1 + 4 + 4 + 4 + SaltSize + NoncePrefixSize + 4;
     public const int DefaultChunkSize = 1024 * 1024;
 
-    /// <summary>Argon2id with 64 MiB and 3 passes: slow enough to make guessing a 12-character passphrase expensive.</summary>
-    public sealed record KdfParameters(int MemoryKib = 64 * 1024, int Iterations = 3, int Parallelism = 1);
+    public sealed record KdfParameters(int MemoryKib, int Iterations, int Parallelism);
+
+    /// <summary>Argon2id with 64 MiB and 3 passes (about 2 s here): slow enough to make guessing a passphrase expensive.</summary>
+    public static KdfParameters Production { get; } = new(64 * 1024, 3, 1);
+
+    /// <summary>Tests only: cheaper parameters for the many backups they make (restore reads them from the header).</summary>
+    internal static KdfParameters? TestOverride { get; set; }
 
     /// <summary>A stream that encrypts what is written to it into <paramref name="output"/>. Call Complete at the end.</summary>
     public static EncryptingStream CreateWriter(Stream output, string passphrase, KdfParameters? kdf = null, int chunkSize = DefaultChunkSize)
     {
-        kdf ??= new KdfParameters();
+        kdf ??= TestOverride ?? Production;
         var header = new byte[HeaderSize];
         var span = header.AsSpan();
         Magic.CopyTo(span);
