@@ -81,7 +81,6 @@ public static partial class AdminCommands
         catch (Exception ex) when (ex is InvalidOperationException or DbUpdateException or System.Data.Common.DbException or IOException or UnauthorizedAccessException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             stderr.WriteLine("Failed: " + ex.Message);
-            if (Environment.GetEnvironmentVariable("AMPARO_DEBUG_CLI") == "1") stderr.WriteLine(ex);
             return 1;
         }
     }
