@@ -217,10 +217,10 @@ public abstract class AdminCommandTests : OperationsTestBase
         Assert.Equal(0, help.ExitCode);
         Assert.Equal("", help.Out);
         foreach (var usage in new[] { "migrate", "admin create", "org create", "user create", "network create", "network add-org", "network add-coordinator",
-                     "backup --to FILE --passphrase-stdin", "restore --from FILE", "rotate-master-key", "audit verify", "org export --org ID --to FILE" })
+                     "backup --to FILE --passphrase-stdin", "restore --from FILE", "rotate-master-key", "audit verify", "org list", "org export --org ID --to FILE" })
             Assert.Contains(usage, help.Err, StringComparison.Ordinal);
         foreach (var command in new[] { new[] { "migrate" }, ["admin", "create"], ["org", "create"], ["user", "create"], ["network", "create"], ["network", "add-org"],
-                     ["network", "add-coordinator"], ["backup"], ["restore"], ["rotate-master-key"], ["audit", "verify"], ["org", "export"] })
+                     ["network", "add-coordinator"], ["backup"], ["restore"], ["rotate-master-key"], ["audit", "verify"], ["org", "list"], ["org", "export"] })
         {
             var one = await site.RunAsync([.. command, "--help"]);
             Assert.Equal(0, one.ExitCode);

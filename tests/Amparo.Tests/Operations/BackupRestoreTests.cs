@@ -334,6 +334,64 @@ public abstract class BackupRestoreTests : OperationsTestBase
         Assert.Contains("backup.restored", types);
     }
 
+    [Fact]
+    public async Task Restore_OfABackupFromTheOtherDatabaseKind_IsRefused()
+    {
+        var other = new Installation(Provider == "Sqlite" ? "Postgres" : "Sqlite");
+        try
+        {
+            await other.SeedAsync(TestData.Email());
+            var backup = await BackupAsync(other, includeKey: true);
+            var target = NewInstallation();
+            var result = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("Database:Provider=" + other.Provider, result.Err, StringComparison.Ordinal);
+            Assert.False(File.Exists(target.MasterKeyFile));
+            Assert.Equal(0, await target.CountUsersAsync());
+        }
+        finally
+        {
+            other.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Restore_OfABackupFromANewerAmparo_IsRefused()
+    {
+        var source = NewInstallation();
+        await source.SeedAsync(TestData.Email());
+        var backup = await BackupAsync(source, includeKey: true);
+        await RewriteManifestAsync(backup, json => json.Replace("\"lastMigration\": \"", "\"lastMigration\": \"29991231000000_FromTheFuture", StringComparison.Ordinal));
+        var target = NewInstallation();
+        var result = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("newer Amparo", result.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(target.MasterKeyFile));
+        Assert.Equal(0, await target.CountUsersAsync());
+    }
+
+    /// <summary>Opens a backup, changes its manifest, and seals it again under the same passphrase.</summary>
+    private static async Task RewriteManifestAsync(string backup, Func<string, string> change)
+    {
+        using var plain = new MemoryStream();
+        await using (var input = File.OpenRead(backup)) await Amparo.Web.Infrastructure.Cli.BackupContainer.DecryptAsync(input, BackupPassphrase, plain);
+        using (var zip = new System.IO.Compression.ZipArchive(plain, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var entry = zip.GetEntry("manifest.json")!;
+            string json;
+            using (var reader = new StreamReader(entry.Open())) json = await reader.ReadToEndAsync();
+            var changed = change(json);
+            Assert.NotEqual(json, changed);
+            entry.Delete();
+            await using var writer = new StreamWriter(zip.CreateEntry("manifest.json").Open());
+            await writer.WriteAsync(changed);
+        }
+        await using var output = File.Create(backup);
+        using var sealing = Amparo.Web.Infrastructure.Cli.BackupContainer.CreateWriter(output, BackupPassphrase);
+        sealing.Write(plain.ToArray());
+        sealing.Complete();
+    }
+
     private static async Task<Guid> DeleteAccountAsync(Installation site, Guid userId) =>
         await site.WithHostAsync(async h =>
         {

@@ -96,6 +96,14 @@ public abstract class OrgExportTests : OperationsTestBase
     }
 
     [Fact]
+    public async Task OrgList_PrintsEachOrganizationsIdKindAndName()
+    {
+        var s = await SetUpAsync();
+        var lines = (await s.Site.MustAsync(["org", "list"])).Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Equal([$"{s.Org}\tcivil-society\tDefenders of the River", $"{s.OtherOrg}\tgrantmaker\tSomeone Else Entirely"], lines);
+    }
+
+    [Fact]
     public async Task Export_IsAudited_ForThatOrganization()
     {
         var s = await SetUpAsync();

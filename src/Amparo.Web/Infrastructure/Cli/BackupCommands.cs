@@ -194,6 +194,8 @@ public static partial class AdminCommands
             var manifest = await ReadManifestAsync(zip);
             if (!string.Equals(manifest.Provider, host.Provider.ToString(), StringComparison.OrdinalIgnoreCase))
                 throw new CommandException($"This backup is of a {manifest.Provider} database; this installation is configured for {host.Provider}. Restore it with Database:Provider={manifest.Provider}.");
+            if (manifest.LastMigration is { } last && !host.Db.Database.GetMigrations().Contains(last))
+                throw new CommandException($"This backup was made by a newer Amparo (its database has migration {last}, unknown to this version). Install that version or a newer one, then restore. Nothing was changed.");
             var bundledKey = zip.GetEntry(MasterKeyEntry) is { } keyEntry ? MasterKey.ReadKeyFile(await ExtractAsync(keyEntry, work)) : null;
             bundledLedger = zip.GetEntry(LedgerEntry) is { } ledgerEntry
                 ? MasterKey.ParseLedger(await File.ReadAllTextAsync(await ExtractAsync(ledgerEntry, work)))

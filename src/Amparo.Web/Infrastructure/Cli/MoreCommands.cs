@@ -10,6 +10,7 @@ public static partial class AdminCommands
         new("restore", "restore --from FILE --passphrase-stdin", RestoreAsync, RestoreHelp),
         new("rotate-master-key", "rotate-master-key", RotateMasterKeyAsync, RotateHelp),
         new("audit verify", "audit verify", AuditVerifyAsync, AuditVerifyHelp),
+        new("org list", "org list", OrgListAsync, OrgListHelp),
         new("org export", "org export --org ID --to FILE [--force]", OrgExportAsync, OrgExportHelp),
     ];
 }

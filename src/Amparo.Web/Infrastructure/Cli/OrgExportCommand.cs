@@ -100,6 +100,22 @@ public static partial class AdminCommands
         return 0;
     }
 
+    private const string OrgListHelp = """
+        Prints one line per organization: its id, a tab, its kind and its name (for org export, or to find an id).
+        """;
+
+    private static async Task<int> OrgListAsync(CommandContext c)
+    {
+        await using var host = c.Host();
+        await host.RequireDatabaseAsync();
+        var db = host.Db;
+        await DatabaseSetup.MigrateAsync(db);
+        var orgs = await db.Organizations.AsNoTracking().OrderBy(o => o.CreatedAt).Select(o => new { o.Id, o.Kind, o.Name }).ToListAsync();
+        foreach (var o in orgs) c.Out.WriteLine($"{o.Id}\t{KindName(o.Kind)}\t{o.Name}");
+        c.Err.WriteLine($"{orgs.Count} organizations.");
+        return 0;
+    }
+
     private static string KindName(OrganizationKind kind) => kind switch
     {
         OrganizationKind.CivilSociety => "civil-society",
