@@ -21,6 +21,8 @@ public static class AuditEvents
     public const string MemberRemoved = "org.member-removed";
     public const string MemberJoined = "org.member-joined";
     public const string InvitationCreated = "org.invitation-created";
+    public const string InvitationRevoked = "org.invitation-revoked";
+    public const string TwoFactorRuleChanged = "org.2fa-rule-changed";
     public const string OrganizationCreated = "org.created";
     public const string ServerAdminCreated = "admin.created";
     public const string SessionsEnded = "session.ended-all";

@@ -55,6 +55,7 @@ public static class WebSetup
         services.AddScoped<Sessions>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<Pages.Account.KnownDevices>();
+        services.AddSingleton<Features.Organizations.InvitationLinks>();
         services.AddSingleton<Heartbeats>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<Housekeeping>();
