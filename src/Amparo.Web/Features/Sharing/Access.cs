@@ -20,7 +20,8 @@ public static class Access
             where r.Category == category && r.Audience == Audience.OrgFocalPoints && r.Enabled
             join owner in memberships on r.OwnerId equals owner.UserId
             join staff in memberships on owner.OrganizationId equals staff.OrganizationId
-            where staff.UserId == viewer && staff.Role >= OrgRole.FocalPoint
+            // Roles are stored as text: compare by value, never by order ("Member" >= "FocalPoint" as strings).
+            where staff.UserId == viewer && (staff.Role == OrgRole.FocalPoint || staff.Role == OrgRole.OrgAdmin)
             select r.OwnerId;
 
         var viaNetwork =

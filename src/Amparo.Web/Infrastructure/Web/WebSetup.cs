@@ -53,6 +53,7 @@ public static class WebSetup
         services.AddSingleton<SetupCode>();
         services.AddScoped<Demo>();
         services.AddScoped<Sessions>();
+        services.AddAccountPages();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<Pages.Account.KnownDevices>();
         services.AddSingleton<Features.Organizations.InvitationLinks>();
