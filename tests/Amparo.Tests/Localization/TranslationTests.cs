@@ -112,7 +112,7 @@ public sealed partial class TranslationTests
             var actual = Placeholders(value);
             if (!expected.SetEquals(actual))
             {
-                wrong.Add($"{key}: English has {{{string.Join(' ', expected.Order(StringComparer.Ordinal))}}}, {language} has {{{string.Join(' ', actual.Order(StringComparer.Ordinal))}}}");
+                wrong.Add($"{key}: English has [{string.Join(' ', expected.Order(StringComparer.Ordinal))}], {language} has [{string.Join(' ', actual.Order(StringComparer.Ordinal))}]");
                 continue;
             }
             // A stray brace would make string.Format throw when the page renders.
