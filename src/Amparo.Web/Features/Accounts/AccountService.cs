@@ -192,8 +192,10 @@ public sealed class AccountService(
         await db.SaveChangesAsync(ct);
         await db.Users.Where(u => u.Id == user.Id).ExecuteDeleteAsync(ct);
         // Open invitations still carry the address; they go too. Accepted ones keep no address worth keeping either.
-        var normalized = (user.Email ?? "").ToUpperInvariant();
-        await db.Invitations.Where(i => i.Email.ToUpper() == normalized).ExecuteDeleteAsync(ct);
+        // Compared in memory: case rules differ between SQLite and PostgreSQL, and invitations are few.
+        var invitations = await db.Invitations.Select(i => new { i.Id, i.Email }).ToListAsync(ct);
+        var theirs = invitations.Where(i => string.Equals(i.Email, user.Email, StringComparison.OrdinalIgnoreCase)).Select(i => i.Id).ToList();
+        await db.Invitations.Where(i => theirs.Contains(i.Id)).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
         await audit.WriteAsync(AuditEvents.AccountDeleted, user.Id, user.Id, ct: ct);
