@@ -85,7 +85,8 @@ public sealed class AuditLog(IServiceScopeFactory scopes, FieldCipher cipher, Ti
         {
             WriterId = _writerId,
             Sequence = _sequence,
-            At = clock.GetUtcNow().UtcDateTime,
+            // Whole microseconds: PostgreSQL keeps no finer time, and the hash must match what is read back.
+            At = TruncateToMicroseconds(clock.GetUtcNow().UtcDateTime),
             Type = type,
             ActorId = actor,
             SubjectId = subject,
@@ -102,6 +103,8 @@ public sealed class AuditLog(IServiceScopeFactory scopes, FieldCipher cipher, Ti
     }
 
     public void Dispose() => _gate.Dispose();
+
+    private static DateTime TruncateToMicroseconds(DateTime t) => new(t.Ticks - t.Ticks % 10, DateTimeKind.Utc);
 
     public static string ComputeHash(byte[] key, AuditEvent e)
     {

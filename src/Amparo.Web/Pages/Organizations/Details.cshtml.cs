@@ -1,5 +1,6 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Organizations;
+using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Mvc;
@@ -23,6 +24,8 @@ public sealed class DetailsModel(AmparoDbContext db, OrganizationService organiz
     public bool CanAdminister { get; private set; }
     public bool TwoFactorMissing { get; private set; }
     public List<MemberLine> Members { get; private set; } = [];
+    /// <summary>Members whose contact details their own sharing rules open to me.</summary>
+    public HashSet<Guid> ContactVisible { get; private set; } = [];
     public List<Invitation> Pending { get; private set; } = [];
 
     /// <summary>Resource keys of a one-time message after a redirect.</summary>
@@ -142,6 +145,9 @@ public sealed class DetailsModel(AmparoDbContext db, OrganizationService organiz
             join u in db.Users on m.UserId equals u.Id
             orderby u.DisplayName
             select new MemberLine(u.Id, u.DisplayName, m.Role)).ToListAsync(Ct);
+        ContactVisible = (await Access.OwnersVisibleTo(Me, DataCategory.ContactDetails, db.SharingRules, db.Memberships, db.NetworkOrganizations, db.NetworkCoordinators)
+            .ToListAsync(Ct)).ToHashSet();
+        ContactVisible.Remove(Me);
         if (CanAdminister)
             Pending = await organizations.PendingInvitations(Id).AsNoTracking().OrderBy(i => i.ExpiresAt).ToListAsync(Ct);
         return true;
