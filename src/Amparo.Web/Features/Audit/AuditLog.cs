@@ -79,11 +79,13 @@ public sealed class AuditLog(IServiceScopeFactory scopes, FieldCipher cipher, Ti
 
     private async Task AppendAsync(AmparoDbContext db, byte[] key, string type, Guid? actor, Guid? subject, Guid? org, string detail, CancellationToken ct)
     {
+        // PostgreSQL keeps microseconds and .NET ticks are 100 ns: hash the instant the database will give back.
+        var now = clock.GetUtcNow().UtcDateTime;
         var e = new AuditEvent
         {
             WriterId = _writerId,
             Sequence = _sequence,
-            At = clock.GetUtcNow().UtcDateTime,
+            At = new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc),
             Type = type,
             ActorId = actor,
             SubjectId = subject,
