@@ -70,6 +70,28 @@ public abstract class AccessSqlPropertyTests(AppFixture app)
         Assert.True(tally.CrossPersonGrants > 0);
     }
 
+    /// <summary>Roles are stored as text; an ordering comparison in SQL once let every member through ("Member" ≥ "FocalPoint").</summary>
+    [Fact]
+    public async Task PlainMember_DoesNotSeeAnotherMembersVisits_WhileTheFocalPointAndAdminDo_InSql()
+    {
+        await SeedAsync();
+        var world = new SharingWorld();
+        world.Apply(new AddMember(0, 0, OrgRole.Member));
+        world.Apply(new AddMember(0, 1, OrgRole.Member));
+        world.Apply(new AddMember(0, 2, OrgRole.FocalPoint));
+        world.Apply(new AddMember(0, 3, OrgRole.OrgAdmin));
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        await WriteStateAsync(db, world);
+        Task<List<Guid>> VisibleTo(int viewer) => Access.OwnersVisibleTo(SharingWorld.PersonIds[viewer], DataCategory.VisitsAndAlerts,
+            db.SharingRules, db.Memberships, db.NetworkOrganizations, db.NetworkCoordinators).ToListAsync();
+        Assert.DoesNotContain(SharingWorld.PersonIds[0], await VisibleTo(1));
+        Assert.Contains(SharingWorld.PersonIds[0], await VisibleTo(2));
+        Assert.Contains(SharingWorld.PersonIds[0], await VisibleTo(3));
+        Assert.DoesNotContain(SharingWorld.PersonIds[0], await VisibleTo(4)); // not in the organization at all
+    }
+
     private async Task SeedAsync()
     {
         await app.WithDbAsync(async db =>
