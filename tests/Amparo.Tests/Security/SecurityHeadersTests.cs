@@ -46,6 +46,53 @@ public abstract class SecurityHeadersTests(AppFixture app)
     }
 
     [Fact]
+    public async Task NoDirectoryListings_AndNoTrace()
+    {
+        using var client = app.NewClient();
+        foreach (var folder in new[] { "/css/", "/js/", "/css" })
+        {
+            using var listing = await client.Http.GetAsync(new Uri(folder, UriKind.Relative));
+            Assert.NotEqual(HttpStatusCode.OK, listing.StatusCode);
+        }
+        foreach (var url in new[] { "/", "/account/sign-in", "/api/v1/auth/token" })
+        {
+            using var trace = await client.Http.SendAsync(new HttpRequestMessage(HttpMethod.Trace, new Uri(url, UriKind.Relative)));
+            Assert.True((int)trace.StatusCode is 302 or 400 or 401 or 404 or 405, $"TRACE {url}: {(int)trace.StatusCode}");
+            Assert.DoesNotContain("TRACE", await trace.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Every passphrase field on every page is masked and lets password managers fill it (no autocomplete=off).</summary>
+    [Fact]
+    public async Task PassphraseFields_OnEveryReachablePage_AreMasked_AndWelcomePasswordManagers()
+    {
+        var email = TestData.Email();
+        await app.CreateUserAsync(email);
+        using var anonymous = app.NewClient();
+        using var signedIn = app.NewClient();
+        await signedIn.SignInAsync(email);
+        var found = 0;
+        foreach (var client in new[] { anonymous, signedIn })
+        {
+            foreach (var url in EndpointCatalog.All(app.Services).Where(e => e.IsPage && !e.HasParameters).Select(e => e.Pattern))
+            {
+                var (status, html) = await client.GetAsync(url);
+                if (status != HttpStatusCode.OK) continue;
+                foreach (System.Text.RegularExpressions.Match input in System.Text.RegularExpressions.Regex.Matches(html, "<input\\b[^>]*>"))
+                {
+                    var tag = input.Value;
+                    if (!System.Text.RegularExpressions.Regex.IsMatch(tag, "name=\"[^\"]*(Password|Passphrase)[^\"]*\"", System.Text.RegularExpressions.RegexOptions.IgnoreCase)) continue;
+                    found++;
+                    Assert.Contains("type=\"password\"", tag, StringComparison.Ordinal);
+                    Assert.DoesNotContain("autocomplete=\"off\"", tag, StringComparison.Ordinal);
+                    Assert.Contains("autocomplete=\"", tag, StringComparison.Ordinal);
+                }
+            }
+        }
+        Assert.True(found >= 1, "no passphrase field was found; is the sign-in page still there?");
+    }
+
+    [Fact]
     public async Task Cookies_AreHttpOnly_AndSameSiteStrict()
     {
         var email = TestData.Email();

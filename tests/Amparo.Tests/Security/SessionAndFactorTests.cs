@@ -72,6 +72,19 @@ public abstract class SessionAndFactorTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
     }
 
+    /// <summary>The passphrase is checked exactly as typed: no trimming, no case folding (the e-mail address may be trimmed).</summary>
+    [Fact]
+    public async Task Passphrase_IsComparedExactlyAsTyped()
+    {
+        var email = TestData.Email();
+        const string passphrase = " Quiet Harbour at Dawn ";
+        await app.CreateUserAsync(email, passphrase);
+        using var client = app.NewClient();
+        foreach (var variant in new[] { passphrase.Trim(), passphrase.ToLowerInvariant(), passphrase.ToUpperInvariant(), passphrase + " " })
+            Assert.Equal(HttpStatusCode.OK, (await client.SignInAsync(email, variant)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(" " + email + " ", passphrase)).StatusCode);
+    }
+
     [Fact]
     public async Task TotpCode_IsAcceptedOnlyOnce()
     {
