@@ -21,8 +21,11 @@ public sealed class PostgresServer
     private readonly string _dir;
     private readonly string _bin;
 
-    private PostgresServer(string dir, string bin, int port)
+    private readonly bool _asPostgres;
+
+    private PostgresServer(string dir, string bin, int port, bool asPostgres)
     {
+        _asPostgres = asPostgres;
         _dir = dir;
         _bin = bin;
         Port = port;
@@ -54,13 +57,23 @@ public sealed class PostgresServer
         Run(asPostgres, Path.Combine(bin, "initdb"), $"-D {data} -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8");
         Run(asPostgres, Path.Combine(bin, "pg_ctl"),
             $"-D {data} -l {Path.Combine(dir, "log")} -w -t 60 -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start");
-        var server = new PostgresServer(dir, bin, port);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(asPostgres);
+        var server = new PostgresServer(dir, bin, port, asPostgres);
+        // Normally stopped by TestPipeline at the end of the run; this is the fallback for an aborted run.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         return server;
     }
 
-    private void Stop(bool asPostgres)
+    public static void StopIfStarted()
     {
+        if (Shared.IsValueCreated) Shared.Value.Stop();
+    }
+
+    private int _stopped;
+
+    private void Stop()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
+        var asPostgres = _asPostgres;
         try
         {
             Run(asPostgres, Path.Combine(_bin, "pg_ctl"), $"-D {Path.Combine(_dir, "data")} -m immediate -w stop");

@@ -181,7 +181,9 @@ public sealed class AccountService(
 
     /// <summary>
     /// Deletes the account: the data key is destroyed first (so the encrypted fields are unreadable even in
-    /// backups), then the person's rows are removed. The audit trail keeps only the internal id.
+    /// backups), then the person's rows and any invitation to their address are removed. The audit trail keeps
+    /// only the internal id. The key goes into the ledger before the commit: if the commit then fails, a later
+    /// restore errs toward deletion, never toward bringing a deleted person back.
     /// </summary>
     public async Task<bool> DeleteAsync(User user, CancellationToken ct = default)
     {
@@ -191,6 +193,11 @@ public sealed class AccountService(
         await cipher.DestroyAsync(db, user.DataKeyId, ct);
         await db.SaveChangesAsync(ct);
         await db.Users.Where(u => u.Id == user.Id).ExecuteDeleteAsync(ct);
+        // Open invitations still carry the address; they go too. Accepted ones keep no address worth keeping either.
+        // Compared in memory: case rules differ between SQLite and PostgreSQL, and invitations are few.
+        var invitations = await db.Invitations.Select(i => new { i.Id, i.Email }).ToListAsync(ct);
+        var theirs = invitations.Where(i => string.Equals(i.Email, user.Email, StringComparison.OrdinalIgnoreCase)).Select(i => i.Id).ToList();
+        await db.Invitations.Where(i => theirs.Contains(i.Id)).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
         await audit.WriteAsync(AuditEvents.AccountDeleted, user.Id, user.Id, ct: ct);

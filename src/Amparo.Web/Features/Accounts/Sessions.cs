@@ -33,14 +33,23 @@ public sealed class Sessions(AmparoDbContext db, TimeProvider clock)
         await http.SignInAsync(AuthSchemes.Cookie, principal, new AuthenticationProperties { IsPersistent = false });
     }
 
-    public async Task EndAsync(Guid userId, Guid sessionId, CancellationToken ct) =>
-        await db.Sessions.Where(s => s.UserId == userId && s.Id == sessionId).ExecuteDeleteAsync(ct);
+    /// <summary>Ends one of the person's own sessions; false when there is no such session of theirs.</summary>
+    public async Task<bool> EndAsync(Guid userId, Guid sessionId, CancellationToken ct) =>
+        await db.Sessions.Where(s => s.UserId == userId && s.Id == sessionId).ExecuteDeleteAsync(ct) == 1;
 
     /// <summary>Ends every browser session and every API token of the person.</summary>
-    public async Task EndAllAsync(Guid userId, CancellationToken ct)
+    public async Task<(int Sessions, int Tokens)> EndAllAsync(Guid userId, CancellationToken ct)
     {
-        await db.Sessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(ct);
-        await db.ApiTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);
+        var sessions = await db.Sessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(ct);
+        var tokens = await db.ApiTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);
+        return (sessions, tokens);
+    }
+
+    /// <summary>Signs this browser out and tells it to forget everything of ours (cookies, cache, storage).</summary>
+    public static async Task ForgetBrowserAsync(HttpContext http)
+    {
+        await http.SignOutAsync(AuthSchemes.Cookie);
+        http.Response.Headers["Clear-Site-Data"] = "\"cache\", \"cookies\", \"storage\"";
     }
 
     /// <summary>Cookie validation hook: reject ended or idle sessions, and refresh the claims from the database.</summary>

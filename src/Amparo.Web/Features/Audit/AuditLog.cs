@@ -21,6 +21,8 @@ public static class AuditEvents
     public const string MemberRemoved = "org.member-removed";
     public const string MemberJoined = "org.member-joined";
     public const string InvitationCreated = "org.invitation-created";
+    public const string InvitationRevoked = "org.invitation-revoked";
+    public const string TwoFactorRuleChanged = "org.2fa-rule-changed";
     public const string OrganizationCreated = "org.created";
     public const string ServerAdminCreated = "admin.created";
     public const string SessionsEnded = "session.ended-all";
@@ -79,13 +81,12 @@ public sealed class AuditLog(IServiceScopeFactory scopes, FieldCipher cipher, Ti
 
     private async Task AppendAsync(AmparoDbContext db, byte[] key, string type, Guid? actor, Guid? subject, Guid? org, string detail, CancellationToken ct)
     {
-        // PostgreSQL keeps microseconds and .NET ticks are 100 ns: hash the instant the database will give back.
-        var now = clock.GetUtcNow().UtcDateTime;
         var e = new AuditEvent
         {
             WriterId = _writerId,
             Sequence = _sequence,
-            At = new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc),
+            // Whole microseconds: PostgreSQL keeps no finer time, and the hash must match what is read back.
+            At = TruncateToMicroseconds(clock.GetUtcNow().UtcDateTime),
             Type = type,
             ActorId = actor,
             SubjectId = subject,
@@ -102,6 +103,8 @@ public sealed class AuditLog(IServiceScopeFactory scopes, FieldCipher cipher, Ti
     }
 
     public void Dispose() => _gate.Dispose();
+
+    private static DateTime TruncateToMicroseconds(DateTime t) => new(t.Ticks - t.Ticks % 10, DateTimeKind.Utc);
 
     public static string ComputeHash(byte[] key, AuditEvent e)
     {

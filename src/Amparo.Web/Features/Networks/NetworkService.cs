@@ -17,6 +17,18 @@ public sealed class NetworkService(AmparoDbContext db, AuditLog audit, TimeProvi
         return network;
     }
 
+    /// <summary>Networks a person has a link to: they coordinate it, or belong to one of its organizations.</summary>
+    public IQueryable<Network> VisibleTo(Guid userId)
+    {
+        var viaMembership =
+            from m in db.Memberships
+            where m.UserId == userId
+            join no in db.NetworkOrganizations on m.OrganizationId equals no.OrganizationId
+            select no.NetworkId;
+        var viaCoordination = db.NetworkCoordinators.Where(c => c.UserId == userId).Select(c => c.NetworkId);
+        return db.Networks.Where(n => viaMembership.Contains(n.Id) || viaCoordination.Contains(n.Id));
+    }
+
     public async Task<bool> AddOrganizationAsync(Guid networkId, Guid orgId, Guid? actorId, CancellationToken ct = default)
     {
         if (!await db.Networks.AnyAsync(n => n.Id == networkId, ct) || !await db.Organizations.AnyAsync(o => o.Id == orgId, ct)) return false;

@@ -27,8 +27,35 @@ public sealed class OrganizationService(
     public Task<OrgRole?> RoleOfAsync(Guid userId, Guid orgId, CancellationToken ct = default) =>
         db.Memberships.Where(m => m.UserId == userId && m.OrganizationId == orgId).Select(m => (OrgRole?)m.Role).SingleOrDefaultAsync(ct);
 
+    /// <summary>
+    /// True when the person may act as an admin of the organization: the role, and two-factor on when the
+    /// organization requires it for its staff (an admin without it keeps the role but cannot use it).
+    /// </summary>
     public async Task<bool> IsAdminAsync(Guid userId, Guid orgId, CancellationToken ct = default) =>
-        await RoleOfAsync(userId, orgId, ct) == OrgRole.OrgAdmin;
+        await RoleOfAsync(userId, orgId, ct) == OrgRole.OrgAdmin && await MeetsTwoFactorRuleAsync(userId, orgId, ct);
+
+    /// <summary>False only when the organization requires two-factor for its staff and this person has it off.</summary>
+    public async Task<bool> MeetsTwoFactorRuleAsync(Guid userId, Guid orgId, CancellationToken ct = default)
+    {
+        var required = await db.Organizations.Where(o => o.Id == orgId).Select(o => o.RequireTwoFactorForStaff).SingleOrDefaultAsync(ct);
+        return !required || await db.Users.AnyAsync(u => u.Id == userId && u.TwoFactorEnabled, ct);
+    }
+
+    public enum TwoFactorRuleResult { Done, NotAllowed, TurnOnYourOwnFirst }
+
+    /// <summary>Turns the organization's two-factor requirement for focal points and admins on or off.</summary>
+    public async Task<TwoFactorRuleResult> SetTwoFactorRuleAsync(Guid orgId, Guid actorId, bool required, CancellationToken ct = default)
+    {
+        if (!await IsAdminAsync(actorId, orgId, ct)) return TwoFactorRuleResult.NotAllowed;
+        // An admin without two-factor would otherwise lock themself out of the admin role at once.
+        if (required && !await db.Users.AnyAsync(u => u.Id == actorId && u.TwoFactorEnabled, ct)) return TwoFactorRuleResult.TurnOnYourOwnFirst;
+        var org = await db.Organizations.SingleAsync(o => o.Id == orgId, ct);
+        if (org.RequireTwoFactorForStaff == required) return TwoFactorRuleResult.Done;
+        org.RequireTwoFactorForStaff = required;
+        await db.SaveChangesAsync(ct);
+        await audit.WriteAsync(AuditEvents.TwoFactorRuleChanged, actorId, organizationId: orgId, detail: required ? "required" : "optional", ct: ct);
+        return TwoFactorRuleResult.Done;
+    }
 
     /// <summary>Adds an existing person directly (CLI, demo, accepted invitation).</summary>
     public async Task AddMemberAsync(Guid orgId, Guid userId, OrgRole role, Guid? actorId, CancellationToken ct = default)
@@ -114,6 +141,25 @@ public sealed class OrganizationService(
         if (claimed != 1) return false;
         await AddMemberAsync(invitation.OrganizationId, userId, invitation.Role, userId, ct);
         return true;
+    }
+
+    /// <summary>An org admin withdraws an open invitation; its link stops working at once.</summary>
+    public async Task<bool> RevokeInvitationAsync(Guid orgId, Guid actorId, Guid invitationId, CancellationToken ct = default)
+    {
+        if (!await IsAdminAsync(actorId, orgId, ct)) return false;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var revoked = await db.Invitations
+            .Where(i => i.Id == invitationId && i.OrganizationId == orgId && i.AcceptedAt == null && i.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), ct);
+        if (revoked == 1) await audit.WriteAsync(AuditEvents.InvitationRevoked, actorId, invitationId, orgId, ct: ct);
+        return revoked == 1;
+    }
+
+    /// <summary>Invitations of the organization that can still be accepted.</summary>
+    public IQueryable<Invitation> PendingInvitations(Guid orgId)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return db.Invitations.Where(i => i.OrganizationId == orgId && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now);
     }
 
     public enum ChangeResult { Done, NotAllowed, LastAdmin, NotFound }

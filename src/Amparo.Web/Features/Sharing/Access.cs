@@ -20,8 +20,7 @@ public static class Access
             where r.Category == category && r.Audience == Audience.OrgFocalPoints && r.Enabled
             join owner in memberships on r.OwnerId equals owner.UserId
             join staff in memberships on owner.OrganizationId equals staff.OrganizationId
-            // Roles are stored as text, so an ordering comparison would compare strings in SQL
-            // ("Member" >= "FocalPoint" is true there): name the staff roles explicitly.
+            // Roles are stored as text: compare by value, never by order ("Member" >= "FocalPoint" as strings).
             where staff.UserId == viewer && (staff.Role == OrgRole.FocalPoint || staff.Role == OrgRole.OrgAdmin)
             select r.OwnerId;
 

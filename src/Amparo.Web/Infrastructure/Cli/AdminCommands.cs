@@ -13,7 +13,8 @@ namespace Amparo.Web.Infrastructure.Cli;
 /// </summary>
 public static partial class AdminCommands
 {
-    private sealed record Command(string Name, string Usage, Func<CommandContext, Task<int>> Run);
+    /// <param name="Help">Shown under the usage line by `--help`: what the command does and what to know before running it.</param>
+    private sealed record Command(string Name, string Usage, Func<CommandContext, Task<int>> Run, string? Help = null);
 
     private static readonly Command[] All =
     [
@@ -31,7 +32,8 @@ public static partial class AdminCommands
 
     public static bool IsCommand(string[] args) => args.Length > 0 && FirstWords.Contains(args[0]);
 
-    public static async Task<int> RunAsync(string[] args, TextReader? stdin = null, TextWriter? stdout = null, TextWriter? stderr = null)
+    /// <param name="environment">Where AMPARO_MASTER_KEY is read; the process environment unless a test gives its own.</param>
+    public static async Task<int> RunAsync(string[] args, TextReader? stdin = null, TextWriter? stdout = null, TextWriter? stderr = null, Func<string, string?>? environment = null)
     {
         stdin ??= Console.In;
         stdout ??= Console.Out;
@@ -52,9 +54,10 @@ public static partial class AdminCommands
         if (rest.Contains("--help") || rest.Contains("-h"))
         {
             stderr.WriteLine("Usage: amparo " + command.Usage);
+            if (command.Help is not null) stderr.WriteLine(command.Help);
             return 0;
         }
-        var parsed = CommandContext.Parse(rest, stdin, stdout, stderr, out var error);
+        var parsed = CommandContext.Parse(rest, stdin, stdout, stderr, out var error, environment);
         if (parsed is null)
         {
             stderr.WriteLine(error);
@@ -70,7 +73,12 @@ public static partial class AdminCommands
             stderr.WriteLine(ex.Message);
             return 1;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or DbUpdateException or IOException or Microsoft.Extensions.Options.OptionsValidationException)
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            stderr.WriteLine("Failed: a key did not open what it should. The master key here is probably not the one this database was encrypted with (check keys/master.key and AMPARO_MASTER_KEY).");
+            return 1;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or DbUpdateException or System.Data.Common.DbException or IOException or UnauthorizedAccessException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             stderr.WriteLine("Failed: " + ex.Message);
             return 1;
@@ -137,11 +145,21 @@ public static partial class AdminCommands
         await using var host = c.Host();
         await DatabaseSetup.MigrateAsync(host.Db);
         if (!await host.Db.Organizations.AnyAsync(o => o.Id == orgId)) throw new CommandException($"No organization with id {orgId}.");
-        await using var tx = await host.Db.Database.BeginTransactionAsync();
-        var created = await host.Get<AccountService>().CreateAsync(email, name, password);
+        // AccountService.CreateAsync runs its own transaction (one cannot be nested in another), so a failure to
+        // add the membership is undone by deleting the new account again.
+        var accounts = host.Get<AccountService>();
+        var created = await accounts.CreateAsync(email, name, password);
         if (created.User is null) throw new CommandException("Not created: " + string.Join(", ", created.Errors.Select(Explain)));
-        await host.Get<OrganizationService>().AddMemberAsync(orgId, created.User.Id, role, null);
-        await tx.CommitAsync();
+        try
+        {
+            await host.Get<OrganizationService>().AddMemberAsync(orgId, created.User.Id, role, null);
+        }
+        catch
+        {
+            host.Db.ChangeTracker.Clear();
+            await accounts.DeleteAsync(created.User);
+            throw;
+        }
         c.Out.WriteLine(created.User.Id);
         return 0;
     }

@@ -1,4 +1,7 @@
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Security;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Infrastructure.Cli;
@@ -14,7 +17,10 @@ public sealed class CommandContext
     public TextWriter Out { get; }
     public TextWriter Err { get; }
 
-    private CommandContext(Dictionary<string, string> options, HashSet<string> flags, string[] configArgs, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    /// <summary>Reads environment variables (AMPARO_MASTER_KEY); tests pass their own instead of the process's.</summary>
+    public Func<string, string?> Environment { get; }
+
+    private CommandContext(Dictionary<string, string> options, HashSet<string> flags, string[] configArgs, TextReader stdin, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
         _options = options;
         _flags = flags;
@@ -22,12 +28,13 @@ public sealed class CommandContext
         In = stdin;
         Out = stdout;
         Err = stderr;
+        Environment = environment;
     }
 
     private static readonly HashSet<string> FlagNames = ["password-stdin", "passphrase-stdin", "include-master-key", "force"];
 
     /// <summary>--name value pairs and bare flags; --Section:Key=value arguments go to configuration, as for the server.</summary>
-    public static CommandContext? Parse(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, out string error)
+    public static CommandContext? Parse(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, out string error, Func<string, string?>? environment = null)
     {
         error = "";
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -48,7 +55,7 @@ public sealed class CommandContext
             if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal)) { error = $"--{name} needs a value."; return null; }
             options[name] = args[++i];
         }
-        return new CommandContext(options, flags, config.ToArray(), stdin, stdout, stderr);
+        return new CommandContext(options, flags, config.ToArray(), stdin, stdout, stderr, environment ?? System.Environment.GetEnvironmentVariable);
     }
 
     public string Required(string name) =>
@@ -70,7 +77,27 @@ public sealed class CommandContext
         return line;
     }
 
-    public CommandHost Host() => CommandHost.Create(_configArgs);
+    /// <summary>A passphrase that protects something (a backup): only from standard input, with --passphrase-stdin.</summary>
+    public string PassphraseFromStdin()
+    {
+        if (!Flag("passphrase-stdin")) throw new CommandException("Give the passphrase on standard input with --passphrase-stdin.");
+        var line = In.ReadLine();
+        if (string.IsNullOrEmpty(line)) throw new CommandException("No passphrase on standard input.");
+        return line;
+    }
+
+    /// <summary>An option naming a file; the full path.</summary>
+    public string RequiredPath(string name)
+    {
+        var value = Required(name);
+        try { return Path.GetFullPath(value); }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new CommandException($"--{name} is not a usable path.");
+        }
+    }
+
+    public CommandHost Host() => CommandHost.Create(_configArgs, Environment);
 }
 
 /// <summary>The app's core services without the web server.</summary>
@@ -78,25 +105,70 @@ public sealed class CommandHost : IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly AsyncServiceScope _scope;
+    private readonly Func<string, string?> _environment;
 
-    private CommandHost(IHost host)
+    private CommandHost(IHost host, IConfiguration configuration, Func<string, string?> environment)
     {
         _host = host;
         _scope = host.Services.CreateAsyncScope();
+        _environment = environment;
+        Configuration = configuration;
     }
 
-    public static CommandHost Create(string[] configArgs)
+    public static CommandHost Create(string[] configArgs, Func<string, string?>? environment = null)
     {
+        environment ??= System.Environment.GetEnvironmentVariable;
         var builder = Host.CreateApplicationBuilder(configArgs);
         builder.Logging.ClearProviders();
         builder.Services.AddAmparoCore(builder.Configuration);
+        // The same key as the server would use, read through the given environment. Resolved only when first
+        // needed, so a command can look before a key is created (restore) and never creates one it should not.
+        builder.Services.AddSingleton(sp =>
+            MasterKey.Load(sp.GetRequiredService<IOptions<AmparoOptions>>().Value.DataDirectory, environment(MasterKey.EnvironmentVariable)));
         var host = builder.Build();
         // Validate options now so a misconfiguration is reported clearly.
         _ = host.Services.GetRequiredService<IOptions<AmparoOptions>>().Value;
-        return new CommandHost(host);
+        _ = host.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        return new CommandHost(host, builder.Configuration, environment);
     }
 
+    public IConfiguration Configuration { get; }
+
     public AmparoDbContext Db => Get<AmparoDbContext>();
+
+    public string DataDirectory => Get<IOptions<AmparoOptions>>().Value.FullDataDirectory;
+
+    public DatabaseProvider Provider => Get<IOptions<DatabaseOptions>>().Value.Provider;
+
+    /// <summary>The connection string the server uses (for SQLite: the file in the data directory unless configured).</summary>
+    public string ConnectionString => Provider == DatabaseProvider.Postgres
+        ? Configuration.GetConnectionString("Amparo")!
+        : DatabaseSetup.SqliteConnectionString(Configuration.GetConnectionString("Amparo"), DataDirectory);
+
+    /// <summary>The SQLite database file (full path); null on PostgreSQL.</summary>
+    public string? SqliteFile => Provider == DatabaseProvider.Sqlite
+        ? Path.GetFullPath(new SqliteConnectionStringBuilder(ConnectionString).DataSource)
+        : null;
+
+    /// <summary>The master key already here (file or AMPARO_MASTER_KEY), or null; never creates one.</summary>
+    public MasterKey? ExistingMasterKey() => MasterKey.TryLoad(DataDirectory, _environment(MasterKey.EnvironmentVariable));
+
+    /// <summary>The master key for commands that work on existing data: a missing key is an error, not a reason to make one.</summary>
+    public MasterKey RequireMasterKey()
+    {
+        if (ExistingMasterKey() is null)
+            throw new CommandException($"No master key here: neither {MasterKey.EnvironmentVariable} is set nor {Path.Combine(DataDirectory, "keys", "master.key")} exists. Check --Amparo:DataDirectory.");
+        return Get<MasterKey>();
+    }
+
+    /// <summary>Commands that read data refuse to create an empty database by mistake (a mistyped data directory).</summary>
+    public async Task RequireDatabaseAsync(CancellationToken ct = default)
+    {
+        if (SqliteFile is { } file && !File.Exists(file))
+            throw new CommandException($"No Amparo database at {file}. Check --Amparo:DataDirectory (or ConnectionStrings:Amparo).");
+        if (!(await Db.Database.GetAppliedMigrationsAsync(ct)).Any())
+            throw new CommandException("The configured database holds no Amparo data (no migrations applied). Check the configuration.");
+    }
 
     public T Get<T>() where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();
 

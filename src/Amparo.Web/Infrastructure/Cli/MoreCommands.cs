@@ -2,6 +2,15 @@ namespace Amparo.Web.Infrastructure.Cli;
 
 public static partial class AdminCommands
 {
-    // backup, restore, rotate-master-key, audit verify, org export: see Operations.cs when present.
-    private static Command[] MoreCommands => [];
+    // Operations: BackupCommands.cs (backup, restore), KeyCommands.cs (rotate-master-key),
+    // AuditCommands.cs (audit verify), OrgExportCommand.cs (org export).
+    private static Command[] MoreCommands =>
+    [
+        new("backup", "backup --to FILE --passphrase-stdin [--include-master-key] [--force]", BackupAsync, BackupHelp),
+        new("restore", "restore --from FILE --passphrase-stdin", RestoreAsync, RestoreHelp),
+        new("rotate-master-key", "rotate-master-key", RotateMasterKeyAsync, RotateHelp),
+        new("audit verify", "audit verify", AuditVerifyAsync, AuditVerifyHelp),
+        new("org list", "org list", OrgListAsync, OrgListHelp),
+        new("org export", "org export --org ID --to FILE [--force]", OrgExportAsync, OrgExportHelp),
+    ];
 }

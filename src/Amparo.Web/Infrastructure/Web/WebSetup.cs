@@ -27,6 +27,7 @@ public static class WebSetup
     public const string ApiPolicy = "Api";
     public const string ServerAdminPolicy = "ServerAdmin";
     public const string ApiRateLimit = "api";
+    public const int ApiBodyLimit = 64 * 1024;
 
     /// <summary>`--demo` alone means Amparo:Demo=true (the configuration reader needs a value).</summary>
     public static string[] ExpandFlags(string[] args) =>
@@ -53,8 +54,10 @@ public static class WebSetup
         services.AddSingleton<SetupCode>();
         services.AddScoped<Demo>();
         services.AddScoped<Sessions>();
+        services.AddAccountPages();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<Pages.Account.KnownDevices>();
+        services.AddSingleton<Features.Organizations.InvitationLinks>();
         services.AddSingleton<Heartbeats>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<Housekeeping>();
@@ -103,6 +106,8 @@ public static class WebSetup
             .AddPolicy(ServerAdminPolicy, p => p.RequireAuthenticatedUser().RequireClaim(Principals.ServerAdmin, "true"))
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.Bearer).RequireAuthenticatedUser());
 
+        // Arabic and Cyrillic letters written as themselves, not as &#x...; entities: pages several times lighter.
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(o =>
         {
@@ -177,6 +182,17 @@ public static class WebSetup
             return Task.CompletedTask;
         });
         app.UseStaticFiles();
+        app.Use(async (context, next) =>
+        {
+            // API bodies are small; refuse large ones before anything reads them (Kestrel also enforces the limit while streaming).
+            if (context.Request.Path.StartsWithSegments("/api") && context.Request.ContentLength > ApiBodyLimit)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await context.Response.WriteAsJsonAsync(new { title = "The request body is too large.", status = 413 }, context.RequestAborted);
+                return;
+            }
+            await next(context);
+        });
         app.UseRouting();
         app.UseAuthentication();
         app.UseRequestLocalization();
@@ -189,7 +205,7 @@ public static class WebSetup
             ResponseWriter = HealthResponse.WriteAsync,
         }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
-        var api = app.MapGroup("/api/v1").WithMetadata(new RequestSizeLimitAttribute(64 * 1024));
+        var api = app.MapGroup("/api/v1").WithMetadata(new RequestSizeLimitAttribute(ApiBodyLimit));
         api.MapAccountsApi();
         return app;
     }

@@ -1,0 +1,288 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Amparo.Tests.Infrastructure;
+using Amparo.Web.Features.Organizations;
+using Amparo.Web.Features.Sharing;
+using Amparo.Web.Infrastructure.Localization;
+using Amparo.Web.Infrastructure.Web;
+using Microsoft.AspNetCore.Localization;
+
+namespace Amparo.Tests.Localization;
+
+/// <summary>The repository's own files, found by walking up from the test binary to the folder holding Amparo.slnx.</summary>
+internal static class Repo
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Web => Path.Combine(Root, "src", "Amparo.Web");
+
+    public static string ResxFor(string language) =>
+        Path.Combine(Web, "Resources", language == "en" ? "SharedResource.resx" : $"SharedResource.{language}.resx");
+
+    /// <summary>Key → value of one .resx file.</summary>
+    public static Dictionary<string, string> Load(string language) =>
+        XDocument.Load(ResxFor(language)).Root!.Elements("data")
+            .ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? "", StringComparer.Ordinal);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Amparo.slnx"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("Amparo.slnx not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>Every person reads the whole app in their language: no key missing, nothing left in English, placeholders intact.</summary>
+public sealed partial class TranslationTests
+{
+    public static TheoryData<string> Translations => new(Cultures.Supported.Where(c => c != "en"));
+
+    private static readonly Dictionary<string, string> English = Repo.Load("en");
+
+    /// <summary>
+    /// Values that are rightly the same as the English text. Keep this tiny; every entry needs a reason.
+    /// </summary>
+    private static readonly HashSet<(string Language, string Key)> SameAsEnglish =
+    [
+        // "Actions" is the ordinary French word for a column of buttons (visually hidden on the sessions page).
+        ("fr", "Org.Actions"),
+        ("fr", "Sessions.Actions"),
+    ];
+
+    /// <summary>Keys built by concatenation in pages (T["Role." + role]): prefix → every suffix the code can produce.</summary>
+    private static readonly Dictionary<string, string[]> DynamicKeys = new(StringComparer.Ordinal)
+    {
+        ["Role."] = Enum.GetNames<OrgRole>(),
+        ["OrgKind."] = Enum.GetNames<OrganizationKind>(),
+        ["Sharing.Rule."] = [.. from c in Enum.GetNames<DataCategory>() from a in Enum.GetNames<Audience>() select $"{c}.{a}"],
+        // SecurityModel.OnGetAsync accepts exactly these values of ?done= (the rest are dropped).
+        ["Security.Done."] = ["enabled", "disabled", "passphrase"],
+    };
+
+    [Theory]
+    [MemberData(nameof(Translations))]
+    public void Translation_HasEveryEnglishKey_WithAValue_AndNoOtherKeys(string language)
+    {
+        var translated = Repo.Load(language);
+        var missing = English.Keys.Where(k => !translated.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var empty = translated.Where(p => string.IsNullOrWhiteSpace(p.Value)).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        var extra = translated.Keys.Where(k => !English.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        Assert.True(missing.Count == 0, $"{language}: {missing.Count} keys missing:\n{string.Join('\n', missing)}");
+        Assert.True(empty.Count == 0, $"{language}: empty values:\n{string.Join('\n', empty)}");
+        Assert.True(extra.Count == 0, $"{language}: keys that English does not have:\n{string.Join('\n', extra)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Translations))]
+    public void Translation_LeavesNothingInEnglish(string language)
+    {
+        var translated = Repo.Load(language);
+        var untranslated = translated
+            .Where(p => English.TryGetValue(p.Key, out var en) && string.Equals(en.Trim(), p.Value.Trim(), StringComparison.Ordinal))
+            .Select(p => p.Key)
+            .Where(k => !SameAsEnglish.Contains((language, k)))
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.True(untranslated.Count == 0, $"{language}: still in English:\n{string.Join('\n', untranslated)}");
+    }
+
+    [Fact]
+    public void AllowList_NamesOnlyKeysThatExist()
+    {
+        Assert.All(SameAsEnglish, entry =>
+        {
+            Assert.Contains(entry.Language, Cultures.Supported);
+            Assert.True(English.ContainsKey(entry.Key), entry.Key);
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(Translations))]
+    public void Translation_KeepsTheSamePlaceholders_AndFormats(string language)
+    {
+        var translated = Repo.Load(language);
+        var wrong = new List<string>();
+        foreach (var (key, value) in translated)
+        {
+            if (!English.TryGetValue(key, out var en)) continue;
+            var expected = Placeholders(en);
+            var actual = Placeholders(value);
+            if (!expected.SetEquals(actual))
+            {
+                wrong.Add($"{key}: English has [{string.Join(' ', expected.Order(StringComparer.Ordinal))}], {language} has [{string.Join(' ', actual.Order(StringComparer.Ordinal))}]");
+                continue;
+            }
+            // A stray brace would make string.Format throw when the page renders.
+            var args = Enumerable.Range(0, 10).Select(i => (object)("x" + i)).ToArray();
+            try { _ = string.Format(CultureInfo.InvariantCulture, value, args); }
+            catch (FormatException) { wrong.Add($"{key}: not a valid format string"); }
+        }
+        Assert.True(wrong.Count == 0, $"{language}:\n{string.Join('\n', wrong)}");
+    }
+
+    [Fact]
+    public void EveryKeyWrittenInCode_ExistsInEnglish()
+    {
+        var files = SourceFiles();
+        var names = LocalizerNames(files);
+        Assert.Contains("T", names); // the views' @inject
+        Assert.Contains("t", names); // page models and services
+        var usage = new Regex($@"\b(?:{string.Join('|', names.Select(Regex.Escape))})\[\s*""([A-Za-z0-9_.]+)""\s*[,\]]", RegexOptions.CultureInvariant);
+
+        var used = new List<(string Where, string Key)>();
+        foreach (var file in files)
+        {
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                foreach (Match m in usage.Matches(lines[i])) used.Add(($"{Path.GetRelativePath(Repo.Root, file)}:{i + 1}", m.Groups[1].Value));
+            }
+        }
+
+        Assert.True(used.Count > 100, $"The scan found only {used.Count} uses of the localizer; is the pattern still right?");
+        var unknown = used.Where(u => !English.ContainsKey(u.Key)).Select(u => $"{u.Where}: {u.Key}").ToList();
+        Assert.True(unknown.Count == 0, "Keys used in code but missing in SharedResource.resx:\n" + string.Join('\n', unknown));
+    }
+
+    [Fact]
+    public void KeyNamesHeldInStrings_ExistInEnglish()
+    {
+        // Keys also travel as plain strings (FieldErrors["Phone"] = "Validation.Phone", the account menu's list,
+        // the status page's switch) before they reach T[key]. Any literal shaped like a key of a known family must be one.
+        var families = English.Keys.Select(k => k[..k.IndexOf('.', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
+        var unknown = new List<string>();
+        var checkedCount = 0;
+        foreach (var file in SourceFiles())
+        {
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                foreach (Match m in KeyLikeLiteral().Matches(lines[i]))
+                {
+                    var key = m.Groups[1].Value;
+                    if (!families.Contains(key[..key.IndexOf('.', StringComparison.Ordinal)])) continue;
+                    checkedCount++;
+                    if (!English.ContainsKey(key)) unknown.Add($"{Path.GetRelativePath(Repo.Root, file)}:{i + 1}: {key}");
+                }
+            }
+        }
+        Assert.True(checkedCount > 100, $"Only {checkedCount} key-like strings found; is the pattern still right?");
+        Assert.True(unknown.Count == 0, "Strings that look like keys but are not in SharedResource.resx:\n" + string.Join('\n', unknown));
+    }
+
+    [Fact]
+    public void KeysBuiltFromEnumValues_ExistForEveryValue_InEveryLanguage()
+    {
+        var missing = new List<string>();
+        foreach (var language in Cultures.Supported)
+        {
+            var resx = language == "en" ? English : Repo.Load(language);
+            foreach (var (prefix, suffixes) in DynamicKeys)
+            {
+                missing.AddRange(suffixes.Select(s => prefix + s).Where(k => !resx.ContainsKey(k)).Select(k => $"{language}: {k}"));
+            }
+        }
+        Assert.True(missing.Count == 0, string.Join('\n', missing));
+    }
+
+    [Fact]
+    public void EveryKeyBuiltByConcatenation_IsCoveredAbove()
+    {
+        // A new T["Something." + value] in a page must get its family in DynamicKeys, so every value is checked.
+        var files = SourceFiles();
+        var names = LocalizerNames(files);
+        var concatenation = new Regex($@"\b(?:{string.Join('|', names.Select(Regex.Escape))})\[\s*""([A-Za-z0-9_.]*)""\s*\+", RegexOptions.CultureInvariant);
+        var found = new List<(string Where, string Prefix)>();
+        foreach (var file in files)
+        {
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                foreach (Match m in concatenation.Matches(lines[i])) found.Add(($"{Path.GetRelativePath(Repo.Root, file)}:{i + 1}", m.Groups[1].Value));
+            }
+        }
+        Assert.NotEmpty(found);
+        var uncovered = found.Where(f => !DynamicKeys.ContainsKey(f.Prefix)).Select(f => $"{f.Where}: \"{f.Prefix}\" + …").ToList();
+        Assert.True(uncovered.Count == 0, "Keys built by concatenation that no test enumerates:\n" + string.Join('\n', uncovered));
+    }
+
+    private static HashSet<string> Placeholders(string value) =>
+        Placeholder().Matches(value).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+
+    private static List<string> SourceFiles() =>
+        Directory.EnumerateFiles(Repo.Web, "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal))
+            .Where(f =>
+            {
+                var parts = Path.GetRelativePath(Repo.Web, f).Split(Path.DirectorySeparatorChar);
+                return !parts.Contains("bin") && !parts.Contains("obj") && !parts.Contains("Migrations");
+            })
+            .ToList();
+
+    /// <summary>Names the code gives its localizers: @inject IStringLocalizer&lt;SharedResource&gt; T, constructor parameters, factory.Create results.</summary>
+    private static HashSet<string> LocalizerNames(IEnumerable<string> files)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var text = File.ReadAllText(file);
+            foreach (Match m in LocalizerDeclaration().Matches(text)) names.Add(m.Groups[1].Value);
+            foreach (Match m in LocalizerFromFactory().Matches(text)) names.Add(m.Groups[1].Value);
+        }
+        return names;
+    }
+
+    [GeneratedRegex(@"\{\d+(?:,-?\d+)?(?::[^{}]*)?\}", RegexOptions.CultureInvariant)]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"\b(?:IStringLocalizer|IHtmlLocalizer|IViewLocalizer)(?:<\s*\w+\s*>)?\s+(\w+)\s*[,)\r\n;=]", RegexOptions.CultureInvariant)]
+    private static partial Regex LocalizerDeclaration();
+
+    [GeneratedRegex(@"\bvar\s+(\w+)\s*=\s*\w+\.Create\(\s*typeof\(SharedResource\)", RegexOptions.CultureInvariant)]
+    private static partial Regex LocalizerFromFactory();
+
+    [GeneratedRegex(@"""([A-Z][A-Za-z0-9]*(?:\.[A-Za-z0-9_]+)+)""", RegexOptions.CultureInvariant)]
+    private static partial Regex KeyLikeLiteral();
+}
+
+/// <summary>A person who chose a language (the amparo_lang cookie) gets pages in it, right-to-left only in Arabic.</summary>
+public abstract class TranslationHttpTests(AppFixture app)
+{
+    public static TheoryData<string> Languages => new(Cultures.Supported);
+
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public async Task SignInPage_WithLanguageCookie_IsInThatLanguage_AndRightToLeftOnlyInArabic(string language)
+    {
+        var title = Repo.Load(language)["SignIn.Title"];
+        var englishTitle = Repo.Load("en")["SignIn.Title"];
+        using var client = app.NewClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/account/sign-in", UriKind.Relative));
+        var cookie = CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(language));
+        request.Headers.Add("Cookie", $"{WebSetup.LanguageCookie}={Uri.EscapeDataString(cookie)}");
+
+        using var response = await client.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // Razor may write letters outside Latin as character references; compare what a browser shows.
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Contains($"<h1>{title}</h1>", html, StringComparison.Ordinal);
+        Assert.Contains($"<title>{title} · Amparo</title>", html, StringComparison.Ordinal);
+        Assert.Contains($"<html lang=\"{language}\"", html, StringComparison.Ordinal);
+        if (language != "en") Assert.DoesNotContain($"<h1>{englishTitle}</h1>", html, StringComparison.Ordinal);
+        if (language == "ar")
+        {
+            Assert.Contains("dir=\"rtl\"", html, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("dir=\"ltr\"", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("dir=\"rtl\"", html, StringComparison.Ordinal);
+        }
+    }
+}
+
+public sealed class TranslationHttpTestsSqlite(SqliteApp app) : TranslationHttpTests(app), IClassFixture<SqliteApp>;
