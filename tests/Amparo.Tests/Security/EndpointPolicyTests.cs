@@ -26,8 +26,9 @@ public abstract class EndpointPolicyTests(AppFixture app)
         "PAGE /status/{code:int}",
         "PAGE /weather",
         // Invitation acceptance: the link a person opens before they have an account.
-        // (Not on main yet; when the invitation page lands, its route must match this entry or be put here.)
-        "PAGE /invitations/{token}",
+        "PAGE /invitation/{token}",
+        // "Your account is deleted": shown after deletion, when the person is no longer signed in. Static text.
+        "PAGE /account/deleted",
         "GET /healthz",
         "GET /openapi/{documentName}.json",
         "POST /api/v1/auth/token",
