@@ -18,5 +18,10 @@ catch (OptionsValidationException ex)
     await Console.Error.WriteLineAsync("Amparo cannot start, the configuration is not valid: " + string.Join(" ", ex.Failures));
     return 1;
 }
+catch (Amparo.Web.Infrastructure.Security.MasterKeyException ex)
+{
+    await Console.Error.WriteLineAsync("Amparo cannot start: " + ex.Message);
+    return 1;
+}
 
 public partial class Program;

@@ -74,7 +74,9 @@ public sealed class AccountService(
     {
         email = (email ?? "").Trim();
         password ??= "";
-        var user = email.Length is > 0 and <= 256 ? await users.FindByEmailAsync(email) : null;
+        // Only a well-formed address can belong to an account (CreateAsync requires one); anything else is not
+        // looked up at all, so control characters never reach the database (PostgreSQL refuses NUL in text).
+        var user = Validation.IsEmail(email) ? await users.FindByEmailAsync(email) : null;
         if (user?.PasswordHash is null)
         {
             hasher.HashPassword(new User(), password.Length > 0 ? password : "x");

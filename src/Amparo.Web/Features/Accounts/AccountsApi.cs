@@ -36,8 +36,8 @@ public static class AccountsApi
                 ["email"] = ["Required."],
                 ["password"] = ["Required."],
             });
-        if (request.Email.Length > 256 || request.Password.Length > PassphrasePolicy.MaximumLength || (request.Code?.Length ?? 0) > 20 || (request.Name?.Length ?? 0) > 100)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["request"] = ["A field is too long."] });
+        if (request.Email.Length > 256 || request.Password.Length > PassphrasePolicy.MaximumLength || (request.Code?.Length ?? 0) > 20 || (request.Name?.Length ?? 0) > 100 || (request.Name?.Any(char.IsControl) ?? false))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["request"] = ["A field is too long or holds characters that are not allowed."] });
         if (!throttle.AllowIp(http.Connection.RemoteIpAddress) || !throttle.AllowAccount(request.Email.Trim().ToUpperInvariant(), knownDevice: false))
             return TypedResults.Problem(title: "Too many attempts. Wait a minute and try again.", statusCode: StatusCodes.Status429TooManyRequests);
 

@@ -44,8 +44,8 @@ public sealed class MasterKey
         {
             byte[] fromEnv;
             try { fromEnv = Convert.FromBase64String(environmentValue.Trim()); }
-            catch (FormatException) { throw new InvalidOperationException($"{EnvironmentVariable} is not valid base64."); }
-            if (fromEnv.Length != KeySize) throw new InvalidOperationException($"{EnvironmentVariable} must decode to {KeySize} bytes.");
+            catch (FormatException) { throw new MasterKeyException($"{EnvironmentVariable} is not valid base64."); }
+            if (fromEnv.Length != KeySize) throw new MasterKeyException($"{EnvironmentVariable} must decode to {KeySize} bytes.");
             return new MasterKey(fromEnv, dir, fromEnvironment: true);
         }
         var file = Path.Combine(dir, "master.key");
@@ -72,8 +72,8 @@ public sealed class MasterKey
     {
         byte[] key;
         try { key = Convert.FromBase64String(File.ReadAllText(file).Trim()); }
-        catch (FormatException) { throw new InvalidOperationException($"{file} does not hold a base64 key."); }
-        if (key.Length != KeySize) throw new InvalidOperationException($"{file} does not hold a {KeySize}-byte key.");
+        catch (FormatException) { throw new MasterKeyException($"{file} does not hold a base64 key."); }
+        if (key.Length != KeySize) throw new MasterKeyException($"{file} does not hold a {KeySize}-byte key.");
         return key;
     }
 
@@ -177,6 +177,9 @@ public sealed class MasterKey
         stream.Flush(flushToDisk: true);
     }
 }
+
+/// <summary>The master key cannot be used as configured; the message says what to fix. Amparo refuses to start.</summary>
+public sealed class MasterKeyException(string message) : InvalidOperationException(message);
 
 /// <summary>AES-256-GCM with a random nonce: nonce(12) | ciphertext | tag(16).</summary>
 public static class Aead

@@ -174,6 +174,13 @@ public static class WebSetup
         app.UseExceptionHandler("/error");
         app.UseStatusCodePagesWithReExecute("/status/{0}");
         app.UseSecurityHeaders();
+        // TRACE has no use here (Razor Pages would otherwise render a page for it): refuse it outright.
+        app.Use((context, next) =>
+        {
+            if (!HttpMethods.IsTrace(context.Request.Method)) return next(context);
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            return Task.CompletedTask;
+        });
         app.UseStaticFiles();
         app.Use(async (context, next) =>
         {

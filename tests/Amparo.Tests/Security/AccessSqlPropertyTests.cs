@@ -1,0 +1,135 @@
+using Amparo.Tests.Infrastructure;
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Networks;
+using Amparo.Web.Features.Organizations;
+using Amparo.Web.Features.Sharing;
+using Amparo.Web.Infrastructure.Data;
+using CsCheck;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Amparo.Tests.Security;
+
+/// <summary>
+/// The same generated histories as <see cref="AccessPropertyTests"/>, fewer of them, with <see cref="Access.OwnersVisibleTo"/>
+/// run as SQL over the real DbSets: proves the provider's translation gives the same answers as the oracle.
+/// People, organizations and networks are inserted as rows (no passwords hashed); relationship rows are
+/// rewritten to the model's state before each read.
+/// </summary>
+public abstract class AccessSqlPropertyTests(AppFixture app)
+{
+    public const int Sequences = 200;
+
+    [Fact]
+    public async Task OwnersVisibleTo_InSql_AgreesWithTheOracle_Over200GeneratedHistories()
+    {
+        await SeedAsync();
+        var tally = new AccessTally();
+        await SharingWorld.GenHistory.SampleAsync(async history =>
+        {
+            using var scope = app.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+            var world = new SharingWorld();
+            var dirty = true;
+            // State is written inside a transaction that is rolled back, never committed: the queries see it,
+            // the next history starts clean, and no commit waits for the disk.
+            Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? tx = null;
+            foreach (var op in history)
+            {
+                world.Apply(op);
+                if (op is not Read(var viewer, var category)) dirty = true;
+                else await CheckAsync(viewer, category);
+            }
+            for (var viewer = 0; viewer < SharingWorld.People; viewer++)
+                foreach (var category in Enum.GetValues<DataCategory>())
+                    await CheckAsync(viewer, category);
+            if (tx is not null) await tx.DisposeAsync();
+            tally.Sequence();
+
+            async Task CheckAsync(int viewer, DataCategory category)
+            {
+                if (dirty)
+                {
+                    if (tx is not null) await tx.DisposeAsync();
+                    tx = await db.Database.BeginTransactionAsync();
+                    await WriteStateAsync(db, world);
+                    dirty = false;
+                }
+                var actual = await Access.OwnersVisibleTo(SharingWorld.PersonIds[viewer], category,
+                    db.SharingRules, db.Memberships, db.NetworkOrganizations, db.NetworkCoordinators).ToListAsync();
+                var problem = tally.Compare(world, viewer, category, actual);
+                if (problem is not null) throw new InvalidOperationException(problem);
+            }
+        }, iter: Sequences, threads: 1, print: h => string.Join("; ", h.Select(o => o.ToString())));
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"{app.Provider}: {tally}");
+        Console.WriteLine($"AccessSqlPropertyTests ({app.Provider}): {tally}");
+        Assert.Equal(Sequences, tally.Sequences);
+        Assert.Equal(0, tally.Forbidden);
+        Assert.Equal(0, tally.Missing);
+        Assert.True(tally.CrossPersonGrants > 0);
+    }
+
+    /// <summary>Roles are stored as text; an ordering comparison in SQL once let every member through ("Member" ≥ "FocalPoint").</summary>
+    [Fact]
+    public async Task PlainMember_DoesNotSeeAnotherMembersVisits_WhileTheFocalPointAndAdminDo_InSql()
+    {
+        await SeedAsync();
+        var world = new SharingWorld();
+        world.Apply(new AddMember(0, 0, OrgRole.Member));
+        world.Apply(new AddMember(0, 1, OrgRole.Member));
+        world.Apply(new AddMember(0, 2, OrgRole.FocalPoint));
+        world.Apply(new AddMember(0, 3, OrgRole.OrgAdmin));
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        await WriteStateAsync(db, world);
+        Task<List<Guid>> VisibleTo(int viewer) => Access.OwnersVisibleTo(SharingWorld.PersonIds[viewer], DataCategory.VisitsAndAlerts,
+            db.SharingRules, db.Memberships, db.NetworkOrganizations, db.NetworkCoordinators).ToListAsync();
+        Assert.DoesNotContain(SharingWorld.PersonIds[0], await VisibleTo(1));
+        Assert.Contains(SharingWorld.PersonIds[0], await VisibleTo(2));
+        Assert.Contains(SharingWorld.PersonIds[0], await VisibleTo(3));
+        Assert.DoesNotContain(SharingWorld.PersonIds[0], await VisibleTo(4)); // not in the organization at all
+    }
+
+    private async Task SeedAsync()
+    {
+        await app.WithDbAsync(async db =>
+        {
+            if (await db.Users.AnyAsync(u => u.Id == SharingWorld.PersonIds[0])) return 0;
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            for (var i = 0; i < SharingWorld.People; i++)
+            {
+                var email = $"sharing-p{i}@example.org";
+                db.Users.Add(new User
+                {
+                    Id = SharingWorld.PersonIds[i], UserName = email, NormalizedUserName = email.ToUpperInvariant(),
+                    Email = email, NormalizedEmail = email.ToUpperInvariant(), DisplayName = "P" + i, DataKeyId = Guid.NewGuid(),
+                    SecurityStamp = Guid.NewGuid().ToString(), CreatedAt = now,
+                });
+            }
+            for (var i = 0; i < SharingWorld.Orgs; i++)
+                db.Organizations.Add(new Organization { Id = SharingWorld.OrgIds[i], Name = "Org " + i, Kind = OrganizationKind.CivilSociety, CreatedAt = now });
+            for (var i = 0; i < SharingWorld.Networks; i++)
+                db.Networks.Add(new Network { Id = SharingWorld.NetworkIds[i], Name = "Network " + i, CreatedAt = now });
+            return await db.SaveChangesAsync();
+        });
+    }
+
+    private static async Task WriteStateAsync(AmparoDbContext db, SharingWorld world)
+    {
+        await db.SharingRules.ExecuteDeleteAsync();
+        await db.Memberships.ExecuteDeleteAsync();
+        await db.NetworkCoordinators.ExecuteDeleteAsync();
+        await db.NetworkOrganizations.ExecuteDeleteAsync();
+        db.SharingRules.AddRange(world.RuleRows());
+        db.Memberships.AddRange(world.MembershipRows());
+        db.NetworkOrganizations.AddRange(world.NetworkOrgRows());
+        db.NetworkCoordinators.AddRange(world.CoordinatorRows());
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+    }
+}
+
+public sealed class AccessSqlPropertyTestsSqlite(SqliteApp app) : AccessSqlPropertyTests(app), IClassFixture<SqliteApp>;
+public sealed class AccessSqlPropertyTestsPostgres(PostgresApp app) : AccessSqlPropertyTests(app), IClassFixture<PostgresApp>;

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using CsCheck;
+
+namespace Amparo.Tests.Security;
+
+/// <summary>A value to put in a form field. <see cref="Encoded"/> is what goes on the wire (percent-encoded), so invalid UTF-8 can be sent too.</summary>
+public sealed record FuzzValue(string Label, string Encoded)
+{
+    public static FuzzValue Plain(string value, string? label = null) =>
+        new(label ?? (value.Length > 40 ? $"{value[..20]}… ({value.Length} chars)" : value), FormEncoding.Encode(value));
+
+    public static FuzzValue Raw(string encoded) => new("raw " + encoded, encoded);
+
+    public bool LooksLikeMarkup => Label.Contains("<script", StringComparison.Ordinal) || Label.Contains("<img", StringComparison.Ordinal);
+
+    public override string ToString() => Label;
+}
+
+public static class FormEncoding
+{
+    /// <summary>application/x-www-form-urlencoded, byte by byte (lone surrogates become U+FFFD as a browser would send them).</summary>
+    public static string Encode(string value)
+    {
+        var sb = new StringBuilder();
+        foreach (var b in Encoding.UTF8.GetBytes(value))
+        {
+            if (b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'-' or (byte)'_' or (byte)'.' or (byte)'~')
+                sb.Append((char)b);
+            else sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
+    }
+
+    public static string Body(IEnumerable<KeyValuePair<string, string>> encodedFields) =>
+        string.Join('&', encodedFields.Select(f => f.Key + "=" + f.Value));
+}
+
+/// <summary>Malformed, hostile and random values: the same list for every field of every form.</summary>
+public static class FuzzValues
+{
+    public static IReadOnlyList<FuzzValue> Fixed { get; } =
+    [
+        FuzzValue.Plain("", "(empty)"),
+        FuzzValue.Plain(" ", "(space)"),
+        FuzzValue.Plain("\t\r\n", "(whitespace)"),
+        FuzzValue.Plain(new string('a', 100_000)),
+        FuzzValue.Plain(string.Concat(Enumerable.Repeat("é✓", 5_000))),
+        FuzzValue.Plain("\0", "(NUL)"),
+        FuzzValue.Plain("a\0b", "(embedded NUL)"),
+        FuzzValue.Plain("\u0001\u001f\u007f", "(control characters)"),
+        FuzzValue.Plain("\uFEFF", "(BOM)"),
+        FuzzValue.Plain("\u202Eevil\u202C", "(RTL override)"),
+        FuzzValue.Plain("<script>alert(1)</script>"),
+        FuzzValue.Plain("\"><img src=x onerror=alert(1)>"),
+        FuzzValue.Plain("' OR '1'='1"),
+        FuzzValue.Plain("'; DROP TABLE \"AspNetUsers\"; --"),
+        FuzzValue.Plain("../../../../etc/passwd"),
+        FuzzValue.Plain("{{7*7}}${7*7}@(7*7)"),
+        FuzzValue.Plain("-1"),
+        FuzzValue.Plain("0"),
+        FuzzValue.Plain("99999999999999999999999999999"),
+        FuzzValue.Plain("-2147483649"),
+        FuzzValue.Plain("1e309"),
+        FuzzValue.Plain("NaN"),
+        FuzzValue.Plain("true"),
+        FuzzValue.Plain("null"),
+        FuzzValue.Plain("[]"),
+        FuzzValue.Plain("{}"),
+        FuzzValue.Plain("00000000-0000-0000-0000-000000000000"),
+        FuzzValue.Plain("5d0c5b1e-3b64-4c0f-9c1b-2a1e7f1b9d11"),
+        FuzzValue.Plain("00000000-0000-0000-0000-00000000000g"),
+        FuzzValue.Plain("9999-12-31T23:59:59Z"),
+        FuzzValue.Plain("0001-01-01"),
+        FuzzValue.Plain("Not/A_Zone"),
+        FuzzValue.Plain("https://evil.example/"),
+        FuzzValue.Plain("//evil.example"),
+        FuzzValue.Plain("/\\evil.example"),
+        FuzzValue.Plain("javascript:alert(1)"),
+        FuzzValue.Plain("a@b"),
+        FuzzValue.Plain("\"quoted\"@example.org"),
+        FuzzValue.Plain("🙂🙂🙂"),
+        FuzzValue.Plain("مرحبا بالعالم"),
+        FuzzValue.Plain("a\u0301\u0301\u0301\u0301"),
+        FuzzValue.Plain("\uD800", "(lone surrogate)"),
+        FuzzValue.Raw("%FF%FE%C0%AF"),
+        FuzzValue.Raw("%"),
+        FuzzValue.Raw("%zz"),
+        FuzzValue.Raw("%00%00"),
+    ];
+
+    private static readonly Gen<string> RandomText = Gen.OneOf(
+        Gen.String[0, 300],
+        Gen.Int.Select(i => i.ToString(CultureInfo.InvariantCulture)),
+        Gen.Long.Select(l => l.ToString(CultureInfo.InvariantCulture)),
+        Gen.Double.Select(d => d.ToString("R", CultureInfo.InvariantCulture)),
+        Gen.Guid.Select(g => g.ToString()),
+        Gen.Char["0123456789+-() "].Array[0, 40].Select(c => new string(c)));
+
+    /// <summary>Random values from CsCheck: any characters, numbers of every size, GUIDs, phone-like strings.</summary>
+    public static IEnumerable<FuzzValue> Random(int count) =>
+        RandomText.Array[count].Single().Select(s => FuzzValue.Plain(s, "random " + Describe(s)));
+
+    private static string Describe(string s) => s.Length > 30 ? $"({s.Length} chars)" : string.Concat(s.Select(c => char.IsControl(c) || char.IsSurrogate(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+}

@@ -1,0 +1,193 @@
+using System.Net;
+using Amparo.Tests.Infrastructure;
+using Amparo.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Amparo.Tests.Security;
+
+/// <summary>Browser-facing controls: headers on every page, cookies, and what sign-out leaves behind.</summary>
+public abstract class SecurityHeadersTests(AppFixture app)
+{
+    /// <summary>Written out here, not taken from the code, so that weakening the policy fails this test.</summary>
+    private const string ExpectedCsp =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+    [Fact]
+    public async Task EveryPage_AnonymousOrSignedIn_CarriesTheStrictHeaders_AndNoStore()
+    {
+        var email = TestData.Email();
+        await app.CreateUserAsync(email);
+        using var anonymous = app.NewClient();
+        using var signedIn = app.NewClient();
+        await signedIn.SignInAsync(email);
+        var urls = EndpointCatalog.All(app.Services).Where(e => e.IsPage).Select(e => e.SampleUrl())
+            .Concat(["/healthz", "/api/v1/auth/tokens", "/no-such-page", "/openapi/v1.json"]).ToList();
+        var failures = new List<string>();
+        foreach (var client in new[] { anonymous, signedIn })
+        {
+            foreach (var url in urls)
+            {
+                using var response = await client.Http.GetAsync(new Uri(url, UriKind.Relative));
+                failures.AddRange(Check(response, url, mayBeCached: false));
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task StaticFiles_MayBeCached_ButKeepCspAndNosniff()
+    {
+        using var client = app.NewClient();
+        using var response = await client.Http.GetAsync(new Uri("/css/site.css", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(Check(response, "/css/site.css", mayBeCached: true));
+    }
+
+    [Fact]
+    public async Task NoDirectoryListings_AndNoTrace()
+    {
+        using var client = app.NewClient();
+        foreach (var folder in new[] { "/css/", "/js/", "/css" })
+        {
+            using var listing = await client.Http.GetAsync(new Uri(folder, UriKind.Relative));
+            Assert.NotEqual(HttpStatusCode.OK, listing.StatusCode);
+        }
+        foreach (var url in new[] { "/", "/account/sign-in", "/api/v1/auth/token" })
+        {
+            using var trace = await client.Http.SendAsync(new HttpRequestMessage(HttpMethod.Trace, new Uri(url, UriKind.Relative)));
+            Assert.True((int)trace.StatusCode is 302 or 400 or 401 or 404 or 405, $"TRACE {url}: {(int)trace.StatusCode}");
+            Assert.DoesNotContain("TRACE", await trace.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Every passphrase field on every page is masked and lets password managers fill it (no autocomplete=off).</summary>
+    [Fact]
+    public async Task PassphraseFields_OnEveryReachablePage_AreMasked_AndWelcomePasswordManagers()
+    {
+        var email = TestData.Email();
+        await app.CreateUserAsync(email);
+        using var anonymous = app.NewClient();
+        using var signedIn = app.NewClient();
+        await signedIn.SignInAsync(email);
+        var found = 0;
+        foreach (var client in new[] { anonymous, signedIn })
+        {
+            foreach (var url in EndpointCatalog.All(app.Services).Where(e => e.IsPage && !e.HasParameters).Select(e => e.Pattern))
+            {
+                var (status, html) = await client.GetAsync(url);
+                if (status != HttpStatusCode.OK) continue;
+                foreach (System.Text.RegularExpressions.Match input in System.Text.RegularExpressions.Regex.Matches(html, "<input\\b[^>]*>"))
+                {
+                    var tag = input.Value;
+                    if (!System.Text.RegularExpressions.Regex.IsMatch(tag, "name=\"[^\"]*(Password|Passphrase)[^\"]*\"", System.Text.RegularExpressions.RegexOptions.IgnoreCase)) continue;
+                    found++;
+                    Assert.Contains("type=\"password\"", tag, StringComparison.Ordinal);
+                    Assert.DoesNotContain("autocomplete=\"off\"", tag, StringComparison.Ordinal);
+                    Assert.Contains("autocomplete=\"", tag, StringComparison.Ordinal);
+                }
+            }
+        }
+        Assert.True(found >= 1, "no passphrase field was found; is the sign-in page still there?");
+    }
+
+    [Fact]
+    public async Task Cookies_AreHttpOnly_AndSameSiteStrict()
+    {
+        var email = TestData.Email();
+        await app.CreateUserAsync(email);
+        using var client = app.NewClient();
+        var (_, _) = await client.GetAsync("/account/sign-in");
+        using var page = await client.Http.GetAsync(new Uri("/account/sign-in", UriKind.Relative));
+        using var signIn = await client.SignInAsync(email);
+        var cookies = page.Headers.Concat(signIn.Headers).Where(h => h.Key == "Set-Cookie").SelectMany(h => h.Value).ToList();
+        Assert.Contains(cookies, c => c.StartsWith("amparo=", StringComparison.Ordinal));
+        Assert.Contains(cookies, c => c.StartsWith("amparo_device=", StringComparison.Ordinal));
+        foreach (var cookie in cookies.Where(c => c.StartsWith("amparo", StringComparison.Ordinal)))
+        {
+            Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task SignOutFromTheMenu_ClearsSiteData_EndsTheSessionOnTheServer_AndTheOldCookieNoLongerWorks()
+    {
+        var email = TestData.Email();
+        await app.CreateUserAsync(email);
+        using var client = app.NewClient();
+        using var signIn = await client.SignInAsync(email);
+        var sessionCookie = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("amparo=", StringComparison.Ordinal)).Split(';')[0];
+
+        // The sign-out button in the menu of every page: a form with its own antiforgery token.
+        var (_, home) = await client.GetAsync("/");
+        var form = HtmlForms.Forms("/", home).Single(f => f.Action == "/account/sign-out");
+        using var signOut = await client.Http.PostAsync(new Uri(form.Action, UriKind.Relative), new FormUrlEncodedContent(form.Fields));
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        var clear = string.Join(",", signOut.Headers.GetValues("Clear-Site-Data"));
+        Assert.Contains("\"cookies\"", clear, StringComparison.Ordinal);
+        Assert.Contains("\"storage\"", clear, StringComparison.Ordinal);
+        Assert.Contains("\"cache\"", clear, StringComparison.Ordinal);
+
+        // Someone who copied the cookie before sign-out gets nothing: the session row is gone.
+        using var thief = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
+        request.Headers.Add("Cookie", sessionCookie);
+        using var replay = await thief.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Redirect, replay.StatusCode);
+        Assert.StartsWith("/account/sign-in", Http.RedirectPath(replay), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LanguageSwitcher_InTheFooter_WorksWithoutJavaScript()
+    {
+        var email = TestData.Email();
+        var user = await app.CreateUserAsync(email);
+        using var client = app.NewClient();
+        await client.SignInAsync(email);
+        var (_, home) = await client.GetAsync("/");
+        var form = HtmlForms.Forms("/", home).Single(f => f.Action == "/language");
+        var fields = form.Fields.Select(f => f.Key == "language" ? new KeyValuePair<string, string>("language", "ar") : f);
+        using var response = await client.Http.PostAsync(new Uri(form.Action, UriKind.Relative), new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("ar", await app.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.Language).SingleAsync()));
+        var (_, arabic) = await client.GetAsync("/");
+        Assert.Contains("dir=\"rtl\"", arabic, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<string> Check(HttpResponseMessage response, string url, bool mayBeCached)
+    {
+        string? Header(string name) =>
+            response.Headers.TryGetValues(name, out var v) ? string.Join(",", v)
+            : response.Content.Headers.TryGetValues(name, out var c) ? string.Join(",", c) : null;
+        var status = $"{url} ({(int)response.StatusCode})";
+        if (Header("Content-Security-Policy") != ExpectedCsp) yield return $"{status}: CSP is '{Header("Content-Security-Policy")}'";
+        if (Header("X-Content-Type-Options") != "nosniff") yield return $"{status}: X-Content-Type-Options is '{Header("X-Content-Type-Options")}'";
+        if (Header("X-Frame-Options") != "DENY") yield return $"{status}: X-Frame-Options is '{Header("X-Frame-Options")}'";
+        if (Header("Referrer-Policy") != "no-referrer") yield return $"{status}: Referrer-Policy is '{Header("Referrer-Policy")}'";
+        if (Header("Server") is not null) yield return $"{status}: names the server ({Header("Server")})";
+        if (!mayBeCached && Header("Cache-Control")?.Contains("no-store", StringComparison.Ordinal) != true)
+            yield return $"{status}: Cache-Control is '{Header("Cache-Control")}'";
+    }
+}
+
+public sealed class SecurityHeadersTestsSqlite(SqliteApp app) : SecurityHeadersTests(app), IClassFixture<SqliteApp>;
+public sealed class SecurityHeadersTestsPostgres(PostgresApp app) : SecurityHeadersTests(app), IClassFixture<PostgresApp>;
+
+/// <summary>"A migration is missing": the model must have no changes that no migration captures, on each provider.</summary>
+public abstract class MigrationTests(AppFixture app)
+{
+    [Fact]
+    public async Task Model_HasNoChangesWithoutAMigration_AndAllMigrationsAreApplied()
+    {
+        var (pendingModel, pendingMigrations, provider) = await app.WithDbAsync(async db =>
+            (db.Database.HasPendingModelChanges(), (await db.Database.GetPendingMigrationsAsync()).ToList(), db.Database.ProviderName));
+        Assert.False(pendingModel, $"The model has changes with no migration for {provider}: add one (docs/adr/0001-migrations-per-provider.md).");
+        Assert.Empty(pendingMigrations);
+        Assert.Contains(app.Provider == "Postgres" ? "Npgsql" : "Sqlite", provider, StringComparison.Ordinal);
+    }
+}
+
+public sealed class MigrationTestsSqlite(SqliteApp app) : MigrationTests(app), IClassFixture<SqliteApp>;
+public sealed class MigrationTestsPostgres(PostgresApp app) : MigrationTests(app), IClassFixture<PostgresApp>;
