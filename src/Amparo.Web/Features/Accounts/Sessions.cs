@@ -16,6 +16,9 @@ public sealed class Sessions(AmparoDbContext db, TimeProvider clock)
 {
     public async Task SignInAsync(HttpContext http, User user)
     {
+        // A new sign-in in this browser replaces the session it had, rather than leaving it alive until it idles out.
+        if (http.User.SessionIdOf() is { } previous)
+            await db.Sessions.Where(s => s.Id == previous).ExecuteDeleteAsync(http.RequestAborted);
         var now = clock.GetUtcNow().UtcDateTime;
         var session = new UserSession
         {
