@@ -18,6 +18,11 @@ catch (OptionsValidationException ex)
     await Console.Error.WriteLineAsync("Amparo cannot start, the configuration is not valid: " + string.Join(" ", ex.Failures));
     return 1;
 }
+catch (Amparo.Web.Infrastructure.StartupRefusedException ex)
+{
+    await Console.Error.WriteLineAsync("Amparo did not start: " + ex.Message);
+    return 1;
+}
 catch (Amparo.Web.Infrastructure.Security.MasterKeyException ex)
 {
     await Console.Error.WriteLineAsync("Amparo cannot start: " + ex.Message);

@@ -32,3 +32,6 @@ public sealed class StartupTasks(IServiceScopeFactory scopes, SetupCode setupCod
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
+
+/// <summary>Start-up was asked to do something it must not (e.g. --demo on a database in use): stop with a clear message.</summary>
+public sealed class StartupRefusedException(string message) : Exception(message);

@@ -27,7 +27,7 @@ public abstract class DemoTests(AppFixture app)
         Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/", response.Headers.Location!.OriginalString);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => app.WithServicesAsync(sp => sp.GetRequiredService<Demo>().FillAsync()));
+        await Assert.ThrowsAsync<Amparo.Web.Infrastructure.StartupRefusedException>(() => app.WithServicesAsync(sp => sp.GetRequiredService<Demo>().FillAsync()));
     }
 }
 

@@ -2,6 +2,7 @@ using System.Text;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Organizations;
+using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ public sealed class Demo(AmparoDbContext db, AccountService accounts, Organizati
     public async Task<string> FillAsync(CancellationToken ct = default)
     {
         if (await db.Users.AnyAsync(ct) || await db.Organizations.AnyAsync(ct))
-            throw new InvalidOperationException("--demo needs an empty database; this one already has people or organizations in it.");
+            throw new StartupRefusedException("--demo needs an empty database; this one already has people or organizations in it. Start without --demo, or point Amparo:DataDirectory at an empty folder.");
         var org = (await orgs.CreateAsync("Demo Defenders Collective", OrganizationKind.CivilSociety, null, ct))!;
         var fund = (await orgs.CreateAsync("Demo Safety Fund", OrganizationKind.Grantmaker, null, ct))!;
         var network = (await networks.CreateAsync("Demo Regional Network", null, ct))!;
