@@ -116,7 +116,7 @@ public sealed class AccountService(
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.TotpLastStep, step), ct);
             return updated == 1;
         }
-        var hash = Tokens.Hash(code.ToUpperInvariant());
+        var hash = await RecoveryCodeHashAsync(user.Id, code.ToUpperInvariant(), ct);
         var used = await db.RecoveryCodes.Where(r => r.UserId == user.Id && r.CodeHash == hash).ExecuteDeleteAsync(ct);
         if (used == 1) await audit.WriteAsync(AuditEvents.RecoveryCodeUsed, user.Id, user.Id, ct: ct);
         return used == 1;
@@ -151,7 +151,8 @@ public sealed class AccountService(
     {
         await db.RecoveryCodes.Where(r => r.UserId == user.Id).ExecuteDeleteAsync(ct);
         var codes = Enumerable.Range(0, 10).Select(_ => RecoveryCodeText()).ToList();
-        db.RecoveryCodes.AddRange(codes.Select(c => new RecoveryCode { Id = Guid.NewGuid(), UserId = user.Id, CodeHash = Tokens.Hash(c.Replace("-", "", StringComparison.Ordinal)) }));
+        foreach (var c in codes)
+            db.RecoveryCodes.Add(new RecoveryCode { Id = Guid.NewGuid(), UserId = user.Id, CodeHash = await RecoveryCodeHashAsync(user.Id, c.Replace("-", "", StringComparison.Ordinal), ct) });
         await db.SaveChangesAsync(ct);
         return codes;
     }
@@ -169,6 +170,16 @@ public sealed class AccountService(
     {
         var text = await PendingTwoFactorSecretAsync(user, ct);
         return text is null ? null : Base32Encoding.ToBytes(text);
+    }
+
+    /// <summary>
+    /// Keyed with a server key kept wrapped by the master key and salted with the person's id, so a copy of the
+    /// database alone is not enough to test guesses offline.
+    /// </summary>
+    private async Task<string> RecoveryCodeHashAsync(Guid userId, string code, CancellationToken ct)
+    {
+        var key = await cipher.SystemKeyAsync(db, "lookup", ct);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes($"recovery:{userId:D}:{code}")));
     }
 
     private static string RecoveryCodeText()
