@@ -1,3 +1,4 @@
+using Amparo.Tests.Infrastructure;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;

@@ -217,15 +217,13 @@ public sealed class AccountService(
 
     public async Task<List<Guid>> LastAdminOrganizationsAsync(Guid userId, CancellationToken ct = default)
     {
-        var adminOf = await db.Memberships.Where(m => m.UserId == userId && m.Role == Organizations.OrgRole.OrgAdmin)
-            .Select(m => m.OrganizationId).ToListAsync(ct);
-        var result = new List<Guid>();
-        foreach (var org in adminOf)
-        {
-            var admins = await db.Memberships.CountAsync(m => m.OrganizationId == org && m.Role == Organizations.OrgRole.OrgAdmin, ct);
-            if (admins == 1) result.Add(org);
-        }
-        return result;
+        var adminOf = db.Memberships.Where(m => m.UserId == userId && m.Role == Organizations.OrgRole.OrgAdmin).Select(m => m.OrganizationId);
+        return await db.Memberships
+            .Where(m => m.Role == Organizations.OrgRole.OrgAdmin && adminOf.Contains(m.OrganizationId))
+            .GroupBy(m => m.OrganizationId)
+            .Where(g => g.Count() == 1)
+            .Select(g => g.Key)
+            .ToListAsync(ct);
     }
 
     public async Task<(string? Phone, string? Signal)> ContactDetailsAsync(User user, CancellationToken ct = default) =>

@@ -10,7 +10,7 @@ public static class Principals
     public const string Language = "amparo:lang";
     public const string TimeZone = "amparo:tz";
     public const string TokenId = "amparo:token";
-    public const string FreshUntil = "amparo:fresh";
+    public const string TwoFactorOn = "amparo:2fa";
 
     public static ClaimsIdentity Identity(User user, string scheme, Guid? sessionId = null, Guid? tokenId = null)
     {
@@ -22,6 +22,7 @@ public static class Principals
             new(TimeZone, user.TimeZone),
         };
         if (user.IsServerAdmin) claims.Add(new Claim(ServerAdmin, "true"));
+        if (user.TwoFactorEnabled) claims.Add(new Claim(TwoFactorOn, "true"));
         if (sessionId is { } sid) claims.Add(new Claim(SessionId, sid.ToString("D")));
         if (tokenId is { } tid) claims.Add(new Claim(TokenId, tid.ToString("D")));
         return new ClaimsIdentity(claims, scheme);
@@ -34,6 +35,9 @@ public static class Principals
         Guid.TryParse(principal.FindFirstValue(SessionId), out var id) ? id : null;
 
     public static bool IsServerAdmin(this ClaimsPrincipal principal) => principal.HasClaim(ServerAdmin, "true");
+
+    /// <summary>From the user row loaded for this request (cookie validation or bearer lookup), so it is never stale.</summary>
+    public static bool HasTwoFactor(this ClaimsPrincipal principal) => principal.HasClaim(TwoFactorOn, "true");
 
     public static string TimeZoneOf(this ClaimsPrincipal principal) => principal.FindFirstValue(TimeZone) ?? "UTC";
 }
