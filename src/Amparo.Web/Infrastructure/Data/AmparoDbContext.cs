@@ -1,4 +1,6 @@
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.CheckIns.Delivery;
 using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Sharing;
@@ -27,6 +29,16 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<DataKey> DataKeys => Set<DataKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ProtectionKey> ProtectionKeys => Set<ProtectionKey>();
+    public DbSet<Visit> Visits => Set<Visit>();
+    public DbSet<CheckIn> CheckIns => Set<CheckIn>();
+    public DbSet<CheckInSettings> CheckInSettings => Set<CheckInSettings>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<AlertRecipient> AlertRecipients => Set<AlertRecipient>();
+    public DbSet<AlertEvent> AlertEvents => Set<AlertEvent>();
+    public DbSet<TrustedContact> TrustedContacts => Set<TrustedContact>();
+    public DbSet<ContactChannel> ContactChannels => Set<ContactChannel>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<InboundSms> InboundSms => Set<InboundSms>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -32,7 +32,8 @@ public sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
     }
 }
 
-public sealed record MailMessage(string To, string Subject, string Body);
+/// <param name="MessageId">Stable per notification, so a message sent twice after a crash can be recognised as one.</param>
+public sealed record MailMessage(string To, string Subject, string Body, string? MessageId = null);
 
 /// <summary>The I/O edge for e-mail (an interface so a later outbox can wrap it).</summary>
 public interface IMailSender
@@ -53,6 +54,7 @@ public sealed class SmtpMailSender(IOptions<SmtpOptions> options) : IMailSender
         mime.From.Add(MailboxAddress.Parse(o.From));
         mime.To.Add(MailboxAddress.Parse(message.To));
         mime.Subject = message.Subject;
+        if (message.MessageId is not null) mime.MessageId = message.MessageId;
         mime.Body = new TextPart("plain") { Text = message.Body };
         using var client = new SmtpClient();
         var security = o.Security switch
