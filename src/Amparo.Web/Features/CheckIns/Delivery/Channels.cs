@@ -20,6 +20,11 @@ public interface IChannelSender
 {
     ChannelKind Channel { get; }
     bool IsConfigured { get; }
+    /// <summary>
+    /// True for gateways that fetch their messages (SMSSync polls us): the dispatcher leaves such messages pending and
+    /// the gateway's poll claims them from the outbox instead.
+    /// </summary>
+    bool IsPull => false;
     /// <summary>Never throws for delivery problems: answers RetryLater (down, timeout, 5xx) or Permanent (bad address, 4xx).</summary>
     Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken ct);
 }
