@@ -12,6 +12,8 @@ public sealed class IndexModel(AmparoDbContext db) : PageModel
 
     public string DisplayName { get; private set; } = "";
     public List<OrgLine> Organizations { get; private set; } = [];
+    /// <summary>Focal points, organization admins and network coordinators get the whereabouts board.</summary>
+    public bool SeesWhereabouts { get; private set; }
 
     public async Task OnGetAsync()
     {
@@ -23,5 +25,7 @@ public sealed class IndexModel(AmparoDbContext db) : PageModel
             join o in db.Organizations on m.OrganizationId equals o.Id
             orderby o.Name
             select new OrgLine(o.Id, o.Name, m.Role)).ToListAsync(HttpContext.RequestAborted);
+        SeesWhereabouts = Organizations.Any(o => o.Role is OrgRole.FocalPoint or OrgRole.OrgAdmin)
+            || await db.NetworkCoordinators.AnyAsync(c => c.UserId == me, HttpContext.RequestAborted);
     }
 }

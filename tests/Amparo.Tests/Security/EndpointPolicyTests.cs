@@ -29,6 +29,10 @@ public abstract class EndpointPolicyTests(AppFixture app)
         "PAGE /invitation/{token}",
         // "Your account is deleted": shown after deletion, when the person is no longer signed in. Static text.
         "PAGE /account/deleted",
+        // Check-in links: the signed token in the link is the credential (reminder: the PIN is still asked).
+        "PAGE /v/{token}",
+        "PAGE /c/{token}",
+        "PAGE /r/{token}",
         "GET /healthz",
         "GET /openapi/{documentName}.json",
         "POST /api/v1/auth/token",

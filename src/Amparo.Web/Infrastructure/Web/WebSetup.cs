@@ -7,6 +7,7 @@ using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Security;
 using Amparo.Web.Infrastructure.Workers;
+using Amparo.Web.Pages.CheckIns;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -63,6 +64,7 @@ public static class WebSetup
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<Housekeeping>();
         services.AddCheckIns(builder.Configuration);
+        services.AddCheckInPages();
 
         services.AddSingleton<DatabaseXmlRepository>();
         services.AddDataProtection().SetApplicationName("Amparo");

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Amparo.Web.Pages.CheckIns;
+
+/// <summary>What the check-in pages share: the per-address limit of the link pages, fresh sessions, local times, and the words for states.</summary>
+public static class CheckInPages
+{
+    /// <summary>Rate limit of the anonymous link pages (reminder, responder, consent), per client address.</summary>
+    public const string LinkRateLimit = "checkin-links";
+
+    public static IServiceCollection AddCheckInPages(this IServiceCollection services)
+    {
+        services.AddRateLimiter(o => o.AddPolicy(LinkRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+            SignInThrottle.ClientKey(ctx.Connection.RemoteIpAddress),
+            // Enough for a person and a few retries; guessing PINs through the link is also stopped by the three-wrong-PINs alert.
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = 60, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));
+        return services;
+    }
+
+    /// <summary>True when this browser's session signed in (passphrase, and code) within the configured minutes: the page may check in without the PIN.</summary>
+    public static async Task<bool> FreshSessionAsync(HttpContext http)
+    {
+        if (http.User.SessionIdOf() is not { } sid) return false;
+        var services = http.RequestServices;
+        var minutes = services.GetRequiredService<IOptions<CheckInOptions>>().Value.FreshSessionMinutes;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var db = services.GetRequiredService<AmparoDbContext>();
+        var at = await db.Sessions.Where(s => s.Id == sid).Select(s => (DateTime?)s.AuthenticatedAt).SingleOrDefaultAsync(http.RequestAborted);
+        return at is { } signedIn && now - signedIn <= TimeSpan.FromMinutes(minutes);
+    }
+
+    /// <summary>
+    /// A wall-clock time in a zone to UTC. A time that does not exist (clocks jump forward) or exists twice (clocks go
+    /// back) becomes the LATER of its possible instants: later is the safer mistake (it never raises an alert early),
+    /// and the visit page shows the instant it chose. <paramref name="adjusted"/> says when that happened.
+    /// </summary>
+    public static DateTime LocalToUtc(DateTime local, string timeZoneId, out bool adjusted)
+    {
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId, out var found) ? found : TimeZoneInfo.Utc;
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        TimeSpan offset;
+        adjusted = false;
+        if (zone.IsAmbiguousTime(local))
+        {
+            offset = zone.GetAmbiguousTimeOffsets(local).Min();
+            adjusted = true;
+        }
+        else if (zone.IsInvalidTime(local))
+        {
+            var before = zone.GetUtcOffset(local.AddHours(-12));
+            var after = zone.GetUtcOffset(local.AddHours(12));
+            offset = before < after ? before : after;
+            adjusted = true;
+        }
+        else offset = zone.GetUtcOffset(local);
+        return DateTime.SpecifyKind(local - offset, DateTimeKind.Utc);
+    }
+
+    /// <summary>"2026-03-29T02:30" from an HTML datetime-local field; null when empty or malformed.</summary>
+    public static DateTime? ParseLocalInput(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        string[] formats = ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd HH:mm"];
+        return DateTime.TryParseExact(value.Trim(), formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) ? parsed : null;
+    }
+
+    /// <summary>The value for a datetime-local field: the instant in the viewer's zone.</summary>
+    public static string LocalInputValue(DateTime utc, string timeZoneId) =>
+        Infrastructure.Localization.LocalTimes.ToLocal(utc, timeZoneId).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
+
+    /// <summary>"12.5" or "12,5" from a text field; null when empty; false when present but not a number.</summary>
+    public static bool TryParseCoordinate(string? value, out double? result)
+    {
+        result = null;
+        if (string.IsNullOrWhiteSpace(value)) return true;
+        var text = value.Trim().Replace(',', '.');
+        if (text.Length > 20 || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d)) return false;
+        result = d;
+        return true;
+    }
+
+    public static string Coordinate(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
+
+    // Full keys (never built by concatenation) so the translation tests see each of them.
+    public static string StateKey(string state) => state switch
+    {
+        "planned" => "Visit.State.Planned",
+        "active" => "Visit.State.Active",
+        "overdue" => "Visit.State.Overdue",
+        "alerting" => "Visit.State.Alerting",
+        _ => "Visit.State.Closed",
+    };
+
+    public static string VisitOutcomeKey(string? outcome) => outcome switch
+    {
+        "checked-in-late" => "Visit.Outcome.CheckedInLate",
+        "closed-by-responder" => "Visit.Outcome.ClosedByResponder",
+        _ => "Visit.Outcome.Safe",
+    };
+
+    public static string AlertKindKey(string kind) => kind switch
+    {
+        "panic" => "Alert.Kind.Panic",
+        "duress" => "Alert.Kind.Duress",
+        "wrong-pins" => "Alert.Kind.WrongPins",
+        _ => "Alert.Kind.Missed",
+    };
+
+    public static string AlertStateKey(string state) => state switch
+    {
+        "open" => "Alert.State.Open",
+        "acknowledged" => "Alert.State.Acknowledged",
+        _ => "Alert.State.Resolved",
+    };
+
+    public static string AlertOutcomeKey(string? outcome) => outcome switch
+    {
+        "safe" => "Alert.Outcome.Safe",
+        "false-alarm" => "Alert.Outcome.FalseAlarm",
+        "needs-help" => "Alert.Outcome.NeedsHelp",
+        "missing" => "Alert.Outcome.Missing",
+        "checked-in-late" => "Alert.Outcome.CheckedInLate",
+        _ => "Alert.Outcome.None",
+    };
+
+    public static string EventKey(string kind) => kind switch
+    {
+        AlertEvents.Raised => "Timeline.Raised",
+        AlertEvents.LevelReached => "Timeline.Level",
+        AlertEvents.Repeated => "Timeline.Repeated",
+        AlertEvents.Queued => "Timeline.Queued",
+        AlertEvents.Sent => "Timeline.Sent",
+        AlertEvents.Failed => "Timeline.Failed",
+        AlertEvents.Fallback => "Timeline.Fallback",
+        AlertEvents.Opened => "Timeline.Opened",
+        AlertEvents.Acknowledged => "Timeline.Acknowledged",
+        AlertEvents.EscalatedByHand => "Timeline.Escalated",
+        AlertEvents.Location => "Timeline.Location",
+        AlertEvents.Resolved => "Timeline.Resolved",
+        AlertEvents.AllClear => "Timeline.AllClear",
+        AlertEvents.NoRecipients => "Timeline.NoRecipients",
+        _ => "Timeline.Other",
+    };
+
+    public static string ConsentKey(string consent) => consent switch
+    {
+        "confirmed" => "Contacts.Consent.Confirmed",
+        "withdrawn" => "Contacts.Consent.Withdrawn",
+        _ => "Contacts.Consent.Pending",
+    };
+
+    public static string ChannelKey(Features.CheckIns.Delivery.ChannelKind kind) => kind switch
+    {
+        Features.CheckIns.Delivery.ChannelKind.Email => "Contacts.Channel.Email",
+        Features.CheckIns.Delivery.ChannelKind.Sms => "Contacts.Channel.Sms",
+        Features.CheckIns.Delivery.ChannelKind.Signal => "Contacts.Channel.Signal",
+        _ => "Contacts.Channel.Webhook",
+    };
+
+    /// <summary>"geo:" link for a location: opens the person's own map app; the page itself loads no map.</summary>
+    public static string GeoUri(double latitude, double longitude) => $"geo:{Coordinate(latitude)},{Coordinate(longitude)}";
+}

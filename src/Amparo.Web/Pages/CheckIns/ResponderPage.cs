@@ -1,0 +1,62 @@
+using System.Globalization;
+using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Infrastructure.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Amparo.Web.Pages.CheckIns;
+
+/// <summary>
+/// What the two responder pages share — the signed link (/r/{token}) and a signed-in recipient's /alerts/{id}: the
+/// view, "I'm on it", "Resolve", and for the handler "escalate now". Every action goes through the recipient row the
+/// caller proved, never through an id from the form.
+/// </summary>
+public abstract class ResponderPage(AlertService alerts) : PageModel
+{
+    [BindProperty] public string? Outcome { get; set; }
+    [BindProperty] public string? Note { get; set; }
+
+    public ResponderView? View { get; protected set; }
+    public string? Done { get; protected set; }
+    public string? Problem { get; protected set; }
+
+    /// <summary>Where this page lives (the link or /alerts/{id}), for redirects and form actions.</summary>
+    public abstract string Here { get; }
+
+    /// <summary>A time in the viewer's zone when signed in; otherwise in UTC, and says so.</summary>
+    public string When(DateTime utc) =>
+        User.Identity?.IsAuthenticated == true ? User.LocalTime(utc) : utc.ToString("g", CultureInfo.CurrentCulture) + " UTC";
+
+    protected async Task<IActionResult> ShowAsync(AlertRecipient recipient, string? done)
+    {
+        Done = done is "ack" or "resolved" or "escalated" ? done : null;
+        View = await alerts.ViewAsync(recipient, HttpContext.RequestAborted);
+        return Page();
+    }
+
+    protected async Task<IActionResult> AcknowledgeAsync(AlertRecipient recipient)
+    {
+        if (await alerts.AcknowledgeAsync(recipient.AlertId, recipient.Id, HttpContext.RequestAborted)) return Redirect(Here + "?done=ack");
+        Problem = "Responder.Error.Taken";
+        return await ShowAsync(recipient, null);
+    }
+
+    protected async Task<IActionResult> ResolveAsync(AlertRecipient recipient)
+    {
+        if (!AlertService.TryParseOutcome(Outcome, out var outcome) || Note is { Length: > CheckInService.MaxNote })
+        {
+            Problem = "Responder.Error.Outcome";
+            return await ShowAsync(recipient, null);
+        }
+        if (await alerts.ResolveAsync(recipient.AlertId, recipient.Id, outcome, Note, HttpContext.RequestAborted)) return Redirect(Here + "?done=resolved");
+        Problem = "Responder.Error.Closed";
+        return await ShowAsync(recipient, null);
+    }
+
+    protected async Task<IActionResult> EscalateAsync(AlertRecipient recipient)
+    {
+        if (await alerts.EscalateByHandAsync(recipient.AlertId, recipient.Id, HttpContext.RequestAborted)) return Redirect(Here + "?done=escalated");
+        Problem = "Responder.Error.Escalate";
+        return await ShowAsync(recipient, null);
+    }
+}
