@@ -3,6 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 
 namespace Amparo.BrowserTests;
@@ -33,7 +36,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 /// A fresh Amparo (its own data directory) that sends mail to a real SMTP server inside the test, and its own Chromium:
 /// one per test class, so the flow runs against an empty installation each time.
 /// </summary>
-public sealed class MailingAppFixture : IAsyncLifetime
+public class MailingAppFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
     public TestSmtpServer Smtp { get; } = new();
@@ -41,7 +44,9 @@ public sealed class MailingAppFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl => App.BaseUrl;
 
-    public MailingAppFixture()
+    public MailingAppFixture() : this(null) { }
+
+    protected MailingAppFixture(FakeTimeProvider? clock)
     {
         App = new AppServer(new Dictionary<string, string?>
         {
@@ -49,7 +54,7 @@ public sealed class MailingAppFixture : IAsyncLifetime
             ["Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Smtp:Security"] = "none",
             ["Smtp:From"] = "amparo@example.org",
-        });
+        }, clock);
     }
 
     public async ValueTask InitializeAsync()
@@ -67,6 +72,9 @@ public sealed class MailingAppFixture : IAsyncLifetime
     }
 }
 
+/// <summary>A mailing app on a clock the test moves: deadlines pass without waiting, and the workers run when the test says.</summary>
+public sealed class ClockedAppFixture() : MailingAppFixture(new FakeTimeProvider(DateTimeOffset.UtcNow));
+
 public static class Chromium
 {
     /// <summary>Debian's Chromium (never a downloaded one), headless and quiet: no background calls home.</summary>
@@ -83,8 +91,21 @@ public static class Chromium
     }
 }
 
-public sealed class AppServer(IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+/// <param name="clock">
+/// When given, the app runs on this clock and does not start its alert engine and dispatcher: the test moves the
+/// clock and runs them once with <see cref="RunWorkersAsync"/>, as the integration tests do.
+/// </param>
+public sealed class AppServer(IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? clock = null) : WebApplicationFactory<Program>
 {
+    public FakeTimeProvider? Clock => clock;
+
+    /// <summary>Runs the alert engine and then the dispatcher once (only with a fake clock).</summary>
+    public async Task RunWorkersAsync()
+    {
+        await Services.GetRequiredService<Amparo.Web.Features.CheckIns.AlertEngine>().RunOnceAsync(CancellationToken.None);
+        await Services.GetRequiredService<Amparo.Web.Features.CheckIns.Delivery.OutboxDispatcher>().RunOnceAsync(CancellationToken.None);
+    }
+
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "amparo-browser-" + Guid.NewGuid().ToString("N")[..10]);
     public int Port { get; } = FreePort();
     public string BaseUrl => $"http://127.0.0.1:{Port}";
@@ -101,6 +122,16 @@ public sealed class AppServer(IReadOnlyDictionary<string, string?>? settings = n
         builder.UseSetting("Amparo:DataDirectory", DataDirectory);
         builder.UseSetting("Database:Provider", "Sqlite");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
+        if (clock is not null)
+        {
+            builder.UseSetting("CheckIns:RunWorkers", "false");
+            builder.UseSetting("Amparo:PublicBaseUrl", BaseUrl); // links in messages point at this test server
+            builder.ConfigureServices(services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(clock);
+            });
+        }
     }
 
     public override async ValueTask DisposeAsync()
