@@ -84,6 +84,10 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
         await fixture.App.RunWorkersAsync();
         var mail = await WaitForMailAsync(contactEmail, "/r/");
         var link = ResponderLink().Match(mail).Value;
+        // The defender's own page says the visit is alerting (and the visit keeps the session from idling out).
+        await page.GotoAsync(missedUrl);
+        await Check(15 * 1024);
+        await Expect(page.Locator("p.state")).ToContainTextAsync(T("Visit.State.Alerting"));
         Assert.StartsWith(BaseUrl + "/r/", link, StringComparison.Ordinal);
 
         // ---- Level 2, 15 minutes later: the focal point. Their board shows the defender alerting, with the alert.
