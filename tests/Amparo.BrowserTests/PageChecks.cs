@@ -136,6 +136,7 @@ public sealed class PageChecks : IAsyncDisposable
         var u = new Uri(url);
         var path = Regex.Replace(u.AbsolutePath, "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "{id}");
         path = Regex.Replace(path, "^/invitation/[^/]+", "/invitation/{token}");
+        path = Regex.Replace(path, "^/(r|v|c)/[^/]+", "/$1/{token}");
         var query = string.Join('&', u.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries).Where(p => !p.StartsWith("k=", StringComparison.Ordinal)));
         return path + (query.Length > 0 ? "?" + query : "") + u.Fragment;
     }
