@@ -2,6 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Infrastructure.Cli;
+using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Tests.Infrastructure;
 
@@ -150,14 +157,230 @@ public sealed class ChildApp : IAsyncDisposable
     }
 }
 
-/// <summary>Placeholder until the check-in services land.</summary>
-#pragma warning disable CA1822 // placeholder
+
+/// <summary>
+/// Prepares a data directory for the child app with the app's own services (accounts, keys, PIN hashes) and writes
+/// visits in bulk straight into the database, scheduled by the app's own <see cref="VisitSchedule"/>. Every owner has
+/// a check-in PIN, an API token and one confirmed trusted contact with an e-mail channel (and, when asked, a webhook
+/// as second channel), so level 1 always has a recipient. Also reads back what happened: alerts, outbox, e-mails.
+/// </summary>
 public sealed class CheckInSeed : IAsyncDisposable
 {
-    public static Task<CheckInSeed> CreateAsync(string dataDirectory, int owners) => Task.FromResult(new CheckInSeed());
-    public Task AddVisitsAsync(IReadOnlyList<DateTime> alertDueAt) => alertDueAt is null ? Task.CompletedTask : Task.CompletedTask;
-    public static Dictionary<string, string> AppSettings(int smtpPort) => new() { ["Smtp:Host"] = "127.0.0.1", ["Smtp:Port"] = smtpPort.ToString(CultureInfo.InvariantCulture), ["Smtp:Security"] = "none" };
-    public static Task<int> VisitsWithoutQueuedAlertAsync(string dataDirectory) => Task.FromResult(0);
-    public static Task<(List<double> LatenessMs, int Missing)> AlertLatenessAsync(string dataDirectory) => Task.FromResult((new List<double>(), 0));
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public const string Pin = "2468";
+    private readonly CommandHost _host;
+    public IReadOnlyList<SeededOwner> Owners { get; }
+
+    public sealed record SeededOwner(Guid Id, string Token, string ContactEmail);
+
+    private CheckInSeed(CommandHost host, List<SeededOwner> owners)
+    {
+        _host = host;
+        Owners = owners;
+    }
+
+    private static CommandHost Open(string dataDirectory) =>
+        CommandHost.Create([$"--Amparo:DataDirectory={dataDirectory}", "--Amparo:Argon2MemoryKib=1024", "--Amparo:Argon2Iterations=1"]);
+
+    public static async Task<CheckInSeed> CreateAsync(string dataDirectory, int owners, string? webhookUrl = null)
+    {
+        var host = Open(dataDirectory);
+        var db = host.Db;
+        await DatabaseSetup.MigrateAsync(db);
+        var accounts = host.Get<AccountService>();
+        var cipher = host.Get<FieldCipher>();
+        var secrets = new CheckInSecrets(cipher);
+        var now = DateTime.UtcNow;
+        var seeded = new List<SeededOwner>();
+        for (var i = 0; i < owners; i++)
+        {
+            var created = await accounts.CreateAsync($"owner{i}@bench.invalid", $"Owner {i}", $"bench passphrase for owner {i}");
+            var user = created.User ?? throw new InvalidOperationException(string.Join(", ", created.Errors));
+            db.CheckInSettings.Add(new CheckInSettings { UserId = user.Id, PinHash = await secrets.PinHashAsync(db, user.Id, Pin), ChangedAt = now });
+            var contact = new TrustedContact
+            {
+                Id = Guid.NewGuid(), OwnerId = user.Id, Language = "en", Consent = ConsentState.Confirmed,
+                ConsentTokenHash = Tokens.Hash(Tokens.NewUrlSafe()), ConfirmedAt = now, CreatedAt = now,
+            };
+            contact.NameCipher = await cipher.EncryptAsync(db, user.DataKeyId, $"Contact {i}", TrustedContact.Table, nameof(TrustedContact.NameCipher), contact.Id);
+            var email = $"contact{i}@bench.invalid";
+            contact.Channels.Add(await ChannelAsync(db, cipher, user.DataKeyId, contact.Id, 0, ChannelKind.Email, email, null));
+            if (webhookUrl is not null)
+                contact.Channels.Add(await ChannelAsync(db, cipher, user.DataKeyId, contact.Id, 1, ChannelKind.Webhook, webhookUrl + i.ToString(CultureInfo.InvariantCulture), "bench-webhook-secret-" + i.ToString(CultureInfo.InvariantCulture)));
+            db.TrustedContacts.Add(contact);
+            var token = Tokens.NewUrlSafe();
+            db.ApiTokens.Add(new ApiToken { Id = Guid.NewGuid(), UserId = user.Id, Name = "bench", TokenHash = Tokens.Hash(token), CreatedAt = now, ExpiresAt = now.AddDays(30) });
+            await db.SaveChangesAsync();
+            db.ChangeTracker.Clear();
+            seeded.Add(new SeededOwner(user.Id, token, email));
+        }
+        return new CheckInSeed(host, seeded);
+    }
+
+    private static async Task<ContactChannel> ChannelAsync(AmparoDbContext db, FieldCipher cipher, Guid keyId, Guid contactId, int order, ChannelKind kind, string address, string? secret)
+    {
+        var channel = new ContactChannel { Id = Guid.NewGuid(), ContactId = contactId, Order = order, Kind = kind };
+        channel.AddressCipher = await cipher.EncryptAsync(db, keyId, address, ContactChannel.Table, nameof(ContactChannel.AddressCipher), channel.Id);
+        channel.SecretCipher = await cipher.EncryptAsync(db, keyId, secret, ContactChannel.Table, nameof(ContactChannel.SecretCipher), channel.Id);
+        return channel;
+    }
+
+    /// <summary>
+    /// Active visits, one per instant, spread over the owners in turn, whose alert falls due at the given instants
+    /// (deadline + grace). Written in bulk, in one transaction; returns the visit ids in the same order.
+    /// </summary>
+    public async Task<List<Guid>> AddVisitsAsync(IReadOnlyList<DateTime> alertDueAt, int graceMinutes = 0)
+    {
+        var db = _host.Db;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        var now = DateTime.UtcNow;
+        var ids = new List<Guid>(alertDueAt.Count);
+        await using var tx = await db.Database.BeginTransactionAsync();
+        for (var i = 0; i < alertDueAt.Count; i++)
+        {
+            var due = DateTime.SpecifyKind(alertDueAt[i], DateTimeKind.Utc).AddMinutes(-graceMinutes);
+            var id = Guid.NewGuid();
+            var visit = new Visit
+            {
+                Id = id, OwnerId = Owners[i % Owners.Count].Id, GroupId = id, State = VisitState.Active,
+                StartsAt = now.AddMinutes(-1), DueAt = due, OriginalDueAt = due, GraceMinutes = graceMinutes,
+                ReminderTokenHash = Tokens.Hash(id.ToString("N")), CreatedAt = now,
+            };
+            VisitSchedule.Reschedule(visit, now);
+            db.Visits.Add(visit);
+            ids.Add(id);
+            if (i % 5000 == 4999)
+            {
+                await db.SaveChangesAsync();
+                db.ChangeTracker.Clear();
+            }
+        }
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+        db.ChangeTracker.Clear();
+        return ids;
+    }
+
+    /// <summary>The app's settings for a child process: the SMTP server in the test or bench, links to a fixed address.</summary>
+    public static Dictionary<string, string> AppSettings(int smtpPort) => new(StringComparer.Ordinal)
+    {
+        ["Smtp:Host"] = "127.0.0.1",
+        ["Smtp:Port"] = smtpPort.ToString(CultureInfo.InvariantCulture),
+        ["Smtp:Security"] = "none",
+        ["Smtp:From"] = "amparo@bench.invalid",
+        ["Amparo:PublicBaseUrl"] = "http://localhost",
+    };
+
+    /// <summary>A short wait before the fallback channel, so a few minutes of outage show it.</summary>
+    public static Dictionary<string, string> OutageSettings() => new(StringComparer.Ordinal) { ["CheckIns:FallbackAfterSeconds"] = "60" };
+
+    /// <summary>The Message-ID the app gives the e-mail of an outbox message (see EmailChannel).</summary>
+    public static string MessageId(string idempotencyKey) => Tokens.Hash(idempotencyKey)[..32] + "@amparo.invalid";
+
+    /// <param name="AlertsExpected">Visits whose deadline + grace has passed (none is ever checked in here).</param>
+    public sealed record Delivery(int AlertsExpected, int AlertsExisting, int EmailsExpected, int EmailsDistinct, int EmailsLost, int EmailsReceived, int Duplicates, int PendingEmails, double DrainSeconds = 0)
+    {
+        public double DuplicatesPerThousand => EmailsDistinct == 0 ? 0 : 1000.0 * Duplicates / EmailsDistinct;
+        public bool Complete => AlertsExpected == AlertsExisting && EmailsLost == 0 && PendingEmails == 0;
+    }
+
+    public static async Task<Delivery> DeliveryAsync(string dataDirectory, TestSmtpServer smtp)
+    {
+        await using var host = Open(dataDirectory);
+        var db = host.Db;
+        var now = DateTime.UtcNow;
+        var visits = await db.Visits.AsNoTracking().Select(v => new { v.Id, v.DeadlineAt, v.GraceMinutes }).ToListAsync();
+        var due = visits.Where(v => v.DeadlineAt.AddMinutes(v.GraceMinutes) <= now).Select(v => v.Id).ToHashSet();
+        var alerted = (await db.Alerts.AsNoTracking().Where(a => a.VisitId != null).Select(a => a.VisitId!.Value).ToListAsync()).ToHashSet();
+        var emails = await db.Outbox.AsNoTracking().Where(m => m.Channel == ChannelKind.Email && m.State != OutboxState.Cancelled)
+            .Select(m => new { m.IdempotencyKey, m.State }).ToListAsync();
+        var received = smtp.MessageIds;
+        var expectedIds = emails.Select(m => MessageId(m.IdempotencyKey)).ToList();
+        var lost = expectedIds.Count(id => !received.ContainsKey(id));
+        var distinct = expectedIds.Count(received.ContainsKey);
+        var duplicates = received.Values.Sum(n => n - 1);
+        return new Delivery(due.Count, due.Count(alerted.Contains), emails.Count, distinct, lost, smtp.Received, duplicates, emails.Count(m => m.State == OutboxState.Pending));
+    }
+
+    /// <summary>Deadline + grace → first outbox row of the visit's alert, per visit, in ms; and visits due without one.</summary>
+    public static async Task<(List<double> LatenessMs, int Missing)> AlertLatenessAsync(string dataDirectory)
+    {
+        await using var host = Open(dataDirectory);
+        var db = host.Db;
+        var visits = await db.Visits.AsNoTracking().Select(v => new { v.Id, v.DeadlineAt, v.GraceMinutes }).ToListAsync();
+        var alerts = await db.Alerts.AsNoTracking().Where(a => a.VisitId != null).Select(a => new { a.Id, VisitId = a.VisitId!.Value }).ToListAsync();
+        var first = await db.Outbox.AsNoTracking().Where(m => m.AlertId != null).GroupBy(m => m.AlertId!.Value)
+            .Select(g => new { AlertId = g.Key, At = g.Min(m => m.CreatedAt) }).ToDictionaryAsync(x => x.AlertId, x => x.At);
+        var byVisit = alerts.GroupBy(a => a.VisitId).ToDictionary(g => g.Key, g => g.Select(a => first.TryGetValue(a.Id, out var at) ? at : (DateTime?)null).Min());
+        var now = DateTime.UtcNow;
+        var lateness = new List<double>();
+        var missing = 0;
+        foreach (var v in visits)
+        {
+            var alertAt = v.DeadlineAt.AddMinutes(v.GraceMinutes);
+            if (alertAt > now) continue;
+            if (byVisit.TryGetValue(v.Id, out var queued) && queued is { } q) lateness.Add((q - alertAt).TotalMilliseconds);
+            else missing++;
+        }
+        return (lateness, missing);
+    }
+
+    public static async Task<int> VisitsWithoutQueuedAlertAsync(string dataDirectory) => (await AlertLatenessAsync(dataDirectory)).Missing;
+
+    /// <summary>Messages sent on a later channel than the first (the fallback), and the median time from alert to fallback.</summary>
+    public static async Task<(int FallbackMessages, double MedianSecondsToFallback)> FallbackAsync(string dataDirectory)
+    {
+        await using var host = Open(dataDirectory);
+        var db = host.Db;
+        var rows = await db.Outbox.AsNoTracking().Where(m => m.ChannelIndex > 0 && m.AlertId != null)
+            .Join(db.Alerts, m => m.AlertId, a => a.Id, (m, a) => new { m.CreatedAt, AlertAt = a.CreatedAt }).ToListAsync();
+        var seconds = rows.Select(r => (r.CreatedAt - r.AlertAt).TotalSeconds).Order().ToList();
+        return (rows.Count, seconds.Count == 0 ? double.NaN : seconds[seconds.Count / 2]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+}
+
+/// <summary>kill -9 cycles: start the app, wait a random moment (during start or while work is due), SIGKILL; repeat.</summary>
+public static class CrashCycles
+{
+    public sealed record Result(int KilledDuringStart);
+
+    public static async Task<Result> RunAsync(string appDll, string dataDirectory, IReadOnlyDictionary<string, string> settings, int cycles, int minMs, int maxMs, Random random, Action<int>? progress = null)
+    {
+        var duringStart = 0;
+        for (var i = 1; i <= cycles; i++)
+        {
+            await using var app = ChildApp.Start(appDll, dataDirectory, settings);
+            var healthy = app.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+            await Task.Delay(random.Next(minMs, maxMs));
+            if (!healthy.IsCompleted) duringStart++;
+            app.Kill();
+            try { await healthy; } catch (Exception ex) when (ex is InvalidOperationException or TimeoutException) { }
+            progress?.Invoke(i);
+        }
+        return new Result(duringStart);
+    }
+
+    /// <summary>Starts the app once more and lets it run until every due alert exists and every e-mail arrived (or the timeout).</summary>
+    public static async Task<CheckInSeed.Delivery> DrainAsync(string appDll, string dataDirectory, IReadOnlyDictionary<string, string> settings, TestSmtpServer smtp, TimeSpan timeout, DateTime? allDueBy = null)
+    {
+        var sw = Stopwatch.StartNew();
+        await using var app = await ChildApp.StartHealthyAsync(appDll, dataDirectory, settings);
+        CheckInSeed.Delivery d;
+        while (true)
+        {
+            d = await CheckInSeed.DeliveryAsync(dataDirectory, smtp);
+            var allDue = allDueBy is null || DateTime.UtcNow > allDueBy;
+            if ((allDue && d.Complete) || sw.Elapsed > timeout) break;
+            await Task.Delay(500);
+        }
+        // Let a late duplicate (a send that was in flight at the last kill) arrive before counting.
+        await Task.Delay(1000);
+        d = await CheckInSeed.DeliveryAsync(dataDirectory, smtp);
+        return d with { DrainSeconds = sw.Elapsed.TotalSeconds };
+    }
 }
