@@ -49,7 +49,7 @@ internal static class CrashBench
         }
         finally
         {
-            TryDelete(dataDir);
+            if (options.Flag("keep")) Console.WriteLine($"kept: {dataDir}"); else TryDelete(dataDir);
         }
     }
 
@@ -60,6 +60,7 @@ internal static class CrashBench
         Row("alerts that should exist (visits past deadline + grace)", final.AlertsExpected, null, "count"),
         Row("alerts that exist", final.AlertsExisting, null, "count"),
         Row("alerts lost", final.AlertsExpected - final.AlertsExisting, 0, "count"),
+        Row("extra alerts for a visit that already had one", final.ExtraAlerts, 0, "count"),
         Row("e-mail notifications queued (outbox, e-mail channel)", final.EmailsExpected, null, "count"),
         Row("distinct e-mails received (by Message-ID)", final.EmailsDistinct, null, "count"),
         Row("e-mail notifications not received", final.EmailsLost, 0, "count"),

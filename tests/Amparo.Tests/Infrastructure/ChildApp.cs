@@ -63,8 +63,16 @@ public sealed class ChildApp : IAsyncDisposable
     public static async Task<ChildApp> StartHealthyAsync(string appDll, string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, TimeSpan? timeout = null)
     {
         var app = Start(appDll, dataDirectory, settings);
-        await app.WaitHealthyAsync(timeout ?? TimeSpan.FromSeconds(60));
-        return app;
+        try
+        {
+            await app.WaitHealthyAsync(timeout ?? TimeSpan.FromSeconds(60));
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task WaitHealthyAsync(TimeSpan timeout)
@@ -277,7 +285,8 @@ public sealed class CheckInSeed : IAsyncDisposable
     public static string MessageId(string idempotencyKey) => Tokens.Hash(idempotencyKey)[..32] + "@amparo.invalid";
 
     /// <param name="AlertsExpected">Visits whose deadline + grace has passed (none is ever checked in here).</param>
-    public sealed record Delivery(int AlertsExpected, int AlertsExisting, int EmailsExpected, int EmailsDistinct, int EmailsLost, int EmailsReceived, int Duplicates, int PendingEmails, double DrainSeconds = 0)
+    /// <param name="ExtraAlerts">Alerts beyond the first for the same visit (a step repeated after a crash would show here).</param>
+    public sealed record Delivery(int AlertsExpected, int AlertsExisting, int ExtraAlerts, int EmailsExpected, int EmailsDistinct, int EmailsLost, int EmailsReceived, int Duplicates, int PendingEmails, double DrainSeconds = 0)
     {
         public double DuplicatesPerThousand => EmailsDistinct == 0 ? 0 : 1000.0 * Duplicates / EmailsDistinct;
         public bool Complete => AlertsExpected == AlertsExisting && EmailsLost == 0 && PendingEmails == 0;
@@ -290,7 +299,8 @@ public sealed class CheckInSeed : IAsyncDisposable
         var now = DateTime.UtcNow;
         var visits = await db.Visits.AsNoTracking().Select(v => new { v.Id, v.DeadlineAt, v.GraceMinutes }).ToListAsync();
         var due = visits.Where(v => v.DeadlineAt.AddMinutes(v.GraceMinutes) <= now).Select(v => v.Id).ToHashSet();
-        var alerted = (await db.Alerts.AsNoTracking().Where(a => a.VisitId != null).Select(a => a.VisitId!.Value).ToListAsync()).ToHashSet();
+        var alertVisits = await db.Alerts.AsNoTracking().Where(a => a.VisitId != null).Select(a => a.VisitId!.Value).ToListAsync();
+        var alerted = alertVisits.ToHashSet();
         var emails = await db.Outbox.AsNoTracking().Where(m => m.Channel == ChannelKind.Email && m.State != OutboxState.Cancelled)
             .Select(m => new { m.IdempotencyKey, m.State }).ToListAsync();
         var received = smtp.MessageIds;
@@ -298,7 +308,7 @@ public sealed class CheckInSeed : IAsyncDisposable
         var lost = expectedIds.Count(id => !received.ContainsKey(id));
         var distinct = expectedIds.Count(received.ContainsKey);
         var duplicates = received.Values.Sum(n => n - 1);
-        return new Delivery(due.Count, due.Count(alerted.Contains), emails.Count, distinct, lost, smtp.Received, duplicates, emails.Count(m => m.State == OutboxState.Pending));
+        return new Delivery(due.Count, due.Count(alerted.Contains), alertVisits.Count - alerted.Count, emails.Count, distinct, lost, smtp.Received, duplicates, emails.Count(m => m.State == OutboxState.Pending));
     }
 
     /// <summary>Deadline + grace → first outbox row of the visit's alert, per visit, in ms; and visits due without one.</summary>
