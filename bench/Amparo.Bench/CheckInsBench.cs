@@ -26,8 +26,9 @@ internal static class CheckInsBench
             List<(string Token, Guid Visit)> targets;
             await using (var seed = await CheckInSeed.CreateAsync(dataDir, owners))
             {
-                // One visit per owner, due tomorrow: check-ins move its deadline, nothing falls due during the run.
-                var visits = await seed.AddVisitsAsync(seed.Owners.Select(_ => DateTime.UtcNow.AddDays(1)).ToArray());
+                // One visit per owner, due tomorrow with a check-in every hour: a check-in moves the next deadline and keeps the
+                // visit open (a check-in on a return-only visit closes it), so nothing falls due during the run.
+                var visits = await seed.AddVisitsAsync(seed.Owners.Select(_ => DateTime.UtcNow.AddDays(1)).ToArray(), checkInEveryMinutes: 60);
                 targets = seed.Owners.Zip(visits, (o, v) => (o.Token, v)).ToList();
             }
             Console.WriteLine($"checkins: {clients} clients, {owners} people with a token and an active visit, {seconds} s per variant");

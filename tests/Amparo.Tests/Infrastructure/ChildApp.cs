@@ -236,7 +236,7 @@ public sealed class CheckInSeed : IAsyncDisposable
     /// Active visits, one per instant, spread over the owners in turn, whose alert falls due at the given instants
     /// (deadline + grace). Written in bulk, in one transaction; returns the visit ids in the same order.
     /// </summary>
-    public async Task<List<Guid>> AddVisitsAsync(IReadOnlyList<DateTime> alertDueAt, int graceMinutes = 0)
+    public async Task<List<Guid>> AddVisitsAsync(IReadOnlyList<DateTime> alertDueAt, int graceMinutes = 0, int? checkInEveryMinutes = null)
     {
         var db = _host.Db;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -251,7 +251,7 @@ public sealed class CheckInSeed : IAsyncDisposable
             {
                 Id = id, OwnerId = Owners[i % Owners.Count].Id, GroupId = id, State = VisitState.Active,
                 StartsAt = now.AddMinutes(-1), DueAt = due, OriginalDueAt = due, GraceMinutes = graceMinutes,
-                ReminderTokenHash = Tokens.Hash(id.ToString("N")), CreatedAt = now,
+                ReminderTokenHash = Tokens.Hash(id.ToString("N")), CreatedAt = now, CheckInEveryMinutes = checkInEveryMinutes,
             };
             VisitSchedule.Reschedule(visit, now);
             db.Visits.Add(visit);
