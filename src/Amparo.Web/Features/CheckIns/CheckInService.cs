@@ -86,6 +86,8 @@ public sealed class CheckInService(
         return errors;
     }
 
+    public static bool TextAcceptable(string? value, int max) => !TooLong(value, max);
+
     private static bool TooLong(string? value, int max) => value is not null && (value.Length > max || value.Any(c => char.IsControl(c) && c is not '\n' and not '\r'));
 
     public static bool CoordinatesValid(double? latitude, double? longitude) =>

@@ -151,7 +151,13 @@ public static class WebSetup
 
         services.AddProblemDetails();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 16);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.MaxDepth = 16;
+            // A body that says two things at once, or things we do not know, is refused rather than guessed at.
+            o.SerializerOptions.AllowDuplicateProperties = false;
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+        });
         services.AddOpenApi();
 
         services.AddRateLimiter(o =>
