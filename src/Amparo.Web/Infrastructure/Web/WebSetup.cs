@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns.Delivery;
 using Amparo.Web.Features.Setup;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Localization;
@@ -61,6 +62,7 @@ public static class WebSetup
         services.AddSingleton<Heartbeats>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<Housekeeping>();
+        services.AddDelivery(configuration);
 
         services.AddSingleton<DatabaseXmlRepository>();
         services.AddDataProtection().SetApplicationName("Amparo");
@@ -207,6 +209,7 @@ public static class WebSetup
         app.MapOpenApi().AllowAnonymous();
         var api = app.MapGroup("/api/v1").WithMetadata(new RequestSizeLimitAttribute(ApiBodyLimit));
         api.MapAccountsApi();
+        app.MapSmsHooks();
         return app;
     }
 
