@@ -36,6 +36,8 @@ public abstract class AppFixture : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Smtp:Security", "none");
         builder.UseSetting("Smtp:From", "amparo@test.invalid");
         builder.UseSetting("Amparo:PublicBaseUrl", "http://localhost");
+        // Tests move the FakeTimeProvider and then run the alert engine and the dispatcher by hand (RunWorkersAsync).
+        builder.UseSetting("CheckIns:RunWorkers", "false");
         ConfigureDatabase(builder);
         builder.ConfigureServices(services =>
         {
@@ -79,6 +81,13 @@ public abstract class AppFixture : WebApplicationFactory<Program>, IAsyncLifetim
     {
         using var scope = Services.CreateScope();
         return await work(scope.ServiceProvider);
+    }
+
+    /// <summary>Runs the alert engine and then the dispatcher once, as their loops would after the clock moved.</summary>
+    public async Task RunWorkersAsync()
+    {
+        await Services.GetRequiredService<Amparo.Web.Features.CheckIns.AlertEngine>().RunOnceAsync(CancellationToken.None);
+        await Services.GetRequiredService<Amparo.Web.Features.CheckIns.Delivery.OutboxDispatcher>().RunOnceAsync(CancellationToken.None);
     }
 
     /// <summary>Creates a person directly (no page), returns their id.</summary>

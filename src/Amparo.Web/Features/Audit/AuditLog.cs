@@ -38,6 +38,11 @@ public static class AuditEvents
     public const string BackupCreated = "backup.created";
     public const string Restored = "backup.restored";
     public const string NetworkChanged = "network.changed";
+    public const string CheckInPinChanged = "checkin.pin-changed";
+    public const string CheckInWrongPin = "checkin.wrong-pin";
+    public const string AlertAcknowledged = "alert.acknowledged";
+    public const string AlertResolved = "alert.resolved";
+    public const string ContactChanged = "contact.changed";
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.CheckIns.Delivery;
 using Amparo.Web.Features.Setup;
 using Amparo.Web.Infrastructure.Data;
@@ -62,6 +63,7 @@ public static class WebSetup
         services.AddSingleton<Heartbeats>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<Housekeeping>();
+        services.AddCheckIns(builder.Configuration);
         services.AddDelivery(configuration);
 
         services.AddSingleton<DatabaseXmlRepository>();
@@ -209,6 +211,7 @@ public static class WebSetup
         app.MapOpenApi().AllowAnonymous();
         var api = app.MapGroup("/api/v1").WithMetadata(new RequestSizeLimitAttribute(ApiBodyLimit));
         api.MapAccountsApi();
+        api.MapCheckInsApi();
         app.MapSmsHooks();
         return app;
     }

@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.CheckIns.Delivery;
@@ -28,12 +27,6 @@ public static class DeliverySetup
         services.AddTransient<IChannelSender>(sp => sp.GetRequiredService<SmsChannel>());
         services.AddTransient<IChannelSender>(sp => sp.GetRequiredService<SignalChannel>());
         services.AddTransient<IChannelSender>(sp => sp.GetRequiredService<WebhookChannel>());
-
-        // The lead's services (TryAdd: their own registration, wherever it is, stays the one used).
-        services.TryAddScoped<CheckInService>();
-        services.TryAddScoped<AlertService>();
-        services.TryAddScoped<ContactService>();
-        services.TryAddSingleton<OutboxWriter>();
 
         services.AddScoped<InboundSmsStore>();
         services.AddScoped<InboundSmsProcessor>();

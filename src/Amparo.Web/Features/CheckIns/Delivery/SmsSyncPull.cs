@@ -49,8 +49,11 @@ public sealed class SmsSyncPull(AmparoDbContext db, OutboxWriter writer, TimePro
                 continue;
             }
             handed.Add(new PulledMessage(payload.Address, payload.Text, id.ToString("D")));
+            // As the dispatcher does on delivery: the recipient's other channels for this notification are not needed.
+            await db.Outbox.Where(m => m.NotificationKey == row.NotificationKey && m.Id != row.Id && m.State == OutboxState.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.Cancelled), ct);
             if (row.AlertId is { } alertId)
-                db.AlertEvents.Add(new AlertEvent { AlertId = alertId, At = now, Kind = AlertEvents.Sent, RecipientId = row.RecipientId, Channel = nameof(ChannelKind.Sms), Detail = "smssync" });
+                db.AlertEvents.Add(new AlertEvent { AlertId = alertId, At = now, Kind = AlertEvents.Sent, RecipientId = row.RecipientId, Channel = "sms", Detail = "smssync" });
         }
         if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
         return handed;

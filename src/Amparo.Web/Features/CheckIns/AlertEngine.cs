@@ -1,0 +1,182 @@
+using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Infrastructure;
+using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Workers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Amparo.Web.Features.CheckIns;
+
+/// <summary>
+/// Moves visits along (reminders, overdue, alert) and alerts up their levels when their time comes. Sleeps until
+/// the next due instant in the database, and is woken when nearer work is added. Every change is a conditional
+/// update on the row's version, so a check-in racing the engine, or a second instance, has exactly one winner.
+/// </summary>
+public sealed class AlertEngine(
+    IServiceScopeFactory scopes, WorkSignal signal, Heartbeats heartbeats, TimeProvider clock,
+    IOptions<CheckInOptions> options, ILogger<AlertEngine> logger) : BackgroundService
+{
+    public const string Name = "alert-engine";
+    private const int Batch = 50;
+    private DateTime _nextRetention;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var maxSleep = TimeSpan.FromSeconds(options.Value.MaxSleepSeconds);
+        heartbeats.Register(Name, maxSleep);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wake = signal.EngineWake;
+            var sleep = maxSleep;
+            try
+            {
+                var next = await RunOnceAsync(stoppingToken);
+                heartbeats.Beat(Name);
+                if (next is { } due)
+                {
+                    var until = due - clock.GetUtcNow().UtcDateTime;
+                    if (until < sleep) sleep = until;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "The alert engine failed a round; trying again in a second");
+                sleep = TimeSpan.FromSeconds(1);
+            }
+            try { await WorkSignal.WaitAsync(wake, sleep, clock, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <summary>Does everything due now; returns when something is next due (null: nothing scheduled).</summary>
+    public async Task<DateTime?> RunOnceAsync(CancellationToken ct)
+    {
+        while (await VisitsAsync(ct) == Batch) { }
+        while (await AlertsAsync(ct) == Batch) { }
+        await RetentionAsync(ct);
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+        var visit = await db.Visits.Where(v => v.NextActionAt != null).MinAsync(v => v.NextActionAt, ct);
+        var alert = await db.Alerts.Where(a => a.NextStepAt != null).MinAsync(a => a.NextStepAt, ct);
+        return visit is null ? alert : alert is null ? visit : visit < alert ? visit : alert;
+    }
+
+    private async Task<int> VisitsAsync(CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+        var escalation = scope.ServiceProvider.GetRequiredService<Escalation>();
+        var reminders = scope.ServiceProvider.GetRequiredService<Reminders>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Look first without a transaction: on SQLite beginning one takes the write lock.
+        if (!await db.Visits.AnyAsync(v => v.NextActionAt <= now, ct)) return 0;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var due = await DueVisits(db, now).ToListAsync(ct);
+        foreach (var visit in due)
+        {
+            try
+            {
+                await AdvanceAsync(db, escalation, reminders, visit, now, ct);
+                visit.Version++;
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // A check-in (or another instance) changed the visit first; EF rolled back to its savepoint.
+            }
+            db.ChangeTracker.Clear();
+        }
+        await tx.CommitAsync(ct);
+        if (due.Count > 0) signal.WakeDispatcher();
+        return due.Count;
+    }
+
+    private static IQueryable<Visit> DueVisits(AmparoDbContext db, DateTime now) =>
+        db.Database.IsNpgsql()
+            // Several instances: each takes rows the others have not locked, instead of queuing behind them.
+            ? db.Visits.FromSqlInterpolated($"""SELECT * FROM "Visits" WHERE "NextActionAt" <= {now} ORDER BY "NextActionAt" LIMIT {Batch} FOR UPDATE SKIP LOCKED""")
+            : db.Visits.Where(v => v.NextActionAt <= now).OrderBy(v => v.NextActionAt).Take(Batch);
+
+    /// <summary>Everything due for one visit at <paramref name="now"/>, in order — after a clock jump, several steps at once.</summary>
+    private static async Task AdvanceAsync(AmparoDbContext db, Escalation escalation, Reminders reminders, Visit visit, DateTime now, CancellationToken ct)
+    {
+        while (VisitSchedule.NextAction(visit) is { } at && at <= now)
+        {
+            switch (visit.State)
+            {
+                case VisitState.Planned:
+                    visit.State = VisitState.Active;
+                    VisitSchedule.Reschedule(visit, now);
+                    break;
+                case VisitState.Active when now < visit.DeadlineAt:
+                    await reminders.SendAsync(db, visit, early: true, ct);
+                    visit.RemindersSent = 1;
+                    break;
+                case VisitState.Active:
+                    if (now < VisitSchedule.AlertAt(visit)) await reminders.SendAsync(db, visit, early: false, ct);
+                    visit.RemindersSent = 2;
+                    visit.State = VisitState.Overdue;
+                    break;
+                case VisitState.Overdue:
+                    var alert = await escalation.RaiseAsync(visit.OwnerId, visit, AlertKind.Missed, visit.IsDrill, null, null, ct);
+                    visit.AlertId = alert.Id;
+                    visit.State = VisitState.Alerting;
+                    break;
+            }
+        }
+        visit.NextActionAt = VisitSchedule.NextAction(visit);
+    }
+
+    private async Task<int> AlertsAsync(CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+        var escalation = scope.ServiceProvider.GetRequiredService<Escalation>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (!await db.Alerts.AnyAsync(a => a.NextStepAt <= now, ct)) return 0;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var due = await (db.Database.IsNpgsql()
+            ? db.Alerts.FromSqlInterpolated($"""SELECT * FROM "Alerts" WHERE "NextStepAt" <= {now} ORDER BY "NextStepAt" LIMIT {Batch} FOR UPDATE SKIP LOCKED""")
+            : db.Alerts.Where(a => a.NextStepAt <= now).OrderBy(a => a.NextStepAt).Take(Batch)).ToListAsync(ct);
+        foreach (var alert in due)
+        {
+            try
+            {
+                var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
+                if (alert.State != AlertState.Open) alert.NextStepAt = null;
+                else if (alert.Level < Escalation.LastLevel) await escalation.StepAsync(alert, owner, ct);
+                else await escalation.RepeatAsync(alert, owner, ct);
+                alert.Version++;
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Acknowledged or resolved meanwhile: that answer wins.
+            }
+            db.ChangeTracker.Clear();
+        }
+        await tx.CommitAsync(ct);
+        if (due.Count > 0) signal.WakeDispatcher();
+        return due.Count;
+    }
+
+    /// <summary>Precise locations are kept only while they matter, plus the retention period.</summary>
+    public async Task RetentionAsync(CancellationToken ct, bool force = false)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (!force && now < _nextRetention) return;
+        _nextRetention = now.AddMinutes(10);
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+        var before = now.AddDays(-options.Value.LocationRetentionDays);
+        var openAlertVisits = db.Alerts.Where(a => a.State != AlertState.Resolved && a.VisitId != null).Select(a => a.VisitId);
+        var oldVisits = db.Visits.Where(v => v.State == VisitState.Closed && v.ClosedAt < before && !openAlertVisits.Contains(v.Id));
+        await oldVisits.Where(v => v.CoordinatesCipher != null).ExecuteUpdateAsync(s => s.SetProperty(v => v.CoordinatesCipher, (byte[]?)null), ct);
+        await db.CheckIns.Where(c => c.CoordinatesCipher != null && oldVisits.Select(v => v.Id).Contains(c.VisitId))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.CoordinatesCipher, (byte[]?)null), ct);
+        await db.Alerts.Where(a => a.State == AlertState.Resolved && a.ResolvedAt < before && a.LocationCipher != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.LocationCipher, (byte[]?)null), ct);
+        // Delivered notifications hold links and addresses: kept a little for the timeline, then removed.
+        await db.Outbox.Where(m => m.State != OutboxState.Pending && m.CreatedAt < before).ExecuteDeleteAsync(ct);
+    }
+}

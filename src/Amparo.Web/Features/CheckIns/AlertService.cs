@@ -1,0 +1,227 @@
+using Amparo.Web.Features.Audit;
+using Amparo.Web.Features.Sharing;
+using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Amparo.Web.Features.CheckIns;
+
+/// <summary>What responders see of an alert: what the defender chose to share, the latest location while it is open, the timeline.</summary>
+public sealed record ResponderView(
+    Guid AlertId, Guid RecipientId, string OwnerName, string Kind, string State, string? Outcome, bool IsDrill, bool IsDuress, int ShortCode,
+    DateTime CreatedAt, string? HandledBy, bool HandledByMe, VisitDetails? Visit, string? Note, double? Latitude, double? Longitude, DateTime? LocationAt,
+    IReadOnlyList<TimelineEntry> Timeline);
+
+public sealed record TimelineEntry(DateTime At, string Kind, string? Who, string? Channel, int? Level, string? Detail);
+
+public sealed record WhereaboutsRow(Guid VisitId, Guid OwnerId, string Name, string State, DateTime DueAt, DateTime DeadlineAt, bool IsDrill, Guid? AlertId);
+
+/// <summary>Acknowledging, resolving and following alerts. Responders act through their recipient row (from a signed link or their account).</summary>
+public sealed class AlertService(
+    AmparoDbContext db, Escalation escalation, CheckInService checkIns, FieldCipher cipher, CheckInSecrets secrets,
+    AuditLog audit, WorkSignal signal, TimeProvider clock)
+{
+    /// <summary>The recipient behind a responder link; null when the link is forged or expired (alert resolved more than 24 hours ago).</summary>
+    public async Task<AlertRecipient?> RecipientFromLinkAsync(string? token, CancellationToken ct = default)
+    {
+        if (await secrets.VerifyLinkAsync(db, LinkPurposes.Responder, token, ct) is not { } recipientId) return null;
+        var recipient = await db.AlertRecipients.SingleOrDefaultAsync(r => r.Id == recipientId, ct);
+        if (recipient is null) return null;
+        var alert = await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == recipient.AlertId, ct);
+        if (alert.ResolvedAt is { } resolved && resolved.AddHours(24) < clock.GetUtcNow().UtcDateTime) return null;
+        return recipient;
+    }
+
+    /// <summary>A signed-in person's recipient row on an alert (focal points and coordinators act from their account too).</summary>
+    public Task<AlertRecipient?> RecipientForUserAsync(Guid alertId, Guid userId, CancellationToken ct = default) =>
+        db.AlertRecipients.Where(r => r.AlertId == alertId && r.UserId == userId).OrderBy(r => r.Level).FirstOrDefaultAsync(ct);
+
+    public async Task<AlertRecipient?> RecipientForSmsAsync(string senderLookup, int shortCode, CancellationToken ct = default)
+    {
+        var open = db.Alerts.Where(a => a.ShortCode == shortCode && a.State != AlertState.Resolved).Select(a => a.Id);
+        var users = db.Users.Where(u => u.PhoneLookup == senderLookup).Select(u => (Guid?)u.Id);
+        var contacts = db.ContactChannels.Where(c => c.AddressLookup == senderLookup).Select(c => (Guid?)c.ContactId);
+        return await db.AlertRecipients.Where(r => open.Contains(r.AlertId) && (users.Contains(r.UserId) || contacts.Contains(r.ContactId)))
+            .OrderBy(r => r.Level).FirstOrDefaultAsync(ct);
+    }
+
+    public async Task<ResponderView> ViewAsync(AlertRecipient recipient, CancellationToken ct = default)
+    {
+        var alert = await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == recipient.AlertId, ct);
+        var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == alert.OwnerId, ct);
+        if (recipient.OpenedAt is null)
+        {
+            recipient.OpenedAt = clock.GetUtcNow().UtcDateTime;
+            escalation.Event(alert, AlertEvents.Opened, recipient.Id, level: recipient.Level);
+            await db.SaveChangesAsync(ct);
+        }
+        var visit = alert.VisitId is { } visitId && await db.Visits.AsNoTracking().SingleOrDefaultAsync(v => v.Id == visitId, ct) is { } v
+            ? await checkIns.DetailsAsync(v, ct) : null;
+        string? location = null;
+        // The last known location only while the alert is open; afterwards it is nobody's business.
+        if (alert.State != AlertState.Resolved)
+            location = await cipher.DecryptAsync(db, owner.DataKeyId, alert.LocationCipher, Alert.Table, nameof(Alert.LocationCipher), alert.Id, ct);
+        var (lat, lon) = CheckInService.ParseCoordinates(location);
+        if (alert.State == AlertState.Resolved && visit is not null) visit = visit with { Latitude = null, Longitude = null };
+        var note = await cipher.DecryptAsync(db, owner.DataKeyId, alert.NoteCipher, Alert.Table, nameof(Alert.NoteCipher), alert.Id, ct);
+        var handler = alert.AcknowledgedByRecipientId is { } by ? await db.AlertRecipients.SingleOrDefaultAsync(r => r.Id == by, ct) : null;
+        await audit.WriteAsync(AuditEvents.SensitiveRead, recipient.UserId, alert.OwnerId, detail: "alert:" + alert.Id.ToString("N"), ct: ct);
+        return new ResponderView(alert.Id, recipient.Id, owner.DisplayName, KindName(alert.Kind), alert.State.ToString().ToLowerInvariant(),
+            alert.Outcome is { } o ? OutcomeName(o) : null, alert.IsDrill, alert.Kind == AlertKind.Duress, alert.ShortCode, alert.CreatedAt,
+            handler is null ? null : await escalation.NameOfAsync(handler, ct), handler?.Id == recipient.Id, visit, note, lat, lon, alert.LocationAt,
+            await TimelineAsync(alert.Id, ct));
+    }
+
+    public static string KindName(AlertKind kind) => kind switch { AlertKind.WrongPins => "wrong-pins", _ => kind.ToString().ToLowerInvariant() };
+
+    public static string OutcomeName(AlertOutcome outcome) => outcome switch
+    {
+        AlertOutcome.FalseAlarm => "false-alarm",
+        AlertOutcome.NeedsHelp => "needs-help",
+        AlertOutcome.CheckedInLate => "checked-in-late",
+        _ => outcome.ToString().ToLowerInvariant(),
+    };
+
+    public static bool TryParseOutcome(string? value, out AlertOutcome outcome)
+    {
+        outcome = value switch
+        {
+            "safe" => AlertOutcome.Safe,
+            "false-alarm" => AlertOutcome.FalseAlarm,
+            "needs-help" => AlertOutcome.NeedsHelp,
+            "missing" => AlertOutcome.Missing,
+            _ => (AlertOutcome)(-1),
+        };
+        return (int)outcome >= 0;
+    }
+
+    public async Task<List<TimelineEntry>> TimelineAsync(Guid alertId, CancellationToken ct = default)
+    {
+        var events = await db.AlertEvents.AsNoTracking().Where(e => e.AlertId == alertId).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
+        var recipients = await db.AlertRecipients.AsNoTracking().Where(r => r.AlertId == alertId).ToListAsync(ct);
+        var names = new Dictionary<Guid, string>();
+        foreach (var r in recipients) names[r.Id] = await escalation.NameOfAsync(r, ct);
+        return events.Select(e => new TimelineEntry(e.At, e.Kind, e.RecipientId is { } id && names.TryGetValue(id, out var n) ? n : null, e.Channel, e.Level, e.Detail)).ToList();
+    }
+
+    /// <summary>"I'm on it": names one owner, stops automatic escalation, tells the others. False when already handled by someone else or closed.</summary>
+    public async Task<bool> AcknowledgeAsync(Guid alertId, Guid recipientId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var changed = await db.Alerts.Where(a => a.Id == alertId && a.State == AlertState.Open)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.State, AlertState.Acknowledged).SetProperty(a => a.AcknowledgedByRecipientId, recipientId)
+                .SetProperty(a => a.AcknowledgedAt, now).SetProperty(a => a.NextStepAt, (DateTime?)null).SetProperty(a => a.Version, a => a.Version + 1), ct);
+        if (changed == 0) return false;
+        var alert = await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == alertId, ct);
+        var recipient = await db.AlertRecipients.SingleAsync(r => r.Id == recipientId && r.AlertId == alertId, ct);
+        escalation.Event(alert, AlertEvents.Acknowledged, recipientId, level: recipient.Level);
+        await escalation.TellRecipientsAsync(alert, "ack", "Alert.Msg.Handled", recipientId, await escalation.NameOfAsync(recipient, ct), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        signal.WakeDispatcher();
+        await audit.WriteAsync(AuditEvents.AlertAcknowledged, recipient.UserId, alert.OwnerId, detail: "alert:" + alertId.ToString("N"), ct: ct);
+        return true;
+    }
+
+    /// <summary>The handler asks for the next level now (automatic escalation stopped when they acknowledged).</summary>
+    public async Task<bool> EscalateByHandAsync(Guid alertId, Guid recipientId, CancellationToken ct = default)
+    {
+        var alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == alertId && a.State == AlertState.Acknowledged && a.AcknowledgedByRecipientId == recipientId, ct);
+        if (alert is null || alert.Level >= Escalation.LastLevel) return false;
+        var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
+        escalation.Event(alert, AlertEvents.EscalatedByHand, recipientId, level: alert.Level + 1);
+        await escalation.StepAsync(alert, owner, ct);
+        alert.NextStepAt = null; // still handled: no automatic steps after this one
+        alert.Version++;
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { return false; }
+        signal.WakeDispatcher();
+        return true;
+    }
+
+    /// <summary>Closes the alert with an outcome. Any notified recipient may resolve; the other recipients are told.</summary>
+    public async Task<bool> ResolveAsync(Guid alertId, Guid recipientId, AlertOutcome outcome, string? note, CancellationToken ct = default)
+    {
+        if (note is { Length: > CheckInService.MaxNote }) return false;
+        var alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == alertId && a.State != AlertState.Resolved, ct);
+        if (alert is null) return false;
+        var recipient = await db.AlertRecipients.SingleAsync(r => r.Id == recipientId && r.AlertId == alertId, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await ResolveInContextAsync(alert, outcome, recipient, note, allClear: false, ct);
+        if (alert.VisitId is { } visitId && await db.Visits.SingleOrDefaultAsync(v => v.Id == visitId && v.AlertId == alertId && v.State == VisitState.Alerting, ct) is { } visit)
+        {
+            visit.State = VisitState.Closed;
+            visit.Outcome = VisitOutcome.ClosedByResponder;
+            visit.ClosedAt = clock.GetUtcNow().UtcDateTime;
+            visit.NextActionAt = null;
+            visit.Version++;
+        }
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { return false; }
+        await tx.CommitAsync(ct);
+        signal.WakeDispatcher();
+        await audit.WriteAsync(AuditEvents.AlertResolved, recipient.UserId, alert.OwnerId, detail: OutcomeName(outcome), ct: ct);
+        return true;
+    }
+
+    /// <summary>Resolution inside someone else's transaction (a late check-in, a responder). Pending notifications of the alert are cancelled.</summary>
+    public async Task ResolveInContextAsync(Alert alert, AlertOutcome outcome, AlertRecipient? by, string? note, bool allClear, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        alert.State = AlertState.Resolved;
+        alert.Outcome = outcome;
+        alert.ResolvedAt = now;
+        alert.NextStepAt = null;
+        alert.Version++;
+        var keyId = await db.Users.Where(u => u.Id == alert.OwnerId).Select(u => u.DataKeyId).SingleAsync(ct);
+        alert.ResolutionNoteCipher = await cipher.EncryptAsync(db, keyId, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), Alert.Table, nameof(Alert.ResolutionNoteCipher), alert.Id, ct);
+        await db.Outbox.Where(m => m.AlertId == alert.Id && m.State == Delivery.OutboxState.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, Delivery.OutboxState.Cancelled), ct);
+        escalation.Event(alert, AlertEvents.Resolved, by?.Id, level: by?.Level, detail: OutcomeName(outcome));
+        if (allClear)
+        {
+            await escalation.TellRecipientsAsync(alert, "clear", "Alert.Msg.AllClear", null, null, ct);
+            escalation.Event(alert, AlertEvents.AllClear);
+        }
+        else if (by is not null)
+        {
+            await escalation.TellRecipientsAsync(alert, "resolved", "Alert.Msg.Resolved", by.Id, await escalation.NameOfAsync(by, ct), ct);
+        }
+    }
+
+    /// <summary>The defender sends where they are now while their alert is open; responders see the latest.</summary>
+    public async Task<bool> AddLocationAsync(Guid ownerId, Guid alertId, double latitude, double longitude, CancellationToken ct = default)
+    {
+        if (!CheckInService.CoordinatesValid(latitude, longitude)) return false;
+        var alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == alertId && a.OwnerId == ownerId && a.State != AlertState.Resolved && a.Kind != AlertKind.Duress, ct);
+        if (alert is null) return false;
+        var keyId = await db.Users.Where(u => u.Id == ownerId).Select(u => u.DataKeyId).SingleAsync(ct);
+        alert.LocationCipher = await cipher.EncryptAsync(db, keyId, CheckInService.Coordinates(latitude, longitude), Alert.Table, nameof(Alert.LocationCipher), alert.Id, ct);
+        alert.LocationAt = clock.GetUtcNow().UtcDateTime;
+        alert.Version++;
+        escalation.Event(alert, AlertEvents.Location);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { return false; }
+        return true;
+    }
+
+    /// <summary>The defender's own alerts — never a duress alert (it must look as if nothing happened).</summary>
+    public IQueryable<Alert> OwnAlerts(Guid ownerId) => db.Alerts.AsNoTracking().Where(a => a.OwnerId == ownerId && a.Kind != AlertKind.Duress);
+
+    /// <summary>Members who share their visits with the viewer (focal points, coordinators): who is out, overdue and alerting first.</summary>
+    public async Task<List<WhereaboutsRow>> WhereaboutsAsync(Guid viewerId, CancellationToken ct = default)
+    {
+        var owners = Access.OwnersVisibleTo(viewerId, DataCategory.VisitsAndAlerts, db.SharingRules, db.Memberships, db.NetworkOrganizations, db.NetworkCoordinators)
+            .Where(o => o != viewerId);
+        var rows = await (from v in db.Visits.AsNoTracking()
+                          join u in db.Users on v.OwnerId equals u.Id
+                          where owners.Contains(v.OwnerId) && v.State != VisitState.Closed
+                          select new { v.Id, v.OwnerId, u.DisplayName, v.State, v.DueAt, v.DeadlineAt, v.IsDrill, v.AlertId }).ToListAsync(ct);
+        return rows
+            .OrderBy(r => r.State switch { VisitState.Alerting => 0, VisitState.Overdue => 1, VisitState.Active => 2, _ => 3 })
+            .ThenBy(r => r.DeadlineAt)
+            .Select(r => new WhereaboutsRow(r.Id, r.OwnerId, r.DisplayName, CheckInService.StateName(r.State), r.DueAt, r.DeadlineAt, r.IsDrill, r.AlertId))
+            .ToList();
+    }
+}

@@ -1,0 +1,57 @@
+using System.Threading.RateLimiting;
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns.Delivery;
+using Microsoft.Extensions.Options;
+
+namespace Amparo.Web.Features.CheckIns;
+
+public static class CheckInsSetup
+{
+    public static IServiceCollection AddCheckIns(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CheckInOptions>().Bind(configuration.GetSection(CheckInOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CheckInSecrets>();
+        services.AddSingleton<WorkSignal>();
+        services.AddSingleton<OutboxWriter>();
+        services.AddSingleton<CommitBatcher>();
+        services.AddScoped<MessageTexts>();
+        services.AddScoped<Escalation>();
+        services.AddScoped<Reminders>();
+        services.AddScoped<CheckInService>();
+        services.AddScoped<AlertService>();
+        services.AddScoped<ContactService>();
+        services.AddSingleton<IChannelSender, EmailChannel>();
+        services.AddSingleton<AlertEngine>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService<WorkerHost>();
+        services.AddHostedService<PostgresWakeListener>();
+        services.AddRateLimiter(o => o.AddPolicy(CheckInsApi.RateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+            // Its own budget per token (or per address), apart from the general API limit: a check-in is never starved by other calls.
+            ctx.User.FindFirst(Principals.TokenId)?.Value ?? SignInThrottle.ClientKey(ctx.Connection.RemoteIpAddress),
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = ctx.RequestServices.GetRequiredService<IOptions<CheckInOptions>>().Value.RateLimitPerMinute,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            })));
+        return services;
+    }
+
+    /// <summary>Starts the engine and the dispatcher unless the configuration says this process should not run them.</summary>
+    private sealed class WorkerHost(AlertEngine engine, OutboxDispatcher dispatcher, IOptions<CheckInOptions> options) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (!options.Value.RunWorkers) return;
+            await engine.StartAsync(cancellationToken);
+            await dispatcher.StartAsync(cancellationToken);
+        }
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            if (!options.Value.RunWorkers) return;
+            await engine.StopAsync(cancellationToken);
+            await dispatcher.StopAsync(cancellationToken);
+        }
+    }
+}

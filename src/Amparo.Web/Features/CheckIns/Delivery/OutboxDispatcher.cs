@@ -1,0 +1,163 @@
+using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Workers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Amparo.Web.Features.CheckIns.Delivery;
+
+/// <summary>
+/// Sends what the outbox holds. Claims each row with a lease (a conditional update, so two instances never send
+/// the same row at once, and a crashed claimer's rows come back when the lease runs out), sends, marks it sent and
+/// cancels the other channels of the same notification. Failures retry with exponential backoff and jitter; the
+/// recipient's next channel is already queued behind the first with the fallback wait.
+/// </summary>
+public sealed class OutboxDispatcher(
+    IServiceScopeFactory scopes, IEnumerable<IChannelSender> senders, WorkSignal signal, Heartbeats heartbeats,
+    TimeProvider clock, IOptions<CheckInOptions> options, ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    public const string Name = "outbox-dispatcher";
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(2);
+    private const int Parallel = 8;
+    private readonly Guid _instance = Guid.NewGuid();
+    private readonly Dictionary<ChannelKind, IChannelSender> _senders = senders.GroupBy(s => s.Channel).ToDictionary(g => g.Key, g => g.Last());
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var maxSleep = TimeSpan.FromSeconds(options.Value.MaxSleepSeconds);
+        heartbeats.Register(Name, maxSleep);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wake = signal.DispatcherWake;
+            var sleep = maxSleep;
+            try
+            {
+                var next = await RunOnceAsync(stoppingToken);
+                heartbeats.Beat(Name);
+                if (next is { } due && due - clock.GetUtcNow().UtcDateTime < sleep) sleep = due - clock.GetUtcNow().UtcDateTime;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "The dispatcher failed a round; trying again in a second");
+                sleep = TimeSpan.FromSeconds(1);
+            }
+            try { await WorkSignal.WaitAsync(wake, sleep, clock, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <summary>Sends everything due now; returns when the next pending row falls due.</summary>
+    public async Task<DateTime?> RunOnceAsync(CancellationToken ct)
+    {
+        var pull = _senders.Values.Where(s => s.IsPull).Select(s => s.Channel).ToList();
+        while (true)
+        {
+            List<Guid> due;
+            var now = clock.GetUtcNow().UtcDateTime;
+            using (var scope = scopes.CreateScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+                due = await db.Outbox
+                    .Where(m => m.State == OutboxState.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now) && !pull.Contains(m.Channel))
+                    .OrderBy(m => m.NextAttemptAt).Select(m => m.Id).Take(64).ToListAsync(ct);
+            }
+            if (due.Count == 0) break;
+            await System.Threading.Tasks.Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct },
+                async (id, token) => await SendOneAsync(id, token));
+            if (due.Count < 64) break;
+        }
+        using var s = scopes.CreateScope();
+        var d = s.ServiceProvider.GetRequiredService<AmparoDbContext>();
+        var nowAfter = clock.GetUtcNow().UtcDateTime;
+        return await d.Outbox.Where(m => m.State == OutboxState.Pending && !pull.Contains(m.Channel))
+            .Select(m => m.LeaseUntil != null && m.LeaseUntil > m.NextAttemptAt ? m.LeaseUntil : (DateTime?)m.NextAttemptAt)
+            .MinAsync(ct) is { } next && next > nowAfter ? next : (await AnyPendingAsync(d, pull, ct) ? nowAfter.AddSeconds(1) : null);
+    }
+
+    private static Task<bool> AnyPendingAsync(AmparoDbContext db, List<ChannelKind> pull, CancellationToken ct) =>
+        db.Outbox.AnyAsync(m => m.State == OutboxState.Pending && !pull.Contains(m.Channel), ct);
+
+    private async Task SendOneAsync(Guid id, CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+        var writer = scope.ServiceProvider.GetRequiredService<OutboxWriter>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var claimed = await db.Outbox
+            .Where(m => m.Id == id && m.State == OutboxState.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, now + Lease).SetProperty(m => m.LeaseOwner, _instance).SetProperty(m => m.Attempts, m => m.Attempts + 1), ct);
+        if (claimed == 0) return;
+        var message = await db.Outbox.AsNoTracking().SingleAsync(m => m.Id == id, ct);
+
+        SendResult result;
+        if (!_senders.TryGetValue(message.Channel, out var sender) || !sender.IsConfigured)
+            result = SendResult.Refused("channel not configured");
+        else
+        {
+            try { result = await sender.SendAsync(await writer.ReadAsync(db, message, ct), ct); }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                result = SendResult.Retry(ex.GetType().Name);
+            }
+        }
+        await RecordAsync(db, message, result, ct);
+    }
+
+    private async Task RecordAsync(AmparoDbContext db, OutboxMessage message, SendResult result, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var channel = message.Channel.ToString().ToLowerInvariant();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        switch (result.Status)
+        {
+            case SendStatus.Sent:
+                var marked = await db.Outbox.Where(m => m.Id == message.Id && m.LeaseOwner == _instance)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.Sent).SetProperty(m => m.SentAt, now).SetProperty(m => m.LeaseUntil, (DateTime?)null), ct);
+                // Delivered: the recipient's other channels for this notification are not needed any more.
+                await db.Outbox.Where(m => m.NotificationKey == message.NotificationKey && m.Id != message.Id && m.State == OutboxState.Pending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.Cancelled), ct);
+                if (marked > 0) AddEvent(db, message, AlertEvents.Sent, channel, null, now);
+                break;
+            case SendStatus.RetryLater:
+                var backoff = Backoff(message.Attempts);
+                await db.Outbox.Where(m => m.Id == message.Id && m.LeaseOwner == _instance)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, now + backoff).SetProperty(m => m.LeaseUntil, (DateTime?)null)
+                        .SetProperty(m => m.LastError, Short(result.Error)), ct);
+                if (message.Attempts == 1) AddEvent(db, message, AlertEvents.Failed, channel, Short(result.Error), now);
+                break;
+            default:
+                await db.Outbox.Where(m => m.Id == message.Id && m.LeaseOwner == _instance)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.Failed).SetProperty(m => m.LeaseUntil, (DateTime?)null)
+                        .SetProperty(m => m.LastError, Short(result.Error)), ct);
+                AddEvent(db, message, AlertEvents.Failed, channel, Short(result.Error), now);
+                // Refused for good: the next channel need not wait for the fallback delay.
+                var next = await db.Outbox.Where(m => m.NotificationKey == message.NotificationKey && m.State == OutboxState.Pending && m.ChannelIndex > message.ChannelIndex)
+                    .OrderBy(m => m.ChannelIndex).FirstOrDefaultAsync(ct);
+                if (next is not null && next.NextAttemptAt > now)
+                {
+                    await db.Outbox.Where(m => m.Id == next.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, now), ct);
+                    AddEvent(db, next, AlertEvents.Fallback, next.Channel.ToString().ToLowerInvariant(), null, now);
+                }
+                break;
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        if (result.Status == SendStatus.Sent) logger.LogInformation("Notification {Id} delivered by {Channel}", message.Id, channel);
+    }
+
+    private static void AddEvent(AmparoDbContext db, OutboxMessage message, string kind, string channel, string? detail, DateTime now)
+    {
+        if (message.AlertId is not { } alertId) return;
+        db.AlertEvents.Add(new AlertEvent { AlertId = alertId, At = now, Kind = kind, RecipientId = message.RecipientId, Channel = channel, Detail = detail });
+    }
+
+    /// <summary>5 s, 10 s, 20 s … up to 2 minutes, with ±20 % jitter so that many retries do not arrive together.</summary>
+    public static TimeSpan Backoff(int attempts)
+    {
+        var seconds = Math.Min(MaxBackoff.TotalSeconds, 5 * Math.Pow(2, Math.Max(0, attempts - 1)));
+        var jitter = 0.8 + (System.Security.Cryptography.RandomNumberGenerator.GetInt32(0, 401) / 1000.0);
+        return TimeSpan.FromSeconds(seconds * jitter);
+    }
+
+    private static string? Short(string? error) => error is null ? null : error.Length <= 200 ? error : error[..200];
+}

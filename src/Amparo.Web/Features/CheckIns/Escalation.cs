@@ -1,0 +1,342 @@
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Features.Organizations;
+using Amparo.Web.Features.Sharing;
+using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Amparo.Web.Features.CheckIns;
+
+/// <summary>
+/// Who is told, at which level, with which words, over which channels. Everything here only adds rows to the
+/// context: the caller saves them in the same transaction as the state change that caused them.
+/// </summary>
+public sealed class Escalation(
+    AmparoDbContext db, FieldCipher cipher, CheckInSecrets secrets, OutboxWriter outbox, MessageTexts texts,
+    AccountService accounts, IOptions<CheckInOptions> options, TimeProvider clock)
+{
+    public const int LastLevel = 3;
+
+    public sealed record Channel(ChannelKind Kind, string Address, string? Secret = null);
+
+    /// <summary>A person to tell: an account, a trusted contact, or the duty contact.</summary>
+    public sealed record Target(string Key, Guid? UserId, Guid? ContactId, bool IsDuty, string Language, string Name, IReadOnlyList<Channel> Channels);
+
+    /// <summary>Creates an alert and notifies its first level (or, for panic and duress, every level) now.</summary>
+    public async Task<Alert> RaiseAsync(Guid ownerId, Visit? visit, AlertKind kind, bool drill, string? note, string? location, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var owner = await db.Users.SingleAsync(u => u.Id == ownerId, ct);
+        var alert = new Alert
+        {
+            Id = Guid.NewGuid(),
+            OwnerId = ownerId,
+            VisitId = visit?.Id,
+            Kind = kind,
+            State = AlertState.Open,
+            IsDrill = drill,
+            ShortCode = await FreeShortCodeAsync(ct),
+            Level2DelayMinutes = visit?.Level2DelayMinutes ?? 15,
+            Level3DelayMinutes = visit?.Level3DelayMinutes ?? 30,
+            CreatedAt = now,
+            LocationAt = location is null ? null : now,
+        };
+        alert.LocationCipher = await cipher.EncryptAsync(db, owner.DataKeyId, location, Alert.Table, nameof(Alert.LocationCipher), alert.Id, ct);
+        alert.NoteCipher = await cipher.EncryptAsync(db, owner.DataKeyId, note, Alert.Table, nameof(Alert.NoteCipher), alert.Id, ct);
+        db.Alerts.Add(alert);
+        Event(alert, AlertEvents.Raised, detail: kind.ToString());
+        if (kind is AlertKind.Panic or AlertKind.Duress)
+        {
+            for (var level = 1; level <= LastLevel; level++) await NotifyLevelAsync(alert, owner, level, ct);
+            alert.Level = LastLevel;
+            await NotifyDutyAsync(alert, owner, "L3", ct);
+            alert.NextStepAt = now.AddMinutes(options.Value.RepeatEveryMinutes);
+        }
+        else
+        {
+            await StepAsync(alert, owner, ct);
+        }
+        return alert;
+    }
+
+    /// <summary>The next step of an open, unacknowledged alert: the next level that has anyone in it, or a repeat.</summary>
+    public async Task StepAsync(Alert alert, User owner, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        while (alert.Level < LastLevel)
+        {
+            alert.Level++;
+            var told = await NotifyLevelAsync(alert, owner, alert.Level, ct);
+            if (told > 0 && alert.Level < LastLevel)
+            {
+                alert.NextStepAt = now.AddMinutes(alert.Level == 1 ? alert.Level2DelayMinutes : alert.Level3DelayMinutes);
+                return;
+            }
+            if (told == 0) Event(alert, AlertEvents.NoRecipients, level: alert.Level);
+        }
+        if (alert.Repeats == 0 && alert.Level == LastLevel && !await db.AlertRecipients.AnyAsync(r => r.AlertId == alert.Id && r.IsDutyContact, ct)
+            && db.ChangeTracker.Entries<AlertRecipient>().All(e => e.Entity.AlertId != alert.Id || !e.Entity.IsDutyContact)
+            && !HasAnyRecipient(alert))
+        {
+            // Nobody at any level: the duty contact is told at once rather than after the first repeat.
+            await NotifyDutyAsync(alert, owner, "L3", ct);
+        }
+        alert.NextStepAt = now.AddMinutes(options.Value.RepeatEveryMinutes);
+    }
+
+    /// <summary>Every 15 minutes after the last level: remind the last level that had anyone, and the duty contact.</summary>
+    public async Task RepeatAsync(Alert alert, User owner, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        alert.Repeats++;
+        var step = "R" + alert.Repeats;
+        var recipients = await db.AlertRecipients.Where(r => r.AlertId == alert.Id && !r.IsDutyContact).ToListAsync(ct);
+        var lastLevel = recipients.Count == 0 ? 0 : recipients.Max(r => r.Level);
+        foreach (var recipient in recipients.Where(r => r.Level == lastLevel))
+        {
+            var target = await TargetOfAsync(owner, recipient, ct);
+            if (target is not null) await NotifyAsync(alert, owner, recipient, target, step, "Alert.Msg.Repeat", ct);
+        }
+        await NotifyDutyAsync(alert, owner, step, ct);
+        Event(alert, AlertEvents.Repeated, level: lastLevel, detail: step);
+        alert.NextStepAt = now.AddMinutes(options.Value.RepeatEveryMinutes);
+    }
+
+    /// <summary>Tells everyone already notified something (all-clear, who is handling it), except <paramref name="except"/>.</summary>
+    public async Task TellRecipientsAsync(Alert alert, string step, string key, Guid? except, string? otherName, CancellationToken ct)
+    {
+        var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
+        var recipients = await db.AlertRecipients.Where(r => r.AlertId == alert.Id && r.Id != except).ToListAsync(ct);
+        foreach (var recipient in recipients)
+        {
+            var target = await TargetOfAsync(owner, recipient, ct);
+            if (target is null) continue;
+            var text = texts.Text(target.Language, alert.IsDrill, key, owner.DisplayName, otherName ?? "");
+            await QueueAsync(alert, recipient, target, step, texts.Text(target.Language, alert.IsDrill, "Alert.Mail.Subject"), text, ct);
+        }
+    }
+
+    public void Event(Alert alert, string kind, Guid? recipientId = null, string? channel = null, int? level = null, string? detail = null) =>
+        db.AlertEvents.Add(new AlertEvent
+        {
+            AlertId = alert.Id,
+            At = clock.GetUtcNow().UtcDateTime,
+            Kind = kind,
+            RecipientId = recipientId,
+            Channel = channel,
+            Level = level,
+            Detail = detail,
+        });
+
+    private bool HasAnyRecipient(Alert alert) =>
+        db.ChangeTracker.Entries<AlertRecipient>().Any(e => e.Entity.AlertId == alert.Id);
+
+    private async Task<int> NotifyLevelAsync(Alert alert, User owner, int level, CancellationToken ct)
+    {
+        var targets = await TargetsAsync(owner, level, ct);
+        var already = await db.AlertRecipients.Where(r => r.AlertId == alert.Id).Select(r => new { r.UserId, r.ContactId }).ToListAsync(ct);
+        var told = 0;
+        foreach (var target in targets)
+        {
+            // Someone reached at an earlier level (a contact who is also a focal point) is not told twice.
+            if (already.Any(a => (target.UserId is not null && a.UserId == target.UserId) || (target.ContactId is not null && a.ContactId == target.ContactId))) continue;
+            if (db.ChangeTracker.Entries<AlertRecipient>().Any(e => e.Entity.AlertId == alert.Id
+                && ((target.UserId is not null && e.Entity.UserId == target.UserId) || (target.ContactId is not null && e.Entity.ContactId == target.ContactId)))) continue;
+            var recipient = NewRecipient(alert, target, level);
+            await NotifyAsync(alert, owner, recipient, target, "L" + level, MessageKey(alert.Kind), ct);
+            told++;
+        }
+        if (told > 0) Event(alert, AlertEvents.LevelReached, level: level, detail: told.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return told;
+    }
+
+    private async Task NotifyDutyAsync(Alert alert, User owner, string step, CancellationToken ct)
+    {
+        var duty = options.Value.DutyContact;
+        if (!duty.IsConfigured) return;
+        var target = DutyTarget();
+        var recipient = await db.AlertRecipients.SingleOrDefaultAsync(r => r.AlertId == alert.Id && r.IsDutyContact, ct)
+            ?? db.ChangeTracker.Entries<AlertRecipient>().Select(e => e.Entity).SingleOrDefault(r => r.AlertId == alert.Id && r.IsDutyContact)
+            ?? NewRecipient(alert, target, LastLevel);
+        await NotifyAsync(alert, owner, recipient, target, step, step.StartsWith('R') ? "Alert.Msg.Repeat" : MessageKey(alert.Kind), ct);
+    }
+
+    private Target DutyTarget()
+    {
+        var duty = options.Value.DutyContact;
+        var channels = new List<Channel>();
+        if (!string.IsNullOrWhiteSpace(duty.Sms)) channels.Add(new Channel(ChannelKind.Sms, duty.Sms));
+        if (!string.IsNullOrWhiteSpace(duty.Email)) channels.Add(new Channel(ChannelKind.Email, duty.Email));
+        return new Target("duty", null, null, true, duty.Language, duty.Name ?? "", channels);
+    }
+
+    private AlertRecipient NewRecipient(Alert alert, Target target, int level)
+    {
+        var recipient = new AlertRecipient
+        {
+            Id = Guid.NewGuid(),
+            AlertId = alert.Id,
+            Level = level,
+            UserId = target.UserId,
+            ContactId = target.ContactId,
+            IsDutyContact = target.IsDuty,
+            Language = target.Language,
+            NotifiedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        recipient.LinkTokenHash = Tokens.Hash(recipient.Id.ToString("N"));
+        db.AlertRecipients.Add(recipient);
+        return recipient;
+    }
+
+    private static string MessageKey(AlertKind kind) => kind switch
+    {
+        AlertKind.Panic => "Alert.Msg.Panic",
+        AlertKind.Duress => "Alert.Msg.Duress",
+        AlertKind.WrongPins => "Alert.Msg.WrongPins",
+        _ => "Alert.Msg.Missed",
+    };
+
+    private async Task NotifyAsync(Alert alert, User owner, AlertRecipient recipient, Target target, string step, string key, CancellationToken ct)
+    {
+        var link = texts.Url("/r/" + await secrets.LinkTokenAsync(db, LinkPurposes.Responder, recipient.Id, ct));
+        var text = texts.Text(target.Language, alert.IsDrill, key, owner.DisplayName, link);
+        await QueueAsync(alert, recipient, target, step, texts.Text(target.Language, alert.IsDrill, "Alert.Mail.Subject"), text, ct);
+    }
+
+    /// <summary>
+    /// One notification = one row per channel of the recipient, all written now: the first is due at once, each
+    /// next one after the fallback wait. Whichever is delivered first cancels the rest (see OutboxDispatcher).
+    /// </summary>
+    public async Task QueueAsync(Alert alert, AlertRecipient recipient, Target target, string step, string subject, string text, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var notification = $"alert:{alert.Id:N}:{step}:{recipient.Id:N}";
+        var wait = TimeSpan.FromSeconds(options.Value.FallbackAfterSeconds);
+        for (var i = 0; i < target.Channels.Count; i++)
+        {
+            var channel = target.Channels[i];
+            var message = new OutboxMessage
+            {
+                AlertId = alert.Id,
+                RecipientId = recipient.Id,
+                ChannelIndex = i,
+                NotificationKey = notification,
+                State = OutboxState.Pending,
+                NextAttemptAt = now + wait * i,
+                IsDrill = alert.IsDrill,
+                CreatedAt = now,
+            };
+            await outbox.AddAsync(db, message, new OutgoingMessage($"{notification}:{i}", channel.Kind, channel.Address, subject, text, channel.Secret), ct);
+            Event(alert, AlertEvents.Queued, recipient.Id, channel.Kind.ToString().ToLowerInvariant(), recipient.Level, step);
+        }
+        if (target.Channels.Count == 0) Event(alert, AlertEvents.Failed, recipient.Id, level: recipient.Level, detail: "no channel");
+    }
+
+    /// <summary>The people of a level, in order, with their channels decrypted.</summary>
+    public async Task<List<Target>> TargetsAsync(User owner, int level, CancellationToken ct)
+    {
+        switch (level)
+        {
+            case 1:
+                var contacts = await db.TrustedContacts.Include(c => c.Channels)
+                    .Where(c => c.OwnerId == owner.Id && c.Consent == ConsentState.Confirmed)
+                    .OrderBy(c => c.Order).ToListAsync(ct);
+                var list = new List<Target>();
+                foreach (var contact in contacts)
+                {
+                    if (contact.LinkedUserId is { } linked)
+                    {
+                        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == linked, ct);
+                        if (user is not null) list.Add(await UserTargetAsync(user, contact.Id, ct));
+                        continue;
+                    }
+                    list.Add(await ContactTargetAsync(owner, contact, ct));
+                }
+                return list;
+            case 2:
+                if (!await SharesAsync(owner.Id, Audience.OrgFocalPoints, ct)) return [];
+                var orgs = db.Memberships.Where(m => m.UserId == owner.Id).Select(m => m.OrganizationId);
+                var staff = await db.Memberships
+                    .Where(m => orgs.Contains(m.OrganizationId) && m.UserId != owner.Id && (m.Role == OrgRole.FocalPoint || m.Role == OrgRole.OrgAdmin))
+                    .Select(m => m.UserId).Distinct().ToListAsync(ct);
+                return await UserTargetsAsync(staff, ct);
+            case 3:
+                if (!await SharesAsync(owner.Id, Audience.NetworkCoordinators, ct)) return [];
+                var ownerOrgs = db.Memberships.Where(m => m.UserId == owner.Id).Select(m => m.OrganizationId);
+                var networks = db.NetworkOrganizations.Where(n => ownerOrgs.Contains(n.OrganizationId)).Select(n => n.NetworkId);
+                var coordinators = await db.NetworkCoordinators.Where(c => networks.Contains(c.NetworkId) && c.UserId != owner.Id)
+                    .Select(c => c.UserId).Distinct().ToListAsync(ct);
+                return await UserTargetsAsync(coordinators, ct);
+            default:
+                return [];
+        }
+    }
+
+    private Task<bool> SharesAsync(Guid ownerId, Audience audience, CancellationToken ct) =>
+        db.SharingRules.AnyAsync(r => r.OwnerId == ownerId && r.Category == DataCategory.VisitsAndAlerts && r.Audience == audience && r.Enabled, ct);
+
+    private async Task<List<Target>> UserTargetsAsync(List<Guid> ids, CancellationToken ct)
+    {
+        var users = await db.Users.Where(u => ids.Contains(u.Id)).OrderBy(u => u.Id).ToListAsync(ct);
+        var list = new List<Target>();
+        foreach (var user in users) list.Add(await UserTargetAsync(user, null, ct));
+        return list;
+    }
+
+    private async Task<Target> UserTargetAsync(User user, Guid? viaContact, CancellationToken ct)
+    {
+        var (phone, signal) = await accounts.ContactDetailsAsync(user, ct);
+        var channels = new List<Channel>();
+        if (!string.IsNullOrEmpty(user.Email)) channels.Add(new Channel(ChannelKind.Email, user.Email));
+        if (phone is not null) channels.Add(new Channel(ChannelKind.Sms, phone));
+        if (signal is not null) channels.Add(new Channel(ChannelKind.Signal, signal));
+        return new Target("u:" + user.Id, user.Id, viaContact, false, user.Language, user.DisplayName, channels);
+    }
+
+    private async Task<Target> ContactTargetAsync(User owner, TrustedContact contact, CancellationToken ct)
+    {
+        var channels = new List<Channel>();
+        foreach (var channel in contact.Channels.OrderBy(c => c.Order))
+        {
+            var address = await cipher.DecryptAsync(db, owner.DataKeyId, channel.AddressCipher, ContactChannel.Table, nameof(ContactChannel.AddressCipher), channel.Id, ct);
+            var secret = await cipher.DecryptAsync(db, owner.DataKeyId, channel.SecretCipher, ContactChannel.Table, nameof(ContactChannel.SecretCipher), channel.Id, ct);
+            if (address is not null) channels.Add(new Channel(channel.Kind, address, secret));
+        }
+        var name = await cipher.DecryptAsync(db, owner.DataKeyId, contact.NameCipher, TrustedContact.Table, nameof(TrustedContact.NameCipher), contact.Id, ct) ?? "";
+        return new Target("c:" + contact.Id, null, contact.Id, false, contact.Language, name, channels);
+    }
+
+    /// <summary>The target behind an existing recipient row (for repeats and notices); null when they have gone.</summary>
+    public async Task<Target?> TargetOfAsync(User owner, AlertRecipient recipient, CancellationToken ct)
+    {
+        if (recipient.IsDutyContact) return options.Value.DutyContact.IsConfigured ? DutyTarget() : null;
+        if (recipient.UserId is { } userId)
+        {
+            var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct);
+            return user is null ? null : await UserTargetAsync(user, recipient.ContactId, ct);
+        }
+        var contact = await db.TrustedContacts.Include(c => c.Channels).SingleOrDefaultAsync(c => c.Id == recipient.ContactId && c.Consent == ConsentState.Confirmed, ct);
+        return contact is null ? null : await ContactTargetAsync(owner, contact, ct);
+    }
+
+    /// <summary>The display name of a recipient, for "X is handling it" and the timeline.</summary>
+    public async Task<string> NameOfAsync(AlertRecipient recipient, CancellationToken ct)
+    {
+        var alert = await db.Alerts.SingleAsync(a => a.Id == recipient.AlertId, ct);
+        var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
+        return (await TargetOfAsync(owner, recipient, ct))?.Name ?? "";
+    }
+
+    private async Task<int> FreeShortCodeAsync(CancellationToken ct)
+    {
+        var inUse = await db.Alerts.Where(a => a.State != AlertState.Resolved).Select(a => a.ShortCode).ToListAsync(ct);
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var code = System.Security.Cryptography.RandomNumberGenerator.GetInt32(10, 100);
+            if (!inUse.Contains(code)) return code;
+        }
+        for (var code = 100; ; code++) if (!inUse.Contains(code)) return code;
+    }
+}
