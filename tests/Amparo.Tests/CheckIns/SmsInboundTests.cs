@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Amparo.Tests.Infrastructure;
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.CheckIns.Delivery;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Hosting;
@@ -301,6 +302,101 @@ public abstract class SmsInboundTests(SmsApp app)
         app.Clock.Advance(TimeSpan.FromMinutes(11)); // past the worker's clean-up interval
         await app.Services.GetRequiredService<InboundSmsWorker>().RunOnceAsync(default);
         Assert.False(await app.WithDbAsync(db => db.InboundSms.AnyAsync(m => m.Id == old)));
+    }
+
+    private async Task<(Guid UserId, string Phone)> PersonWithPhoneAsync(string? pin = null, string? duressPin = null)
+    {
+        var phone = "+3461" + Random.Shared.Next(1000000, 9999999).ToString(CultureInfo.InvariantCulture);
+        var user = await app.CreateUserAsync(TestData.Email("sms"));
+        await app.WithServicesAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AmparoDbContext>();
+            var tracked = await db.Users.SingleAsync(u => u.Id == user.Id);
+            await sp.GetRequiredService<AccountService>().SetContactDetailsAsync(tracked, phone, null);
+            await db.SaveChangesAsync();
+            if (pin is not null) Assert.Empty(await sp.GetRequiredService<CheckInService>().SetPinsAsync(user.Id, pin, duressPin));
+            return 0;
+        });
+        return (user.Id, phone);
+    }
+
+    private Task<Guid> PlanAsync(Guid ownerId) => app.WithServicesAsync(async sp =>
+    {
+        var (visit, errors) = await sp.GetRequiredService<CheckInService>().PlanAsync(ownerId,
+            new VisitPlan("clinic", null, null, null, null, null, app.Clock.GetUtcNow().UtcDateTime.AddHours(1), null, null, null));
+        Assert.Empty(errors);
+        return visit!.Id;
+    });
+
+    /// <summary>Sends an SMS through the courier hook, waits for the worker, returns the reply text (null: none).</summary>
+    private async Task<string?> SmsAsync(string from, string text)
+    {
+        app.Sms.Adapter = "courier";
+        using var client = app.NewClient();
+        var id = Guid.NewGuid().ToString("N");
+        using (var content = new FormUrlEncodedContent(new Dictionary<string, string> { ["from"] = from, ["text"] = text, ["id"] = id }))
+        using (var response = await client.Http.PostAsync(new Uri(Url("courier"), UriKind.Relative), content))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var row = await WaitProcessedAsync(id);
+        return await app.WithServicesAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AmparoDbContext>();
+            var message = await db.Outbox.AsNoTracking().SingleOrDefaultAsync(m => m.IdempotencyKey == $"sms-reply:{row.Id:D}");
+            return message is null ? null : (await sp.GetRequiredService<OutboxWriter>().ReadAsync(db, message)).Text;
+        });
+    }
+
+    [Fact]
+    public async Task OkWithPin_ChecksInTheVisit_AndADuressPinGetsTheSameReply()
+    {
+        var (owner, phone) = await PersonWithPhoneAsync("1234", "9876");
+        var visit = await PlanAsync(owner);
+
+        Assert.Equal("Amparo: checked in. Thank you.", await SmsAsync(phone, "ok 1234"));
+        var checkIn = await app.WithDbAsync(db => db.CheckIns.SingleAsync(c => c.VisitId == visit));
+        Assert.Equal("sms", checkIn.Via);
+
+        // A check-in on a visit without periodic check-ins ends it; the next visit gets the duress PIN: same reply.
+        var second = await PlanAsync(owner);
+        Assert.Equal("Amparo: checked in. Thank you.", await SmsAsync(phone, "OK 9876"));
+        Assert.Equal(1, await app.WithDbAsync(db => db.CheckIns.CountAsync(c => c.VisitId == second)));
+
+        var third = await PlanAsync(owner);
+        Assert.Equal("Amparo: that PIN is not right. Nothing was changed.", await SmsAsync(phone, "OK 5555"));
+        Assert.Equal(0, await app.WithDbAsync(db => db.CheckIns.CountAsync(c => c.VisitId == third)));
+    }
+
+    [Fact]
+    public async Task OkWithoutAnyVisit_SaysSo_AndNothingIsCheckedIn()
+    {
+        var (_, phone) = await PersonWithPhoneAsync("1234");
+        Assert.Equal("Amparo: you have no open visit.", await SmsAsync(phone, "OK 1234"));
+    }
+
+    [Fact]
+    public async Task AckWithTheShortCode_AcknowledgesTheAlert_OnlyForARecipient()
+    {
+        var (owner, _) = await PersonWithPhoneAsync("1234");
+        var (responder, responderPhone) = await PersonWithPhoneAsync();
+        var (_, strangerPhone) = await PersonWithPhoneAsync();
+        var alertId = await app.WithServicesAsync(sp => sp.GetRequiredService<CheckInService>().PanicAsync(owner, "web", null, null, null));
+        var (code, recipientId) = await app.WithDbAsync(async db =>
+        {
+            var alert = await db.Alerts.SingleAsync(a => a.Id == alertId);
+            var recipient = new AlertRecipient { Id = Guid.NewGuid(), AlertId = alertId, Level = 2, UserId = responder, LinkTokenHash = Guid.NewGuid().ToString("N"), NotifiedAt = app.Clock.GetUtcNow().UtcDateTime };
+            db.AlertRecipients.Add(recipient);
+            await db.SaveChangesAsync();
+            return (alert.ShortCode, recipient.Id);
+        });
+        var codeText = code.ToString(CultureInfo.InvariantCulture);
+
+        Assert.Equal($"Amparo: there is no open alert {codeText} for you.", await SmsAsync(strangerPhone, "ACK " + codeText));
+        Assert.NotEqual(AlertState.Acknowledged, await app.WithDbAsync(db => db.Alerts.Where(a => a.Id == alertId).Select(a => a.State).SingleAsync()));
+
+        Assert.Equal($"Amparo: thank you. You are handling alert {codeText}. The others are told.", await SmsAsync(responderPhone, "ack " + codeText));
+        var acknowledged = await app.WithDbAsync(db => db.Alerts.SingleAsync(a => a.Id == alertId));
+        Assert.Equal(AlertState.Acknowledged, acknowledged.State);
+        Assert.Equal(recipientId, acknowledged.AcknowledgedByRecipientId);
     }
 
     private async Task<InboundSms> WaitProcessedAsync(string externalId)
