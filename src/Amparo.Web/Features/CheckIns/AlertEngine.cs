@@ -74,6 +74,9 @@ public sealed class AlertEngine(
         var due = await DueVisits(db, now).ToListAsync(ct);
         foreach (var visit in due)
         {
+            // ChangeTracker.Clear() after the previous item detached this one too: track it again, or its changes are lost
+            // (and, for a visit, its alert raised again on the next pass).
+            if (db.Entry(visit).State == EntityState.Detached) db.Attach(visit);
             try
             {
                 await AdvanceAsync(db, escalation, reminders, visit, now, ct);
@@ -140,6 +143,7 @@ public sealed class AlertEngine(
             : db.Alerts.Where(a => a.NextStepAt <= now).OrderBy(a => a.NextStepAt).Take(Batch)).ToListAsync(ct);
         foreach (var alert in due)
         {
+            if (db.Entry(alert).State == EntityState.Detached) db.Attach(alert);
             try
             {
                 var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
