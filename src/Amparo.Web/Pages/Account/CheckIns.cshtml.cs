@@ -1,21 +1,24 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.CheckIns.Delivery;
-using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
 namespace Amparo.Web.Pages.Account;
 
-/// <summary>Check-in settings: the PIN and the duress PIN, how reminders reach me, the default grace time.</summary>
-public sealed class CheckInsModel(AmparoDbContext db, CheckInService checkIns, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+/// <summary>Check-in settings: the PIN and the duress PIN, how reminders reach me, the default grace time, personal SMS code words.</summary>
+public sealed class CheckInsModel(CheckInService checkIns, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty] public string? Pin { get; set; }
     [BindProperty] public string? DuressPin { get; set; }
     [BindProperty] public ChannelKind ReminderChannel { get; set; }
     [BindProperty] public int DefaultGrace { get; set; }
+    [BindProperty] public string? WordCheckIn { get; set; }
+    [BindProperty] public string? WordExtend { get; set; }
+    [BindProperty] public string? WordClose { get; set; }
+    [BindProperty] public string? WordHelp { get; set; }
+    [BindProperty] public string? WordPanic { get; set; }
 
     public bool HasPin { get; private set; }
     public DateTime? ChangedAt { get; private set; }
@@ -38,26 +41,19 @@ public sealed class CheckInsModel(AmparoDbContext db, CheckInService checkIns, T
 
     public async Task<IActionResult> OnPostSettingsAsync()
     {
-        if (!ModelState.IsValid || !Enum.IsDefined(ReminderChannel) || ReminderChannel == ChannelKind.Webhook) Errors["ReminderChannel"] = "Validation.Invalid";
-        if (DefaultGrace is < 0 or > 240) Errors["DefaultGrace"] = "Visit.Error.Grace";
-        if (Errors.Count > 0)
+        if (!ModelState.IsValid) Errors["ReminderChannel"] = "Validation.Invalid";
+        else
         {
-            await LoadAsync(fillForm: false);
-            return Page();
+            var words = new PersonalCodeWords(Clean(WordCheckIn), Clean(WordExtend), Clean(WordClose), Clean(WordHelp), Clean(WordPanic));
+            foreach (var (field, key) in await checkIns.SetPreferencesAsync(User.UserId(), ReminderChannel, DefaultGrace, words, HttpContext.RequestAborted))
+                Errors[field == "DefaultGraceMinutes" ? "DefaultGrace" : field] = key;
         }
-        var me = User.UserId();
-        var settings = await db.CheckInSettings.SingleOrDefaultAsync(s => s.UserId == me, HttpContext.RequestAborted);
-        if (settings is null)
-        {
-            settings = new CheckInSettings { UserId = me };
-            db.CheckInSettings.Add(settings);
-        }
-        settings.ReminderChannel = ReminderChannel;
-        settings.DefaultGraceMinutes = DefaultGrace;
-        settings.ChangedAt = clock.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(HttpContext.RequestAborted);
-        return Redirect("/account/check-ins?done=settings");
+        if (Errors.Count == 0) return Redirect("/account/check-ins?done=settings");
+        await LoadAsync(fillForm: false);
+        return Page();
     }
+
+    private static string? Clean(string? word) => string.IsNullOrWhiteSpace(word) ? null : word.Trim();
 
     public string? Error(string field) => Errors.TryGetValue(field, out var key) ? t[key].Value : null;
 
@@ -70,6 +66,8 @@ public sealed class CheckInsModel(AmparoDbContext db, CheckInService checkIns, T
         {
             ReminderChannel = settings.ReminderChannel;
             DefaultGrace = settings.DefaultGraceMinutes;
+            var words = await checkIns.CodeWordsAsync(User.UserId(), HttpContext.RequestAborted);
+            (WordCheckIn, WordExtend, WordClose, WordHelp, WordPanic) = (words?.CheckIn, words?.Extend, words?.Close, words?.Help, words?.Panic);
         }
         Pin = DuressPin = null;
     }
