@@ -76,6 +76,8 @@ public sealed class AlertEngine(
         {
             try
             {
+                // The tracker is cleared after each visit (below): the rest of the batch must be tracked again, or their changes are not saved.
+                db.Attach(visit);
                 await AdvanceAsync(db, escalation, reminders, visit, now, ct);
                 visit.Version++;
                 await db.SaveChangesAsync(ct);
@@ -142,6 +144,7 @@ public sealed class AlertEngine(
         {
             try
             {
+                db.Attach(alert);
                 var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
                 if (alert.State != AlertState.Open) alert.NextStepAt = null;
                 else if (alert.Level < Escalation.LastLevel) await escalation.StepAsync(alert, owner, ct);
