@@ -28,12 +28,16 @@ public sealed class TestSmtpServer : IAsyncDisposable
         _running = _server.StartAsync(_stop.Token);
     }
 
-    public async Task<MimeMessage> WaitForMessageToAsync(string address, TimeSpan? timeout = null)
+    public Task<MimeMessage> WaitForMessageToAsync(string address, TimeSpan? timeout = null) => WaitForMessageToAsync(address, null, timeout);
+
+    /// <summary>The first message to <paramref name="address"/> whose text contains <paramref name="containing"/> (any message when null).</summary>
+    public async Task<MimeMessage> WaitForMessageToAsync(string address, string? containing, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         while (DateTime.UtcNow < deadline)
         {
-            var found = Messages.FirstOrDefault(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase)));
+            var found = Messages.FirstOrDefault(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase))
+                && (containing is null || (m.TextBody ?? "").Contains(containing, StringComparison.Ordinal)));
             if (found is not null) return found;
             await Task.Delay(50);
         }

@@ -32,6 +32,8 @@ public abstract class EndpointPolicyTests(AppFixture app)
         "GET /healthz",
         "GET /openapi/{documentName}.json",
         "POST /api/v1/auth/token",
+        // Inbound SMS from the gateway (and SMSSync's poll): the channel key in the path and the gateway's signature or secret authenticate it.
+        "POST|GET /hooks/sms/{adapter}/{channelKey}",
     };
 
     [Fact]

@@ -203,6 +203,15 @@ public sealed class AccountService(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await cipher.DestroyAsync(db, user.DataKeyId, ct);
         await db.SaveChangesAsync(ct);
+        // Queued notifications about this person (alerts, reminders, contact requests) hold addresses and links: they go now.
+        var alerts = db.Alerts.Where(a => a.OwnerId == user.Id).Select(a => (Guid?)a.Id);
+        var visits = db.Visits.Where(v => v.OwnerId == user.Id).Select(v => (Guid?)v.Id);
+        await db.Outbox.Where(m => alerts.Contains(m.AlertId) || visits.Contains(m.VisitId)).ExecuteDeleteAsync(ct);
+        foreach (var contactId in await db.TrustedContacts.Where(c => c.OwnerId == user.Id).Select(c => c.Id).ToListAsync(ct))
+        {
+            var key = $"consent:{contactId:N}:";
+            await db.Outbox.Where(m => m.NotificationKey.Contains(key)).ExecuteDeleteAsync(ct);
+        }
         await db.Users.Where(u => u.Id == user.Id).ExecuteDeleteAsync(ct);
         // Open invitations still carry the address; they go too. Accepted ones keep no address worth keeping either.
         // Compared in memory: case rules differ between SQLite and PostgreSQL, and invitations are few.

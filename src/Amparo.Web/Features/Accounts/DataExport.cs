@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Amparo.Web.Features.Audit;
+using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,11 +12,16 @@ namespace Amparo.Web.Features.Accounts;
 /// fields decrypted. Only the person's own rows; other people appear at most as internal ids of
 /// organizations and networks the person belongs to.
 /// </summary>
-public sealed class DataExport(AmparoDbContext db, AccountService accounts, AuditLog audit, TimeProvider clock)
+public sealed class DataExport(AmparoDbContext db, AccountService accounts, CheckInService checkIns, ContactService contacts, AuditLog audit, TimeProvider clock)
 {
     public sealed record Export(
         DateTime ExportedAt, ProfileData Profile, List<MembershipData> Memberships, List<NetworkData> NetworksCoordinated,
-        List<SharingData> SharingRules, List<SessionData> Sessions, List<TokenData> ApiTokens, List<AuditData> AuditEvents);
+        List<SharingData> SharingRules, List<SessionData> Sessions, List<TokenData> ApiTokens, List<AuditData> AuditEvents,
+        List<VisitDetails> Visits, List<ContactData> TrustedContacts, List<AlertData> Alerts);
+
+    public sealed record ContactData(string Name, string Language, string Consent, DateTime? ConfirmedAt, List<ChannelData> Channels);
+    public sealed record ChannelData(string Kind, string Address);
+    public sealed record AlertData(Guid Id, string Kind, string State, string? Outcome, bool Drill, DateTime CreatedAt, DateTime? ResolvedAt);
 
     public sealed record ProfileData(
         Guid Id, string? Email, string DisplayName, string Language, string TimeZone, string? Phone, string? Signal,
@@ -60,6 +66,16 @@ public sealed class DataExport(AmparoDbContext db, AccountService accounts, Audi
         var events = await db.AuditEvents.AsNoTracking().Where(e => e.ActorId == me || e.SubjectId == me)
             .OrderBy(e => e.At).ThenBy(e => e.Id)
             .Select(e => new AuditData(e.At, e.Type, e.ActorId == me, e.OrganizationId, e.Detail)).ToListAsync(ct);
+        // Nor the trace responders leave when they read or answer a duress alert.
+        var duress = (await db.Alerts.AsNoTracking().Where(a => a.OwnerId == me && a.Kind == AlertKind.Duress).Select(a => a.Id).ToListAsync(ct))
+            .Select(id => "alert:" + id.ToString("N")).ToList();
+        events = events.Where(e => !duress.Any(d => e.Detail.StartsWith(d, StringComparison.Ordinal))).ToList();
+        var visits = await checkIns.ListAsync(me, null, int.MaxValue, ct);
+        var myContacts = (await contacts.ListAsync(me, ct))
+            .Select(c => new ContactData(c.Name, c.Language, c.Consent, c.ConfirmedAt, c.Channels.Select(ch => new ChannelData(ch.Kind.ToString(), ch.Address)).ToList())).ToList();
+        // Never a duress alert: an export made under pressure must not show it.
+        var alerts = (await db.Alerts.AsNoTracking().Where(a => a.OwnerId == me && a.Kind != AlertKind.Duress).OrderBy(a => a.CreatedAt).ToListAsync(ct))
+            .Select(a => new AlertData(a.Id, AlertService.KindName(a.Kind), a.State.ToString().ToLowerInvariant(), a.Outcome is { } o ? AlertService.OutcomeName(o) : null, a.IsDrill, a.CreatedAt, a.ResolvedAt)).ToList();
 
         return new Export(
             clock.GetUtcNow().UtcDateTime,
@@ -68,7 +84,7 @@ public sealed class DataExport(AmparoDbContext db, AccountService accounts, Audi
             networks,
             rules.OrderBy(r => r.Category).ThenBy(r => r.Audience)
                 .Select(r => new SharingData(r.Category.ToString(), r.Audience.ToString(), r.Enabled, r.ChangedAt)).ToList(),
-            sessions, tokens, events);
+            sessions, tokens, events, visits, myContacts, alerts);
     }
 
     /// <summary>The export as UTF-8 JSON; the export itself is audited.</summary>

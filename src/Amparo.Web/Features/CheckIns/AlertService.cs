@@ -161,7 +161,7 @@ public sealed class AlertService(
         catch (DbUpdateConcurrencyException) { return false; }
         await tx.CommitAsync(ct);
         signal.WakeDispatcher();
-        await audit.WriteAsync(AuditEvents.AlertResolved, recipient.UserId, alert.OwnerId, detail: OutcomeName(outcome), ct: ct);
+        await audit.WriteAsync(AuditEvents.AlertResolved, recipient.UserId, alert.OwnerId, detail: $"alert:{alertId:N}:{OutcomeName(outcome)}", ct: ct);
         return true;
     }
 

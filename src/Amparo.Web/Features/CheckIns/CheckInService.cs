@@ -86,6 +86,8 @@ public sealed class CheckInService(
         return errors;
     }
 
+    public static bool TextAcceptable(string? value, int max) => !TooLong(value, max);
+
     private static bool TooLong(string? value, int max) => value is not null && (value.Length > max || value.Any(c => char.IsControl(c) && c is not '\n' and not '\r'));
 
     public static bool CoordinatesValid(double? latitude, double? longitude) =>
@@ -217,6 +219,42 @@ public sealed class CheckInService(
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(AuditEvents.CheckInPinChanged, userId, userId, ct: ct);
         return errors;
+    }
+
+    /// <summary>Reminder channel, default grace and personal SMS code words. Field → resource key of the problem; nothing saved then.</summary>
+    public async Task<Dictionary<string, string>> SetPreferencesAsync(Guid userId, Delivery.ChannelKind reminderChannel, int defaultGraceMinutes, Delivery.PersonalCodeWords? words, CancellationToken ct = default)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (reminderChannel is not (Delivery.ChannelKind.Email or Delivery.ChannelKind.Sms or Delivery.ChannelKind.Signal)) errors["ReminderChannel"] = "Validation.Invalid";
+        if (defaultGraceMinutes is < 0 or > 240) errors["DefaultGraceMinutes"] = "Visit.Error.Grace";
+        if (words is not null)
+        {
+            var given = new[] { words.CheckIn, words.Extend, words.Close, words.Help, words.Panic }.Where(w => !string.IsNullOrWhiteSpace(w)).ToList();
+            if (given.Any(w => !Delivery.PersonalCodeWords.IsUsable(w))) errors["CodeWords"] = "CodeWords.Error.Shape";
+            else if (given.Select(w => Delivery.SmsCommands.Normalize(w!)).Distinct().Count() != given.Count) errors["CodeWords"] = "CodeWords.Error.Same";
+            if (given.Count == 0) words = null;
+        }
+        if (errors.Count > 0) return errors;
+        var user = await db.Users.SingleAsync(u => u.Id == userId, ct);
+        var settings = await db.CheckInSettings.SingleOrDefaultAsync(s => s.UserId == userId, ct);
+        if (settings is null)
+        {
+            settings = new CheckInSettings { UserId = userId };
+            db.CheckInSettings.Add(settings);
+        }
+        settings.ReminderChannel = reminderChannel;
+        settings.DefaultGraceMinutes = defaultGraceMinutes;
+        settings.CodeWordsCipher = await cipher.EncryptAsync(db, user.DataKeyId, words?.ToJson(), CheckInSettings.Table, nameof(CheckInSettings.CodeWordsCipher), userId, ct);
+        settings.ChangedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        return errors;
+    }
+
+    public async Task<Delivery.PersonalCodeWords?> CodeWordsAsync(Guid userId, CancellationToken ct = default)
+    {
+        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, ct);
+        var encrypted = await db.CheckInSettings.Where(s => s.UserId == userId).Select(s => s.CodeWordsCipher).SingleOrDefaultAsync(ct);
+        return Delivery.PersonalCodeWords.FromJson(await cipher.DecryptAsync(db, user.DataKeyId, encrypted, CheckInSettings.Table, nameof(CheckInSettings.CodeWordsCipher), userId, ct));
     }
 
     private async Task<PinCheck> CheckPinAsync(AmparoDbContext context, Guid ownerId, Proof proof, CancellationToken ct)

@@ -97,7 +97,9 @@ public static class CheckInsApi
 
     private static async Task<Results<Ok<VisitDto>, NotFound, ValidationProblem, Conflict<ProblemBody>>> CheckInAsync(Guid id, CheckInRequest? request, HttpContext http, CheckInService service)
     {
-        if (request is null) return Invalid("pin", "Required.");
+        if (string.IsNullOrEmpty(request?.Pin)) return Invalid("pin", "Required.");
+        if (!CheckInService.TextAcceptable(request.Note, CheckInService.MaxNote)) return Invalid("note", "At most 500 characters, without control characters.");
+        if (!CheckInService.CoordinatesValid(request.Latitude, request.Longitude)) return Invalid("latitude", "Give both latitude (−90…90) and longitude (−180…180), or neither.");
         var status = await service.CheckInAsync(http.User.UserId(), id, new Proof(request.Pin, FreshSession: false), "api", request.Note, request.Latitude, request.Longitude, http.RequestAborted);
         return await AnswerAsync(status, id, http, service);
     }
@@ -111,15 +113,16 @@ public static class CheckInsApi
 
     private static async Task<Results<Ok<VisitDto>, NotFound, ValidationProblem, Conflict<ProblemBody>>> CloseAsync(Guid id, CloseRequest? request, HttpContext http, CheckInService service)
     {
-        var status = await service.CloseAsync(http.User.UserId(), id, new Proof(request?.Pin, FreshSession: false), "api", http.RequestAborted);
+        if (string.IsNullOrEmpty(request?.Pin)) return Invalid("pin", "Required.");
+        var status = await service.CloseAsync(http.User.UserId(), id, new Proof(request.Pin, FreshSession: false), "api", http.RequestAborted);
         return await AnswerAsync(status, id, http, service);
     }
 
-    private static async Task<Results<Created<PanicResponse>, ValidationProblem>> PanicAsync(PanicRequest? request, HttpContext http, CheckInService service)
+    /// <summary>The body is required (at least <c>{}</c>): a program that sends nothing, or something unreadable, is told so rather than raising an alert.</summary>
+    private static async Task<Results<Created<PanicResponse>, ValidationProblem>> PanicAsync(PanicRequest request, HttpContext http, CheckInService service)
     {
-        request ??= new PanicRequest(null, null, null);
         if (!CheckInService.CoordinatesValid(request.Latitude, request.Longitude)) return Invalid("latitude", "Give both latitude (−90…90) and longitude (−180…180), or neither.");
-        if (request.Note is { Length: > CheckInService.MaxNote }) return Invalid("note", "At most 500 characters.");
+        if (!CheckInService.TextAcceptable(request.Note, CheckInService.MaxNote)) return Invalid("note", "At most 500 characters, without control characters.");
         var id = await service.PanicAsync(http.User.UserId(), "api", request.Latitude, request.Longitude, request.Note, http.RequestAborted);
         return TypedResults.Created($"/api/v1/alerts/{id}", new PanicResponse(id));
     }
@@ -144,7 +147,7 @@ public static class CheckInsApi
     private static async Task<Results<NoContent, NotFound, ValidationProblem, Conflict<ProblemBody>>> ResolveAsync(Guid id, ResolveRequest? request, HttpContext http, AlertService alerts)
     {
         if (!AlertService.TryParseOutcome(request?.Outcome, out var outcome)) return Invalid("outcome", "One of: safe, false-alarm, needs-help, missing.");
-        if (request!.Note is { Length: > CheckInService.MaxNote }) return Invalid("note", "At most 500 characters.");
+        if (!CheckInService.TextAcceptable(request!.Note, CheckInService.MaxNote)) return Invalid("note", "At most 500 characters, without control characters.");
         var recipient = await alerts.RecipientForUserAsync(id, http.User.UserId(), http.RequestAborted);
         if (recipient is null) return TypedResults.NotFound();
         return await alerts.ResolveAsync(id, recipient.Id, outcome, request.Note, http.RequestAborted)

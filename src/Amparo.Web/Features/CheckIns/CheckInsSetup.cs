@@ -20,7 +20,6 @@ public static class CheckInsSetup
         services.AddScoped<CheckInService>();
         services.AddScoped<AlertService>();
         services.AddScoped<ContactService>();
-        services.AddSingleton<IChannelSender, EmailChannel>();
         services.AddSingleton<AlertEngine>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService<WorkerHost>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.CheckIns.Delivery;
 using Amparo.Web.Features.Setup;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Localization;
@@ -63,6 +64,7 @@ public static class WebSetup
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<Housekeeping>();
         services.AddCheckIns(builder.Configuration);
+        services.AddDelivery(configuration);
 
         services.AddSingleton<DatabaseXmlRepository>();
         services.AddDataProtection().SetApplicationName("Amparo");
@@ -151,7 +153,13 @@ public static class WebSetup
 
         services.AddProblemDetails();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 16);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.MaxDepth = 16;
+            // A body that says two things at once, or things we do not know, is refused rather than guessed at.
+            o.SerializerOptions.AllowDuplicateProperties = false;
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+        });
         services.AddOpenApi();
 
         services.AddRateLimiter(o =>
@@ -210,6 +218,7 @@ public static class WebSetup
         var api = app.MapGroup("/api/v1").WithMetadata(new RequestSizeLimitAttribute(ApiBodyLimit));
         api.MapAccountsApi();
         api.MapCheckInsApi();
+        app.MapSmsHooks();
         return app;
     }
 

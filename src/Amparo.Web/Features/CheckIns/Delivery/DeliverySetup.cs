@@ -1,0 +1,45 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Amparo.Web.Features.CheckIns.Delivery;
+
+public static class DeliverySetup
+{
+    /// <summary>Every channel as an <see cref="IChannelSender"/> (the dispatcher picks by Channel), the SMS hooks and their worker.</summary>
+    public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SmsOptions>, SmsOptionsValidator>();
+        services.AddOptions<SignalOptions>().Bind(configuration.GetSection(SignalOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SignalOptions>, SignalOptionsValidator>();
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
+
+        // Typed clients: 10-second timeouts, no redirects (a gateway has no reason to send us elsewhere).
+        services.AddHttpClient<SmsChannel>(c => c.Timeout = HttpDelivery.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = HttpDelivery.Timeout });
+        services.AddHttpClient<SignalChannel>(c => c.Timeout = HttpDelivery.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = HttpDelivery.Timeout });
+        services.AddHttpClient<WebhookChannel>(c => c.Timeout = HttpDelivery.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookChannel.CreateHandler(sp.GetRequiredService<IOptions<WebhookOptions>>()));
+        services.AddTransient<EmailChannel>();
+        services.AddTransient<IChannelSender>(sp => sp.GetRequiredService<EmailChannel>());
+        services.AddTransient<IChannelSender>(sp => sp.GetRequiredService<SmsChannel>());
+        services.AddTransient<IChannelSender>(sp => sp.GetRequiredService<SignalChannel>());
+        services.AddTransient<IChannelSender>(sp => sp.GetRequiredService<WebhookChannel>());
+
+        services.AddScoped<InboundSmsStore>();
+        services.AddScoped<InboundSmsProcessor>();
+        services.AddScoped<SmsSyncPull>();
+        services.AddSingleton<InboundSmsSignal>();
+        services.AddSingleton<InboundSmsWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboundSmsWorker>());
+
+        // Its own limiter, one partition per route key: gateways retry in bursts, and neither they nor other
+        // traffic may starve each other.
+        services.Configure<RateLimiterOptions>(o => o.AddPolicy(SmsHooks.RateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+            "sms:" + ctx.Request.RouteValues["adapter"] + ":" + Infrastructure.Security.Tokens.Hash(ctx.Request.RouteValues["channelKey"]?.ToString() ?? "")[..16],
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = 600, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));
+        return services;
+    }
+}
