@@ -1,30 +1,45 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using Amparo.Bench;
+using Amparo.Tests.Infrastructure;
+using static Amparo.Bench.Report;
 
-// Amparo benchmarks. Figures are printed as a table and written as JSON; nothing here asserts.
+// Amparo benchmarks. Figures are printed as a table (each beside a peer measured in the same run) and written as
+// JSON to bench/results-<name>.json; nothing here asserts. Build the app first in the same configuration:
+//   dotnet build -c Release src/Amparo.Web
 //   dotnet run -c Release --project bench/Amparo.Bench -- startup [--runs N]
-// The web app must be built first in the same configuration (dotnet build -c Release src/Amparo.Web).
+//   dotnet run -c Release --project bench/Amparo.Bench -- deadlines --visits 10000 [--window 150] [--owners 300]
+//   dotnet run -c Release --project bench/Amparo.Bench -- crash --cycles 200
+//   dotnet run -c Release --project bench/Amparo.Bench -- outage --minutes 5
+//   dotnet run -c Release --project bench/Amparo.Bench -- checkins --seconds 20 [--clients 64]
 var command = args.FirstOrDefault() ?? "startup";
-var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(7);
-var config = args.SkipWhile(a => a != "--configuration").Skip(1).FirstOrDefault() ?? "Release";
+var options = new Args(args);
+var config = options.Get("configuration") ?? "Release";
 
-var root = FindRoot();
-var appDll = Path.Combine(root, "src", "Amparo.Web", "bin", config, "net10.0", "amparo.dll");
-if (!File.Exists(appDll))
+string appDll;
+try { appDll = ChildApp.AppDll(config); }
+catch (FileNotFoundException ex)
 {
-    Console.Error.WriteLine($"Build the app first: dotnet build -c {config} src/Amparo.Web  (missing {appDll})");
+    Console.Error.WriteLine(ex.Message);
     return 2;
 }
+var root = ChildApp.RepositoryRoot();
 
 switch (command)
 {
     case "startup":
-        return await StartupAsync(appDll, runs, root);
+        return await StartupAsync(appDll, options.Int("runs", 7), root);
+    case "deadlines":
+        return await DeadlinesBench.RunAsync(appDll, options);
+    case "crash":
+        return await CrashBench.CrashAsync(appDll, options);
+    case "outage":
+        return await CrashBench.OutageAsync(appDll, options);
+    case "checkins":
+        return await CheckInsBench.RunAsync(appDll, options);
     default:
-        Console.Error.WriteLine("usage: startup [--runs N] [--configuration Release|Debug]");
+        Console.Error.WriteLine("usage: startup [--runs N] | deadlines --visits N [--window S] | crash --cycles N | outage --minutes N | checkins --seconds N [--clients N]   [--configuration Release|Debug]");
         return 2;
 }
 
@@ -62,9 +77,7 @@ static async Task<int> StartupAsync(string appDll, int runs, string root)
         Row("working set right after first 200", Median(memory), 200, "MB"),
     };
     Print($"Startup, median of {runs} runs, {Environment.ProcessorCount} cores", rows);
-    var json = Path.Combine(root, "bench", "results-startup.json");
-    await File.WriteAllTextAsync(json, JsonSerializer.Serialize(new { measuredAt = DateTime.UtcNow, runs, rows }, new JsonSerializerOptions { WriteIndented = true }));
-    Console.WriteLine($"written: {json}");
+    await WriteAsync("startup", new { runs }, rows);
     return 0;
 }
 
@@ -122,35 +135,4 @@ static double TimeProcess(string exe, string arguments)
     return sw.Elapsed.TotalMilliseconds;
 }
 
-static int FreePort()
-{
-    using var l = new TcpListener(IPAddress.Loopback, 0);
-    l.Start();
-    return ((IPEndPoint)l.LocalEndpoint).Port;
-}
-
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
-}
-
-static BenchRow Row(string what, double value, double? target, string unit) => new(what, Math.Round(value, 2), target, unit);
-
-static void Print(string title, BenchRow[] rows)
-{
-    Console.WriteLine();
-    Console.WriteLine(title);
-    Console.WriteLine($"{"what",-72} {"value",10} {"target",8} unit");
-    foreach (var r in rows)
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.What,-72} {r.Value,10} {r.Target?.ToString(CultureInfo.InvariantCulture) ?? "",8} {r.Unit}"));
-}
-
-static string FindRoot()
-{
-    var dir = new DirectoryInfo(AppContext.BaseDirectory);
-    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Amparo.slnx"))) dir = dir.Parent;
-    return dir?.FullName ?? throw new InvalidOperationException("run inside the repository");
-}
-
-internal sealed record BenchRow(string What, double Value, double? Target, string Unit);
+static int FreePort() => ChildApp.FreePort();

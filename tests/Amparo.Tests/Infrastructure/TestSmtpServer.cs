@@ -9,23 +9,50 @@ using SmtpServer.Storage;
 
 namespace Amparo.Tests.Infrastructure;
 
-/// <summary>A real SMTP server on a loopback port; messages it receives are kept for assertions.</summary>
+/// <summary>
+/// A real SMTP server on a loopback port; messages it receives are kept for assertions, and every Message-ID is
+/// counted (the crash tests look for duplicates). <see cref="StopListeningAsync"/> and <see cref="StartListening"/>
+/// close and reopen the listener on the same port, for mail outages.
+/// </summary>
 public sealed class TestSmtpServer : IAsyncDisposable
 {
-    private readonly SmtpServer.SmtpServer _server;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _running;
+    private SmtpServer.SmtpServer? _server;
+    private CancellationTokenSource? _stop;
+    private Task? _running;
     public int Port { get; }
     public ConcurrentQueue<MimeMessage> Messages { get; } = new();
+    /// <summary>Message-ID → how many times it arrived.</summary>
+    public ConcurrentDictionary<string, int> MessageIds { get; } = new(StringComparer.Ordinal);
+    /// <summary>Benchmarks with many messages keep only the Message-ID counts.</summary>
+    public bool KeepMessages { get; init; } = true;
+    public int Received => _received;
+    private int _received;
 
     public TestSmtpServer()
     {
         Port = FreePort();
+        StartListening();
+    }
+
+    public void StartListening()
+    {
+        if (_server is not null) return;
         var options = new SmtpServerOptionsBuilder().ServerName("localhost").Port(Port).Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
-        services.Add(new Store(Messages));
+        services.Add(new Store(this));
+        _stop = new CancellationTokenSource();
         _server = new SmtpServer.SmtpServer(options, services);
         _running = _server.StartAsync(_stop.Token);
+    }
+
+    /// <summary>Closes the listener: new connections are refused until <see cref="StartListening"/>.</summary>
+    public async Task StopListeningAsync()
+    {
+        if (_server is null) return;
+        await _stop!.CancelAsync();
+        try { await _running!; } catch (OperationCanceledException) { }
+        _stop.Dispose();
+        _server = null;
     }
 
     public Task<MimeMessage> WaitForMessageToAsync(string address, TimeSpan? timeout = null) => WaitForMessageToAsync(address, null, timeout);
@@ -44,12 +71,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
         throw new TimeoutException($"No message to {address}");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        try { await _running; } catch (OperationCanceledException) { }
-        _stop.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await StopListeningAsync();
 
     private static int FreePort()
     {
@@ -58,12 +80,15 @@ public sealed class TestSmtpServer : IAsyncDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    private sealed class Store(ConcurrentQueue<MimeMessage> messages) : MessageStore
+    private sealed class Store(TestSmtpServer server) : MessageStore
     {
         public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
             await using var stream = new MemoryStream(buffer.ToArray());
-            messages.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+            if (message.MessageId is { } id) server.MessageIds.AddOrUpdate(id, 1, (_, n) => n + 1);
+            Interlocked.Increment(ref server._received);
+            if (server.KeepMessages) server.Messages.Enqueue(message);
             return SmtpResponse.Ok;
         }
     }

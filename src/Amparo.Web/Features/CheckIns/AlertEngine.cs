@@ -74,10 +74,11 @@ public sealed class AlertEngine(
         var due = await DueVisits(db, now).ToListAsync(ct);
         foreach (var visit in due)
         {
+            // ChangeTracker.Clear() after the previous item detached this one too: track it again, or its changes are lost
+            // (and, for a visit, its alert raised again on the next pass).
+            if (db.Entry(visit).State == EntityState.Detached) db.Attach(visit);
             try
             {
-                // The tracker is cleared after each visit (below): the rest of the batch must be tracked again, or their changes are not saved.
-                db.Attach(visit);
                 await AdvanceAsync(db, escalation, reminders, visit, now, ct);
                 visit.Version++;
                 await db.SaveChangesAsync(ct);
@@ -142,9 +143,9 @@ public sealed class AlertEngine(
             : db.Alerts.Where(a => a.NextStepAt <= now).OrderBy(a => a.NextStepAt).Take(Batch)).ToListAsync(ct);
         foreach (var alert in due)
         {
+            if (db.Entry(alert).State == EntityState.Detached) db.Attach(alert);
             try
             {
-                db.Attach(alert);
                 var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
                 if (alert.State != AlertState.Open) alert.NextStepAt = null;
                 else if (alert.Level < Escalation.LastLevel) await escalation.StepAsync(alert, owner, ct);

@@ -76,13 +76,8 @@ public sealed class Escalation(
             }
             if (told == 0) Event(alert, AlertEvents.NoRecipients, level: alert.Level);
         }
-        if (alert.Repeats == 0 && alert.Level == LastLevel && !await db.AlertRecipients.AnyAsync(r => r.AlertId == alert.Id && r.IsDutyContact, ct)
-            && db.ChangeTracker.Entries<AlertRecipient>().All(e => e.Entity.AlertId != alert.Id || !e.Entity.IsDutyContact)
-            && !HasAnyRecipient(alert) && !await db.AlertRecipients.AnyAsync(r => r.AlertId == alert.Id, ct))
-        {
-            // Nobody at any level: the duty contact is told at once rather than after the first repeat.
-            await NotifyDutyAsync(alert, owner, "L3", ct);
-        }
+        // Nobody at any level: the duty contact is told at once rather than after the first repeat.
+        if (!HasAnyRecipient(alert) && !await db.AlertRecipients.AnyAsync(r => r.AlertId == alert.Id, ct)) await NotifyDutyAsync(alert, owner, "L3", ct);
         alert.NextStepAt = now.AddMinutes(options.Value.RepeatEveryMinutes);
     }
 

@@ -70,6 +70,25 @@ public static class DatabaseSetup
         }
         else
         {
+            // One instance per SQLite file, so a lock row left in EF Core's migration lock table belongs to a process
+            // that died during start-up (kill -9, power cut); EF Core would wait for it forever.
+            var connection = db.Database.GetDbConnection();
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await using var check = connection.CreateCommand();
+                check.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock'";
+                if (Convert.ToInt64(await check.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0)
+                {
+                    await using var clear = connection.CreateCommand();
+                    clear.CommandText = "DELETE FROM \"__EFMigrationsLock\"";
+                    await clear.ExecuteNonQueryAsync(ct);
+                }
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
             await db.Database.MigrateAsync(ct);
         }
     }
