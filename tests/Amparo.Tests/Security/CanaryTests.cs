@@ -3,8 +3,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using Amparo.Tests.CheckIns;
 using Amparo.Tests.Infrastructure;
+using Amparo.Tests.Organizations;
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns.Delivery;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -85,6 +88,78 @@ public abstract class CanaryTests(AppFixture app)
         var logHits = inLogs.SelectMany(kv => logs.Containing(kv.Value).Select(l => $"{kv.Key}: {l}")).ToList();
         Assert.True(logHits.Count == 0, "Sensitive values found in log lines:\n" + string.Join("\n", logHits.Take(20)));
         TestContext.Current.TestOutputHelper?.WriteLine($"{app.Provider}: scanned {files.Count} files and {lines.Count} log lines for {secrets.Count} values");
+    }
+
+    [Fact]
+    public async Task CheckInValues_VisitsContactsAlerts_AppearInNoDatabaseFileAndNoLogLine()
+    {
+        var logs = LogRecorder.Of(app);
+        var tag = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+        string Canary(string what) => $"canary{what}{tag}";
+        // Coordinates with six decimals ending in a non-zero digit, so the stored text is exactly these digits.
+        string Coordinate(int whole) => $"{whole}.{Digits(5)}{1 + RandomNumberGenerator.GetInt32(9)}";
+        var (lat1, lon1, lat2, lon2, lat3, lon3, lat4, lon4) = (Coordinate(12), Coordinate(45), Coordinate(13), Coordinate(46), Coordinate(14), Coordinate(47), Coordinate(15), Coordinate(48));
+        double D(string v) => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture);
+
+        var owner = await app.PersonAsync("canaryowner");
+        var focal = await app.PersonAsync("canaryfocal");
+        var orgId = await app.OrganizationAsync(focal);
+        await app.AddMemberAsync(orgId, owner);
+        await app.SetPinsAsync(owner);
+        var contactName = Canary("contactname");
+        var contactEmail = $"canarycontact{tag}@example.org";
+        await app.ConfirmedContactAsync(owner, contactName, (ChannelKind.Email, contactEmail));
+        var token = await app.TokenAsync(owner);
+
+        var visitId = await app.PlanAsync(token, TimeSpan.FromMinutes(120), new
+        {
+            place = Canary("place"), purpose = Canary("purpose"), needs = Canary("needs"), message = Canary("message"),
+            latitude = D(lat1), longitude = D(lon1), checkInEveryMinutes = 30,
+        });
+        Assert.Equal(HttpStatusCode.OK, (await app.PostAsync(token, $"/api/v1/visits/{visitId}/check-ins", new { pin = CheckInKit.Pin, note = Canary("checkinnote"), latitude = D(lat2), longitude = D(lon2) })).Status);
+        var (panicStatus, panic) = await app.PostAsync(token, "/api/v1/panic", new { latitude = D(lat3), longitude = D(lon3), note = Canary("panicnote") });
+        Assert.Equal(HttpStatusCode.Created, panicStatus);
+        var alertId = panic.GetProperty("alertId").GetGuid();
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync(token, $"/api/v1/alerts/{alertId}/locations", new { latitude = D(lat4), longitude = D(lon4) })).Status);
+        await app.RunWorkersAsync();
+        await app.Smtp.WaitForMessageToAsync(contactEmail);
+        var focalToken = await app.TokenAsync(focal);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync(focalToken, $"/api/v1/alerts/{alertId}/acknowledge")).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync(focalToken, $"/api/v1/alerts/{alertId}/resolve", new { outcome = "safe", note = Canary("resolutionnote") })).Status);
+        // The periodic deadline passes: a missed-visit alert, then a late check-in with a note.
+        await app.StepAsync(TimeSpan.FromMinutes(45));
+        Assert.Equal(HttpStatusCode.OK, (await app.PostAsync(token, $"/api/v1/visits/{visitId}/check-ins", new { pin = CheckInKit.Pin, note = Canary("latenote") })).Status);
+        await app.RunWorkersAsync();
+        // The values are really stored (and readable by the owner), so a clean scan means they are encrypted.
+        var visit = await app.VisitAsync(token, visitId);
+        Assert.Equal(Canary("place"), visit.GetProperty("place").GetString());
+        Assert.Equal(D(lat1), visit.GetProperty("latitude").GetDouble());
+
+        var values = new Dictionary<string, string>
+        {
+            ["place"] = Canary("place"), ["purpose"] = Canary("purpose"), ["needs"] = Canary("needs"), ["message"] = Canary("message"),
+            ["check-in note"] = Canary("checkinnote"), ["late note"] = Canary("latenote"), ["panic note"] = Canary("panicnote"),
+            ["resolution note"] = Canary("resolutionnote"), ["contact name"] = contactName, ["contact address"] = contactEmail,
+            ["visit lat"] = lat1, ["visit lon"] = lon1, ["check-in lat"] = lat2, ["check-in lon"] = lon2,
+            ["panic lat"] = lat3, ["panic lon"] = lon3, ["update lat"] = lat4, ["update lon"] = lon4,
+        };
+        var files = await StorageFilesAsync();
+        var hits = new List<string>();
+        var ownerFound = false;
+        foreach (var file in files)
+        {
+            var bytes = ReadShared(file);
+            ownerFound |= bytes.AsSpan().IndexOf(Utf8(owner.Email)) >= 0;
+            foreach (var (name, value) in values)
+            {
+                if (bytes.AsSpan().IndexOf(Utf8(value)) >= 0) hits.Add($"{name} in {file}");
+                if (bytes.AsSpan().IndexOf(Encoding.Unicode.GetBytes(value)) >= 0) hits.Add($"{name} (UTF-16) in {file}");
+            }
+        }
+        Assert.True(ownerFound, "the scan did not find the owner's e-mail address, so it is not reading the database files");
+        Assert.True(hits.Count == 0, "Check-in values found in storage:\n" + string.Join("\n", hits));
+        var logHits = values.SelectMany(kv => logs.Containing(kv.Value).Select(l => $"{kv.Key}: {l}")).ToList();
+        Assert.True(logHits.Count == 0, "Check-in values found in log lines:\n" + string.Join("\n", logHits.Take(20)));
     }
 
     private async Task<Planted> PlantAsync()

@@ -172,12 +172,14 @@ public sealed class ContactService(
         await db.ContactChannels.Where(ch => ids.Contains(ch.ContactId)).ExecuteDeleteAsync(ct);
         await db.TrustedContacts.Where(c => ids.Contains(c.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Consent, ConsentState.Withdrawn).SetProperty(c => c.NameCipher, (byte[]?)null).SetProperty(c => c.ConfirmedAt, (DateTime?)null), ct);
+        // Messages to them, sent or not, hold their address too: the consent request and every alert notice.
         foreach (var id in ids)
         {
             var key = $"consent:{id:N}:";
-            await db.Outbox.Where(m => m.State == OutboxState.Pending && m.NotificationKey.Contains(key))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.Cancelled), ct);
+            await db.Outbox.Where(m => m.NotificationKey.Contains(key)).ExecuteDeleteAsync(ct);
         }
+        var recipients = db.AlertRecipients.Where(r => r.ContactId != null && ids.Contains(r.ContactId.Value)).Select(r => (Guid?)r.Id);
+        await db.Outbox.Where(m => recipients.Contains(m.RecipientId)).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
         return ids.Count;
     }
