@@ -37,7 +37,7 @@ public sealed class InboundSmsWorker(IServiceScopeFactory scopes, Heartbeats hea
             {
                 logger.LogError(ex, "Inbound SMS processing failed; trying again later");
             }
-            try { await signal.WaitAsync(Every, stoppingToken); }
+            try { await signal.WaitAsync(Every, clock, stoppingToken); }
             catch (OperationCanceledException) { return; }
         }
     }

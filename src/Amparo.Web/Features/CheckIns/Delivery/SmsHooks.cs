@@ -237,7 +237,16 @@ public sealed class InboundSmsSignal : IDisposable
         catch (SemaphoreFullException) { } // already awake
     }
 
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+    /// <summary>Until woken or <paramref name="timeout"/> passes on <paramref name="clock"/> (so a test's moved clock wakes it too).</summary>
+    public async Task WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var delay = Task.Delay(timeout, clock, linked.Token);
+        var woken = _signal.WaitAsync(linked.Token);
+        await Task.WhenAny(delay, woken).ConfigureAwait(false);
+        await linked.CancelAsync();
+        ct.ThrowIfCancellationRequested();
+    }
 
     public void Dispose() => _signal.Dispose();
 }
