@@ -3,6 +3,7 @@ using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Workers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.CheckIns;
@@ -18,6 +19,7 @@ public sealed class AlertEngine(
 {
     public const string Name = "alert-engine";
     private const int Batch = 50;
+    private static readonly TimeSpan MinSleep = TimeSpan.FromMilliseconds(20);
     private DateTime _nextRetention;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -36,6 +38,8 @@ public sealed class AlertEngine(
                 {
                     var until = due - clock.GetUtcNow().UtcDateTime;
                     if (until < sleep) sleep = until;
+                    // Due but not taken: another instance holds those rows. Look again shortly rather than spin.
+                    if (sleep < MinSleep) sleep = MinSleep;
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -51,14 +55,24 @@ public sealed class AlertEngine(
     /// <summary>Does everything due now; returns when something is next due (null: nothing scheduled).</summary>
     public async Task<DateTime?> RunOnceAsync(CancellationToken ct)
     {
-        while (await VisitsAsync(ct) == Batch) { }
-        while (await AlertsAsync(ct) == Batch) { }
-        await RetentionAsync(ct);
+        // Each part on its own: a failure in one must not stop the others.
+        await Guarded("visits", async () => { while (await VisitsAsync(ct) == Batch) { } }, ct);
+        await Guarded("alerts", async () => { while (await AlertsAsync(ct) == Batch) { } }, ct);
+        await Guarded("retention", () => RetentionAsync(ct), ct);
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
         var visit = await db.Visits.Where(v => v.NextActionAt != null).MinAsync(v => v.NextActionAt, ct);
         var alert = await db.Alerts.Where(a => a.NextStepAt != null).MinAsync(a => a.NextStepAt, ct);
         return visit is null ? alert : alert is null ? visit : visit < alert ? visit : alert;
+    }
+
+    private async Task Guarded(string part, Func<Task> run, CancellationToken ct)
+    {
+        try { await run(); }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogError(ex, "The alert engine failed on {Part}; the other parts go on", part);
+        }
     }
 
     private async Task<int> VisitsAsync(CancellationToken ct)
@@ -74,20 +88,13 @@ public sealed class AlertEngine(
         var due = await DueVisits(db, now).ToListAsync(ct);
         foreach (var visit in due)
         {
-            // ChangeTracker.Clear() after the previous item detached this one too: track it again, or its changes are lost
-            // (and, for a visit, its alert raised again on the next pass).
+            // ChangeTracker.Clear() after the previous item detached this one too: track it again, or its changes are lost.
             if (db.Entry(visit).State == EntityState.Detached) db.Attach(visit);
-            try
+            await OneAsync(db, tx, "visit", visit.Id, async () =>
             {
                 await AdvanceAsync(db, escalation, reminders, visit, now, ct);
                 visit.Version++;
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // A check-in (or another instance) changed the visit first; EF rolled back to its savepoint.
-            }
-            db.ChangeTracker.Clear();
+            }, () => db.Visits.Where(v => v.Id == visit.Id).ExecuteUpdateAsync(u => u.SetProperty(v => v.NextActionAt, now.AddMinutes(1)), ct), ct);
         }
         await tx.CommitAsync(ct);
         if (due.Count > 0) signal.WakeDispatcher();
@@ -97,7 +104,7 @@ public sealed class AlertEngine(
     private static IQueryable<Visit> DueVisits(AmparoDbContext db, DateTime now) =>
         db.Database.IsNpgsql()
             // Several instances: each takes rows the others have not locked, instead of queuing behind them.
-            ? db.Visits.FromSqlInterpolated($"""SELECT * FROM "Visits" WHERE "NextActionAt" <= {now} ORDER BY "NextActionAt" LIMIT {Batch} FOR UPDATE SKIP LOCKED""")
+            ? db.Visits.FromSqlInterpolated($"""SELECT * FROM "Visits" WHERE "NextActionAt" <= {now} ORDER BY "NextActionAt" LIMIT {Batch} FOR NO KEY UPDATE SKIP LOCKED""")
             : db.Visits.Where(v => v.NextActionAt <= now).OrderBy(v => v.NextActionAt).Take(Batch);
 
     /// <summary>Everything due for one visit at <paramref name="now"/>, in order — after a clock jump, several steps at once.</summary>
@@ -139,29 +146,52 @@ public sealed class AlertEngine(
         if (!await db.Alerts.AnyAsync(a => a.NextStepAt <= now, ct)) return 0;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var due = await (db.Database.IsNpgsql()
-            ? db.Alerts.FromSqlInterpolated($"""SELECT * FROM "Alerts" WHERE "NextStepAt" <= {now} ORDER BY "NextStepAt" LIMIT {Batch} FOR UPDATE SKIP LOCKED""")
+            ? db.Alerts.FromSqlInterpolated($"""SELECT * FROM "Alerts" WHERE "NextStepAt" <= {now} ORDER BY "NextStepAt" LIMIT {Batch} FOR NO KEY UPDATE SKIP LOCKED""")
             : db.Alerts.Where(a => a.NextStepAt <= now).OrderBy(a => a.NextStepAt).Take(Batch)).ToListAsync(ct);
         foreach (var alert in due)
         {
             if (db.Entry(alert).State == EntityState.Detached) db.Attach(alert);
-            try
+            await OneAsync(db, tx, "alert", alert.Id, async () =>
             {
                 var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
                 if (alert.State != AlertState.Open) alert.NextStepAt = null;
+                else if (alert.Level == 0 && alert.Kind is AlertKind.Duress or AlertKind.Panic) await escalation.FanOutAsync(alert, owner, ct);
                 else if (alert.Level < Escalation.LastLevel) await escalation.StepAsync(alert, owner, ct);
                 else await escalation.RepeatAsync(alert, owner, ct);
                 alert.Version++;
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Acknowledged or resolved meanwhile: that answer wins.
-            }
-            db.ChangeTracker.Clear();
+            }, () => db.Alerts.Where(a => a.Id == alert.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.NextStepAt, now.AddMinutes(1)), ct), ct);
         }
         await tx.CommitAsync(ct);
         if (due.Count > 0) signal.WakeDispatcher();
         return due.Count;
+    }
+
+    /// <summary>
+    /// One visit or alert inside the batch's transaction, in its own savepoint: a conflict (a check-in got there first)
+    /// undoes only this item; any other failure undoes it, logs, and parks it a minute ahead, so one bad row can never
+    /// hold up every other alert on the server.
+    /// </summary>
+    private async Task OneAsync(AmparoDbContext db, IDbContextTransaction tx, string what, Guid id, Func<Task> step, Func<Task<int>> park, CancellationToken ct)
+    {
+        await tx.CreateSavepointAsync("item", ct);
+        try
+        {
+            await step();
+            await db.SaveChangesAsync(ct);
+            await tx.ReleaseSavepointAsync("item", ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            await tx.RollbackToSavepointAsync("item", ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            await tx.RollbackToSavepointAsync("item", ct);
+            db.ChangeTracker.Clear();
+            logger.LogError(ex, "The alert engine could not move {What} {Id} on; it tries again in a minute", what, id);
+            await park();
+        }
+        db.ChangeTracker.Clear();
     }
 
     /// <summary>Precise locations are kept only while they matter, plus the retention period.</summary>

@@ -54,15 +54,18 @@ public sealed class AlertService(
             recipient.OpenedAt = clock.GetUtcNow().UtcDateTime;
             escalation.Event(alert, AlertEvents.Opened, recipient.Id, level: recipient.Level);
             await db.SaveChangesAsync(ct);
+            // They have it: the same message on their other channels is not needed.
+            await CancelPendingAsync(alert.Id, recipient.Id, ct);
         }
         var visit = alert.VisitId is { } visitId && await db.Visits.AsNoTracking().SingleOrDefaultAsync(v => v.Id == visitId, ct) is { } v
             ? await checkIns.DetailsAsync(v, ct) : null;
         string? location = null;
-        // The last known location only while the alert is open; afterwards it is nobody's business.
-        if (alert.State != AlertState.Resolved)
+        // The last known location only while the alert is open (or the person is missing or needs help); otherwise it is nobody's business.
+        if (alert.State != AlertState.Resolved || alert.Outcome is AlertOutcome.NeedsHelp or AlertOutcome.Missing)
             location = await cipher.DecryptAsync(db, owner.DataKeyId, alert.LocationCipher, Alert.Table, nameof(Alert.LocationCipher), alert.Id, ct);
         var (lat, lon) = CheckInService.ParseCoordinates(location);
-        if (alert.State == AlertState.Resolved && visit is not null) visit = visit with { Latitude = null, Longitude = null };
+        if (alert.State == AlertState.Resolved && alert.Outcome is not (AlertOutcome.NeedsHelp or AlertOutcome.Missing) && visit is not null)
+            visit = visit with { Latitude = null, Longitude = null };
         var note = await cipher.DecryptAsync(db, owner.DataKeyId, alert.NoteCipher, Alert.Table, nameof(Alert.NoteCipher), alert.Id, ct);
         var handler = alert.AcknowledgedByRecipientId is { } by ? await db.AlertRecipients.SingleOrDefaultAsync(r => r.Id == by, ct) : null;
         await audit.WriteAsync(AuditEvents.SensitiveRead, recipient.UserId, alert.OwnerId, detail: "alert:" + alert.Id.ToString("N"), ct: ct);
@@ -109,6 +112,7 @@ public sealed class AlertService(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await CancelPendingAsync(alertId, null, ct);
         var changed = await db.Alerts.Where(a => a.Id == alertId && a.State == AlertState.Open)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.State, AlertState.Acknowledged).SetProperty(a => a.AcknowledgedByRecipientId, recipientId)
                 .SetProperty(a => a.AcknowledgedAt, now).SetProperty(a => a.NextStepAt, (DateTime?)null).SetProperty(a => a.Version, a => a.Version + 1), ct);
@@ -122,6 +126,16 @@ public sealed class AlertService(
         signal.WakeDispatcher();
         await audit.WriteAsync(AuditEvents.AlertAcknowledged, recipient.UserId, alert.OwnerId, detail: "alert:" + alertId.ToString("N"), ct: ct);
         return true;
+    }
+
+    /// <summary>Pending alert messages (all, or one recipient's) that are no longer needed.</summary>
+    private async Task CancelPendingAsync(Guid alertId, Guid? recipientId, CancellationToken ct)
+    {
+        var pending = await db.Outbox.Where(m => m.AlertId == alertId && m.State == Delivery.OutboxState.Pending && (recipientId == null || m.RecipientId == recipientId))
+            .Select(m => new { m.Id, m.NotificationKey }).ToListAsync(ct);
+        var ids = pending.Where(m => Delivery.OutboxDispatcher.IsAlertStep(m.NotificationKey)).Select(m => m.Id).ToList();
+        if (ids.Count > 0)
+            await db.Outbox.Where(m => ids.Contains(m.Id) && m.State == Delivery.OutboxState.Pending).ExecuteUpdateAsync(s => s.SetProperty(m => m.State, Delivery.OutboxState.Cancelled), ct);
     }
 
     /// <summary>The handler asks for the next level now (automatic escalation stopped when they acknowledged).</summary>
@@ -151,11 +165,23 @@ public sealed class AlertService(
         await ResolveInContextAsync(alert, outcome, recipient, note, allClear: false, ct);
         if (alert.VisitId is { } visitId && await db.Visits.SingleOrDefaultAsync(v => v.Id == visitId && v.AlertId == alertId && v.State == VisitState.Alerting, ct) is { } visit)
         {
-            visit.State = VisitState.Closed;
-            visit.Outcome = VisitOutcome.ClosedByResponder;
-            visit.ClosedAt = clock.GetUtcNow().UtcDateTime;
-            visit.NextActionAt = null;
+            var now = clock.GetUtcNow().UtcDateTime;
+            visit.AlertId = null;
             visit.Version++;
+            if (outcome is AlertOutcome.Safe or AlertOutcome.FalseAlarm && now < visit.DueAt)
+            {
+                // Safe, and the visit has time left (three wrong PINs, a missed periodic check-in): keep watching it.
+                visit.State = VisitState.Active;
+                visit.LastCheckInAt = visit.CheckInEveryMinutes is null ? visit.LastCheckInAt : now;
+                VisitSchedule.Reschedule(visit, now);
+            }
+            else
+            {
+                visit.State = VisitState.Closed;
+                visit.Outcome = VisitOutcome.ClosedByResponder;
+                visit.ClosedAt = now;
+                visit.NextActionAt = null;
+            }
         }
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { return false; }
@@ -194,15 +220,17 @@ public sealed class AlertService(
     public async Task<bool> AddLocationAsync(Guid ownerId, Guid alertId, double latitude, double longitude, CancellationToken ct = default)
     {
         if (!CheckInService.CoordinatesValid(latitude, longitude)) return false;
-        var alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == alertId && a.OwnerId == ownerId && a.State != AlertState.Resolved && a.Kind != AlertKind.Duress, ct);
+        var alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == alertId && a.OwnerId == ownerId && a.State != AlertState.Resolved && a.Kind != AlertKind.Duress, ct);
         if (alert is null) return false;
         var keyId = await db.Users.Where(u => u.Id == ownerId).Select(u => u.DataKeyId).SingleAsync(ct);
-        alert.LocationCipher = await cipher.EncryptAsync(db, keyId, CheckInService.Coordinates(latitude, longitude), Alert.Table, nameof(Alert.LocationCipher), alert.Id, ct);
-        alert.LocationAt = clock.GetUtcNow().UtcDateTime;
-        alert.Version++;
+        var location = await cipher.EncryptAsync(db, keyId, CheckInService.Coordinates(latitude, longitude), Alert.Table, nameof(Alert.LocationCipher), alert.Id, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Only the location columns, without the version: an escalation step at the same moment must not make the update fail.
+        var changed = await db.Alerts.Where(a => a.Id == alertId && a.OwnerId == ownerId && a.State != AlertState.Resolved)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.LocationCipher, location).SetProperty(a => a.LocationAt, now), ct);
+        if (changed == 0) return false;
         escalation.Event(alert, AlertEvents.Location);
-        try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateConcurrencyException) { return false; }
+        await db.SaveChangesAsync(ct);
         return true;
     }
 

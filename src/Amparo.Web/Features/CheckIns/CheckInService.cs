@@ -284,7 +284,8 @@ public sealed class CheckInService(
             ctx.Db.CheckIns.Add(checkIn);
             visit.LastCheckInAt = now;
             var late = visit.State == VisitState.Alerting;
-            var keepGoing = !late && visit.CheckInEveryMinutes is not null && now < visit.DueAt.AddMinutes(-visit.ReminderMinutesBefore);
+            // A late check-in ends the alert; a visit with periodic check-ins still has time to run goes on being watched.
+            var keepGoing = visit.CheckInEveryMinutes is not null && now < visit.DueAt.AddMinutes(-visit.ReminderMinutesBefore);
             if (late) await EndAlertAsync(ctx, visit, pin, ct);
             if (keepGoing)
             {
@@ -305,6 +306,9 @@ public sealed class CheckInService(
             allowWithoutPin: v => v.State != VisitState.Alerting && v.DueAt.AddMinutes(minutes) <= v.OriginalDueAt.AddMinutes(cap),
             async (ctx, visit, pin, now) =>
             {
+                // Checked again on the row being changed: two extensions at once must not both pass the cap.
+                if (pin == PinCheck.Missing && (visit.State == VisitState.Alerting || visit.DueAt.AddMinutes(minutes) > visit.OriginalDueAt.AddMinutes(cap)))
+                    throw new RefusedException(visit.State == VisitState.Alerting ? ActionStatus.NeedsPin : ActionStatus.TooLong);
                 var periodicFirst = visit.DeadlineAt < visit.DueAt;
                 var from = visit.DueAt;
                 visit.DueAt = from.AddMinutes(minutes);
@@ -347,10 +351,16 @@ public sealed class CheckInService(
     {
         var current = await db.Visits.AsNoTracking().SingleOrDefaultAsync(v => v.Id == visitId && v.OwnerId == ownerId, ct);
         if (current is null) return ActionStatus.NotFound;
-        if (current.State == VisitState.Closed) return ActionStatus.Closed;
         var pin = await CheckPinAsync(db, ownerId, proof, ct);
-        if (pin == PinCheck.Missing && allowWithoutPin is not null) pin = allowWithoutPin(current) ? PinCheck.Normal : PinCheck.Missing;
-        if (pin == PinCheck.Missing) return allowWithoutPin is null || current.State == VisitState.Alerting ? ActionStatus.NeedsPin : ActionStatus.TooLong;
+        if (current.State == VisitState.Closed)
+        {
+            // Under duress on a closed visit the answer is the same 409, and the alert still goes out.
+            if (pin == PinCheck.Duress) await DuressWithoutVisitAsync(ownerId, ct);
+            return ActionStatus.Closed;
+        }
+        if (pin == PinCheck.Missing && allowWithoutPin is not null && !allowWithoutPin(current))
+            return current.State == VisitState.Alerting ? ActionStatus.NeedsPin : ActionStatus.TooLong;
+        if (pin == PinCheck.Missing && allowWithoutPin is null) return ActionStatus.NeedsPin;
         if (pin == PinCheck.Wrong)
         {
             await WrongPinAsync(ownerId, visitId, ct);
@@ -368,12 +378,14 @@ public sealed class CheckInService(
                     if (visit is null) return ActionStatus.NotFound;
                     if (visit.State == VisitState.Closed) return ActionStatus.Closed;
                     var now = clock.GetUtcNow().UtcDateTime;
-                    visit.WrongPinCount = 0;
+                    // Only a PIN typed right ends a run of wrong ones (a PIN-free extension does not).
+                    if (pin != PinCheck.Missing) visit.WrongPinCount = 0;
                     var (lat, lon, note) = await change(new Context(context, services), visit, pin, now);
                     if (pin == PinCheck.Duress)
                     {
+                        // A short row now; the engine, woken below, tells everyone within milliseconds. The answer stays as fast as a normal one.
                         var escalation = services.GetRequiredService<Escalation>();
-                        await escalation.RaiseAsync(ownerId, visit, AlertKind.Duress, visit.IsDrill, Clean(note), Coordinates(lat, lon), token);
+                        await escalation.RaiseAsync(ownerId, visit, AlertKind.Duress, visit.IsDrill, Clean(note), Coordinates(lat, lon), token, later: true);
                     }
                     visit.Version++;
                     await context.SaveChangesAsync(token);
@@ -388,7 +400,28 @@ public sealed class CheckInService(
                 // The engine moved the visit on at the same moment: apply the action to its new state.
                 logger.LogDebug("Visit changed during an action; trying again");
             }
+            catch (RefusedException refused)
+            {
+                return refused.Status;
+            }
         }
+    }
+
+    /// <summary>A refusal found inside the transaction (the batcher rolls the item back).</summary>
+    private sealed class RefusedException(ActionStatus status) : Exception(status.ToString())
+    {
+        public ActionStatus Status { get; } = status;
+    }
+
+    private async Task DuressWithoutVisitAsync(Guid ownerId, CancellationToken ct)
+    {
+        await batcher.RunAsync(async (services, token) =>
+        {
+            await services.GetRequiredService<Escalation>().RaiseAsync(ownerId, null, AlertKind.Duress, false, null, null, token, later: true);
+            await services.GetRequiredService<AmparoDbContext>().SaveChangesAsync(token);
+            return true;
+        }, ct);
+        signal.WakeEngine();
     }
 
     /// <summary>A late check-in, extension or close ends the alert. A normal PIN sends the all-clear; under duress the alert closes silently and the duress alert takes over.</summary>
@@ -403,6 +436,24 @@ public sealed class CheckInService(
     }
 
     private async Task WrongPinAsync(Guid ownerId, Guid visitId, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await CountWrongPinAsync(ownerId, visitId, ct);
+                break;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // The engine changed the visit at the same moment: count on its new state.
+            }
+        }
+        signal.WakeDispatcher();
+        await audit.WriteAsync(AuditEvents.CheckInWrongPin, ownerId, visitId, ct: ct);
+    }
+
+    private async Task CountWrongPinAsync(Guid ownerId, Guid visitId, CancellationToken ct)
     {
         await batcher.RunAsync(async (services, token) =>
         {
@@ -422,8 +473,6 @@ public sealed class CheckInService(
             await context.SaveChangesAsync(token);
             return true;
         }, ct);
-        signal.WakeDispatcher();
-        await audit.WriteAsync(AuditEvents.CheckInWrongPin, ownerId, visitId, ct: ct);
     }
 
     /// <summary>Alert to every level now. The location, if given, is shown to responders while the alert is open.</summary>

@@ -22,7 +22,7 @@ public sealed record ConsentView(Guid ContactId, string OwnerName, string Consen
 /// </summary>
 public sealed class ContactService(
     AmparoDbContext db, FieldCipher cipher, CheckInSecrets secrets, OutboxWriter outbox, MessageTexts texts,
-    AccountService accounts, AuditLog audit, TimeProvider clock)
+    AccountService accounts, AuditLog audit, WorkSignal signal, TimeProvider clock)
 {
     public const int MaxContacts = 10, MaxChannels = 4;
 
@@ -82,6 +82,7 @@ public sealed class ContactService(
         db.TrustedContacts.Add(contact);
         await QueueConsentRequestAsync(owner, contact, input.Channels.Where(c => !string.IsNullOrWhiteSpace(c.Address)).Select(c => (c.Kind, c.Kind is ChannelKind.Sms or ChannelKind.Signal ? Validation.NormalizePhone(c.Address)! : c.Address!.Trim())).ToList(), ct);
         await db.SaveChangesAsync(ct);
+        signal.WakeDispatcher();
         await audit.WriteAsync(AuditEvents.ContactChanged, ownerId, contact.Id, detail: "added", ct: ct);
         return (contact.Id, errors);
     }

@@ -15,8 +15,10 @@ namespace Amparo.Web.Features.CheckIns;
 /// </summary>
 public sealed class Escalation(
     AmparoDbContext db, FieldCipher cipher, CheckInSecrets secrets, OutboxWriter outbox, MessageTexts texts,
-    AccountService accounts, IOptions<CheckInOptions> options, TimeProvider clock)
+    AccountService accounts, IEnumerable<IChannelSender> senders, IOptions<CheckInOptions> options, TimeProvider clock)
 {
+    private readonly HashSet<ChannelKind> _configured = senders.Where(s => s.IsConfigured).Select(s => s.Channel).ToHashSet();
+
     public const int LastLevel = 3;
 
     public sealed record Channel(ChannelKind Kind, string Address, string? Secret = null);
@@ -25,7 +27,7 @@ public sealed class Escalation(
     public sealed record Target(string Key, Guid? UserId, Guid? ContactId, bool IsDuty, string Language, string Name, IReadOnlyList<Channel> Channels);
 
     /// <summary>Creates an alert and notifies its first level (or, for panic and duress, every level) now.</summary>
-    public async Task<Alert> RaiseAsync(Guid ownerId, Visit? visit, AlertKind kind, bool drill, string? note, string? location, CancellationToken ct)
+    public async Task<Alert> RaiseAsync(Guid ownerId, Visit? visit, AlertKind kind, bool drill, string? note, string? location, CancellationToken ct, bool later = false)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var owner = await db.Users.SingleAsync(u => u.Id == ownerId, ct);
@@ -47,28 +49,37 @@ public sealed class Escalation(
         alert.NoteCipher = await cipher.EncryptAsync(db, owner.DataKeyId, note, Alert.Table, nameof(Alert.NoteCipher), alert.Id, ct);
         db.Alerts.Add(alert);
         Event(alert, AlertEvents.Raised, detail: kind.ToString());
-        if (kind is AlertKind.Panic or AlertKind.Duress)
+        if (later)
         {
-            for (var level = 1; level <= LastLevel; level++) await NotifyLevelAsync(alert, owner, level, ct);
-            alert.Level = LastLevel;
-            await NotifyDutyAsync(alert, owner, "L3", ct);
-            alert.NextStepAt = now.AddMinutes(options.Value.RepeatEveryMinutes);
+            // The engine does the rest at once (woken by the caller): the caller's transaction stays short.
+            alert.NextStepAt = now;
+            return alert;
         }
-        else
-        {
-            await StepAsync(alert, owner, ct);
-        }
+        if (kind is AlertKind.Panic or AlertKind.Duress) await FanOutAsync(alert, owner, ct);
+        else await StepAsync(alert, owner, ct);
         return alert;
+    }
+
+    /// <summary>Panic and duress: every level and the duty contact at once, then repeats.</summary>
+    public async Task FanOutAsync(Alert alert, User owner, CancellationToken ct)
+    {
+        for (var level = 1; level <= LastLevel; level++) await NotifyLevelAsync(alert, owner, level, ct);
+        alert.Level = LastLevel;
+        await NotifyDutyAsync(alert, owner, "L3", ct);
+        alert.NextStepAt = clock.GetUtcNow().UtcDateTime.AddMinutes(options.Value.RepeatEveryMinutes);
     }
 
     /// <summary>The next step of an open, unacknowledged alert: the next level that has anyone in it, or a repeat.</summary>
     public async Task StepAsync(Alert alert, User owner, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var first = alert.Level == 0;
+        var reached = false;
         while (alert.Level < LastLevel)
         {
             alert.Level++;
             var told = await NotifyLevelAsync(alert, owner, alert.Level, ct);
+            reached |= told > 0;
             if (told > 0 && alert.Level < LastLevel)
             {
                 alert.NextStepAt = now.AddMinutes(alert.Level == 1 ? alert.Level2DelayMinutes : alert.Level3DelayMinutes);
@@ -76,8 +87,8 @@ public sealed class Escalation(
             }
             if (told == 0) Event(alert, AlertEvents.NoRecipients, level: alert.Level);
         }
-        // Nobody at any level: the duty contact is told at once rather than after the first repeat.
-        if (!HasAnyRecipient(alert) && !await db.AlertRecipients.AnyAsync(r => r.AlertId == alert.Id, ct)) await NotifyDutyAsync(alert, owner, "L3", ct);
+        // Nobody reachable at any level: the duty contact is told at once rather than after the first repeat.
+        if (first && !reached) await NotifyDutyAsync(alert, owner, "L3", ct);
         alert.NextStepAt = now.AddMinutes(options.Value.RepeatEveryMinutes);
     }
 
@@ -125,9 +136,6 @@ public sealed class Escalation(
             Detail = detail,
         });
 
-    private bool HasAnyRecipient(Alert alert) =>
-        db.ChangeTracker.Entries<AlertRecipient>().Any(e => e.Entity.AlertId == alert.Id);
-
     private async Task<int> NotifyLevelAsync(Alert alert, User owner, int level, CancellationToken ct)
     {
         var targets = await TargetsAsync(owner, level, ct);
@@ -141,7 +149,8 @@ public sealed class Escalation(
                 && ((target.UserId is not null && e.Entity.UserId == target.UserId) || (target.ContactId is not null && e.Entity.ContactId == target.ContactId)))) continue;
             var recipient = NewRecipient(alert, target, level);
             await NotifyAsync(alert, owner, recipient, target, "L" + level, MessageKey(alert.Kind), ct);
-            told++;
+            // Someone we cannot reach (no configured channel) does not make the level "told": the next level goes now.
+            if (target.Channels.Any(c => _configured.Contains(c.Kind))) told++;
         }
         if (told > 0) Event(alert, AlertEvents.LevelReached, level: level, detail: told.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return told;

@@ -56,7 +56,8 @@ public sealed class SmtpMailSender(IOptions<SmtpOptions> options) : IMailSender
         mime.Subject = message.Subject;
         if (message.MessageId is not null) mime.MessageId = message.MessageId;
         mime.Body = new TextPart("plain") { Text = message.Body };
-        using var client = new SmtpClient();
+        // 15 s per operation instead of MailKit's 2 minutes: a hanging server must not hold an alert back for long.
+        using var client = new SmtpClient { Timeout = 15_000 };
         var security = o.Security switch
         {
             "none" => SecureSocketOptions.None,

@@ -85,7 +85,7 @@ public sealed class InboundSmsWorker(IServiceScopeFactory scopes, Heartbeats hea
 /// <summary>Reads one inbound SMS as a command, carries it out through the check-in, alert and contact services, and queues the reply.</summary>
 public sealed class InboundSmsProcessor(
     AmparoDbContext db, FieldCipher cipher, CheckInService checkIns, AlertService alerts, ContactService contacts,
-    OutboxWriter outbox, IStringLocalizer<SharedResource> t, TimeProvider clock, ILogger<InboundSmsProcessor> logger)
+    OutboxWriter outbox, WorkSignal signal, IStringLocalizer<SharedResource> t, TimeProvider clock, ILogger<InboundSmsProcessor> logger)
 {
     public const string Via = "sms";
 
@@ -114,6 +114,7 @@ public sealed class InboundSmsProcessor(
         row.ProcessedAt = clock.GetUtcNow().UtcDateTime;
         row.PayloadCipher = null; // the text is needed no longer
         await db.SaveChangesAsync(ct);
+        if (reply is not null) signal.WakeDispatcher();
     }
 
     private async Task<InboundPayload?> ReadAsync(InboundSms row, CancellationToken ct)

@@ -16,9 +16,12 @@ public sealed class OutboxDispatcher(
     TimeProvider clock, IOptions<CheckInOptions> options, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     public const string Name = "outbox-dispatcher";
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+    // Longer than the slowest send (each channel times out well within it), so a second instance never takes a row still being sent.
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(2);
     private const int Parallel = 8;
+    // Small rounds: a slow channel holds up at most this many rows before the next look for due work.
+    private const int Round = 16;
     private readonly Guid _instance = Guid.NewGuid();
     private readonly Dictionary<ChannelKind, IChannelSender> _senders = senders.GroupBy(s => s.Channel).ToDictionary(g => g.Key, g => g.Last());
 
@@ -59,12 +62,12 @@ public sealed class OutboxDispatcher(
                 var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
                 due = await db.Outbox
                     .Where(m => m.State == OutboxState.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now) && !pull.Contains(m.Channel))
-                    .OrderBy(m => m.NextAttemptAt).Select(m => m.Id).Take(64).ToListAsync(ct);
+                    .OrderBy(m => m.NextAttemptAt).Select(m => m.Id).Take(Round).ToListAsync(ct);
             }
             if (due.Count == 0) break;
             await System.Threading.Tasks.Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct },
                 async (id, token) => await SendOneAsync(id, token));
-            if (due.Count < 64) break;
+            if (due.Count < Round) break;
         }
         using var s = scopes.CreateScope();
         var d = s.ServiceProvider.GetRequiredService<AmparoDbContext>();
@@ -78,6 +81,19 @@ public sealed class OutboxDispatcher(
         db.Outbox.AnyAsync(m => m.State == OutboxState.Pending && !pull.Contains(m.Channel), ct);
 
     private async Task SendOneAsync(Guid id, CancellationToken ct)
+    {
+        try
+        {
+            await SendOneUnguardedAsync(id, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // One row's trouble must not cancel the others in flight; its lease runs out and it is tried again.
+            logger.LogError(ex, "Notification {Id} could not be handled", id);
+        }
+    }
+
+    private async Task SendOneUnguardedAsync(Guid id, CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
@@ -113,9 +129,12 @@ public sealed class OutboxDispatcher(
             case SendStatus.Sent:
                 var marked = await db.Outbox.Where(m => m.Id == message.Id && m.LeaseOwner == _instance)
                     .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.Sent).SetProperty(m => m.SentAt, now).SetProperty(m => m.LeaseUntil, (DateTime?)null), ct);
-                // Delivered: the recipient's other channels for this notification are not needed any more.
-                await db.Outbox.Where(m => m.NotificationKey == message.NotificationKey && m.Id != message.Id && m.State == OutboxState.Pending)
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.Cancelled), ct);
+                // Handed over. For an alert that is not yet "confirmed": its next channel still goes out after the fallback
+                // wait unless the recipient opens the link or someone acknowledges (AlertService cancels it then). Anything
+                // else (reminders, notices, replies) needs no second channel.
+                if (!IsAlertStep(message.NotificationKey))
+                    await db.Outbox.Where(m => m.NotificationKey == message.NotificationKey && m.Id != message.Id && m.State == OutboxState.Pending)
+                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.Cancelled), ct);
                 if (marked > 0) AddEvent(db, message, AlertEvents.Sent, channel, null, now);
                 break;
             case SendStatus.RetryLater:
@@ -149,6 +168,13 @@ public sealed class OutboxDispatcher(
     {
         if (message.AlertId is not { } alertId) return;
         db.AlertEvents.Add(new AlertEvent { AlertId = alertId, At = now, Kind = kind, RecipientId = message.RecipientId, Channel = channel, Detail = detail });
+    }
+
+    /// <summary>Keys look like alert:{id}:{step}:{recipient}; the steps that call for action are L1–L3 and R1, R2, …</summary>
+    public static bool IsAlertStep(string notificationKey)
+    {
+        var parts = notificationKey.Split(':');
+        return parts.Length >= 4 && parts[0] == "alert" && parts[2].Length >= 2 && parts[2][0] is 'L' or 'R' && char.IsAsciiDigit(parts[2][1]);
     }
 
     /// <summary>5 s, 10 s, 20 s … up to 2 minutes, with ±20 % jitter so that many retries do not arrive together.</summary>

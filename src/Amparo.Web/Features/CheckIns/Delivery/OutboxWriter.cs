@@ -6,7 +6,7 @@ using Amparo.Web.Infrastructure.Security;
 namespace Amparo.Web.Features.CheckIns.Delivery;
 
 /// <summary>Seals a notification's payload (address, subject, text) into its outbox row and opens it again for sending.</summary>
-public sealed class OutboxWriter(FieldCipher cipher, WorkSignal signal)
+public sealed class OutboxWriter(FieldCipher cipher)
 {
     private byte[]? _key;
     private sealed record Payload(string A, string S, string T, string? X);
@@ -21,7 +21,7 @@ public sealed class OutboxWriter(FieldCipher cipher, WorkSignal signal)
         var bytes = JsonSerializer.SerializeToUtf8Bytes(new Payload(payload.Address, payload.Subject, payload.Text, payload.Secret));
         message.PayloadCipher = Aead.Seal(key, bytes, Context(message.Id));
         db.Outbox.Add(message);
-        signal.WakeDispatcher();
+        // No wake-up here: the row exists only after the caller commits, and callers wake the dispatcher then.
     }
 
     public async Task<OutgoingMessage> ReadAsync(AmparoDbContext db, OutboxMessage message, CancellationToken ct = default)

@@ -214,9 +214,11 @@ public sealed class InboundSmsStore(AmparoDbContext db, FieldCipher cipher, Acco
         }
         catch (DbUpdateException)
         {
-            // The same message arrived twice at once: the other copy won. The gateway hears "accepted" either way.
             db.ChangeTracker.Clear();
-            return;
+            // The same message arrived twice at once: the other copy won, and the gateway hears "accepted". Any other
+            // failure must not be acknowledged, or the gateway would not send it again.
+            if (await db.InboundSms.AnyAsync(m => m.Adapter == adapter && m.ExternalId == id, ct)) return;
+            throw;
         }
         signal.Wake();
     }
