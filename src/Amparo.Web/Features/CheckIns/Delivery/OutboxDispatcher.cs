@@ -16,8 +16,10 @@ public sealed class OutboxDispatcher(
     TimeProvider clock, IOptions<CheckInOptions> options, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     public const string Name = "outbox-dispatcher";
-    // Longer than the slowest send (each channel times out well within it), so a second instance never takes a row still being sent.
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(3);
+    // Longer than the longest send (cut off at SendTimeout), so a second instance never takes a row still being sent; short,
+    // because after a crash the claimed rows wait this long before anyone sends them.
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(2);
     private const int Parallel = 8;
     // Small rounds: a slow channel holds up at most this many rows before the next look for due work.
@@ -110,7 +112,9 @@ public sealed class OutboxDispatcher(
             result = SendResult.Refused("channel not configured");
         else
         {
-            try { result = await sender.SendAsync(await writer.ReadAsync(db, message, ct), ct); }
+            using var cutOff = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cutOff.CancelAfter(SendTimeout);
+            try { result = await sender.SendAsync(await writer.ReadAsync(db, message, ct), cutOff.Token); }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 result = SendResult.Retry(ex.GetType().Name);
@@ -132,9 +136,11 @@ public sealed class OutboxDispatcher(
                 // Handed over. For an alert that is not yet "confirmed": its next channel still goes out after the fallback
                 // wait unless the recipient opens the link or someone acknowledges (AlertService cancels it then). Anything
                 // else (reminders, notices, replies) needs no second channel.
-                if (!IsAlertStep(message.NotificationKey))
-                    await db.Outbox.Where(m => m.NotificationKey == message.NotificationKey && m.Id != message.Id && m.State == OutboxState.Pending)
-                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.Cancelled), ct);
+                // Earlier channels still retrying are not needed either way: this one got through.
+                var laterToo = !IsAlertStep(message.NotificationKey);
+                await db.Outbox.Where(m => m.NotificationKey == message.NotificationKey && m.Id != message.Id && m.State == OutboxState.Pending
+                        && (laterToo || m.ChannelIndex < message.ChannelIndex))
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.Cancelled), ct);
                 if (marked > 0) AddEvent(db, message, AlertEvents.Sent, channel, null, now);
                 break;
             case SendStatus.RetryLater:
