@@ -10,6 +10,8 @@ public static class AccountsSetup
         services.AddScoped<ProfileService>();
         services.AddScoped<SharingSettings>();
         services.AddScoped<DataExport>();
+        services.AddSingleton<ApiTokenUsage>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiTokenUsage>());
         services.Configure<MvcOptions>(o => o.Filters.Add<TwoFactorRequirement>());
         return services;
     }

@@ -277,10 +277,13 @@ public sealed class CheckInService(
         if (TooLong(note, MaxNote) || !CoordinatesValid(latitude, longitude)) return Task.FromResult(ActionStatus.Invalid);
         return ActAsync(ownerId, visitId, proof, via, allowWithoutPin: null, async (ctx, visit, pin, now) =>
         {
-            var keyId = await ctx.Db.Users.Where(u => u.Id == ownerId).Select(u => u.DataKeyId).SingleAsync(ct);
             var checkIn = new CheckIn { Id = Guid.NewGuid(), VisitId = visit.Id, OwnerId = ownerId, At = now, Via = via };
-            checkIn.NoteCipher = await cipher.EncryptAsync(ctx.Db, keyId, Clean(note), CheckIn.Table, nameof(CheckIn.NoteCipher), checkIn.Id, ct);
-            checkIn.CoordinatesCipher = await cipher.EncryptAsync(ctx.Db, keyId, Coordinates(latitude, longitude), CheckIn.Table, nameof(CheckIn.CoordinatesCipher), checkIn.Id, ct);
+            if (Clean(note) is not null || latitude is not null)
+            {
+                var keyId = await ctx.Db.Users.Where(u => u.Id == ownerId).Select(u => u.DataKeyId).SingleAsync(ct);
+                checkIn.NoteCipher = await cipher.EncryptAsync(ctx.Db, keyId, Clean(note), CheckIn.Table, nameof(CheckIn.NoteCipher), checkIn.Id, ct);
+                checkIn.CoordinatesCipher = await cipher.EncryptAsync(ctx.Db, keyId, Coordinates(latitude, longitude), CheckIn.Table, nameof(CheckIn.CoordinatesCipher), checkIn.Id, ct);
+            }
             ctx.Db.CheckIns.Add(checkIn);
             visit.LastCheckInAt = now;
             var late = visit.State == VisitState.Alerting;
@@ -367,6 +370,7 @@ public sealed class CheckInService(
             return ActionStatus.WrongPin;
         }
 
+        bool queued = false, alerted = false;
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -388,11 +392,14 @@ public sealed class CheckInService(
                         await escalation.RaiseAsync(ownerId, visit, AlertKind.Duress, visit.IsDrill, Clean(note), Coordinates(lat, lon), token, later: true);
                     }
                     visit.Version++;
+                    // Wake the workers only for what they must act on now: messages queued (all-clear), an alert to fan out.
+                    queued = context.ChangeTracker.Entries<Delivery.OutboxMessage>().Any();
+                    alerted = context.ChangeTracker.Entries<Alert>().Any(e => e.State == EntityState.Added);
                     await context.SaveChangesAsync(token);
                     return ActionStatus.Done;
                 }, ct);
-                signal.WakeEngine();
-                signal.WakeDispatcher();
+                if (alerted) signal.WakeEngine();
+                if (queued) signal.WakeDispatcher();
                 return status;
             }
             catch (DbUpdateConcurrencyException) when (attempt < 3)

@@ -18,16 +18,17 @@ public static class DatabaseSetup
         {
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new OptionsValidationException("ConnectionStrings:Amparo", typeof(DatabaseOptions), ["Database:Provider is Postgres, so ConnectionStrings:Amparo must be set."]);
-            services.AddDbContext<AmparoDbContext, PostgresAmparoDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddDbContext<AmparoDbContext, PostgresAmparoDbContext>(o => o.UseNpgsql(connectionString), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         }
         else
         {
+            // Options built once (singleton), not per request: rebuilding them costs more than a small query.
             services.AddDbContext<AmparoDbContext, SqliteAmparoDbContext>((sp, o) =>
             {
                 var amparo = sp.GetRequiredService<IOptions<AmparoOptions>>().Value;
                 o.UseSqlite(SqliteConnectionString(connectionString, amparo.FullDataDirectory))
                  .AddInterceptors(SqlitePragmas.Instance);
-            });
+            }, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         }
         return services;
     }
@@ -110,10 +111,17 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
+    // Pooled connections reuse the same native handle, which keeps its pragmas: set them once per handle, not on
+    // every open (EF opens the connection for each query; four pragmas each time cost more than the query).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
+
     private static void Apply(DbConnection connection)
     {
+        var handle = (connection as SqliteConnection)?.Handle;
+        if (handle is not null && Configured.TryGetValue(handle, out _)) return;
         using var cmd = connection.CreateCommand();
         cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
         cmd.ExecuteNonQuery();
+        if (handle is not null) Configured.AddOrUpdate(handle, handle);
     }
 }
