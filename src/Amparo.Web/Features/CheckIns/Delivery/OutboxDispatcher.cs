@@ -31,6 +31,7 @@ public sealed class OutboxDispatcher(
     {
         var maxSleep = TimeSpan.FromSeconds(options.Value.MaxSleepSeconds);
         heartbeats.Register(Name, maxSleep);
+        await ReleaseDeadLeasesAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = signal.DispatcherWake;
@@ -48,6 +49,27 @@ public sealed class OutboxDispatcher(
             }
             try { await WorkSignal.WaitAsync(wake, sleep, clock, stoppingToken); }
             catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <summary>
+    /// On SQLite only one process uses the database, so a lease found at start belongs to a process that died (kill -9,
+    /// power cut): its rows are free at once instead of after the lease. On PostgreSQL another instance may be alive.
+    /// </summary>
+    private async Task ReleaseDeadLeasesAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+            if (db.Database.IsNpgsql()) return;
+            var freed = await db.Outbox.Where(m => m.State == OutboxState.Pending && m.LeaseUntil != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, (DateTime?)null).SetProperty(m => m.LeaseOwner, (Guid?)null), ct);
+            if (freed > 0) logger.LogWarning("{Count} notifications claimed by a process that stopped are sent again now", freed);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Leases of a stopped process could not be released; they run out on their own");
         }
     }
 
