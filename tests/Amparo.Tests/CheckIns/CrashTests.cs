@@ -22,16 +22,16 @@ public sealed class CrashTests
             DateTime lastDue;
             await using (var seed = await CheckInSeed.CreateAsync(dataDir, owners: 12))
             {
-                // Alerts fall due over the ~25 s the cycles take, a few at exactly the same instant.
+                // Alerts fall due over the ~18 s the cycles take, a few at exactly the same instant.
                 var t0 = DateTime.UtcNow.AddSeconds(2);
                 var random = new Random(20261130);
-                var due = Enumerable.Range(0, visits).Select(i => t0.AddSeconds(i % 10 == 0 ? 10 : random.NextDouble() * 28)).ToArray();
+                var due = Enumerable.Range(0, visits).Select(i => t0.AddSeconds(i % 10 == 0 ? 8 : random.NextDouble() * 18)).ToArray();
                 lastDue = due.Max();
                 await seed.AddVisitsAsync(due);
             }
             var settings = CheckInSeed.AppSettings(smtp.Port);
 
-            await CrashCycles.RunAsync(appDll, dataDir, settings, cycles: 10, minMs: 1500, maxMs: 4500, new Random(77));
+            await CrashCycles.RunAsync(appDll, dataDir, settings, cycles: 10, minMs: 800, maxMs: 2200, new Random(77));
             var result = await CrashCycles.DrainAsync(appDll, dataDir, settings, smtp, TimeSpan.FromSeconds(45), lastDue);
 
             Assert.Equal(visits, result.AlertsExpected);
