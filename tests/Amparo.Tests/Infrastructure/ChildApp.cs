@@ -279,7 +279,12 @@ public sealed class CheckInSeed : IAsyncDisposable
     };
 
     /// <summary>A short wait before the fallback channel, so a few minutes of outage show it.</summary>
-    public static Dictionary<string, string> OutageSettings() => new(StringComparer.Ordinal) { ["CheckIns:FallbackAfterSeconds"] = "60" };
+    // The bench's webhook listener is on the loopback address, which the webhook channel refuses unless allowed.
+    public static Dictionary<string, string> OutageSettings() => new(StringComparer.Ordinal)
+    {
+        ["CheckIns:FallbackAfterSeconds"] = "60",
+        ["Webhooks:AllowPrivateAddresses"] = "true",
+    };
 
     /// <summary>The Message-ID the app gives the e-mail of an outbox message (see EmailChannel).</summary>
     public static string MessageId(string idempotencyKey) => Tokens.Hash(idempotencyKey)[..32] + "@amparo.invalid";
