@@ -31,7 +31,7 @@ public sealed class CrashTests
             }
             var settings = CheckInSeed.AppSettings(smtp.Port);
 
-            await CrashCycles.RunAsync(appDll, dataDir, settings, cycles: 10, minMs: 800, maxMs: 2200, new Random(77));
+            await CrashCycles.RunAsync(appDll, dataDir, settings, cycles: 10, minMs: 200, maxMs: 1500, new Random(77));
             var result = await CrashCycles.DrainAsync(appDll, dataDir, settings, smtp, TimeSpan.FromSeconds(45), lastDue);
 
             Assert.Equal(visits, result.AlertsExpected);
