@@ -139,7 +139,9 @@ public sealed class Escalation(
     private async Task<int> NotifyLevelAsync(Alert alert, User owner, int level, CancellationToken ct)
     {
         var targets = await TargetsAsync(owner, level, ct);
-        var already = await db.AlertRecipients.Where(r => r.AlertId == alert.Id).Select(r => new { r.UserId, r.ContactId }).ToListAsync(ct);
+        // A brand-new alert has no recipients in the database yet: no need to ask.
+        var isNew = db.Entry(alert).State == EntityState.Added;
+        var already = isNew ? [] : await db.AlertRecipients.Where(r => r.AlertId == alert.Id).Select(r => new { r.UserId, r.ContactId }).ToListAsync(ct);
         var told = 0;
         foreach (var target in targets)
         {
@@ -238,8 +240,19 @@ public sealed class Escalation(
         if (target.Channels.Count == 0) Event(alert, AlertEvents.Failed, recipient.Id, level: recipient.Level, detail: "no channel");
     }
 
+    // Per scope (one engine batch, one request): many due visits of one owner resolve their people once.
+    private readonly Dictionary<(Guid Owner, int Level), List<Target>> _targets = [];
+
     /// <summary>The people of a level, in order, with their channels decrypted.</summary>
     public async Task<List<Target>> TargetsAsync(User owner, int level, CancellationToken ct)
+    {
+        if (_targets.TryGetValue((owner.Id, level), out var known)) return known;
+        var found = await LoadTargetsAsync(owner, level, ct);
+        _targets[(owner.Id, level)] = found;
+        return found;
+    }
+
+    private async Task<List<Target>> LoadTargetsAsync(User owner, int level, CancellationToken ct)
     {
         switch (level)
         {
