@@ -12,7 +12,8 @@ public static class CheckInsApi
 
     public sealed record PlanRequest(
         string? Place, string? Purpose, string? Needs, double? Latitude, double? Longitude, DateTimeOffset? StartsAt, DateTimeOffset? DueAt,
-        int? CheckInEveryMinutes, int? GraceMinutes, string? Message, Guid[]? Companions, bool? Drill);
+        int? CheckInEveryMinutes, int? GraceMinutes, string? Message, Guid[]? Companions, bool? Drill,
+        int? Level2DelayMinutes = null, int? Level3DelayMinutes = null);
     public sealed record CheckInRequest(string? Pin, string? Note, double? Latitude, double? Longitude);
     public sealed record ExtendRequest(int? Minutes, string? Pin);
     public sealed record CloseRequest(string? Pin);
@@ -57,7 +58,8 @@ public static class CheckInsApi
         var drill = request.Drill == true;
         if (request.DueAt is null && !drill) return Invalid("dueAt", "Required: when you expect to be back (ISO 8601 with offset).");
         var plan = new VisitPlan(request.Place, request.Purpose, request.Needs, request.Latitude, request.Longitude, request.StartsAt?.UtcDateTime,
-            request.DueAt?.UtcDateTime ?? DateTime.MaxValue, request.CheckInEveryMinutes, request.GraceMinutes, request.Message, request.Companions);
+            request.DueAt?.UtcDateTime ?? DateTime.MaxValue, request.CheckInEveryMinutes, request.GraceMinutes, request.Message, request.Companions,
+            request.Level2DelayMinutes, request.Level3DelayMinutes);
         var (visit, errors) = await service.PlanAsync(http.User.UserId(), plan, drill, http.RequestAborted);
         if (visit is null) return TypedResults.ValidationProblem(errors.ToDictionary(e => Camel(e.Key), e => new[] { ApiMessages.Of(e.Value) }));
         var details = await service.DetailsAsync(visit, http.RequestAborted);
