@@ -69,9 +69,12 @@ public sealed class ContactService(
         contact.ConsentTokenHash = Tokens.Hash(contact.Id.ToString("N"));
         contact.NameCipher = await cipher.EncryptAsync(db, owner.DataKeyId, input.Name!.Trim(), TrustedContact.Table, nameof(TrustedContact.NameCipher), contact.Id, ct);
         var order = 0;
-        foreach (var (kind, raw) in input.Channels.Where(c => !string.IsNullOrWhiteSpace(c.Address)))
+        // Normalized once: stored encrypted and used for the consent request alike.
+        var given = input.Channels.Where(c => !string.IsNullOrWhiteSpace(c.Address))
+            .Select(c => (c.Kind, Address: c.Kind is ChannelKind.Sms or ChannelKind.Signal ? Validation.NormalizePhone(c.Address)! : c.Address!.Trim()))
+            .ToList();
+        foreach (var (kind, address) in given)
         {
-            var address = kind is ChannelKind.Sms or ChannelKind.Signal ? Validation.NormalizePhone(raw)! : raw!.Trim();
             var channel = new ContactChannel { Id = Guid.NewGuid(), ContactId = contact.Id, Order = order++, Kind = kind };
             channel.AddressCipher = await cipher.EncryptAsync(db, owner.DataKeyId, address, ContactChannel.Table, nameof(ContactChannel.AddressCipher), channel.Id, ct);
             if (kind is ChannelKind.Sms or ChannelKind.Signal) channel.AddressLookup = await accounts.PhoneLookupAsync(address, ct);
@@ -80,7 +83,7 @@ public sealed class ContactService(
             contact.Channels.Add(channel);
         }
         db.TrustedContacts.Add(contact);
-        await QueueConsentRequestAsync(owner, contact, input.Channels.Where(c => !string.IsNullOrWhiteSpace(c.Address)).Select(c => (c.Kind, c.Kind is ChannelKind.Sms or ChannelKind.Signal ? Validation.NormalizePhone(c.Address)! : c.Address!.Trim())).ToList(), ct);
+        await QueueConsentRequestAsync(owner, contact, given, ct);
         await db.SaveChangesAsync(ct);
         signal.WakeDispatcher();
         await audit.WriteAsync(AuditEvents.ContactChanged, ownerId, contact.Id, detail: "added", ct: ct);
