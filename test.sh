@@ -26,7 +26,7 @@ for project in tests/Amparo.Tests tests/Amparo.BrowserTests; do
   [ -d "$project" ] || continue
   log=$(mktemp)
   echo "== $project"
-  dotnet test --project "$project" -c Release --no-build 2>&1 | tee "$log" | grep -E "^(failed|  (total|failed|succeeded|skipped):)|Assert|Exception:" | head -200
+  dotnet test --project "$project" -c Release --no-build 2>&1 | tee "$log" | grep -E "^(failed|  (total|failed|succeeded|skipped):)|Assert|Exception:|^\s+at Amparo\.|^\s+app (warning|error)" | head -300
   rc=${PIPESTATUS[0]}
   p=$(grep -E "^\s+succeeded:" "$log" | awk '{s+=$2} END {print s+0}')
   f=$(grep -E "^\s+failed:" "$log" | awk '{s+=$2} END {print s+0}')

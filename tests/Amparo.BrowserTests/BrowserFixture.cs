@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 
@@ -89,6 +90,24 @@ public static class Chromium
         });
         return (playwright, browser);
     }
+
+    /// <summary>A fresh context (no cookies). Actions and navigations wait up to a minute: CI machines are small and busy.</summary>
+    public static async Task<IBrowserContext> NewContextAsync(IBrowser browser, bool javaScript, string? locale = "en")
+    {
+        var context = await browser.NewContextAsync(new() { JavaScriptEnabled = javaScript, Locale = locale });
+        context.SetDefaultTimeout(60_000);
+        return context;
+    }
+
+    /// <summary>Runs a flow; when it stops on anything but an assertion (a timeout), the app's warnings join the message.</summary>
+    public static async Task RunFlowAsync(AppServer app, Func<Task> flow)
+    {
+        try { await flow(); }
+        catch (Exception ex) when (ex is not Xunit.Sdk.IAssertionException)
+        {
+            throw new InvalidOperationException($"The flow stopped: {ex.Message}\n{app.Warnings}", ex);
+        }
+    }
 }
 
 /// <param name="clock">
@@ -116,9 +135,13 @@ public sealed class AppServer(IReadOnlyDictionary<string, string?>? settings = n
         StartServer();
     }
 
+    /// <summary>What the app logged at warning or above, for a failing test's message (CI keeps nothing else).</summary>
+    public AppWarnings Warnings { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(Warnings));
         builder.UseSetting("Amparo:DataDirectory", DataDirectory);
         builder.UseSetting("Database:Provider", "Sqlite");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
@@ -148,4 +171,25 @@ public sealed class AppServer(IReadOnlyDictionary<string, string?>? settings = n
         l.Start();
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
+}
+
+/// <summary>Keeps the app's warnings and errors, each line prefixed so that ./test.sh prints it under a failure.</summary>
+public sealed class AppWarnings : ILoggerProvider, ILogger
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public override string ToString() => string.Join("\n", _lines.TakeLast(20));
+
+    public ILogger CreateLogger(string categoryName) => this;
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (!IsEnabled(logLevel)) return;
+        var kind = logLevel == LogLevel.Warning ? "warning" : "error";
+        _lines.Enqueue($"  app {kind}: {formatter(state, exception)} {exception?.GetType().Name}");
+    }
+
+    public void Dispose() { }
 }

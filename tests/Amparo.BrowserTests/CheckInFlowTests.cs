@@ -30,7 +30,7 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
     public async Task PlanCheckIn_MissADeadline_ContactAcknowledgesAndResolves_Whereabouts_Arabic()
     {
         var report = new PageReport();
-        try { await RunFlowAsync(report); }
+        try { await Chromium.RunFlowAsync(fixture.App, () => RunFlowAsync(report)); }
         finally { report.SaveWeights(JavaScript ? "checkins-javascript-on" : "checkins-javascript-off"); }
         report.AssertClean();
     }
@@ -195,8 +195,7 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
         throw new TimeoutException($"No message to the contact with {containing}");
     }
 
-    private Task<IBrowserContext> NewContextAsync() =>
-        fixture.Browser.NewContextAsync(new() { JavaScriptEnabled = JavaScript, Locale = "en" });
+    private Task<IBrowserContext> NewContextAsync() => Chromium.NewContextAsync(fixture.Browser, JavaScript);
 
     private string T(string key, string language = "en", params object[] args)
     {

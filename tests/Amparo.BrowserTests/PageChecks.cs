@@ -96,7 +96,7 @@ public sealed class PageChecks : IAsyncDisposable
         var html = await document.TextAsync();
         if (_twin is null)
         {
-            _twin = await page.Context.Browser!.NewContextAsync(new() { JavaScriptEnabled = true });
+            _twin = await Chromium.NewContextAsync(page.Context.Browser!, javaScript: true, locale: null);
             await _twin.RouteAsync("**/*", route => route.Request.Url == _twinUrl
                 ? route.FulfillAsync(new() { Status = 200, ContentType = "text/html; charset=utf-8", Body = _twinHtml })
                 : route.ContinueAsync());
