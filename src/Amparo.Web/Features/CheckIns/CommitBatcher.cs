@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Amparo.Web.Features.CheckIns;
 
 /// <summary>
-/// Group commit for the check-in path. SQLite with synchronous=FULL pays one disk flush per commit (~100–200 per
+/// Group commit for the check-in path and for the dispatcher's record of what it sent. SQLite with synchronous=FULL pays one disk flush per commit (~100–200 per
 /// second); check-ins that arrive together are applied one after the other in ONE transaction, each inside its
 /// own savepoint, and every caller is answered only after that commit. A failing item is rolled back alone.
 /// With <see cref="CheckInOptions.GroupCommit"/> off, each call commits its own transaction.

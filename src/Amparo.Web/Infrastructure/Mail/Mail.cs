@@ -57,16 +57,38 @@ public sealed class SmtpMailSender(IOptions<SmtpOptions> options) : IMailSender
         if (message.MessageId is not null) mime.MessageId = message.MessageId;
         mime.Body = new TextPart("plain") { Text = message.Body };
         // 15 s per operation instead of MailKit's 2 minutes: a hanging server must not hold an alert back for long.
-        using var client = new SmtpClient { Timeout = 15_000 };
+        var client = new SmtpClient { Timeout = 15_000 };
         var security = o.Security switch
         {
             "none" => SecureSocketOptions.None,
             "tls" => SecureSocketOptions.SslOnConnect,
             _ => SecureSocketOptions.StartTls,
         };
-        await client.ConnectAsync(o.Host!, o.Port, security, ct);
-        if (!string.IsNullOrEmpty(o.UserName)) await client.AuthenticateAsync(o.UserName, o.Password ?? "", ct);
-        await client.SendAsync(mime, ct);
-        await client.DisconnectAsync(true, ct);
+        try
+        {
+            await client.ConnectAsync(o.Host!, o.Port, security, ct);
+            if (!string.IsNullOrEmpty(o.UserName)) await client.AuthenticateAsync(o.UserName, o.Password ?? "", ct);
+            await client.SendAsync(mime, ct);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+        // The server has the message once it answered the DATA. The caller records that at once; the polite QUIT
+        // goes on without it, since a crash before the record would send the message a second time.
+        _ = QuitAsync(client);
+    }
+
+    private static async Task QuitAsync(SmtpClient client)
+    {
+        using (client)
+        {
+            try { await client.DisconnectAsync(true, CancellationToken.None); }
+            catch (Exception ex) when (ex is IOException or MailKit.ProtocolException or MailKit.CommandException or OperationCanceledException or TimeoutException)
+            {
+                // The message was accepted; a server that hangs up first changes nothing.
+            }
+        }
     }
 }
