@@ -13,12 +13,14 @@ using static Amparo.Bench.Report;
 //   dotnet run -c Release --project bench/Amparo.Bench -- crash --cycles 200
 //   dotnet run -c Release --project bench/Amparo.Bench -- outage --minutes 5
 //   dotnet run -c Release --project bench/Amparo.Bench -- checkins --seconds 20 [--clients 64]
+// Any command takes --app PATH/amparo.dll to measure another build of the app, e.g. one published ReadyToRun:
+//   dotnet publish src/Amparo.Web -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /tmp/amparo-r2r
 var command = args.FirstOrDefault() ?? "startup";
 var options = new Args(args);
 var config = options.Get("configuration") ?? "Release";
 
 string appDll;
-try { appDll = ChildApp.AppDll(config); }
+try { appDll = options.Get("app") is { } app ? Path.GetFullPath(app) : ChildApp.AppDll(config); }
 catch (FileNotFoundException ex)
 {
     Console.Error.WriteLine(ex.Message);
