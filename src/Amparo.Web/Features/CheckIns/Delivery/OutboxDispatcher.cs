@@ -120,14 +120,14 @@ public sealed class OutboxDispatcher(
         }
         using var s = scopes.CreateScope();
         var d = s.ServiceProvider.GetRequiredService<AmparoDbContext>();
-        var nowAfter = clock.GetUtcNow().UtcDateTime;
-        return await d.Outbox.Where(m => m.State == OutboxState.Pending && !pull.Contains(m.Channel))
+        // When the first pending row can go: its next attempt, or the end of its lease if that is later (null: none pending).
+        var next = await d.Outbox.Where(m => m.State == OutboxState.Pending && !pull.Contains(m.Channel))
             .Select(m => m.LeaseUntil != null && m.LeaseUntil > m.NextAttemptAt ? m.LeaseUntil : (DateTime?)m.NextAttemptAt)
-            .MinAsync(ct) is { } next && next > nowAfter ? next : (await AnyPendingAsync(d, pull, ct) ? nowAfter.AddSeconds(1) : null);
+            .MinAsync(ct);
+        var nowAfter = clock.GetUtcNow().UtcDateTime;
+        // Due already but not sent in this call (another instance took it): look again in a second.
+        return next is null ? null : next > nowAfter ? next : nowAfter.AddSeconds(1);
     }
-
-    private static Task<bool> AnyPendingAsync(AmparoDbContext db, List<ChannelKind> pull, CancellationToken ct) =>
-        db.Outbox.AnyAsync(m => m.State == OutboxState.Pending && !pull.Contains(m.Channel), ct);
 
     private async Task SendOneAsync(Guid id, CancellationToken ct)
     {
