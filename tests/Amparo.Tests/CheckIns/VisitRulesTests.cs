@@ -105,7 +105,7 @@ public abstract class VisitRulesTests(AppFixture app)
     }
 
     [Fact]
-    public async Task ContactWhoWithdraws_LosesTheirDetails_AndIsToldNothingMore()
+    public async Task ContactWhoWithdraws_LosesTheirDetails_IsToldNothingMore_AndTheOwnerIsTold()
     {
         var w = await app.WorldAsync(orgRule: false, networkRule: false);
         var leaving = TestData.Email("leaving");
@@ -131,6 +131,13 @@ public abstract class VisitRulesTests(AppFixture app)
             return list;
         });
         Assert.DoesNotContain(leaving, addresses, StringComparer.OrdinalIgnoreCase);
+
+        // The owner hears of it at once — a STOP can come from anyone who knows the number — with the contacts left.
+        await app.StepAsync(TimeSpan.Zero);
+        var notice = Assert.Single(app.MailTo(w.Owner.Email), m => m.Subject == "Amparo: a trusted contact withdrew");
+        Assert.Contains("Confirmed contacts left: 1.", notice.TextBody, StringComparison.Ordinal);
+        Assert.Contains("/contacts", notice.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Lee Leaving", notice.TextBody, StringComparison.Ordinal);
 
         // The repeat and the all-clear reach the contact who stayed, not the one who left.
         await app.StepAsync(TimeSpan.FromMinutes(16)); // levels 2 and 3: nobody

@@ -22,7 +22,7 @@ public sealed record ConsentView(Guid ContactId, string OwnerName, string Consen
 /// </summary>
 public sealed class ContactService(
     AmparoDbContext db, FieldCipher cipher, CheckInSecrets secrets, OutboxWriter outbox, MessageTexts texts,
-    AccountService accounts, AuditLog audit, WorkSignal signal, TimeProvider clock)
+    AccountService accounts, AuditLog audit, WorkSignal signal, Reminders reminders, TimeProvider clock)
 {
     public const int MaxContacts = 10, MaxChannels = 4;
 
@@ -169,8 +169,9 @@ public sealed class ContactService(
 
     private async Task<int> WithdrawAsync(IQueryable<TrustedContact> contacts, CancellationToken ct)
     {
-        var ids = await contacts.Where(c => c.Consent != ConsentState.Withdrawn).Select(c => c.Id).ToListAsync(ct);
-        if (ids.Count == 0) return 0;
+        var withdrawing = await contacts.Where(c => c.Consent != ConsentState.Withdrawn).Select(c => new { c.Id, c.OwnerId, c.Consent }).ToListAsync(ct);
+        if (withdrawing.Count == 0) return 0;
+        var ids = withdrawing.Select(c => c.Id).ToList();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Their details go: every address, and the name. The empty row only tells the owner that someone withdrew.
         await db.ContactChannels.Where(ch => ids.Contains(ch.ContactId)).ExecuteDeleteAsync(ct);
@@ -184,7 +185,11 @@ public sealed class ContactService(
         }
         var recipients = db.AlertRecipients.Where(r => r.ContactId != null && ids.Contains(r.ContactId.Value)).Select(r => (Guid?)r.Id);
         await db.Outbox.Where(m => recipients.Contains(m.RecipientId)).ExecuteDeleteAsync(ct);
+        // The owner hears of it (a contact who never agreed was never counted on: no notice for those).
+        foreach (var c in withdrawing.Where(c => c.Consent == ConsentState.Confirmed)) await reminders.ContactWithdrewAsync(db, c.OwnerId, c.Id, ct);
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        signal.WakeDispatcher();
         return ids.Count;
     }
 }

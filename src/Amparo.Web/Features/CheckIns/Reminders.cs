@@ -12,14 +12,7 @@ public sealed class Reminders(CheckInSecrets secrets, OutboxWriter outbox, Messa
     public async Task SendAsync(AmparoDbContext db, Visit visit, bool early, CancellationToken ct)
     {
         var owner = await db.Users.SingleAsync(u => u.Id == visit.OwnerId, ct);
-        var settings = await db.CheckInSettings.SingleOrDefaultAsync(s => s.UserId == owner.Id, ct);
-        var (phone, signal) = await accounts.ContactDetailsAsync(owner, ct);
-        var channels = new List<(ChannelKind Kind, string Address)>();
-        var preferred = settings?.ReminderChannel ?? ChannelKind.Email;
-        if (preferred == ChannelKind.Sms && phone is not null) channels.Add((ChannelKind.Sms, phone));
-        if (preferred == ChannelKind.Signal && signal is not null) channels.Add((ChannelKind.Signal, signal));
-        if (!string.IsNullOrEmpty(owner.Email)) channels.Add((ChannelKind.Email, owner.Email));
-        if (channels.Count == 0) return;
+        if (await OwnChannelAsync(db, owner, ct) is not { } channel) return;
 
         var link = texts.Url("/v/" + await secrets.LinkTokenAsync(db, LinkPurposes.Reminder, visit.Id, ct));
         var due = LocalTimes.ToLocal(visit.DeadlineAt, owner.TimeZone).ToString("t", System.Globalization.CultureInfo.GetCultureInfo(owner.Language));
@@ -29,8 +22,6 @@ public sealed class Reminders(CheckInSecrets secrets, OutboxWriter outbox, Messa
         var subject = texts.Text(owner.Language, visit.IsDrill, "Reminder.Mail.Subject");
         var now = clock.GetUtcNow().UtcDateTime;
         var notification = $"visit:{visit.Id:N}:{visit.DeadlineAt.Ticks}:{(early ? "soon" : "now")}";
-        // Reminders use only the first channel: they are for the person themself, a fallback would only add noise.
-        var (kind, address) = channels[0];
         var message = new OutboxMessage
         {
             VisitId = visit.Id,
@@ -41,6 +32,37 @@ public sealed class Reminders(CheckInSecrets secrets, OutboxWriter outbox, Messa
             CreatedAt = now,
         };
         if (await db.Outbox.AnyAsync(m => m.NotificationKey == notification, ct)) return;
-        await outbox.AddAsync(db, message, new OutgoingMessage(notification + ":0", kind, address, subject, text), ct);
+        await outbox.AddAsync(db, message, new OutgoingMessage(notification + ":0", channel.Kind, channel.Address, subject, text), ct);
+    }
+
+    /// <summary>
+    /// Tells a person that one of their trusted contacts withdrew, and how many confirmed contacts their visits still
+    /// alert — a STOP can come from anyone who knows the number, and nobody should find out at the next missed deadline.
+    /// </summary>
+    public async Task ContactWithdrewAsync(AmparoDbContext db, Guid ownerId, Guid contactId, CancellationToken ct)
+    {
+        var owner = await db.Users.SingleOrDefaultAsync(u => u.Id == ownerId, ct);
+        if (owner is null || await OwnChannelAsync(db, owner, ct) is not { } channel) return;
+        var left = await db.TrustedContacts.CountAsync(c => c.OwnerId == ownerId && c.Consent == ConsentState.Confirmed && c.Id != contactId, ct);
+        var text = texts.Text(owner.Language, false, "Contact.Msg.Withdrew", left, texts.Url("/contacts"));
+        var subject = texts.Text(owner.Language, false, "Contact.Mail.WithdrewSubject");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var notification = $"contact-withdrew:{contactId:N}";
+        var message = new OutboxMessage { NotificationKey = notification, State = OutboxState.Pending, NextAttemptAt = now, CreatedAt = now };
+        await outbox.AddAsync(db, message, new OutgoingMessage(notification + ":0", channel.Kind, channel.Address, subject, text), ct);
+    }
+
+    /// <summary>
+    /// The one channel for messages to the person themself: the one they chose for reminders when they gave its
+    /// number, else e-mail. Only one: a fallback would only add noise.
+    /// </summary>
+    private async Task<(ChannelKind Kind, string Address)?> OwnChannelAsync(AmparoDbContext db, User owner, CancellationToken ct)
+    {
+        var settings = await db.CheckInSettings.SingleOrDefaultAsync(s => s.UserId == owner.Id, ct);
+        var (phone, signal) = await accounts.ContactDetailsAsync(owner, ct);
+        var preferred = settings?.ReminderChannel ?? ChannelKind.Email;
+        if (preferred == ChannelKind.Sms && phone is not null) return (ChannelKind.Sms, phone);
+        if (preferred == ChannelKind.Signal && signal is not null) return (ChannelKind.Signal, signal);
+        return string.IsNullOrEmpty(owner.Email) ? null : (ChannelKind.Email, owner.Email);
     }
 }
