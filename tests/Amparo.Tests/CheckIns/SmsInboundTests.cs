@@ -399,6 +399,32 @@ public abstract class SmsInboundTests(SmsApp app)
         Assert.Equal(recipientId, acknowledged.AcknowledgedByRecipientId);
     }
 
+    [Fact]
+    public async Task WrongAckCodes_FromOneNumber_AreLimited_ThenTheRightCodeWaitsADay()
+    {
+        var (owner, _) = await PersonWithPhoneAsync("1234");
+        var (responder, responderPhone) = await PersonWithPhoneAsync();
+        var alertId = await app.WithServicesAsync(sp => sp.GetRequiredService<CheckInService>().PanicAsync(owner, "web", null, null, null));
+        var code = await app.WithDbAsync(async db =>
+        {
+            db.AlertRecipients.Add(new AlertRecipient { Id = Guid.NewGuid(), AlertId = alertId, Level = 2, UserId = responder, LinkTokenHash = Guid.NewGuid().ToString("N"), NotifiedAt = app.Clock.GetUtcNow().UtcDateTime });
+            await db.SaveChangesAsync();
+            return (await db.Alerts.SingleAsync(a => a.Id == alertId)).ShortCode;
+        });
+        var wrong = Enumerable.Range(10, 90).Where(c => c != code).Take(AckGuesses.Limit).ToList();
+        foreach (var guess in wrong)
+            Assert.Equal($"Amparo: there is no open alert {guess} for you.", await SmsAsync(responderPhone, "ACK " + guess.ToString(CultureInfo.InvariantCulture)));
+
+        // Someone trying every code with this number's name gets no further, even with the right one.
+        var codeText = code.ToString(CultureInfo.InvariantCulture);
+        Assert.Equal("Amparo: too many wrong alert codes from this number. Use the link in the alert message.", await SmsAsync(responderPhone, "ACK " + codeText));
+        Assert.Equal(AlertState.Open, await app.WithDbAsync(db => db.Alerts.Where(a => a.Id == alertId).Select(a => a.State).SingleAsync()));
+
+        app.Clock.Advance(AckGuesses.Window);
+        Assert.Equal($"Amparo: thank you. You are handling alert {codeText}. The others are told.", await SmsAsync(responderPhone, "ACK " + codeText));
+        Assert.Equal(AlertState.Acknowledged, await app.WithDbAsync(db => db.Alerts.Where(a => a.Id == alertId).Select(a => a.State).SingleAsync()));
+    }
+
     private async Task<InboundSms> WaitProcessedAsync(string externalId)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);

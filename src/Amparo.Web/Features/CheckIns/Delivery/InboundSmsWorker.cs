@@ -85,7 +85,7 @@ public sealed class InboundSmsWorker(IServiceScopeFactory scopes, Heartbeats hea
 /// <summary>Reads one inbound SMS as a command, carries it out through the check-in, alert and contact services, and queues the reply.</summary>
 public sealed class InboundSmsProcessor(
     AmparoDbContext db, FieldCipher cipher, CheckInService checkIns, AlertService alerts, ContactService contacts,
-    OutboxWriter outbox, WorkSignal signal, IStringLocalizer<SharedResource> t, TimeProvider clock, ILogger<InboundSmsProcessor> logger)
+    OutboxWriter outbox, WorkSignal signal, AckGuesses guesses, IStringLocalizer<SharedResource> t, TimeProvider clock, ILogger<InboundSmsProcessor> logger)
 {
     public const string Via = "sms";
 
@@ -149,9 +149,13 @@ public sealed class InboundSmsProcessor(
         {
             case SmsCommandKind.Ack:
             {
+                if (guesses.Blocked(lookup)) return user is not null || contactLanguage is not null ? Say(language, "Sms.AckBlocked") : null;
                 var recipient = await alerts.RecipientForSmsAsync(lookup, command.ShortCode!.Value, ct);
                 if (recipient is null)
+                {
+                    guesses.Wrong(lookup);
                     return user is not null || contactLanguage is not null ? Say(language, "Sms.AckUnknown", command.ShortCode.Value) : null;
+                }
                 var done = await alerts.AcknowledgeAsync(recipient.AlertId, recipient.Id, ct);
                 return Say(recipient.Language is { Length: > 0 } l ? l : language, done ? "Sms.Acknowledged" : "Sms.AckTooLate", command.ShortCode.Value);
             }
