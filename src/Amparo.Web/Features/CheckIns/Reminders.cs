@@ -6,7 +6,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Features.CheckIns;
 
-/// <summary>Reminders to the person who is out: before the deadline and at it, by the channel they chose, with a link to check in.</summary>
+/// <summary>
+/// Messages to the person themself, by the channel they chose: reminders before the deadline and at it (with a link to
+/// check in), and word that a trusted contact withdrew.
+/// </summary>
 public sealed class Reminders(CheckInSecrets secrets, OutboxWriter outbox, MessageTexts texts, AccountService accounts, TimeProvider clock)
 {
     public async Task SendAsync(AmparoDbContext db, Visit visit, bool early, CancellationToken ct)

@@ -149,12 +149,14 @@ public sealed class InboundSmsProcessor(
         {
             case SmsCommandKind.Ack:
             {
-                if (guesses.Blocked(lookup)) return user is not null || contactLanguage is not null ? Say(language, "Sms.AckBlocked") : null;
+                var known = user is not null || contactLanguage is not null;
+                if (known && guesses.Blocked(lookup)) return Say(language, "Sms.AckBlocked");
                 var recipient = await alerts.RecipientForSmsAsync(lookup, command.ShortCode!.Value, ct);
                 if (recipient is null)
                 {
+                    if (!known) return null;
                     guesses.Wrong(lookup);
-                    return user is not null || contactLanguage is not null ? Say(language, "Sms.AckUnknown", command.ShortCode.Value) : null;
+                    return Say(language, "Sms.AckUnknown", command.ShortCode.Value);
                 }
                 var done = await alerts.AcknowledgeAsync(recipient.AlertId, recipient.Id, ct);
                 return Say(recipient.Language is { Length: > 0 } l ? l : language, done ? "Sms.Acknowledged" : "Sms.AckTooLate", command.ShortCode.Value);
