@@ -203,44 +203,127 @@ public abstract class SmsInboundTests(SmsApp app)
         Assert.Equal(before + 1, await CountAsync());
     }
 
-    [Fact]
-    public async Task SmsSync_Poll_HandsEachPendingSmsOverOnce_AndConfirmsItsUuids()
+    // The SMSSync app's own calls (PostMessage.performTask, ProcessMessageResult): the poll is GET ?task=send&secret=…,
+    // the confirmation POST ?task=sent with the JSON body {"queued_messages":[…]} and no secret.
+    private static string Poll(string? secret = SmsApp.SmsSyncSecret) =>
+        Url("smssync") + "?task=send" + (secret is null ? "" : "&secret=" + Uri.EscapeDataString(secret));
+
+    private static async Task<List<JsonElement>> PollAsync(TestClient client)
+    {
+        using var response = await client.Http.GetAsync(new Uri(Poll(), UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var payload = doc.RootElement.GetProperty("payload");
+        Assert.Equal("send", payload.GetProperty("task").GetString());
+        // The app acts on the answer only when it carries its own secret back (the caller has just sent it).
+        Assert.Equal(SmsApp.SmsSyncSecret, payload.GetProperty("secret").GetString());
+        return payload.GetProperty("messages").EnumerateArray().Select(m => m.Clone()).ToList();
+    }
+
+    private static async Task<string> ConfirmAsync(TestClient client, params string[] uuids)
+    {
+        using var content = new StringContent(JsonSerializer.Serialize(new { queued_messages = uuids }), Encoding.UTF8, "application/json");
+        using var response = await client.Http.PostAsync(new Uri(Url("smssync") + "?task=sent", UriKind.Relative), content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>One notification on two channels: an SMS first, an e-mail as its fallback a minute later.</summary>
+    private Task<(Guid Sms, Guid Mail)> PendingSmsWithFallbackAsync(string text) =>
+        app.WithServicesAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AmparoDbContext>();
+            var writer = sp.GetRequiredService<OutboxWriter>();
+            var key = "test-pull:" + Guid.NewGuid().ToString("N");
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            var sms = new OutboxMessage { Id = Guid.NewGuid(), NotificationKey = key, Channel = ChannelKind.Sms, State = OutboxState.Pending, NextAttemptAt = now, CreatedAt = now };
+            var mail = new OutboxMessage { Id = Guid.NewGuid(), NotificationKey = key, ChannelIndex = 1, Channel = ChannelKind.Email, State = OutboxState.Pending, NextAttemptAt = now.AddMinutes(1), CreatedAt = now };
+            await writer.AddAsync(db, sms, new OutgoingMessage(key + ":0", ChannelKind.Sms, "+34600000005", "Amparo", text));
+            await writer.AddAsync(db, mail, new OutgoingMessage(key + ":1", ChannelKind.Email, "someone@example.org", "Amparo", text));
+            await db.SaveChangesAsync();
+            return (sms.Id, mail.Id);
+        });
+
+    private Task<OutboxMessage> RowAsync(Guid id) => app.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Id == id));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong")]
+    [InlineData("")]
+    public async Task SmsSync_PollWithoutTheRightSecret_Is403_HandsNothingOver_AndNeverShowsTheSecret(string? secret)
     {
         app.Sms.Adapter = "smssync";
         using var client = app.NewClient();
-        var key = "test-pull:" + Guid.NewGuid().ToString("N");
-        var id = await app.WithServicesAsync(async sp =>
-        {
-            var db = sp.GetRequiredService<AmparoDbContext>();
-            var now = app.Clock.GetUtcNow().UtcDateTime;
-            var row = new OutboxMessage { Id = Guid.NewGuid(), IdempotencyKey = key, NotificationKey = key, Channel = ChannelKind.Sms, State = OutboxState.Pending, NextAttemptAt = now, CreatedAt = now };
-            await sp.GetRequiredService<OutboxWriter>().AddAsync(db, row, new OutgoingMessage(key, ChannelKind.Sms, "+34600000005", "Amparo", "Amparo: checked in. Thank you."));
-            await db.SaveChangesAsync();
-            return row.Id;
-        });
+        var (sms, mail) = await PendingSmsWithFallbackAsync("Amparo: a message for the phone only.");
 
-        using var first = await client.Http.GetAsync(new Uri(Url("smssync") + "?task=send", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        using var doc = JsonDocument.Parse(await first.Content.ReadAsStringAsync());
-        var payload = doc.RootElement.GetProperty("payload");
-        Assert.Equal("send", payload.GetProperty("task").GetString());
-        Assert.Equal(SmsApp.SmsSyncSecret, payload.GetProperty("secret").GetString());
-        var message = Assert.Single(payload.GetProperty("messages").EnumerateArray(), m => m.GetProperty("uuid").GetString() == id.ToString("D"));
+        foreach (var url in new[] { Poll(secret), Url("smssync") + "?task=result" + (secret is null ? "" : "&secret=" + secret) })
+        {
+            using var response = await client.Http.GetAsync(new Uri(url, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal("""{"payload":{"success":false,"error":"Secret Key Mismatch"}}""", body);
+            Assert.DoesNotContain(SmsApp.SmsSyncSecret, body, StringComparison.Ordinal);
+        }
+        var row = await RowAsync(sms);
+        Assert.Equal(OutboxState.Pending, row.State);
+        Assert.Null(row.LeaseUntil);
+        Assert.Equal(0, row.Attempts);
+        Assert.Equal(OutboxState.Pending, (await RowAsync(mail)).State);
+    }
+
+    [Fact]
+    public async Task SmsSync_APulledSms_StaysPending_WithItsFallback_UntilTaskSentConfirmsIt()
+    {
+        app.Sms.Adapter = "smssync";
+        using var client = app.NewClient();
+        var (sms, mail) = await PendingSmsWithFallbackAsync("Amparo: checked in. Thank you.");
+        var uuid = sms.ToString("D");
+
+        var message = Assert.Single(await PollAsync(client), m => m.GetProperty("uuid").GetString() == uuid);
         Assert.Equal("+34600000005", message.GetProperty("to").GetString());
         Assert.Equal("Amparo: checked in. Thank you.", message.GetProperty("message").GetString());
+        // Handed over, not yet sent: still pending (leased), and the e-mail fallback still scheduled.
+        Assert.Equal(OutboxState.Pending, (await RowAsync(sms)).State);
+        Assert.Equal(OutboxState.Pending, (await RowAsync(mail)).State);
+        // Leased: a second poll at once does not hand it over twice.
+        Assert.DoesNotContain(await PollAsync(client), m => m.GetProperty("uuid").GetString() == uuid);
 
-        var state = await app.WithDbAsync(db => db.Outbox.Where(m => m.Id == id).Select(m => m.State).SingleAsync());
-        Assert.Equal(OutboxState.Sent, state);
+        // Someone who is not the phone cannot confirm an SMS that was never handed over, nor guess one.
+        var (other, otherMail) = await PendingSmsWithFallbackAsync("Amparo: another one.");
+        Assert.Equal("""{"message_uuids":[]}""", await ConfirmAsync(client, other.ToString("D"), Guid.NewGuid().ToString("D")));
+        Assert.Equal(OutboxState.Pending, (await RowAsync(other)).State);
+        Assert.Equal(OutboxState.Pending, (await RowAsync(otherMail)).State);
+        using (var wrong = new StringContent(JsonSerializer.Serialize(new { queued_messages = new[] { uuid } }), Encoding.UTF8, "application/json"))
+        using (var response = await client.Http.PostAsync(new Uri(Url("smssync") + "?task=sent&secret=wrong", UriKind.Relative), wrong))
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(OutboxState.Pending, (await RowAsync(sms)).State);
 
-        using var second = await client.Http.GetAsync(new Uri(Url("smssync") + "?task=send", UriKind.Relative));
-        Assert.DoesNotContain(id.ToString("D"), await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The phone confirms what it queued: exactly ours is answered, and only now is it sent and its fallback cancelled.
+        Assert.Equal($$"""{"message_uuids":["{{uuid}}"]}""", await ConfirmAsync(client, uuid, Guid.NewGuid().ToString("D")));
+        Assert.Equal(OutboxState.Sent, (await RowAsync(sms)).State);
+        Assert.Equal(OutboxState.Cancelled, (await RowAsync(mail)).State);
+        // Asked again (the phone retried): the same answer.
+        Assert.Equal($$"""{"message_uuids":["{{uuid}}"]}""", await ConfirmAsync(client, uuid));
+    }
 
-        using var sent = await client.Http.PostAsJsonAsync(new Uri(Url("smssync") + "?task=sent", UriKind.Relative),
-            new { queued_messages = new[] { id.ToString("D"), Guid.NewGuid().ToString("D") } });
-        Assert.Equal($$"""{"message_uuids":["{{id:D}}"]}""", await sent.Content.ReadAsStringAsync());
-
-        using var wrongKey = await client.Http.GetAsync(new Uri(Url("smssync", "wrongChannelKey00000") + "?task=send", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.Unauthorized, wrongKey.StatusCode);
+    [Fact]
+    public async Task SmsSync_AnUnconfirmedSms_IsHandedOverAgainAfterItsLease_ThenFails_AndTheFallbackGoesAtOnce()
+    {
+        app.Sms.Adapter = "smssync";
+        using var client = app.NewClient();
+        var (sms, mail) = await PendingSmsWithFallbackAsync("Amparo: nobody confirms this one.");
+        var uuid = sms.ToString("D");
+        for (var i = 1; i <= SmsSyncPull.MaxHandOvers; i++)
+        {
+            Assert.Single(await PollAsync(client), m => m.GetProperty("uuid").GetString() == uuid);
+            Assert.DoesNotContain(await PollAsync(client), m => m.GetProperty("uuid").GetString() == uuid);
+            app.Clock.Advance(SmsSyncPull.Lease + TimeSpan.FromSeconds(1));
+        }
+        Assert.DoesNotContain(await PollAsync(client), m => m.GetProperty("uuid").GetString() == uuid);
+        Assert.Equal(OutboxState.Failed, (await RowAsync(sms)).State);
+        var fallback = await RowAsync(mail);
+        Assert.Equal(OutboxState.Pending, fallback.State);
+        Assert.True(fallback.NextAttemptAt <= app.Clock.GetUtcNow().UtcDateTime);
     }
 
     [Fact]

@@ -97,6 +97,40 @@ public abstract class ApiTokenTests(AppFixture app)
     }
 
     [Theory]
+    [InlineData("/")]
+    [InlineData("/account/check-ins")]
+    [InlineData("/account/security")]
+    [InlineData("/visits")]
+    public async Task BearerToken_OnAPage_IsIgnored_TheCallerIsAnonymous_AndSentToSignIn(string page)
+    {
+        // A token taken from a phone opens the API only: the pages (where PINs are changed) treat its holder as anonymous.
+        var email = TestData.Email();
+        await app.CreateUserAsync(email);
+        using var client = app.NewClient();
+        var token = (await TokenAsync(client, new { email, password = TestData.Passphrase })).Body.GetProperty("accessToken").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(HttpMethod.Get, "/api/v1/auth/tokens", token)).StatusCode);
+
+        using var response = await client.SendAsync(HttpMethod.Get, page, token);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/account/sign-in", response.Headers.Location!.OriginalString.Split('?')[0].Replace("http://localhost", "", StringComparison.Ordinal));
+        Assert.DoesNotContain(email, await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task BearerToken_CannotPostThePinForm()
+    {
+        var email = TestData.Email();
+        var user = await app.CreateUserAsync(email);
+        using var client = app.NewClient();
+        var token = (await TokenAsync(client, new { email, password = TestData.Passphrase })).Body.GetProperty("accessToken").GetString()!;
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string> { ["Pin"] = "1111" });
+        using var response = await client.SendAsync(HttpMethod.Post, "/account/check-ins?handler=Pins", token, content);
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.BadRequest, $"answered {(int)response.StatusCode}");
+        Assert.False(await app.WithDbAsync(db => db.CheckInSettings.AnyAsync(s => s.UserId == user.Id && s.PinHash != null)));
+    }
+
+    [Theory]
     [InlineData("{not json")]
     [InlineData("{\"email\": 5, \"password\": []}")]
     [InlineData("[]")]

@@ -16,6 +16,8 @@ public sealed class BearerTokenHandler(
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // Only the API takes tokens (see AuthSchemes.Select); a page named this scheme directly still gets nothing.
+        if (!AuthSchemes.IsApi(Request)) return AuthenticateResult.NoResult();
         string? header = Request.Headers.Authorization;
         if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
         var token = header["Bearer ".Length..].Trim();

@@ -77,9 +77,7 @@ public static class WebSetup
         });
 
         services.AddAuthentication(AuthSchemes.Smart)
-            .AddPolicyScheme(AuthSchemes.Smart, AuthSchemes.Smart, o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                    ? AuthSchemes.Bearer : AuthSchemes.Cookie)
+            .AddPolicyScheme(AuthSchemes.Smart, AuthSchemes.Smart, o => o.ForwardDefaultSelector = AuthSchemes.Select)
             .AddCookie(AuthSchemes.Cookie, o =>
             {
                 o.Cookie.Name = "amparo";

@@ -92,31 +92,38 @@ public static class SmsHooks
         return Results.Ok(new { message = "Message Accepted" });
     }
 
-    // SMSSync, https://github.com/ushahidi/SMSSync/blob/master/genwebsite/doc.mkd and the app's entities
-    // (QueuedMessages "queued_messages", MessagesUUIDSResponse "message_uuids"):
+    // SMSSync, https://github.com/ushahidi/SMSSync/blob/master/genwebsite/doc.mkd and the app's PostMessage /
+    // ProcessMessageResult (entities QueuedMessages "queued_messages", MessagesUUIDSResponse "message_uuids"):
     //   POST form from, message, message_id, sent_to, secret, sent_timestamp, device_id → {"payload":{"success":true,"error":null}}
-    //   GET ?task=send → {"payload":{"task":"send","secret":…,"messages":[{"to","message","uuid"}]}}
-    //   POST ?task=sent {"queued_messages":[uuid…]} → {"message_uuids":[uuid…]} (the app sends only those)
-    //   GET ?task=result → {"message_uuids":[…]}; POST ?task=result {"message_result":[…]} → success
+    //   GET ?task=send&secret=… → {"payload":{"task":"send","secret":…,"messages":[{"to","message","uuid"}]}}
+    //     (the app acts on the answer only when its "secret" equals its own: PostMessage.performTask, "secretOk")
+    //   POST ?task=sent {"queued_messages":[uuid…]} → {"message_uuids":[uuid…]} (the app sends only those; it adds no secret here)
+    //   GET ?task=result&secret=… → {"message_uuids":[…]}; POST ?task=result&secret=… {"message_result":[…]} → success
     private static async Task<IResult> SmsSyncAsync(HttpRequest request, byte[] body, SmsOptions o, InboundSmsStore store, SmsSyncPull pull, CancellationToken ct)
     {
         var task = request.Query["task"].ToString();
         var fields = Fields(request, body);
         var secret = fields.GetValueOrDefault("secret");
-        // The message POST always carries the secret; the task calls may not, but if they do it must match.
-        if ((secret is not null || (HttpMethods.IsPost(request.Method) && task.Length == 0)) && !FixedEquals(secret, o.Secret))
+        var isSent = HttpMethods.IsPost(request.Method) && task == "sent";
+        // Every call needs the secret, compared in constant time. The one exception is the app's task=sent, which
+        // carries none: it can only confirm uuids that a poll with the secret handed over (random, never guessable),
+        // and a secret it does carry must match.
+        if ((!isSent || secret is not null) && !FixedEquals(secret, o.Secret))
             return Results.Json(new { payload = new { success = false, error = "Secret Key Mismatch" } }, statusCode: StatusCodes.Status403Forbidden);
 
         if (HttpMethods.IsGet(request.Method))
         {
             if (task == "result") return Results.Json(new { message_uuids = Array.Empty<string>() });
+            if (task != "send") return Results.Json(new { payload = new { success = true, error = (string?)null } });
             var messages = await pull.ClaimAsync(ct);
-            return Results.Json(new { payload = new { task = "send", secret = o.Secret, messages } });
+            // The app acts on the answer only if it carries its own secret back; it is the value this caller has just
+            // proved it knows, so nobody learns it here.
+            return Results.Json(new { payload = new { task = "send", secret, messages } });
         }
-        if (task == "sent")
+        if (isSent)
         {
             var queued = ReadStringArray(body, "queued_messages");
-            return Results.Json(new { message_uuids = await pull.OursAsync(queued, ct) });
+            return Results.Json(new { message_uuids = await pull.ConfirmAsync(queued, ct) });
         }
         if (task == "result") return Results.Json(new { payload = new { success = true, error = (string?)null } });
 
@@ -128,7 +135,7 @@ public static class SmsHooks
         {
             var messages = await pull.ClaimAsync(ct);
             if (messages.Count > 0)
-                return Results.Json(new { payload = new { success = true, error = (string?)null, task = "send", secret = o.Secret, messages } });
+                return Results.Json(new { payload = new { success = true, error = (string?)null, task = "send", secret, messages } });
         }
         return Results.Json(new { payload = new { success = true, error = (string?)null } });
     }

@@ -4,19 +4,28 @@ using Microsoft.EntityFrameworkCore;
 namespace Amparo.Web.Features.CheckIns.Delivery;
 
 /// <summary>
-/// SMSSync fetches its messages: each poll claims due SMS rows from the outbox the way the dispatcher claims its
-/// own — one conditional UPDATE per row (still pending, due, lease free), so two polls or a dispatcher racing a poll
-/// hand a message over once. A claimed row is marked sent: from here on the phone is responsible for it.
+/// SMSSync fetches its messages. A poll (<c>task=send</c>) leases due SMS rows of the outbox the way the dispatcher
+/// claims its own — one conditional UPDATE per row (still pending, due, lease free) — so two polls hand a message over
+/// once at a time. A handed-over row stays pending, and the recipient's other channels stay scheduled, until the phone
+/// confirms it with <c>task=sent</c>: a poll answered to a phone that then lost the answer, or to someone who is not
+/// the phone, must not silence an alert. Unconfirmed, the row is handed over again when its lease runs out, and after
+/// <see cref="MaxHandOvers"/> hand-overs it fails and the recipient's next channel goes at once.
 /// </summary>
-public sealed class SmsSyncPull(AmparoDbContext db, OutboxWriter writer, TimeProvider clock, ILogger<SmsSyncPull> logger)
+public sealed class SmsSyncPull(AmparoDbContext db, OutboxWriter writer, WorkSignal signal, TimeProvider clock, ILogger<SmsSyncPull> logger)
 {
     public const int MaxPerPoll = 20;
+    public const int MaxHandOvers = 3;
+    /// <summary>How long a handed-over message waits for the phone's confirmation (it sends it right after the poll).</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    /// <summary>The lease owner of rows handed to SMSSync (the dispatcher never takes SMS rows when SMSSync pulls them).</summary>
+    public static readonly Guid Owner = new("5a55c000-0000-4000-8000-000000000001");
 
     public sealed record PulledMessage(string To, string Message, string Uuid);
 
     public async Task<List<PulledMessage>> ClaimAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        await GiveUpUnconfirmedAsync(now, ct);
         var candidates = await db.Outbox
             .Where(m => m.Channel == ChannelKind.Sms && m.State == OutboxState.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
             .OrderBy(m => m.NextAttemptAt)
@@ -28,13 +37,11 @@ public sealed class SmsSyncPull(AmparoDbContext db, OutboxWriter writer, TimePro
         foreach (var id in candidates)
         {
             var won = await db.Outbox
-                .Where(m => m.Id == id && m.State == OutboxState.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
+                .Where(m => m.Id == id && m.State == OutboxState.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now) && m.Attempts < MaxHandOvers)
                 .ExecuteUpdateAsync(s => s
-                    .SetProperty(m => m.State, OutboxState.Sent)
-                    .SetProperty(m => m.SentAt, now)
                     .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-                    .SetProperty(m => m.LeaseUntil, (DateTime?)null)
-                    .SetProperty(m => m.LeaseOwner, (Guid?)null), ct);
+                    .SetProperty(m => m.LeaseUntil, now + Lease)
+                    .SetProperty(m => m.LeaseOwner, Owner), ct);
             if (won != 1) continue;
             var row = await db.Outbox.AsNoTracking().SingleAsync(m => m.Id == id, ct);
             OutgoingMessage payload;
@@ -49,22 +56,69 @@ public sealed class SmsSyncPull(AmparoDbContext db, OutboxWriter writer, TimePro
                 continue;
             }
             handed.Add(new PulledMessage(payload.Address, payload.Text, id.ToString("D")));
-            // As the dispatcher does on delivery: the recipient's other channels for this notification are not needed.
-            await db.Outbox.Where(m => m.NotificationKey == row.NotificationKey && m.Id != row.Id && m.State == OutboxState.Pending)
+        }
+        return handed;
+    }
+
+    /// <summary>
+    /// The phone's <c>task=sent</c>: of the uuids it says it queued, those that are ours are marked sent now (and
+    /// answered, so the app sends exactly those). Only a uuid handed over by a poll counts — uuids are random and only
+    /// a poll with the secret reveals them — and then, as the dispatcher does on delivery, the recipient's earlier
+    /// channels are not needed, nor the later ones unless this is an alert step (whose fallback waits for an answer).
+    /// </summary>
+    public async Task<List<string>> ConfirmAsync(IReadOnlyCollection<string> uuids, CancellationToken ct)
+    {
+        var ids = uuids.Select(u => Guid.TryParse(u, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).Distinct().ToList();
+        if (ids.Count == 0) return [];
+        var now = clock.GetUtcNow().UtcDateTime;
+        var rows = await db.Outbox.AsNoTracking()
+            .Where(m => ids.Contains(m.Id) && m.Channel == ChannelKind.Sms && (m.State == OutboxState.Sent || (m.State == OutboxState.Pending && m.LeaseOwner == Owner)))
+            .ToListAsync(ct);
+        var ours = new List<string>();
+        foreach (var row in rows)
+        {
+            ours.Add(row.Id.ToString("D"));
+            if (row.State == OutboxState.Sent) continue; // the phone asked twice: the same answer, nothing more
+            var marked = await db.Outbox.Where(m => m.Id == row.Id && m.State == OutboxState.Pending && m.LeaseOwner == Owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.Sent).SetProperty(m => m.SentAt, now).SetProperty(m => m.LeaseUntil, (DateTime?)null), ct);
+            if (marked != 1) continue;
+            var laterToo = !OutboxDispatcher.IsAlertStep(row.NotificationKey);
+            await db.Outbox.Where(m => m.NotificationKey == row.NotificationKey && m.Id != row.Id && m.State == OutboxState.Pending
+                    && (laterToo || m.ChannelIndex < row.ChannelIndex))
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.Cancelled), ct);
             if (row.AlertId is { } alertId)
                 db.AlertEvents.Add(new AlertEvent { AlertId = alertId, At = now, Kind = AlertEvents.Sent, RecipientId = row.RecipientId, Channel = "sms", Detail = "smssync" });
         }
         if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
-        return handed;
+        return ours;
     }
 
-    /// <summary>Of the uuids the phone says it queued, those that are ours (so the app sends exactly those).</summary>
-    public async Task<List<string>> OursAsync(IReadOnlyCollection<string> uuids, CancellationToken ct)
+    /// <summary>Handed over <see cref="MaxHandOvers"/> times and never confirmed: failed, and the recipient's next channel is due now.</summary>
+    private async Task GiveUpUnconfirmedAsync(DateTime now, CancellationToken ct)
     {
-        var ids = uuids.Select(u => Guid.TryParse(u, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).Distinct().ToList();
-        if (ids.Count == 0) return [];
-        var ours = await db.Outbox.Where(m => ids.Contains(m.Id) && m.Channel == ChannelKind.Sms && m.State == OutboxState.Sent).Select(m => m.Id).ToListAsync(ct);
-        return ours.Select(g => g.ToString("D")).ToList();
+        var stale = await db.Outbox.AsNoTracking()
+            .Where(m => m.Channel == ChannelKind.Sms && m.State == OutboxState.Pending && m.Attempts >= MaxHandOvers && m.LeaseUntil != null && m.LeaseUntil < now)
+            .Take(MaxPerPoll).ToListAsync(ct);
+        foreach (var row in stale)
+        {
+            var failed = await db.Outbox.Where(m => m.Id == row.Id && m.State == OutboxState.Pending && m.LeaseUntil < now)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.Failed).SetProperty(m => m.LeaseUntil, (DateTime?)null)
+                    .SetProperty(m => m.LastError, "not confirmed by the gateway"), ct);
+            if (failed != 1) continue;
+            var next = await db.Outbox.Where(m => m.NotificationKey == row.NotificationKey && m.State == OutboxState.Pending && m.ChannelIndex > row.ChannelIndex)
+                .OrderBy(m => m.ChannelIndex).AsNoTracking().FirstOrDefaultAsync(ct);
+            if (next is not null && next.NextAttemptAt > now)
+            {
+                await db.Outbox.Where(m => m.Id == next.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, now), ct);
+                signal.WakeDispatcher();
+            }
+            if (row.AlertId is { } alertId)
+            {
+                db.AlertEvents.Add(new AlertEvent { AlertId = alertId, At = now, Kind = AlertEvents.Failed, RecipientId = row.RecipientId, Channel = "sms", Detail = "not confirmed by the gateway" });
+                if (next is not null)
+                    db.AlertEvents.Add(new AlertEvent { AlertId = alertId, At = now, Kind = AlertEvents.Fallback, RecipientId = next.RecipientId, Channel = next.Channel.ToString().ToLowerInvariant() });
+            }
+        }
+        if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
     }
 }
