@@ -27,6 +27,8 @@ public static partial class CheckInKit
 {
     public const string Pin = "2468", DuressPin = "1357";
     public const string AlertSubject = "Amparo alert";
+    /// <summary>Setting PINs in a test's setup: as if the person had typed their passphrase with the change.</summary>
+    public static readonly PinChangeProof ByPassphrase = new(null, PassphraseChecked: true, FreshSession: false);
 
     public static CheckInExtras Extras(this AppFixture app) => ((ICheckInApp)app).Extras;
 
@@ -68,7 +70,7 @@ public static partial class CheckInKit
     public static Task SetPinsAsync(this AppFixture app, Person person, string pin = Pin, string? duress = DuressPin) =>
         app.WithServicesAsync(async sp =>
         {
-            var errors = await sp.GetRequiredService<CheckInService>().SetPinsAsync(person.Id, pin, duress);
+            var errors = await sp.GetRequiredService<CheckInService>().SetPinsAsync(person.Id, pin, duress, ByPassphrase);
             Assert.Empty(errors);
             return true;
         });

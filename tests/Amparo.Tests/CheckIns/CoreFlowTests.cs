@@ -37,7 +37,7 @@ public abstract class CoreFlowTests(AppFixture app)
             var secrets = sp.GetRequiredService<CheckInSecrets>();
             var db = sp.GetRequiredService<Amparo.Web.Infrastructure.Data.AmparoDbContext>();
             Assert.True(await contacts.ConfirmByLinkAsync(await secrets.LinkTokenAsync(db, LinkPurposes.Consent, id!.Value)));
-            Assert.Empty(await sp.GetRequiredService<CheckInService>().SetPinsAsync(owner.Id, "2468", "1357"));
+            Assert.Empty(await sp.GetRequiredService<CheckInService>().SetPinsAsync(owner.Id, "2468", "1357", CheckInKit.ByPassphrase));
             return true;
         });
         await app.RunWorkersAsync();

@@ -397,7 +397,7 @@ public abstract class SmsInboundTests(SmsApp app)
             var tracked = await db.Users.SingleAsync(u => u.Id == user.Id);
             await sp.GetRequiredService<AccountService>().SetContactDetailsAsync(tracked, phone, null);
             await db.SaveChangesAsync();
-            if (pin is not null) Assert.Empty(await sp.GetRequiredService<CheckInService>().SetPinsAsync(user.Id, pin, duressPin));
+            if (pin is not null) Assert.Empty(await sp.GetRequiredService<CheckInService>().SetPinsAsync(user.Id, pin, duressPin, CheckInKit.ByPassphrase));
             return 0;
         });
         return (user.Id, phone);

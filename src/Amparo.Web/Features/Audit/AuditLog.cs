@@ -40,6 +40,7 @@ public static class AuditEvents
     public const string NetworkChanged = "network.changed";
     public const string CheckInPinChanged = "checkin.pin-changed";
     public const string CheckInWrongPin = "checkin.wrong-pin";
+    public const string CheckInPinUnlocked = "checkin.pin-unlocked";
     public const string AlertAcknowledged = "alert.acknowledged";
     public const string AlertResolved = "alert.resolved";
     public const string ContactChanged = "contact.changed";

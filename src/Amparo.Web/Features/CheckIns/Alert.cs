@@ -97,4 +97,10 @@ public static class AlertEvents
     public const string Resolved = "resolved";
     public const string AllClear = "all-clear";
     public const string NoRecipients = "no-recipients";
+    /// <summary>A PIN refused on the alert's visit (detail: wrong PINs so far); responders see guessing go on.</summary>
+    public const string PinRefused = "pin-refused";
+    public const string PinLocked = "pin-locked";
+    public const string PinUnlocked = "pin-unlocked";
+    /// <summary>The right PIN came after wrong ones, before anyone took the alert on: it may have been guessed, so the alert stays open.</summary>
+    public const string CheckedInUnconfirmed = "checked-in-unconfirmed";
 }

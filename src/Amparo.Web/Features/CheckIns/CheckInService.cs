@@ -11,7 +11,15 @@ namespace Amparo.Web.Features.CheckIns;
 /// <summary>How a person proves it is them: the PIN, or a page in a freshly signed-in session.</summary>
 public sealed record Proof(string? Pin, bool FreshSession);
 
-public enum ActionStatus { Done, WrongPin, NotFound, NeedsPin, TooLong, Closed, Invalid }
+/// <summary>
+/// What proves that a PIN change is the person's own: their current PIN (the duress PIN works alike, and silently
+/// alerts), or their passphrase typed with the change (checked by the page), or — only when they have no PIN yet — a
+/// freshly signed-in session. A session or a token alone never changes a PIN that exists.
+/// </summary>
+public sealed record PinChangeProof(string? CurrentPin, bool PassphraseChecked, bool FreshSession);
+
+/// <summary>Locked: PIN entry on the visit stopped after too many wrong PINs; the same answer for every PIN until the owner unlocks it.</summary>
+public enum ActionStatus { Done, WrongPin, NotFound, NeedsPin, TooLong, Closed, Invalid, Locked }
 
 /// <summary>What a person plans. Times are UTC instants.</summary>
 public sealed record VisitPlan(
@@ -23,7 +31,7 @@ public sealed record VisitPlan(
 public sealed record VisitDetails(
     Guid Id, Guid OwnerId, string State, string? Outcome, bool IsDrill, DateTime StartsAt, DateTime DueAt, DateTime DeadlineAt,
     int GraceMinutes, int? CheckInEveryMinutes, string? Place, string? Purpose, string? Needs, double? Latitude, double? Longitude,
-    string? Message, DateTime? LastCheckInAt, DateTime CreatedAt, DateTime? ClosedAt, Guid GroupId);
+    string? Message, DateTime? LastCheckInAt, DateTime CreatedAt, DateTime? ClosedAt, Guid GroupId, bool PinLocked = false);
 
 /// <summary>
 /// A person's visits and everything they do to them: plan, check in, extend, close, panic. A duress PIN is treated
@@ -31,11 +39,20 @@ public sealed record VisitDetails(
 /// raises, which its owner never sees.
 /// </summary>
 public sealed class CheckInService(
-    AmparoDbContext db, FieldCipher cipher, CheckInSecrets secrets, CommitBatcher batcher, WorkSignal signal,
+    AmparoDbContext db, FieldCipher cipher, CheckInSecrets secrets, CommitBatcher batcher, WorkSignal signal, Reminders reminders,
     AuditLog audit, IOptions<CheckInOptions> options, TimeProvider clock, ILogger<CheckInService> logger)
 {
     public const int MaxNote = 500, MaxText = 200, MaxNeeds = 500, MaxMessage = 1000, MaxCompanions = 10;
-    private enum PinCheck { Normal, Duress, Wrong, Missing }
+    /// <summary>Wrong PINs in a row that raise the wrong-PIN alert.</summary>
+    public const int WrongPinsForAlert = 3;
+    /// <summary>
+    /// Wrong PINs in all (until the right one) after which a visit takes no PIN until its owner unlocks it with the
+    /// passphrase; the same limit applies to the current PIN given to change the PINs. Kept in the database, so neither
+    /// a new address nor a restart gives a guesser more.
+    /// </summary>
+    public const int PinTries = 5;
+    /// <summary>Locked and LockedDuress: the visit takes no PIN; both answer alike, only the silent alert differs.</summary>
+    private enum PinCheck { Normal, Duress, Wrong, Missing, Locked, LockedDuress }
 
     // ---- planning ----
 
@@ -179,7 +196,7 @@ public sealed class CheckInService(
             visit.StartsAt, visit.DueAt, visit.DeadlineAt, visit.GraceMinutes, visit.CheckInEveryMinutes,
             await Open(visit.PlaceCipher, nameof(Visit.PlaceCipher)), await Open(visit.PurposeCipher, nameof(Visit.PurposeCipher)),
             await Open(visit.NeedsCipher, nameof(Visit.NeedsCipher)), lat, lon, await Open(visit.MessageCipher, nameof(Visit.MessageCipher)),
-            visit.LastCheckInAt, visit.CreatedAt, visit.ClosedAt, visit.GroupId);
+            visit.LastCheckInAt, visit.CreatedAt, visit.ClosedAt, visit.GroupId, visit.PinLockedAt is not null && visit.State != VisitState.Closed);
     }
 
     public static string StateName(VisitState state) => state.ToString().ToLowerInvariant();
@@ -199,8 +216,13 @@ public sealed class CheckInService(
     public async Task<bool> HasPinAsync(Guid userId, CancellationToken ct = default) =>
         await db.CheckInSettings.AnyAsync(s => s.UserId == userId && s.PinHash != null, ct);
 
-    /// <summary>Sets the check-in PIN and the duress PIN (4–12 digits, different from each other). Field → resource key of the problem.</summary>
-    public async Task<Dictionary<string, string>> SetPinsAsync(Guid userId, string? pin, string? duressPin, CancellationToken ct = default)
+    /// <summary>
+    /// Sets the check-in PIN and the duress PIN (4–12 digits, different from each other; an empty duress PIN removes it)
+    /// once <paramref name="proof"/> holds (see <see cref="PinChangeProof"/>). Wrong current PINs count, and after
+    /// <see cref="PinTries"/> only the passphrase is taken. A change of an existing PIN is told to the person by their
+    /// reminder channel. Field → resource key of the problem; nothing changed then.
+    /// </summary>
+    public async Task<Dictionary<string, string>> SetPinsAsync(Guid userId, string? pin, string? duressPin, PinChangeProof proof, CancellationToken ct = default)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!CheckInSecrets.IsPinShaped(pin)) errors["Pin"] = "Pin.Error.Shape";
@@ -208,6 +230,27 @@ public sealed class CheckInService(
         else if (!string.IsNullOrEmpty(duressPin) && string.Equals(pin, duressPin, StringComparison.Ordinal)) errors["DuressPin"] = "Pin.Error.Same";
         if (errors.Count > 0) return errors;
         var settings = await db.CheckInSettings.SingleOrDefaultAsync(s => s.UserId == userId, ct);
+        var change = settings?.PinHash is not null;
+        var check = PinCheck.Normal;
+        if (!proof.PassphraseChecked)
+        {
+            if (!change) { if (!proof.FreshSession) errors["Proof"] = "Pin.Error.NeedsPassphrase"; }
+            else if (string.IsNullOrEmpty(proof.CurrentPin)) errors["Proof"] = "Pin.Error.NeedsProof";
+            // Too many wrong ones: no PIN is taken any more, the right one answered like a wrong one.
+            else if (settings!.PinProofFailures >= PinTries) errors["Proof"] = "Pin.Error.ProofLocked";
+            else
+            {
+                check = await CheckPinAsync(db, userId, new Proof(proof.CurrentPin, false), null, ct);
+                if (check is not (PinCheck.Normal or PinCheck.Duress))
+                {
+                    settings.PinProofFailures++;
+                    await db.SaveChangesAsync(ct);
+                    await audit.WriteAsync(AuditEvents.CheckInWrongPin, userId, userId, ct: ct);
+                    errors["Proof"] = settings.PinProofFailures >= PinTries ? "Pin.Error.ProofLocked" : "Pin.Error.WrongProof";
+                }
+            }
+        }
+        if (errors.Count > 0) return errors;
         if (settings is null)
         {
             settings = new CheckInSettings { UserId = userId };
@@ -215,11 +258,47 @@ public sealed class CheckInService(
         }
         settings.PinHash = await secrets.PinHashAsync(db, userId, pin!, ct);
         settings.DuressPinHash = string.IsNullOrEmpty(duressPin) ? null : await secrets.PinHashAsync(db, userId, duressPin, ct);
+        settings.PinProofFailures = 0;
         settings.ChangedAt = clock.GetUtcNow().UtcDateTime;
+        // Whoever holds the phone may be the one changing it: the person hears of every change, in the same transaction.
+        if (change) await reminders.PinsChangedAsync(db, userId, ct);
         await db.SaveChangesAsync(ct);
+        if (change) signal.WakeDispatcher();
         await audit.WriteAsync(AuditEvents.CheckInPinChanged, userId, userId, ct: ct);
+        // The duress PIN changes the PINs just as the normal one does; only responders learn that it was used.
+        if (check == PinCheck.Duress) await DuressWithoutVisitAsync(userId, ct);
         return errors;
     }
+
+    /// <summary>
+    /// Lets a visit locked after too many wrong PINs take PINs again. The caller has checked the owner's passphrase
+    /// (on a signed-in page); responders see the unlock on the open alert. False when there is no such locked visit.
+    /// </summary>
+    public async Task<bool> UnlockPinAsync(Guid ownerId, Guid visitId, CancellationToken ct = default)
+    {
+        var unlocked = await batcher.RunAsync(async (services, token) =>
+        {
+            var context = services.GetRequiredService<AmparoDbContext>();
+            var visit = await context.Visits.SingleOrDefaultAsync(v => v.Id == visitId && v.OwnerId == ownerId && v.PinLockedAt != null, token);
+            if (visit is null) return false;
+            visit.PinLockedAt = null;
+            visit.WrongPinCount = 0;
+            visit.WrongPinTotal = 0;
+            visit.Version++;
+            if (await OpenAlertAsync(context, visit, token) is { } alert)
+                services.GetRequiredService<Escalation>().Event(alert, AlertEvents.PinUnlocked);
+            await context.SaveChangesAsync(token);
+            return true;
+        }, ct);
+        if (unlocked) await audit.WriteAsync(AuditEvents.CheckInPinUnlocked, ownerId, visitId, ct: ct);
+        return unlocked;
+    }
+
+    private static async Task<Alert?> OpenAlertAsync(AmparoDbContext context, Visit visit, CancellationToken ct) =>
+        visit.AlertId is { } id
+            ? context.ChangeTracker.Entries<Alert>().Select(e => e.Entity).FirstOrDefault(a => a.Id == id && a.State != AlertState.Resolved)
+              ?? await context.Alerts.SingleOrDefaultAsync(a => a.Id == id && a.State != AlertState.Resolved, ct)
+            : null;
 
     /// <summary>Reminder channel, default grace and personal SMS code words. Field → resource key of the problem; nothing saved then.</summary>
     public async Task<Dictionary<string, string>> SetPreferencesAsync(Guid userId, Delivery.ChannelKind reminderChannel, int defaultGraceMinutes, Delivery.PersonalCodeWords? words, CancellationToken ct = default)
@@ -257,7 +336,18 @@ public sealed class CheckInService(
         return Delivery.PersonalCodeWords.FromJson(await cipher.DecryptAsync(db, user.DataKeyId, encrypted, CheckInSettings.Table, nameof(CheckInSettings.CodeWordsCipher), userId, ct));
     }
 
-    private async Task<PinCheck> CheckPinAsync(AmparoDbContext context, Guid ownerId, Proof proof, CancellationToken ct)
+    /// <summary>
+    /// The one PIN check of every action that takes a PIN. On a <paramref name="visit"/> locked after too many wrong
+    /// PINs it answers Locked whatever was typed (LockedDuress for the duress PIN, so its silent alert still goes out).
+    /// </summary>
+    private async Task<PinCheck> CheckPinAsync(AmparoDbContext context, Guid ownerId, Proof proof, Visit? visit, CancellationToken ct)
+    {
+        var check = await MatchPinAsync(context, ownerId, proof, ct);
+        if (visit?.PinLockedAt is null) return check;
+        return check == PinCheck.Duress ? PinCheck.LockedDuress : PinCheck.Locked;
+    }
+
+    private async Task<PinCheck> MatchPinAsync(AmparoDbContext context, Guid ownerId, Proof proof, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(proof.Pin)) return proof.FreshSession ? PinCheck.Normal : PinCheck.Missing;
         var settings = await context.CheckInSettings.AsNoTracking().SingleOrDefaultAsync(s => s.UserId == ownerId, ct);
@@ -354,19 +444,25 @@ public sealed class CheckInService(
     {
         var current = await db.Visits.AsNoTracking().SingleOrDefaultAsync(v => v.Id == visitId && v.OwnerId == ownerId, ct);
         if (current is null) return ActionStatus.NotFound;
-        var pin = await CheckPinAsync(db, ownerId, proof, ct);
+        var pin = await CheckPinAsync(db, ownerId, proof, current, ct);
         if (current.State == VisitState.Closed)
         {
             // Under duress on a closed visit the answer is the same 409, and the alert still goes out.
-            if (pin == PinCheck.Duress) await DuressWithoutVisitAsync(ownerId, ct);
+            if (pin is PinCheck.Duress or PinCheck.LockedDuress) await DuressWithoutVisitAsync(ownerId, ct);
             return ActionStatus.Closed;
+        }
+        if (pin is PinCheck.Locked or PinCheck.LockedDuress)
+        {
+            // Every PIN typed on a locked visit counts alike on the alert's timeline; the duress PIN also alerts, silently.
+            if (!string.IsNullOrEmpty(proof.Pin)) await WrongPinAsync(ownerId, visitId, duress: pin == PinCheck.LockedDuress, ct);
+            return ActionStatus.Locked;
         }
         if (pin == PinCheck.Missing && allowWithoutPin is not null && !allowWithoutPin(current))
             return current.State == VisitState.Alerting ? ActionStatus.NeedsPin : ActionStatus.TooLong;
         if (pin == PinCheck.Missing && allowWithoutPin is null) return ActionStatus.NeedsPin;
         if (pin == PinCheck.Wrong)
         {
-            await WrongPinAsync(ownerId, visitId, ct);
+            await WrongPinAsync(ownerId, visitId, duress: false, ct);
             return ActionStatus.WrongPin;
         }
 
@@ -382,8 +478,13 @@ public sealed class CheckInService(
                     if (visit is null) return ActionStatus.NotFound;
                     if (visit.State == VisitState.Closed) return ActionStatus.Closed;
                     var now = clock.GetUtcNow().UtcDateTime;
-                    // Only a PIN typed right ends a run of wrong ones (a PIN-free extension does not).
-                    if (pin != PinCheck.Missing) visit.WrongPinCount = 0;
+                    // Only a PIN typed right ends a run of wrong ones (a PIN-free extension does not). A guesser never
+                    // gets here, so this gives them no more tries.
+                    if (pin != PinCheck.Missing)
+                    {
+                        visit.WrongPinCount = 0;
+                        visit.WrongPinTotal = 0;
+                    }
                     var (lat, lon, note) = await change(new Context(context, services), visit, pin, now);
                     if (pin == PinCheck.Duress)
                     {
@@ -431,24 +532,35 @@ public sealed class CheckInService(
         signal.WakeEngine();
     }
 
-    /// <summary>A late check-in, extension or close ends the alert. A normal PIN sends the all-clear; under duress the alert closes silently and the duress alert takes over.</summary>
+    /// <summary>
+    /// A late check-in, extension or close ends the alert. A normal PIN sends the all-clear; under duress the alert
+    /// closes silently and the duress alert takes over. Not while wrong PINs were typed on an alert nobody has taken
+    /// on yet: the right PIN may have been guessed, so the alert goes on climbing (with the check-in on its timeline)
+    /// until a responder acknowledges it — for either PIN alike, so the owner sees the same afterwards.
+    /// </summary>
     private static async Task EndAlertAsync(Context ctx, Visit visit, PinCheck pin, CancellationToken ct)
     {
         if (visit.AlertId is not { } alertId) return;
         var alert = await ctx.Db.Alerts.SingleOrDefaultAsync(a => a.Id == alertId && a.State != AlertState.Resolved, ct);
         visit.AlertId = null;
         if (alert is null) return;
+        if (alert.State == AlertState.Open && (alert.Kind == AlertKind.WrongPins
+            || await ctx.Db.AlertEvents.CountAsync(e => e.AlertId == alert.Id && e.Kind == AlertEvents.PinRefused, ct) >= WrongPinsForAlert))
+        {
+            ctx.Services.GetRequiredService<Escalation>().Event(alert, AlertEvents.CheckedInUnconfirmed);
+            return;
+        }
         var alerts = ctx.Services.GetRequiredService<AlertService>();
         await alerts.ResolveInContextAsync(alert, AlertOutcome.CheckedInLate, null, null, allClear: pin != PinCheck.Duress, ct);
     }
 
-    private async Task WrongPinAsync(Guid ownerId, Guid visitId, CancellationToken ct)
+    private async Task WrongPinAsync(Guid ownerId, Guid visitId, bool duress, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                await CountWrongPinAsync(ownerId, visitId, ct);
+                await CountWrongPinAsync(ownerId, visitId, duress, ct);
                 break;
             }
             catch (DbUpdateConcurrencyException) when (attempt < 3)
@@ -457,25 +569,40 @@ public sealed class CheckInService(
             }
         }
         signal.WakeDispatcher();
+        if (duress) signal.WakeEngine();
         await audit.WriteAsync(AuditEvents.CheckInWrongPin, ownerId, visitId, ct: ct);
     }
 
-    private async Task CountWrongPinAsync(Guid ownerId, Guid visitId, CancellationToken ct)
+    /// <summary>
+    /// Counts a refused PIN on the visit: three in a row raise the wrong-PIN alert, <see cref="PinTries"/> in all lock
+    /// PIN entry, and every one after the alert is on its timeline for responders. <paramref name="duress"/>: the duress
+    /// PIN typed on a locked visit — counted like any other, and the duress alert raised too.
+    /// </summary>
+    private async Task CountWrongPinAsync(Guid ownerId, Guid visitId, bool duress, CancellationToken ct)
     {
         await batcher.RunAsync(async (services, token) =>
         {
             var context = services.GetRequiredService<AmparoDbContext>();
+            var escalation = services.GetRequiredService<Escalation>();
             var visit = await context.Visits.SingleAsync(v => v.Id == visitId && v.OwnerId == ownerId, token);
             visit.WrongPinCount++;
-            if (visit.WrongPinCount >= 3 && visit.State != VisitState.Alerting && visit.State != VisitState.Closed)
+            visit.WrongPinTotal++;
+            if (visit.WrongPinCount >= WrongPinsForAlert && visit.State != VisitState.Alerting && visit.State != VisitState.Closed)
             {
                 // Three wrong PINs in a row: someone else may be holding the phone.
-                var alert = await services.GetRequiredService<Escalation>().RaiseAsync(ownerId, visit, AlertKind.WrongPins, visit.IsDrill, null, null, token);
-                visit.AlertId = alert.Id;
+                var raised = await escalation.RaiseAsync(ownerId, visit, AlertKind.WrongPins, visit.IsDrill, null, null, token);
+                visit.AlertId = raised.Id;
                 visit.State = VisitState.Alerting;
                 visit.NextActionAt = null;
-                visit.WrongPinCount = 0;
             }
+            var alert = await OpenAlertAsync(context, visit, token);
+            if (alert is not null) escalation.Event(alert, AlertEvents.PinRefused, detail: visit.WrongPinTotal.ToString(CultureInfo.InvariantCulture));
+            if (visit.WrongPinTotal >= PinTries && visit.PinLockedAt is null && visit.State != VisitState.Closed)
+            {
+                visit.PinLockedAt = clock.GetUtcNow().UtcDateTime;
+                if (alert is not null) escalation.Event(alert, AlertEvents.PinLocked);
+            }
+            if (duress) await escalation.RaiseAsync(ownerId, visit, AlertKind.Duress, visit.IsDrill, null, null, token, later: true);
             visit.Version++;
             await context.SaveChangesAsync(token);
             return true;

@@ -91,6 +91,7 @@ public static class CheckInsApi
             ActionStatus.Closed => TypedResults.Conflict(new ProblemBody("The visit is already closed.", 409)),
             ActionStatus.WrongPin => Invalid("pin", "The PIN is not right."),
             ActionStatus.NeedsPin => Invalid("pin", "Your check-in PIN is needed for this."),
+            ActionStatus.Locked => Invalid("pin", "PIN entry on this visit is locked after too many wrong PINs. Unlock it with your passphrase on the visit's page."),
             ActionStatus.TooLong => Invalid("minutes", "Without your PIN a visit can be extended by at most 60 minutes in all. Add your PIN to extend further."),
             _ => Invalid("body", "A value is missing or not valid."),
         };

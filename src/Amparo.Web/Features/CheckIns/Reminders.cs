@@ -8,7 +8,7 @@ namespace Amparo.Web.Features.CheckIns;
 
 /// <summary>
 /// Messages to the person themself, by the channel they chose: reminders before the deadline and at it (with a link to
-/// check in), and word that a trusted contact withdrew.
+/// check in), word that a trusted contact withdrew, and word that their PINs were changed.
 /// </summary>
 public sealed class Reminders(CheckInSecrets secrets, OutboxWriter outbox, MessageTexts texts, AccountService accounts, TimeProvider clock)
 {
@@ -51,6 +51,23 @@ public sealed class Reminders(CheckInSecrets secrets, OutboxWriter outbox, Messa
         var subject = texts.Text(owner.Language, false, "Contact.Mail.WithdrewSubject");
         var now = clock.GetUtcNow().UtcDateTime;
         var notification = $"contact-withdrew:{contactId:N}";
+        var message = new OutboxMessage { NotificationKey = notification, State = OutboxState.Pending, NextAttemptAt = now, CreatedAt = now };
+        await outbox.AddAsync(db, message, new OutgoingMessage(notification + ":0", channel.Kind, channel.Address, subject, text), ct);
+    }
+
+    /// <summary>
+    /// Tells a person that their check-in PINs were changed (or the duress PIN removed): whoever holds their phone or
+    /// session may have done it. No PIN and no link with a secret in it, only where to look.
+    /// </summary>
+    public async Task PinsChangedAsync(AmparoDbContext db, Guid ownerId, CancellationToken ct)
+    {
+        var owner = await db.Users.SingleOrDefaultAsync(u => u.Id == ownerId, ct);
+        if (owner is null || await OwnChannelAsync(db, owner, ct) is not { } channel) return;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var at = LocalTimes.ToLocal(now, owner.TimeZone).ToString("g", System.Globalization.CultureInfo.GetCultureInfo(owner.Language));
+        var text = texts.Text(owner.Language, false, "Pin.Msg.Changed", at, texts.Url("/account/check-ins"));
+        var subject = texts.Text(owner.Language, false, "Pin.Mail.ChangedSubject");
+        var notification = $"pins-changed:{ownerId:N}:{now.Ticks}";
         var message = new OutboxMessage { NotificationKey = notification, State = OutboxState.Pending, NextAttemptAt = now, CreatedAt = now };
         await outbox.AddAsync(db, message, new OutgoingMessage(notification + ":0", channel.Kind, channel.Address, subject, text), ct);
     }

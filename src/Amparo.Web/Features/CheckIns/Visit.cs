@@ -39,7 +39,12 @@ public sealed class Visit
     /// <summary>When the engine next has something to do for this visit; null once closed.</summary>
     public DateTime? NextActionAt { get; set; }
     public DateTime? LastCheckInAt { get; set; }
+    /// <summary>Wrong PINs in a row (three raise the wrong-PIN alert); a right PIN starts it again.</summary>
     public int WrongPinCount { get; set; }
+    /// <summary>Wrong PINs in all until the right one, also while alerting and while locked; at CheckInService.PinTries PIN entry locks.</summary>
+    public int WrongPinTotal { get; set; }
+    /// <summary>When PIN entry on this visit was locked after too many wrong PINs; null when it takes PINs. Only the owner's passphrase unlocks it.</summary>
+    public DateTime? PinLockedAt { get; set; }
     public Guid? AlertId { get; set; }
 
     public byte[]? PlaceCipher { get; set; }
@@ -90,6 +95,8 @@ public sealed class CheckInSettings
     public Delivery.ChannelKind ReminderChannel { get; set; } = Delivery.ChannelKind.Email;
     /// <summary>Personal SMS code words ("check in"=..., etc.), JSON, encrypted with the person's data key.</summary>
     public byte[]? CodeWordsCipher { get; set; }
+    /// <summary>Wrong current PINs given to change the PINs since the last change; at CheckInService.PinTries only the passphrase is taken.</summary>
+    public int PinProofFailures { get; set; }
     public DateTime ChangedAt { get; set; }
 
     public const string Table = "CheckInSettings";

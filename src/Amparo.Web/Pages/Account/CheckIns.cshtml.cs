@@ -1,6 +1,7 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.CheckIns.Delivery;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -8,8 +9,12 @@ using Microsoft.Extensions.Localization;
 namespace Amparo.Web.Pages.Account;
 
 /// <summary>Check-in settings: the PIN and the duress PIN, how reminders reach me, the default grace time, personal SMS code words.</summary>
-public sealed class CheckInsModel(CheckInService checkIns, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class CheckInsModel(
+    CheckInService checkIns, UserManager<User> users, ProfileService profiles, SignInThrottle throttle, IStringLocalizer<SharedResource> t) : PageModel
 {
+    /// <summary>Proof for a change: the current PIN, or the passphrase (see <see cref="PinChangeProof"/>).</summary>
+    [BindProperty] public string? CurrentPin { get; set; }
+    [BindProperty] public string? Passphrase { get; set; }
     [BindProperty] public string? Pin { get; set; }
     [BindProperty] public string? DuressPin { get; set; }
     [BindProperty] public ChannelKind ReminderChannel { get; set; }
@@ -33,8 +38,23 @@ public sealed class CheckInsModel(CheckInService checkIns, IStringLocalizer<Shar
 
     public async Task<IActionResult> OnPostPinsAsync()
     {
-        Errors = await checkIns.SetPinsAsync(User.UserId(), Pin, DuressPin, HttpContext.RequestAborted);
+        var user = await users.GetUserAsync(User);
+        if (user is null) return NotFound();
+        var passphraseChecked = false;
+        if (!string.IsNullOrEmpty(Passphrase))
+        {
+            // The same per-person limit as the security page: a stolen session cannot guess the passphrase here either.
+            if (!throttle.AllowAccount("account-check:" + user.Id.ToString("D"), knownDevice: false)) Errors["Passphrase"] = "SignIn.TooMany";
+            else if (!profiles.PassphraseMatches(user, Passphrase)) Errors["Passphrase"] = "Security.WrongPassphrase";
+            else passphraseChecked = true;
+        }
+        if (Errors.Count == 0)
+        {
+            var proof = new PinChangeProof(CurrentPin, passphraseChecked, await Pages.CheckIns.CheckInPages.FreshSessionAsync(HttpContext));
+            Errors = await checkIns.SetPinsAsync(user.Id, Pin, DuressPin, proof, HttpContext.RequestAborted);
+        }
         if (Errors.Count == 0) return Redirect("/account/check-ins?done=pins");
+        if (Errors.GetValueOrDefault("Passphrase") == "SignIn.TooMany") Response.StatusCode = StatusCodes.Status429TooManyRequests;
         await LoadAsync(fillForm: true);
         return Page();
     }
@@ -69,6 +89,6 @@ public sealed class CheckInsModel(CheckInService checkIns, IStringLocalizer<Shar
             var words = await checkIns.CodeWordsAsync(User.UserId(), HttpContext.RequestAborted);
             (WordCheckIn, WordExtend, WordClose, WordHelp, WordPanic) = (words?.CheckIn, words?.Extend, words?.Close, words?.Help, words?.Panic);
         }
-        Pin = DuressPin = null;
+        Pin = DuressPin = CurrentPin = Passphrase = null;
     }
 }

@@ -145,6 +145,10 @@ public static class CheckInPages
         AlertEvents.Resolved => "Timeline.Resolved",
         AlertEvents.AllClear => "Timeline.AllClear",
         AlertEvents.NoRecipients => "Timeline.NoRecipients",
+        AlertEvents.PinRefused => "Timeline.PinRefused",
+        AlertEvents.PinLocked => "Timeline.PinLocked",
+        AlertEvents.PinUnlocked => "Timeline.PinUnlocked",
+        AlertEvents.CheckedInUnconfirmed => "Timeline.CheckedInUnconfirmed",
         _ => "Timeline.Other",
     };
 

@@ -1,5 +1,6 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -10,23 +11,26 @@ namespace Amparo.Web.Pages.CheckIns;
 /// One visit of the signed-in person: one large "I'm back" button, extend, close. Only the action's status decides what
 /// the page shows next, and the visit is read again afterwards, so a duress PIN gives exactly the page a normal PIN gives.
 /// </summary>
-public sealed class VisitModel(CheckInService checkIns, AlertService alerts) : PageModel
+public sealed class VisitModel(
+    CheckInService checkIns, AlertService alerts, UserManager<User> users, ProfileService profiles, SignInThrottle throttle) : PageModel
 {
     public sealed record AlertLine(Guid Id, string Kind, string State, DateTime CreatedAt, IReadOnlyList<TimelineEntry> Answers);
 
     [BindProperty] public string? Pin { get; set; }
     [BindProperty] public int Minutes { get; set; }
+    [BindProperty] public string? Passphrase { get; set; }
 
     public VisitDetails Visit { get; private set; } = null!;
     public bool FreshSession { get; private set; }
     public string? Done { get; private set; }
     public bool Adjusted { get; private set; }
     public string? PinError { get; private set; }
+    public string? PassphraseError { get; private set; }
     public List<AlertLine> Alerts { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? done, bool adjusted = false)
     {
-        Done = done is "checkin" or "extend" or "close" ? done : null;
+        Done = done is "checkin" or "extend" or "close" or "unlocked" ? done : null;
         Adjusted = adjusted;
         return await LoadAsync(id) ? Page() : NotFound();
     }
@@ -41,6 +45,34 @@ public sealed class VisitModel(CheckInService checkIns, AlertService alerts) : P
 
     public Task<IActionResult> OnPostCloseAsync(Guid id) =>
         ActAsync(id, "close", proof => checkIns.CloseAsync(User.UserId(), id, proof, "web", HttpContext.RequestAborted));
+
+    /// <summary>
+    /// A visit locked after too many wrong PINs takes PINs again once its owner gives the passphrase here, on their
+    /// own signed-in page. The passphrase checks count against the same per-person limit as the security page's.
+    /// </summary>
+    public async Task<IActionResult> OnPostUnlockAsync(Guid id)
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return NotFound();
+        if (!throttle.AllowAccount("account-check:" + user.Id.ToString("D"), knownDevice: false))
+        {
+            PassphraseError = "SignIn.TooMany";
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        }
+        else if (!profiles.PassphraseMatches(user, Passphrase))
+        {
+            PassphraseError = "Security.WrongPassphrase";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        else
+        {
+            if (!await checkIns.UnlockPinAsync(user.Id, id, HttpContext.RequestAborted) && await checkIns.GetAsync(user.Id, id, HttpContext.RequestAborted) is null)
+                return NotFound();
+            return Redirect($"/visits/{id}?done=unlocked");
+        }
+        Passphrase = null;
+        return await LoadAsync(id) ? Page() : NotFound();
+    }
 
     private async Task<IActionResult> ActAsync(Guid id, string what, Func<Proof, Task<ActionStatus>> action)
     {
@@ -61,6 +93,7 @@ public sealed class VisitModel(CheckInService checkIns, AlertService alerts) : P
         ActionStatus.WrongPin => "CheckIn.Error.WrongPin",
         ActionStatus.NeedsPin => "CheckIn.Error.NeedsPin",
         ActionStatus.TooLong => "CheckIn.Error.TooLong",
+        ActionStatus.Locked => "CheckIn.Error.Locked",
         _ => "Validation.Invalid",
     };
 

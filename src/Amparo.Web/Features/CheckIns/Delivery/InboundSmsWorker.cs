@@ -195,6 +195,7 @@ public sealed class InboundSmsProcessor(
                 _ => Say(language, "Sms.Closed"),
             },
             ActionStatus.WrongPin => Say(language, "Sms.WrongPin"),
+            ActionStatus.Locked => Say(language, "Sms.PinLocked"),
             ActionStatus.NeedsPin => Say(language, "Sms.NeedsPin"),
             ActionStatus.TooLong => Say(language, "Sms.TooLong"),
             ActionStatus.NotFound => Say(language, "Sms.NoVisit"),

@@ -456,6 +456,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("PinProofFailures")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ReminderChannel")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -750,6 +753,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid>("OwnerId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("PinLockedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<byte[]>("PlaceCipher")
                         .HasColumnType("bytea");
 
@@ -780,6 +786,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<int>("WrongPinCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WrongPinTotal")
                         .HasColumnType("integer");
 
                     b.HasKey("Id");

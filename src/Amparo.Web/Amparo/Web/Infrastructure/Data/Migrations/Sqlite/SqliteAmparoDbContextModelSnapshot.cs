@@ -449,6 +449,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("PinProofFailures")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ReminderChannel")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -743,6 +746,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid>("OwnerId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PinLockedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("PlaceCipher")
                         .HasColumnType("BLOB");
 
@@ -773,6 +779,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("WrongPinCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WrongPinTotal")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
