@@ -67,7 +67,8 @@ public sealed class Reminders(CheckInSecrets secrets, OutboxWriter outbox, Messa
         var at = LocalTimes.ToLocal(now, owner.TimeZone).ToString("g", System.Globalization.CultureInfo.GetCultureInfo(owner.Language));
         var text = texts.Text(owner.Language, false, "Pin.Msg.Changed", at, texts.Url("/account/check-ins"));
         var subject = texts.Text(owner.Language, false, "Pin.Mail.ChangedSubject");
-        var notification = $"pins-changed:{ownerId:N}:{now.Ticks}";
+        // Each change is its own notice (two changes in one clock tick must not collide).
+        var notification = $"pins-changed:{ownerId:N}:{Guid.NewGuid():N}";
         var message = new OutboxMessage { NotificationKey = notification, State = OutboxState.Pending, NextAttemptAt = now, CreatedAt = now };
         await outbox.AddAsync(db, message, new OutgoingMessage(notification + ":0", channel.Kind, channel.Address, subject, text), ct);
     }
