@@ -477,6 +477,9 @@ public sealed class CheckInService(
                     var visit = await context.Visits.SingleOrDefaultAsync(v => v.Id == visitId && v.OwnerId == ownerId, token);
                     if (visit is null) return ActionStatus.NotFound;
                     if (visit.State == VisitState.Closed) return ActionStatus.Closed;
+                    // Locked since the check above (guesses sent all at once are counted first): refused like any PIN
+                    // on a locked visit, so that sending them together gives no more tries than one by one.
+                    if (pin != PinCheck.Missing && visit.PinLockedAt is not null) throw new RefusedException(ActionStatus.Locked);
                     var now = clock.GetUtcNow().UtcDateTime;
                     // Only a PIN typed right ends a run of wrong ones (a PIN-free extension does not). A guesser never
                     // gets here, so this gives them no more tries.
