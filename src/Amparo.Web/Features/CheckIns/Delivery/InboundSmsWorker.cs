@@ -134,7 +134,7 @@ public sealed class InboundSmsProcessor(
         string? reply = null;
         var attachment = CommitBatcher.Attach(async (services, token) =>
         {
-            if (await MarkProcessedAsync(services.GetRequiredService<AmparoDbContext>(), inboundId, token) == 0) throw new AlreadyProcessedException();
+            if (await MarkProcessedAsync(services.GetRequiredService<AmparoDbContext>(), inboundId, keepLease: true, token) == 0) throw new AlreadyProcessedException();
         });
         try
         {
@@ -150,7 +150,15 @@ public sealed class InboundSmsProcessor(
         }
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (!attachment.Committed && await MarkProcessedAsync(db, inboundId, ct) == 0) return; // carried out elsewhere meanwhile: one reply is enough
+        if (attachment.Committed)
+        {
+            // Marked with the change; the lease ends with the reply, so "processed and not leased" means fully done.
+            await db.InboundSms.Where(m => m.Id == inboundId).ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, (DateTime?)null), ct);
+        }
+        else if (await MarkProcessedAsync(db, inboundId, keepLease: false, ct) == 0)
+        {
+            return; // carried out elsewhere meanwhile: one reply is enough
+        }
         if (reply is not null && payload is not null)
         {
             var now = clock.GetUtcNow().UtcDateTime;
@@ -172,11 +180,13 @@ public sealed class InboundSmsProcessor(
     }
 
     /// <summary>Processed now, and the text erased (it is needed no longer). 0 when it already was.</summary>
-    private Task<int> MarkProcessedAsync(AmparoDbContext context, Guid inboundId, CancellationToken ct)
+    private Task<int> MarkProcessedAsync(AmparoDbContext context, Guid inboundId, bool keepLease, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        return context.InboundSms.Where(m => m.Id == inboundId && m.ProcessedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, now).SetProperty(m => m.PayloadCipher, (byte[]?)null).SetProperty(m => m.LeaseUntil, (DateTime?)null), ct);
+        var rows = context.InboundSms.Where(m => m.Id == inboundId && m.ProcessedAt == null);
+        return keepLease
+            ? rows.ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, now).SetProperty(m => m.PayloadCipher, (byte[]?)null), ct)
+            : rows.ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, now).SetProperty(m => m.PayloadCipher, (byte[]?)null).SetProperty(m => m.LeaseUntil, (DateTime?)null), ct);
     }
 
     private async Task<InboundPayload?> ReadAsync(InboundSms row, CancellationToken ct)

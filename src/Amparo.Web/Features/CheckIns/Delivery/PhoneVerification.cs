@@ -32,7 +32,8 @@ public sealed class PhoneVerification(AmparoDbContext db, AccountService account
         if (!await codes.TryAsync("phone-send:" + user.Id.ToString("N"), ct)) return PhoneCheck.TooManyTries;
         var (phone, _) = await accounts.ContactDetailsAsync(user, ct);
         if (phone is null) return PhoneCheck.NoPhone;
-        user.PhoneCodeSentAt = now;
+        // Whole seconds: the code is derived from this instant, and PostgreSQL keeps only microseconds of it.
+        user.PhoneCodeSentAt = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
         var code = await codes.CodeAsync(ReplyCodes.Phone, user.Id, Nonce(user), ct);
         var key = $"phone-code:{user.Id:N}:{now.Ticks}";
         await outbox.AddAsync(db, new OutboxMessage
