@@ -587,9 +587,13 @@ public abstract class SmsInboundTests(SmsApp app)
             await SaveProfilePhoneAsync(client, phone, "Rosa Quintero");
             var (_, before) = await client.GetAsync("/account");
             Assert.Contains("This number is not confirmed yet.", before, StringComparison.Ordinal);
+            var (_, settingsBefore) = await client.GetAsync("/account/check-ins");
+            Assert.Contains("Your phone number is not confirmed", settingsBefore, StringComparison.Ordinal);
             await VerifyByPageAsync(client, first.Id);
             var (_, after) = await client.GetAsync("/account");
             Assert.Contains("Your number is confirmed.", after, StringComparison.Ordinal);
+            var (_, settingsAfter) = await client.GetAsync("/account/check-ins");
+            Assert.DoesNotContain("Your phone number is not confirmed", settingsAfter, StringComparison.Ordinal);
         }
 
         var second = await app.CreateUserAsync(TestData.Email("second"));
