@@ -26,6 +26,7 @@ public static class CoreSetup
             return MasterKey.Load(options.DataDirectory, Environment.GetEnvironmentVariable(MasterKey.EnvironmentVariable));
         });
         services.AddSingleton<FieldCipher>();
+        services.AddScoped<ReplyCodes>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IMailSender, SmtpMailSender>();
 

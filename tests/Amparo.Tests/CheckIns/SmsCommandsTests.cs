@@ -40,11 +40,13 @@ public sealed class SmsCommandsTests
     [InlineData("Aide", SmsCommandKind.Help, null, null, null)]
     [InlineData("مساعدة", SmsCommandKind.Help, null, null, null)]
     [InlineData("помощь", SmsCommandKind.Help, null, null, null)]
-    [InlineData("ACK 73", SmsCommandKind.Ack, null, null, 73)]
-    [InlineData("ack   5", SmsCommandKind.Ack, null, null, 5)]
-    [InlineData("Recibido 73", SmsCommandKind.Ack, null, null, 73)]
-    [InlineData("reçu 73", SmsCommandKind.Ack, null, null, 73)]
-    [InlineData("принято 73", SmsCommandKind.Ack, null, null, 73)]
+    [InlineData("ACK 48213975", SmsCommandKind.Ack, null, null, "48213975")]
+    [InlineData("ack   4821 3975", SmsCommandKind.Ack, null, null, "48213975")]
+    [InlineData("Recibido 4821-3975", SmsCommandKind.Ack, null, null, "48213975")]
+    [InlineData("reçu 00000073", SmsCommandKind.Ack, null, null, "00000073")]
+    [InlineData("принято ٤٨٢١٣٩٧٥", SmsCommandKind.Ack, null, null, "48213975")]
+    [InlineData("YES 48213975", SmsCommandKind.Yes, null, null, "48213975")]
+    [InlineData("sí 4821 3975", SmsCommandKind.Yes, null, null, "48213975")]
     [InlineData("YES", SmsCommandKind.Yes, null, null, null)]
     [InlineData("sí", SmsCommandKind.Yes, null, null, null)]
     [InlineData("oui", SmsCommandKind.Yes, null, null, null)]
@@ -58,7 +60,7 @@ public sealed class SmsCommandsTests
     [InlineData("стоп", SmsCommandKind.Stop, null, null, null)]
     [InlineData("SOS", SmsCommandKind.Panic, null, null, null)]
     [InlineData("socorro", SmsCommandKind.Panic, null, null, null)]
-    public void DefaultWords_InEveryLanguage_AreCommands(string text, SmsCommandKind kind, string? pin, int? minutes, int? code)
+    public void DefaultWords_InEveryLanguage_AreCommands(string text, SmsCommandKind kind, string? pin, int? minutes, string? code)
     {
         var command = SmsCommands.Parse(text, null);
         Assert.NotNull(command);
@@ -83,6 +85,10 @@ public sealed class SmsCommandsTests
     [InlineData("extend 99999")]
     [InlineData("ACK")]
     [InlineData("ACK seventy")]
+    [InlineData("ACK 73")]
+    [InlineData("ACK 4821397")]
+    [InlineData("ACK 482139751")]
+    [InlineData("YES 1234")]
     [InlineData("OK 12")]
     [InlineData("OK 1234 5678")]
     [InlineData("Estoy bien, gracias por preguntar")]
@@ -108,7 +114,7 @@ public sealed class SmsCommandsTests
         Assert.Null(SmsCommands.Parse("CLOSE 1234", words));
         // ...but the ones not replaced do, and so do the answers to Amparo's messages.
         Assert.Equal(SmsCommandKind.Help, SmsCommands.Parse("HELP", words)?.Kind);
-        Assert.Equal(SmsCommandKind.Ack, SmsCommands.Parse("ACK 73", words)?.Kind);
+        Assert.Equal(SmsCommandKind.Ack, SmsCommands.Parse("ACK 48213975", words)?.Kind);
         Assert.Equal(SmsCommandKind.Stop, SmsCommands.Parse("STOP", words)?.Kind);
         // Nobody else is affected.
         Assert.Equal(SmsCommandKind.CheckIn, SmsCommands.Parse("OK 4821", null)?.Kind);

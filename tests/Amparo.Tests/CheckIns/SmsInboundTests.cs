@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -10,8 +11,10 @@ using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.CheckIns.Delivery;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -24,8 +27,21 @@ public abstract class SmsApp : AppFixture
     public const string SigningKey = "android-signing-key";
     public const string SmsSyncSecret = "smssync-secret";
 
+    /// <summary>Set by a test: the next statement that marks an inbound SMS processed fails, as if the process died there.</summary>
+    private volatile bool _failNextInboundMark;
+    public bool FailNextInboundMark { get => _failNextInboundMark; set => _failNextInboundMark = value; }
+
+    /// <summary>Where the database is, so that a second instance (or the same one restarted) can open it.</summary>
+    public virtual string? ConnectionString => null;
+
     protected override void ConfigureMore(IWebHostBuilder builder)
     {
+        builder.ConfigureServices(services =>
+        {
+            var crash = new CrashAtInboundMark(this);
+            services.ConfigureDbContext<SqliteAmparoDbContext>(o => o.AddInterceptors(crash));
+            services.ConfigureDbContext<PostgresAmparoDbContext>(o => o.AddInterceptors(crash));
+        });
         builder.UseSetting("Sms:Adapter", "android");
         builder.UseSetting("Sms:ChannelKey", ChannelKey);
         builder.UseSetting("Sms:BaseUrl", "http://127.0.0.1:9");
@@ -38,6 +54,56 @@ public abstract class SmsApp : AppFixture
 
     /// <summary>The options are one object for the app's life: tests switch the adapter on it (tests in a class run one at a time).</summary>
     public SmsOptions Sms => Services.GetRequiredService<IOptions<SmsOptions>>().Value;
+
+    private sealed class CrashAtInboundMark(SmsApp app) : DbCommandInterceptor
+    {
+        // The SET of ProcessedAt (not the "ProcessedAt" IS NULL of a claim's WHERE).
+        private static bool Marks(DbCommand command) =>
+            command.CommandText.Contains("UPDATE \"InboundSms\"", StringComparison.Ordinal) && command.CommandText.Contains("\"ProcessedAt\" = @", StringComparison.Ordinal);
+
+        private void Check(DbCommand command)
+        {
+            if (app.FailNextInboundMark && Marks(command))
+            {
+                app.FailNextInboundMark = false;
+                throw new InvalidOperationException("simulated crash before the inbound SMS was marked processed");
+            }
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Check(command);
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Check(command);
+            return ValueTask.FromResult(result);
+        }
+    }
+}
+
+/// <summary>
+/// Another Amparo process on the same database and data directory as <paramref name="first"/>: a second instance, or
+/// the first one after a restart (nothing in memory carries over).
+/// </summary>
+public sealed class SecondSmsApp(SmsApp first) : SmsApp
+{
+    public override string Provider => first.Provider;
+    public override string? ConnectionString => first.ConnectionString;
+
+    protected override void ConfigureDatabase(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Database:Provider", first.Provider);
+        if (first.ConnectionString is { } connection) builder.UseSetting("ConnectionStrings:Amparo", connection);
+    }
+
+    protected override void ConfigureMore(IWebHostBuilder builder)
+    {
+        base.ConfigureMore(builder);
+        builder.UseSetting("Amparo:DataDirectory", first.DataDirectory);
+    }
 }
 
 public sealed class SmsSqliteApp : SmsApp
@@ -48,11 +114,13 @@ public sealed class SmsSqliteApp : SmsApp
 
 public sealed class SmsPostgresApp : SmsApp
 {
+    private readonly Lazy<string> _connection = new(() => PostgresServer.Instance.NewDatabase());
     public override string Provider => "Postgres";
+    public override string? ConnectionString => _connection.Value;
     protected override void ConfigureDatabase(IWebHostBuilder builder)
     {
         builder.UseSetting("Database:Provider", "Postgres");
-        builder.UseSetting("ConnectionStrings:Amparo", PostgresServer.Instance.NewDatabase());
+        builder.UseSetting("ConnectionStrings:Amparo", _connection.Value);
     }
 }
 
@@ -236,7 +304,8 @@ public abstract class SmsInboundTests(SmsApp app)
             var writer = sp.GetRequiredService<OutboxWriter>();
             var key = "test-pull:" + Guid.NewGuid().ToString("N");
             var now = app.Clock.GetUtcNow().UtcDateTime;
-            var sms = new OutboxMessage { Id = Guid.NewGuid(), NotificationKey = key, Channel = ChannelKind.Sms, State = OutboxState.Pending, NextAttemptAt = now, CreatedAt = now };
+            // Due before the replies other tests in this class leave pending, so that it is in the poll's first batch.
+            var sms = new OutboxMessage { Id = Guid.NewGuid(), NotificationKey = key, Channel = ChannelKind.Sms, State = OutboxState.Pending, NextAttemptAt = now.AddDays(-30), CreatedAt = now };
             var mail = new OutboxMessage { Id = Guid.NewGuid(), NotificationKey = key, ChannelIndex = 1, Channel = ChannelKind.Email, State = OutboxState.Pending, NextAttemptAt = now.AddMinutes(1), CreatedAt = now };
             await writer.AddAsync(db, sms, new OutgoingMessage(key + ":0", ChannelKind.Sms, "+34600000005", "Amparo", text));
             await writer.AddAsync(db, mail, new OutgoingMessage(key + ":1", ChannelKind.Email, "someone@example.org", "Amparo", text));
@@ -337,6 +406,7 @@ public abstract class SmsInboundTests(SmsApp app)
             var db = sp.GetRequiredService<AmparoDbContext>();
             var tracked = await db.Users.SingleAsync(u => u.Id == user.Id);
             await sp.GetRequiredService<AccountService>().SetContactDetailsAsync(tracked, phone, null);
+            tracked.VerifiedPhoneLookup = tracked.PhoneLookup;
             await db.SaveChangesAsync();
             return 0;
         });
@@ -387,15 +457,19 @@ public abstract class SmsInboundTests(SmsApp app)
         Assert.False(await app.WithDbAsync(db => db.InboundSms.AnyAsync(m => m.Id == old)));
     }
 
-    private async Task<(Guid UserId, string Phone)> PersonWithPhoneAsync(string? pin = null, string? duressPin = null)
+    private static string NewPhone() => "+3461" + Random.Shared.Next(1000000, 9999999).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A person with a phone number on their profile; verified (as by the code) unless told otherwise.</summary>
+    private async Task<(Guid UserId, string Phone)> PersonWithPhoneAsync(string? pin = null, string? duressPin = null, bool verified = true, string? phone = null)
     {
-        var phone = "+3461" + Random.Shared.Next(1000000, 9999999).ToString(CultureInfo.InvariantCulture);
+        phone ??= NewPhone();
         var user = await app.CreateUserAsync(TestData.Email("sms"));
         await app.WithServicesAsync(async sp =>
         {
             var db = sp.GetRequiredService<AmparoDbContext>();
             var tracked = await db.Users.SingleAsync(u => u.Id == user.Id);
             await sp.GetRequiredService<AccountService>().SetContactDetailsAsync(tracked, phone, null);
+            if (verified) tracked.VerifiedPhoneLookup = tracked.PhoneLookup;
             await db.SaveChangesAsync();
             if (pin is not null) Assert.Empty(await sp.GetRequiredService<CheckInService>().SetPinsAsync(user.Id, pin, duressPin, CheckInKit.ByPassphrase));
             return 0;
@@ -456,56 +530,325 @@ public abstract class SmsInboundTests(SmsApp app)
         Assert.Equal("Amparo: you have no open visit.", await SmsAsync(phone, "OK 1234"));
     }
 
+    /// <summary>A panic of <paramref name="owner"/> with <paramref name="responder"/> as a recipient; the recipient's own ACK code.</summary>
+    private async Task<(Guid AlertId, Guid RecipientId, string Code)> AlertWithRecipientAsync(Guid owner, Guid? responder = null, Guid? contact = null)
+    {
+        var alertId = await app.WithServicesAsync(sp => sp.GetRequiredService<CheckInService>().PanicAsync(owner, "web", null, null, null));
+        var recipientId = await app.WithDbAsync(async db =>
+        {
+            var recipient = new AlertRecipient
+            {
+                Id = Guid.NewGuid(), AlertId = alertId, Level = 2, UserId = responder, ContactId = contact,
+                LinkTokenHash = Guid.NewGuid().ToString("N"), NotifiedAt = app.Clock.GetUtcNow().UtcDateTime,
+            };
+            db.AlertRecipients.Add(recipient);
+            await db.SaveChangesAsync();
+            return recipient.Id;
+        });
+        var code = await app.WithServicesAsync(sp => sp.GetRequiredService<ReplyCodes>().CodeAsync(ReplyCodes.Ack, recipientId));
+        return (alertId, recipientId, code);
+    }
+
+    private Task<AlertState> AlertStateAsync(Guid alertId) => app.WithDbAsync(db => db.Alerts.Where(a => a.Id == alertId).Select(a => a.State).SingleAsync());
+
+    private static string Wrong(string code, int n) => ((long.Parse(code, CultureInfo.InvariantCulture) + 1 + n) % 100_000_000).ToString("D8", CultureInfo.InvariantCulture);
+
     [Fact]
-    public async Task AckWithTheShortCode_AcknowledgesTheAlert_OnlyForARecipient()
+    public async Task AckWithTheRecipientsOwnCode_AcknowledgesTheAlert_AndNoOtherNumberOrCodeDoes()
     {
         var (owner, _) = await PersonWithPhoneAsync("1234");
         var (responder, responderPhone) = await PersonWithPhoneAsync();
-        var (_, strangerPhone) = await PersonWithPhoneAsync();
-        var alertId = await app.WithServicesAsync(sp => sp.GetRequiredService<CheckInService>().PanicAsync(owner, "web", null, null, null));
-        var (code, recipientId) = await app.WithDbAsync(async db =>
-        {
-            var alert = await db.Alerts.SingleAsync(a => a.Id == alertId);
-            var recipient = new AlertRecipient { Id = Guid.NewGuid(), AlertId = alertId, Level = 2, UserId = responder, LinkTokenHash = Guid.NewGuid().ToString("N"), NotifiedAt = app.Clock.GetUtcNow().UtcDateTime };
-            db.AlertRecipients.Add(recipient);
-            await db.SaveChangesAsync();
-            return (alert.ShortCode, recipient.Id);
-        });
-        var codeText = code.ToString(CultureInfo.InvariantCulture);
+        var (otherResponder, otherPhone) = await PersonWithPhoneAsync();
+        var (alertId, recipientId, code) = await AlertWithRecipientAsync(owner, responder);
+        await AlertWithRecipientAsync(owner, otherResponder);
 
-        Assert.Equal($"Amparo: there is no open alert {codeText} for you.", await SmsAsync(strangerPhone, "ACK " + codeText));
-        Assert.NotEqual(AlertState.Acknowledged, await app.WithDbAsync(db => db.Alerts.Where(a => a.Id == alertId).Select(a => a.State).SingleAsync()));
+        // Someone else's verified number with this recipient's code: their own recipient row has another code.
+        Assert.Equal($"Amparo: there is no open alert {code} for you.", await SmsAsync(otherPhone, "ACK " + code));
+        Assert.Equal(AlertState.Open, await AlertStateAsync(alertId));
+        // The old two-digit short code is not a code at all.
+        Assert.Equal("Amparo: not understood. Send HELP for the commands.", await SmsAsync(responderPhone, "ACK 42"));
 
-        Assert.Equal($"Amparo: thank you. You are handling alert {codeText}. The others are told.", await SmsAsync(responderPhone, "ack " + codeText));
+        Assert.Equal($"Amparo: thank you. You are handling alert {code}. The others are told.", await SmsAsync(responderPhone, "ack " + code[..4] + " " + code[4..]));
         var acknowledged = await app.WithDbAsync(db => db.Alerts.SingleAsync(a => a.Id == alertId));
         Assert.Equal(AlertState.Acknowledged, acknowledged.State);
         Assert.Equal(recipientId, acknowledged.AcknowledgedByRecipientId);
     }
 
     [Fact]
-    public async Task WrongAckCodes_FromOneNumber_AreLimited_ThenTheRightCodeWaitsADay()
+    public async Task SpoofedAck_FromAnUnverifiedNumber_AcknowledgesNothing_AndGetsTheNeutralReply()
+    {
+        var (owner, _) = await PersonWithPhoneAsync("1234");
+        // The responder's number is on their profile but was never confirmed: a spoofer can send from it.
+        var (responder, responderPhone) = await PersonWithPhoneAsync(verified: false);
+        var (alertId, _, code) = await AlertWithRecipientAsync(owner, responder);
+
+        Assert.Equal("Amparo: nothing was done. Commands are carried out only from a confirmed number.", await SmsAsync(responderPhone, "ACK " + code));
+        Assert.Equal(AlertState.Open, await AlertStateAsync(alertId));
+    }
+
+    [Fact]
+    public async Task EveryAckTry_IsCounted_HitsToo_InTheDatabase_SoARestartedInstanceStillRefuses()
     {
         var (owner, _) = await PersonWithPhoneAsync("1234");
         var (responder, responderPhone) = await PersonWithPhoneAsync();
-        var alertId = await app.WithServicesAsync(sp => sp.GetRequiredService<CheckInService>().PanicAsync(owner, "web", null, null, null));
-        var code = await app.WithDbAsync(async db =>
+        var (firstAlert, _, firstCode) = await AlertWithRecipientAsync(owner, responder);
+        var (alertId, _, code) = await AlertWithRecipientAsync(owner, responder);
+
+        // A right code counts as a try as well: hits cannot be used to probe for free.
+        Assert.Equal($"Amparo: thank you. You are handling alert {firstCode}. The others are told.", await SmsAsync(responderPhone, "ACK " + firstCode));
+        Assert.Equal(AlertState.Acknowledged, await AlertStateAsync(firstAlert));
+        for (var i = 1; i < ReplyCodes.Limit; i++)
         {
-            db.AlertRecipients.Add(new AlertRecipient { Id = Guid.NewGuid(), AlertId = alertId, Level = 2, UserId = responder, LinkTokenHash = Guid.NewGuid().ToString("N"), NotifiedAt = app.Clock.GetUtcNow().UtcDateTime });
-            await db.SaveChangesAsync();
-            return (await db.Alerts.SingleAsync(a => a.Id == alertId)).ShortCode;
+            var guess = Wrong(code, i);
+            Assert.Equal($"Amparo: there is no open alert {guess} for you.", await SmsAsync(responderPhone, "ACK " + guess));
+        }
+
+        // Another process on the same database (a restart, or a second instance) knows the count.
+        await using (var restarted = new SecondSmsApp(app))
+        {
+            await restarted.InitializeAsync();
+            if (app.Clock.GetUtcNow() > restarted.Clock.GetUtcNow()) restarted.Clock.SetUtcNow(app.Clock.GetUtcNow());
+            Assert.Equal("Amparo: too many codes from this number today. Use the link in our message.",
+                await SmsAsync(restarted, responderPhone, "ACK " + code));
+        }
+        Assert.Equal(AlertState.Open, await AlertStateAsync(alertId));
+
+        app.Clock.Advance(ReplyCodes.Window);
+        Assert.Equal($"Amparo: thank you. You are handling alert {code}. The others are told.", await SmsAsync(responderPhone, "ACK " + code));
+        Assert.Equal(AlertState.Acknowledged, await AlertStateAsync(alertId));
+    }
+
+    [Fact]
+    public async Task AColleaguesNumberOnMyProfile_DoesNotSteerTheirSmsToMe()
+    {
+        var phone = NewPhone();
+        // The intruder puts the victim's number on their own (older) profile first.
+        var (intruder, _) = await PersonWithPhoneAsync("1111", phone: phone, verified: false);
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        var victim = await app.CreateUserAsync(TestData.Email("victim"));
+        await app.WithServicesAsync(sp => sp.GetRequiredService<CheckInService>().SetPinsAsync(victim.Id, "1234", null));
+        using var client = app.NewClient();
+        await client.SignInAsync(victim.Email!);
+        await SaveProfilePhoneAsync(client, phone);
+        await VerifyByPageAsync(client, victim.Id);
+        var visit = await PlanAsync(victim.Id);
+        var intrudersVisit = await PlanAsync(intruder);
+
+        Assert.Equal("Amparo: checked in. Thank you.", await SmsAsync(phone, "OK 1234"));
+        Assert.Equal(1, await app.WithDbAsync(db => db.CheckIns.CountAsync(c => c.VisitId == visit)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.CheckIns.CountAsync(c => c.VisitId == intrudersVisit)));
+
+        // SOS from the victim's phone raises the victim's alert, never the intruder's.
+        Assert.Equal("Amparo: received.", await SmsAsync(phone, "SOS"));
+        Assert.True(await app.WithDbAsync(db => db.Alerts.AnyAsync(a => a.OwnerId == victim.Id && a.Kind == AlertKind.Panic)));
+        Assert.False(await app.WithDbAsync(db => db.Alerts.AnyAsync(a => a.OwnerId == intruder)));
+    }
+
+    [Fact]
+    public async Task AnUnverifiedNumbersCheckIn_GetsTheNeutralReply_AndChangesNothing()
+    {
+        var (owner, phone) = await PersonWithPhoneAsync("1234", verified: false);
+        var visit = await PlanAsync(owner);
+        var before = await app.WithDbAsync(db => db.Visits.AsNoTracking().SingleAsync(v => v.Id == visit));
+
+        Assert.Equal("Amparo: nothing was done. Commands are carried out only from a confirmed number.", await SmsAsync(phone, "OK 1234"));
+        Assert.Equal("Amparo: nothing was done. Commands are carried out only from a confirmed number.", await SmsAsync(phone, "SOS"));
+        Assert.Equal(0, await app.WithDbAsync(db => db.CheckIns.CountAsync(c => c.VisitId == visit)));
+        Assert.False(await app.WithDbAsync(db => db.Alerts.AnyAsync(a => a.OwnerId == owner)));
+        var after = await app.WithDbAsync(db => db.Visits.AsNoTracking().SingleAsync(v => v.Id == visit));
+        Assert.Equal((before.State, before.DueAt, before.Version), (after.State, after.DueAt, after.Version));
+    }
+
+    [Fact]
+    public async Task AVerifiedNumber_BelongsToOneAccount_AndTheSecondIsToldWithoutNamingTheFirst()
+    {
+        var phone = NewPhone();
+        var first = await app.CreateUserAsync(TestData.Email("first"), name: "Rosa Quintero");
+        using (var client = app.NewClient())
+        {
+            await client.SignInAsync(first.Email!);
+            await SaveProfilePhoneAsync(client, phone, "Rosa Quintero");
+            var (_, before) = await client.GetAsync("/account");
+            Assert.Contains("This number is not confirmed yet.", before, StringComparison.Ordinal);
+            var (_, settingsBefore) = await client.GetAsync("/account/check-ins");
+            Assert.Contains("Your phone number is not confirmed", settingsBefore, StringComparison.Ordinal);
+            await VerifyByPageAsync(client, first.Id);
+            var (_, after) = await client.GetAsync("/account");
+            Assert.Contains("Your number is confirmed.", after, StringComparison.Ordinal);
+            var (_, settingsAfter) = await client.GetAsync("/account/check-ins");
+            Assert.DoesNotContain("Your phone number is not confirmed", settingsAfter, StringComparison.Ordinal);
+        }
+
+        var second = await app.CreateUserAsync(TestData.Email("second"));
+        using var other = app.NewClient();
+        await other.SignInAsync(second.Email!);
+        // Typing the number in reveals nothing: the profile saves, and a code is sent as for any number.
+        await SaveProfilePhoneAsync(other, phone);
+        using (var sent = await other.PostFormAsync("/account", new Dictionary<string, string>(), "/account?handler=SendCode"))
+            Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        var code = await LastPhoneCodeAsync(second.Id);
+        using var taken = await other.PostFormAsync("/account", new Dictionary<string, string> { ["PhoneCode"] = code }, "/account?handler=VerifyPhone");
+        Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
+        var html = await taken.Content.ReadAsStringAsync();
+        Assert.Contains("This number is already confirmed on another account.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Rosa", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(first.Email!, html, StringComparison.Ordinal);
+        Assert.Null(await app.WithDbAsync(db => db.Users.Where(u => u.Id == second.Id).Select(u => u.VerifiedPhoneLookup).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task AWrongPhoneCode_DoesNotVerify_AndTriesAreLimited()
+    {
+        var person = await app.CreateUserAsync(TestData.Email("codes"));
+        using var client = app.NewClient();
+        await client.SignInAsync(person.Email!);
+        await SaveProfilePhoneAsync(client, NewPhone());
+        using (var sent = await client.PostFormAsync("/account", new Dictionary<string, string>(), "/account?handler=SendCode"))
+            Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        var code = await LastPhoneCodeAsync(person.Id);
+        for (var i = 0; i < ReplyCodes.Limit; i++)
+        {
+            using var wrong = await client.PostFormAsync("/account", new Dictionary<string, string> { ["PhoneCode"] = Wrong(code, i) }, "/account?handler=VerifyPhone");
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+            Assert.Contains("That code is not right.", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using var right = await client.PostFormAsync("/account", new Dictionary<string, string> { ["PhoneCode"] = code }, "/account?handler=VerifyPhone");
+        Assert.Equal(HttpStatusCode.BadRequest, right.StatusCode);
+        Assert.Contains("Too many tries today.", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(await app.WithDbAsync(db => db.Users.Where(u => u.Id == person.Id).Select(u => u.VerifiedPhoneLookup).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task AContactsYes_NeedsTheCodeOfThatRelationship_AndVerifiesOnlyIt()
+    {
+        var phone = NewPhone();
+        var (ownerA, _) = await PersonWithPhoneAsync("1234");
+        var (ownerB, _) = await PersonWithPhoneAsync("1234");
+        var (contactA, contactB) = await app.WithServicesAsync(async sp =>
+        {
+            var contacts = sp.GetRequiredService<ContactService>();
+            var (a, errorsA) = await contacts.AddAsync(ownerA, new ContactInput("Tía Marta", "es", [(ChannelKind.Sms, phone)]));
+            var (b, errorsB) = await contacts.AddAsync(ownerB, new ContactInput("Marta", "es", [(ChannelKind.Sms, phone)]));
+            Assert.Empty(errorsA);
+            Assert.Empty(errorsB);
+            return (a!.Value, b!.Value);
         });
-        var wrong = Enumerable.Range(10, 90).Where(c => c != code).Take(AckGuesses.Limit).ToList();
-        foreach (var guess in wrong)
-            Assert.Equal($"Amparo: there is no open alert {guess} for you.", await SmsAsync(responderPhone, "ACK " + guess.ToString(CultureInfo.InvariantCulture)));
+        // The SMS invitation carries the code of that relationship.
+        var codeA = await app.WithServicesAsync(sp => sp.GetRequiredService<ReplyCodes>().CodeAsync(ReplyCodes.Consent, contactA));
+        var invite = await app.WithServicesAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AmparoDbContext>();
+            var row = await db.Outbox.SingleAsync(m => m.NotificationKey.StartsWith("consent:" + contactA.ToString("N")) && m.Channel == ChannelKind.Sms);
+            return (await sp.GetRequiredService<OutboxWriter>().ReadAsync(db, row)).Text;
+        });
+        Assert.Contains("SI " + codeA, invite, StringComparison.Ordinal);
 
-        // Someone trying every code with this number's name gets no further, even with the right one.
-        var codeText = code.ToString(CultureInfo.InvariantCulture);
-        Assert.Equal("Amparo: too many wrong alert codes from this number. Use the link in the alert message.", await SmsAsync(responderPhone, "ACK " + codeText));
-        Assert.Equal(AlertState.Open, await app.WithDbAsync(db => db.Alerts.Where(a => a.Id == alertId).Select(a => a.State).SingleAsync()));
+        // A bare YES (or a spoofed one) agrees to nothing.
+        Assert.StartsWith("Amparo: para aceptar, responde SI", await SmsAsync(phone, "SI"), StringComparison.Ordinal);
+        Assert.Equal(ConsentState.Pending, await app.WithDbAsync(db => db.TrustedContacts.Where(c => c.Id == contactA).Select(c => c.Consent).SingleAsync()));
 
-        app.Clock.Advance(AckGuesses.Window);
-        Assert.Equal($"Amparo: thank you. You are handling alert {codeText}. The others are told.", await SmsAsync(responderPhone, "ACK " + codeText));
-        Assert.Equal(AlertState.Acknowledged, await app.WithDbAsync(db => db.Alerts.Where(a => a.Id == alertId).Select(a => a.State).SingleAsync()));
+        Assert.StartsWith("Amparo: gracias", await SmsAsync(phone, "SI " + codeA), StringComparison.Ordinal);
+        var states = await app.WithDbAsync(db => db.TrustedContacts.Where(c => c.Id == contactA || c.Id == contactB)
+            .Select(c => new { c.Id, c.Consent, Verified = db.ContactChannels.Any(ch => ch.ContactId == c.Id && ch.VerifiedAt != null) }).ToListAsync());
+        Assert.Contains(states, c => c.Id == contactA && c.Consent == ConsentState.Confirmed && c.Verified);
+        Assert.Contains(states, c => c.Id == contactB && c.Consent == ConsentState.Pending && !c.Verified);
+
+        // The verified relationship may ACK with its recipient code; the other defender's alert stays open.
+        var (alertA, _, ackA) = await AlertWithRecipientAsync(ownerA, contact: contactA);
+        var (alertB, _, ackB) = await AlertWithRecipientAsync(ownerB, contact: contactB);
+        Assert.StartsWith("Amparo: no tienes ninguna alerta", await SmsAsync(phone, "RECIBIDO " + ackB), StringComparison.Ordinal);
+        Assert.Equal(AlertState.Open, await AlertStateAsync(alertB));
+        await SmsAsync(phone, "RECIBIDO " + ackA);
+        Assert.Equal(AlertState.Acknowledged, await AlertStateAsync(alertA));
+    }
+
+    [Fact]
+    public async Task TheSameInboundSms_AfterACrashBeforeItWasMarked_IsAppliedOnce()
+    {
+        var (owner, phone) = await PersonWithPhoneAsync("1234");
+        var visit = await PlanAsync(owner);
+        var due = await app.WithDbAsync(db => db.Visits.Where(v => v.Id == visit).Select(v => v.DueAt).SingleAsync());
+
+        app.FailNextInboundMark = true;
+        var id = await SendAsync(app, phone, "EXTEND 30 1234");
+        // The worker's first run dies at the mark; the next run finds the SMS again.
+        var worker = app.Services.GetRequiredService<InboundSmsWorker>();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await app.WithDbAsync(db => db.InboundSms.AnyAsync(m => m.ExternalId == id && (m.ProcessedAt == null || m.LeaseUntil != null))))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the inbound SMS was not processed");
+            if (!app.FailNextInboundMark) await worker.RunOnceAsync(default);
+            await Task.Delay(50);
+        }
+        Assert.False(app.FailNextInboundMark);
+
+        Assert.Equal(due.AddMinutes(30), await app.WithDbAsync(db => db.Visits.Where(v => v.Id == visit).Select(v => v.DueAt).SingleAsync()));
+        var row = await WaitProcessedAsync(id);
+        var reply = await app.WithServicesAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AmparoDbContext>();
+            var message = await db.Outbox.SingleAsync(m => m.IdempotencyKey == $"sms-reply:{row.Id:D}");
+            return (await sp.GetRequiredService<OutboxWriter>().ReadAsync(db, message)).Text;
+        });
+        Assert.Equal("Amparo: you have 30 more minutes.", reply);
+    }
+
+    private static async Task SaveProfilePhoneAsync(TestClient client, string phone, string name = "Test Person")
+    {
+        using var response = await client.PostFormAsync("/account", new Dictionary<string, string>
+        {
+            ["DisplayName"] = name, ["Language"] = "en", ["TimeZone"] = "Europe/Madrid", ["Phone"] = phone, ["Signal"] = "",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    /// <summary>The code in the last verification SMS queued for <paramref name="userId"/>.</summary>
+    private Task<string> LastPhoneCodeAsync(Guid userId) => app.WithServicesAsync(async sp =>
+    {
+        var db = sp.GetRequiredService<AmparoDbContext>();
+        var rows = await db.Outbox.AsNoTracking().Where(m => m.NotificationKey.StartsWith("phone-code:" + userId.ToString("N"))).ToListAsync();
+        var text = (await sp.GetRequiredService<OutboxWriter>().ReadAsync(db, rows.OrderBy(m => m.CreatedAt).Last())).Text;
+        return System.Text.RegularExpressions.Regex.Match(text, "[0-9]{8}").Value;
+    });
+
+    /// <summary>Through the pages, as a person without JavaScript: ask for a code, type the one that arrived.</summary>
+    private async Task VerifyByPageAsync(TestClient client, Guid userId)
+    {
+        using (var sent = await client.PostFormAsync("/account", new Dictionary<string, string>(), "/account?handler=SendCode"))
+            Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        var code = await LastPhoneCodeAsync(userId);
+        using var verified = await client.PostFormAsync("/account", new Dictionary<string, string> { ["PhoneCode"] = code }, "/account?handler=VerifyPhone");
+        Assert.Equal(HttpStatusCode.Redirect, verified.StatusCode);
+    }
+
+    private static async Task<string> SendAsync(SmsApp target, string from, string text)
+    {
+        target.Sms.Adapter = "courier";
+        using var client = target.NewClient();
+        var id = Guid.NewGuid().ToString("N");
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string> { ["from"] = from, ["text"] = text, ["id"] = id });
+        using var response = await client.Http.PostAsync(new Uri(Url("courier"), UriKind.Relative), content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return id;
+    }
+
+    /// <summary>Like <see cref="SmsAsync(string, string)"/>, through another app instance on the same database.</summary>
+    private static async Task<string?> SmsAsync(SmsApp target, string from, string text)
+    {
+        var id = await SendAsync(target, from, text);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        InboundSms? row;
+        while ((row = await target.WithDbAsync(db => db.InboundSms.AsNoTracking().SingleOrDefaultAsync(m => m.ExternalId == id))) is not { ProcessedAt: not null, LeaseUntil: null })
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the inbound SMS was not processed");
+            await Task.Delay(50);
+        }
+        return await target.WithServicesAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AmparoDbContext>();
+            var message = await db.Outbox.AsNoTracking().SingleOrDefaultAsync(m => m.IdempotencyKey == $"sms-reply:{row.Id:D}");
+            return message is null ? null : (await sp.GetRequiredService<OutboxWriter>().ReadAsync(db, message)).Text;
+        });
     }
 
     private async Task<InboundSms> WaitProcessedAsync(string externalId)
@@ -514,7 +857,8 @@ public abstract class SmsInboundTests(SmsApp app)
         while (true)
         {
             var row = await app.WithDbAsync(db => db.InboundSms.AsNoTracking().SingleOrDefaultAsync(m => m.ExternalId == externalId));
-            if (row?.ProcessedAt is not null) return row;
+            // Processed and no longer leased: the reply, if any, is queued.
+            if (row is { ProcessedAt: not null, LeaseUntil: null }) return row;
             Assert.True(DateTime.UtcNow < deadline, "the inbound SMS was not processed");
             await Task.Delay(50);
         }

@@ -246,6 +246,12 @@ public sealed class AccountService(
         user.PhoneCipher = await cipher.EncryptAsync(db, user.DataKeyId, phone, UsersTable, nameof(User.PhoneCipher), user.Id, ct);
         user.SignalCipher = await cipher.EncryptAsync(db, user.DataKeyId, signal, UsersTable, nameof(User.SignalCipher), user.Id, ct);
         user.PhoneLookup = phone is null ? null : await PhoneLookupAsync(phone, ct);
+        // Another number is not proved: commands from it wait for its code (alerts and reminders still go to it).
+        if (user.VerifiedPhoneLookup != user.PhoneLookup)
+        {
+            user.VerifiedPhoneLookup = null;
+            user.PhoneCodeSentAt = null;
+        }
     }
 
     /// <summary>Keyed hash of a phone number: lets an inbound SMS find its sender without the number in clear.</summary>

@@ -12,6 +12,9 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.TimeZone).HasMaxLength(64);
         builder.Property(u => u.PhoneLookup).HasMaxLength(64);
         builder.HasIndex(u => u.PhoneLookup);
+        builder.Property(u => u.VerifiedPhoneLookup).HasMaxLength(64);
+        // One account per verified number: an inbound command has exactly one sender or none.
+        builder.HasIndex(u => u.VerifiedPhoneLookup).IsUnique().HasFilter("\"VerifiedPhoneLookup\" IS NOT NULL");
     }
 }
 

@@ -18,6 +18,16 @@ public sealed class User : IdentityUser<Guid>
     /// <summary>Keyed hash of the normalized phone number, so a sender can be matched without storing the number in clear.</summary>
     public string? PhoneLookup { get; set; }
 
+    /// <summary>
+    /// <see cref="PhoneLookup"/> once the person proved the number is theirs with a code sent to it; null until then, and
+    /// again when the number changes. Only a verified number's SMS commands are carried out. Unique: a number is
+    /// verified on at most one account.
+    /// </summary>
+    public string? VerifiedPhoneLookup { get; set; }
+
+    /// <summary>When the last verification code was sent (it is derived from this instant, so a new one replaces the old).</summary>
+    public DateTime? PhoneCodeSentAt { get; set; }
+
     /// <summary>TOTP secret, encrypted; set while two-factor is on or being set up.</summary>
     public byte[]? TotpSecretCipher { get; set; }
 

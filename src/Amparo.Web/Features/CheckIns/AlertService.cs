@@ -36,15 +36,6 @@ public sealed class AlertService(
     public Task<AlertRecipient?> RecipientForUserAsync(Guid alertId, Guid userId, CancellationToken ct = default) =>
         db.AlertRecipients.Where(r => r.AlertId == alertId && r.UserId == userId).OrderBy(r => r.Level).FirstOrDefaultAsync(ct);
 
-    public async Task<AlertRecipient?> RecipientForSmsAsync(string senderLookup, int shortCode, CancellationToken ct = default)
-    {
-        var open = db.Alerts.Where(a => a.ShortCode == shortCode && a.State != AlertState.Resolved).Select(a => a.Id);
-        var users = db.Users.Where(u => u.PhoneLookup == senderLookup).Select(u => (Guid?)u.Id);
-        var contacts = db.ContactChannels.Where(c => c.AddressLookup == senderLookup).Select(c => (Guid?)c.ContactId);
-        return await db.AlertRecipients.Where(r => open.Contains(r.AlertId) && (users.Contains(r.UserId) || contacts.Contains(r.ContactId)))
-            .OrderBy(r => r.Level).FirstOrDefaultAsync(ct);
-    }
-
     public async Task<ResponderView> ViewAsync(AlertRecipient recipient, CancellationToken ct = default)
     {
         var alert = await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == recipient.AlertId, ct);

@@ -18,9 +18,44 @@ public sealed class CommitBatcher(IServiceScopeFactory scopes, IOptions<CheckInO
 
     private sealed record Work(Func<IServiceProvider, CancellationToken, Task<object?>> Run, TaskCompletionSource<object?> Done, CancellationToken Ct);
 
+    /// <summary>Work that rides along with the next commit of the flow that attached it (see <see cref="Attach"/>).</summary>
+    public sealed class Attachment(Func<IServiceProvider, CancellationToken, Task> run)
+    {
+        internal Func<IServiceProvider, CancellationToken, Task> Run { get; } = run;
+        /// <summary>True once it was committed with a change (then it does not run again).</summary>
+        public bool Committed { get; internal set; }
+    }
+
+    private static readonly AsyncLocal<Attachment?> Attached = new();
+
+    /// <summary>
+    /// Until <see cref="Detach"/>, the first work this async flow commits through the batcher starts with
+    /// <paramref name="run"/>, in the same transaction: both commit or neither. An inbound SMS marks itself processed
+    /// this way, so a crash can never leave a check-in, extension or panic applied but its SMS waiting to be applied again.
+    /// <paramref name="run"/> may throw to refuse the work (rolled back, the exception reaches the caller).
+    /// </summary>
+    public static Attachment Attach(Func<IServiceProvider, CancellationToken, Task> run)
+    {
+        var attachment = new Attachment(run);
+        Attached.Value = attachment;
+        return attachment;
+    }
+
+    public static void Detach() => Attached.Value = null;
+
     /// <summary>Runs <paramref name="work"/> with services of a scope whose AmparoDbContext is inside a transaction; the work saves, the batcher commits.</summary>
     public async Task<T> RunAsync<T>(Func<IServiceProvider, CancellationToken, Task<T>> work, CancellationToken ct)
     {
+        var attached = Attached.Value is { Committed: false } a ? a : null;
+        if (attached is not null)
+        {
+            var inner = work;
+            work = async (sp, c) =>
+            {
+                await attached.Run(sp, c);
+                return await inner(sp, c);
+            };
+        }
         if (!options.Value.GroupCommit)
         {
             using var scope = scopes.CreateScope();
@@ -28,12 +63,19 @@ public sealed class CommitBatcher(IServiceScopeFactory scopes, IOptions<CheckInO
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var result = await work(scope.ServiceProvider, ct);
             await tx.CommitAsync(ct);
+            if (attached is not null) attached.Committed = true;
             return result;
         }
-        if (Interlocked.Exchange(ref _started, 1) == 0) _ = Task.Run(LoopAsync, CancellationToken.None);
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            // The loop must not inherit this flow's attachment.
+            using (ExecutionContext.SuppressFlow()) _ = Task.Run(LoopAsync, CancellationToken.None);
+        }
         var done = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _queue.Writer.WriteAsync(new Work(async (sp, c) => await work(sp, c), done, ct), ct);
-        return (T)(await done.Task)!;
+        var value = (T)(await done.Task)!;
+        if (attached is not null) attached.Committed = true;
+        return value;
     }
 
     private async Task LoopAsync()

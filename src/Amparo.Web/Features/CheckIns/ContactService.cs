@@ -22,7 +22,7 @@ public sealed record ConsentView(Guid ContactId, string OwnerName, string Consen
 /// </summary>
 public sealed class ContactService(
     AmparoDbContext db, FieldCipher cipher, CheckInSecrets secrets, OutboxWriter outbox, MessageTexts texts,
-    AccountService accounts, AuditLog audit, WorkSignal signal, Reminders reminders, TimeProvider clock)
+    AccountService accounts, AuditLog audit, WorkSignal signal, Reminders reminders, ReplyCodes codes, TimeProvider clock)
 {
     public const int MaxContacts = 10, MaxChannels = 4;
 
@@ -95,12 +95,16 @@ public sealed class ContactService(
         var now = clock.GetUtcNow().UtcDateTime;
         var link = texts.Url("/c/" + await secrets.LinkTokenAsync(db, LinkPurposes.Consent, contact.Id, ct));
         var text = texts.Text(contact.Language, false, "Contact.Msg.Invite", owner.DisplayName, link);
+        // By SMS, "YES" with this relationship's code: the reply proves the number is the contact's (ReplyCodes).
+        var smsText = texts.Text(contact.Language, false, "Contact.Msg.InviteSms", owner.DisplayName, link,
+            await codes.CodeAsync(ReplyCodes.Consent, contact.Id, null, ct));
         var subject = texts.Text(contact.Language, false, "Contact.Mail.Subject");
         var notification = $"consent:{contact.Id:N}:{now.Ticks}";
         for (var i = 0; i < channels.Count; i++)
         {
+            var channelText = channels[i].Kind == ChannelKind.Sms ? smsText : text;
             var message = new OutboxMessage { NotificationKey = notification, ChannelIndex = i, State = OutboxState.Pending, NextAttemptAt = now.AddMinutes(2 * i), CreatedAt = now };
-            await outbox.AddAsync(db, message, new OutgoingMessage($"{notification}:{i}", channels[i].Kind, channels[i].Address, subject, text), ct);
+            await outbox.AddAsync(db, message, new OutgoingMessage($"{notification}:{i}", channels[i].Kind, channels[i].Address, subject, channelText), ct);
         }
     }
 
@@ -146,11 +150,25 @@ public sealed class ContactService(
     public async Task<bool> WithdrawByLinkAsync(string? token, CancellationToken ct = default) =>
         await secrets.VerifyLinkAsync(db, LinkPurposes.Consent, token, ct) is { } id && await WithdrawAsync(db.TrustedContacts.Where(c => c.Id == id), ct) > 0;
 
-    /// <summary>"YES" from a number that is a pending contact's channel.</summary>
-    public async Task<bool> ConfirmBySmsAsync(string senderLookup, CancellationToken ct = default)
+    /// <summary>
+    /// "YES code" from a number that is a contact's channel: the relationship whose consent code it is agrees (when still
+    /// pending), and its channels with this number count as verified from now on — this relationship only (a relative
+    /// may be the contact of several defenders, each with its own code). False when the code is no relationship's of
+    /// this number. The caller counts the try (ReplyCodes.TryAsync).
+    /// </summary>
+    public async Task<bool> ConfirmBySmsAsync(string senderLookup, string code, CancellationToken ct = default)
     {
-        var ids = db.ContactChannels.Where(ch => ch.AddressLookup == senderLookup).Select(ch => ch.ContactId);
-        return await ConfirmAsync(db.TrustedContacts.Where(c => ids.Contains(c.Id)), ct) > 0;
+        var ids = await db.ContactChannels.Where(ch => ch.AddressLookup == senderLookup).Select(ch => ch.ContactId).Distinct().ToListAsync(ct);
+        foreach (var id in ids)
+        {
+            if (!ReplyCodes.Same(code, await codes.CodeAsync(ReplyCodes.Consent, id, null, ct))) continue;
+            await ConfirmAsync(db.TrustedContacts.Where(c => c.Id == id), ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            await db.ContactChannels.Where(ch => ch.ContactId == id && ch.AddressLookup == senderLookup && ch.VerifiedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(ch => ch.VerifiedAt, now), ct);
+            return true;
+        }
+        return false;
     }
 
     /// <summary>"STOP" from a number: every contact entry with that number is withdrawn and its details deleted.</summary>

@@ -38,6 +38,11 @@ public sealed class ContactChannel
     public byte[]? AddressCipher { get; set; }
     /// <summary>Keyed hash of a normalized phone number (SMS and Signal), to match replies such as YES or STOP.</summary>
     public string? AddressLookup { get; set; }
+    /// <summary>
+    /// When this number proved to be the contact's, for this relationship, by the consent reply (YES and the code sent to
+    /// it). Only then are its SMS replies (ACK) accepted. A relative who is the contact of several defenders has one row each.
+    /// </summary>
+    public DateTime? VerifiedAt { get; set; }
     /// <summary>For webhooks: the HMAC secret the receiver verifies, encrypted.</summary>
     public byte[]? SecretCipher { get; set; }
 

@@ -39,6 +39,7 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<ContactChannel> ContactChannels => Set<ContactChannel>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<InboundSms> InboundSms => Set<InboundSms>();
+    public DbSet<ReplyCodeTries> ReplyCodeTries => Set<ReplyCodeTries>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -34,3 +34,13 @@ public sealed class ProtectionKeyConfiguration : IEntityTypeConfiguration<Protec
         builder.Property(k => k.FriendlyName).HasMaxLength(100);
     }
 }
+
+public sealed class ReplyCodeTriesConfiguration : IEntityTypeConfiguration<ReplyCodeTries>
+{
+    public void Configure(EntityTypeBuilder<ReplyCodeTries> builder)
+    {
+        builder.HasKey(t => t.Key);
+        builder.Property(t => t.Key).HasMaxLength(80);
+        builder.HasIndex(t => t.WindowStart);
+    }
+}

@@ -1,4 +1,5 @@
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns.Delivery;
 using Amparo.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
@@ -8,26 +9,33 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Amparo.Web.Pages.Account;
 
 /// <summary>"My account": links to the other account pages, and the profile form.</summary>
-public sealed class IndexModel(UserManager<User> users, AccountService accounts, ProfileService profiles) : PageModel
+public sealed class IndexModel(UserManager<User> users, AccountService accounts, ProfileService profiles, PhoneVerification phones) : PageModel
 {
     [BindProperty] public string? DisplayName { get; set; }
     [BindProperty] public string? Language { get; set; }
     [BindProperty] public string? TimeZone { get; set; }
     [BindProperty] public string? Phone { get; set; }
     [BindProperty] public string? Signal { get; set; }
+    [BindProperty] public string? PhoneCode { get; set; }
 
     public string Email { get; private set; } = "";
     public bool TwoFactorOn { get; private set; }
     public bool Saved { get; private set; }
+    /// <summary>A number is set and proved to be the person's (SMS commands from it are carried out).</summary>
+    public bool PhoneVerified { get; private set; }
+    public bool HasPhone { get; private set; }
+    /// <summary>"sent" or "verified" after the phone forms.</summary>
+    public string? PhoneDone { get; private set; }
 
     /// <summary>Field name → resource key of its problem.</summary>
     public Dictionary<string, string> FieldErrors { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(bool saved = false)
+    public async Task<IActionResult> OnGetAsync(bool saved = false, string? phone = null)
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return NotFound();
         Saved = saved;
+        PhoneDone = phone is "sent" or "verified" ? phone : null;
         Show(user);
         DisplayName = user.DisplayName;
         Language = user.Language;
@@ -53,9 +61,61 @@ public sealed class IndexModel(UserManager<User> users, AccountService accounts,
         return Redirect("/account?saved=true");
     }
 
+    /// <summary>Sends a code to the profile's number.</summary>
+    public async Task<IActionResult> OnPostSendCodeAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return NotFound();
+        var result = await phones.SendCodeAsync(user, HttpContext.RequestAborted);
+        if (result == PhoneCheck.Sent) return Redirect("/account?phone=sent#phone-verify");
+        if (result == PhoneCheck.Verified) return Redirect("/account?phone=verified#phone-verify");
+        return await PhoneProblemAsync(user, result);
+    }
+
+    /// <summary>Checks the code typed from the SMS.</summary>
+    public async Task<IActionResult> OnPostVerifyPhoneAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return NotFound();
+        var result = await phones.VerifyAsync(user, PhoneCode, HttpContext.RequestAborted);
+        if (result == PhoneCheck.Verified) return Redirect("/account?phone=verified#phone-verify");
+        return await PhoneProblemAsync(user, result);
+    }
+
+    private async Task<IActionResult> PhoneProblemAsync(User user, PhoneCheck result)
+    {
+        FieldErrors["PhoneCode"] = ProblemKey(result);
+        Show(user);
+        DisplayName = user.DisplayName;
+        Language = user.Language;
+        TimeZone = user.TimeZone;
+        (Phone, Signal) = await accounts.ContactDetailsAsync(user, HttpContext.RequestAborted);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private static string ProblemKey(PhoneCheck result)
+    {
+        switch (result)
+        {
+            case PhoneCheck.NoPhone: return "Phone.Error.NoPhone";
+            case PhoneCheck.TooSoon: return "Phone.Error.TooSoon";
+            case PhoneCheck.TooManyTries: return "Phone.Error.TooMany";
+            case PhoneCheck.Expired: return "Phone.Error.Expired";
+            case PhoneCheck.Taken: return "Phone.Error.Taken";
+            case PhoneCheck.WrongCode:
+            case PhoneCheck.Sent:
+            case PhoneCheck.Verified:
+            default:
+                return "Phone.Error.WrongCode";
+        }
+    }
+
     private void Show(User user)
     {
         Email = user.Email ?? "";
         TwoFactorOn = user.TwoFactorEnabled;
+        HasPhone = user.PhoneLookup is not null;
+        PhoneVerified = PhoneVerification.IsVerified(user);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Localization;
+using Amparo.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -19,6 +20,8 @@ public abstract class ResponderPage(AlertService alerts) : PageModel
     public ResponderView? View { get; protected set; }
     public string? Done { get; protected set; }
     public string? Problem { get; protected set; }
+    /// <summary>This recipient's own code for "ACK code" by SMS (ReplyCodes): worth nothing from another number.</summary>
+    public string? AckCode { get; protected set; }
 
     /// <summary>Where this page lives (the link or /alerts/{id}), for redirects and form actions.</summary>
     public abstract string Here { get; }
@@ -31,6 +34,7 @@ public abstract class ResponderPage(AlertService alerts) : PageModel
     {
         Done = done is "ack" or "resolved" or "escalated" ? done : null;
         View = await alerts.ViewAsync(recipient, HttpContext.RequestAborted);
+        AckCode = await HttpContext.RequestServices.GetRequiredService<ReplyCodes>().CodeAsync(ReplyCodes.Ack, recipient.Id, null, HttpContext.RequestAborted);
         return Page();
     }
 

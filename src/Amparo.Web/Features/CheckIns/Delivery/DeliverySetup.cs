@@ -32,7 +32,7 @@ public static class DeliverySetup
         services.AddScoped<InboundSmsProcessor>();
         services.AddScoped<SmsSyncPull>();
         services.AddSingleton<InboundSmsSignal>();
-        services.AddSingleton<AckGuesses>();
+        services.AddScoped<PhoneVerification>();
         services.AddSingleton<InboundSmsWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<InboundSmsWorker>());
 

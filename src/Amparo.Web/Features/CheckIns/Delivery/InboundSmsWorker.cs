@@ -11,14 +11,18 @@ namespace Amparo.Web.Features.CheckIns.Delivery;
 
 /// <summary>
 /// Acts on stored inbound SMS: woken in-process when one arrives, otherwise every few seconds. Each row is claimed
-/// with a conditional update (so two instances do not both act on it), processed, and its text erased. Rows older
-/// than 72 hours are deleted (they must outlive a gateway's retries, 48 hours at least, to be recognised).
+/// with a lease (a conditional update, as the outbox dispatcher does: two instances never work on it at once, and a
+/// crashed claimer's row comes back when the lease runs out), then carried out and marked processed in ONE transaction
+/// (see <see cref="InboundSmsProcessor"/>), and its text erased. Rows older than 72 hours are deleted (they must
+/// outlive a gateway's retries, 48 hours at least, to be recognised).
 /// </summary>
 public sealed class InboundSmsWorker(IServiceScopeFactory scopes, Heartbeats heartbeats, InboundSmsSignal signal, TimeProvider clock, ILogger<InboundSmsWorker> logger) : BackgroundService
 {
     public const string Name = "inbound-sms";
     public const int MaxAttempts = 5;
     public static readonly TimeSpan Keep = TimeSpan.FromHours(72);
+    /// <summary>Far longer than carrying out one SMS takes; short enough that after a crash the command is not late.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan CleanEvery = TimeSpan.FromMinutes(10);
     private DateTimeOffset _lastCleaned = DateTimeOffset.MinValue;
@@ -26,6 +30,7 @@ public sealed class InboundSmsWorker(IServiceScopeFactory scopes, Heartbeats hea
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         heartbeats.Register(Name, Every);
+        await ReleaseDeadLeasesAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -42,6 +47,23 @@ public sealed class InboundSmsWorker(IServiceScopeFactory scopes, Heartbeats hea
         }
     }
 
+    /// <summary>On SQLite only this process uses the database: a lease found at start is a dead process's, free at once.</summary>
+    private async Task ReleaseDeadLeasesAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+            if (db.Database.IsNpgsql()) return;
+            await db.InboundSms.Where(m => m.ProcessedAt == null && m.LeaseUntil != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, (DateTime?)null), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Leases of inbound SMS could not be released; they run out on their own");
+        }
+    }
+
     public async Task RunOnceAsync(CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
@@ -51,23 +73,26 @@ public sealed class InboundSmsWorker(IServiceScopeFactory scopes, Heartbeats hea
         {
             var before = (now - Keep).UtcDateTime;
             await db.InboundSms.Where(m => m.ReceivedAt < before).ExecuteDeleteAsync(ct);
+            await scope.ServiceProvider.GetRequiredService<ReplyCodes>().ForgetOldAsync(ct);
             _lastCleaned = now;
         }
 
-        var due = await db.InboundSms.AsNoTracking().Where(m => m.ProcessedAt == null).OrderBy(m => m.ReceivedAt)
-            .Select(m => new { m.Id, m.Attempts }).Take(50).ToListAsync(ct);
+        var nowUtc = now.UtcDateTime;
+        var due = await db.InboundSms.AsNoTracking().Where(m => m.ProcessedAt == null && (m.LeaseUntil == null || m.LeaseUntil < nowUtc))
+            .OrderBy(m => m.ReceivedAt).Select(m => new { m.Id, m.Attempts }).Take(50).ToListAsync(ct);
         foreach (var item in due)
         {
-            var nowUtc = clock.GetUtcNow().UtcDateTime;
+            var at = clock.GetUtcNow().UtcDateTime;
             if (item.Attempts >= MaxAttempts)
             {
                 logger.LogError("Inbound SMS {Id} failed {Attempts} times; given up", item.Id, item.Attempts);
-                await db.InboundSms.Where(m => m.Id == item.Id && m.ProcessedAt == null)
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, nowUtc).SetProperty(m => m.PayloadCipher, (byte[]?)null), ct);
+                await db.InboundSms.Where(m => m.Id == item.Id && m.ProcessedAt == null && (m.LeaseUntil == null || m.LeaseUntil < at))
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, at).SetProperty(m => m.PayloadCipher, (byte[]?)null), ct);
                 continue;
             }
-            var claimed = await db.InboundSms.Where(m => m.Id == item.Id && m.ProcessedAt == null && m.Attempts == item.Attempts)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, m => m.Attempts + 1), ct);
+            var until = at + Lease;
+            var claimed = await db.InboundSms.Where(m => m.Id == item.Id && m.ProcessedAt == null && m.Attempts == item.Attempts && (m.LeaseUntil == null || m.LeaseUntil < at))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.LeaseUntil, until), ct);
             if (claimed != 1) continue;
             try
             {
@@ -77,6 +102,9 @@ public sealed class InboundSmsWorker(IServiceScopeFactory scopes, Heartbeats hea
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "Inbound SMS {Id} failed; it is tried again", item.Id);
+                // Nothing of it was committed (see the processor): free it for the next round.
+                await db.InboundSms.Where(m => m.Id == item.Id && m.ProcessedAt == null && m.LeaseUntil == until)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, (DateTime?)null), ct);
             }
         }
     }
@@ -84,18 +112,53 @@ public sealed class InboundSmsWorker(IServiceScopeFactory scopes, Heartbeats hea
 
 /// <summary>Reads one inbound SMS as a command, carries it out through the check-in, alert and contact services, and queues the reply.</summary>
 public sealed class InboundSmsProcessor(
-    AmparoDbContext db, FieldCipher cipher, CheckInService checkIns, AlertService alerts, ContactService contacts,
-    OutboxWriter outbox, WorkSignal signal, AckGuesses guesses, IStringLocalizer<SharedResource> t, TimeProvider clock, ILogger<InboundSmsProcessor> logger)
+    AmparoDbContext db, FieldCipher cipher, CheckInService checkIns, AlertService alerts, ContactService contacts, ReplyCodes codes,
+    OutboxWriter outbox, WorkSignal signal, IStringLocalizer<SharedResource> t, TimeProvider clock, ILogger<InboundSmsProcessor> logger)
 {
     public const string Via = "sms";
 
+    /// <summary>Thrown inside a commit when the SMS was already carried out (by another instance): that commit is rolled back.</summary>
+    private sealed class AlreadyProcessedException() : Exception("inbound SMS already processed");
+
+    /// <summary>
+    /// Carries the SMS out once. A change made through the check-in commit (check-in, extension, close, panic, a wrong
+    /// PIN) marks the row processed in that same transaction (<see cref="CommitBatcher.Attach"/>): both happen or
+    /// neither, so a crash between them cannot apply an EXTEND twice. ACK, YES and STOP are conditional updates that a
+    /// second run does not repeat; their row is marked with the reply.
+    /// </summary>
     public async Task ProcessAsync(Guid inboundId, CancellationToken ct)
     {
-        var row = await db.InboundSms.SingleOrDefaultAsync(m => m.Id == inboundId, ct);
+        var row = await db.InboundSms.AsNoTracking().SingleOrDefaultAsync(m => m.Id == inboundId, ct);
         if (row is null || row.ProcessedAt is not null) return;
         var payload = await ReadAsync(row, ct);
-        var reply = payload is null || row.SenderLookup is null ? null : await ActAsync(row.SenderLookup, payload.Text, ct);
+        string? reply = null;
+        var attachment = CommitBatcher.Attach(async (services, token) =>
+        {
+            if (await MarkProcessedAsync(services.GetRequiredService<AmparoDbContext>(), inboundId, keepLease: true, token) == 0) throw new AlreadyProcessedException();
+        });
+        try
+        {
+            if (payload is not null && row.SenderLookup is not null) reply = await ActAsync(row.SenderLookup, payload.Text, ct);
+        }
+        catch (AlreadyProcessedException)
+        {
+            return;
+        }
+        finally
+        {
+            CommitBatcher.Detach();
+        }
 
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (attachment.Committed)
+        {
+            // Marked with the change; the lease ends with the reply, so "processed and not leased" means fully done.
+            await db.InboundSms.Where(m => m.Id == inboundId).ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, (DateTime?)null), ct);
+        }
+        else if (await MarkProcessedAsync(db, inboundId, keepLease: false, ct) == 0)
+        {
+            return; // carried out elsewhere meanwhile: one reply is enough
+        }
         if (reply is not null && payload is not null)
         {
             var now = clock.GetUtcNow().UtcDateTime;
@@ -111,10 +174,19 @@ public sealed class InboundSmsProcessor(
                 CreatedAt = now,
             }, new OutgoingMessage(key, ChannelKind.Sms, Infrastructure.Validation.NormalizePhone(payload.From) ?? payload.From, "Amparo", reply), ct);
         }
-        row.ProcessedAt = clock.GetUtcNow().UtcDateTime;
-        row.PayloadCipher = null; // the text is needed no longer
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         if (reply is not null) signal.WakeDispatcher();
+    }
+
+    /// <summary>Processed now, and the text erased (it is needed no longer). 0 when it already was.</summary>
+    private Task<int> MarkProcessedAsync(AmparoDbContext context, Guid inboundId, bool keepLease, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var rows = context.InboundSms.Where(m => m.Id == inboundId && m.ProcessedAt == null);
+        return keepLease
+            ? rows.ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, now).SetProperty(m => m.PayloadCipher, (byte[]?)null), ct)
+            : rows.ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, now).SetProperty(m => m.PayloadCipher, (byte[]?)null).SetProperty(m => m.LeaseUntil, (DateTime?)null), ct);
     }
 
     private async Task<InboundPayload?> ReadAsync(InboundSms row, CancellationToken ct)
@@ -132,42 +204,54 @@ public sealed class InboundSmsProcessor(
         }
     }
 
-    /// <summary>The reply text, or null for no reply (an unknown sender hears nothing: we do not answer strangers).</summary>
+    /// <summary>Tries of reply codes are counted per sending number.</summary>
+    public static string TriesKey(string senderLookup) => "sms:" + senderLookup;
+
+    /// <summary>
+    /// The reply text, or null for no reply (a number Amparo does not know hears nothing: we do not answer strangers).
+    /// Commands are carried out only for the account whose VERIFIED number sent them (unique: one account at most); an
+    /// ACK also from a trusted contact whose number this relationship verified by its consent reply. Anyone else who
+    /// is known gets one neutral reply, and nothing changes.
+    /// </summary>
     private async Task<string?> ActAsync(string lookup, string text, CancellationToken ct)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.PhoneLookup == lookup).OrderBy(u => u.CreatedAt).FirstOrDefaultAsync(ct);
-        var contactLanguage = await db.ContactChannels.Where(c => c.AddressLookup == lookup)
-            .Join(db.TrustedContacts, ch => ch.ContactId, c => c.Id, (ch, c) => c.Language).FirstOrDefaultAsync(ct);
-        var language = user?.Language ?? contactLanguage ?? "en";
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.VerifiedPhoneLookup == lookup, ct);
+        var contactRows = await db.ContactChannels.AsNoTracking().Where(ch => ch.AddressLookup == lookup)
+            .Join(db.TrustedContacts, ch => ch.ContactId, c => c.Id, (ch, c) => new { c.Id, c.Language, c.Consent, ch.VerifiedAt }).ToListAsync(ct);
+        var unverifiedLanguage = user is null
+            ? await db.Users.AsNoTracking().Where(u => u.PhoneLookup == lookup).OrderBy(u => u.CreatedAt).Select(u => u.Language).FirstOrDefaultAsync(ct)
+            : null;
+        if (user is null && contactRows.Count == 0 && unverifiedLanguage is null) return null;
+        var language = user?.Language ?? contactRows.FirstOrDefault()?.Language ?? unverifiedLanguage ?? "en";
+        // What anyone known but not allowed to command hears: the same words whatever they sent.
+        var neutral = user is null && contactRows.Count == 0 ? Say(language, "Sms.NotVerified") : null;
 
         var words = user is null ? null : await CodeWordsAsync(user, ct);
         var command = SmsCommands.Parse(text, words);
-        if (command is null)
-            return user is not null || contactLanguage is not null ? Say(language, "Sms.NotUnderstood") : null;
+        if (command is null) return neutral ?? Say(language, "Sms.NotUnderstood");
 
         switch (command.Kind)
         {
             case SmsCommandKind.Ack:
             {
-                var known = user is not null || contactLanguage is not null;
-                if (known && guesses.Blocked(lookup)) return Say(language, "Sms.AckBlocked");
-                var recipient = await alerts.RecipientForSmsAsync(lookup, command.ShortCode!.Value, ct);
-                if (recipient is null)
-                {
-                    if (!known) return null;
-                    guesses.Wrong(lookup);
-                    return Say(language, "Sms.AckUnknown", command.ShortCode.Value);
-                }
+                var contactIds = contactRows.Where(c => c.VerifiedAt is not null && c.Consent == ConsentState.Confirmed).Select(c => c.Id).ToList();
+                if (user is null && contactIds.Count == 0) return neutral ?? Say(language, "Sms.NotVerified");
+                if (!await codes.TryAsync(TriesKey(lookup), ct)) return Say(language, "Sms.AckBlocked");
+                var recipient = await RecipientForAckAsync(user?.Id, contactIds, command.Code!, ct);
+                if (recipient is null) return Say(language, "Sms.AckUnknown", command.Code!);
                 var done = await alerts.AcknowledgeAsync(recipient.AlertId, recipient.Id, ct);
-                return Say(recipient.Language is { Length: > 0 } l ? l : language, done ? "Sms.Acknowledged" : "Sms.AckTooLate", command.ShortCode.Value);
+                return Say(recipient.Language is { Length: > 0 } l ? l : language, done ? "Sms.Acknowledged" : "Sms.AckTooLate", command.Code!);
             }
             case SmsCommandKind.Yes:
-                return await contacts.ConfirmBySmsAsync(lookup, ct) ? Say(language, "Sms.Confirmed") : user is not null ? Say(language, "Sms.NotUnderstood") : null;
+                if (contactRows.Count == 0) return neutral ?? Say(language, "Sms.NotUnderstood");
+                if (command.Code is null) return Say(language, "Sms.YesNeedsCode");
+                if (!await codes.TryAsync(TriesKey(lookup), ct)) return Say(language, "Sms.AckBlocked");
+                return await contacts.ConfirmBySmsAsync(lookup, command.Code, ct) ? Say(language, "Sms.Confirmed") : Say(language, "Sms.YesNeedsCode");
             case SmsCommandKind.Stop:
-                return await contacts.WithdrawBySmsAsync(lookup, ct) > 0 ? Say(language, "Sms.Withdrawn") : null;
+                return await contacts.WithdrawBySmsAsync(lookup, ct) > 0 ? Say(language, "Sms.Withdrawn") : neutral;
         }
 
-        if (user is null) return contactLanguage is not null ? Say(language, "Sms.NotUnderstood") : null;
+        if (user is null) return neutral ?? Say(language, "Sms.NotUnderstood");
         if (command.Kind == SmsCommandKind.Help)
             return Say(language, words is null ? "Sms.Help" : "Sms.HelpPersonal");
         if (command.Kind == SmsCommandKind.Panic)
@@ -202,6 +286,22 @@ public sealed class InboundSmsProcessor(
             ActionStatus.Closed => Say(language, "Sms.AlreadyClosed"),
             _ => Say(language, "Sms.NotUnderstood"),
         };
+    }
+
+    /// <summary>
+    /// The sender's recipient row whose own ACK code this is, on an alert still open. Codes are per recipient: a code
+    /// seen by one responder is worth nothing from another number.
+    /// </summary>
+    private async Task<AlertRecipient?> RecipientForAckAsync(Guid? userId, List<Guid> contactIds, string code, CancellationToken ct)
+    {
+        var open = db.Alerts.Where(a => a.State != AlertState.Resolved).Select(a => a.Id);
+        var candidates = await db.AlertRecipients.AsNoTracking()
+            .Where(r => open.Contains(r.AlertId) && ((userId != null && r.UserId == userId) || (r.ContactId != null && contactIds.Contains(r.ContactId.Value))))
+            .OrderBy(r => r.Level).Take(100).ToListAsync(ct);
+        AlertRecipient? match = null;
+        foreach (var r in candidates)
+            if (match is null && ReplyCodes.Same(code, await codes.CodeAsync(ReplyCodes.Ack, r.Id, null, ct))) match = r;
+        return match;
     }
 
     private async Task<PersonalCodeWords?> CodeWordsAsync(User user, CancellationToken ct)

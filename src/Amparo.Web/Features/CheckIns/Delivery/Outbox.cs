@@ -54,6 +54,8 @@ public sealed class InboundSms
     public DateTime ReceivedAt { get; set; }
     public DateTime? ProcessedAt { get; set; }
     public int Attempts { get; set; }
+    /// <summary>Claimed by a worker until then (another instance leaves it alone); after a crash the lease runs out and it is tried again.</summary>
+    public DateTime? LeaseUntil { get; set; }
 
     public const string Table = "InboundSms";
 }

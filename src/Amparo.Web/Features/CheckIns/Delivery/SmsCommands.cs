@@ -2,12 +2,14 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Amparo.Web.Infrastructure.Security;
 
 namespace Amparo.Web.Features.CheckIns.Delivery;
 
 public enum SmsCommandKind { CheckIn, Extend, Close, Help, Ack, Yes, Stop, Panic }
 
-public sealed record SmsCommand(SmsCommandKind Kind, string? Pin = null, int? Minutes = null, int? ShortCode = null);
+/// <summary>A command read from an SMS. <see cref="Code"/>: the reply code of an ACK or YES (see ReplyCodes), digits only.</summary>
+public sealed record SmsCommand(SmsCommandKind Kind, string? Pin = null, int? Minutes = null, string? Code = null);
 
 /// <summary>
 /// A person's own words for their commands, so an SMS does not say what it means ("MANGO 4821" instead of "OK 4821").
@@ -124,9 +126,12 @@ public static class SmsCommands
             [var pin] when IsPin(pin) => new SmsCommand(kind, Pin: pin),
             _ => null,
         },
-        SmsCommandKind.Ack => args switch
+        // The code may be typed in two groups ("ACK 4821 9375").
+        SmsCommandKind.Ack => args.Length is 1 or 2 && ReplyCodes.Clean(string.Join("", args)) is { } code ? new SmsCommand(kind, Code: code) : null,
+        SmsCommandKind.Yes => args switch
         {
-            [var code] when code.Length is >= 1 and <= 6 && code.All(char.IsAsciiDigit) => new SmsCommand(kind, ShortCode: int.Parse(code, CultureInfo.InvariantCulture)),
+            [] => new SmsCommand(kind),
+            [_] or [_, _] when ReplyCodes.Clean(string.Join("", args)) is { } code => new SmsCommand(kind, Code: code),
             _ => null,
         },
         _ => args.Length == 0 ? new SmsCommand(kind) : null,

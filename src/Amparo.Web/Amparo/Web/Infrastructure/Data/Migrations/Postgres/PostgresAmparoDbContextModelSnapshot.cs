@@ -140,6 +140,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<byte[]>("PhoneCipher")
                         .HasColumnType("bytea");
 
+                    b.Property<DateTime?>("PhoneCodeSentAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("PhoneLookup")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -174,6 +177,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<string>("VerifiedPhoneLookup")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("NormalizedEmail")
@@ -184,6 +191,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasDatabaseName("UserNameIndex");
 
                     b.HasIndex("PhoneLookup");
+
+                    b.HasIndex("VerifiedPhoneLookup")
+                        .IsUnique()
+                        .HasFilter("\"VerifiedPhoneLookup\" IS NOT NULL");
 
                     b.ToTable("AspNetUsers", (string)null);
                 });
@@ -499,6 +510,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<byte[]>("SecretCipher")
                         .HasColumnType("bytea");
 
+                    b.Property<DateTime?>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AddressLookup");
@@ -526,6 +540,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<byte[]>("PayloadCipher")
                         .HasColumnType("bytea");
@@ -1079,6 +1096,25 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("ProtectionKeys");
+                });
+
+            modelBuilder.Entity("Amparo.Web.Infrastructure.Security.ReplyCodeTries", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("ReplyCodeTries");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>

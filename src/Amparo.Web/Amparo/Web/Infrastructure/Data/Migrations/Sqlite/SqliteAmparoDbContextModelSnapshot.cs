@@ -135,6 +135,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<byte[]>("PhoneCipher")
                         .HasColumnType("BLOB");
 
+                    b.Property<DateTime?>("PhoneCodeSentAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PhoneLookup")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -169,6 +172,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("VerifiedPhoneLookup")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("NormalizedEmail")
@@ -179,6 +186,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasDatabaseName("UserNameIndex");
 
                     b.HasIndex("PhoneLookup");
+
+                    b.HasIndex("VerifiedPhoneLookup")
+                        .IsUnique()
+                        .HasFilter("\"VerifiedPhoneLookup\" IS NOT NULL");
 
                     b.ToTable("AspNetUsers", (string)null);
                 });
@@ -492,6 +503,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<byte[]>("SecretCipher")
                         .HasColumnType("BLOB");
 
+                    b.Property<DateTime?>("VerifiedAt")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AddressLookup");
@@ -518,6 +532,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<string>("ExternalId")
                         .IsRequired()
                         .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("PayloadCipher")
@@ -1068,6 +1085,25 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("ProtectionKeys");
+                });
+
+            modelBuilder.Entity("Amparo.Web.Infrastructure.Security.ReplyCodeTries", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("ReplyCodeTries");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
