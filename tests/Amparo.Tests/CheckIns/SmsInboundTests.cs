@@ -626,7 +626,7 @@ public abstract class SmsInboundTests(SmsApp app)
         var (intruder, _) = await PersonWithPhoneAsync("1111", phone: phone, verified: false);
         app.Clock.Advance(TimeSpan.FromSeconds(1));
         var victim = await app.CreateUserAsync(TestData.Email("victim"));
-        await app.WithServicesAsync(sp => sp.GetRequiredService<CheckInService>().SetPinsAsync(victim.Id, "1234", null));
+        await app.WithServicesAsync(sp => sp.GetRequiredService<CheckInService>().SetPinsAsync(victim.Id, "1234", null, CheckInKit.ByPassphrase));
         using var client = app.NewClient();
         await client.SignInAsync(victim.Email!);
         await SaveProfilePhoneAsync(client, phone);
