@@ -126,6 +126,7 @@ public static class CheckInPages
         "needs-help" => "Alert.Outcome.NeedsHelp",
         "missing" => "Alert.Outcome.Missing",
         "checked-in-late" => "Alert.Outcome.CheckedInLate",
+        "cancelled" => "Alert.Outcome.Cancelled",
         _ => "Alert.Outcome.None",
     };
 
@@ -145,6 +146,8 @@ public static class CheckInPages
         AlertEvents.Resolved => "Timeline.Resolved",
         AlertEvents.AllClear => "Timeline.AllClear",
         AlertEvents.NoRecipients => "Timeline.NoRecipients",
+        AlertEvents.Superseded => "Timeline.Superseded",
+        AlertEvents.CancelRefused => "Timeline.CancelRefused",
         _ => "Timeline.Other",
     };
 
