@@ -144,6 +144,9 @@ public sealed class AlertService(
         return true;
     }
 
+    /// <summary>A fact about an alert, for both sides — except that anything about a duress alert reaches responders only.</summary>
+    public static Published ForAlert(Alert alert, Fact fact) => alert.Kind == AlertKind.Duress ? new([], [fact]) : Published.Same(fact);
+
     /// <summary>Pending alert messages (all, or one recipient's) that are no longer needed.</summary>
     private async Task CancelPendingAsync(Guid alertId, Guid? recipientId, CancellationToken ct)
     {
@@ -204,7 +207,7 @@ public sealed class AlertService(
         await tx.CommitAsync(ct);
         signal.WakeDispatcher();
         await audit.WriteAsync(AuditEvents.AlertResolved, recipient.UserId, alert.OwnerId, detail: $"alert:{alertId:N}:{OutcomeName(outcome)}", ct: ct);
-        await facts.PublishAsync(Published.Same(new AlertResolved(alert.OwnerId, alert.ResolvedAt!.Value, alert.Id, alert.Kind, outcome, AllClear: false)), ct);
+        await facts.PublishAsync(ForAlert(alert, new AlertResolved(alert.OwnerId, alert.ResolvedAt!.Value, alert.Id, alert.Kind, outcome, AllClear: false)), ct);
         return true;
     }
 
