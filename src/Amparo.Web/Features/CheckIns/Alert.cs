@@ -4,7 +4,7 @@ public enum AlertKind { Missed = 0, Panic = 1, Duress = 2, WrongPins = 3 }
 
 public enum AlertState { Open = 0, Acknowledged = 1, Resolved = 2 }
 
-public enum AlertOutcome { Safe = 0, FalseAlarm = 1, NeedsHelp = 2, Missing = 3, CheckedInLate = 4 }
+public enum AlertOutcome { Safe = 0, FalseAlarm = 1, NeedsHelp = 2, Missing = 3, CheckedInLate = 4, Cancelled = 5 }
 
 /// <summary>
 /// Someone may be in danger. The engine works through the levels at <see cref="NextStepAt"/> until a recipient
@@ -103,4 +103,8 @@ public static class AlertEvents
     public const string PinUnlocked = "pin-unlocked";
     /// <summary>The right PIN came after wrong ones, before anyone took the alert on: it may have been guessed, so the alert stays open.</summary>
     public const string CheckedInUnconfirmed = "checked-in-unconfirmed";
+    /// <summary>Ended by the owner under duress: nobody was told it is over, a duress alert took over. Responders only.</summary>
+    public const string Superseded = "superseded";
+    /// <summary>A wrong PIN on "I'm safe — cancel".</summary>
+    public const string CancelRefused = "cancel-refused";
 }

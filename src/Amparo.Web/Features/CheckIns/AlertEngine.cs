@@ -1,6 +1,7 @@
 using Amparo.Web.Features.CheckIns.Delivery;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Events;
 using Amparo.Web.Infrastructure.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -15,7 +16,7 @@ namespace Amparo.Web.Features.CheckIns;
 /// </summary>
 public sealed class AlertEngine(
     IServiceScopeFactory scopes, WorkSignal signal, Heartbeats heartbeats, TimeProvider clock,
-    IOptions<CheckInOptions> options, ILogger<AlertEngine> logger) : BackgroundService
+    IOptions<CheckInOptions> options, FactDispatcher facts, ILogger<AlertEngine> logger) : BackgroundService
 {
     public const string Name = "alert-engine";
     private const int Batch = 50;
@@ -86,18 +87,23 @@ public sealed class AlertEngine(
         if (!await db.Visits.AnyAsync(v => v.NextActionAt <= now, ct)) return 0;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var due = await DueVisits(db, now).ToListAsync(ct);
+        var raised = new List<Fact>();
         foreach (var visit in due)
         {
             // ChangeTracker.Clear() after the previous item detached this one too: track it again, or its changes are lost.
             if (db.Entry(visit).State == EntityState.Detached) db.Attach(visit);
-            await OneAsync(db, tx, "visit", visit.Id, async () =>
+            Alert? alert = null;
+            var done = await OneAsync(db, tx, "visit", visit.Id, async () =>
             {
-                await AdvanceAsync(db, escalation, reminders, visit, now, ct);
+                alert = await AdvanceAsync(db, escalation, reminders, visit, now, ct);
                 visit.Version++;
             }, () => db.Visits.Where(v => v.Id == visit.Id).ExecuteUpdateAsync(u => u.SetProperty(v => v.NextActionAt, now.AddMinutes(1)), ct), ct);
+            if (done && alert is not null) raised.Add(new AlertRaised(alert.OwnerId, alert.CreatedAt, alert.Id, alert.Kind, visit.Id));
         }
         await tx.CommitAsync(ct);
         if (due.Count > 0) signal.WakeDispatcher();
+        // A missed check-in is the same fact for both sides.
+        await facts.PublishAsync(new Published(raised, raised), ct);
         return due.Count;
     }
 
@@ -107,9 +113,10 @@ public sealed class AlertEngine(
             ? db.Visits.FromSqlInterpolated($"""SELECT * FROM "Visits" WHERE "NextActionAt" <= {now} ORDER BY "NextActionAt" LIMIT {Batch} FOR NO KEY UPDATE SKIP LOCKED""")
             : db.Visits.Where(v => v.NextActionAt <= now).OrderBy(v => v.NextActionAt).Take(Batch);
 
-    /// <summary>Everything due for one visit at <paramref name="now"/>, in order — after a clock jump, several steps at once.</summary>
-    private static async Task AdvanceAsync(AmparoDbContext db, Escalation escalation, Reminders reminders, Visit visit, DateTime now, CancellationToken ct)
+    /// <summary>Everything due for one visit at <paramref name="now"/>, in order — after a clock jump, several steps at once. Returns the alert it raised, if any.</summary>
+    private static async Task<Alert?> AdvanceAsync(AmparoDbContext db, Escalation escalation, Reminders reminders, Visit visit, DateTime now, CancellationToken ct)
     {
+        Alert? raised = null;
         while (VisitSchedule.NextAction(visit) is { } at && at <= now)
         {
             switch (visit.State)
@@ -128,13 +135,14 @@ public sealed class AlertEngine(
                     visit.State = VisitState.Overdue;
                     break;
                 case VisitState.Overdue:
-                    var alert = await escalation.RaiseAsync(visit.OwnerId, visit, AlertKind.Missed, visit.IsDrill, null, null, ct);
-                    visit.AlertId = alert.Id;
+                    raised = await escalation.RaiseAsync(visit.OwnerId, visit, AlertKind.Missed, visit.IsDrill, null, null, ct);
+                    visit.AlertId = raised.Id;
                     visit.State = VisitState.Alerting;
                     break;
             }
         }
         visit.NextActionAt = VisitSchedule.NextAction(visit);
+        return raised;
     }
 
     private async Task<int> AlertsAsync(CancellationToken ct)
@@ -171,14 +179,16 @@ public sealed class AlertEngine(
     /// undoes only this item; any other failure undoes it, logs, and parks it a minute ahead, so one bad row can never
     /// hold up every other alert on the server.
     /// </summary>
-    private async Task OneAsync(AmparoDbContext db, IDbContextTransaction tx, string what, Guid id, Func<Task> step, Func<Task<int>> park, CancellationToken ct)
+    private async Task<bool> OneAsync(AmparoDbContext db, IDbContextTransaction tx, string what, Guid id, Func<Task> step, Func<Task<int>> park, CancellationToken ct)
     {
+        var done = false;
         await tx.CreateSavepointAsync("item", ct);
         try
         {
             await step();
             await db.SaveChangesAsync(ct);
             await tx.ReleaseSavepointAsync("item", ct);
+            done = true;
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -192,6 +202,7 @@ public sealed class AlertEngine(
             await park();
         }
         db.ChangeTracker.Clear();
+        return done;
     }
 
     /// <summary>Precise locations are kept only while they matter, plus the retention period.</summary>

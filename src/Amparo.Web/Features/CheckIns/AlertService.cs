@@ -1,6 +1,7 @@
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Events;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,7 +20,7 @@ public sealed record WhereaboutsRow(Guid VisitId, Guid OwnerId, string Name, str
 /// <summary>Acknowledging, resolving and following alerts. Responders act through their recipient row (from a signed link or their account).</summary>
 public sealed class AlertService(
     AmparoDbContext db, Escalation escalation, CheckInService checkIns, FieldCipher cipher, CheckInSecrets secrets,
-    AuditLog audit, WorkSignal signal, TimeProvider clock)
+    AuditLog audit, WorkSignal signal, FactDispatcher facts, TimeProvider clock)
 {
     /// <summary>The recipient behind a responder link; null when the link is forged or expired (alert resolved more than 24 hours ago).</summary>
     public async Task<AlertRecipient?> RecipientFromLinkAsync(string? token, CancellationToken ct = default)
@@ -73,6 +74,7 @@ public sealed class AlertService(
         AlertOutcome.FalseAlarm => "false-alarm",
         AlertOutcome.NeedsHelp => "needs-help",
         AlertOutcome.CheckedInLate => "checked-in-late",
+        AlertOutcome.Cancelled => "cancelled",
         _ => outcome.ToString().ToLowerInvariant(),
     };
 
@@ -98,6 +100,20 @@ public sealed class AlertService(
         return events.Select(e => new TimelineEntry(e.At, e.Kind, e.RecipientId is { } id && names.TryGetValue(id, out var n) ? n : null, e.Channel, e.Level, e.Detail)).ToList();
     }
 
+    /// <summary>
+    /// The timeline as the alert's owner sees it. An alert the owner ended themselves (a late check-in, a cancelled
+    /// panic) ends, for them, with "resolved" and "all-clear sent", and nothing after: under duress no all-clear
+    /// went out and a duress alert took over, and the delivery of the all-clear (or its absence) must not show it.
+    /// </summary>
+    public async Task<List<TimelineEntry>> OwnerTimelineAsync(Guid alertId, CancellationToken ct = default)
+    {
+        var all = await TimelineAsync(alertId, ct);
+        var end = all.FindIndex(e => e.Kind == AlertEvents.Resolved && e.Who is null && e.Level is null);
+        if (end < 0) return all;
+        var ended = all[end];
+        return [.. all.Take(end + 1), new TimelineEntry(ended.At, AlertEvents.AllClear, null, null, null, null)];
+    }
+
     /// <summary>"I'm on it": names one owner, stops automatic escalation, tells the others. False when already handled by someone else or closed.</summary>
     public async Task<bool> AcknowledgeAsync(Guid alertId, Guid recipientId, CancellationToken ct = default)
     {
@@ -118,6 +134,9 @@ public sealed class AlertService(
         await audit.WriteAsync(AuditEvents.AlertAcknowledged, recipient.UserId, alert.OwnerId, detail: "alert:" + alertId.ToString("N"), ct: ct);
         return true;
     }
+
+    /// <summary>A fact about an alert, for both sides — except that anything about a duress alert reaches responders only.</summary>
+    public static Published ForAlert(Alert alert, Fact fact) => alert.Kind == AlertKind.Duress ? new([], [fact]) : Published.Same(fact);
 
     /// <summary>Pending alert messages (all, or one recipient's) that are no longer needed.</summary>
     private async Task CancelPendingAsync(Guid alertId, Guid? recipientId, CancellationToken ct)
@@ -179,6 +198,7 @@ public sealed class AlertService(
         await tx.CommitAsync(ct);
         signal.WakeDispatcher();
         await audit.WriteAsync(AuditEvents.AlertResolved, recipient.UserId, alert.OwnerId, detail: $"alert:{alertId:N}:{OutcomeName(outcome)}", ct: ct);
+        await facts.PublishAsync(ForAlert(alert, new AlertResolved(alert.OwnerId, alert.ResolvedAt!.Value, alert.Id, alert.Kind, outcome, AllClear: false)), ct);
         return true;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Events;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,9 @@ public sealed record PinChangeProof(string? CurrentPin, bool PassphraseChecked, 
 
 /// <summary>Locked: PIN entry on the visit stopped after too many wrong PINs; the same answer for every PIN until the owner unlocks it.</summary>
 public enum ActionStatus { Done, WrongPin, NotFound, NeedsPin, TooLong, Closed, Invalid, Locked }
+
+/// <summary>How a panic cancel ended. <see cref="Locked"/>: too many wrong PINs on this alert; only the people told can close it now.</summary>
+public enum CancelStatus { Done, NotFound, Closed, WrongPin, NeedsPin, Locked }
 
 /// <summary>What a person plans. Times are UTC instants.</summary>
 public sealed record VisitPlan(
@@ -40,7 +44,7 @@ public sealed record VisitDetails(
 /// </summary>
 public sealed class CheckInService(
     AmparoDbContext db, FieldCipher cipher, CheckInSecrets secrets, CommitBatcher batcher, WorkSignal signal, Reminders reminders,
-    AuditLog audit, IOptions<CheckInOptions> options, TimeProvider clock, ILogger<CheckInService> logger)
+    AuditLog audit, FactDispatcher facts, IOptions<CheckInOptions> options, TimeProvider clock, ILogger<CheckInService> logger)
 {
     public const int MaxNote = 500, MaxText = 200, MaxNeeds = 500, MaxMessage = 1000, MaxCompanions = 10;
     /// <summary>Wrong PINs in a row that raise the wrong-PIN alert.</summary>
@@ -51,6 +55,8 @@ public sealed class CheckInService(
     /// a new address nor a restart gives a guesser more.
     /// </summary>
     public const int PinTries = 5;
+    /// <summary>Wrong PINs after which a panic can no longer be cancelled by PIN (only the people told can close it).</summary>
+    public const int MaxCancelTries = 3;
     /// <summary>Locked and LockedDuress: the visit takes no PIN; both answer alike, only the silent alert differs.</summary>
     private enum PinCheck { Normal, Duress, Wrong, Missing, Locked, LockedDuress }
 
@@ -377,6 +383,7 @@ public sealed class CheckInService(
             ctx.Db.CheckIns.Add(checkIn);
             visit.LastCheckInAt = now;
             var late = visit.State == VisitState.Alerting;
+            ctx.Both(new VisitCheckedIn(ownerId, now, visit.Id, late));
             // A late check-in ends the alert; a visit with periodic check-ins still has time to run goes on being watched.
             var keepGoing = visit.CheckInEveryMinutes is not null && now < visit.DueAt.AddMinutes(-visit.ReminderMinutesBefore);
             if (late) await EndAlertAsync(ctx, visit, pin, ct);
@@ -431,7 +438,20 @@ public sealed class CheckInService(
         visit.NextActionAt = null;
     }
 
-    private sealed record Context(AmparoDbContext Db, IServiceProvider Services);
+    /// <summary>One attempt of an action: its database, its scope, and the facts it will publish once committed.</summary>
+    private sealed record Context(AmparoDbContext Db, IServiceProvider Services)
+    {
+        public List<Fact> ToOwner { get; } = [];
+        public List<Fact> ToResponders { get; } = [];
+
+        public void Both(Fact fact)
+        {
+            ToOwner.Add(fact);
+            ToResponders.Add(fact);
+        }
+
+        public Published Published => new(ToOwner, ToResponders);
+    }
 
     private delegate Task<(double? Latitude, double? Longitude, string? Note)> Change(Context ctx, Visit visit, PinCheck pin, DateTime now);
 
@@ -467,6 +487,7 @@ public sealed class CheckInService(
         }
 
         bool queued = false, alerted = false;
+        var published = Published.Nothing;
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -488,22 +509,27 @@ public sealed class CheckInService(
                         visit.WrongPinCount = 0;
                         visit.WrongPinTotal = 0;
                     }
-                    var (lat, lon, note) = await change(new Context(context, services), visit, pin, now);
+                    var ctx = new Context(context, services);
+                    var (lat, lon, note) = await change(ctx, visit, pin, now);
                     if (pin == PinCheck.Duress)
                     {
                         // A short row now; the engine, woken below, tells everyone within milliseconds. The answer stays as fast as a normal one.
                         var escalation = services.GetRequiredService<Escalation>();
-                        await escalation.RaiseAsync(ownerId, visit, AlertKind.Duress, visit.IsDrill, Clean(note), Coordinates(lat, lon), token, later: true);
+                        var duress = await escalation.RaiseAsync(ownerId, visit, AlertKind.Duress, visit.IsDrill, Clean(note), Coordinates(lat, lon), token, later: true);
+                        // The duress alert is a fact for responders only: the owner's side hears what a normal PIN would have told it.
+                        ctx.ToResponders.Add(new AlertRaised(ownerId, now, duress.Id, AlertKind.Duress, visit.Id));
                     }
                     visit.Version++;
                     // Wake the workers only for what they must act on now: messages queued (all-clear), an alert to fan out.
                     queued = context.ChangeTracker.Entries<Delivery.OutboxMessage>().Any();
                     alerted = context.ChangeTracker.Entries<Alert>().Any(e => e.State == EntityState.Added);
                     await context.SaveChangesAsync(token);
+                    published = ctx.Published;
                     return ActionStatus.Done;
                 }, ct);
                 if (alerted) signal.WakeEngine();
                 if (queued) signal.WakeDispatcher();
+                if (status == ActionStatus.Done) await facts.PublishAsync(published, ct);
                 return status;
             }
             catch (DbUpdateConcurrencyException) when (attempt < 3)
@@ -526,20 +552,23 @@ public sealed class CheckInService(
 
     private async Task DuressWithoutVisitAsync(Guid ownerId, CancellationToken ct)
     {
-        await batcher.RunAsync(async (services, token) =>
+        var alert = await batcher.RunAsync(async (services, token) =>
         {
-            await services.GetRequiredService<Escalation>().RaiseAsync(ownerId, null, AlertKind.Duress, false, null, null, token, later: true);
+            var raised = await services.GetRequiredService<Escalation>().RaiseAsync(ownerId, null, AlertKind.Duress, false, null, null, token, later: true);
             await services.GetRequiredService<AmparoDbContext>().SaveChangesAsync(token);
-            return true;
+            return raised;
         }, ct);
         signal.WakeEngine();
+        // A normal PIN on a closed visit tells the owner's side nothing, so neither does this.
+        await facts.PublishAsync(new Published([], [new AlertRaised(ownerId, alert.CreatedAt, alert.Id, AlertKind.Duress, null)]), ct);
     }
 
     /// <summary>
-    /// A late check-in, extension or close ends the alert. A normal PIN sends the all-clear; under duress the alert
-    /// closes silently and the duress alert takes over. Not while wrong PINs were typed on an alert nobody has taken
-    /// on yet: the right PIN may have been guessed, so the alert goes on climbing (with the check-in on its timeline)
-    /// until a responder acknowledges it — for either PIN alike, so the owner sees the same afterwards.
+    /// A late check-in, extension or close ends the alert. A normal PIN sends the all-clear; under duress nobody is
+    /// told it is over and the duress alert takes over. The owner's side sees the same ending either way
+    /// (<see cref="AlertService.OwnerTimelineAsync"/> and the facts published to it). Not while wrong PINs were typed
+    /// on an alert nobody has taken on yet: the right PIN may have been guessed, so the alert goes on climbing (with
+    /// the check-in on its timeline) until a responder acknowledges it — for either PIN alike.
     /// </summary>
     private static async Task EndAlertAsync(Context ctx, Visit visit, PinCheck pin, CancellationToken ct)
     {
@@ -554,7 +583,12 @@ public sealed class CheckInService(
             return;
         }
         var alerts = ctx.Services.GetRequiredService<AlertService>();
-        await alerts.ResolveInContextAsync(alert, AlertOutcome.CheckedInLate, null, null, allClear: pin != PinCheck.Duress, ct);
+        var duress = pin == PinCheck.Duress;
+        await alerts.ResolveInContextAsync(alert, AlertOutcome.CheckedInLate, null, null, allClear: !duress, ct);
+        if (duress) ctx.Services.GetRequiredService<Escalation>().Event(alert, AlertEvents.Superseded);
+        var at = alert.ResolvedAt!.Value;
+        ctx.ToOwner.Add(new AlertResolved(alert.OwnerId, at, alert.Id, alert.Kind, AlertOutcome.CheckedInLate, AllClear: true));
+        ctx.ToResponders.Add(new AlertResolved(alert.OwnerId, at, alert.Id, alert.Kind, AlertOutcome.CheckedInLate, AllClear: !duress));
     }
 
     private async Task WrongPinAsync(Guid ownerId, Guid visitId, bool duress, CancellationToken ct)
@@ -627,6 +661,88 @@ public sealed class CheckInService(
         signal.WakeDispatcher();
         signal.WakeEngine();
         logger.LogInformation("Panic raised as alert {AlertId} via {Via}", id, via);
+        await facts.PublishAsync(Published.Same(new AlertRaised(ownerId, clock.GetUtcNow().UtcDateTime, id, AlertKind.Panic, visit?.Id)), ct);
         return id;
+    }
+
+    /// <summary>
+    /// "I'm safe — cancel": the owner ends their own open panic with their PIN, and everyone told hears the all-clear.
+    /// With the duress PIN the owner's side gets exactly the same (answer, page, timeline, facts), while the panic
+    /// becomes a duress alert for responders: the panic closes without an all-clear and a duress alert, carrying
+    /// the panic's note and latest location, goes to every level at once.
+    /// </summary>
+    public async Task<CancelStatus> CancelPanicAsync(Guid ownerId, Guid alertId, string? pin, string via, CancellationToken ct = default)
+    {
+        var alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == alertId && a.OwnerId == ownerId && a.Kind == AlertKind.Panic, ct);
+        if (alert is null) return CancelStatus.NotFound;
+        if (alert.State == AlertState.Resolved) return CancelStatus.Closed;
+        // Whoever holds the phone must not be able to guess the PIN that calls the help off.
+        if (await db.AlertEvents.CountAsync(e => e.AlertId == alertId && e.Kind == AlertEvents.CancelRefused, ct) >= MaxCancelTries) return CancelStatus.Locked;
+        // The PIN is always asked here, even in a fresh session: calling help off is the one thing a captor wants.
+        // A visit whose PIN entry is locked takes no PIN here either (the panic is already alerting everyone).
+        var visit = alert.VisitId is { } visitId ? await db.Visits.AsNoTracking().SingleOrDefaultAsync(v => v.Id == visitId, ct) : null;
+        var check = await CheckPinAsync(db, ownerId, new Proof(pin, FreshSession: false), visit, ct);
+        if (check == PinCheck.Missing) return CancelStatus.NeedsPin;
+        if (check is PinCheck.Locked or PinCheck.LockedDuress) return CancelStatus.Locked;
+        if (check == PinCheck.Wrong)
+        {
+            await batcher.RunAsync(async (services, token) =>
+            {
+                var context = services.GetRequiredService<AmparoDbContext>();
+                services.GetRequiredService<Escalation>().Event(alert, AlertEvents.CancelRefused);
+                await context.SaveChangesAsync(token);
+                return true;
+            }, ct);
+            await audit.WriteAsync(AuditEvents.CheckInWrongPin, ownerId, ownerId, detail: "alert:" + alertId.ToString("N"), ct: ct);
+            return CancelStatus.WrongPin;
+        }
+
+        var duress = check == PinCheck.Duress;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var published = await batcher.RunAsync(async (services, token) =>
+                {
+                    var context = services.GetRequiredService<AmparoDbContext>();
+                    var panic = await context.Alerts.SingleOrDefaultAsync(a => a.Id == alertId && a.OwnerId == ownerId && a.State != AlertState.Resolved, token);
+                    if (panic is null) return null;
+                    var now = clock.GetUtcNow().UtcDateTime;
+                    await services.GetRequiredService<AlertService>().ResolveInContextAsync(panic, AlertOutcome.Cancelled, null, null, allClear: !duress, token);
+                    var ctx = new Context(context, services);
+                    ctx.ToOwner.Add(new PanicCancelled(ownerId, now, panic.Id));
+                    ctx.ToOwner.Add(new AlertResolved(ownerId, now, panic.Id, AlertKind.Panic, AlertOutcome.Cancelled, AllClear: true));
+                    if (duress)
+                    {
+                        var escalation = services.GetRequiredService<Escalation>();
+                        escalation.Event(panic, AlertEvents.Superseded);
+                        var keyId = await context.Users.Where(u => u.Id == ownerId).Select(u => u.DataKeyId).SingleAsync(token);
+                        var note = await cipher.DecryptAsync(context, keyId, panic.NoteCipher, Alert.Table, nameof(Alert.NoteCipher), panic.Id, token);
+                        var location = await cipher.DecryptAsync(context, keyId, panic.LocationCipher, Alert.Table, nameof(Alert.LocationCipher), panic.Id, token);
+                        var visit = panic.VisitId is { } visitId ? await context.Visits.AsNoTracking().SingleOrDefaultAsync(v => v.Id == visitId, token) : null;
+                        var raised = await escalation.RaiseAsync(ownerId, visit, AlertKind.Duress, panic.IsDrill, note, location, token, later: true);
+                        ctx.ToResponders.Add(new AlertResolved(ownerId, now, panic.Id, AlertKind.Panic, AlertOutcome.Cancelled, AllClear: false));
+                        ctx.ToResponders.Add(new AlertRaised(ownerId, now, raised.Id, AlertKind.Duress, panic.VisitId));
+                    }
+                    else
+                    {
+                        ctx.ToResponders.AddRange(ctx.ToOwner);
+                    }
+                    await context.SaveChangesAsync(token);
+                    return ctx.Published;
+                }, ct);
+                if (published is null) return CancelStatus.Closed;
+                signal.WakeEngine();
+                signal.WakeDispatcher();
+                logger.LogInformation("Panic alert {AlertId} cancelled via {Via}", alertId, via);
+                await facts.PublishAsync(published, ct);
+                return CancelStatus.Done;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // The engine stepped the alert at the same moment: try again on its new state.
+                logger.LogDebug("Alert changed during a cancel; trying again");
+            }
+        }
     }
 }

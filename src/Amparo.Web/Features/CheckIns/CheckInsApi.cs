@@ -21,6 +21,7 @@ public static class CheckInsApi
     public sealed record PanicResponse(Guid AlertId);
     public sealed record LocationRequest(double? Latitude, double? Longitude);
     public sealed record ResolveRequest(string? Outcome, string? Note);
+    public sealed record CancelRequest(string? Pin);
 
     public sealed record VisitDto(
         Guid Id, string State, string? Outcome, bool Drill, DateTime StartsAt, DateTime DueAt, DateTime DeadlineAt, int GraceMinutes,
@@ -44,6 +45,9 @@ public static class CheckInsApi
 
         var alerts = api.MapGroup("/alerts").WithTags("Alerts").RequireAuthorization(WebSetup.ApiPolicy).RequireRateLimiting(RateLimit);
         alerts.MapPost("/{id:guid}/locations", LocationAsync);
+        alerts.MapPost("/{id:guid}/cancel", CancelAsync)
+            .WithSummary("I'm safe — cancel my panic")
+            .WithDescription("The owner calls off their own open panic with their check-in PIN; everyone told hears the all-clear. 204 when cancelled, 400 for a missing or wrong PIN or after too many wrong PINs, 404 for anything but the caller's own panic, 409 when it is already closed.");
         alerts.MapPost("/{id:guid}/acknowledge", AcknowledgeAsync);
         alerts.MapPost("/{id:guid}/resolve", ResolveAsync);
         return api;
@@ -135,6 +139,23 @@ public static class CheckInsApi
         if (request?.Latitude is not { } lat || request.Longitude is not { } lon || !CheckInService.CoordinatesValid(lat, lon))
             return Invalid("latitude", "Give latitude (−90…90) and longitude (−180…180).");
         return await alerts.AddLocationAsync(http.User.UserId(), id, lat, lon, http.RequestAborted) ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    /// <summary>A duress PIN answers exactly like the normal one (the panic then becomes a duress alert for responders).</summary>
+    private static async Task<Results<NoContent, NotFound, ValidationProblem, Conflict<ProblemBody>>> CancelAsync(Guid id, CancelRequest? request, HttpContext http, CheckInService service)
+    {
+        if (string.IsNullOrEmpty(request?.Pin)) return Invalid("pin", "Required.");
+        var status = await service.CancelPanicAsync(http.User.UserId(), id, request.Pin, "api", http.RequestAborted);
+        switch (status)
+        {
+            case CancelStatus.Done: return TypedResults.NoContent();
+            case CancelStatus.NotFound: return TypedResults.NotFound();
+            case CancelStatus.Closed: return TypedResults.Conflict(new ProblemBody("The alert is already closed.", 409));
+            case CancelStatus.WrongPin: return Invalid("pin", "The PIN is not right.");
+            case CancelStatus.NeedsPin: return Invalid("pin", "Your check-in PIN is needed for this.");
+            case CancelStatus.Locked: return Invalid("pin", "Too many wrong PINs: only the people told can close this alert now.");
+        }
+        throw new System.Diagnostics.UnreachableException(status.ToString());
     }
 
     private static async Task<Results<NoContent, NotFound, Conflict<ProblemBody>>> AcknowledgeAsync(Guid id, HttpContext http, AlertService alerts)

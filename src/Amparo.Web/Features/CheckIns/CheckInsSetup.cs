@@ -14,6 +14,7 @@ public static class CheckInsSetup
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<OutboxWriter>();
         services.AddSingleton<CommitBatcher>();
+        services.AddSingleton<Infrastructure.Events.FactDispatcher>();
         services.AddScoped<MessageTexts>();
         services.AddScoped<Escalation>();
         services.AddScoped<Reminders>();

@@ -145,6 +145,8 @@ public sealed class Escalation(
         var told = 0;
         foreach (var target in targets)
         {
+            // The owner is never told of their own alert, whatever their role or links: under duress that would give it away.
+            if (target.UserId == owner.Id) continue;
             // Someone reached at an earlier level (a contact who is also a focal point) is not told twice.
             if (already.Any(a => (target.UserId is not null && a.UserId == target.UserId) || (target.ContactId is not null && a.ContactId == target.ContactId))) continue;
             if (db.ChangeTracker.Entries<AlertRecipient>().Any(e => e.Entity.AlertId == alert.Id

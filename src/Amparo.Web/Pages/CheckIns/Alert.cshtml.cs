@@ -10,13 +10,15 @@ namespace Amparo.Web.Pages.CheckIns;
 /// responder view; the defender gets their own alert's timeline and can send where they are now. Anyone else, and
 /// the defender for a duress alert, gets 404.
 /// </summary>
-public sealed class AlertModel(AlertService alerts) : ResponderPage(alerts)
+public sealed class AlertModel(AlertService alerts, CheckInService checkIns) : ResponderPage(alerts)
 {
     private readonly AlertService _alerts = alerts;
     private Guid _id;
 
     [BindProperty] public string? Latitude { get; set; }
     [BindProperty] public string? Longitude { get; set; }
+    /// <summary>The check-in PIN for "I'm safe — cancel" (a panic raised by mistake).</summary>
+    [BindProperty] public string? Pin { get; set; }
 
     public override string Here => "/alerts/" + _id;
 
@@ -25,12 +27,17 @@ public sealed class AlertModel(AlertService alerts) : ResponderPage(alerts)
     public IReadOnlyList<TimelineEntry> OwnTimeline { get; private set; } = [];
     public string? LocationError { get; private set; }
     public bool LocationSent { get; private set; }
+    public bool Cancelled { get; private set; }
+    public string? CancelError { get; private set; }
+    /// <summary>An open panic of the owner's can be cancelled with the PIN.</summary>
+    public bool CanCancel => Own is { Kind: AlertKind.Panic, IsOpen: true };
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? done)
     {
         _id = id;
         if (await RecipientAsync() is { } r) return await ShowAsync(r, done);
         LocationSent = done == "location";
+        Cancelled = done == "cancelled";
         return await OwnAsync() ? Page() : NotFound();
     }
 
@@ -68,13 +75,31 @@ public sealed class AlertModel(AlertService alerts) : ResponderPage(alerts)
         return Page();
     }
 
+    /// <summary>"I'm safe — cancel": the owner's PIN ends their panic. A duress PIN gives exactly the same answer (see CheckInService.CancelPanicAsync).</summary>
+    public async Task<IActionResult> OnPostCancelAsync(Guid id)
+    {
+        _id = id;
+        var status = await checkIns.CancelPanicAsync(User.UserId(), id, string.IsNullOrEmpty(Pin) ? null : Pin, "web", HttpContext.RequestAborted);
+        Pin = null;
+        switch (status)
+        {
+            case CancelStatus.NotFound: return NotFound();
+            case CancelStatus.Done: return Redirect(Here + "?done=cancelled");
+            case CancelStatus.Closed: return Redirect(Here);
+            case CancelStatus.WrongPin: CancelError = "CheckIn.Error.WrongPin"; break;
+            case CancelStatus.NeedsPin: CancelError = "CheckIn.Error.NeedsPin"; break;
+            case CancelStatus.Locked: CancelError = "OwnAlert.CancelLocked"; break;
+        }
+        return await OwnAsync() ? Page() : NotFound();
+    }
+
     private Task<AlertRecipient?> RecipientAsync() => _alerts.RecipientForUserAsync(_id, User.UserId(), HttpContext.RequestAborted);
 
     private async Task<bool> OwnAsync()
     {
         Own = await _alerts.OwnAlerts(User.UserId()).SingleOrDefaultAsync(a => a.Id == _id, HttpContext.RequestAborted);
         if (Own is null) return false;
-        OwnTimeline = await _alerts.TimelineAsync(_id, HttpContext.RequestAborted);
+        OwnTimeline = await _alerts.OwnerTimelineAsync(_id, HttpContext.RequestAborted);
         return true;
     }
 }

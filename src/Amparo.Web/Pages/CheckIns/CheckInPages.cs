@@ -126,6 +126,7 @@ public static class CheckInPages
         "needs-help" => "Alert.Outcome.NeedsHelp",
         "missing" => "Alert.Outcome.Missing",
         "checked-in-late" => "Alert.Outcome.CheckedInLate",
+        "cancelled" => "Alert.Outcome.Cancelled",
         _ => "Alert.Outcome.None",
     };
 
@@ -149,6 +150,8 @@ public static class CheckInPages
         AlertEvents.PinLocked => "Timeline.PinLocked",
         AlertEvents.PinUnlocked => "Timeline.PinUnlocked",
         AlertEvents.CheckedInUnconfirmed => "Timeline.CheckedInUnconfirmed",
+        AlertEvents.Superseded => "Timeline.Superseded",
+        AlertEvents.CancelRefused => "Timeline.CancelRefused",
         _ => "Timeline.Other",
     };
 

@@ -109,7 +109,7 @@ public sealed class VisitModel(
         foreach (var a in own)
         {
             var answers = visit.IsDrill
-                ? (await alerts.TimelineAsync(a.Id, ct)).Where(e => e.Kind is AlertEvents.Opened or AlertEvents.Acknowledged or AlertEvents.Resolved).ToList()
+                ? (await alerts.OwnerTimelineAsync(a.Id, ct)).Where(e => e.Kind is AlertEvents.Opened or AlertEvents.Acknowledged or AlertEvents.Resolved).ToList()
                 : [];
             Alerts.Add(new AlertLine(a.Id, AlertService.KindName(a.Kind), a.State.ToString().ToLowerInvariant(), a.CreatedAt, answers));
         }
