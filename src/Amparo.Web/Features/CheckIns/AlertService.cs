@@ -21,20 +21,54 @@ public sealed class AlertService(
     AmparoDbContext db, Escalation escalation, CheckInService checkIns, FieldCipher cipher, CheckInSecrets secrets,
     AuditLog audit, WorkSignal signal, TimeProvider clock)
 {
-    /// <summary>The recipient behind a responder link; null when the link is forged or expired (alert resolved more than 24 hours ago).</summary>
-    public async Task<AlertRecipient?> RecipientFromLinkAsync(string? token, CancellationToken ct = default)
+    /// <summary>What a responder does, as recorded when they no longer have the right to do it.</summary>
+    public static class Actions
+    {
+        public const string View = "view", Acknowledge = "acknowledge", Resolve = "resolve", Escalate = "escalate";
+    }
+
+    /// <summary>
+    /// The recipient behind a responder link; null when the link is forged or expired (alert resolved more than 24 hours
+    /// ago), or when its holder no longer has the right to respond (the link ends with the right).
+    /// </summary>
+    public async Task<AlertRecipient?> RecipientFromLinkAsync(string? token, string action, CancellationToken ct = default)
     {
         if (await secrets.VerifyLinkAsync(db, LinkPurposes.Responder, token, ct) is not { } recipientId) return null;
         var recipient = await db.AlertRecipients.SingleOrDefaultAsync(r => r.Id == recipientId, ct);
         if (recipient is null) return null;
         var alert = await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == recipient.AlertId, ct);
         if (alert.ResolvedAt is { } resolved && resolved.AddHours(24) < clock.GetUtcNow().UtcDateTime) return null;
-        return recipient;
+        return await EntitledAsync(recipient, alert.OwnerId, action, ct);
     }
 
-    /// <summary>A signed-in person's recipient row on an alert (focal points and coordinators act from their account too).</summary>
-    public Task<AlertRecipient?> RecipientForUserAsync(Guid alertId, Guid userId, CancellationToken ct = default) =>
-        db.AlertRecipients.Where(r => r.AlertId == alertId && r.UserId == userId).OrderBy(r => r.Level).FirstOrDefaultAsync(ct);
+    /// <summary>A signed-in person's recipient row on an alert (focal points and coordinators act from their account too); null once they lost the right to respond.</summary>
+    public async Task<AlertRecipient?> RecipientForUserAsync(Guid alertId, Guid userId, string action, CancellationToken ct = default)
+    {
+        var recipient = await db.AlertRecipients.Where(r => r.AlertId == alertId && r.UserId == userId).OrderBy(r => r.Level).FirstOrDefaultAsync(ct);
+        if (recipient is null) return null;
+        var ownerId = await db.Alerts.Where(a => a.Id == alertId).Select(a => a.OwnerId).SingleAsync(ct);
+        return await EntitledAsync(recipient, ownerId, action, ct);
+    }
+
+    /// <summary>
+    /// The recipient while they still have the right to respond (<see cref="Access.MayRespondAsync"/>, asked anew on every
+    /// access); otherwise null — callers answer as for data they cannot see — and the attempt is recorded as an authorization failure.
+    /// </summary>
+    private async Task<AlertRecipient?> EntitledAsync(AlertRecipient recipient, Guid ownerId, string action, CancellationToken ct)
+    {
+        if (await Access.MayRespondAsync(db, ownerId, recipient, ct)) return recipient;
+        await audit.WriteAsync(AuditEvents.AlertAccessDenied, recipient.UserId, ownerId, detail: $"alert:{recipient.AlertId:N}:{action}", ct: ct);
+        return null;
+    }
+
+    /// <summary>The same check for the actions themselves, which callers reach with a recipient id (the SMS reply, a page raced by a revocation).</summary>
+    private async Task<AlertRecipient?> EntitledAsync(Guid alertId, Guid recipientId, string action, CancellationToken ct)
+    {
+        var recipient = await db.AlertRecipients.AsNoTracking().SingleOrDefaultAsync(r => r.Id == recipientId && r.AlertId == alertId, ct);
+        if (recipient is null) return null;
+        var ownerId = await db.Alerts.Where(a => a.Id == alertId).Select(a => a.OwnerId).SingleAsync(ct);
+        return await EntitledAsync(recipient, ownerId, action, ct);
+    }
 
     public async Task<AlertRecipient?> RecipientForSmsAsync(string senderLookup, int shortCode, CancellationToken ct = default)
     {
@@ -110,6 +144,8 @@ public sealed class AlertService(
     /// <summary>"I'm on it": names one owner, stops automatic escalation, tells the others. False when already handled by someone else or closed.</summary>
     public async Task<bool> AcknowledgeAsync(Guid alertId, Guid recipientId, CancellationToken ct = default)
     {
+        // Someone who lost the right to respond does not stop the escalation.
+        if (await EntitledAsync(alertId, recipientId, Actions.Acknowledge, ct) is null) return false;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await CancelPendingAsync(alertId, null, ct);
@@ -141,6 +177,7 @@ public sealed class AlertService(
     /// <summary>The handler asks for the next level now (automatic escalation stopped when they acknowledged).</summary>
     public async Task<bool> EscalateByHandAsync(Guid alertId, Guid recipientId, CancellationToken ct = default)
     {
+        if (await EntitledAsync(alertId, recipientId, Actions.Escalate, ct) is null) return false;
         var alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == alertId && a.State == AlertState.Acknowledged && a.AcknowledgedByRecipientId == recipientId, ct);
         if (alert is null || alert.Level >= Escalation.LastLevel) return false;
         var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
@@ -158,6 +195,8 @@ public sealed class AlertService(
     public async Task<bool> ResolveAsync(Guid alertId, Guid recipientId, AlertOutcome outcome, string? note, CancellationToken ct = default)
     {
         if (note is { Length: > CheckInService.MaxNote }) return false;
+        // A resolution by someone who lost the right to respond is an authorization failure, not a resolution.
+        if (await EntitledAsync(alertId, recipientId, Actions.Resolve, ct) is null) return false;
         var alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == alertId && a.State != AlertState.Resolved, ct);
         if (alert is null) return false;
         var recipient = await db.AlertRecipients.SingleAsync(r => r.Id == recipientId && r.AlertId == alertId, ct);

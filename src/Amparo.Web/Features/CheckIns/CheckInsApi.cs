@@ -138,8 +138,8 @@ public static class CheckInsApi
 
     private static async Task<Results<NoContent, NotFound, Conflict<ProblemBody>>> AcknowledgeAsync(Guid id, HttpContext http, AlertService alerts)
     {
-        // Only someone who was notified of this alert may take it on; anyone else gets 404.
-        var recipient = await alerts.RecipientForUserAsync(id, http.User.UserId(), http.RequestAborted);
+        // Only someone who was notified of this alert, and still has the right to respond, may take it on; anyone else gets 404.
+        var recipient = await alerts.RecipientForUserAsync(id, http.User.UserId(), AlertService.Actions.Acknowledge, http.RequestAborted);
         if (recipient is null) return TypedResults.NotFound();
         return await alerts.AcknowledgeAsync(id, recipient.Id, http.RequestAborted)
             ? TypedResults.NoContent()
@@ -150,7 +150,7 @@ public static class CheckInsApi
     {
         if (!AlertService.TryParseOutcome(request?.Outcome, out var outcome)) return Invalid("outcome", "One of: safe, false-alarm, needs-help, missing.");
         if (!CheckInService.TextAcceptable(request!.Note, CheckInService.MaxNote)) return Invalid("note", "At most 500 characters, without control characters.");
-        var recipient = await alerts.RecipientForUserAsync(id, http.User.UserId(), http.RequestAborted);
+        var recipient = await alerts.RecipientForUserAsync(id, http.User.UserId(), AlertService.Actions.Resolve, http.RequestAborted);
         if (recipient is null) return TypedResults.NotFound();
         return await alerts.ResolveAsync(id, recipient.Id, outcome, request.Note, http.RequestAborted)
             ? TypedResults.NoContent()

@@ -98,7 +98,7 @@ public sealed class Escalation(
         var now = clock.GetUtcNow().UtcDateTime;
         alert.Repeats++;
         var step = "R" + alert.Repeats;
-        var recipients = await db.AlertRecipients.Where(r => r.AlertId == alert.Id && !r.IsDutyContact).ToListAsync(ct);
+        var recipients = await EntitledAsync(owner.Id, await db.AlertRecipients.Where(r => r.AlertId == alert.Id && !r.IsDutyContact).ToListAsync(ct), ct);
         var lastLevel = recipients.Count == 0 ? 0 : recipients.Max(r => r.Level);
         foreach (var recipient in recipients.Where(r => r.Level == lastLevel))
         {
@@ -114,7 +114,7 @@ public sealed class Escalation(
     public async Task TellRecipientsAsync(Alert alert, string step, string key, Guid? except, string? otherName, CancellationToken ct)
     {
         var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
-        var recipients = await db.AlertRecipients.Where(r => r.AlertId == alert.Id && r.Id != except).ToListAsync(ct);
+        var recipients = await EntitledAsync(owner.Id, await db.AlertRecipients.Where(r => r.AlertId == alert.Id && r.Id != except).ToListAsync(ct), ct);
         foreach (var recipient in recipients)
         {
             var target = await TargetOfAsync(owner, recipient, ct);
@@ -122,6 +122,15 @@ public sealed class Escalation(
             var text = texts.Text(target.Language, alert.IsDrill, key, owner.DisplayName, otherName ?? "");
             await QueueAsync(alert, recipient, target, step, texts.Text(target.Language, alert.IsDrill, "Alert.Mail.Subject"), text, ct);
         }
+    }
+
+    /// <summary>Those told earlier who still have the right to respond: someone removed since hears no more (no new link, no news).</summary>
+    private async Task<List<AlertRecipient>> EntitledAsync(Guid ownerId, List<AlertRecipient> recipients, CancellationToken ct)
+    {
+        var entitled = new List<AlertRecipient>(recipients.Count);
+        foreach (var recipient in recipients)
+            if (await Access.MayRespondAsync(db, ownerId, recipient, ct)) entitled.Add(recipient);
+        return entitled;
     }
 
     public void Event(Alert alert, string kind, Guid? recipientId = null, string? channel = null, int? level = null, string? detail = null) =>
