@@ -127,6 +127,9 @@ public sealed class AlertEngine(
                     visit.RemindersSent = 2;
                     visit.State = VisitState.Overdue;
                     break;
+                case VisitState.Invited:
+                    CheckInService.Decline(visit, now);
+                    break;
                 case VisitState.Overdue:
                     var alert = await escalation.RaiseAsync(visit.OwnerId, visit, AlertKind.Missed, visit.IsDrill, null, null, ct);
                     visit.AlertId = alert.Id;

@@ -14,7 +14,8 @@ public sealed record ResponderView(
 
 public sealed record TimelineEntry(DateTime At, string Kind, string? Who, string? Channel, int? Level, string? Detail);
 
-public sealed record WhereaboutsRow(Guid VisitId, Guid OwnerId, string Name, string State, DateTime DueAt, DateTime DeadlineAt, bool IsDrill, Guid? AlertId);
+/// <summary>One person out on the board; <see cref="PlannedBy"/> names who planned the visit when it was someone else.</summary>
+public sealed record WhereaboutsRow(Guid VisitId, Guid OwnerId, string Name, string State, DateTime DueAt, DateTime DeadlineAt, bool IsDrill, Guid? AlertId, string? PlannedBy = null);
 
 /// <summary>Acknowledging, resolving and following alerts. Responders act through their recipient row (from a signed link or their account).</summary>
 public sealed class AlertService(
@@ -281,14 +282,19 @@ public sealed class AlertService(
     {
         var owners = Access.OwnersVisibleTo(viewerId, DataCategory.VisitsAndAlerts, db.SharingRules, db.Memberships, db.NetworkOrganizations, db.NetworkCoordinators)
             .Where(o => o != viewerId);
+        // An invitation not yet accepted is nobody's plan yet: it is not on the board.
         var rows = await (from v in db.Visits.AsNoTracking()
                           join u in db.Users on v.OwnerId equals u.Id
-                          where owners.Contains(v.OwnerId) && v.State != VisitState.Closed
-                          select new { v.Id, v.OwnerId, u.DisplayName, v.State, v.DueAt, v.DeadlineAt, v.IsDrill, v.AlertId }).ToListAsync(ct);
+                          where owners.Contains(v.OwnerId) && v.State != VisitState.Closed && v.State != VisitState.Invited
+                          select new
+                          {
+                              v.Id, v.OwnerId, u.DisplayName, v.State, v.DueAt, v.DeadlineAt, v.IsDrill, v.AlertId,
+                              PlannedBy = db.Users.Where(p => p.Id == v.PlannedById).Select(p => p.DisplayName).FirstOrDefault(),
+                          }).ToListAsync(ct);
         return rows
             .OrderBy(r => r.State switch { VisitState.Alerting => 0, VisitState.Overdue => 1, VisitState.Active => 2, _ => 3 })
             .ThenBy(r => r.DeadlineAt)
-            .Select(r => new WhereaboutsRow(r.Id, r.OwnerId, r.DisplayName, CheckInService.StateName(r.State), r.DueAt, r.DeadlineAt, r.IsDrill, r.AlertId))
+            .Select(r => new WhereaboutsRow(r.Id, r.OwnerId, r.DisplayName, CheckInService.StateName(r.State), r.DueAt, r.DeadlineAt, r.IsDrill, r.AlertId, r.PlannedBy))
             .ToList();
     }
 }

@@ -217,7 +217,22 @@ public sealed class Escalation(
     {
         var link = texts.Url("/r/" + await secrets.LinkTokenAsync(db, LinkPurposes.Responder, recipient.Id, ct));
         var text = texts.Text(target.Language, alert.IsDrill, key, owner.DisplayName, link);
+        // A visit someone else planned for the person is never passed off as their own plan.
+        if (await PlannerOfAsync(alert, ct) is { } planner) text += " " + texts.Text(target.Language, false, "Alert.Msg.PlannedBy", owner.DisplayName, planner);
         await QueueAsync(alert, recipient, target, step, texts.Text(target.Language, alert.IsDrill, "Alert.Mail.Subject"), text, ct);
+    }
+
+    private readonly Dictionary<Guid, string?> _planners = [];
+
+    /// <summary>Who planned the alert's visit, when it was not its owner (a companion's part); null otherwise.</summary>
+    private async Task<string?> PlannerOfAsync(Alert alert, CancellationToken ct)
+    {
+        if (alert.VisitId is not { } visitId) return null;
+        if (_planners.TryGetValue(visitId, out var known)) return known;
+        var name = await db.Visits.Where(v => v.Id == visitId && v.PlannedById != null)
+            .Join(db.Users, v => v.PlannedById, u => (Guid?)u.Id, (v, u) => u.DisplayName).FirstOrDefaultAsync(ct);
+        _planners[visitId] = name;
+        return name;
     }
 
     /// <summary>

@@ -753,6 +753,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<byte[]>("PlaceCipher")
                         .HasColumnType("bytea");
 
+                    b.Property<Guid?>("PlannedById")
+                        .HasColumnType("uuid");
+
                     b.Property<byte[]>("PurposeCipher")
                         .HasColumnType("bytea");
 
@@ -787,6 +790,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("GroupId");
 
                     b.HasIndex("NextActionAt");
+
+                    b.HasIndex("PlannedById");
 
                     b.HasIndex("ReminderTokenHash");
 
@@ -1233,6 +1238,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("PlannedById")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Networks.NetworkCoordinator", b =>

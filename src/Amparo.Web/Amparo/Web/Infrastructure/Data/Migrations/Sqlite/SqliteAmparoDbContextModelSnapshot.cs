@@ -746,6 +746,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<byte[]>("PlaceCipher")
                         .HasColumnType("BLOB");
 
+                    b.Property<Guid?>("PlannedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("PurposeCipher")
                         .HasColumnType("BLOB");
 
@@ -780,6 +783,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("GroupId");
 
                     b.HasIndex("NextActionAt");
+
+                    b.HasIndex("PlannedById");
 
                     b.HasIndex("ReminderTokenHash");
 
@@ -1220,6 +1225,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("PlannedById")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Networks.NetworkCoordinator", b =>
