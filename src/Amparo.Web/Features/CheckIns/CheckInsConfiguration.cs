@@ -19,7 +19,6 @@ public sealed class VisitConfiguration : IEntityTypeConfiguration<Visit>
         builder.HasIndex(v => v.GroupId);
         builder.HasIndex(v => v.ReminderTokenHash);
         builder.HasOne<User>().WithMany().HasForeignKey(v => v.OwnerId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<User>().WithMany().HasForeignKey(v => v.PlannedById).OnDelete(DeleteBehavior.SetNull);
     }
 }
 

@@ -791,8 +791,6 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("NextActionAt");
 
-                    b.HasIndex("PlannedById");
-
                     b.HasIndex("ReminderTokenHash");
 
                     b.HasIndex("OwnerId", "State");
@@ -1238,11 +1236,6 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
-                        .WithMany()
-                        .HasForeignKey("PlannedById")
-                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Networks.NetworkCoordinator", b =>

@@ -784,8 +784,6 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("NextActionAt");
 
-                    b.HasIndex("PlannedById");
-
                     b.HasIndex("ReminderTokenHash");
 
                     b.HasIndex("OwnerId", "State");
@@ -1225,11 +1223,6 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
-                        .WithMany()
-                        .HasForeignKey("PlannedById")
-                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Networks.NetworkCoordinator", b =>

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAmparoDbContext))]
-    [Migration("20261204124002_Issue7Access")]
+    [Migration("20261204124513_Issue7Access")]
     partial class Issue7Access
     {
         /// <inheritdoc />
@@ -787,8 +787,6 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("NextActionAt");
 
-                    b.HasIndex("PlannedById");
-
                     b.HasIndex("ReminderTokenHash");
 
                     b.HasIndex("OwnerId", "State");
@@ -1228,11 +1226,6 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
-                        .WithMany()
-                        .HasForeignKey("PlannedById")
-                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Networks.NetworkCoordinator", b =>

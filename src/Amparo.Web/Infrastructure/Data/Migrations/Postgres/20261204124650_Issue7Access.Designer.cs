@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAmparoDbContext))]
-    [Migration("20261204124034_Issue7Access")]
+    [Migration("20261204124650_Issue7Access")]
     partial class Issue7Access
     {
         /// <inheritdoc />
@@ -794,8 +794,6 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("NextActionAt");
 
-                    b.HasIndex("PlannedById");
-
                     b.HasIndex("ReminderTokenHash");
 
                     b.HasIndex("OwnerId", "State");
@@ -1241,11 +1239,6 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
-                        .WithMany()
-                        .HasForeignKey("PlannedById")
-                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Networks.NetworkCoordinator", b =>

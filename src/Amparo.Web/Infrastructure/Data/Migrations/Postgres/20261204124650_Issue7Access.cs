@@ -16,32 +16,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 table: "Visits",
                 type: "uuid",
                 nullable: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Visits_PlannedById",
-                table: "Visits",
-                column: "PlannedById");
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_Visits_AspNetUsers_PlannedById",
-                table: "Visits",
-                column: "PlannedById",
-                principalTable: "AspNetUsers",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.SetNull);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropForeignKey(
-                name: "FK_Visits_AspNetUsers_PlannedById",
-                table: "Visits");
-
-            migrationBuilder.DropIndex(
-                name: "IX_Visits_PlannedById",
-                table: "Visits");
-
             migrationBuilder.DropColumn(
                 name: "PlannedById",
                 table: "Visits");
