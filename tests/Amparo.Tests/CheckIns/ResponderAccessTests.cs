@@ -129,6 +129,30 @@ public abstract partial class ResponderAccessTests(AppFixture app)
     }
 
     [Fact]
+    public async Task FocalPointWhoAcknowledged_ThenWasRemoved_NoLongerHoldsTheAlert_AndEscalationResumes()
+    {
+        var (w, alertId) = await PanicAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync(await app.TokenAsync(w.Focal), $"/api/v1/alerts/{alertId}/acknowledge")).Status);
+        await app.StepAsync(TimeSpan.Zero); // the others hear who handles it
+        // While the handler keeps the right, the check-back changes nothing and tells nobody.
+        var coordinatorBefore = app.AlertsTo(w.Coordinator.Email, w.Owner.Name()).Count;
+        await app.StepAsync(TimeSpan.FromMinutes(16));
+        Assert.Equal(AlertState.Acknowledged, (await AlertAsync(alertId)).State);
+        Assert.Equal(coordinatorBefore, app.AlertsTo(w.Coordinator.Email, w.Owner.Name()).Count);
+
+        await app.WithServicesAsync(sp => sp.GetRequiredService<OrganizationService>().RemoveAsync(w.OrgId, w.OrgAdmin.Id, w.Focal.Id));
+        await app.StepAsync(TimeSpan.FromMinutes(16));
+
+        var alert = await AlertAsync(alertId);
+        Assert.Equal(AlertState.Open, alert.State);
+        Assert.Null(alert.AcknowledgedByRecipientId);
+        Assert.Contains(app.AlertsTo(w.Coordinator.Email, w.Owner.Name()).Skip(coordinatorBefore), t => t.Contains("nobody has answered yet", StringComparison.Ordinal));
+        Assert.True(await app.WithDbAsync(db => db.AlertEvents.AnyAsync(e => e.AlertId == alertId && e.Kind == AlertEvents.HandlerLost)));
+        // Someone who still has the right can take it on.
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync(await app.TokenAsync(w.Coordinator), $"/api/v1/alerts/{alertId}/acknowledge")).Status);
+    }
+
+    [Fact]
     public async Task RemovedFocalPoint_CannotAcknowledgeThroughTheCallTheSmsReplyMakes()
     {
         var (w, alertId) = await PanicAsync();

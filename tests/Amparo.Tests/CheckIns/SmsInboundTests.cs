@@ -304,6 +304,17 @@ public abstract class SmsInboundTests(SmsApp app)
         Assert.False(await app.WithDbAsync(db => db.InboundSms.AnyAsync(m => m.Id == old)));
     }
 
+    /// <summary>Gives the responder the right to respond to the owner's alerts: a focal point of the owner's organization (which the owner shares visits and alerts with by default).</summary>
+    private Task<bool> FocalPointOfAsync(Guid owner, Guid responder) =>
+        app.WithServicesAsync(async sp =>
+        {
+            var orgs = sp.GetRequiredService<Amparo.Web.Features.Organizations.OrganizationService>();
+            var org = await orgs.CreateAsync("Org " + Guid.NewGuid().ToString("N")[..6], Amparo.Web.Features.Organizations.OrganizationKind.CivilSociety, null);
+            await orgs.AddMemberAsync(org!.Id, owner, Amparo.Web.Features.Organizations.OrgRole.Member, null);
+            await orgs.AddMemberAsync(org.Id, responder, Amparo.Web.Features.Organizations.OrgRole.FocalPoint, null);
+            return true;
+        });
+
     private async Task<(Guid UserId, string Phone)> PersonWithPhoneAsync(string? pin = null, string? duressPin = null)
     {
         var phone = "+3461" + Random.Shared.Next(1000000, 9999999).ToString(CultureInfo.InvariantCulture);
@@ -388,6 +399,7 @@ public abstract class SmsInboundTests(SmsApp app)
             await db.SaveChangesAsync();
             return (alert.ShortCode, recipient.Id);
         });
+        await FocalPointOfAsync(owner, responder);
         var codeText = code.ToString(CultureInfo.InvariantCulture);
 
         Assert.Equal($"Amparo: there is no open alert {codeText} for you.", await SmsAsync(strangerPhone, "ACK " + codeText));
@@ -411,6 +423,7 @@ public abstract class SmsInboundTests(SmsApp app)
             await db.SaveChangesAsync();
             return (await db.Alerts.SingleAsync(a => a.Id == alertId)).ShortCode;
         });
+        await FocalPointOfAsync(owner, responder);
         var wrong = Enumerable.Range(10, 90).Where(c => c != code).Take(AckGuesses.Limit).ToList();
         foreach (var guess in wrong)
             Assert.Equal($"Amparo: there is no open alert {guess} for you.", await SmsAsync(responderPhone, "ACK " + guess.ToString(CultureInfo.InvariantCulture)));

@@ -157,7 +157,9 @@ public sealed class AlertEngine(
             await OneAsync(db, tx, "alert", alert.Id, async () =>
             {
                 var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
-                if (alert.State != AlertState.Open) alert.NextStepAt = null;
+                await escalation.ReopenIfHandlerLostAsync(alert, ct);
+                if (alert.State == AlertState.Acknowledged) alert.NextStepAt = escalation.CheckBackAt(now);
+                else if (alert.State != AlertState.Open) alert.NextStepAt = null;
                 else if (alert.Level == 0 && alert.Kind is AlertKind.Duress or AlertKind.Panic) await escalation.FanOutAsync(alert, owner, ct);
                 else if (alert.Level < Escalation.LastLevel) await escalation.StepAsync(alert, owner, ct);
                 else await escalation.RepeatAsync(alert, owner, ct);

@@ -150,14 +150,17 @@ public sealed class AlertService(
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await CancelPendingAsync(alertId, null, ct);
+        // No more automatic steps; the engine only looks again later whether the handler may still respond.
+        var checkBack = escalation.CheckBackAt(now);
         var changed = await db.Alerts.Where(a => a.Id == alertId && a.State == AlertState.Open)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.State, AlertState.Acknowledged).SetProperty(a => a.AcknowledgedByRecipientId, recipientId)
-                .SetProperty(a => a.AcknowledgedAt, now).SetProperty(a => a.NextStepAt, (DateTime?)null).SetProperty(a => a.Version, a => a.Version + 1), ct);
+                .SetProperty(a => a.AcknowledgedAt, now).SetProperty(a => a.NextStepAt, (DateTime?)checkBack).SetProperty(a => a.Version, a => a.Version + 1), ct);
         if (changed == 0) return false;
         var alert = await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == alertId, ct);
         var recipient = await db.AlertRecipients.SingleAsync(r => r.Id == recipientId && r.AlertId == alertId, ct);
         escalation.Event(alert, AlertEvents.Acknowledged, recipientId, level: recipient.Level);
-        await escalation.TellRecipientsAsync(alert, "ack", "Alert.Msg.Handled", recipientId, await escalation.NameOfAsync(recipient, ct), ct);
+        // One notice per acknowledgement: a second handler (after the first lost the right to respond) is announced too.
+        await escalation.TellRecipientsAsync(alert, "ack" + alert.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), "Alert.Msg.Handled", recipientId, await escalation.NameOfAsync(recipient, ct), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         signal.WakeDispatcher();
@@ -184,7 +187,7 @@ public sealed class AlertService(
         var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
         escalation.Event(alert, AlertEvents.EscalatedByHand, recipientId, level: alert.Level + 1);
         await escalation.StepAsync(alert, owner, ct);
-        alert.NextStepAt = null; // still handled: no automatic steps after this one
+        alert.NextStepAt = escalation.CheckBackAt(clock.GetUtcNow().UtcDateTime); // still handled: no automatic steps after this one, only the check on the handler
         alert.Version++;
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { return false; }

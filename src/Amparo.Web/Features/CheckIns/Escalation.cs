@@ -110,6 +110,25 @@ public sealed class Escalation(
         alert.NextStepAt = now.AddMinutes(options.Value.RepeatEveryMinutes);
     }
 
+    /// <summary>An acknowledged alert is looked at again this often: its handler may have lost the right to respond since.</summary>
+    public DateTime CheckBackAt(DateTime now) => now.AddMinutes(options.Value.RepeatEveryMinutes);
+
+    /// <summary>
+    /// When the handler of an acknowledged alert has lost the right to respond (removed, demoted, sharing ended, consent
+    /// withdrawn), nobody handles it any more: it is open again and the caller escalates on. True when that happened.
+    /// </summary>
+    public async Task<bool> ReopenIfHandlerLostAsync(Alert alert, CancellationToken ct)
+    {
+        if (alert.State != AlertState.Acknowledged || alert.AcknowledgedByRecipientId is not { } by) return false;
+        var handler = await db.AlertRecipients.AsNoTracking().SingleOrDefaultAsync(r => r.Id == by, ct);
+        if (handler is not null && await Access.MayRespondAsync(db, alert.OwnerId, handler, ct)) return false;
+        alert.State = AlertState.Open;
+        alert.AcknowledgedByRecipientId = null;
+        alert.AcknowledgedAt = null;
+        Event(alert, AlertEvents.HandlerLost, by, level: handler?.Level);
+        return true;
+    }
+
     /// <summary>Tells everyone already notified something (all-clear, who is handling it), except <paramref name="except"/>.</summary>
     public async Task TellRecipientsAsync(Alert alert, string step, string key, Guid? except, string? otherName, CancellationToken ct)
     {

@@ -154,6 +154,7 @@ public static class CheckInPages
         AlertEvents.Resolved => "Timeline.Resolved",
         AlertEvents.AllClear => "Timeline.AllClear",
         AlertEvents.NoRecipients => "Timeline.NoRecipients",
+        AlertEvents.HandlerLost => "Timeline.HandlerLost",
         _ => "Timeline.Other",
     };
 
