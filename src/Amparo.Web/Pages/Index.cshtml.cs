@@ -1,4 +1,5 @@
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,6 +15,8 @@ public sealed class IndexModel(AmparoDbContext db) : PageModel
     public List<OrgLine> Organizations { get; private set; } = [];
     /// <summary>Focal points, organization admins and network coordinators get the whereabouts board.</summary>
     public bool SeesWhereabouts { get; private set; }
+    /// <summary>Visits someone planned with me that wait for my answer.</summary>
+    public int Invitations { get; private set; }
 
     public async Task OnGetAsync()
     {
@@ -27,5 +30,6 @@ public sealed class IndexModel(AmparoDbContext db) : PageModel
             select new OrgLine(o.Id, o.Name, m.Role)).ToListAsync(HttpContext.RequestAborted);
         SeesWhereabouts = Organizations.Any(o => o.Role is OrgRole.FocalPoint or OrgRole.OrgAdmin)
             || await db.NetworkCoordinators.AnyAsync(c => c.UserId == me, HttpContext.RequestAborted);
+        Invitations = await db.Visits.CountAsync(v => v.OwnerId == me && v.State == VisitState.Invited, HttpContext.RequestAborted);
     }
 }

@@ -288,7 +288,7 @@ public abstract class EscalationTests(AppFixture app)
         var view = await app.WithServicesAsync(async sp =>
         {
             var alerts = sp.GetRequiredService<AlertService>();
-            return await alerts.ViewAsync((await alerts.RecipientForUserAsync(alertId, w.Focal.Id))!);
+            return await alerts.ViewAsync((await alerts.RecipientForUserAsync(alertId, w.Focal.Id, AlertService.Actions.View))!);
         });
         Assert.Equal(4.62, view.Latitude);
         Assert.Equal(-74.07, view.Longitude);

@@ -457,6 +457,17 @@ public abstract class SmsInboundTests(SmsApp app)
         Assert.False(await app.WithDbAsync(db => db.InboundSms.AnyAsync(m => m.Id == old)));
     }
 
+    /// <summary>Gives the responder the right to respond to the owner's alerts: a focal point of the owner's organization (which the owner shares visits and alerts with by default).</summary>
+    private Task<bool> FocalPointOfAsync(Guid owner, Guid responder) =>
+        app.WithServicesAsync(async sp =>
+        {
+            var orgs = sp.GetRequiredService<Amparo.Web.Features.Organizations.OrganizationService>();
+            var org = await orgs.CreateAsync("Org " + Guid.NewGuid().ToString("N")[..6], Amparo.Web.Features.Organizations.OrganizationKind.CivilSociety, null);
+            await orgs.AddMemberAsync(org!.Id, owner, Amparo.Web.Features.Organizations.OrgRole.Member, null);
+            await orgs.AddMemberAsync(org.Id, responder, Amparo.Web.Features.Organizations.OrgRole.FocalPoint, null);
+            return true;
+        });
+
     private static string NewPhone() => "+3461" + Random.Shared.Next(1000000, 9999999).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A person with a phone number on their profile; verified (as by the code) unless told otherwise.</summary>
@@ -545,6 +556,8 @@ public abstract class SmsInboundTests(SmsApp app)
             await db.SaveChangesAsync();
             return recipient.Id;
         });
+        // A responder must still have the right to respond when they answer (Access.MayRespondAsync).
+        if (responder is { } userId) await FocalPointOfAsync(owner, userId);
         var code = await app.WithServicesAsync(sp => sp.GetRequiredService<ReplyCodes>().CodeAsync(ReplyCodes.Ack, recipientId));
         return (alertId, recipientId, code);
     }

@@ -91,14 +91,23 @@ public abstract class VisitRulesTests(AppFixture app)
         var mine = await app.PlanAsync(w.Token, TimeSpan.FromMinutes(20), new { companions = new[] { companion.Id } });
         var (listStatus, theirs) = await app.ApiAsync(companionToken, HttpMethod.Get, "/api/v1/visits");
         Assert.Equal(HttpStatusCode.OK, listStatus);
-        var theirId = Assert.Single(theirs.EnumerateArray()).GetProperty("id").GetGuid();
+        var invitation = Assert.Single(theirs.EnumerateArray());
+        var theirId = invitation.GetProperty("id").GetGuid();
         Assert.NotEqual(mine, theirId);
+        // Their part is an invitation from the planner until they accept it.
+        Assert.Equal("invited", invitation.GetProperty("state").GetString());
+        Assert.Equal(w.Owner.Name(), invitation.GetProperty("plannedBy").GetString());
+        var (accepted, visit) = await app.PostAsync(companionToken, $"/api/v1/visits/{theirId}/accept");
+        Assert.Equal(HttpStatusCode.OK, accepted);
+        Assert.Equal("active", visit.GetProperty("state").GetString());
         // Each checks in only for themself.
         Assert.Equal(HttpStatusCode.NotFound, (await app.PostAsync(w.Token, $"/api/v1/visits/{theirId}/check-ins", new { pin = CheckInKit.Pin })).Status);
 
         Assert.Equal(HttpStatusCode.OK, (await app.PostAsync(w.Token, $"/api/v1/visits/{mine}/check-ins", new { pin = CheckInKit.Pin })).Status);
         await app.StepAsync(TimeSpan.FromMinutes(30));
-        Assert.Single(app.AlertsTo(companionContact), t => t.Contains($"{companion.Name()} has not checked in", StringComparison.Ordinal));
+        // Accepted, it escalates as their own visit would — and says who planned it.
+        Assert.Single(app.AlertsTo(companionContact), t => t.Contains($"{companion.Name()} has not checked in", StringComparison.Ordinal)
+            && t.Contains($"This visit was planned for {companion.Name()} by {w.Owner.Name()}.", StringComparison.Ordinal));
         Assert.Empty(app.AlertsTo(w.ContactEmail));
         Assert.Equal("closed", await app.StateAsync(w.Token, mine));
         Assert.Equal("alerting", await app.StateAsync(companionToken, theirId));

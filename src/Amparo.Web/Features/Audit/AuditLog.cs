@@ -43,6 +43,8 @@ public static class AuditEvents
     public const string CheckInPinUnlocked = "checkin.pin-unlocked";
     public const string AlertAcknowledged = "alert.acknowledged";
     public const string AlertResolved = "alert.resolved";
+    /// <summary>Someone told about an alert tried to see or act on it after losing the right to respond (an authorization failure).</summary>
+    public const string AlertAccessDenied = "alert.access-denied";
     public const string ContactChanged = "contact.changed";
 }
 

@@ -26,7 +26,7 @@ public sealed class Alert
     public int Level { get; set; }
     /// <summary>Reminders sent after the last level (every 15 minutes until someone acknowledges).</summary>
     public int Repeats { get; set; }
-    /// <summary>When the engine next escalates or repeats; null once acknowledged or resolved.</summary>
+    /// <summary>When the engine next escalates or repeats; once acknowledged, when it next checks the handler may still respond; null once resolved.</summary>
     public DateTime? NextStepAt { get; set; }
     public int Level2DelayMinutes { get; set; } = 15;
     public int Level3DelayMinutes { get; set; } = 30;
@@ -107,4 +107,6 @@ public static class AlertEvents
     public const string Superseded = "superseded";
     /// <summary>A wrong PIN on "I'm safe — cancel".</summary>
     public const string CancelRefused = "cancel-refused";
+    /// <summary>The handler lost the right to respond: nobody handles the alert any more, and the escalation resumes.</summary>
+    public const string HandlerLost = "handler-lost";
 }

@@ -134,6 +134,9 @@ public sealed class AlertEngine(
                     visit.RemindersSent = 2;
                     visit.State = VisitState.Overdue;
                     break;
+                case VisitState.Invited:
+                    CheckInService.Decline(visit, now);
+                    break;
                 case VisitState.Overdue:
                     raised = await escalation.RaiseAsync(visit.OwnerId, visit, AlertKind.Missed, visit.IsDrill, null, null, ct);
                     visit.AlertId = raised.Id;
@@ -162,7 +165,9 @@ public sealed class AlertEngine(
             await OneAsync(db, tx, "alert", alert.Id, async () =>
             {
                 var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
-                if (alert.State != AlertState.Open) alert.NextStepAt = null;
+                await escalation.ReopenIfHandlerLostAsync(alert, ct);
+                if (alert.State == AlertState.Acknowledged) alert.NextStepAt = escalation.CheckBackAt(now);
+                else if (alert.State != AlertState.Open) alert.NextStepAt = null;
                 else if (alert.Level == 0 && alert.Kind is AlertKind.Duress or AlertKind.Panic) await escalation.FanOutAsync(alert, owner, ct);
                 else if (alert.Level < Escalation.LastLevel) await escalation.StepAsync(alert, owner, ct);
                 else await escalation.RepeatAsync(alert, owner, ct);

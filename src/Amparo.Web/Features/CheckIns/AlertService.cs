@@ -15,27 +15,62 @@ public sealed record ResponderView(
 
 public sealed record TimelineEntry(DateTime At, string Kind, string? Who, string? Channel, int? Level, string? Detail);
 
-public sealed record WhereaboutsRow(Guid VisitId, Guid OwnerId, string Name, string State, DateTime DueAt, DateTime DeadlineAt, bool IsDrill, Guid? AlertId);
+/// <summary>One person out on the board; <see cref="PlannedBy"/> names who planned the visit when it was someone else.</summary>
+public sealed record WhereaboutsRow(Guid VisitId, Guid OwnerId, string Name, string State, DateTime DueAt, DateTime DeadlineAt, bool IsDrill, Guid? AlertId, string? PlannedBy = null);
 
 /// <summary>Acknowledging, resolving and following alerts. Responders act through their recipient row (from a signed link or their account).</summary>
 public sealed class AlertService(
     AmparoDbContext db, Escalation escalation, CheckInService checkIns, FieldCipher cipher, CheckInSecrets secrets,
     AuditLog audit, WorkSignal signal, FactDispatcher facts, TimeProvider clock)
 {
-    /// <summary>The recipient behind a responder link; null when the link is forged or expired (alert resolved more than 24 hours ago).</summary>
-    public async Task<AlertRecipient?> RecipientFromLinkAsync(string? token, CancellationToken ct = default)
+    /// <summary>What a responder does, as recorded when they no longer have the right to do it.</summary>
+    public static class Actions
+    {
+        public const string View = "view", Acknowledge = "acknowledge", Resolve = "resolve", Escalate = "escalate";
+    }
+
+    /// <summary>
+    /// The recipient behind a responder link; null when the link is forged or expired (alert resolved more than 24 hours
+    /// ago), or when its holder no longer has the right to respond (the link ends with the right).
+    /// </summary>
+    public async Task<AlertRecipient?> RecipientFromLinkAsync(string? token, string action, CancellationToken ct = default)
     {
         if (await secrets.VerifyLinkAsync(db, LinkPurposes.Responder, token, ct) is not { } recipientId) return null;
         var recipient = await db.AlertRecipients.SingleOrDefaultAsync(r => r.Id == recipientId, ct);
         if (recipient is null) return null;
         var alert = await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == recipient.AlertId, ct);
         if (alert.ResolvedAt is { } resolved && resolved.AddHours(24) < clock.GetUtcNow().UtcDateTime) return null;
-        return recipient;
+        return await EntitledAsync(recipient, alert.OwnerId, action, ct);
     }
 
-    /// <summary>A signed-in person's recipient row on an alert (focal points and coordinators act from their account too).</summary>
-    public Task<AlertRecipient?> RecipientForUserAsync(Guid alertId, Guid userId, CancellationToken ct = default) =>
-        db.AlertRecipients.Where(r => r.AlertId == alertId && r.UserId == userId).OrderBy(r => r.Level).FirstOrDefaultAsync(ct);
+    /// <summary>A signed-in person's recipient row on an alert (focal points and coordinators act from their account too); null once they lost the right to respond.</summary>
+    public async Task<AlertRecipient?> RecipientForUserAsync(Guid alertId, Guid userId, string action, CancellationToken ct = default)
+    {
+        var recipient = await db.AlertRecipients.Where(r => r.AlertId == alertId && r.UserId == userId).OrderBy(r => r.Level).FirstOrDefaultAsync(ct);
+        if (recipient is null) return null;
+        var ownerId = await db.Alerts.Where(a => a.Id == alertId).Select(a => a.OwnerId).SingleAsync(ct);
+        return await EntitledAsync(recipient, ownerId, action, ct);
+    }
+
+    /// <summary>
+    /// The recipient while they still have the right to respond (<see cref="Access.MayRespondAsync"/>, asked anew on every
+    /// access); otherwise null — callers answer as for data they cannot see — and the attempt is recorded as an authorization failure.
+    /// </summary>
+    private async Task<AlertRecipient?> EntitledAsync(AlertRecipient recipient, Guid ownerId, string action, CancellationToken ct)
+    {
+        if (await Access.MayRespondAsync(db, ownerId, recipient, ct)) return recipient;
+        await audit.WriteAsync(AuditEvents.AlertAccessDenied, recipient.UserId, ownerId, detail: $"alert:{recipient.AlertId:N}:{action}", ct: ct);
+        return null;
+    }
+
+    /// <summary>The same check for the actions themselves, which callers reach with a recipient id (the SMS reply, a page raced by a revocation).</summary>
+    private async Task<AlertRecipient?> EntitledAsync(Guid alertId, Guid recipientId, string action, CancellationToken ct)
+    {
+        var recipient = await db.AlertRecipients.AsNoTracking().SingleOrDefaultAsync(r => r.Id == recipientId && r.AlertId == alertId, ct);
+        if (recipient is null) return null;
+        var ownerId = await db.Alerts.Where(a => a.Id == alertId).Select(a => a.OwnerId).SingleAsync(ct);
+        return await EntitledAsync(recipient, ownerId, action, ct);
+    }
 
     public async Task<ResponderView> ViewAsync(AlertRecipient recipient, CancellationToken ct = default)
     {
@@ -117,17 +152,22 @@ public sealed class AlertService(
     /// <summary>"I'm on it": names one owner, stops automatic escalation, tells the others. False when already handled by someone else or closed.</summary>
     public async Task<bool> AcknowledgeAsync(Guid alertId, Guid recipientId, CancellationToken ct = default)
     {
+        // Someone who lost the right to respond does not stop the escalation.
+        if (await EntitledAsync(alertId, recipientId, Actions.Acknowledge, ct) is null) return false;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await CancelPendingAsync(alertId, null, ct);
+        // No more automatic steps; the engine only looks again later whether the handler may still respond.
+        var checkBack = escalation.CheckBackAt(now);
         var changed = await db.Alerts.Where(a => a.Id == alertId && a.State == AlertState.Open)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.State, AlertState.Acknowledged).SetProperty(a => a.AcknowledgedByRecipientId, recipientId)
-                .SetProperty(a => a.AcknowledgedAt, now).SetProperty(a => a.NextStepAt, (DateTime?)null).SetProperty(a => a.Version, a => a.Version + 1), ct);
+                .SetProperty(a => a.AcknowledgedAt, now).SetProperty(a => a.NextStepAt, (DateTime?)checkBack).SetProperty(a => a.Version, a => a.Version + 1), ct);
         if (changed == 0) return false;
         var alert = await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == alertId, ct);
         var recipient = await db.AlertRecipients.SingleAsync(r => r.Id == recipientId && r.AlertId == alertId, ct);
         escalation.Event(alert, AlertEvents.Acknowledged, recipientId, level: recipient.Level);
-        await escalation.TellRecipientsAsync(alert, "ack", "Alert.Msg.Handled", recipientId, await escalation.NameOfAsync(recipient, ct), ct);
+        // One notice per acknowledgement: a second handler (after the first lost the right to respond) is announced too.
+        await escalation.TellRecipientsAsync(alert, "ack" + alert.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), "Alert.Msg.Handled", recipientId, await escalation.NameOfAsync(recipient, ct), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         signal.WakeDispatcher();
@@ -151,12 +191,13 @@ public sealed class AlertService(
     /// <summary>The handler asks for the next level now (automatic escalation stopped when they acknowledged).</summary>
     public async Task<bool> EscalateByHandAsync(Guid alertId, Guid recipientId, CancellationToken ct = default)
     {
+        if (await EntitledAsync(alertId, recipientId, Actions.Escalate, ct) is null) return false;
         var alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == alertId && a.State == AlertState.Acknowledged && a.AcknowledgedByRecipientId == recipientId, ct);
         if (alert is null || alert.Level >= Escalation.LastLevel) return false;
         var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
         escalation.Event(alert, AlertEvents.EscalatedByHand, recipientId, level: alert.Level + 1);
         await escalation.StepAsync(alert, owner, ct);
-        alert.NextStepAt = null; // still handled: no automatic steps after this one
+        alert.NextStepAt = escalation.CheckBackAt(clock.GetUtcNow().UtcDateTime); // still handled: no automatic steps after this one, only the check on the handler
         alert.Version++;
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { return false; }
@@ -168,6 +209,8 @@ public sealed class AlertService(
     public async Task<bool> ResolveAsync(Guid alertId, Guid recipientId, AlertOutcome outcome, string? note, CancellationToken ct = default)
     {
         if (note is { Length: > CheckInService.MaxNote }) return false;
+        // A resolution by someone who lost the right to respond is an authorization failure, not a resolution.
+        if (await EntitledAsync(alertId, recipientId, Actions.Resolve, ct) is null) return false;
         var alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == alertId && a.State != AlertState.Resolved, ct);
         if (alert is null) return false;
         var recipient = await db.AlertRecipients.SingleAsync(r => r.Id == recipientId && r.AlertId == alertId, ct);
@@ -253,14 +296,19 @@ public sealed class AlertService(
     {
         var owners = Access.OwnersVisibleTo(viewerId, DataCategory.VisitsAndAlerts, db.SharingRules, db.Memberships, db.NetworkOrganizations, db.NetworkCoordinators)
             .Where(o => o != viewerId);
+        // An invitation not yet accepted is nobody's plan yet: it is not on the board.
         var rows = await (from v in db.Visits.AsNoTracking()
                           join u in db.Users on v.OwnerId equals u.Id
-                          where owners.Contains(v.OwnerId) && v.State != VisitState.Closed
-                          select new { v.Id, v.OwnerId, u.DisplayName, v.State, v.DueAt, v.DeadlineAt, v.IsDrill, v.AlertId }).ToListAsync(ct);
+                          where owners.Contains(v.OwnerId) && v.State != VisitState.Closed && v.State != VisitState.Invited
+                          select new
+                          {
+                              v.Id, v.OwnerId, u.DisplayName, v.State, v.DueAt, v.DeadlineAt, v.IsDrill, v.AlertId,
+                              PlannedBy = db.Users.Where(p => p.Id == v.PlannedById).Select(p => p.DisplayName).FirstOrDefault(),
+                          }).ToListAsync(ct);
         return rows
             .OrderBy(r => r.State switch { VisitState.Alerting => 0, VisitState.Overdue => 1, VisitState.Active => 2, _ => 3 })
             .ThenBy(r => r.DeadlineAt)
-            .Select(r => new WhereaboutsRow(r.Id, r.OwnerId, r.DisplayName, CheckInService.StateName(r.State), r.DueAt, r.DeadlineAt, r.IsDrill, r.AlertId))
+            .Select(r => new WhereaboutsRow(r.Id, r.OwnerId, r.DisplayName, CheckInService.StateName(r.State), r.DueAt, r.DeadlineAt, r.IsDrill, r.AlertId, r.PlannedBy))
             .ToList();
     }
 }

@@ -35,7 +35,10 @@ public sealed record VisitPlan(
 public sealed record VisitDetails(
     Guid Id, Guid OwnerId, string State, string? Outcome, bool IsDrill, DateTime StartsAt, DateTime DueAt, DateTime DeadlineAt,
     int GraceMinutes, int? CheckInEveryMinutes, string? Place, string? Purpose, string? Needs, double? Latitude, double? Longitude,
-    string? Message, DateTime? LastCheckInAt, DateTime CreatedAt, DateTime? ClosedAt, Guid GroupId, bool PinLocked = false);
+    string? Message, DateTime? LastCheckInAt, DateTime CreatedAt, DateTime? ClosedAt, Guid GroupId, bool PinLocked = false, string? PlannedBy = null);
+
+/// <summary>A companion of a visit I planned, and their answer: "invited" (not answered yet), "accepted" or "declined".</summary>
+public sealed record CompanionAnswer(string Name, string Answer);
 
 /// <summary>
 /// A person's visits and everything they do to them: plan, check in, extend, close, panic. A duress PIN is treated
@@ -84,7 +87,8 @@ public sealed class CheckInService(
         foreach (var person in companions.Prepend(ownerId))
         {
             var personSettings = person == ownerId ? settings : await SettingsAsync(person, ct);
-            var visit = await NewVisitAsync(person, groupId, plan, personSettings, drill, now, ct);
+            // A companion's part is an invitation until they accept it: nobody is told anything in their name before.
+            var visit = await NewVisitAsync(person, groupId, plan, personSettings, drill, now, ct, plannedBy: person == ownerId ? null : ownerId);
             mine ??= visit;
         }
         await db.SaveChangesAsync(ct);
@@ -117,7 +121,7 @@ public sealed class CheckInService(
         (latitude is null && longitude is null)
         || (latitude is { } lat && longitude is { } lon && double.IsFinite(lat) && double.IsFinite(lon) && lat is >= -90 and <= 90 && lon is >= -180 and <= 180);
 
-    private async Task<Visit> NewVisitAsync(Guid ownerId, Guid groupId, VisitPlan plan, CheckInSettings settings, bool drill, DateTime now, CancellationToken ct)
+    private async Task<Visit> NewVisitAsync(Guid ownerId, Guid groupId, VisitPlan plan, CheckInSettings settings, bool drill, DateTime now, CancellationToken ct, Guid? plannedBy = null)
     {
         var keyId = await db.Users.Where(u => u.Id == ownerId).Select(u => u.DataKeyId).SingleAsync(ct);
         var starts = plan.StartsAt ?? now;
@@ -126,6 +130,7 @@ public sealed class CheckInService(
             Id = Guid.NewGuid(),
             OwnerId = ownerId,
             GroupId = groupId,
+            PlannedById = plannedBy,
             IsDrill = drill,
             State = starts > now ? VisitState.Planned : VisitState.Active,
             StartsAt = starts,
@@ -144,7 +149,13 @@ public sealed class CheckInService(
         visit.MessageCipher = await Seal(keyId, Clean(plan.Message), visit.Id, nameof(Visit.MessageCipher), ct);
         visit.CoordinatesCipher = await Seal(keyId, Coordinates(plan.Latitude, plan.Longitude), visit.Id, nameof(Visit.CoordinatesCipher), ct);
         visit.ReminderTokenHash = Tokens.Hash(visit.Id.ToString("N"));
-        if (visit.State == VisitState.Planned)
+        if (plannedBy is not null)
+        {
+            visit.State = VisitState.Invited;
+            visit.DeadlineAt = VisitSchedule.Deadline(visit);
+            visit.NextActionAt = VisitSchedule.NextAction(visit);
+        }
+        else if (visit.State == VisitState.Planned)
         {
             visit.DeadlineAt = VisitSchedule.Deadline(visit);
             visit.NextActionAt = visit.StartsAt;
@@ -152,6 +163,66 @@ public sealed class CheckInService(
         else VisitSchedule.Reschedule(visit, now);
         db.Visits.Add(visit);
         return visit;
+    }
+
+    // ---- invitations (a companion's part) ----
+
+    /// <summary>
+    /// The companion accepts (their part starts now, or at the planned start if later, and is watched like their own
+    /// visit) or declines (closed, the planner's words removed, the planner told). Only the companion, only while invited.
+    /// </summary>
+    public async Task<ActionStatus> AnswerInvitationAsync(Guid userId, Guid visitId, bool accept, CancellationToken ct = default)
+    {
+        var visit = await db.Visits.SingleOrDefaultAsync(v => v.Id == visitId && v.OwnerId == userId && v.PlannedById != null, ct);
+        if (visit is null) return ActionStatus.NotFound;
+        if (visit.State != VisitState.Invited) return ActionStatus.Closed;
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (accept && now < visit.DueAt)
+        {
+            if (visit.StartsAt < now) visit.StartsAt = now;
+            if (visit.StartsAt > now)
+            {
+                visit.State = VisitState.Planned;
+                visit.DeadlineAt = VisitSchedule.Deadline(visit);
+                visit.NextActionAt = visit.StartsAt;
+            }
+            else
+            {
+                visit.State = VisitState.Active;
+                VisitSchedule.Reschedule(visit, now);
+            }
+        }
+        else
+        {
+            Decline(visit, now);
+            if (!accept) await reminders.CompanionDeclinedAsync(db, visit, ct);
+        }
+        visit.Version++;
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { return ActionStatus.Closed; } // the engine let it lapse at the same moment
+        if (accept) signal.WakeEngine();
+        else signal.WakeDispatcher();
+        // Accepting after the return time lapses the invitation instead.
+        return accept && visit.State == VisitState.Closed ? ActionStatus.Closed : ActionStatus.Done;
+    }
+
+    /// <summary>Ends an invitation not taken up: declined, or still unanswered at the return time. The planner's words about it go.</summary>
+    public static void Decline(Visit visit, DateTime now)
+    {
+        Close(visit, VisitOutcome.Declined, now);
+        visit.PlaceCipher = visit.PurposeCipher = visit.NeedsCipher = visit.CoordinatesCipher = visit.MessageCipher = null;
+    }
+
+    /// <summary>The companions of a visit I planned, with their answers (for my visit page).</summary>
+    public async Task<List<CompanionAnswer>> CompanionsAsync(Guid plannerId, Guid groupId, CancellationToken ct = default)
+    {
+        var rows = await (from v in db.Visits.AsNoTracking()
+                          join u in db.Users on v.OwnerId equals u.Id
+                          where v.GroupId == groupId && v.PlannedById == plannerId
+                          orderby u.DisplayName
+                          select new { u.DisplayName, v.State, v.Outcome }).ToListAsync(ct);
+        return rows.Select(r => new CompanionAnswer(r.DisplayName,
+            r.State == VisitState.Invited ? "invited" : r.Outcome == VisitOutcome.Declined ? "declined" : "accepted")).ToList();
     }
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
@@ -190,7 +261,7 @@ public sealed class CheckInService(
 
     /// <summary>The most urgent open visit (for SMS commands and the panic button).</summary>
     public Task<Visit?> CurrentVisitAsync(Guid ownerId, CancellationToken ct = default) =>
-        db.Visits.AsNoTracking().Where(v => v.OwnerId == ownerId && v.State != VisitState.Closed && v.State != VisitState.Planned)
+        db.Visits.AsNoTracking().Where(v => v.OwnerId == ownerId && v.State != VisitState.Closed && v.State != VisitState.Planned && v.State != VisitState.Invited)
             .OrderBy(v => v.DeadlineAt).FirstOrDefaultAsync(ct);
 
     public async Task<VisitDetails> DetailsAsync(Visit visit, CancellationToken ct = default)
@@ -202,7 +273,8 @@ public sealed class CheckInService(
             visit.StartsAt, visit.DueAt, visit.DeadlineAt, visit.GraceMinutes, visit.CheckInEveryMinutes,
             await Open(visit.PlaceCipher, nameof(Visit.PlaceCipher)), await Open(visit.PurposeCipher, nameof(Visit.PurposeCipher)),
             await Open(visit.NeedsCipher, nameof(Visit.NeedsCipher)), lat, lon, await Open(visit.MessageCipher, nameof(Visit.MessageCipher)),
-            visit.LastCheckInAt, visit.CreatedAt, visit.ClosedAt, visit.GroupId, visit.PinLockedAt is not null && visit.State != VisitState.Closed);
+            visit.LastCheckInAt, visit.CreatedAt, visit.ClosedAt, visit.GroupId, visit.PinLockedAt is not null && visit.State != VisitState.Closed,
+            visit.PlannedById is { } planner ? await db.Users.Where(u => u.Id == planner).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) : null);
     }
 
     public static string StateName(VisitState state) => state.ToString().ToLowerInvariant();
@@ -463,7 +535,8 @@ public sealed class CheckInService(
     private async Task<ActionStatus> ActAsync(Guid ownerId, Guid visitId, Proof proof, string via, Func<Visit, bool>? allowWithoutPin, Change change, CancellationToken ct)
     {
         var current = await db.Visits.AsNoTracking().SingleOrDefaultAsync(v => v.Id == visitId && v.OwnerId == ownerId, ct);
-        if (current is null) return ActionStatus.NotFound;
+        // An invitation is not the person's visit until they accept it.
+        if (current is null || current.State == VisitState.Invited) return ActionStatus.NotFound;
         var pin = await CheckPinAsync(db, ownerId, proof, current, ct);
         if (current.State == VisitState.Closed)
         {

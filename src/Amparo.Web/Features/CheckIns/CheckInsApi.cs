@@ -26,10 +26,10 @@ public static class CheckInsApi
     public sealed record VisitDto(
         Guid Id, string State, string? Outcome, bool Drill, DateTime StartsAt, DateTime DueAt, DateTime DeadlineAt, int GraceMinutes,
         int? CheckInEveryMinutes, string? Place, string? Purpose, string? Needs, double? Latitude, double? Longitude, string? Message,
-        DateTime? LastCheckInAt, DateTime CreatedAt, DateTime? ClosedAt);
+        DateTime? LastCheckInAt, DateTime CreatedAt, DateTime? ClosedAt, string? PlannedBy);
 
     private static VisitDto Dto(VisitDetails v) => new(v.Id, v.State, v.Outcome, v.IsDrill, v.StartsAt, v.DueAt, v.DeadlineAt, v.GraceMinutes,
-        v.CheckInEveryMinutes, v.Place, v.Purpose, v.Needs, v.Latitude, v.Longitude, v.Message, v.LastCheckInAt, v.CreatedAt, v.ClosedAt);
+        v.CheckInEveryMinutes, v.Place, v.Purpose, v.Needs, v.Latitude, v.Longitude, v.Message, v.LastCheckInAt, v.CreatedAt, v.ClosedAt, v.PlannedBy);
 
     public static RouteGroupBuilder MapCheckInsApi(this RouteGroupBuilder api)
     {
@@ -40,6 +40,9 @@ public static class CheckInsApi
         visits.MapPost("/{id:guid}/check-ins", CheckInAsync);
         visits.MapPost("/{id:guid}/extend", ExtendAsync);
         visits.MapPost("/{id:guid}/close", CloseAsync);
+        // A companion's part (state "invited", plannedBy set) starts only when they accept it.
+        visits.MapPost("/{id:guid}/accept", AcceptAsync);
+        visits.MapPost("/{id:guid}/decline", DeclineAsync);
 
         api.MapPost("/panic", PanicAsync).WithTags("Alerts").RequireAuthorization(WebSetup.ApiPolicy).RequireRateLimiting(RateLimit);
 
@@ -77,7 +80,7 @@ public static class CheckInsApi
         VisitState? filter = null;
         if (state is not null)
         {
-            if (!Enum.TryParse<VisitState>(state, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || state.Any(char.IsDigit)) return Invalid("state", "One of: planned, active, overdue, alerting, closed.");
+            if (!Enum.TryParse<VisitState>(state, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || state.Any(char.IsDigit)) return Invalid("state", "One of: invited, planned, active, overdue, alerting, closed.");
             filter = parsed;
         }
         var list = await service.ListAsync(http.User.UserId(), filter, 100, http.RequestAborted);
@@ -125,6 +128,20 @@ public static class CheckInsApi
         return await AnswerAsync(status, id, http, service);
     }
 
+    private static async Task<Results<Ok<VisitDto>, NotFound, ValidationProblem, Conflict<ProblemBody>>> AcceptAsync(Guid id, HttpContext http, CheckInService service) =>
+        await service.AnswerInvitationAsync(http.User.UserId(), id, accept: true, http.RequestAborted) switch
+        {
+            ActionStatus.Closed => TypedResults.Conflict(new ProblemBody("This invitation was already answered, or its return time has passed.", 409)),
+            var status => await AnswerAsync(status, id, http, service),
+        };
+
+    private static async Task<Results<Ok<VisitDto>, NotFound, ValidationProblem, Conflict<ProblemBody>>> DeclineAsync(Guid id, HttpContext http, CheckInService service) =>
+        await service.AnswerInvitationAsync(http.User.UserId(), id, accept: false, http.RequestAborted) switch
+        {
+            ActionStatus.Closed => TypedResults.Conflict(new ProblemBody("This invitation was already answered, or its return time has passed.", 409)),
+            var status => await AnswerAsync(status, id, http, service),
+        };
+
     /// <summary>The body is required (at least <c>{}</c>): a program that sends nothing, or something unreadable, is told so rather than raising an alert.</summary>
     private static async Task<Results<Created<PanicResponse>, ValidationProblem>> PanicAsync(PanicRequest request, HttpContext http, CheckInService service)
     {
@@ -160,8 +177,8 @@ public static class CheckInsApi
 
     private static async Task<Results<NoContent, NotFound, Conflict<ProblemBody>>> AcknowledgeAsync(Guid id, HttpContext http, AlertService alerts)
     {
-        // Only someone who was notified of this alert may take it on; anyone else gets 404.
-        var recipient = await alerts.RecipientForUserAsync(id, http.User.UserId(), http.RequestAborted);
+        // Only someone who was notified of this alert, and still has the right to respond, may take it on; anyone else gets 404.
+        var recipient = await alerts.RecipientForUserAsync(id, http.User.UserId(), AlertService.Actions.Acknowledge, http.RequestAborted);
         if (recipient is null) return TypedResults.NotFound();
         return await alerts.AcknowledgeAsync(id, recipient.Id, http.RequestAborted)
             ? TypedResults.NoContent()
@@ -172,7 +189,7 @@ public static class CheckInsApi
     {
         if (!AlertService.TryParseOutcome(request?.Outcome, out var outcome)) return Invalid("outcome", "One of: safe, false-alarm, needs-help, missing.");
         if (!CheckInService.TextAcceptable(request!.Note, CheckInService.MaxNote)) return Invalid("note", "At most 500 characters, without control characters.");
-        var recipient = await alerts.RecipientForUserAsync(id, http.User.UserId(), http.RequestAborted);
+        var recipient = await alerts.RecipientForUserAsync(id, http.User.UserId(), AlertService.Actions.Resolve, http.RequestAborted);
         if (recipient is null) return TypedResults.NotFound();
         return await alerts.ResolveAsync(id, recipient.Id, outcome, request.Note, http.RequestAborted)
             ? TypedResults.NoContent()

@@ -98,7 +98,7 @@ public sealed class Escalation(
         var now = clock.GetUtcNow().UtcDateTime;
         alert.Repeats++;
         var step = "R" + alert.Repeats;
-        var recipients = await db.AlertRecipients.Where(r => r.AlertId == alert.Id && !r.IsDutyContact).ToListAsync(ct);
+        var recipients = await EntitledAsync(owner.Id, await db.AlertRecipients.Where(r => r.AlertId == alert.Id && !r.IsDutyContact).ToListAsync(ct), ct);
         var lastLevel = recipients.Count == 0 ? 0 : recipients.Max(r => r.Level);
         foreach (var recipient in recipients.Where(r => r.Level == lastLevel))
         {
@@ -110,11 +110,30 @@ public sealed class Escalation(
         alert.NextStepAt = now.AddMinutes(options.Value.RepeatEveryMinutes);
     }
 
+    /// <summary>An acknowledged alert is looked at again this often: its handler may have lost the right to respond since.</summary>
+    public DateTime CheckBackAt(DateTime now) => now.AddMinutes(options.Value.RepeatEveryMinutes);
+
+    /// <summary>
+    /// When the handler of an acknowledged alert has lost the right to respond (removed, demoted, sharing ended, consent
+    /// withdrawn), nobody handles it any more: it is open again and the caller escalates on. True when that happened.
+    /// </summary>
+    public async Task<bool> ReopenIfHandlerLostAsync(Alert alert, CancellationToken ct)
+    {
+        if (alert.State != AlertState.Acknowledged || alert.AcknowledgedByRecipientId is not { } by) return false;
+        var handler = await db.AlertRecipients.AsNoTracking().SingleOrDefaultAsync(r => r.Id == by, ct);
+        if (handler is not null && await Access.MayRespondAsync(db, alert.OwnerId, handler, ct)) return false;
+        alert.State = AlertState.Open;
+        alert.AcknowledgedByRecipientId = null;
+        alert.AcknowledgedAt = null;
+        Event(alert, AlertEvents.HandlerLost, by, level: handler?.Level);
+        return true;
+    }
+
     /// <summary>Tells everyone already notified something (all-clear, who is handling it), except <paramref name="except"/>.</summary>
     public async Task TellRecipientsAsync(Alert alert, string step, string key, Guid? except, string? otherName, CancellationToken ct)
     {
         var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
-        var recipients = await db.AlertRecipients.Where(r => r.AlertId == alert.Id && r.Id != except).ToListAsync(ct);
+        var recipients = await EntitledAsync(owner.Id, await db.AlertRecipients.Where(r => r.AlertId == alert.Id && r.Id != except).ToListAsync(ct), ct);
         foreach (var recipient in recipients)
         {
             var target = await TargetOfAsync(owner, recipient, ct);
@@ -122,6 +141,15 @@ public sealed class Escalation(
             var text = texts.Text(target.Language, alert.IsDrill, key, owner.DisplayName, otherName ?? "");
             await QueueAsync(alert, recipient, target, step, texts.Text(target.Language, alert.IsDrill, "Alert.Mail.Subject"), text, ct);
         }
+    }
+
+    /// <summary>Those told earlier who still have the right to respond: someone removed since hears no more (no new link, no news).</summary>
+    private async Task<List<AlertRecipient>> EntitledAsync(Guid ownerId, List<AlertRecipient> recipients, CancellationToken ct)
+    {
+        var entitled = new List<AlertRecipient>(recipients.Count);
+        foreach (var recipient in recipients)
+            if (await Access.MayRespondAsync(db, ownerId, recipient, ct)) entitled.Add(recipient);
+        return entitled;
     }
 
     public void Event(Alert alert, string kind, Guid? recipientId = null, string? channel = null, int? level = null, string? detail = null) =>
@@ -210,7 +238,22 @@ public sealed class Escalation(
     {
         var link = texts.Url("/r/" + await secrets.LinkTokenAsync(db, LinkPurposes.Responder, recipient.Id, ct));
         var text = texts.Text(target.Language, alert.IsDrill, key, owner.DisplayName, link);
+        // A visit someone else planned for the person is never passed off as their own plan.
+        if (await PlannerOfAsync(alert, ct) is { } planner) text += " " + texts.Text(target.Language, false, "Alert.Msg.PlannedBy", owner.DisplayName, planner);
         await QueueAsync(alert, recipient, target, step, texts.Text(target.Language, alert.IsDrill, "Alert.Mail.Subject"), text, ct);
+    }
+
+    private readonly Dictionary<Guid, string?> _planners = [];
+
+    /// <summary>Who planned the alert's visit, when it was not its owner (a companion's part); null otherwise.</summary>
+    private async Task<string?> PlannerOfAsync(Alert alert, CancellationToken ct)
+    {
+        if (alert.VisitId is not { } visitId) return null;
+        if (_planners.TryGetValue(visitId, out var known)) return known;
+        var name = await db.Visits.Where(v => v.Id == visitId && v.PlannedById != null)
+            .Join(db.Users, v => v.PlannedById, u => (Guid?)u.Id, (v, u) => u.DisplayName).FirstOrDefaultAsync(ct);
+        _planners[visitId] = name;
+        return name;
     }
 
     /// <summary>

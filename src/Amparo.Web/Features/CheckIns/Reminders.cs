@@ -8,7 +8,8 @@ namespace Amparo.Web.Features.CheckIns;
 
 /// <summary>
 /// Messages to the person themself, by the channel they chose: reminders before the deadline and at it (with a link to
-/// check in), word that a trusted contact withdrew, and word that their PINs were changed.
+/// check in), word that a trusted contact withdrew, that their PINs were changed, and that a companion declined a visit
+/// the person planned.
 /// </summary>
 public sealed class Reminders(CheckInSecrets secrets, OutboxWriter outbox, MessageTexts texts, AccountService accounts, TimeProvider clock)
 {
@@ -52,6 +53,22 @@ public sealed class Reminders(CheckInSecrets secrets, OutboxWriter outbox, Messa
         var now = clock.GetUtcNow().UtcDateTime;
         var notification = $"contact-withdrew:{contactId:N}";
         var message = new OutboxMessage { NotificationKey = notification, State = OutboxState.Pending, NextAttemptAt = now, CreatedAt = now };
+        await outbox.AddAsync(db, message, new OutgoingMessage(notification + ":0", channel.Kind, channel.Address, subject, text), ct);
+    }
+
+    /// <summary>Tells whoever planned a visit that a companion declined their part (no place, no purpose: a name and a link to the visit).</summary>
+    public async Task CompanionDeclinedAsync(AmparoDbContext db, Visit declined, CancellationToken ct)
+    {
+        if (declined.PlannedById is not { } plannerId) return;
+        var planner = await db.Users.SingleOrDefaultAsync(u => u.Id == plannerId, ct);
+        if (planner is null || await OwnChannelAsync(db, planner, ct) is not { } channel) return;
+        var companion = await db.Users.Where(u => u.Id == declined.OwnerId).Select(u => u.DisplayName).SingleAsync(ct);
+        var plannerVisit = await db.Visits.Where(v => v.GroupId == declined.GroupId && v.OwnerId == plannerId).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct);
+        var text = texts.Text(planner.Language, declined.IsDrill, "Companion.Msg.Declined", companion, texts.Url(plannerVisit is { } id ? "/visits/" + id : "/visits"));
+        var subject = texts.Text(planner.Language, declined.IsDrill, "Companion.Mail.DeclinedSubject");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var notification = $"companion-declined:{declined.Id:N}";
+        var message = new OutboxMessage { NotificationKey = notification, State = OutboxState.Pending, NextAttemptAt = now, IsDrill = declined.IsDrill, CreatedAt = now };
         await outbox.AddAsync(db, message, new OutgoingMessage(notification + ":0", channel.Kind, channel.Address, subject, text), ct);
     }
 

@@ -1,8 +1,10 @@
 namespace Amparo.Web.Features.CheckIns;
 
-public enum VisitState { Planned = 0, Active = 1, Overdue = 2, Alerting = 3, Closed = 4 }
+/// <remarks><see cref="Invited"/>: a companion's part, planned by someone else, until they accept it. Nothing is watched, reminded or escalated for it.</remarks>
+public enum VisitState { Planned = 0, Active = 1, Overdue = 2, Alerting = 3, Closed = 4, Invited = 5 }
 
-public enum VisitOutcome { Safe = 0, CheckedInLate = 1, Cancelled = 2, ClosedByResponder = 3 }
+/// <remarks><see cref="Declined"/>: a companion's part that they declined, or never accepted before the return time.</remarks>
+public enum VisitOutcome { Safe = 0, CheckedInLate = 1, Cancelled = 2, ClosedByResponder = 3, Declined = 4 }
 
 /// <summary>
 /// A trip someone makes and is expected back from: a house call, a hearing, a meeting with a source.
@@ -16,6 +18,8 @@ public sealed class Visit
     public Guid OwnerId { get; set; }
     /// <summary>Companions planned together share a group id; each checks in for themself.</summary>
     public Guid GroupId { get; set; }
+    /// <summary>Who planned this visit when it was not its owner (a companion's part): responders are shown it, and it starts only when the owner accepts.</summary>
+    public Guid? PlannedById { get; set; }
     public VisitState State { get; set; }
     public VisitOutcome? Outcome { get; set; }
     public bool IsDrill { get; set; }

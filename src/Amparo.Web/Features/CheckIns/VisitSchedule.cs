@@ -12,6 +12,8 @@ public static class VisitSchedule
         VisitState.Active when v.RemindersSent == 0 && v.ReminderMinutesBefore > 0 => EarlyReminderAt(v),
         VisitState.Active => v.DeadlineAt,
         VisitState.Overdue => AlertAt(v),
+        // An invitation nobody answered lapses at the return time.
+        VisitState.Invited => v.DueAt,
         _ => null,
     };
 

@@ -1,5 +1,8 @@
+using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Organizations;
+using Amparo.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Features.Sharing;
 
@@ -43,4 +46,23 @@ public static class Access
     /// <summary>Organizations the viewer administers (or all, for a server admin; callers pass that separately).</summary>
     public static IQueryable<Guid> OrganizationsAdministeredBy(Guid viewer, IQueryable<Membership> memberships) =>
         memberships.Where(m => m.UserId == viewer && m.Role == OrgRole.OrgAdmin).Select(m => m.OrganizationId);
+
+    /// <summary>
+    /// Whether someone told about an alert of <paramref name="ownerId"/> may still respond to it: see it (with the live
+    /// location), take it on, close it, ask for the next level. The one rule for every path — the pages, the signed
+    /// link, the API, the SMS reply, the engine's repeats — and asked on every access, never remembered from the moment
+    /// they were told: a focal point or coordinator while the owner's enabled rule opens visits and alerts to them (the
+    /// same rule as the whereabouts board: membership, role, network, sharing), a trusted contact while their consent
+    /// stands, the duty contact (the operator's own line) always.
+    /// </summary>
+    public static async Task<bool> MayRespondAsync(AmparoDbContext db, Guid ownerId, AlertRecipient recipient, CancellationToken ct = default)
+    {
+        if (recipient.IsDutyContact) return true;
+        if (recipient.ContactId is { } contactId
+            && await db.TrustedContacts.AnyAsync(c => c.Id == contactId && c.OwnerId == ownerId && c.Consent == ConsentState.Confirmed, ct))
+            return true;
+        return recipient.UserId is { } userId && userId != ownerId
+            && await OwnersVisibleTo(userId, DataCategory.VisitsAndAlerts, db.SharingRules, db.Memberships, db.NetworkOrganizations, db.NetworkCoordinators)
+                .AnyAsync(o => o == ownerId, ct);
+    }
 }

@@ -35,7 +35,7 @@ public sealed class AlertModel(AlertService alerts, CheckInService checkIns) : R
     public async Task<IActionResult> OnGetAsync(Guid id, string? done)
     {
         _id = id;
-        if (await RecipientAsync() is { } r) return await ShowAsync(r, done);
+        if (await RecipientAsync(AlertService.Actions.View) is { } r) return await ShowAsync(r, done);
         LocationSent = done == "location";
         Cancelled = done == "cancelled";
         return await OwnAsync() ? Page() : NotFound();
@@ -44,19 +44,19 @@ public sealed class AlertModel(AlertService alerts, CheckInService checkIns) : R
     public async Task<IActionResult> OnPostAcknowledgeAsync(Guid id)
     {
         _id = id;
-        return await RecipientAsync() is { } r ? await AcknowledgeAsync(r) : NotFound();
+        return await RecipientAsync(AlertService.Actions.Acknowledge) is { } r ? await AcknowledgeAsync(r) : NotFound();
     }
 
     public async Task<IActionResult> OnPostResolveAsync(Guid id)
     {
         _id = id;
-        return await RecipientAsync() is { } r ? await ResolveAsync(r) : NotFound();
+        return await RecipientAsync(AlertService.Actions.Resolve) is { } r ? await ResolveAsync(r) : NotFound();
     }
 
     public async Task<IActionResult> OnPostEscalateAsync(Guid id)
     {
         _id = id;
-        return await RecipientAsync() is { } r ? await EscalateAsync(r) : NotFound();
+        return await RecipientAsync(AlertService.Actions.Escalate) is { } r ? await EscalateAsync(r) : NotFound();
     }
 
     /// <summary>The defender sends where they are now while the alert is open.</summary>
@@ -93,7 +93,8 @@ public sealed class AlertModel(AlertService alerts, CheckInService checkIns) : R
         return await OwnAsync() ? Page() : NotFound();
     }
 
-    private Task<AlertRecipient?> RecipientAsync() => _alerts.RecipientForUserAsync(_id, User.UserId(), HttpContext.RequestAborted);
+    /// <summary>The signed-in person's recipient row while they still have the right to respond (checked on every request).</summary>
+    private Task<AlertRecipient?> RecipientAsync(string action) => _alerts.RecipientForUserAsync(_id, User.UserId(), action, HttpContext.RequestAborted);
 
     private async Task<bool> OwnAsync()
     {

@@ -94,6 +94,7 @@ public static class CheckInPages
         "active" => "Visit.State.Active",
         "overdue" => "Visit.State.Overdue",
         "alerting" => "Visit.State.Alerting",
+        "invited" => "Visit.State.Invited",
         _ => "Visit.State.Closed",
     };
 
@@ -101,7 +102,15 @@ public static class CheckInPages
     {
         "checked-in-late" => "Visit.Outcome.CheckedInLate",
         "closed-by-responder" => "Visit.Outcome.ClosedByResponder",
+        "declined" => "Visit.Outcome.Declined",
         _ => "Visit.Outcome.Safe",
+    };
+
+    public static string CompanionAnswerKey(string answer) => answer switch
+    {
+        "accepted" => "Companion.Accepted",
+        "declined" => "Companion.Declined",
+        _ => "Companion.Invited",
     };
 
     public static string AlertKindKey(string kind) => kind switch
@@ -152,6 +161,7 @@ public static class CheckInPages
         AlertEvents.CheckedInUnconfirmed => "Timeline.CheckedInUnconfirmed",
         AlertEvents.Superseded => "Timeline.Superseded",
         AlertEvents.CancelRefused => "Timeline.CancelRefused",
+        AlertEvents.HandlerLost => "Timeline.HandlerLost",
         _ => "Timeline.Other",
     };
 

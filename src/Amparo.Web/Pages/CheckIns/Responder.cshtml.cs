@@ -16,22 +16,23 @@ public sealed class ResponderModel(AlertService alerts) : ResponderPage(alerts)
     public override string Here => "/r/" + _token;
 
     public async Task<IActionResult> OnGetAsync(string token, string? done) =>
-        await RecipientAsync(token) is { } r ? await ShowAsync(r, done) : NotFound();
+        await RecipientAsync(token, AlertService.Actions.View) is { } r ? await ShowAsync(r, done) : NotFound();
 
     public async Task<IActionResult> OnPostAcknowledgeAsync(string token) =>
-        await RecipientAsync(token) is { } r ? await AcknowledgeAsync(r) : NotFound();
+        await RecipientAsync(token, AlertService.Actions.Acknowledge) is { } r ? await AcknowledgeAsync(r) : NotFound();
 
     public async Task<IActionResult> OnPostResolveAsync(string token) =>
-        await RecipientAsync(token) is { } r ? await ResolveAsync(r) : NotFound();
+        await RecipientAsync(token, AlertService.Actions.Resolve) is { } r ? await ResolveAsync(r) : NotFound();
 
     public async Task<IActionResult> OnPostEscalateAsync(string token) =>
-        await RecipientAsync(token) is { } r ? await EscalateAsync(r) : NotFound();
+        await RecipientAsync(token, AlertService.Actions.Escalate) is { } r ? await EscalateAsync(r) : NotFound();
 
-    private async Task<AlertRecipient?> RecipientAsync(string token)
+    /// <summary>The link's recipient while they still have the right to respond (checked on every request); otherwise 404.</summary>
+    private async Task<AlertRecipient?> RecipientAsync(string token, string action)
     {
         _token = token;
         Response.Headers.CacheControl = "no-store";
         Response.Headers["Referrer-Policy"] = "no-referrer";
-        return await _alerts.RecipientFromLinkAsync(token, HttpContext.RequestAborted);
+        return await _alerts.RecipientFromLinkAsync(token, action, HttpContext.RequestAborted);
     }
 }

@@ -27,10 +27,12 @@ public sealed class VisitModel(
     public string? PinError { get; private set; }
     public string? PassphraseError { get; private set; }
     public List<AlertLine> Alerts { get; private set; } = [];
+    /// <summary>When I planned it with companions: each one's answer to the invitation.</summary>
+    public List<CompanionAnswer> Companions { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? done, bool adjusted = false)
     {
-        Done = done is "checkin" or "extend" or "close" or "unlocked" ? done : null;
+        Done = done is "checkin" or "extend" or "close" or "unlocked" or "accepted" ? done : null;
         Adjusted = adjusted;
         return await LoadAsync(id) ? Page() : NotFound();
     }
@@ -104,6 +106,7 @@ public sealed class VisitModel(
         if (visit is null) return false;
         Visit = visit;
         FreshSession = await CheckInPages.FreshSessionAsync(HttpContext);
+        Companions = await checkIns.CompanionsAsync(User.UserId(), visit.GroupId, ct);
         // The person's own alerts on this visit (never a duress alert), with who answered: for drills, "who answered and how fast".
         var own = await alerts.OwnAlerts(User.UserId()).Where(a => a.VisitId == id).OrderBy(a => a.CreatedAt).ToListAsync(ct);
         foreach (var a in own)

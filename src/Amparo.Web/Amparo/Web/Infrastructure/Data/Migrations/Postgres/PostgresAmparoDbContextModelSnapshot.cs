@@ -776,6 +776,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<byte[]>("PlaceCipher")
                         .HasColumnType("bytea");
 
+                    b.Property<Guid?>("PlannedById")
+                        .HasColumnType("uuid");
+
                     b.Property<byte[]>("PurposeCipher")
                         .HasColumnType("bytea");
 

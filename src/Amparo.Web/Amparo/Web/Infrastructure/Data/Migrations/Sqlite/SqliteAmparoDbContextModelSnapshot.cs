@@ -769,6 +769,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<byte[]>("PlaceCipher")
                         .HasColumnType("BLOB");
 
+                    b.Property<Guid?>("PlannedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("PurposeCipher")
                         .HasColumnType("BLOB");
 
