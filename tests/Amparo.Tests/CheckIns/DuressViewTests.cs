@@ -59,7 +59,7 @@ public abstract class DuressViewTests(AppFixture app)
         await app.WithServicesAsync(async sp =>
         {
             var alerts = sp.GetRequiredService<AlertService>();
-            return await alerts.ViewAsync((await alerts.RecipientForUserAsync(alert.Id, w.Focal.Id))!);
+            return await alerts.ViewAsync((await alerts.RecipientForUserAsync(alert.Id, w.Focal.Id, AlertService.Actions.View))!);
         });
         Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync(focalToken, $"/api/v1/alerts/{alert.Id}/acknowledge")).Status);
         Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync(focalToken, $"/api/v1/alerts/{alert.Id}/resolve", new { outcome = "needs-help", note = "police called" })).Status);
@@ -161,7 +161,7 @@ public abstract class DuressViewTests(AppFixture app)
         var view = await app.WithServicesAsync(async sp =>
         {
             var alerts = sp.GetRequiredService<AlertService>();
-            return await alerts.ViewAsync((await alerts.RecipientForUserAsync(alert.Id, duress.Focal.Id))!);
+            return await alerts.ViewAsync((await alerts.RecipientForUserAsync(alert.Id, duress.Focal.Id, AlertService.Actions.View))!);
         });
         Assert.True(view.IsDuress);
         Assert.Equal(4.6097, view.Latitude);
@@ -239,7 +239,7 @@ public abstract class DuressViewTests(AppFixture app)
         var alert = await DuressAlertAsync(duress);
         // Her colleagues are told; she, a focal point of the same organization, is not among the people told.
         Assert.Contains(app.AlertsTo(duress.Focal.Email), t => t.Contains("may be in danger", StringComparison.Ordinal));
-        Assert.Null(await app.WithServicesAsync(sp => sp.GetRequiredService<AlertService>().RecipientForUserAsync(alert.Id, duress.Owner.Id)));
+        Assert.Null(await app.WithServicesAsync(sp => sp.GetRequiredService<AlertService>().RecipientForUserAsync(alert.Id, duress.Owner.Id, AlertService.Actions.View)));
         foreach (var w in new[] { normal, duress })
         {
             using var client = await app.SignedInAsync(w.Owner);
