@@ -143,6 +143,7 @@ public static class WebSetup
             .AddMvcOptions(o =>
             {
                 o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+                o.Filters.Add(new UnknownHandlerFilter());
             });
         services.AddSingleton<IConfigureOptions<MvcOptions>, LocalizedBindingMessages>();
         services.AddAntiforgery(o =>
