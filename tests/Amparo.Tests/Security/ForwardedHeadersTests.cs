@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using Amparo.Tests.Infrastructure;
-using Amparo.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Hosting;
 
 namespace Amparo.Tests.Security;
@@ -9,6 +8,7 @@ namespace Amparo.Tests.Security;
 /// <summary>The real program, started with a malformed Amparo:TrustedProxies entry, stops with one clear line and exit code 1.</summary>
 public sealed class TrustedProxiesStartTests : IDisposable
 {
+    private const string Setting = "Amparo:TrustedProxies";
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "amparo-tp-" + Guid.NewGuid().ToString("N")[..10]);
 
     public void Dispose()
@@ -45,7 +45,7 @@ public sealed class TrustedProxiesStartTests : IDisposable
         }
         var error = await stderr;
         Assert.Equal(1, process.ExitCode);
-        Assert.Contains($"{TrustedProxies.Setting}: '{named}' is not an IP address or a CIDR network", error, StringComparison.Ordinal);
+        Assert.Contains($"{Setting}: '{named}' is not an IP address or a CIDR network", error, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", error + await stdout, StringComparison.Ordinal);
     }
 }
@@ -57,6 +57,7 @@ public sealed class TrustedProxiesStartTests : IDisposable
 /// </summary>
 public abstract class ForwardedHeadersTests(AppFixture app)
 {
+    public const string Setting = "Amparo:TrustedProxies";
     private const string Wrong = "certainly not the passphrase";
     private static int _n;
 
@@ -79,7 +80,7 @@ public abstract class ForwardedHeadersTests(AppFixture app)
         for (var i = 1; i <= 10; i++) Assert.Equal(HttpStatusCode.OK, await SignInFromAsync(client, $"198.51.100.{i}"));
         Assert.Equal(HttpStatusCode.TooManyRequests, await SignInFromAsync(client, "198.51.100.11"));
 
-        var warnings = LogRecorder.Of(app).Containing(TrustedProxies.Setting).Where(l => l.StartsWith("Warning", StringComparison.Ordinal)).ToList();
+        var warnings = LogRecorder.Of(app).Containing(Setting).Where(l => l.StartsWith("Warning", StringComparison.Ordinal)).ToList();
         var warning = Assert.Single(warnings); // once, not per request (22 requests carried the header)
         Assert.Contains("Forwarded headers arrived from 127.", warning, StringComparison.Ordinal);
         Assert.DoesNotContain("198.51.100", warning, StringComparison.Ordinal);
@@ -98,7 +99,7 @@ public abstract class ForwardedHeadersTests(AppFixture app)
         // The IPv6 proxy too.
         client.UseClientIp("2001:db8::5");
         for (var i = 1; i <= 11; i++) Assert.Equal(HttpStatusCode.OK, await SignInFromAsync(client, $"203.0.113.{100 + i}"));
-        Assert.DoesNotContain(LogRecorder.Of(app).Containing(TrustedProxies.Setting), l => l.Contains("192.0.2.", StringComparison.Ordinal) || l.Contains("2001:db8", StringComparison.Ordinal));
+        Assert.DoesNotContain(LogRecorder.Of(app).Containing(Setting), l => l.Contains("192.0.2.", StringComparison.Ordinal) || l.Contains("2001:db8", StringComparison.Ordinal));
     }
 }
 
@@ -108,8 +109,8 @@ public sealed class ProxiedSqliteApp : AppFixture
     protected override void ConfigureDatabase(IWebHostBuilder builder) => builder.UseSetting("Database:Provider", "Sqlite");
     protected override void ConfigureMore(IWebHostBuilder builder)
     {
-        builder.UseSetting(TrustedProxies.Setting + ":0", "192.0.2.0/24");
-        builder.UseSetting(TrustedProxies.Setting + ":1", "2001:db8::5");
+        builder.UseSetting(ForwardedHeadersTests.Setting + ":0", "192.0.2.0/24");
+        builder.UseSetting(ForwardedHeadersTests.Setting + ":1", "2001:db8::5");
         LogRecorder.AddTo(builder, new LogRecorder());
     }
 }
@@ -124,8 +125,8 @@ public sealed class ProxiedPostgresApp : AppFixture
     }
     protected override void ConfigureMore(IWebHostBuilder builder)
     {
-        builder.UseSetting(TrustedProxies.Setting + ":0", "192.0.2.0/24");
-        builder.UseSetting(TrustedProxies.Setting + ":1", "2001:db8::5");
+        builder.UseSetting(ForwardedHeadersTests.Setting + ":0", "192.0.2.0/24");
+        builder.UseSetting(ForwardedHeadersTests.Setting + ":1", "2001:db8::5");
         LogRecorder.AddTo(builder, new LogRecorder());
     }
 }
