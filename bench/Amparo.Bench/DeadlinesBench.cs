@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using static Amparo.Bench.Report;
 
 namespace Amparo.Bench;
@@ -6,49 +7,122 @@ namespace Amparo.Bench;
 /// <summary>
 /// Missed deadline → first alert notification written to the outbox, for Amparo, beside Hangfire scheduling the
 /// same deadlines (default polling and tuned to 1 s) in the same run. The three run one after another (on 2 cores,
-/// side by side they would measure each other), each on the same pattern of deadlines relative to its own start.
+/// side by side they would measure each other), each on the same pattern of deadlines relative to its own start,
+/// and each in a child process of its own (<c>deadlines-part</c>): a peer's native SQLite once died with SIGSEGV and
+/// took the whole measurement with it. A part that fails is reported as failed, the others still count, and the
+/// bench exits 1.
 /// </summary>
 internal static class DeadlinesBench
 {
-    public static async Task<int> RunAsync(string appDll, Args options)
+    private const string ResultMarker = "DEADLINES-PART-RESULT ";
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>One part's figures, whichever it was; what the child prints on its last line.</summary>
+    internal sealed record PartResult(double[] LatenessMs, int Missing, double SeedSeconds, double ReadyBeforeFirstSeconds, double WorkingSetMb, double SchedulingSeconds);
+
+    private static readonly string[] Parts = ["amparo", "hangfire-default", "hangfire-1s"];
+
+    public static async Task<int> RunAsync(string appDll, Args options, string[] args)
+    {
+        var visits = options.Int("visits", 10_000);
+        var window = options.Double("window", 150);
+        var owners = options.Int("owners", Math.Clamp(visits / 40, 10, 300));
+        var offsets = Offsets(visits, window);
+        Console.WriteLine($"deadlines: {visits} visits of {owners} owners, due over {window} s ({offsets.Distinct().Count()} distinct instants), each part in its own process");
+
+        var results = new Dictionary<string, PartResult?>(StringComparer.Ordinal);
+        var failures = new List<string>();
+        foreach (var part in options.Flag("peer-only") ? Parts.Skip(1) : Parts)
+        {
+            var (result, failure) = await RunPartAsync(part, appDll, args);
+            results[part] = result;
+            if (failure is not null) failures.Add($"{part}: {failure}");
+        }
+        var amparo = results.GetValueOrDefault("amparo");
+        var hfDefault = results.GetValueOrDefault("hangfire-default");
+        var hfTuned = results.GetValueOrDefault("hangfire-1s");
+
+        var rows = new List<BenchRow>();
+        foreach (var (name, p, target) in new (string, double, double?)[] { ("p50", 50, 1000), ("p99", 99, 2000), ("max", 100, null) })
+        {
+            var a = P(amparo, p);
+            rows.Add(Row($"deadline+grace → outbox, {name}, Amparo (peer: Hangfire default)", a, target, "ms", P(hfDefault, p), "hangfire-default"));
+            rows.Add(Row($"deadline+grace → outbox, {name}, Amparo (peer: Hangfire 1 s)", a, target, "ms", P(hfTuned, p), "hangfire-1s"));
+        }
+        rows.Add(Row("alerts missing (Amparo) / jobs not run (peer: Hangfire default)", amparo?.Missing ?? double.NaN, 0, "count", hfDefault?.Missing ?? double.NaN, "hangfire-default"));
+        rows.Add(Row("alerts missing (Amparo) / jobs not run (peer: Hangfire 1 s)", amparo?.Missing ?? double.NaN, 0, "count", hfTuned?.Missing ?? double.NaN, "hangfire-1s"));
+        if (amparo is not null)
+        {
+            rows.Add(Row("Amparo p99 / Hangfire default p99", P(amparo, 99) / P(hfDefault, 99), 0.1, "×"));
+            rows.Add(Row("Amparo p99 / Hangfire 1 s p99", P(amparo, 99) / P(hfTuned, 99), 1, "×"));
+            rows.Add(Row("Amparo working set at the end of the window", amparo.WorkingSetMb, 200, "MB"));
+        }
+        Print($"Deadline lateness, {visits} active visits due over {window} s, {Environment.ProcessorCount} cores, SQLite", rows);
+        await WriteAsync(visits >= 100_000 ? "deadlines-100k" : visits >= 10_000 ? "deadlines-10k" : "deadlines", new { visits, window, owners }, rows,
+            failures.Count == 0 ? null : new { failedParts = failures });
+        if (failures.Count == 0) return 0;
+        Console.Error.WriteLine("deadlines: part(s) failed, their figures are NaN: " + string.Join("; ", failures));
+        return 1;
+
+        static double P(PartResult? r, double p) => r is null ? double.NaN : Percentile(r.LatenessMs, p);
+    }
+
+    /// <summary>Runs <c>deadlines-part --part NAME</c> with the same arguments in a child process; its progress is passed through.</summary>
+    private static async Task<(PartResult? Result, string? Failure)> RunPartAsync(string part, string appDll, string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = false, UseShellExecute = false };
+        psi.ArgumentList.Add(typeof(DeadlinesBench).Assembly.Location);
+        psi.ArgumentList.Add("deadlines-part");
+        foreach (var a in args.Skip(1)) psi.ArgumentList.Add(a);
+        psi.ArgumentList.Add("--part");
+        psi.ArgumentList.Add(part);
+        psi.ArgumentList.Add("--app");
+        psi.ArgumentList.Add(appDll);
+        using var process = Process.Start(psi)!;
+        PartResult? result = null;
+        string? line;
+        while ((line = await process.StandardOutput.ReadLineAsync()) is not null)
+        {
+            if (line.StartsWith(ResultMarker, StringComparison.Ordinal)) result = JsonSerializer.Deserialize<PartResult>(line[ResultMarker.Length..], Json);
+            else Console.WriteLine(line);
+        }
+        await process.WaitForExitAsync();
+        var code = process.ExitCode;
+        if (code == 0 && result is not null) return (result, null);
+        // On Linux a process killed by a signal reports 128 + the signal (139: SIGSEGV).
+        var why = code > 128 ? $"exit code {code} (killed by signal {code - 128})" : code != 0 ? $"exit code {code}" : "no result printed";
+        Console.WriteLine($"  {part}: FAILED, {why}");
+        return (null, why);
+    }
+
+    /// <summary>The child side: one part, its progress on stdout, and its figures as one JSON line at the end.</summary>
+    public static async Task<int> RunPartAsync(string appDll, Args options)
     {
         var visits = options.Int("visits", 10_000);
         var window = options.Double("window", 150);
         var owners = options.Int("owners", Math.Clamp(visits / 40, 10, 300));
         var drain = TimeSpan.FromSeconds(options.Double("drain", 120));
         var offsets = Offsets(visits, window);
-        Console.WriteLine($"deadlines: {visits} visits of {owners} owners, due over {window} s ({offsets.Distinct().Count()} distinct instants)");
-
-        var rows = new List<BenchRow>();
-        AmparoResult? amparo = null;
-        if (!options.Flag("peer-only"))
+        PartResult result;
+        switch (options.Get("part"))
         {
-            amparo = await AmparoAsync(appDll, offsets, owners, drain);
-            Console.WriteLine($"  Amparo: {amparo.LatenessMs.Length} alerts, {amparo.Missing} missing; seeded in {amparo.SeedSeconds:0.0} s, app ready {amparo.ReadyBeforeFirstSeconds:0.0} s before the first deadline, working set {amparo.WorkingSetMb:0} MB");
+            case "amparo":
+                var amparo = await AmparoAsync(appDll, offsets, owners, drain);
+                Console.WriteLine($"  Amparo: {amparo.LatenessMs.Length} alerts, {amparo.Missing} missing; seeded in {amparo.SeedSeconds:0.0} s, app ready {amparo.ReadyBeforeFirstSeconds:0.0} s before the first deadline, working set {amparo.WorkingSetMb:0} MB");
+                result = new PartResult(amparo.LatenessMs, amparo.Missing, amparo.SeedSeconds, amparo.ReadyBeforeFirstSeconds, amparo.WorkingSetMb, double.NaN);
+                break;
+            case "hangfire-default" or "hangfire-1s" when options.Get("part") is { } name:
+                var tuned = name == "hangfire-1s";
+                Console.WriteLine(tuned ? "  Hangfire, polling tuned to 1 s …" : "  Hangfire, default polling (15 s) …");
+                var hf = await HangfirePeer.RunAsync(offsets, TimeSpan.FromSeconds(tuned ? 1 : 15), drain);
+                Console.WriteLine($"  … {hf.LatenessMs.Length} ran, {hf.NotRun} not run; scheduling took {hf.SchedulingSeconds:0.0} s");
+                result = new PartResult(hf.LatenessMs, hf.NotRun, double.NaN, hf.LeadSeconds, double.NaN, hf.SchedulingSeconds);
+                break;
+            default:
+                Console.Error.WriteLine("deadlines-part: --part amparo|hangfire-default|hangfire-1s");
+                return 2;
         }
-        Console.WriteLine("  Hangfire, default polling (15 s) …");
-        var hfDefault = await HangfirePeer.RunAsync(offsets, TimeSpan.FromSeconds(15), drain);
-        Console.WriteLine($"  … {hfDefault.LatenessMs.Length} ran, {hfDefault.NotRun} not run; scheduling took {hfDefault.SchedulingSeconds:0.0} s");
-        Console.WriteLine("  Hangfire, polling tuned to 1 s …");
-        var hfTuned = await HangfirePeer.RunAsync(offsets, TimeSpan.FromSeconds(1), drain);
-        Console.WriteLine($"  … {hfTuned.LatenessMs.Length} ran, {hfTuned.NotRun} not run; scheduling took {hfTuned.SchedulingSeconds:0.0} s");
-
-        foreach (var (name, p, target) in new (string, double, double?)[] { ("p50", 50, 1000), ("p99", 99, 2000), ("max", 100, null) })
-        {
-            var a = amparo is null ? double.NaN : Percentile(amparo.LatenessMs, p);
-            rows.Add(Row($"deadline+grace → outbox, {name}, Amparo (peer: Hangfire default)", a, target, "ms", Percentile(hfDefault.LatenessMs, p), "hangfire-default"));
-            rows.Add(Row($"deadline+grace → outbox, {name}, Amparo (peer: Hangfire 1 s)", a, target, "ms", Percentile(hfTuned.LatenessMs, p), "hangfire-1s"));
-        }
-        rows.Add(Row("alerts missing (Amparo) / jobs not run (peer: Hangfire default)", amparo?.Missing ?? double.NaN, 0, "count", hfDefault.NotRun, "hangfire-default"));
-        rows.Add(Row("alerts missing (Amparo) / jobs not run (peer: Hangfire 1 s)", amparo?.Missing ?? double.NaN, 0, "count", hfTuned.NotRun, "hangfire-1s"));
-        if (amparo is not null)
-        {
-            rows.Add(Row("Amparo p99 / Hangfire default p99", Percentile(amparo.LatenessMs, 99) / Percentile(hfDefault.LatenessMs, 99), 0.1, "×"));
-            rows.Add(Row("Amparo p99 / Hangfire 1 s p99", Percentile(amparo.LatenessMs, 99) / Percentile(hfTuned.LatenessMs, 99), 1, "×"));
-            rows.Add(Row("Amparo working set at the end of the window", amparo.WorkingSetMb, 200, "MB"));
-        }
-        Print($"Deadline lateness, {visits} active visits due over {window} s, {Environment.ProcessorCount} cores, SQLite", rows);
-        await WriteAsync(visits >= 100_000 ? "deadlines-100k" : visits >= 10_000 ? "deadlines-10k" : "deadlines", new { visits, window, owners }, rows);
+        Console.WriteLine(ResultMarker + JsonSerializer.Serialize(result, Json));
         return 0;
     }
 

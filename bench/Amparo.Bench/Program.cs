@@ -9,7 +9,8 @@ using static Amparo.Bench.Report;
 // JSON to bench/results-<name>.json; nothing here asserts. Build the app first in the same configuration:
 //   dotnet build -c Release src/Amparo.Web
 //   dotnet run -c Release --project bench/Amparo.Bench -- startup [--runs N]
-//   dotnet run -c Release --project bench/Amparo.Bench -- deadlines --visits 10000 [--window 150] [--owners 300]
+//   dotnet run -c Release --project bench/Amparo.Bench -- deadlines --visits 10000 [--window 150] [--owners 300] [--peer-only]
+//     (each part — Amparo, Hangfire default, Hangfire 1 s — runs in a child process of its own; exit 1 if one fails)
 //   dotnet run -c Release --project bench/Amparo.Bench -- crash --cycles 200
 //   dotnet run -c Release --project bench/Amparo.Bench -- outage --minutes 5
 //   dotnet run -c Release --project bench/Amparo.Bench -- checkins --seconds 20 [--clients 64]
@@ -33,7 +34,9 @@ switch (command)
     case "startup":
         return await StartupAsync(appDll, options.Int("runs", 7), root);
     case "deadlines":
-        return await DeadlinesBench.RunAsync(appDll, options);
+        return await DeadlinesBench.RunAsync(appDll, options, args);
+    case "deadlines-part": // one part of `deadlines`, in the child process that command starts
+        return await DeadlinesBench.RunPartAsync(appDll, options);
     case "crash":
         return await CrashBench.CrashAsync(appDll, options);
     case "outage":

@@ -176,19 +176,22 @@ public sealed class TestWebhookSender : IChannelSender
     }
 }
 
-/// <summary>A local HTTP endpoint that receives webhook posts.</summary>
+/// <summary>A local HTTP endpoint that receives webhook posts (under <c>/{path}/</c>; by default <c>/hook/</c>).</summary>
 public sealed class WebhookSink : IDisposable
 {
     private readonly HttpListener _listener = new();
     public string Url { get; }
+    public int Port { get; }
     public System.Collections.Concurrent.ConcurrentQueue<string> Bodies { get; } = new();
+    public System.Collections.Concurrent.ConcurrentQueue<WebhookRequest> Requests { get; } = new();
 
-    public WebhookSink()
+    public WebhookSink(string path = "hook")
     {
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
         {
             probe.Start();
-            Url = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/hook/";
+            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            Url = $"http://127.0.0.1:{Port}/{path}/";
         }
         _listener.Prefixes.Add(Url);
         _listener.Start();
@@ -199,8 +202,12 @@ public sealed class WebhookSink : IDisposable
                 HttpListenerContext context;
                 try { context = await _listener.GetContextAsync(); }
                 catch (Exception) { return; }
+                string body;
                 using (var reader = new StreamReader(context.Request.InputStream))
-                    Bodies.Enqueue(await reader.ReadToEndAsync());
+                    body = await reader.ReadToEndAsync();
+                var headers = context.Request.Headers.AllKeys.OfType<string>().ToDictionary(k => k, k => context.Request.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase);
+                Requests.Enqueue(new WebhookRequest(context.Request.HttpMethod, context.Request.Url?.AbsolutePath ?? "", headers, body));
+                Bodies.Enqueue(body);
                 context.Response.StatusCode = 204;
                 context.Response.Close();
             }
@@ -209,3 +216,5 @@ public sealed class WebhookSink : IDisposable
 
     public void Dispose() => _listener.Close();
 }
+
+public sealed record WebhookRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body);

@@ -1,7 +1,11 @@
 using System.Globalization;
+using System.Reflection;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,6 +59,44 @@ public sealed record EndpointInfo(RouteEndpoint Endpoint, string Pattern, IReadO
     }
 
     public override string ToString() => Key;
+
+    /// <summary>
+    /// For a page: every name it reads from the query string — its handlers' parameters, and the properties bound on
+    /// GET ([BindProperty(SupportsGet = true)], [FromQuery]) — under the name they bind to, route values excluded;
+    /// and whether it has a POST handler without a name (the one a POST without ?handler= reaches).
+    /// </summary>
+    public async Task<(IReadOnlyList<string> QueryNames, bool HasPlainPost)> PageInputsAsync(IServiceProvider services)
+    {
+        if (Endpoint.Metadata.GetMetadata<PageActionDescriptor>() is not { } page) return ([], false);
+        var compiled = await services.GetRequiredService<PageLoader>().LoadAsync(page, Endpoint.Metadata);
+        var route = Endpoint.RoutePattern.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var names = compiled.HandlerMethods.SelectMany(h => h.Parameters).Select(p => (p.Name, p.BindingInfo))
+            .Concat(compiled.BoundProperties.OfType<PageBoundPropertyDescriptor>()
+                .Where(p => p.BindingInfo?.BindingSource == BindingSource.Query || p.Property.GetCustomAttribute<BindPropertyAttribute>()?.SupportsGet == true)
+                .Select(p => (p.Name, p.BindingInfo)))
+            .Where(p => p.BindingInfo?.BindingSource is null || p.BindingInfo.BindingSource == BindingSource.Query || p.BindingInfo.BindingSource == BindingSource.ModelBinding)
+            .Select(p => p.BindingInfo?.BinderModelName ?? p.Name)
+            .Where(n => !route.Contains(n))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        return (names, compiled.HandlerMethods.Any(h => h.Name is null && string.Equals(h.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase)));
+    }
+
+    /// <summary>Whether a concrete path (no query) is one of this endpoint's URLs: same segments, literals equal, GUID parameters GUIDs.</summary>
+    public bool Matches(string path)
+    {
+        var segments = path.Split('?')[0].Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var pattern = Endpoint.RoutePattern.PathSegments;
+        if (segments.Length != pattern.Count) return false;
+        for (var i = 0; i < segments.Length; i++)
+        {
+            if (pattern[i].Parts is [RoutePatternLiteralPart literal] && !string.Equals(literal.Content, segments[i], StringComparison.OrdinalIgnoreCase))
+                return false;
+            if (pattern[i].Parts is [RoutePatternParameterPart parameter] && DummyValue(parameter) is var sample && Guid.TryParse(sample, out _) && !Guid.TryParse(segments[i], out _))
+                return false;
+        }
+        return true;
+    }
 }
 
 public static class EndpointCatalog

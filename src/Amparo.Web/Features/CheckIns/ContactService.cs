@@ -71,15 +71,17 @@ public sealed class ContactService(
         var order = 0;
         // Normalized once: stored encrypted and used for the consent request alike.
         var given = input.Channels.Where(c => !string.IsNullOrWhiteSpace(c.Address))
-            .Select(c => (c.Kind, Address: c.Kind is ChannelKind.Sms or ChannelKind.Signal ? Validation.NormalizePhone(c.Address)! : c.Address!.Trim()))
+            .Select(c => new Escalation.Channel(c.Kind, c.Kind is ChannelKind.Sms or ChannelKind.Signal ? Validation.NormalizePhone(c.Address)! : c.Address!.Trim(),
+                // A webhook signs with its own secret — the consent request as much as every alert (unsigned, it is not sent).
+                c.Kind == ChannelKind.Webhook ? Tokens.NewUrlSafe() : null))
             .ToList();
-        foreach (var (kind, address) in given)
+        foreach (var (kind, address, secret) in given)
         {
             var channel = new ContactChannel { Id = Guid.NewGuid(), ContactId = contact.Id, Order = order++, Kind = kind };
             channel.AddressCipher = await cipher.EncryptAsync(db, owner.DataKeyId, address, ContactChannel.Table, nameof(ContactChannel.AddressCipher), channel.Id, ct);
             if (kind is ChannelKind.Sms or ChannelKind.Signal) channel.AddressLookup = await accounts.PhoneLookupAsync(address, ct);
-            if (kind == ChannelKind.Webhook)
-                channel.SecretCipher = await cipher.EncryptAsync(db, owner.DataKeyId, Tokens.NewUrlSafe(), ContactChannel.Table, nameof(ContactChannel.SecretCipher), channel.Id, ct);
+            if (secret is not null)
+                channel.SecretCipher = await cipher.EncryptAsync(db, owner.DataKeyId, secret, ContactChannel.Table, nameof(ContactChannel.SecretCipher), channel.Id, ct);
             contact.Channels.Add(channel);
         }
         db.TrustedContacts.Add(contact);
@@ -90,7 +92,7 @@ public sealed class ContactService(
         return (contact.Id, errors);
     }
 
-    private async Task QueueConsentRequestAsync(User owner, TrustedContact contact, List<(ChannelKind Kind, string Address)> channels, CancellationToken ct)
+    private async Task QueueConsentRequestAsync(User owner, TrustedContact contact, List<Escalation.Channel> channels, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var link = texts.Url("/c/" + await secrets.LinkTokenAsync(db, LinkPurposes.Consent, contact.Id, ct));
@@ -104,7 +106,7 @@ public sealed class ContactService(
         {
             var channelText = channels[i].Kind == ChannelKind.Sms ? smsText : text;
             var message = new OutboxMessage { NotificationKey = notification, ChannelIndex = i, State = OutboxState.Pending, NextAttemptAt = now.AddMinutes(2 * i), CreatedAt = now };
-            await outbox.AddAsync(db, message, new OutgoingMessage($"{notification}:{i}", channels[i].Kind, channels[i].Address, subject, channelText), ct);
+            await outbox.AddAsync(db, message, new OutgoingMessage($"{notification}:{i}", channels[i].Kind, channels[i].Address, subject, channelText, channels[i].Secret), ct);
         }
     }
 

@@ -9,7 +9,7 @@ public sealed class NetworkService(AmparoDbContext db, AuditLog audit, TimeProvi
     public async Task<Network?> CreateAsync(string name, Guid? actorId, CancellationToken ct = default)
     {
         name = name.Trim();
-        if (name.Length is 0 or > 200) return null;
+        if (name.Length is 0 or > 200 || name.Any(char.IsControl)) return null;
         var network = new Network { Id = Guid.NewGuid(), Name = name, CreatedAt = clock.GetUtcNow().UtcDateTime };
         db.Networks.Add(network);
         await db.SaveChangesAsync(ct);

@@ -16,7 +16,8 @@ public sealed class OrganizationService(
     public async Task<Organization?> CreateAsync(string name, OrganizationKind kind, Guid? actorId, CancellationToken ct = default)
     {
         name = name.Trim();
-        if (name.Length is 0 or > 200 || !Enum.IsDefined(kind)) return null;
+        // Control characters (NUL among them, which PostgreSQL refuses in text) are no part of a name.
+        if (name.Length is 0 or > 200 || name.Any(char.IsControl) || !Enum.IsDefined(kind)) return null;
         var org = new Organization { Id = Guid.NewGuid(), Name = name, Kind = kind, CreatedAt = clock.GetUtcNow().UtcDateTime };
         db.Organizations.Add(org);
         await db.SaveChangesAsync(ct);

@@ -141,6 +141,7 @@ public static class WebSetup
             .AddMvcOptions(o =>
             {
                 o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+                o.Filters.Add(new UnknownHandlerFilter());
             });
         services.AddSingleton<IConfigureOptions<MvcOptions>, LocalizedBindingMessages>();
         services.AddAntiforgery(o =>
@@ -174,12 +175,22 @@ public static class WebSetup
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<Heartbeats.Check>("workers");
 
-        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        var proxies = TrustedProxies.Read(configuration);
+        services.AddSingleton(proxies);
+        services.AddOptions<ForwardedHeadersOptions>().Configure(proxies.Configure)
+            .Validate(_ => proxies.Invalid.Count == 0, proxies.Problem).ValidateOnStart();
         return builder;
     }
 
     public static WebApplication UseAmparoWeb(this WebApplication app)
     {
+        var proxies = app.Services.GetRequiredService<TrustedProxies>();
+        var proxyLog = app.Services.GetRequiredService<ILogger<TrustedProxies>>();
+        app.Use((context, next) =>
+        {
+            proxies.WarnIfUntrusted(context, proxyLog);
+            return next(context);
+        });
         app.UseForwardedHeaders();
         app.UseExceptionHandler("/error");
         app.UseStatusCodePagesWithReExecute("/status/{0}");

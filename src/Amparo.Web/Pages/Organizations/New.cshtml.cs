@@ -24,7 +24,7 @@ public sealed class NewModel(OrganizationService organizations, IStringLocalizer
         // The kind comes from a fixed list: anything else is a forged request, not a typing mistake.
         if (!ModelState.IsValid || !Enum.IsDefined(Kind)) return BadRequest();
         var name = (Name ?? "").Trim();
-        if (name.Length is 0 or > 200)
+        if (name.Length is 0 or > 200 || name.Any(char.IsControl))
         {
             NameError = t["Orgs.NameInvalid"];
             return Page();

@@ -15,6 +15,10 @@ public static class DeliverySetup
         services.AddSingleton<IValidateOptions<SignalOptions>, SignalOptionsValidator>();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
 
+        // The factory's default handlers log every request's full URL at Information: a contact's webhook URL (its host
+        // and path often carry a secret) and a gateway's address would end up in the logs. No client logs its requests;
+        // HttpDelivery logs only the channel, the status code and the exception type.
+        services.ConfigureHttpClientDefaults(b => b.RemoveAllLoggers());
         // Typed clients: 10-second timeouts, no redirects (a gateway has no reason to send us elsewhere).
         services.AddHttpClient<SmsChannel>(c => c.Timeout = HttpDelivery.Timeout)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = HttpDelivery.Timeout });
