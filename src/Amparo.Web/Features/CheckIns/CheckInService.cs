@@ -690,17 +690,18 @@ public sealed class CheckInService(
     /// </summary>
     private async Task CountWrongPinAsync(Guid ownerId, Guid visitId, bool duress, CancellationToken ct)
     {
-        await batcher.RunAsync(async (services, token) =>
+        var (wrongPins, duressAlert, at) = await batcher.RunAsync(async (services, token) =>
         {
             var context = services.GetRequiredService<AmparoDbContext>();
             var escalation = services.GetRequiredService<Escalation>();
             var visit = await context.Visits.SingleAsync(v => v.Id == visitId && v.OwnerId == ownerId, token);
             visit.WrongPinCount++;
             visit.WrongPinTotal++;
+            Alert? raised = null;
             if (visit.WrongPinCount >= WrongPinsForAlert && visit.State != VisitState.Alerting && visit.State != VisitState.Closed)
             {
                 // Three wrong PINs in a row: someone else may be holding the phone.
-                var raised = await escalation.RaiseAsync(ownerId, visit, AlertKind.WrongPins, visit.IsDrill, null, null, token);
+                raised = await escalation.RaiseAsync(ownerId, visit, AlertKind.WrongPins, visit.IsDrill, null, null, token);
                 visit.AlertId = raised.Id;
                 visit.State = VisitState.Alerting;
                 visit.NextActionAt = null;
@@ -712,11 +713,17 @@ public sealed class CheckInService(
                 visit.PinLockedAt = clock.GetUtcNow().UtcDateTime;
                 if (alert is not null) escalation.Event(alert, AlertEvents.PinLocked);
             }
-            if (duress) await escalation.RaiseAsync(ownerId, visit, AlertKind.Duress, visit.IsDrill, null, null, token, later: true);
+            var duressAlert = duress ? await escalation.RaiseAsync(ownerId, visit, AlertKind.Duress, visit.IsDrill, null, null, token, later: true) : null;
             visit.Version++;
             await context.SaveChangesAsync(token);
-            return true;
+            return (raised?.Id, duressAlert?.Id, clock.GetUtcNow().UtcDateTime);
         }, ct);
+        // The wrong-PIN alert is the owner's to see like any missed check-in; a duress alert only the responders'.
+        var owner = new List<Fact>();
+        if (wrongPins is { } wrongPinsId) owner.Add(new AlertRaised(ownerId, at, wrongPinsId, AlertKind.WrongPins, visitId));
+        var responders = new List<Fact>(owner);
+        if (duressAlert is { } duressId) responders.Add(new AlertRaised(ownerId, at, duressId, AlertKind.Duress, visitId));
+        if (responders.Count > 0) await facts.PublishAsync(new Published(owner, responders), ct);
     }
 
     /// <summary>Alert to every level now. The location, if given, is shown to responders while the alert is open.</summary>
