@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
+using Amparo.Tests.Infrastructure;
 using Amparo.Web.Infrastructure.Security;
 
 namespace Amparo.Tests.Security;
@@ -86,31 +86,9 @@ public sealed class MasterKeyTests : IDisposable
     [InlineData("AAAA", "AMPARO_MASTER_KEY must decode to 32 bytes")]
     public async Task Server_WithABadMasterKey_RefusesToStart_WithAClearMessage(string value, string expected)
     {
-        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "amparo.dll"), "--urls", "http://127.0.0.1:0"])
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            Environment =
-            {
-                [MasterKey.EnvironmentVariable] = value,
-                ["Amparo__DataDirectory"] = _dir,
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            },
-        };
-        using var process = Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try { await process.WaitForExitAsync(timeout.Token); }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("Amparo started although AMPARO_MASTER_KEY is bad");
-        }
-        var error = await stderr;
-        Assert.Equal(1, process.ExitCode);
+        var error = await RefusedStart.RunAsync(
+            new Dictionary<string, string> { [MasterKey.EnvironmentVariable] = value, ["Amparo__DataDirectory"] = _dir },
+            "Amparo started although AMPARO_MASTER_KEY is bad");
         Assert.Contains(expected, error, StringComparison.Ordinal);
-        Assert.DoesNotContain("Unhandled exception", error + await stdout, StringComparison.Ordinal);
     }
 }
