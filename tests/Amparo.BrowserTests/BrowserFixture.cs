@@ -122,7 +122,7 @@ public sealed class AppServer(IReadOnlyDictionary<string, string?>? settings = n
     public async Task RunWorkersAsync()
     {
         await Services.GetRequiredService<Amparo.Web.Features.CheckIns.AlertEngine>().RunOnceAsync(CancellationToken.None);
-        await Services.GetRequiredService<Amparo.Web.Features.CheckIns.Delivery.OutboxDispatcher>().RunOnceAsync(CancellationToken.None);
+        await Services.GetRequiredService<Amparo.Web.Features.Notifications.OutboxDispatcher>().RunOnceAsync(CancellationToken.None);
     }
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "amparo-browser-" + Guid.NewGuid().ToString("N")[..10]);

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Amparo.Web;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
-using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.Extensions.DependencyInjection;

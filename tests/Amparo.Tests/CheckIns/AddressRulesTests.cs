@@ -1,5 +1,5 @@
 using System.Net;
-using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Features.Notifications;
 
 namespace Amparo.Tests.CheckIns;
 

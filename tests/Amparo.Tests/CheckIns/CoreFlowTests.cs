@@ -4,7 +4,7 @@ using System.Text.Json;
 using Amparo.Tests.Infrastructure;
 using Amparo.Tests.Organizations;
 using Amparo.Web.Features.CheckIns;
-using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Organizations;
 using Microsoft.Extensions.DependencyInjection;
 

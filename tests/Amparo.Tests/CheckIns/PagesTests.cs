@@ -292,7 +292,7 @@ public abstract partial class PagesTests(AppFixture app)
         {
             var email = TestData.Email("contact");
             var contacts = sp.GetRequiredService<ContactService>();
-            var (id, errors) = await contacts.AddAsync(owner.Id, new ContactInput("Rosa Trusted", "en", [(Amparo.Web.Features.CheckIns.Delivery.ChannelKind.Email, email)]));
+            var (id, errors) = await contacts.AddAsync(owner.Id, new ContactInput("Rosa Trusted", "en", [(Amparo.Web.Features.Notifications.ChannelKind.Email, email)]));
             Assert.Empty(errors);
             var db = sp.GetRequiredService<Amparo.Web.Infrastructure.Data.AmparoDbContext>();
             var token = await sp.GetRequiredService<CheckInSecrets>().LinkTokenAsync(db, LinkPurposes.Consent, id!.Value);

@@ -1,4 +1,4 @@
-using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Features.Notifications;
 
 namespace Amparo.Tests.CheckIns;
 

@@ -9,7 +9,7 @@ using System.Text.Json;
 using Amparo.Tests.Infrastructure;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
-using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Features.Notifications;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Hosting;

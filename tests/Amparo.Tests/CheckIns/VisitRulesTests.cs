@@ -2,7 +2,7 @@ using System.Net;
 using Amparo.Tests.Infrastructure;
 using Amparo.Tests.Organizations;
 using Amparo.Web.Features.CheckIns;
-using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Amparo.Tests.Infrastructure;
 using Amparo.Tests.Security;
 using Amparo.Web.Features.CheckIns;
-using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Features.Notifications;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Hosting;

@@ -87,7 +87,7 @@ public abstract class AppFixture : WebApplicationFactory<Program>, IAsyncLifetim
     public async Task RunWorkersAsync()
     {
         await Services.GetRequiredService<Amparo.Web.Features.CheckIns.AlertEngine>().RunOnceAsync(CancellationToken.None);
-        await Services.GetRequiredService<Amparo.Web.Features.CheckIns.Delivery.OutboxDispatcher>().RunOnceAsync(CancellationToken.None);
+        await Services.GetRequiredService<Amparo.Web.Features.Notifications.OutboxDispatcher>().RunOnceAsync(CancellationToken.None);
     }
 
     /// <summary>Creates a person directly (no page), returns their id.</summary>

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
-using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Features.Notifications;
 using Amparo.Web.Infrastructure.Cli;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;

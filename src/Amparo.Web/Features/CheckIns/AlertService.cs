@@ -181,11 +181,11 @@ public sealed class AlertService(
     /// <summary>Pending alert messages (all, or one recipient's) that are no longer needed.</summary>
     private async Task CancelPendingAsync(Guid alertId, Guid? recipientId, CancellationToken ct)
     {
-        var pending = await db.Outbox.Where(m => m.AlertId == alertId && m.State == Delivery.OutboxState.Pending && (recipientId == null || m.RecipientId == recipientId))
+        var pending = await db.Outbox.Where(m => m.AlertId == alertId && m.State == Notifications.OutboxState.Pending && (recipientId == null || m.RecipientId == recipientId))
             .Select(m => new { m.Id, m.NotificationKey }).ToListAsync(ct);
-        var ids = pending.Where(m => Delivery.OutboxDispatcher.IsAlertStep(m.NotificationKey)).Select(m => m.Id).ToList();
+        var ids = pending.Where(m => Notifications.OutboxDispatcher.IsAlertStep(m.NotificationKey)).Select(m => m.Id).ToList();
         if (ids.Count > 0)
-            await db.Outbox.Where(m => ids.Contains(m.Id) && m.State == Delivery.OutboxState.Pending).ExecuteUpdateAsync(s => s.SetProperty(m => m.State, Delivery.OutboxState.Cancelled), ct);
+            await db.Outbox.Where(m => ids.Contains(m.Id) && m.State == Notifications.OutboxState.Pending).ExecuteUpdateAsync(s => s.SetProperty(m => m.State, Notifications.OutboxState.Cancelled), ct);
     }
 
     /// <summary>The handler asks for the next level now (automatic escalation stopped when they acknowledged).</summary>
@@ -256,8 +256,8 @@ public sealed class AlertService(
         alert.Version++;
         var keyId = await db.Users.Where(u => u.Id == alert.OwnerId).Select(u => u.DataKeyId).SingleAsync(ct);
         alert.ResolutionNoteCipher = await cipher.EncryptAsync(db, keyId, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), Alert.Table, nameof(Alert.ResolutionNoteCipher), alert.Id, ct);
-        await db.Outbox.Where(m => m.AlertId == alert.Id && m.State == Delivery.OutboxState.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, Delivery.OutboxState.Cancelled), ct);
+        await db.Outbox.Where(m => m.AlertId == alert.Id && m.State == Notifications.OutboxState.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, Notifications.OutboxState.Cancelled), ct);
         escalation.Event(alert, AlertEvents.Resolved, by?.Id, level: by?.Level, detail: OutcomeName(outcome));
         if (allClear)
         {

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 using Amparo.Web.Features.Accounts;
-using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Features.Notifications;
 using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.CheckIns;

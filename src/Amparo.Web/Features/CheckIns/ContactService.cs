@@ -1,6 +1,6 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Audit;
-using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Features.Notifications;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Localization;

@@ -1,5 +1,5 @@
 using Amparo.Web.Features.Accounts;
-using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Features.Notifications;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Localization;
 using Microsoft.EntityFrameworkCore;

@@ -96,7 +96,7 @@ public sealed class CheckInSettings
     public int Level2DelayMinutes { get; set; } = 15;
     public int Level3DelayMinutes { get; set; } = 30;
     /// <summary>How reminders reach me: e-mail (the account's address), SMS or Signal (the profile's numbers).</summary>
-    public Delivery.ChannelKind ReminderChannel { get; set; } = Delivery.ChannelKind.Email;
+    public Notifications.ChannelKind ReminderChannel { get; set; } = Notifications.ChannelKind.Email;
     /// <summary>Personal SMS code words ("check in"=..., etc.), JSON, encrypted with the person's data key.</summary>
     public byte[]? CodeWordsCipher { get; set; }
     /// <summary>Wrong current PINs given to change the PINs since the last change; at CheckInService.PinTries only the passphrase is taken.</summary>

@@ -1,5 +1,5 @@
 using System.Net;
-using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Features.Notifications;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Amparo.Web.Infrastructure.Web;

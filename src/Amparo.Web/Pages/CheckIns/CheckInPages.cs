@@ -172,11 +172,11 @@ public static class CheckInPages
         _ => "Contacts.Consent.Pending",
     };
 
-    public static string ChannelKey(Features.CheckIns.Delivery.ChannelKind kind) => kind switch
+    public static string ChannelKey(Features.Notifications.ChannelKind kind) => kind switch
     {
-        Features.CheckIns.Delivery.ChannelKind.Email => "Contacts.Channel.Email",
-        Features.CheckIns.Delivery.ChannelKind.Sms => "Contacts.Channel.Sms",
-        Features.CheckIns.Delivery.ChannelKind.Signal => "Contacts.Channel.Signal",
+        Features.Notifications.ChannelKind.Email => "Contacts.Channel.Email",
+        Features.Notifications.ChannelKind.Sms => "Contacts.Channel.Sms",
+        Features.Notifications.ChannelKind.Signal => "Contacts.Channel.Signal",
         _ => "Contacts.Channel.Webhook",
     };
 

@@ -508,7 +508,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("ContactChannels", (string)null);
                 });
 
-            modelBuilder.Entity("Amparo.Web.Features.CheckIns.Delivery.InboundSms", b =>
+            modelBuilder.Entity("Amparo.Web.Features.Notifications.InboundSms", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -552,7 +552,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("InboundSms", (string)null);
                 });
 
-            modelBuilder.Entity("Amparo.Web.Features.CheckIns.Delivery.OutboxMessage", b =>
+            modelBuilder.Entity("Amparo.Web.Features.Notifications.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()

@@ -522,7 +522,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("ContactChannels", (string)null);
                 });
 
-            modelBuilder.Entity("Amparo.Web.Features.CheckIns.Delivery.InboundSms", b =>
+            modelBuilder.Entity("Amparo.Web.Features.Notifications.InboundSms", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -569,7 +569,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("InboundSms", (string)null);
                 });
 
-            modelBuilder.Entity("Amparo.Web.Features.CheckIns.Delivery.OutboxMessage", b =>
+            modelBuilder.Entity("Amparo.Web.Features.Notifications.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()

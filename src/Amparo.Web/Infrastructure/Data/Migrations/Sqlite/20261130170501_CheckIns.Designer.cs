@@ -501,7 +501,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("ContactChannels", (string)null);
                 });
 
-            modelBuilder.Entity("Amparo.Web.Features.CheckIns.Delivery.InboundSms", b =>
+            modelBuilder.Entity("Amparo.Web.Features.Notifications.InboundSms", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -545,7 +545,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("InboundSms", (string)null);
                 });
 
-            modelBuilder.Entity("Amparo.Web.Features.CheckIns.Delivery.OutboxMessage", b =>
+            modelBuilder.Entity("Amparo.Web.Features.Notifications.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()

@@ -504,7 +504,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("ContactChannels", (string)null);
                 });
 
-            modelBuilder.Entity("Amparo.Web.Features.CheckIns.Delivery.InboundSms", b =>
+            modelBuilder.Entity("Amparo.Web.Features.Notifications.InboundSms", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -548,7 +548,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("InboundSms", (string)null);
                 });
 
-            modelBuilder.Entity("Amparo.Web.Features.CheckIns.Delivery.OutboxMessage", b =>
+            modelBuilder.Entity("Amparo.Web.Features.Notifications.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()

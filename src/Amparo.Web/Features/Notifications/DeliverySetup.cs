@@ -1,8 +1,9 @@
 using System.Threading.RateLimiting;
+using Amparo.Web.Features.CheckIns;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
-namespace Amparo.Web.Features.CheckIns.Delivery;
+namespace Amparo.Web.Features.Notifications;
 
 public static class DeliverySetup
 {

@@ -1,4 +1,4 @@
-namespace Amparo.Web.Features.CheckIns.Delivery;
+namespace Amparo.Web.Features.Notifications;
 
 public enum ChannelKind { Email = 0, Sms = 1, Signal = 2, Webhook = 3 }
 

@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using Amparo.Web.Features.CheckIns;
 
-namespace Amparo.Web.Features.CheckIns.Delivery;
+namespace Amparo.Web.Features.Notifications;
 
 /// <summary>What every HTTP channel shares: short timeouts and one reading of the gateway's answer.</summary>
 public static class HttpDelivery

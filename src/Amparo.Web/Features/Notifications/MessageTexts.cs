@@ -1,10 +1,11 @@
 using System.Globalization;
+using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Localization;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
-namespace Amparo.Web.Features.CheckIns;
+namespace Amparo.Web.Features.Notifications;
 
 /// <summary>
 /// The words of outgoing notifications, in the recipient's language. They never carry a place, coordinates or a

@@ -1,9 +1,10 @@
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
-namespace Amparo.Web.Features.CheckIns.Delivery;
+namespace Amparo.Web.Features.Notifications;
 
 public enum PhoneCheck { Sent, Verified, NoPhone, TooSoon, TooManyTries, Expired, WrongCode, Taken }
 

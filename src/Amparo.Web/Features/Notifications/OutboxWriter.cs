@@ -1,9 +1,10 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
 
-namespace Amparo.Web.Features.CheckIns.Delivery;
+namespace Amparo.Web.Features.Notifications;
 
 /// <summary>Seals a notification's payload (address, subject, text) into its outbox row and opens it again for sending.</summary>
 public sealed class OutboxWriter(FieldCipher cipher)

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
@@ -10,7 +11,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Amparo.Web.Features.CheckIns.Delivery;
+namespace Amparo.Web.Features.Notifications;
 
 /// <summary>
 /// Inbound SMS: <c>/hooks/sms/{adapter}/{channelKey}</c>, anonymous, authenticated by the channel key in the path

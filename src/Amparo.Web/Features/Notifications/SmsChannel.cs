@@ -1,10 +1,11 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
+using System.Net;
 using System.Text.Json;
+using System.Text;
+using Amparo.Web.Features.CheckIns;
 using Microsoft.Extensions.Options;
 
-namespace Amparo.Web.Features.CheckIns.Delivery;
+namespace Amparo.Web.Features.Notifications;
 
 /// <summary>
 /// SMS through the configured gateway. Message.Address is the normalized number (+country code).

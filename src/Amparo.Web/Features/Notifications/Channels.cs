@@ -1,6 +1,7 @@
+using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Mail;
 
-namespace Amparo.Web.Features.CheckIns.Delivery;
+namespace Amparo.Web.Features.Notifications;
 
 /// <summary>What the dispatcher hands a channel: everything needed, already decrypted.</summary>
 /// <param name="Secret">For webhooks: the HMAC key the receiver checks.</param>

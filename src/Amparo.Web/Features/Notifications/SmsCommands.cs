@@ -1,10 +1,11 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using System.Text;
+using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Security;
 
-namespace Amparo.Web.Features.CheckIns.Delivery;
+namespace Amparo.Web.Features.Notifications;
 
 public enum SmsCommandKind { CheckIn, Extend, Close, Help, Ack, Yes, Stop, Panic }
 

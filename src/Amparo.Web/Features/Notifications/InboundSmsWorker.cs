@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
 using Amparo.Web.Infrastructure.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
-namespace Amparo.Web.Features.CheckIns.Delivery;
+namespace Amparo.Web.Features.Notifications;
 
 /// <summary>
 /// Acts on stored inbound SMS: woken in-process when one arrives, otherwise every few seconds. Each row is claimed

@@ -1,6 +1,7 @@
+using Amparo.Web.Features.CheckIns;
 using Microsoft.Extensions.Options;
 
-namespace Amparo.Web.Features.CheckIns.Delivery;
+namespace Amparo.Web.Features.Notifications;
 
 /// <summary>
 /// The SMS gateway (section "Sms"). Not configured (no <see cref="Adapter"/>) means no SMS: the dispatcher falls back

@@ -1,7 +1,8 @@
+using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Amparo.Web.Features.CheckIns.Delivery;
+namespace Amparo.Web.Features.Notifications;
 
 /// <summary>
 /// SMSSync fetches its messages. A poll (<c>task=send</c>) leases due SMS rows of the outbox the way the dispatcher

@@ -1,12 +1,13 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Amparo.Web.Features.CheckIns;
 using Microsoft.Extensions.Options;
 
-namespace Amparo.Web.Features.CheckIns.Delivery;
+namespace Amparo.Web.Features.Notifications;
 
 /// <summary>
 /// A generic JSON webhook to the contact's URL: body {"id","subject","text","sentAt"}, headers

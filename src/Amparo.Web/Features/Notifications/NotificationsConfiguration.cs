@@ -1,0 +1,37 @@
+using Amparo.Web.Features.CheckIns;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Amparo.Web.Features.Notifications;
+
+public sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> builder)
+    {
+        builder.ToTable(OutboxMessage.Table);
+        builder.Property(m => m.IdempotencyKey).HasMaxLength(200);
+        builder.HasIndex(m => m.IdempotencyKey).IsUnique();
+        builder.Property(m => m.NotificationKey).HasMaxLength(200);
+        builder.HasIndex(m => m.NotificationKey);
+        builder.Property(m => m.Channel).HasConversion<string>().HasMaxLength(16);
+        builder.Property(m => m.State).HasConversion<string>().HasMaxLength(16);
+        builder.Property(m => m.LastError).HasMaxLength(200);
+        builder.HasIndex(m => new { m.State, m.NextAttemptAt });
+        builder.HasIndex(m => new { m.State, m.FallbackAt });
+        builder.HasIndex(m => m.AlertId);
+    }
+}
+
+public sealed class InboundSmsConfiguration : IEntityTypeConfiguration<InboundSms>
+{
+    public void Configure(EntityTypeBuilder<InboundSms> builder)
+    {
+        builder.ToTable(InboundSms.Table);
+        builder.Property(m => m.Adapter).HasMaxLength(32);
+        builder.Property(m => m.ExternalId).HasMaxLength(128);
+        builder.Property(m => m.SenderLookup).HasMaxLength(64);
+        builder.HasIndex(m => new { m.Adapter, m.ExternalId }).IsUnique();
+        builder.HasIndex(m => m.ProcessedAt);
+        builder.HasIndex(m => m.ReceivedAt);
+    }
+}
