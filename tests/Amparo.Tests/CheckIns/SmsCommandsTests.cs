@@ -1,4 +1,4 @@
-using Amparo.Web.Features.Notifications;
+using Amparo.Web.Features.CheckIns;
 
 namespace Amparo.Tests.CheckIns;
 

@@ -421,7 +421,7 @@ public abstract class SmsInboundTests(SmsApp app)
         var reply = await app.WithServicesAsync(async sp =>
         {
             var db = sp.GetRequiredService<AmparoDbContext>();
-            var message = await db.Outbox.SingleAsync(m => m.IdempotencyKey == $"sms-reply:{row.Id:D}");
+            var message = await db.Outbox.SingleAsync(m => m.NotificationKey == $"sms-reply:{row.Id:D}");
             return (message, await sp.GetRequiredService<OutboxWriter>().ReadAsync(db, message));
         });
         Assert.Equal(ChannelKind.Sms, reply.message.Channel);
@@ -440,7 +440,7 @@ public abstract class SmsInboundTests(SmsApp app)
         using (var response = await client.Http.PostAsync(new Uri(Url("courier"), UriKind.Relative), content))
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var row = await WaitProcessedAsync(id);
-        Assert.False(await app.WithDbAsync(db => db.Outbox.AnyAsync(m => m.IdempotencyKey == $"sms-reply:{row.Id:D}")));
+        Assert.False(await app.WithDbAsync(db => db.Outbox.AnyAsync(m => m.NotificationKey == $"sms-reply:{row.Id:D}")));
     }
 
     [Fact]
@@ -509,7 +509,7 @@ public abstract class SmsInboundTests(SmsApp app)
         return await app.WithServicesAsync(async sp =>
         {
             var db = sp.GetRequiredService<AmparoDbContext>();
-            var message = await db.Outbox.AsNoTracking().SingleOrDefaultAsync(m => m.IdempotencyKey == $"sms-reply:{row.Id:D}");
+            var message = await db.Outbox.AsNoTracking().SingleOrDefaultAsync(m => m.NotificationKey == $"sms-reply:{row.Id:D}");
             return message is null ? null : (await sp.GetRequiredService<OutboxWriter>().ReadAsync(db, message)).Text;
         });
     }
@@ -800,7 +800,7 @@ public abstract class SmsInboundTests(SmsApp app)
         var reply = await app.WithServicesAsync(async sp =>
         {
             var db = sp.GetRequiredService<AmparoDbContext>();
-            var message = await db.Outbox.SingleAsync(m => m.IdempotencyKey == $"sms-reply:{row.Id:D}");
+            var message = await db.Outbox.SingleAsync(m => m.NotificationKey == $"sms-reply:{row.Id:D}");
             return (await sp.GetRequiredService<OutboxWriter>().ReadAsync(db, message)).Text;
         });
         Assert.Equal("Amparo: you have 30 more minutes.", reply);
@@ -859,7 +859,7 @@ public abstract class SmsInboundTests(SmsApp app)
         return await target.WithServicesAsync(async sp =>
         {
             var db = sp.GetRequiredService<AmparoDbContext>();
-            var message = await db.Outbox.AsNoTracking().SingleOrDefaultAsync(m => m.IdempotencyKey == $"sms-reply:{row.Id:D}");
+            var message = await db.Outbox.AsNoTracking().SingleOrDefaultAsync(m => m.NotificationKey == $"sms-reply:{row.Id:D}");
             return message is null ? null : (await sp.GetRequiredService<OutboxWriter>().ReadAsync(db, message)).Text;
         });
     }

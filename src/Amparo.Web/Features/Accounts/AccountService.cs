@@ -206,7 +206,11 @@ public sealed class AccountService(
         // Queued notifications about this person (alerts, reminders, contact requests) hold addresses and links: they go now.
         var alerts = db.Alerts.Where(a => a.OwnerId == user.Id).Select(a => (Guid?)a.Id);
         var visits = db.Visits.Where(v => v.OwnerId == user.Id).Select(v => (Guid?)v.Id);
-        await db.Outbox.Where(m => alerts.Contains(m.AlertId) || visits.Contains(m.VisitId)).ExecuteDeleteAsync(ct);
+        var contacts = db.TrustedContacts.Where(c => c.OwnerId == user.Id).Select(c => (Guid?)c.Id);
+        await db.Outbox.Where(m => alerts.Contains(m.AlertId)
+            || (m.SourceKind == Notifications.NotificationSourceKind.Visit && visits.Contains(m.SourceId))
+            || (m.SourceKind == Notifications.NotificationSourceKind.Contact && contacts.Contains(m.SourceId))
+            || (m.SourceKind == Notifications.NotificationSourceKind.Account && m.SourceId == user.Id)).ExecuteDeleteAsync(ct);
         foreach (var contactId in await db.TrustedContacts.Where(c => c.OwnerId == user.Id).Select(c => c.Id).ToListAsync(ct))
         {
             var key = $"consent:{contactId:N}:";

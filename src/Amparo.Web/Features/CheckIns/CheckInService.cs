@@ -379,7 +379,7 @@ public sealed class CheckInService(
             : null;
 
     /// <summary>Reminder channel, default grace and personal SMS code words. Field → resource key of the problem; nothing saved then.</summary>
-    public async Task<Dictionary<string, string>> SetPreferencesAsync(Guid userId, Notifications.ChannelKind reminderChannel, int defaultGraceMinutes, Notifications.PersonalCodeWords? words, CancellationToken ct = default)
+    public async Task<Dictionary<string, string>> SetPreferencesAsync(Guid userId, Notifications.ChannelKind reminderChannel, int defaultGraceMinutes, PersonalCodeWords? words, CancellationToken ct = default)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (reminderChannel is not (Notifications.ChannelKind.Email or Notifications.ChannelKind.Sms or Notifications.ChannelKind.Signal)) errors["ReminderChannel"] = "Validation.Invalid";
@@ -387,8 +387,8 @@ public sealed class CheckInService(
         if (words is not null)
         {
             var given = new[] { words.CheckIn, words.Extend, words.Close, words.Help, words.Panic }.Where(w => !string.IsNullOrWhiteSpace(w)).ToList();
-            if (given.Any(w => !Notifications.PersonalCodeWords.IsUsable(w))) errors["CodeWords"] = "CodeWords.Error.Shape";
-            else if (given.Select(w => Notifications.SmsCommands.Normalize(w!)).Distinct().Count() != given.Count) errors["CodeWords"] = "CodeWords.Error.Same";
+            if (given.Any(w => !PersonalCodeWords.IsUsable(w))) errors["CodeWords"] = "CodeWords.Error.Shape";
+            else if (given.Select(w => SmsCommands.Normalize(w!)).Distinct().Count() != given.Count) errors["CodeWords"] = "CodeWords.Error.Same";
             if (given.Count == 0) words = null;
         }
         if (errors.Count > 0) return errors;
@@ -407,11 +407,11 @@ public sealed class CheckInService(
         return errors;
     }
 
-    public async Task<Notifications.PersonalCodeWords?> CodeWordsAsync(Guid userId, CancellationToken ct = default)
+    public async Task<PersonalCodeWords?> CodeWordsAsync(Guid userId, CancellationToken ct = default)
     {
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, ct);
         var encrypted = await db.CheckInSettings.Where(s => s.UserId == userId).Select(s => s.CodeWordsCipher).SingleOrDefaultAsync(ct);
-        return Notifications.PersonalCodeWords.FromJson(await cipher.DecryptAsync(db, user.DataKeyId, encrypted, CheckInSettings.Table, nameof(CheckInSettings.CodeWordsCipher), userId, ct));
+        return PersonalCodeWords.FromJson(await cipher.DecryptAsync(db, user.DataKeyId, encrypted, CheckInSettings.Table, nameof(CheckInSettings.CodeWordsCipher), userId, ct));
     }
 
     /// <summary>

@@ -12,17 +12,16 @@ public static class CheckInsSetup
         services.AddOptions<CheckInOptions>().Bind(configuration.GetSection(CheckInOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CheckInSecrets>();
         services.AddSingleton<WorkSignal>();
-        services.AddSingleton<OutboxWriter>();
         services.AddSingleton<CommitBatcher>();
         services.AddSingleton<Infrastructure.Events.FactDispatcher>();
-        services.AddScoped<MessageTexts>();
         services.AddScoped<Escalation>();
         services.AddScoped<Reminders>();
         services.AddScoped<CheckInService>();
         services.AddScoped<AlertService>();
         services.AddScoped<ContactService>();
         services.AddSingleton<AlertEngine>();
-        services.AddSingleton<OutboxDispatcher>();
+        // Its SMS words, and every text that starts with no keyword (a person's own code words).
+        services.AddSmsKeywords<CheckInSmsHandler>("check-ins", SmsCommands.DefaultWords, takesUnmatched: true);
         services.AddHostedService<WorkerHost>();
         services.AddHostedService<PostgresWakeListener>();
         services.AddRateLimiter(o => o.AddPolicy(CheckInsApi.RateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
@@ -37,21 +36,19 @@ public static class CheckInsSetup
         return services;
     }
 
-    /// <summary>Starts the engine and the dispatcher unless the configuration says this process should not run them.</summary>
-    private sealed class WorkerHost(AlertEngine engine, OutboxDispatcher dispatcher, IOptions<CheckInOptions> options) : IHostedService
+    /// <summary>Starts the engine unless the configuration says this process should not run it (the dispatcher: see AddNotifications).</summary>
+    private sealed class WorkerHost(AlertEngine engine, IOptions<CheckInOptions> options) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             if (!options.Value.RunWorkers) return;
             await engine.StartAsync(cancellationToken);
-            await dispatcher.StartAsync(cancellationToken);
         }
 
         public async Task StopAsync(CancellationToken cancellationToken)
         {
             if (!options.Value.RunWorkers) return;
             await engine.StopAsync(cancellationToken);
-            await dispatcher.StopAsync(cancellationToken);
         }
     }
 }

@@ -21,7 +21,7 @@ public sealed record ConsentView(Guid ContactId, string OwnerName, string Consen
 /// agreeing (a link or an SMS reply) and can withdraw at any time, which deletes their details.
 /// </summary>
 public sealed class ContactService(
-    AmparoDbContext db, FieldCipher cipher, CheckInSecrets secrets, OutboxWriter outbox, MessageTexts texts,
+    AmparoDbContext db, FieldCipher cipher, CheckInSecrets secrets, Notifier notifier, MessageTexts texts,
     AccountService accounts, AuditLog audit, WorkSignal signal, Reminders reminders, ReplyCodes codes, TimeProvider clock)
 {
     public const int MaxContacts = 10, MaxChannels = 4;
@@ -101,13 +101,8 @@ public sealed class ContactService(
         var smsText = texts.Text(contact.Language, false, "Contact.Msg.InviteSms", owner.DisplayName, link,
             await codes.CodeAsync(ReplyCodes.Consent, contact.Id, null, ct));
         var subject = texts.Text(contact.Language, false, "Contact.Mail.Subject");
-        var notification = $"consent:{contact.Id:N}:{now.Ticks}";
-        for (var i = 0; i < channels.Count; i++)
-        {
-            var channelText = channels[i].Kind == ChannelKind.Sms ? smsText : text;
-            var message = new OutboxMessage { NotificationKey = notification, ChannelIndex = i, State = OutboxState.Pending, NextAttemptAt = now.AddMinutes(2 * i), CreatedAt = now };
-            await outbox.AddAsync(db, message, new OutgoingMessage($"{notification}:{i}", channels[i].Kind, channels[i].Address, subject, channelText, channels[i].Secret), ct);
-        }
+        await notifier.EnqueueAsync(db, new Notification($"consent:{contact.Id:N}:{now.Ticks}", new(NotificationSourceKind.Contact, contact.Id), NotificationPriority.Normal,
+            contact.Language, channels.Select(c => new Destination(c.Kind, c.Address, c.Secret)).ToList(), subject, text) { SmsText = smsText }, ct);
     }
 
     public async Task<List<ContactView>> ListAsync(Guid ownerId, CancellationToken ct = default)

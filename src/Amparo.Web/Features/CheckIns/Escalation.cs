@@ -14,7 +14,7 @@ namespace Amparo.Web.Features.CheckIns;
 /// context: the caller saves them in the same transaction as the state change that caused them.
 /// </summary>
 public sealed class Escalation(
-    AmparoDbContext db, FieldCipher cipher, CheckInSecrets secrets, OutboxWriter outbox, MessageTexts texts,
+    AmparoDbContext db, FieldCipher cipher, CheckInSecrets secrets, Notifier notifier, MessageTexts texts,
     AccountService accounts, IEnumerable<IChannelSender> senders, IOptions<CheckInOptions> options, TimeProvider clock)
 {
     private readonly HashSet<ChannelKind> _configured = senders.Where(s => s.IsConfigured).Select(s => s.Channel).ToHashSet();
@@ -262,26 +262,17 @@ public sealed class Escalation(
     /// </summary>
     public async Task QueueAsync(Alert alert, AlertRecipient recipient, Target target, string step, string subject, string text, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
         var notification = $"alert:{alert.Id:N}:{step}:{recipient.Id:N}";
-        var wait = TimeSpan.FromSeconds(options.Value.FallbackAfterSeconds);
-        for (var i = 0; i < target.Channels.Count; i++)
+        await notifier.EnqueueAsync(db, new Notification(notification, new(NotificationSourceKind.Alert, alert.Id), NotificationPriority.Alert, target.Language,
+            target.Channels.Select(c => new Destination(c.Kind, c.Address, c.Secret)).ToList(), subject, text)
         {
-            var channel = target.Channels[i];
-            var message = new OutboxMessage
-            {
-                AlertId = alert.Id,
-                RecipientId = recipient.Id,
-                ChannelIndex = i,
-                NotificationKey = notification,
-                State = OutboxState.Pending,
-                NextAttemptAt = now + wait * i,
-                IsDrill = alert.IsDrill,
-                CreatedAt = now,
-            };
-            await outbox.AddAsync(db, message, new OutgoingMessage($"{notification}:{i}", channel.Kind, channel.Address, subject, text, channel.Secret), ct);
+            AlertId = alert.Id,
+            RecipientId = recipient.Id,
+            IsDrill = alert.IsDrill,
+            FallbackAfter = TimeSpan.FromSeconds(options.Value.FallbackAfterSeconds),
+        }, ct);
+        foreach (var channel in target.Channels)
             Event(alert, AlertEvents.Queued, recipient.Id, channel.Kind.ToString().ToLowerInvariant(), recipient.Level, step);
-        }
         if (target.Channels.Count == 0) Event(alert, AlertEvents.Failed, recipient.Id, level: recipient.Level, detail: "no channel");
     }
 

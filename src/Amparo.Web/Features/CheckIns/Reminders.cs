@@ -11,7 +11,7 @@ namespace Amparo.Web.Features.CheckIns;
 /// check in), word that a trusted contact withdrew, that their PINs were changed, and that a companion declined a visit
 /// the person planned.
 /// </summary>
-public sealed class Reminders(CheckInSecrets secrets, OutboxWriter outbox, MessageTexts texts, AccountService accounts, TimeProvider clock)
+public sealed class Reminders(CheckInSecrets secrets, Notifier notifier, MessageTexts texts, AccountService accounts, TimeProvider clock)
 {
     public async Task SendAsync(AmparoDbContext db, Visit visit, bool early, CancellationToken ct)
     {
@@ -24,19 +24,9 @@ public sealed class Reminders(CheckInSecrets secrets, OutboxWriter outbox, Messa
             ? texts.Text(owner.Language, visit.IsDrill, "Reminder.Msg.Soon", due, link)
             : texts.Text(owner.Language, visit.IsDrill, "Reminder.Msg.Now", visit.GraceMinutes, link);
         var subject = texts.Text(owner.Language, visit.IsDrill, "Reminder.Mail.Subject");
-        var now = clock.GetUtcNow().UtcDateTime;
         var notification = $"visit:{visit.Id:N}:{visit.DeadlineAt.Ticks}:{(early ? "soon" : "now")}";
-        var message = new OutboxMessage
-        {
-            VisitId = visit.Id,
-            NotificationKey = notification,
-            State = OutboxState.Pending,
-            NextAttemptAt = now,
-            IsDrill = visit.IsDrill,
-            CreatedAt = now,
-        };
-        if (await db.Outbox.AnyAsync(m => m.NotificationKey == notification, ct)) return;
-        await outbox.AddAsync(db, message, new OutgoingMessage(notification + ":0", channel.Kind, channel.Address, subject, text), ct);
+        await notifier.EnqueueAsync(db, new Notification(notification, new(NotificationSourceKind.Visit, visit.Id), NotificationPriority.Deadline,
+            owner.Language, [channel], subject, text) { IsDrill = visit.IsDrill, OnlyOnce = true }, ct);
     }
 
     /// <summary>
@@ -50,10 +40,8 @@ public sealed class Reminders(CheckInSecrets secrets, OutboxWriter outbox, Messa
         var left = await db.TrustedContacts.CountAsync(c => c.OwnerId == ownerId && c.Consent == ConsentState.Confirmed && c.Id != contactId, ct);
         var text = texts.Text(owner.Language, false, "Contact.Msg.Withdrew", left, texts.Url("/contacts"));
         var subject = texts.Text(owner.Language, false, "Contact.Mail.WithdrewSubject");
-        var now = clock.GetUtcNow().UtcDateTime;
-        var notification = $"contact-withdrew:{contactId:N}";
-        var message = new OutboxMessage { NotificationKey = notification, State = OutboxState.Pending, NextAttemptAt = now, CreatedAt = now };
-        await outbox.AddAsync(db, message, new OutgoingMessage(notification + ":0", channel.Kind, channel.Address, subject, text), ct);
+        await notifier.EnqueueAsync(db, new Notification($"contact-withdrew:{contactId:N}", new(NotificationSourceKind.Contact, contactId),
+            NotificationPriority.Normal, owner.Language, [channel], subject, text), ct);
     }
 
     /// <summary>Tells whoever planned a visit that a companion declined their part (no place, no purpose: a name and a link to the visit).</summary>
@@ -66,10 +54,8 @@ public sealed class Reminders(CheckInSecrets secrets, OutboxWriter outbox, Messa
         var plannerVisit = await db.Visits.Where(v => v.GroupId == declined.GroupId && v.OwnerId == plannerId).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct);
         var text = texts.Text(planner.Language, declined.IsDrill, "Companion.Msg.Declined", companion, texts.Url(plannerVisit is { } id ? "/visits/" + id : "/visits"));
         var subject = texts.Text(planner.Language, declined.IsDrill, "Companion.Mail.DeclinedSubject");
-        var now = clock.GetUtcNow().UtcDateTime;
-        var notification = $"companion-declined:{declined.Id:N}";
-        var message = new OutboxMessage { NotificationKey = notification, State = OutboxState.Pending, NextAttemptAt = now, IsDrill = declined.IsDrill, CreatedAt = now };
-        await outbox.AddAsync(db, message, new OutgoingMessage(notification + ":0", channel.Kind, channel.Address, subject, text), ct);
+        await notifier.EnqueueAsync(db, new Notification($"companion-declined:{declined.Id:N}", new(NotificationSourceKind.Visit, declined.Id),
+            NotificationPriority.Normal, planner.Language, [channel], subject, text) { IsDrill = declined.IsDrill }, ct);
     }
 
     /// <summary>
@@ -85,22 +71,21 @@ public sealed class Reminders(CheckInSecrets secrets, OutboxWriter outbox, Messa
         var text = texts.Text(owner.Language, false, "Pin.Msg.Changed", at, texts.Url("/account/check-ins"));
         var subject = texts.Text(owner.Language, false, "Pin.Mail.ChangedSubject");
         // Each change is its own notice (two changes in one clock tick must not collide).
-        var notification = $"pins-changed:{ownerId:N}:{Guid.NewGuid():N}";
-        var message = new OutboxMessage { NotificationKey = notification, State = OutboxState.Pending, NextAttemptAt = now, CreatedAt = now };
-        await outbox.AddAsync(db, message, new OutgoingMessage(notification + ":0", channel.Kind, channel.Address, subject, text), ct);
+        await notifier.EnqueueAsync(db, new Notification($"pins-changed:{ownerId:N}:{Guid.NewGuid():N}", new(NotificationSourceKind.Account, ownerId),
+            NotificationPriority.Normal, owner.Language, [channel], subject, text), ct);
     }
 
     /// <summary>
     /// The one channel for messages to the person themself: the one they chose for reminders when they gave its
     /// number, else e-mail. Only one: a fallback would only add noise.
     /// </summary>
-    private async Task<(ChannelKind Kind, string Address)?> OwnChannelAsync(AmparoDbContext db, User owner, CancellationToken ct)
+    private async Task<Destination?> OwnChannelAsync(AmparoDbContext db, User owner, CancellationToken ct)
     {
         var settings = await db.CheckInSettings.SingleOrDefaultAsync(s => s.UserId == owner.Id, ct);
         var (phone, signal) = await accounts.ContactDetailsAsync(owner, ct);
         var preferred = settings?.ReminderChannel ?? ChannelKind.Email;
-        if (preferred == ChannelKind.Sms && phone is not null) return (ChannelKind.Sms, phone);
-        if (preferred == ChannelKind.Signal && signal is not null) return (ChannelKind.Signal, signal);
-        return string.IsNullOrEmpty(owner.Email) ? null : (ChannelKind.Email, owner.Email);
+        if (preferred == ChannelKind.Sms && phone is not null) return new(ChannelKind.Sms, phone);
+        if (preferred == ChannelKind.Signal && signal is not null) return new(ChannelKind.Signal, signal);
+        return string.IsNullOrEmpty(owner.Email) ? null : new(ChannelKind.Email, owner.Email);
     }
 }

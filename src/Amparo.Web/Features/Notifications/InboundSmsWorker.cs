@@ -17,64 +17,43 @@ namespace Amparo.Web.Features.Notifications;
 /// (see <see cref="InboundSmsProcessor"/>), and its text erased. Rows older than 72 hours are deleted (they must
 /// outlive a gateway's retries, 48 hours at least, to be recognised).
 /// </summary>
-public sealed class InboundSmsWorker(IServiceScopeFactory scopes, Heartbeats heartbeats, InboundSmsSignal signal, TimeProvider clock, ILogger<InboundSmsWorker> logger) : BackgroundService
+public sealed class InboundSmsWorker(IServiceScopeFactory scopes, Heartbeats heartbeats, InboundSmsSignal signal, TimeProvider clock, ILogger<InboundSmsWorker> logger)
+    : DurableWorker(scopes, heartbeats, clock, logger)
 {
-    public const string Name = "inbound-sms";
+    public const string WorkerName = "inbound-sms";
     public const int MaxAttempts = 5;
     public static readonly TimeSpan Keep = TimeSpan.FromHours(72);
     /// <summary>Far longer than carrying out one SMS takes; short enough that after a crash the command is not late.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan CleanEvery = TimeSpan.FromMinutes(10);
     private DateTimeOffset _lastCleaned = DateTimeOffset.MinValue;
+    // Fields, not the constructor parameters: those are handed to DurableWorker (CS9107).
+    private readonly IServiceScopeFactory _scopes = scopes;
+    private readonly TimeProvider _clock = clock;
+    private readonly ILogger _logger = logger;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        heartbeats.Register(Name, Every);
-        await ReleaseDeadLeasesAsync(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-                heartbeats.Beat(Name);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Inbound SMS processing failed; trying again later");
-            }
-            try { await signal.WaitAsync(Every, clock, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
+    public override string Name => WorkerName;
+    protected override TimeSpan MaxSleep => TimeSpan.FromSeconds(5);
+    protected override Task NextWake() => signal.Next;
 
     /// <summary>On SQLite only this process uses the database: a lease found at start is a dead process's, free at once.</summary>
-    private async Task ReleaseDeadLeasesAsync(CancellationToken ct)
+    protected override async Task StartingAsync(IServiceProvider services, CancellationToken ct)
     {
-        try
-        {
-            using var scope = scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
-            if (db.Database.IsNpgsql()) return;
-            await db.InboundSms.Where(m => m.ProcessedAt == null && m.LeaseUntil != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, (DateTime?)null), ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Leases of inbound SMS could not be released; they run out on their own");
-        }
+        var db = services.GetRequiredService<AmparoDbContext>();
+        if (db.Database.IsNpgsql()) return;
+        await db.InboundSms.Where(m => m.ProcessedAt == null && m.LeaseUntil != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, (DateTime?)null), ct);
     }
 
-    public async Task RunOnceAsync(CancellationToken ct)
+    protected override async Task<DateTime?> RoundAsync(IServiceProvider services, CancellationToken ct)
     {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
-        var now = clock.GetUtcNow();
+        var db = services.GetRequiredService<AmparoDbContext>();
+        var now = _clock.GetUtcNow();
         if (now - _lastCleaned >= CleanEvery)
         {
             var before = (now - Keep).UtcDateTime;
             await db.InboundSms.Where(m => m.ReceivedAt < before).ExecuteDeleteAsync(ct);
-            await scope.ServiceProvider.GetRequiredService<ReplyCodes>().ForgetOldAsync(ct);
+            await services.GetRequiredService<ReplyCodes>().ForgetOldAsync(ct);
             _lastCleaned = now;
         }
 
@@ -83,10 +62,10 @@ public sealed class InboundSmsWorker(IServiceScopeFactory scopes, Heartbeats hea
             .OrderBy(m => m.ReceivedAt).Select(m => new { m.Id, m.Attempts }).Take(50).ToListAsync(ct);
         foreach (var item in due)
         {
-            var at = clock.GetUtcNow().UtcDateTime;
+            var at = _clock.GetUtcNow().UtcDateTime;
             if (item.Attempts >= MaxAttempts)
             {
-                logger.LogError("Inbound SMS {Id} failed {Attempts} times; given up", item.Id, item.Attempts);
+                _logger.LogError("Inbound SMS {Id} failed {Attempts} times; given up", item.Id, item.Attempts);
                 await db.InboundSms.Where(m => m.Id == item.Id && m.ProcessedAt == null && (m.LeaseUntil == null || m.LeaseUntil < at))
                     .ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, at).SetProperty(m => m.PayloadCipher, (byte[]?)null), ct);
                 continue;
@@ -97,49 +76,54 @@ public sealed class InboundSmsWorker(IServiceScopeFactory scopes, Heartbeats hea
             if (claimed != 1) continue;
             try
             {
-                using var one = scopes.CreateScope();
+                using var one = _scopes.CreateScope();
                 await one.ServiceProvider.GetRequiredService<InboundSmsProcessor>().ProcessAsync(item.Id, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogError(ex, "Inbound SMS {Id} failed; it is tried again", item.Id);
+                _logger.LogError(ex, "Inbound SMS {Id} failed; it is tried again", item.Id);
                 // Nothing of it was committed (see the processor): free it for the next round.
                 await db.InboundSms.Where(m => m.Id == item.Id && m.ProcessedAt == null && m.LeaseUntil == until)
                     .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, (DateTime?)null), ct);
             }
         }
+        return null;
     }
 }
 
-/// <summary>Reads one inbound SMS as a command, carries it out through the check-in, alert and contact services, and queues the reply.</summary>
+
+/// <summary>
+/// Hands one inbound SMS to the feature whose keyword it starts with (<see cref="SmsKeywords"/>), and queues the
+/// feature's reply to the sender.
+/// </summary>
 public sealed class InboundSmsProcessor(
-    AmparoDbContext db, FieldCipher cipher, CheckInService checkIns, AlertService alerts, ContactService contacts, ReplyCodes codes,
-    OutboxWriter outbox, WorkSignal signal, IStringLocalizer<SharedResource> t, TimeProvider clock, ILogger<InboundSmsProcessor> logger)
+    AmparoDbContext db, FieldCipher cipher, SmsKeywords keywords, IServiceProvider services, Notifier notifier, WorkSignal signal,
+    TimeProvider clock, ILogger<InboundSmsProcessor> logger)
 {
-    public const string Via = "sms";
 
     /// <summary>Thrown inside a commit when the SMS was already carried out (by another instance): that commit is rolled back.</summary>
     private sealed class AlreadyProcessedException() : Exception("inbound SMS already processed");
 
     /// <summary>
-    /// Carries the SMS out once. A change made through the check-in commit (check-in, extension, close, panic, a wrong
-    /// PIN) marks the row processed in that same transaction (<see cref="CommitBatcher.Attach"/>): both happen or
-    /// neither, so a crash between them cannot apply an EXTEND twice. ACK, YES and STOP are conditional updates that a
-    /// second run does not repeat; their row is marked with the reply.
+    /// Carries the SMS out once. A change a handler makes through the check-in commit (check-in, extension, close, panic,
+    /// a wrong PIN) marks the row processed in that same transaction (<see cref="CommitBatcher.Attach"/>): both happen or
+    /// neither, so a crash between them cannot apply an EXTEND twice. A handler that commits otherwise must make its
+    /// change one that a second run does not repeat (a conditional update, as ACK, YES and STOP do); its row is marked
+    /// with the reply.
     /// </summary>
     public async Task ProcessAsync(Guid inboundId, CancellationToken ct)
     {
         var row = await db.InboundSms.AsNoTracking().SingleOrDefaultAsync(m => m.Id == inboundId, ct);
         if (row is null || row.ProcessedAt is not null) return;
         var payload = await ReadAsync(row, ct);
-        string? reply = null;
+        SmsReply? reply = null;
         var attachment = CommitBatcher.Attach(async (services, token) =>
         {
             if (await MarkProcessedAsync(services.GetRequiredService<AmparoDbContext>(), inboundId, keepLease: true, token) == 0) throw new AlreadyProcessedException();
         });
         try
         {
-            if (payload is not null && row.SenderLookup is not null) reply = await ActAsync(row.SenderLookup, payload.Text, ct);
+            if (payload is not null && row.SenderLookup is not null) reply = await HandleAsync(row, payload, ct);
         }
         catch (AlreadyProcessedException)
         {
@@ -162,18 +146,8 @@ public sealed class InboundSmsProcessor(
         }
         if (reply is not null && payload is not null)
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            var key = $"sms-reply:{row.Id:D}";
-            await outbox.AddAsync(db, new OutboxMessage
-            {
-                Id = Guid.NewGuid(),
-                IdempotencyKey = key,
-                NotificationKey = key,
-                Channel = ChannelKind.Sms,
-                State = OutboxState.Pending,
-                NextAttemptAt = now,
-                CreatedAt = now,
-            }, new OutgoingMessage(key, ChannelKind.Sms, Infrastructure.Validation.NormalizePhone(payload.From) ?? payload.From, "Amparo", reply), ct);
+            await notifier.EnqueueAsync(db, new Notification($"sms-reply:{row.Id:D}", new(NotificationSourceKind.InboundSms, row.Id), NotificationPriority.Deadline,
+                reply.Language, [new(ChannelKind.Sms, Infrastructure.Validation.NormalizePhone(payload.From) ?? payload.From)], "Amparo", reply.Text), ct);
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -205,125 +179,11 @@ public sealed class InboundSmsProcessor(
         }
     }
 
-    /// <summary>Tries of reply codes are counted per sending number.</summary>
-    public static string TriesKey(string senderLookup) => "sms:" + senderLookup;
-
-    /// <summary>
-    /// The reply text, or null for no reply (a number Amparo does not know hears nothing: we do not answer strangers).
-    /// Commands are carried out only for the account whose VERIFIED number sent them (unique: one account at most); an
-    /// ACK also from a trusted contact whose number this relationship verified by its consent reply. Anyone else who
-    /// is known gets one neutral reply, and nothing changes.
-    /// </summary>
-    private async Task<string?> ActAsync(string lookup, string text, CancellationToken ct)
+    /// <summary>The handler of the keyword the text starts with, else the one feature that reads unclaimed texts; null: nobody.</summary>
+    private async Task<SmsReply?> HandleAsync(InboundSms row, InboundPayload payload, CancellationToken ct)
     {
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.VerifiedPhoneLookup == lookup, ct);
-        var contactRows = await db.ContactChannels.AsNoTracking().Where(ch => ch.AddressLookup == lookup)
-            .Join(db.TrustedContacts, ch => ch.ContactId, c => c.Id, (ch, c) => new { c.Id, c.Language, c.Consent, ch.VerifiedAt }).ToListAsync(ct);
-        var unverifiedLanguage = user is null
-            ? await db.Users.AsNoTracking().Where(u => u.PhoneLookup == lookup).OrderBy(u => u.CreatedAt).Select(u => u.Language).FirstOrDefaultAsync(ct)
-            : null;
-        if (user is null && contactRows.Count == 0 && unverifiedLanguage is null) return null;
-        var language = user?.Language ?? contactRows.FirstOrDefault()?.Language ?? unverifiedLanguage ?? "en";
-        // What anyone known but not allowed to command hears: the same words whatever they sent.
-        var neutral = user is null && contactRows.Count == 0 ? Say(language, "Sms.NotVerified") : null;
-
-        var words = user is null ? null : await CodeWordsAsync(user, ct);
-        var command = SmsCommands.Parse(text, words);
-        if (command is null) return neutral ?? Say(language, "Sms.NotUnderstood");
-
-        switch (command.Kind)
-        {
-            case SmsCommandKind.Ack:
-            {
-                var contactIds = contactRows.Where(c => c.VerifiedAt is not null && c.Consent == ConsentState.Confirmed).Select(c => c.Id).ToList();
-                if (user is null && contactIds.Count == 0) return neutral ?? Say(language, "Sms.NotVerified");
-                if (!await codes.TryAsync(TriesKey(lookup), ct)) return Say(language, "Sms.AckBlocked");
-                var recipient = await RecipientForAckAsync(user?.Id, contactIds, command.Code!, ct);
-                if (recipient is null) return Say(language, "Sms.AckUnknown", command.Code!);
-                var done = await alerts.AcknowledgeAsync(recipient.AlertId, recipient.Id, ct);
-                return Say(recipient.Language is { Length: > 0 } l ? l : language, done ? "Sms.Acknowledged" : "Sms.AckTooLate", command.Code!);
-            }
-            case SmsCommandKind.Yes:
-                if (contactRows.Count == 0) return neutral ?? Say(language, "Sms.NotUnderstood");
-                if (command.Code is null) return Say(language, "Sms.YesNeedsCode");
-                if (!await codes.TryAsync(TriesKey(lookup), ct)) return Say(language, "Sms.AckBlocked");
-                return await contacts.ConfirmBySmsAsync(lookup, command.Code, ct) ? Say(language, "Sms.Confirmed") : Say(language, "Sms.YesNeedsCode");
-            case SmsCommandKind.Stop:
-                return await contacts.WithdrawBySmsAsync(lookup, ct) > 0 ? Say(language, "Sms.Withdrawn") : neutral;
-        }
-
-        if (user is null) return neutral ?? Say(language, "Sms.NotUnderstood");
-        if (command.Kind == SmsCommandKind.Help)
-            return Say(language, words is null ? "Sms.Help" : "Sms.HelpPersonal");
-        if (command.Kind == SmsCommandKind.Panic)
-        {
-            await checkIns.PanicAsync(user.Id, Via, null, null, null, ct);
-            return Say(language, "Sms.PanicReceived");
-        }
-
-        var visit = await checkIns.CurrentVisitAsync(user.Id, ct);
-        if (visit is null) return Say(language, "Sms.NoVisit");
-        var proof = new Proof(command.Pin, FreshSession: false);
-        var status = command.Kind switch
-        {
-            SmsCommandKind.CheckIn => await checkIns.CheckInAsync(user.Id, visit.Id, proof, Via, ct: ct),
-            SmsCommandKind.Extend => await checkIns.ExtendAsync(user.Id, visit.Id, command.Minutes!.Value, proof, Via, ct),
-            _ => await checkIns.CloseAsync(user.Id, visit.Id, proof, Via, ct),
-        };
-        // A duress PIN answers Done: the reply is the same as for the normal PIN, by construction.
-        return status switch
-        {
-            ActionStatus.Done => command.Kind switch
-            {
-                SmsCommandKind.CheckIn => Say(language, "Sms.CheckedIn"),
-                SmsCommandKind.Extend => Say(language, "Sms.Extended", command.Minutes!.Value),
-                _ => Say(language, "Sms.Closed"),
-            },
-            ActionStatus.WrongPin => Say(language, "Sms.WrongPin"),
-            ActionStatus.Locked => Say(language, "Sms.PinLocked"),
-            ActionStatus.NeedsPin => Say(language, "Sms.NeedsPin"),
-            ActionStatus.TooLong => Say(language, "Sms.TooLong"),
-            ActionStatus.NotFound => Say(language, "Sms.NoVisit"),
-            ActionStatus.Closed => Say(language, "Sms.AlreadyClosed"),
-            _ => Say(language, "Sms.NotUnderstood"),
-        };
-    }
-
-    /// <summary>
-    /// The sender's recipient row whose own ACK code this is, on an alert still open. Codes are per recipient: a code
-    /// seen by one responder is worth nothing from another number.
-    /// </summary>
-    private async Task<AlertRecipient?> RecipientForAckAsync(Guid? userId, List<Guid> contactIds, string code, CancellationToken ct)
-    {
-        var open = db.Alerts.Where(a => a.State != AlertState.Resolved).Select(a => a.Id);
-        var candidates = await db.AlertRecipients.AsNoTracking()
-            .Where(r => open.Contains(r.AlertId) && ((userId != null && r.UserId == userId) || (r.ContactId != null && contactIds.Contains(r.ContactId.Value))))
-            .OrderBy(r => r.Level).Take(100).ToListAsync(ct);
-        AlertRecipient? match = null;
-        foreach (var r in candidates)
-            if (match is null && ReplyCodes.Same(code, await codes.CodeAsync(ReplyCodes.Ack, r.Id, null, ct))) match = r;
-        return match;
-    }
-
-    private async Task<PersonalCodeWords?> CodeWordsAsync(User user, CancellationToken ct)
-    {
-        var encrypted = await db.CheckInSettings.Where(s => s.UserId == user.Id).Select(s => s.CodeWordsCipher).FirstOrDefaultAsync(ct);
-        if (encrypted is null) return null;
-        var json = await cipher.DecryptAsync(db, user.DataKeyId, encrypted, CheckInSettings.Table, nameof(CheckInSettings.CodeWordsCipher), user.Id, ct);
-        return PersonalCodeWords.FromJson(json);
-    }
-
-    private string Say(string language, string key, params object[] args)
-    {
-        var previous = CultureInfo.CurrentUICulture;
-        try
-        {
-            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(Infrastructure.Localization.Cultures.IsSupported(language) ? language : "en");
-            return args.Length == 0 ? t[key].Value : string.Format(CultureInfo.InvariantCulture, t[key].Value, args);
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = previous;
-        }
+        if (keywords.HandlerFor(payload.Text) is not { } registration) return null;
+        var handler = (ISmsKeywordHandler)services.GetRequiredService(registration.Handler);
+        return await handler.HandleAsync(new InboundText(row.Id, row.SenderLookup!, payload.From, payload.Text), ct);
     }
 }

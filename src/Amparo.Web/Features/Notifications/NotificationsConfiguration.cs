@@ -16,7 +16,12 @@ public sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outbox
         builder.Property(m => m.Channel).HasConversion<string>().HasMaxLength(16);
         builder.Property(m => m.State).HasConversion<string>().HasMaxLength(16);
         builder.Property(m => m.LastError).HasMaxLength(200);
-        builder.HasIndex(m => new { m.State, m.NextAttemptAt });
+        builder.Property(m => m.SourceKind).HasConversion<string>().HasMaxLength(32);
+        builder.HasIndex(m => new { m.SourceKind, m.SourceId });
+        // A number, not a name: the dispatcher orders by it (most urgent first).
+        builder.Property(m => m.Priority).HasConversion<int>();
+        builder.Property(m => m.Language).HasMaxLength(16);
+        builder.HasIndex(m => new { m.State, m.Priority, m.NextAttemptAt });
         builder.HasIndex(m => new { m.State, m.FallbackAt });
         builder.HasIndex(m => m.AlertId);
     }

@@ -5,18 +5,44 @@ public enum ChannelKind { Email = 0, Sms = 1, Signal = 2, Webhook = 3 }
 public enum OutboxState { Pending = 0, Sent = 1, Failed = 2, Cancelled = 3 }
 
 /// <summary>
+/// How urgent a notification is. The dispatcher claims due rows most urgent first, so an alert is never queued behind
+/// a digest or a reminder. Stored as its number (the order of the values is the order of sending): lower is sooner.
+/// </summary>
+public enum NotificationPriority
+{
+    /// <summary>Someone may be in danger: escalation steps of an alert, panic.</summary>
+    Alert = 0,
+    /// <summary>Worthless if late: reminders of a deadline, replies to an SMS command, verification codes.</summary>
+    Deadline = 1,
+    /// <summary>Notices and requests: a consent request, "a contact withdrew", "your PINs changed".</summary>
+    Normal = 2,
+    /// <summary>Summaries that can wait behind everything else.</summary>
+    Digest = 3,
+}
+
+/// <summary>What a notification is about: the kind of record and its id. A module adds its own kinds.</summary>
+public enum NotificationSourceKind { None = 0, Alert = 1, Visit = 2, Contact = 3, Account = 4, InboundSms = 5 }
+
+/// <summary>
 /// A notification written in the same transaction as the step that caused it. The dispatcher claims it with a
 /// lease, sends it, and marks it sent; a crash before that leaves the lease to expire and the message is sent
-/// again (at least once). <see cref="IdempotencyKey"/> (alert, step, recipient, channel) is unique, so a step
-/// repeated after a crash cannot queue it twice.
+/// again (at least once). <see cref="IdempotencyKey"/> (notification key and channel index) is unique, so a step
+/// repeated after a crash cannot queue it twice. Modules write rows through <see cref="Notifier"/>.
 /// </summary>
 public sealed class OutboxMessage
 {
     public Guid Id { get; set; }
     public string IdempotencyKey { get; set; } = "";
+    /// <summary>Check-ins: the alert this step belongs to (its timeline records sent/failed; acknowledging cancels it).</summary>
     public Guid? AlertId { get; set; }
+    /// <summary>Check-ins: the alert recipient row (not a user id).</summary>
     public Guid? RecipientId { get; set; }
-    public Guid? VisitId { get; set; }
+    public NotificationSourceKind SourceKind { get; set; }
+    /// <summary>The id of the record of <see cref="SourceKind"/> (deleting that record deletes its notifications).</summary>
+    public Guid? SourceId { get; set; }
+    public NotificationPriority Priority { get; set; } = NotificationPriority.Normal;
+    /// <summary>The recipient's language the text was written in (a supported culture name).</summary>
+    public string? Language { get; set; }
     public ChannelKind Channel { get; set; }
     /// <summary>Which of the recipient's channels this is (0 first); the next one is the fallback.</summary>
     public int ChannelIndex { get; set; }

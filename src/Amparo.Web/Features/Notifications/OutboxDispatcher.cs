@@ -14,9 +14,9 @@ namespace Amparo.Web.Features.Notifications;
 /// </summary>
 public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes, IEnumerable<IChannelSender> senders, WorkSignal signal, Heartbeats heartbeats, CommitBatcher batcher,
-    TimeProvider clock, IOptions<CheckInOptions> options, ILogger<OutboxDispatcher> logger) : BackgroundService
+    TimeProvider clock, IOptions<CheckInOptions> options, ILogger<OutboxDispatcher> logger) : DurableWorker(scopes, heartbeats, clock, logger)
 {
-    public const string Name = "outbox-dispatcher";
+    public const string WorkerName = "outbox-dispatcher";
     // Longer than the longest send (cut off at SendTimeout), so a second instance never takes a row still being sent; short,
     // because after a crash the claimed rows wait this long before anyone sends them.
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
@@ -25,55 +25,34 @@ public sealed class OutboxDispatcher(
     private const int Parallel = 8;
     // A round is claimed at once and all of it sent at once, so that no claimed row waits for a free slot while its
     // lease runs; a slow channel holds up at most this many rows before the next look for due work.
-    private const int Round = Parallel;
+    public const int Round = Parallel;
     private readonly Guid _instance = Guid.NewGuid();
+    // Fields, not the constructor parameters: those are handed to DurableWorker (CS9107).
+    private readonly IServiceScopeFactory _scopes = scopes;
+    private readonly TimeProvider _clock = clock;
+    private readonly ILogger _logger = logger;
     private readonly Dictionary<ChannelKind, IChannelSender> _senders = senders.GroupBy(s => s.Channel).ToDictionary(g => g.Key, g => g.Last());
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override string Name => WorkerName;
+    protected override TimeSpan MaxSleep => TimeSpan.FromSeconds(options.Value.MaxSleepSeconds);
+    protected override Task NextWake() => signal.DispatcherWake;
+
+    protected override async Task StartingAsync(IServiceProvider services, CancellationToken ct)
     {
-        var maxSleep = TimeSpan.FromSeconds(options.Value.MaxSleepSeconds);
-        heartbeats.Register(Name, maxSleep);
-        await ReleaseDeadLeasesAsync(stoppingToken);
-        await WarmUpAsync(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var wake = signal.DispatcherWake;
-            var sleep = maxSleep;
-            try
-            {
-                var next = await RunOnceAsync(stoppingToken);
-                heartbeats.Beat(Name);
-                if (next is { } due && due - clock.GetUtcNow().UtcDateTime < sleep) sleep = due - clock.GetUtcNow().UtcDateTime;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(ex, "The dispatcher failed a round; trying again in a second");
-                sleep = TimeSpan.FromSeconds(1);
-            }
-            try { await WorkSignal.WaitAsync(wake, sleep, clock, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
+        await ReleaseDeadLeasesAsync(services.GetRequiredService<AmparoDbContext>(), ct);
+        await WarmUpAsync(ct);
     }
 
     /// <summary>
     /// On SQLite only one process uses the database, so a lease found at start belongs to a process that died (kill -9,
     /// power cut): its rows are free at once instead of after the lease. On PostgreSQL another instance may be alive.
     /// </summary>
-    private async Task ReleaseDeadLeasesAsync(CancellationToken ct)
+    private async Task ReleaseDeadLeasesAsync(AmparoDbContext db, CancellationToken ct)
     {
-        try
-        {
-            using var scope = scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
-            if (db.Database.IsNpgsql()) return;
-            var freed = await db.Outbox.Where(m => m.State == OutboxState.Pending && m.LeaseUntil != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, (DateTime?)null).SetProperty(m => m.LeaseOwner, (Guid?)null), ct);
-            if (freed > 0) logger.LogWarning("{Count} notifications claimed by a process that stopped are sent again now", freed);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Leases of a stopped process could not be released; they run out on their own");
-        }
+        if (db.Database.IsNpgsql()) return;
+        var freed = await db.Outbox.Where(m => m.State == OutboxState.Pending && m.LeaseUntil != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, (DateTime?)null).SetProperty(m => m.LeaseOwner, (Guid?)null), ct);
+        if (freed > 0) _logger.LogWarning("{Count} notifications claimed by a process that stopped are sent again now", freed);
     }
 
     /// <summary>
@@ -87,47 +66,56 @@ public sealed class OutboxDispatcher(
         {
             await RecordAsync(new OutboxMessage { Id = Guid.NewGuid(), NotificationKey = "warm-up", Channel = ChannelKind.Email }, SendResult.Ok, ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!IsShutdown(ex, ct))
         {
-            logger.LogWarning("The dispatcher could not warm up: {Error}", ex.GetType().Name);
+            _logger.LogWarning("The dispatcher could not warm up: {Error}", ex.GetType().Name);
         }
     }
 
-    /// <summary>Sends everything due now; returns when the next pending row falls due.</summary>
-    public async Task<DateTime?> RunOnceAsync(CancellationToken ct)
+    /// <summary>Sends everything due now, a round at a time; returns when the next pending row falls due.</summary>
+    protected override async Task<DateTime?> RoundAsync(IServiceProvider services, CancellationToken ct)
     {
-        var pull = _senders.Values.Where(s => s.IsPull).Select(s => s.Channel).ToList();
-        while (true)
-        {
-            List<Guid> due, mine;
-            var now = clock.GetUtcNow().UtcDateTime;
-            using (var scope = scopes.CreateScope())
-            {
-                var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
-                due = await db.Outbox
-                    .Where(m => m.State == OutboxState.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now) && !pull.Contains(m.Channel))
-                    .OrderBy(m => m.NextAttemptAt).Select(m => m.Id).Take(Round).ToListAsync(ct);
-                if (due.Count == 0) break;
-                // The round is claimed in one statement (one commit instead of one per row), then read back: what
-                // another instance took in between is not ours.
-                await db.Outbox.Where(m => due.Contains(m.Id) && m.State == OutboxState.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, now + Lease).SetProperty(m => m.LeaseOwner, _instance).SetProperty(m => m.Attempts, m => m.Attempts + 1), ct);
-                mine = await db.Outbox.Where(m => due.Contains(m.Id) && m.LeaseOwner == _instance && m.State == OutboxState.Pending && m.LeaseUntil > now)
-                    .Select(m => m.Id).ToListAsync(ct);
-            }
-            await System.Threading.Tasks.Parallel.ForEachAsync(mine, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct },
-                async (id, token) => await SendOneAsync(id, token));
-            if (due.Count < Round) break;
-        }
-        using var s = scopes.CreateScope();
-        var d = s.ServiceProvider.GetRequiredService<AmparoDbContext>();
+        while (await SendRoundAsync(ct) == Round) { }
+        var pull = PullChannels();
+        var d = services.GetRequiredService<AmparoDbContext>();
         // When the first pending row can go: its next attempt, or the end of its lease if that is later (null: none pending).
         var next = await d.Outbox.Where(m => m.State == OutboxState.Pending && !pull.Contains(m.Channel))
             .Select(m => m.LeaseUntil != null && m.LeaseUntil > m.NextAttemptAt ? m.LeaseUntil : (DateTime?)m.NextAttemptAt)
             .MinAsync(ct);
-        var nowAfter = clock.GetUtcNow().UtcDateTime;
+        var nowAfter = _clock.GetUtcNow().UtcDateTime;
         // Due already but not sent in this call (another instance took it): look again in a second.
         return next is null ? null : next > nowAfter ? next : nowAfter.AddSeconds(1);
+    }
+
+    private List<ChannelKind> PullChannels() => _senders.Values.Where(s => s.IsPull).Select(s => s.Channel).ToList();
+
+    /// <summary>
+    /// Claims at most <see cref="Round"/> due rows, MOST URGENT FIRST (<see cref="NotificationPriority"/>, then the
+    /// oldest due), and sends them. An alert queued behind a thousand digests goes out in the next round. Returns how
+    /// many rows were due (not how many this instance got).
+    /// </summary>
+    public async Task<int> SendRoundAsync(CancellationToken ct)
+    {
+        var pull = PullChannels();
+        List<Guid> due, mine;
+        var now = _clock.GetUtcNow().UtcDateTime;
+        using (var scope = _scopes.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+            due = await db.Outbox
+                .Where(m => m.State == OutboxState.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now) && !pull.Contains(m.Channel))
+                .OrderBy(m => m.Priority).ThenBy(m => m.NextAttemptAt).Select(m => m.Id).Take(Round).ToListAsync(ct);
+            if (due.Count == 0) return 0;
+            // The round is claimed in one statement (one commit instead of one per row), then read back: what
+            // another instance took in between is not ours.
+            await db.Outbox.Where(m => due.Contains(m.Id) && m.State == OutboxState.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, now + Lease).SetProperty(m => m.LeaseOwner, _instance).SetProperty(m => m.Attempts, m => m.Attempts + 1), ct);
+            mine = await db.Outbox.Where(m => due.Contains(m.Id) && m.LeaseOwner == _instance && m.State == OutboxState.Pending && m.LeaseUntil > now)
+                .Select(m => m.Id).ToListAsync(ct);
+        }
+        await System.Threading.Tasks.Parallel.ForEachAsync(mine, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct },
+            async (id, token) => await SendOneAsync(id, token));
+        return due.Count;
     }
 
     private async Task SendOneAsync(Guid id, CancellationToken ct)
@@ -139,13 +127,13 @@ public sealed class OutboxDispatcher(
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // One row's trouble must not cancel the others in flight; its lease runs out and it is tried again.
-            logger.LogError(ex, "Notification {Id} could not be handled", id);
+            _logger.LogError(ex, "Notification {Id} could not be handled", id);
         }
     }
 
     private async Task SendOneUnguardedAsync(Guid id, CancellationToken ct)
     {
-        using var scope = scopes.CreateScope();
+        using var scope = _scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
         var writer = scope.ServiceProvider.GetRequiredService<OutboxWriter>();
         var message = await db.Outbox.AsNoTracking().SingleAsync(m => m.Id == id, ct);
@@ -174,13 +162,13 @@ public sealed class OutboxDispatcher(
     private async Task RecordAsync(OutboxMessage message, SendResult result, CancellationToken ct)
     {
         var delivered = await batcher.RunAsync((services, token) => RecordInAsync(services.GetRequiredService<AmparoDbContext>(), message, result, token), ct);
-        if (delivered) logger.LogInformation("Notification {Id} delivered by {Channel}", message.Id, message.Channel);
+        if (delivered) _logger.LogInformation("Notification {Id} delivered by {Channel}", message.Id, message.Channel);
     }
 
     /// <summary>Inside the batch's transaction; true when this instance marked the message sent.</summary>
     private async Task<bool> RecordInAsync(AmparoDbContext db, OutboxMessage message, SendResult result, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = _clock.GetUtcNow().UtcDateTime;
         var channel = message.Channel.ToString().ToLowerInvariant();
         var delivered = false;
         switch (result.Status)

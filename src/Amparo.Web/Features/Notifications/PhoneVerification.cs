@@ -14,7 +14,7 @@ public enum PhoneCheck { Sent, Verified, NoPhone, TooSoon, TooManyTries, Expired
 /// it is carried out. A verified number belongs to one account only (a unique index); when it is taken, the person
 /// hears that after proving the number, never whose it is — and nobody learns it by merely typing a number in.
 /// </summary>
-public sealed class PhoneVerification(AmparoDbContext db, AccountService accounts, ReplyCodes codes, OutboxWriter outbox, MessageTexts texts,
+public sealed class PhoneVerification(AmparoDbContext db, AccountService accounts, ReplyCodes codes, Notifier notifier, MessageTexts texts,
     WorkSignal signal, TimeProvider clock)
 {
     public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(15);
@@ -36,11 +36,8 @@ public sealed class PhoneVerification(AmparoDbContext db, AccountService account
         // Whole seconds: the code is derived from this instant, and PostgreSQL keeps only microseconds of it.
         user.PhoneCodeSentAt = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
         var code = await codes.CodeAsync(ReplyCodes.Phone, user.Id, Nonce(user), ct);
-        var key = $"phone-code:{user.Id:N}:{now.Ticks}";
-        await outbox.AddAsync(db, new OutboxMessage
-        {
-            NotificationKey = key, Channel = ChannelKind.Sms, State = OutboxState.Pending, NextAttemptAt = now, CreatedAt = now,
-        }, new OutgoingMessage(key, ChannelKind.Sms, phone, "Amparo", texts.Text(user.Language, false, "Sms.PhoneCode", code)), ct);
+        await notifier.EnqueueAsync(db, new Notification($"phone-code:{user.Id:N}:{now.Ticks}", new(NotificationSourceKind.Account, user.Id),
+            NotificationPriority.Deadline, user.Language, [new(ChannelKind.Sms, phone)], "Amparo", texts.Text(user.Language, false, "Sms.PhoneCode", code)), ct);
         await db.SaveChangesAsync(ct);
         signal.WakeDispatcher();
         return PhoneCheck.Sent;

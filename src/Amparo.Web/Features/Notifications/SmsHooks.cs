@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure;
@@ -237,26 +237,14 @@ public sealed class InboundSmsStore(AmparoDbContext db, FieldCipher cipher, Acco
 public sealed record InboundPayload(string From, string Text);
 
 /// <summary>Wakes <see cref="InboundSmsWorker"/> in this process when a message arrives.</summary>
-public sealed class InboundSmsSignal : IDisposable
+public sealed class InboundSmsSignal
 {
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    private TaskCompletionSource _next = New();
 
-    public void Wake()
-    {
-        try { _signal.Release(); }
-        catch (SemaphoreFullException) { } // already awake
-    }
+    private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Until woken or <paramref name="timeout"/> passes on <paramref name="clock"/> (so a test's moved clock wakes it too).</summary>
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct)
-    {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var delay = Task.Delay(timeout, clock, linked.Token);
-        var woken = _signal.WaitAsync(linked.Token);
-        await Task.WhenAny(delay, woken).ConfigureAwait(false);
-        await linked.CancelAsync();
-        ct.ThrowIfCancellationRequested();
-    }
+    public void Wake() => Interlocked.Exchange(ref _next, New()).TrySetResult();
 
-    public void Dispose() => _signal.Dispose();
+    /// <summary>Completes at the next <see cref="Wake"/>; taken before the worker looks for work, so a wake-up during the look is not missed.</summary>
+    public Task Next => Volatile.Read(ref _next).Task;
 }

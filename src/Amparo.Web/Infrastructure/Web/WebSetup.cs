@@ -66,7 +66,7 @@ public static class WebSetup
         services.AddHostedService<Housekeeping>();
         services.AddCheckIns(builder.Configuration);
         services.AddCheckInPages();
-        services.AddDelivery(configuration);
+        services.AddNotifications(configuration);
 
         services.AddSingleton<DatabaseXmlRepository>();
         services.AddDataProtection().SetApplicationName("Amparo");

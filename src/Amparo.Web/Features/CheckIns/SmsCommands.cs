@@ -1,11 +1,11 @@
 using System.Globalization;
-using System.Text.Json.Serialization;
-using System.Text.Json;
 using System.Text;
-using Amparo.Web.Features.CheckIns;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Amparo.Web.Features.Notifications;
 using Amparo.Web.Infrastructure.Security;
 
-namespace Amparo.Web.Features.Notifications;
+namespace Amparo.Web.Features.CheckIns;
 
 public enum SmsCommandKind { CheckIn, Extend, Close, Help, Ack, Yes, Stop, Panic }
 
@@ -81,6 +81,9 @@ public static class SmsCommands
 
     private static readonly SmsCommandKind[] Order = Enum.GetValues<SmsCommandKind>();
 
+    /// <summary>Every default word: registered as the check-ins' SMS keywords (see <see cref="SmsKeywords"/>).</summary>
+    public static IEnumerable<string> DefaultWords => Defaults.Values.SelectMany(w => w);
+
     public static SmsCommand? Parse(string? text, PersonalCodeWords? words)
     {
         var normalized = Normalize(text ?? "");
@@ -149,31 +152,6 @@ public static class SmsCommands
         return minutes is >= 1 and <= 1440 ? minutes : null;
     }
 
-    /// <summary>
-    /// Upper case, accents and Arabic vowel marks removed, Arabic and Persian digits as ASCII, the alef forms and Ё
-    /// unified, hyphens and spaces collapsed to one space, trailing punctuation dropped.
-    /// </summary>
-    public static string Normalize(string text)
-    {
-        var sb = new StringBuilder(text.Length);
-        foreach (var c in text.Normalize(NormalizationForm.FormD))
-        {
-            var category = CharUnicodeInfo.GetUnicodeCategory(c);
-            if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format) continue;
-            var ch = c switch
-            {
-                >= '\u0660' and <= '\u0669' => (char)('0' + (c - '\u0660')),
-                >= '\u06F0' and <= '\u06F9' => (char)('0' + (c - '\u06F0')),
-                'أ' or 'إ' or 'آ' or 'ٱ' => 'ا',
-                'ى' => 'ي',
-                'ـ' => '\0', // tatweel
-                '-' or '_' or ',' or ';' or ':' or '\u00A0' => ' ',
-                _ => char.IsWhiteSpace(c) ? ' ' : char.ToUpperInvariant(c),
-            };
-            if (ch == 'Ё') ch = 'Е';
-            if (ch != '\0') sb.Append(ch);
-        }
-        var collapsed = string.Join(' ', sb.ToString().Normalize(NormalizationForm.FormC).Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        return collapsed.TrimEnd('.', '!', '…').TrimEnd();
-    }
+    /// <summary>See <see cref="SmsKeywords.Normalize"/>: one normalization for the registry and for the words of a command.</summary>
+    public static string Normalize(string text) => SmsKeywords.Normalize(text);
 }

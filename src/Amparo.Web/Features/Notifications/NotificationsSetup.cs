@@ -1,15 +1,30 @@
 using System.Threading.RateLimiting;
 using Amparo.Web.Features.CheckIns;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.Notifications;
 
-public static class DeliverySetup
+public static class NotificationsSetup
 {
-    /// <summary>Every channel as an <see cref="IChannelSender"/> (the dispatcher picks by Channel), the SMS hooks and their worker.</summary>
-    public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Notifications for every module: <see cref="Notifier"/> (queue one in your own transaction), the texts in the
+    /// recipient's language (<see cref="MessageTexts"/>), every channel as an <see cref="IChannelSender"/> (the dispatcher
+    /// picks by Channel), the outbox dispatcher, the SMS hooks, the SMS keyword registry and the inbound worker.
+    /// </summary>
+    public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton<WorkSignal>();
+        services.AddSingleton<OutboxWriter>();
+        services.AddSingleton<Notifier>();
+        services.AddScoped<MessageTexts>();
+        services.AddSingleton<SmsKeywords>();
+        // Resolved at start, so two features claiming one keyword stop the app there, not at the first SMS.
+        services.AddHostedService<SmsKeywordsCheck>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService<NotificationWorkers>();
+
         services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SmsOptions>, SmsOptionsValidator>();
         services.AddOptions<SignalOptions>().Bind(configuration.GetSection(SignalOptions.Section)).ValidateOnStart();
@@ -38,6 +53,7 @@ public static class DeliverySetup
         services.AddScoped<SmsSyncPull>();
         services.AddSingleton<InboundSmsSignal>();
         services.AddScoped<PhoneVerification>();
+        // Always runs, also where CheckIns:RunWorkers is false (the tests): stored SMS are acted on at once when they arrive.
         services.AddSingleton<InboundSmsWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<InboundSmsWorker>());
 
@@ -47,5 +63,22 @@ public static class DeliverySetup
             "sms:" + ctx.Request.RouteValues["adapter"] + ":" + Infrastructure.Security.Tokens.Hash(ctx.Request.RouteValues["channelKey"]?.ToString() ?? "")[..16],
             _ => new FixedWindowRateLimiterOptions { PermitLimit = 600, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));
         return services;
+    }
+
+    private sealed class SmsKeywordsCheck(SmsKeywords keywords) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _ = keywords.Words; // built (and checked) by now: the constructor refuses a keyword claimed twice
+            return Task.CompletedTask;
+        }
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Starts the outbox dispatcher unless <c>CheckIns:RunWorkers</c> is false (tests run it by hand with RunOnceAsync).</summary>
+    private sealed class NotificationWorkers(OutboxDispatcher dispatcher, IOptions<CheckInOptions> options) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? dispatcher.StartAsync(cancellationToken) : Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? dispatcher.StopAsync(cancellationToken) : Task.CompletedTask;
     }
 }
