@@ -100,7 +100,6 @@ public sealed class InboundSmsProcessor(
     AmparoDbContext db, FieldCipher cipher, SmsKeywords keywords, IServiceProvider services, Notifier notifier, WorkSignal signal,
     TimeProvider clock, ILogger<InboundSmsProcessor> logger)
 {
-
     /// <summary>Thrown inside a commit when the SMS was already carried out (by another instance): that commit is rolled back.</summary>
     private sealed class AlreadyProcessedException() : Exception("inbound SMS already processed");
 
