@@ -1,6 +1,9 @@
 using System.Threading.RateLimiting;
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Infrastructure;
+using Amparo.Web.Pages.CheckIns;
 using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.CheckIns;
@@ -21,6 +24,11 @@ public static class CheckInsSetup
         services.AddScoped<CheckInService>();
         services.AddScoped<AlertService>();
         services.AddScoped<ContactService>();
+        services.AddScoped<IPersonalData, VisitsPersonalData>();
+        services.AddScoped<IPersonalData, ContactsPersonalData>();
+        services.AddScoped<IPersonalData, AlertsPersonalData>();
+        services.AddScoped<IWithheldFromOwner, AlertsPersonalData>();
+        services.AddCheckInPages();
         services.AddSingleton<AlertEngine>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService<WorkerHost>();
