@@ -85,9 +85,10 @@ public abstract class PersonalDataTests(AppFixture app)
         Assert.DoesNotContain(me.DataKeyId, app.Services.GetRequiredService<MasterKey>().DestroyedKeyIds());
         var export = await client.PostFormAsync("/account/export", new Dictionary<string, string>());
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
-        var text = await export.BodyAsync();
-        Assert.Contains("+254700555666", text, StringComparison.Ordinal);
-        Assert.Contains("amina@example.org", text, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(await export.BodyAsync());
+        Assert.Equal("+254700555666", json.RootElement.GetProperty("profile").GetProperty("phone").GetString());
+        var contact = Assert.Single(json.RootElement.GetProperty("trustedContacts").EnumerateArray());
+        Assert.Equal("amina@example.org", Assert.Single(contact.GetProperty("channels").EnumerateArray()).GetProperty("address").GetString());
     }
 
     private sealed record Counts(bool User, int Invitations, int Outbox, int Contacts, int Memberships, int SharingRules);

@@ -3,7 +3,6 @@ using Amparo.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Amparo.Web.Features.Accounts;
 
@@ -11,7 +10,7 @@ public static class AccountsSetup
 {
     /// <summary>
     /// People, their sign-in (cookie, two-factor, API tokens), the "My account" pages' services, "export my data" and
-    /// "delete my account", and the filter that enforces an organization's two-factor requirement.
+    /// "delete my account".
     /// </summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
@@ -40,7 +39,6 @@ public static class AccountsSetup
         services.AddSingleton<KnownDevices>();
         services.AddSingleton<ApiTokenUsage>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiTokenUsage>());
-        services.Configure<MvcOptions>(o => o.Filters.Add<TwoFactorRequirement>());
 
         services.AddAuthentication(AuthSchemes.Smart)
             .AddPolicyScheme(AuthSchemes.Smart, AuthSchemes.Smart, o => o.ForwardDefaultSelector = AuthSchemes.Select)

@@ -1,4 +1,5 @@
 using Amparo.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Amparo.Web.Features.Organizations;
 
@@ -9,6 +10,7 @@ public static class OrganizationsSetup
         services.AddScoped<OrganizationService>();
         services.AddSingleton<InvitationLinks>();
         services.AddScoped<IPersonalData, OrganizationsPersonalData>();
+        services.Configure<MvcOptions>(o => o.Filters.Add<TwoFactorRequirement>());
         return services;
     }
 }
