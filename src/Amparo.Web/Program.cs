@@ -1,3 +1,4 @@
+using Amparo.Web.Features;
 using Amparo.Web.Infrastructure.Cli;
 using Amparo.Web.Infrastructure.Web;
 using Microsoft.Extensions.Options;
@@ -7,9 +8,11 @@ if (AdminCommands.IsCommand(args)) return await AdminCommands.RunAsync(args);
 try
 {
     var builder = WebApplication.CreateBuilder(WebSetup.ExpandFlags(args));
-    builder.AddAmparoWeb();
+    builder.AddAmparoWeb();                                      // cross-cutting: hosting, data, keys, security, localization, pages
+    builder.Services.AddAmparoFeatures(builder.Configuration);  // every feature, listed in Features/AmparoFeatures.cs
     var app = builder.Build();
     app.UseAmparoWeb();
+    app.MapAmparoFeatures();
     await app.RunAsync();
     return 0;
 }

@@ -1,16 +1,14 @@
-using Amparo.Web.Features.Accounts;
-using Amparo.Web.Features.Audit;
-using Amparo.Web.Features.Networks;
-using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Mail;
 using Amparo.Web.Infrastructure.Security;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Infrastructure;
 
-/// <summary>What both the web app and the admin commands need: options, database, keys, accounts, audit.</summary>
+/// <summary>
+/// What both the web app and the admin commands need beneath the features: options, database, clock, keys, mail.
+/// The features themselves register in Features/AmparoFeatures.cs.
+/// </summary>
 public static class CoreSetup
 {
     public static IServiceCollection AddAmparoCore(this IServiceCollection services, IConfiguration configuration)
@@ -27,27 +25,7 @@ public static class CoreSetup
         });
         services.AddSingleton<FieldCipher>();
         services.AddScoped<ReplyCodes>();
-        services.AddSingleton<AuditLog>();
         services.AddSingleton<IMailSender, SmtpMailSender>();
-
-        services.AddIdentityCore<User>(o =>
-            {
-                o.User.RequireUniqueEmail = true;
-                o.User.AllowedUserNameCharacters = "";
-                o.Password.RequiredLength = PassphrasePolicy.MinimumLength;
-                o.Password.RequireDigit = false;
-                o.Password.RequireLowercase = false;
-                o.Password.RequireUppercase = false;
-                o.Password.RequireNonAlphanumeric = false;
-                o.Password.RequiredUniqueChars = 1;
-                o.Lockout.AllowedForNewUsers = false;
-            })
-            .AddEntityFrameworkStores<AmparoDbContext>()
-            .AddPasswordValidator<PassphrasePolicy>();
-        services.AddScoped<IPasswordHasher<User>, Argon2PasswordHasher>();
-        services.AddScoped<AccountService>();
-        services.AddScoped<OrganizationService>();
-        services.AddScoped<NetworkService>();
         return services;
     }
 

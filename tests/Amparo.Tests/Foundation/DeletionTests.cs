@@ -27,7 +27,7 @@ public abstract class DeletionTests(AppFixture app)
         var deleted = await app.WithServicesAsync(async sp =>
         {
             var user = await sp.GetRequiredService<Amparo.Web.Infrastructure.Data.AmparoDbContext>().Users.SingleAsync(u => u.Id == leaving.Id);
-            return await sp.GetRequiredService<AccountService>().DeleteAsync(user);
+            return await sp.GetRequiredService<AccountDeletion>().DeleteAsync(user);
         });
 
         Assert.True(deleted);

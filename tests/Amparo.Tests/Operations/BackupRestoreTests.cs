@@ -396,7 +396,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         await site.WithHostAsync(async h =>
         {
             var user = await h.Db.Users.SingleAsync(u => u.Id == userId);
-            Assert.True(await h.Get<AccountService>().DeleteAsync(user));
+            Assert.True(await h.Get<AccountDeletion>().DeleteAsync(user));
             return user.DataKeyId;
         });
 

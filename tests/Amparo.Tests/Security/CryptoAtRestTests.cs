@@ -98,7 +98,7 @@ public abstract class CryptoAtRestTests(AppFixture app)
         await app.WithServicesAsync(async sp =>
         {
             var entity = (await sp.GetRequiredService<UserManager<User>>().FindByIdAsync(user.Id.ToString()))!;
-            Assert.True(await sp.GetRequiredService<AccountService>().DeleteAsync(entity));
+            Assert.True(await sp.GetRequiredService<AccountDeletion>().DeleteAsync(entity));
             return 0;
         });
         var key = await app.WithDbAsync(db => db.DataKeys.AsNoTracking().SingleAsync(k => k.Id == user.DataKeyId));

@@ -65,7 +65,7 @@ public abstract class SessionAndFactorTests(AppFixture app)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).Status);
 
         await app.WithServicesAsync(async sp =>
-            await sp.GetRequiredService<AccountService>().DeleteAsync((await sp.GetRequiredService<UserManager<User>>().FindByIdAsync(user.Id.ToString()))!));
+            await sp.GetRequiredService<AccountDeletion>().DeleteAsync((await sp.GetRequiredService<UserManager<User>>().FindByIdAsync(user.Id.ToString()))!));
 
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).Status);
         using var api = await client.SendAsync(HttpMethod.Get, "/api/v1/auth/tokens", bearer: token);

@@ -190,55 +190,6 @@ public sealed class AccountService(
         return $"{new string(c[..5])}-{new string(c[5..])}";
     }
 
-    /// <summary>
-    /// Deletes the account: the data key is destroyed first (so the encrypted fields are unreadable even in
-    /// backups), then the person's rows and any invitation to their address are removed. The audit trail keeps
-    /// only the internal id. The key goes into the ledger before the commit: if the commit then fails, a later
-    /// restore errs toward deletion, never toward bringing a deleted person back.
-    /// </summary>
-    public async Task<bool> DeleteAsync(User user, CancellationToken ct = default)
-    {
-        var lastAdminOf = await LastAdminOrganizationsAsync(user.Id, ct);
-        if (lastAdminOf.Count > 0) return false;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await cipher.DestroyAsync(db, user.DataKeyId, ct);
-        await db.SaveChangesAsync(ct);
-        // Queued notifications about this person (alerts, reminders, contact requests) hold addresses and links: they go now.
-        var alerts = db.Alerts.Where(a => a.OwnerId == user.Id).Select(a => (Guid?)a.Id);
-        var visits = db.Visits.Where(v => v.OwnerId == user.Id).Select(v => (Guid?)v.Id);
-        var contacts = db.TrustedContacts.Where(c => c.OwnerId == user.Id).Select(c => (Guid?)c.Id);
-        await db.Outbox.Where(m => alerts.Contains(m.AlertId)
-            || (m.SourceKind == Notifications.NotificationSourceKind.Visit && visits.Contains(m.SourceId))
-            || (m.SourceKind == Notifications.NotificationSourceKind.Contact && contacts.Contains(m.SourceId))
-            || (m.SourceKind == Notifications.NotificationSourceKind.Account && m.SourceId == user.Id)).ExecuteDeleteAsync(ct);
-        foreach (var contactId in await db.TrustedContacts.Where(c => c.OwnerId == user.Id).Select(c => c.Id).ToListAsync(ct))
-        {
-            var key = $"consent:{contactId:N}:";
-            await db.Outbox.Where(m => m.NotificationKey.Contains(key)).ExecuteDeleteAsync(ct);
-        }
-        await db.Users.Where(u => u.Id == user.Id).ExecuteDeleteAsync(ct);
-        // Open invitations still carry the address; they go too. Accepted ones keep no address worth keeping either.
-        // Compared in memory: case rules differ between SQLite and PostgreSQL, and invitations are few.
-        var invitations = await db.Invitations.Select(i => new { i.Id, i.Email }).ToListAsync(ct);
-        var theirs = invitations.Where(i => string.Equals(i.Email, user.Email, StringComparison.OrdinalIgnoreCase)).Select(i => i.Id).ToList();
-        await db.Invitations.Where(i => theirs.Contains(i.Id)).ExecuteDeleteAsync(ct);
-        await tx.CommitAsync(ct);
-        db.ChangeTracker.Clear();
-        await audit.WriteAsync(AuditEvents.AccountDeleted, user.Id, user.Id, ct: ct);
-        return true;
-    }
-
-    public async Task<List<Guid>> LastAdminOrganizationsAsync(Guid userId, CancellationToken ct = default)
-    {
-        var adminOf = db.Memberships.Where(m => m.UserId == userId && m.Role == Organizations.OrgRole.OrgAdmin).Select(m => m.OrganizationId);
-        return await db.Memberships
-            .Where(m => m.Role == Organizations.OrgRole.OrgAdmin && adminOf.Contains(m.OrganizationId))
-            .GroupBy(m => m.OrganizationId)
-            .Where(g => g.Count() == 1)
-            .Select(g => g.Key)
-            .ToListAsync(ct);
-    }
-
     public async Task<(string? Phone, string? Signal)> ContactDetailsAsync(User user, CancellationToken ct = default) =>
         (await cipher.DecryptAsync(db, user.DataKeyId, user.PhoneCipher, UsersTable, nameof(User.PhoneCipher), user.Id, ct),
          await cipher.DecryptAsync(db, user.DataKeyId, user.SignalCipher, UsersTable, nameof(User.SignalCipher), user.Id, ct));

@@ -1,6 +1,9 @@
 using System.Threading.RateLimiting;
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.Notifications;
+using Amparo.Web.Infrastructure;
+using Amparo.Web.Pages.CheckIns;
 using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.CheckIns;
@@ -19,6 +22,11 @@ public static class CheckInsSetup
         services.AddScoped<CheckInService>();
         services.AddScoped<AlertService>();
         services.AddScoped<ContactService>();
+        services.AddScoped<IPersonalData, VisitsPersonalData>();
+        services.AddScoped<IPersonalData, ContactsPersonalData>();
+        services.AddScoped<IPersonalData, AlertsPersonalData>();
+        services.AddScoped<IWithheldFromOwner, AlertsPersonalData>();
+        services.AddCheckInPages();
         services.AddSingleton<AlertEngine>();
         // Its SMS words, and every text that starts with no keyword (a person's own code words).
         services.AddSmsKeywords<CheckInSmsHandler>("check-ins", SmsCommands.DefaultWords, takesUnmatched: true);

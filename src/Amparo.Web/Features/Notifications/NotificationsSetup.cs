@@ -18,6 +18,7 @@ public static class NotificationsSetup
         services.TryAddSingleton<WorkSignal>();
         services.AddSingleton<OutboxWriter>();
         services.AddSingleton<Notifier>();
+        services.AddScoped<Infrastructure.IPersonalData, NotificationsPersonalData>();
         services.AddScoped<MessageTexts>();
         services.AddSingleton<SmsKeywords>();
         // Resolved at start, so two features claiming one keyword stop the app there, not at the first SMS.

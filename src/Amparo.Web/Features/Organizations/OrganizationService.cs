@@ -11,7 +11,7 @@ namespace Amparo.Web.Features.Organizations;
 
 /// <summary>Organizations, their members and invitations. Every method that takes an actor checks the actor's right itself.</summary>
 public sealed class OrganizationService(
-    AmparoDbContext db, AccountService accounts, UserManager<User> users, AuditLog audit, TimeProvider clock, IOptions<AmparoOptions> options)
+    AmparoDbContext db, AccountService accounts, AccountDeletion deletion, UserManager<User> users, AuditLog audit, TimeProvider clock, IOptions<AmparoOptions> options)
 {
     public async Task<Organization?> CreateAsync(string name, OrganizationKind kind, Guid? actorId, CancellationToken ct = default)
     {
@@ -122,7 +122,7 @@ public sealed class OrganizationService(
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.AcceptedAt, now), ct);
         if (claimed != 1)
         {
-            await accounts.DeleteAsync(created.User, ct);
+            await deletion.DeleteAsync(created.User, ct);
             return new Accepted(null, ["Invitation.Invalid"]);
         }
         await AddMemberAsync(invitation.OrganizationId, created.User.Id, invitation.Role, created.User.Id, ct);

@@ -157,7 +157,7 @@ public static partial class AdminCommands
         catch
         {
             host.Db.ChangeTracker.Clear();
-            await accounts.DeleteAsync(created.User);
+            await host.Get<AccountDeletion>().DeleteAsync(created.User);
             throw;
         }
         c.Out.WriteLine(created.User.Id);

@@ -1,3 +1,4 @@
+using Amparo.Web.Features;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.Data.Sqlite;
@@ -120,7 +121,10 @@ public sealed class CommandHost : IAsyncDisposable
         environment ??= System.Environment.GetEnvironmentVariable;
         var builder = Host.CreateApplicationBuilder(configArgs);
         builder.Logging.ClearProviders();
-        builder.Services.AddAmparoCore(builder.Configuration);
+        // Every feature, as in the server (deleting an account runs every feature's personal-data part), and the
+        // localized texts their services use.
+        builder.Services.AddAmparoCore(builder.Configuration).AddAmparoFeatures(builder.Configuration);
+        builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
         // The same key as the server would use, read through the given environment. Resolved only when first
         // needed, so a command can look before a key is created (restore) and never creates one it should not.
         builder.Services.AddSingleton(sp =>

@@ -1,16 +1,10 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Amparo.Web.Features.Accounts;
-using Amparo.Web.Features.CheckIns;
-using Amparo.Web.Features.Notifications;
-using Amparo.Web.Features.Setup;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Security;
 using Amparo.Web.Infrastructure.Workers;
-using Amparo.Web.Pages.CheckIns;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -54,19 +48,9 @@ public static class WebSetup
         });
 
         services.AddAmparoCore(configuration);
-        services.AddSingleton<SetupCode>();
-        services.AddScoped<Demo>();
-        services.AddScoped<Sessions>();
-        services.AddAccountPages();
-        services.AddSingleton<SignInThrottle>();
-        services.AddSingleton<Pages.Account.KnownDevices>();
-        services.AddSingleton<Features.Organizations.InvitationLinks>();
         services.AddSingleton<Heartbeats>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<Housekeeping>();
-        services.AddCheckIns(builder.Configuration);
-        services.AddCheckInPages();
-        services.AddNotifications(configuration);
 
         services.AddSingleton<DatabaseXmlRepository>();
         services.AddDataProtection().SetApplicationName("Amparo");
@@ -76,35 +60,7 @@ public static class WebSetup
             o.XmlEncryptor = new MasterKeyXmlEncryptor(masterKey);
         });
 
-        services.AddAuthentication(AuthSchemes.Smart)
-            .AddPolicyScheme(AuthSchemes.Smart, AuthSchemes.Smart, o => o.ForwardDefaultSelector = AuthSchemes.Select)
-            .AddCookie(AuthSchemes.Cookie, o =>
-            {
-                o.Cookie.Name = "amparo";
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Strict;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.LoginPath = "/account/sign-in";
-                o.LogoutPath = "/account/sign-out";
-                o.AccessDeniedPath = "/forbidden";
-                o.ReturnUrlParameter = "returnUrl";
-                o.SlidingExpiration = false;
-                o.ExpireTimeSpan = TimeSpan.FromHours(12);
-                o.Events.OnValidatePrincipal = Sessions.ValidateAsync;
-                o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
-                o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
-            })
-            .AddCookie(AuthSchemes.TwoFactorPending, o =>
-            {
-                o.Cookie.Name = "amparo_2fa";
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Strict;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromMinutes(5);
-                o.SlidingExpiration = false;
-            })
-            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(AuthSchemes.Bearer, null);
-
+        // The authentication schemes are the Accounts feature's (AccountsSetup); who may reach what is decided here.
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(AuthSchemes.Smart).RequireAuthenticatedUser().Build())
             .AddPolicy(ServerAdminPolicy, p => p.RequireAuthenticatedUser().RequireClaim(Principals.ServerAdmin, "true"))
@@ -226,23 +182,12 @@ public static class WebSetup
             ResponseWriter = HealthResponse.WriteAsync,
         }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
-        var api = app.MapGroup("/api/v1").WithMetadata(new RequestSizeLimitAttribute(ApiBodyLimit));
-        api.MapAccountsApi();
-        api.MapCheckInsApi();
-        app.MapSmsHooks();
         return app;
     }
 
-    private static Task ApiAware(RedirectContext<CookieAuthenticationOptions> ctx, int status)
-    {
-        if (ctx.Request.Path.StartsWithSegments("/api"))
-        {
-            ctx.Response.StatusCode = status;
-            return Task.CompletedTask;
-        }
-        ctx.Response.Redirect(ctx.RedirectUri);
-        return Task.CompletedTask;
-    }
+    /// <summary>The group every feature's API is mapped under: /api/v1, with the API's small body limit.</summary>
+    public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/api/v1").WithMetadata(new RequestSizeLimitAttribute(ApiBodyLimit));
 }
 
 public sealed class DatabaseHealthCheck(AmparoDbContext db) : IHealthCheck

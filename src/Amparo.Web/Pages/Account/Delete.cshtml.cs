@@ -1,9 +1,9 @@
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Pages.Account;
 
@@ -11,7 +11,7 @@ namespace Amparo.Web.Pages.Account;
 /// Delete my account, confirmed with the passphrase. Refused while I am the last admin of an organization
 /// (someone must be left to run it). Deletion destroys my data key first, so my encrypted data is gone for good.
 /// </summary>
-public sealed class DeleteModel(UserManager<User> users, AccountService accounts, ProfileService profiles, SignInThrottle throttle, AmparoDbContext db) : PageModel
+public sealed class DeleteModel(UserManager<User> users, AccountDeletion deletion, ProfileService profiles, SignInThrottle throttle, AmparoDbContext db) : PageModel
 {
     [BindProperty] public string? Passphrase { get; set; }
 
@@ -34,7 +34,7 @@ public sealed class DeleteModel(UserManager<User> users, AccountService accounts
         if (!throttle.AllowAccount("account-check:" + user.Id.ToString("D"), knownDevice: false))
             return Fail("SignIn.TooMany", StatusCodes.Status429TooManyRequests);
         if (!profiles.PassphraseMatches(user, Passphrase)) return Fail("Security.WrongPassphrase", StatusCodes.Status400BadRequest);
-        if (!await accounts.DeleteAsync(user, HttpContext.RequestAborted))
+        if (!await deletion.DeleteAsync(user, HttpContext.RequestAborted))
         {
             // Someone else left in between: show the refusal again.
             await LoadBlockersAsync();
@@ -54,7 +54,6 @@ public sealed class DeleteModel(UserManager<User> users, AccountService accounts
 
     private async Task LoadBlockersAsync()
     {
-        var ids = await accounts.LastAdminOrganizationsAsync(User.UserId(), HttpContext.RequestAborted);
-        LastAdminOf = await db.Organizations.Where(o => ids.Contains(o.Id)).OrderBy(o => o.Name).Select(o => o.Name).ToListAsync(HttpContext.RequestAborted);
+        LastAdminOf = (await OrganizationsPersonalData.LastAdminOfAsync(db, User.UserId(), HttpContext.RequestAborted)).Select(o => o.Name).ToList();
     }
 }

@@ -1,5 +1,6 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Audit;
+using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Amparo.Web.Features.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -48,31 +47,4 @@ public sealed class SignInModel(AccountService accounts, Sessions sessions, Sign
     }
 
     private string SafeReturn(string? url) => !string.IsNullOrEmpty(url) && Url.IsLocalUrl(url) ? url : "/";
-}
-
-/// <summary>
-/// "This browser has signed in to this account before": a protected cookie that exempts the owner from the
-/// per-account sign-in limit, so an attacker hammering the account cannot lock them out.
-/// </summary>
-public sealed class KnownDevices(IDataProtectionProvider protection, TimeProvider clock)
-{
-    private const string Cookie = "amparo_device";
-    private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector("Amparo.KnownDevice").ToTimeLimitedDataProtector();
-
-    public bool IsKnown(HttpContext http, string email)
-    {
-        if (!http.Request.Cookies.TryGetValue(Cookie, out var value)) return false;
-        try
-        {
-            return string.Equals(_protector.Unprotect(value), email.ToUpperInvariant(), StringComparison.Ordinal);
-        }
-        catch (System.Security.Cryptography.CryptographicException)
-        {
-            return false;
-        }
-    }
-
-    public void Remember(HttpContext http, string email) =>
-        http.Response.Cookies.Append(Cookie, _protector.Protect(email.ToUpperInvariant(), clock.GetUtcNow().AddDays(90)),
-            new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, MaxAge = TimeSpan.FromDays(90), IsEssential = true });
 }

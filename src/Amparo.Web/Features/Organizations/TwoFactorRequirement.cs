@@ -1,4 +1,4 @@
-using Amparo.Web.Features.Organizations;
+using Amparo.Web.Features.Accounts;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Amparo.Web.Features.Accounts;
+namespace Amparo.Web.Features.Organizations;
 
 /// <summary>
 /// Organizations can require two-factor for their focal points and admins. A signed-in person who is staff in

@@ -1,0 +1,39 @@
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Audit;
+using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.Notifications;
+using Amparo.Web.Features.Networks;
+using Amparo.Web.Features.Organizations;
+using Amparo.Web.Features.Setup;
+using Amparo.Web.Features.Sharing;
+using Amparo.Web.Infrastructure.Web;
+
+namespace Amparo.Web.Features;
+
+/// <summary>
+/// Every feature of Amparo, in one list. Each feature registers its own services (and its personal-data parts)
+/// in <c>Add&lt;Feature&gt;()</c> and maps its API in <c>Map&lt;Feature&gt;Api()</c>, both in its own folder; a new
+/// feature adds one line to each list here. The web app (Program.cs) and the admin commands compose the same list.
+/// </summary>
+public static class AmparoFeatures
+{
+    public static IServiceCollection AddAmparoFeatures(this IServiceCollection services, IConfiguration configuration) => services
+        .AddAudit(configuration)
+        .AddAccounts(configuration)
+        .AddOrganizations(configuration)
+        .AddNetworks(configuration)
+        .AddSharing(configuration)
+        .AddSetup(configuration)
+        .AddCheckIns(configuration)
+        .AddNotifications(configuration);
+
+    /// <summary>The features' APIs under /api/v1, and other endpoints a feature answers outside it.</summary>
+    public static WebApplication MapAmparoFeatures(this WebApplication app)
+    {
+        var api = app.MapApiGroup();
+        api.MapAccountsApi();
+        api.MapCheckInsApi();
+        app.MapSmsHooks();
+        return app;
+    }
+}

@@ -1,0 +1,12 @@
+using Amparo.Web.Infrastructure;
+
+namespace Amparo.Web.Features.Sharing;
+
+public static class SharingSetup
+{
+    public static IServiceCollection AddSharing(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<IPersonalData, SharingPersonalData>();
+        return services;
+    }
+}
