@@ -14,7 +14,6 @@ public static class CheckInsSetup
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<OutboxWriter>();
         services.AddSingleton<CommitBatcher>();
-        services.AddSingleton<Infrastructure.Events.FactDispatcher>();
         services.AddScoped<MessageTexts>();
         services.AddScoped<Escalation>();
         services.AddScoped<Reminders>();

@@ -5,6 +5,7 @@ using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.CheckIns.Delivery;
 using Amparo.Web.Features.Setup;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Events;
 using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Security;
 using Amparo.Web.Infrastructure.Workers;
@@ -64,6 +65,7 @@ public static class WebSetup
         services.AddSingleton<Heartbeats>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<Housekeeping>();
+        services.AddEvents();
         services.AddCheckIns(builder.Configuration);
         services.AddCheckInPages();
         services.AddDelivery(configuration);
