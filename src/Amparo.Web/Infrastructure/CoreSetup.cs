@@ -1,4 +1,5 @@
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Events;
 using Amparo.Web.Infrastructure.Mail;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,8 @@ public static class CoreSetup
         });
         services.AddSingleton<FieldCipher>();
         services.AddScoped<ReplyCodes>();
+        // Facts between modules: every module (and the admin commands' deletion) publishes through it.
+        services.AddEvents();
         services.AddSingleton<IMailSender, SmtpMailSender>();
         return services;
     }

@@ -191,7 +191,34 @@ public sealed class ResponderSideRecorder(FactRecorder recorder) : IFactHandler
     }
 }
 
-/// <summary>The check-in test app plus a recording handler on each side of the fact seam.</summary>
+public sealed class DurableFactRecorder
+{
+    public FactRecorder Heard { get; } = new();
+}
+
+public sealed class OwnerSideDurableRecorder(DurableFactRecorder recorder) : IDurableFactHandler
+{
+    public Side Side => Side.Owner;
+
+    public Task HandleAsync(Fact fact, CancellationToken ct)
+    {
+        recorder.Heard.Add(Side, fact);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class ResponderSideDurableRecorder(DurableFactRecorder recorder) : IDurableFactHandler
+{
+    public Side Side => Side.Responders;
+
+    public Task HandleAsync(Fact fact, CancellationToken ct)
+    {
+        recorder.Heard.Add(Side, fact);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The check-in test app plus a recording handler on each side of the fact seam, immediate and durable.</summary>
 public abstract class DuressAppBase : AppFixture, ICheckInApp
 {
     protected DuressAppBase() => Extras = new CheckInExtras(this);
@@ -205,7 +232,12 @@ public abstract class DuressAppBase : AppFixture, ICheckInApp
             services.AddSingleton<FactRecorder>();
             services.AddScoped<IFactHandler, OwnerSideRecorder>();
             services.AddScoped<IFactHandler, ResponderSideRecorder>();
+            // The same recorders on the durable path, delivered when the test runs the fact worker.
+            services.AddSingleton<DurableFactRecorder>();
+            services.AddScoped<IDurableFactHandler, OwnerSideDurableRecorder>();
+            services.AddScoped<IDurableFactHandler, ResponderSideDurableRecorder>();
         });
+        builder.UseSetting("Events:RunWorker", "false");
     }
 
     public override async ValueTask DisposeAsync()

@@ -46,7 +46,15 @@ public abstract class DuressViewTests(AppFixture app)
         Assert.DoesNotContain(Facts.Heard(Side.Owner, duress.Owner.Id), f => f is AlertRaised { Kind: AlertKind.Duress });
         Assert.DoesNotContain(Facts.Heard(Side.Responders, normal.Owner.Id), f => f is AlertRaised { Kind: AlertKind.Duress });
         Assert.Contains(Facts.Heard(Side.Responders, duress.Owner.Id), f => f is AlertRaised { Kind: AlertKind.Duress });
+        // The durable path tells each side exactly what the immediate one did: a crash after commit changes nothing.
+        await app.Services.GetRequiredService<FactWorker>().RunOnceAsync(CancellationToken.None);
+        var durable = app.Services.GetRequiredService<DurableFactRecorder>().Heard;
+        foreach (var side in new[] { Side.Owner, Side.Responders })
+            foreach (var owner in new[] { normal.Owner.Id, duress.Owner.Id })
+                Assert.Equal(Sorted(Facts.Heard(side, owner)), Sorted(durable.Heard(side, owner)));
     }
+
+    private static List<string> Sorted(List<Fact> facts) => facts.Select(f => f.ToString()).Order(StringComparer.Ordinal).ToList();
 
     private Task<Alert> DuressAlertAsync(World w) =>
         app.WithDbAsync(db => db.Alerts.AsNoTracking().SingleAsync(a => a.OwnerId == w.Owner.Id && a.Kind == AlertKind.Duress));

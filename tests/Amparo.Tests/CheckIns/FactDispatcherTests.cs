@@ -24,7 +24,7 @@ public sealed class FactDispatcherTests
         services.AddScoped<IFactHandler>(_ => new Failing(Side.Responders));
         services.AddScoped<IFactHandler, ResponderSideRecorder>();
         await using var provider = services.BuildServiceProvider();
-        var dispatcher = new FactDispatcher(provider.GetRequiredService<IServiceScopeFactory>(), NullLogger<FactDispatcher>.Instance);
+        var dispatcher = new FactDispatcher(provider.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System, NullLogger<FactDispatcher>.Instance);
 
         var owner = Guid.NewGuid();
         var at = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Workers;
 using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Features.Accounts;
@@ -7,37 +8,38 @@ namespace Amparo.Web.Features.Accounts;
 /// <summary>
 /// "Last used" of API tokens, gathered in memory and written together every half minute. Writing it on the request
 /// cost one disk flush per call on SQLite (synchronous=FULL) and capped check-ins at ~100 per second; the time is only
-/// shown to the token's owner, so a crash losing half a minute of it costs nothing.
+/// shown to the token's owner, so a crash losing half a minute of it costs nothing. A worker like the others
+/// (<see cref="DurableWorker"/>); what is still in memory when the host stops is written once more at shutdown.
 /// </summary>
-public sealed class ApiTokenUsage(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ApiTokenUsage> logger) : BackgroundService
+public sealed class ApiTokenUsage(IServiceScopeFactory scopes, Heartbeats heartbeats, TimeProvider clock, ILogger<ApiTokenUsage> logger)
+    : DurableWorker(scopes, heartbeats, clock, logger)
 {
-    private static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<Guid, DateTime> _seen = new();
+
+    public override string Name => "api-token-usage";
+    protected override TimeSpan MaxSleep => TimeSpan.FromSeconds(30);
+    protected override TimeSpan RetryAfterFailure => MaxSleep;
 
     public void Touch(Guid tokenId, DateTime at) => _seen[tokenId] = at;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task<DateTime?> RoundAsync(IServiceProvider services, CancellationToken ct)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try { await Task.Delay(Every, clock, stoppingToken); }
-            catch (OperationCanceledException) { break; }
-            try { await FlushAsync(stoppingToken); }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Token use times could not be saved; trying again later");
-            }
-        }
-        try { await FlushAsync(CancellationToken.None); }
-        catch (Exception ex) { logger.LogWarning(ex, "Token use times could not be saved at shutdown"); }
+        await FlushAsync(services.GetRequiredService<AmparoDbContext>(), ct);
+        return null;
     }
 
-    public async Task FlushAsync(CancellationToken ct)
+    /// <summary>The loop has ended (only shutdown ends it): what was gathered since its last round is written now.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try { await RunOnceAsync(CancellationToken.None); }
+        catch (Exception ex) { Logger.LogWarning(ex, "Token use times could not be saved at shutdown"); }
+    }
+
+    private async Task FlushAsync(AmparoDbContext db, CancellationToken ct)
     {
         if (_seen.IsEmpty) return;
         var batch = _seen.ToArray();
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var (id, at) in batch)
             await db.ApiTokens.Where(t => t.Id == id && (t.LastUsedAt == null || t.LastUsedAt < at)).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, at), ct);

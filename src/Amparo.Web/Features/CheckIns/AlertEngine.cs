@@ -16,52 +16,24 @@ namespace Amparo.Web.Features.CheckIns;
 /// </summary>
 public sealed class AlertEngine(
     IServiceScopeFactory scopes, WorkSignal signal, Heartbeats heartbeats, TimeProvider clock,
-    IOptions<CheckInOptions> options, FactDispatcher facts, ILogger<AlertEngine> logger) : BackgroundService
+    IOptions<CheckInOptions> options, FactDispatcher facts, ILogger<AlertEngine> logger) : DurableWorker(scopes, heartbeats, clock, logger)
 {
-    public const string Name = "alert-engine";
+    public const string WorkerName = "alert-engine";
     private const int Batch = 50;
-    private static readonly TimeSpan MinSleep = TimeSpan.FromMilliseconds(20);
     private DateTime _nextRetention;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var maxSleep = TimeSpan.FromSeconds(options.Value.MaxSleepSeconds);
-        heartbeats.Register(Name, maxSleep);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var wake = signal.EngineWake;
-            var sleep = maxSleep;
-            try
-            {
-                var next = await RunOnceAsync(stoppingToken);
-                heartbeats.Beat(Name);
-                if (next is { } due)
-                {
-                    var until = due - clock.GetUtcNow().UtcDateTime;
-                    if (until < sleep) sleep = until;
-                    // Due but not taken: another instance holds those rows. Look again shortly rather than spin.
-                    if (sleep < MinSleep) sleep = MinSleep;
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(ex, "The alert engine failed a round; trying again in a second");
-                sleep = TimeSpan.FromSeconds(1);
-            }
-            try { await WorkSignal.WaitAsync(wake, sleep, clock, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
+    public override string Name => WorkerName;
+    protected override TimeSpan MaxSleep => TimeSpan.FromSeconds(options.Value.MaxSleepSeconds);
+    protected override Task NextWake() => signal.EngineWake;
 
-    /// <summary>Does everything due now; returns when something is next due (null: nothing scheduled).</summary>
-    public async Task<DateTime?> RunOnceAsync(CancellationToken ct)
+    /// <summary>Does everything due now; returns when something is next due (null: nothing scheduled). Each batch has its own scope and transaction.</summary>
+    protected override async Task<DateTime?> RoundAsync(IServiceProvider services, CancellationToken ct)
     {
         // Each part on its own: a failure in one must not stop the others.
         await Guarded("visits", async () => { while (await VisitsAsync(ct) == Batch) { } }, ct);
         await Guarded("alerts", async () => { while (await AlertsAsync(ct) == Batch) { } }, ct);
         await Guarded("retention", () => RetentionAsync(ct), ct);
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+        var db = services.GetRequiredService<AmparoDbContext>();
         var visit = await db.Visits.Where(v => v.NextActionAt != null).MinAsync(v => v.NextActionAt, ct);
         var alert = await db.Alerts.Where(a => a.NextStepAt != null).MinAsync(a => a.NextStepAt, ct);
         return visit is null ? alert : alert is null ? visit : visit < alert ? visit : alert;
@@ -70,7 +42,7 @@ public sealed class AlertEngine(
     private async Task Guarded(string part, Func<Task> run, CancellationToken ct)
     {
         try { await run(); }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception ex) when (!IsShutdown(ex, ct))
         {
             logger.LogError(ex, "The alert engine failed on {Part}; the other parts go on", part);
         }
@@ -78,11 +50,11 @@ public sealed class AlertEngine(
 
     private async Task<int> VisitsAsync(CancellationToken ct)
     {
-        using var scope = scopes.CreateScope();
+        using var scope = Scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
         var escalation = scope.ServiceProvider.GetRequiredService<Escalation>();
         var reminders = scope.ServiceProvider.GetRequiredService<Reminders>();
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         // Look first without a transaction: on SQLite beginning one takes the write lock.
         if (!await db.Visits.AnyAsync(v => v.NextActionAt <= now, ct)) return 0;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -96,16 +68,19 @@ public sealed class AlertEngine(
             var done = await OneAsync(db, tx, "visit", visit.Id, async () =>
             {
                 alert = await AdvanceAsync(db, escalation, reminders, visit, now, ct);
+                // A missed check-in is the same fact for both sides; recorded in the item's savepoint, so undone with it.
+                if (alert is not null) facts.Record(db, Published.Same(Raised(alert, visit)));
                 visit.Version++;
             }, () => db.Visits.Where(v => v.Id == visit.Id).ExecuteUpdateAsync(u => u.SetProperty(v => v.NextActionAt, now.AddMinutes(1)), ct), ct);
-            if (done && alert is not null) raised.Add(new AlertRaised(alert.OwnerId, alert.CreatedAt, alert.Id, alert.Kind, visit.Id));
+            if (done && alert is not null) raised.Add(Raised(alert, visit));
         }
         await tx.CommitAsync(ct);
         if (due.Count > 0) signal.WakeDispatcher();
-        // A missed check-in is the same fact for both sides.
         await facts.PublishAsync(new Published(raised, raised), ct);
         return due.Count;
     }
+
+    private static AlertRaised Raised(Alert alert, Visit visit) => new(alert.OwnerId, alert.CreatedAt, alert.Id, alert.Kind, visit.Id);
 
     private static IQueryable<Visit> DueVisits(AmparoDbContext db, DateTime now) =>
         db.Database.IsNpgsql()
@@ -150,10 +125,10 @@ public sealed class AlertEngine(
 
     private async Task<int> AlertsAsync(CancellationToken ct)
     {
-        using var scope = scopes.CreateScope();
+        using var scope = Scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
         var escalation = scope.ServiceProvider.GetRequiredService<Escalation>();
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         if (!await db.Alerts.AnyAsync(a => a.NextStepAt <= now, ct)) return 0;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var due = await (db.Database.IsNpgsql()
@@ -199,7 +174,7 @@ public sealed class AlertEngine(
         {
             await tx.RollbackToSavepointAsync("item", ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception ex) when (!IsShutdown(ex, ct))
         {
             await tx.RollbackToSavepointAsync("item", ct);
             db.ChangeTracker.Clear();
@@ -213,10 +188,10 @@ public sealed class AlertEngine(
     /// <summary>Precise locations are kept only while they matter, plus the retention period.</summary>
     public async Task RetentionAsync(CancellationToken ct, bool force = false)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         if (!force && now < _nextRetention) return;
         _nextRetention = now.AddMinutes(10);
-        using var scope = scopes.CreateScope();
+        using var scope = Scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
         var before = now.AddDays(-options.Value.LocationRetentionDays);
         var openAlertVisits = db.Alerts.Where(a => a.State != AlertState.Resolved && a.VisitId != null).Select(a => a.VisitId);

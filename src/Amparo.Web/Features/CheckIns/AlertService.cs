@@ -236,12 +236,14 @@ public sealed class AlertService(
                 visit.NextActionAt = null;
             }
         }
+        var published = ForAlert(alert, new AlertResolved(alert.OwnerId, alert.ResolvedAt!.Value, alert.Id, alert.Kind, outcome, AllClear: false));
+        facts.Record(db, published);
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { return false; }
         await tx.CommitAsync(ct);
         signal.WakeDispatcher();
         await audit.WriteAsync(AuditEvents.AlertResolved, recipient.UserId, alert.OwnerId, detail: $"alert:{alertId:N}:{OutcomeName(outcome)}", ct: ct);
-        await facts.PublishAsync(ForAlert(alert, new AlertResolved(alert.OwnerId, alert.ResolvedAt!.Value, alert.Id, alert.Kind, outcome, AllClear: false)), ct);
+        await facts.PublishAsync(published, ct);
         return true;
     }
 

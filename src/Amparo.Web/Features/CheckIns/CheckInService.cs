@@ -596,8 +596,9 @@ public sealed class CheckInService(
                     // Wake the workers only for what they must act on now: messages queued (all-clear), an alert to fan out.
                     queued = context.ChangeTracker.Entries<Notifications.OutboxMessage>().Any();
                     alerted = context.ChangeTracker.Entries<Alert>().Any(e => e.State == EntityState.Added);
-                    await context.SaveChangesAsync(token);
                     published = ctx.Published;
+                    facts.Record(context, published);
+                    await context.SaveChangesAsync(token);
                     return ActionStatus.Done;
                 }, ct);
                 if (alerted) signal.WakeEngine();
@@ -625,15 +626,18 @@ public sealed class CheckInService(
 
     private async Task DuressWithoutVisitAsync(Guid ownerId, CancellationToken ct)
     {
-        var alert = await batcher.RunAsync(async (services, token) =>
+        var published = await batcher.RunAsync(async (services, token) =>
         {
+            var context = services.GetRequiredService<AmparoDbContext>();
             var raised = await services.GetRequiredService<Escalation>().RaiseAsync(ownerId, null, AlertKind.Duress, false, null, null, token, later: true);
-            await services.GetRequiredService<AmparoDbContext>().SaveChangesAsync(token);
-            return raised;
+            // A normal PIN on a closed visit tells the owner's side nothing, so neither does this.
+            var told = new Published([], [new AlertRaised(ownerId, raised.CreatedAt, raised.Id, AlertKind.Duress, null)]);
+            facts.Record(context, told);
+            await context.SaveChangesAsync(token);
+            return told;
         }, ct);
         signal.WakeEngine();
-        // A normal PIN on a closed visit tells the owner's side nothing, so neither does this.
-        await facts.PublishAsync(new Published([], [new AlertRaised(ownerId, alert.CreatedAt, alert.Id, AlertKind.Duress, null)]), ct);
+        await facts.PublishAsync(published, ct);
     }
 
     /// <summary>
@@ -690,7 +694,7 @@ public sealed class CheckInService(
     /// </summary>
     private async Task CountWrongPinAsync(Guid ownerId, Guid visitId, bool duress, CancellationToken ct)
     {
-        var (wrongPins, duressAlert, at) = await batcher.RunAsync(async (services, token) =>
+        var published = await batcher.RunAsync(async (services, token) =>
         {
             var context = services.GetRequiredService<AmparoDbContext>();
             var escalation = services.GetRequiredService<Escalation>();
@@ -715,15 +719,18 @@ public sealed class CheckInService(
             }
             var duressAlert = duress ? await escalation.RaiseAsync(ownerId, visit, AlertKind.Duress, visit.IsDrill, null, null, token, later: true) : null;
             visit.Version++;
+            // The wrong-PIN alert is the owner's to see like any missed check-in; a duress alert only the responders'.
+            var at = clock.GetUtcNow().UtcDateTime;
+            var owner = new List<Fact>();
+            if (raised is not null) owner.Add(new AlertRaised(ownerId, at, raised.Id, AlertKind.WrongPins, visitId));
+            var responders = new List<Fact>(owner);
+            if (duressAlert is not null) responders.Add(new AlertRaised(ownerId, at, duressAlert.Id, AlertKind.Duress, visitId));
+            var told = new Published(owner, responders);
+            facts.Record(context, told);
             await context.SaveChangesAsync(token);
-            return (raised?.Id, duressAlert?.Id, clock.GetUtcNow().UtcDateTime);
+            return told;
         }, ct);
-        // The wrong-PIN alert is the owner's to see like any missed check-in; a duress alert only the responders'.
-        var owner = new List<Fact>();
-        if (wrongPins is { } wrongPinsId) owner.Add(new AlertRaised(ownerId, at, wrongPinsId, AlertKind.WrongPins, visitId));
-        var responders = new List<Fact>(owner);
-        if (duressAlert is { } duressId) responders.Add(new AlertRaised(ownerId, at, duressId, AlertKind.Duress, visitId));
-        if (responders.Count > 0) await facts.PublishAsync(new Published(owner, responders), ct);
+        await facts.PublishAsync(published, ct);
     }
 
     /// <summary>Alert to every level now. The location, if given, is shown to responders while the alert is open.</summary>
@@ -731,17 +738,19 @@ public sealed class CheckInService(
     {
         if (!CoordinatesValid(latitude, longitude) || TooLong(note, MaxNote)) throw new ArgumentException("invalid panic input");
         var visit = await CurrentVisitAsync(ownerId, ct);
-        var id = await batcher.RunAsync(async (services, token) =>
+        var (id, published) = await batcher.RunAsync(async (services, token) =>
         {
             var context = services.GetRequiredService<AmparoDbContext>();
             var alert = await services.GetRequiredService<Escalation>().RaiseAsync(ownerId, visit, AlertKind.Panic, false, Clean(note), Coordinates(latitude, longitude), token);
+            var told = Published.Same(new AlertRaised(ownerId, clock.GetUtcNow().UtcDateTime, alert.Id, AlertKind.Panic, visit?.Id));
+            facts.Record(context, told);
             await context.SaveChangesAsync(token);
-            return alert.Id;
+            return (alert.Id, told);
         }, ct);
         signal.WakeDispatcher();
         signal.WakeEngine();
         logger.LogInformation("Panic raised as alert {AlertId} via {Via}", id, via);
-        await facts.PublishAsync(Published.Same(new AlertRaised(ownerId, clock.GetUtcNow().UtcDateTime, id, AlertKind.Panic, visit?.Id)), ct);
+        await facts.PublishAsync(published, ct);
         return id;
     }
 
@@ -808,6 +817,7 @@ public sealed class CheckInService(
                     {
                         ctx.ToResponders.AddRange(ctx.ToOwner);
                     }
+                    facts.Record(context, ctx.Published);
                     await context.SaveChangesAsync(token);
                     return ctx.Published;
                 }, ct);

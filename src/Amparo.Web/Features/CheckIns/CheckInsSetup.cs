@@ -16,7 +16,6 @@ public static class CheckInsSetup
         services.AddSingleton<CheckInSecrets>();
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<CommitBatcher>();
-        services.AddSingleton<Infrastructure.Events.FactDispatcher>();
         services.AddScoped<Escalation>();
         services.AddScoped<Reminders>();
         services.AddScoped<CheckInService>();

@@ -5,11 +5,33 @@ using Microsoft.Extensions.Options;
 namespace Amparo.Web.Features.CheckIns;
 
 /// <summary>
-/// Group commit for the check-in path and for the dispatcher's record of what it sent. SQLite with synchronous=FULL pays one disk flush per commit (~100–200 per
-/// second); check-ins that arrive together are applied one after the other in ONE transaction, each inside its
-/// own savepoint, and every caller is answered only after that commit. A failing item is rolled back alone.
-/// With <see cref="CheckInOptions.GroupCommit"/> off, each call commits its own transaction.
+/// Group commit for hot write paths: the check-in path, the inbound SMS that carries one, and the dispatcher's record
+/// of what it sent. SQLite with synchronous=FULL pays one disk flush per commit (~100–200 per second); works that
+/// arrive together are applied one after the other in ONE transaction, each inside its own savepoint, and every
+/// caller is answered only after that commit. A failing item is rolled back alone. With
+/// <see cref="CheckInOptions.GroupCommit"/> off, each call commits its own transaction.
 /// </summary>
+/// <remarks>
+/// <para><b>When to use it.</b> A general capability, but only for a path that writes little, often and concurrently
+/// and must answer fast (a check-in). An ordinary action (a form, a settings change, a plan) uses its own request's
+/// DbContext and transaction: a batch makes its callers wait for each other.</para>
+/// <para><b>Who owns what.</b> The batcher owns the scope, the <c>AmparoDbContext</c> and the transaction; up to
+/// 128 works from different callers share them. A work gets that scope's services as its argument and uses only
+/// those (never the caller's own DbContext or scoped services, which are outside the transaction).</para>
+/// <para><b>Inside a work, do:</b> read and change rows through the given DbContext, scoped to the caller's owner
+/// as everywhere; call <c>SaveChangesAsync</c> (the work saves, the batcher commits); record the action's facts
+/// with <c>FactDispatcher.Record</c> before that save, so they commit with it; throw to refuse (the item is rolled
+/// back to its savepoint and the exception reaches its caller alone).</para>
+/// <para><b>Inside a work, never:</b> begin, commit or roll back a transaction; call <see cref="RunAsync{T}"/>
+/// again (the one loop waits on itself); open another connection, scope or transaction (<c>AuditLog.WriteAsync</c>,
+/// another scope's DbContext: on SQLite it waits for the write lock this batch holds); call out (HTTP, SMTP, SMS)
+/// or do anything slow (every caller in the batch waits for it); publish facts, wake workers or write the audit log
+/// (nothing is committed yet); keep tracked entities after it returns. The change tracker is shared with the works
+/// before it in the batch: ask it only about your own entries (e.g. <c>State == Added</c>), never "anything tracked".</para>
+/// <para><b>After <see cref="RunAsync{T}"/> returns</b> the work is committed: then wake workers, write the audit
+/// log and <c>FactDispatcher.PublishAsync</c> the same facts for immediate handlers. If the commit failed, every
+/// caller of the batch gets the exception and nothing of it was written, facts included.</para>
+/// </remarks>
 public sealed class CommitBatcher(IServiceScopeFactory scopes, IOptions<CheckInOptions> options, ILogger<CommitBatcher> logger)
 {
     private const int MaxBatch = 128;

@@ -15,6 +15,11 @@ public abstract class DurableWorker(IServiceScopeFactory scopes, Heartbeats hear
 {
     private static readonly Task Never = new TaskCompletionSource().Task;
 
+    /// <summary>For a subclass, which must not keep its own copy of what it passes here (CS9107).</summary>
+    protected IServiceScopeFactory Scopes => scopes;
+    protected TimeProvider Clock => clock;
+    protected ILogger Logger => logger;
+
     /// <summary>Names the worker in the health check and the logs.</summary>
     public abstract string Name { get; }
 

@@ -1010,6 +1010,71 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("SharingRules");
                 });
 
+            modelBuilder.Entity("Amparo.Web.Infrastructure.Events.FactDelivery", b =>
+                {
+                    b.Property<Guid>("FactId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Handler")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("DoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("RetryAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("FactId", "Handler");
+
+                    b.ToTable("FactDeliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Infrastructure.Events.StoredFact", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("Side")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveredAt");
+
+                    b.HasIndex("DueAt");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("Facts", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Infrastructure.Security.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -1356,6 +1421,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Infrastructure.Events.FactDelivery", b =>
+                {
+                    b.HasOne("Amparo.Web.Infrastructure.Events.StoredFact", null)
+                        .WithMany()
+                        .HasForeignKey("FactId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

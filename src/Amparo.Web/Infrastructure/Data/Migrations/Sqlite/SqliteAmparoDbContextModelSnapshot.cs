@@ -1003,6 +1003,71 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("SharingRules");
                 });
 
+            modelBuilder.Entity("Amparo.Web.Infrastructure.Events.FactDelivery", b =>
+                {
+                    b.Property<Guid>("FactId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Handler")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DoneAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RetryAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("FactId", "Handler");
+
+                    b.ToTable("FactDeliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Infrastructure.Events.StoredFact", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Side")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveredAt");
+
+                    b.HasIndex("DueAt");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("Facts", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Infrastructure.Security.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -1343,6 +1408,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Infrastructure.Events.FactDelivery", b =>
+                {
+                    b.HasOne("Amparo.Web.Infrastructure.Events.StoredFact", null)
+                        .WithMany()
+                        .HasForeignKey("FactId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
