@@ -84,6 +84,14 @@ public sealed class PostgresServer
         var options = new DbContextOptionsBuilder<PostgresAmparoDbContext>().UseNpgsql(ConnectionString(name) + ";Pooling=false").Options;
         using (var db = new PostgresAmparoDbContext(options))
             DatabaseSetup.MigrateAsync(db).GetAwaiter().GetResult();
+        // Nothing connects to it from now on, not even autovacuum, so no copy ever finds it "being accessed by other users".
+        using (var conn = new NpgsqlConnection(AdminConnectionString))
+        {
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"ALTER DATABASE {name} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false";
+            cmd.ExecuteNonQuery();
+        }
         return name;
     }
 
