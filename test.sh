@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test project (unit, integration on SQLite and PostgreSQL, browser) and ends with "N passed, N failed".
 # Installs what the tests need from the OS when it is missing: Chromium (browser tests) and PostgreSQL.
+# The test projects run at the same time (each already runs its classes in parallel): the browser flows spend much of
+# their time waiting on Chromium and the app, and the integration tests end with a few long tests, so together they
+# keep both cores busy where one after the other they would not. Each project's output is printed when it ends.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -21,19 +24,32 @@ if ! dotnet build Amparo.slnx -c Release -nologo -v q -clp:ErrorsOnly; then
   exit 1
 fi
 
-passed=0; failed=0; status=0
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+projects=()
 for project in tests/Amparo.Tests tests/Amparo.BrowserTests; do
   [ -d "$project" ] || continue
-  log=$(mktemp)
-  echo "== $project"
-  dotnet test --project "$project" -c Release --no-build 2>&1 | tee "$log" | grep -E "^(failed|  (total|failed|succeeded|skipped):)|Assert|Exception:|^\s+at Amparo\.|^\s+app (warning|error)" | head -300
-  rc=${PIPESTATUS[0]}
+  projects+=("$project")
+  name=$(basename "$project")
+  ( SECONDS=0
+    dotnet test --project "$project" -c Release --no-build >"$logs/$name.log" 2>&1
+    echo $? >"$logs/$name.rc"
+    echo "$SECONDS" >"$logs/$name.seconds" ) &
+done
+wait
+
+passed=0; failed=0; status=0
+for project in "${projects[@]}"; do
+  name=$(basename "$project")
+  log="$logs/$name.log"
+  rc=$(cat "$logs/$name.rc")
+  echo "== $project ($(cat "$logs/$name.seconds") s)"
+  grep -E "^(failed|  (total|failed|succeeded|skipped):)|Assert|Exception:|^\s+at Amparo\.|^\s+app (warning|error)" "$log" | head -300
   p=$(grep -E "^\s+succeeded:" "$log" | awk '{s+=$2} END {print s+0}')
   f=$(grep -E "^\s+failed:" "$log" | awk '{s+=$2} END {print s+0}')
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$project: the test run itself failed (exit $rc)"; tail -40 "$log"; fi
   passed=$((passed + p)); failed=$((failed + f))
   [ "$rc" -ne 0 ] && status=1
-  rm -f "$log"
 done
 
 echo "$passed passed, $failed failed"

@@ -144,6 +144,10 @@ public sealed class AppServer(IReadOnlyDictionary<string, string?>? settings = n
         builder.ConfigureLogging(logging => logging.AddProvider(Warnings));
         builder.UseSetting("Amparo:DataDirectory", DataDirectory);
         builder.UseSetting("Database:Provider", "Sqlite");
+        // The same Argon2id code at its smallest cost (as in tests/Amparo.Tests' AppFixture): the flows sign in many
+        // times, and hashing at production cost only spends CPU the other test project needs at the same time.
+        builder.UseSetting("Amparo:Argon2MemoryKib", "1024");
+        builder.UseSetting("Amparo:Argon2Iterations", "1");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
         if (clock is not null)
         {

@@ -31,7 +31,7 @@ public sealed class TwoPostgresApps : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var connection = PostgresServer.Instance.NewDatabase();
+        var connection = PostgresServer.Instance.NewEmptyDatabase(); // empty: the first instance migrates it as a real one would
         First = new SharedPostgresApp(connection, null);
         await First.InitializeAsync();
         Second = new SharedPostgresApp(connection, First.DataDirectory);

@@ -27,6 +27,14 @@ public abstract class AppFixture : WebApplicationFactory<Program>, IAsyncLifetim
 
     protected virtual void ConfigureMore(IWebHostBuilder builder) { }
 
+    /// <summary>
+    /// False (the default): passphrases are hashed with the same Argon2id code at its smallest cost (1 MiB, one pass),
+    /// as the option's comment allows for test hosts. Production settings cost ~0.1–0.3 s of CPU per hash, and the
+    /// suite hashes thousands of times (every created person, every sign-in): about a third of an integration test's
+    /// CPU. True keeps the production settings — for the test that checks what a stored hash looks like.
+    /// </summary>
+    protected virtual bool ProductionPasswordHashing => false;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -38,6 +46,11 @@ public abstract class AppFixture : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Amparo:PublicBaseUrl", "http://localhost");
         // Tests move the FakeTimeProvider and then run the alert engine and the dispatcher by hand (RunWorkersAsync).
         builder.UseSetting("CheckIns:RunWorkers", "false");
+        if (!ProductionPasswordHashing)
+        {
+            builder.UseSetting("Amparo:Argon2MemoryKib", "1024");
+            builder.UseSetting("Amparo:Argon2Iterations", "1");
+        }
         ConfigureDatabase(builder);
         builder.ConfigureServices(services =>
         {
@@ -114,13 +127,13 @@ public abstract class AppFixture : WebApplicationFactory<Program>, IAsyncLifetim
     }
 }
 
-public sealed class SqliteApp : AppFixture
+public class SqliteApp : AppFixture
 {
     public override string Provider => "Sqlite";
     protected override void ConfigureDatabase(IWebHostBuilder builder) => builder.UseSetting("Database:Provider", "Sqlite");
 }
 
-public sealed class PostgresApp : AppFixture
+public class PostgresApp : AppFixture
 {
     public override string Provider => "Postgres";
     protected override void ConfigureDatabase(IWebHostBuilder builder)
@@ -128,6 +141,18 @@ public sealed class PostgresApp : AppFixture
         builder.UseSetting("Database:Provider", "Postgres");
         builder.UseSetting("ConnectionStrings:Amparo", PostgresServer.Instance.NewDatabase());
     }
+}
+
+/// <summary>A SQLite app that hashes passphrases with the production Argon2id settings (19 MiB, two passes).</summary>
+public sealed class SqliteAppWithProductionHashing : SqliteApp
+{
+    protected override bool ProductionPasswordHashing => true;
+}
+
+/// <summary>A PostgreSQL app that hashes passphrases with the production Argon2id settings (19 MiB, two passes).</summary>
+public sealed class PostgresAppWithProductionHashing : PostgresApp
+{
+    protected override bool ProductionPasswordHashing => true;
 }
 
 public static class TestData

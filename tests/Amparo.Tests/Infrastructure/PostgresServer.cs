@@ -2,13 +2,16 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Amparo.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Amparo.Tests.Infrastructure;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster for this test run: initdb as the postgres user in a temporary folder,
-/// started on a free loopback port, stopped and deleted when the process exits. Each test host gets its own database.
+/// started on a free loopback port, stopped and deleted when the process exits. Each test host gets its own database,
+/// copied from one migrated once per run (<see cref="NewDatabase"/>).
 /// </summary>
 public sealed class PostgresServer
 {
@@ -29,20 +32,67 @@ public sealed class PostgresServer
         _dir = dir;
         _bin = bin;
         Port = port;
+        _template = new Lazy<string>(MigratedTemplate, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public string AdminConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false";
 
-    /// <summary>Creates a fresh empty database and returns its connection string.</summary>
-    public string NewDatabase()
+    /// <summary>
+    /// Creates a fresh database with every migration applied and returns its connection string. It is a copy of a
+    /// template database that this run migrated once (<see cref="MigratedTemplate"/>), made with
+    /// <c>CREATE DATABASE … TEMPLATE</c> (a file copy, ~0.1 s) instead of running every migration again (~1–2 s of
+    /// CPU each, for ~50 hosts a run). The app still runs its migration step at start; it finds nothing pending.
+    /// </summary>
+    public string NewDatabase() => Create(_template.Value);
+
+    /// <summary>
+    /// Creates a fresh empty database (no tables): for tests where the app's own migration is what is tested (two
+    /// instances migrating at once, a restore into an empty database, the operator's <c>migrate</c> command).
+    /// </summary>
+    public string NewEmptyDatabase() => Create(template: null);
+
+    private string Create(string? template)
     {
         var name = $"amparo_test_{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}";
         using var conn = new NpgsqlConnection(AdminConnectionString);
         conn.Open();
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"CREATE DATABASE {name}";
+        cmd.CommandText = template is null ? $"CREATE DATABASE {name}" : $"CREATE DATABASE {name} TEMPLATE {template}";
         cmd.ExecuteNonQuery();
-        return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name};Maximum Pool Size=20";
+        return ConnectionString(name);
+    }
+
+    private string ConnectionString(string database) => $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Maximum Pool Size=20";
+
+    private readonly Lazy<string> _template;
+
+    /// <summary>
+    /// The run's one fresh migration on PostgreSQL: an empty database migrated by the app's own code
+    /// (<see cref="DatabaseSetup.MigrateAsync"/>), then used only as the template of the others. No connection to it may
+    /// stay open (PostgreSQL refuses to copy a database someone is connected to), hence no pooling here.
+    /// </summary>
+    private string MigratedTemplate()
+    {
+        var name = $"amparo_template_{Environment.ProcessId}";
+        using (var conn = new NpgsqlConnection(AdminConnectionString))
+        {
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"CREATE DATABASE {name}";
+            cmd.ExecuteNonQuery();
+        }
+        var options = new DbContextOptionsBuilder<PostgresAmparoDbContext>().UseNpgsql(ConnectionString(name) + ";Pooling=false").Options;
+        using (var db = new PostgresAmparoDbContext(options))
+            DatabaseSetup.MigrateAsync(db).GetAwaiter().GetResult();
+        // Nothing connects to it from now on, not even autovacuum, so no copy ever finds it "being accessed by other users".
+        using (var conn = new NpgsqlConnection(AdminConnectionString))
+        {
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"ALTER DATABASE {name} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false";
+            cmd.ExecuteNonQuery();
+        }
+        return name;
     }
 
     private static PostgresServer Start()

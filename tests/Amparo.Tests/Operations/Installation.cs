@@ -32,7 +32,7 @@ public sealed class Installation : IDisposable
     public Installation(string provider)
     {
         Provider = provider;
-        if (provider == "Postgres") ConnectionString = PostgresServer.Instance.NewDatabase();
+        if (provider == "Postgres") ConnectionString = PostgresServer.Instance.NewEmptyDatabase();
     }
 
     public string KeysDirectory => Path.Combine(DataDirectory, "keys");
@@ -163,7 +163,7 @@ public sealed class Installation : IDisposable
             ClearSqlitePool();
             foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(SqliteFile + suffix);
         }
-        else ConnectionString = PostgresServer.Instance.NewDatabase();
+        else ConnectionString = PostgresServer.Instance.NewEmptyDatabase();
     }
 
     /// <summary>Pooled connections of the commands would keep the old file open.</summary>

@@ -135,5 +135,6 @@ public abstract class CryptoAtRestTests(AppFixture app)
         });
 }
 
-public sealed class CryptoAtRestTestsSqlite(SqliteApp app) : CryptoAtRestTests(app), IClassFixture<SqliteApp>;
-public sealed class CryptoAtRestTestsPostgres(PostgresApp app) : CryptoAtRestTests(app), IClassFixture<PostgresApp>;
+// Production Argon2id settings: the first test checks what a stored hash looks like (other test hosts hash cheaply).
+public sealed class CryptoAtRestTestsSqlite(SqliteAppWithProductionHashing app) : CryptoAtRestTests(app), IClassFixture<SqliteAppWithProductionHashing>;
+public sealed class CryptoAtRestTestsPostgres(PostgresAppWithProductionHashing app) : CryptoAtRestTests(app), IClassFixture<PostgresAppWithProductionHashing>;

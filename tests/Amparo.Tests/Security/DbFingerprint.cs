@@ -43,19 +43,23 @@ public sealed class DbFingerprint
             foreach (var table in tables)
             {
                 var rows = new List<string>();
+                // Column names and which ones count, once per table rather than once per cell.
+                var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+                var counted = names.Select(n => !IgnoredColumns.Contains(table + "." + n)).ToArray();
+                var row = new StringBuilder();
                 while (await reader.ReadAsync())
                 {
-                    var row = new StringBuilder();
-                    for (var i = 0; i < reader.FieldCount; i++)
+                    row.Clear();
+                    for (var i = 0; i < names.Length; i++)
                     {
-                        if (IgnoredColumns.Contains(table + "." + reader.GetName(i))) continue;
+                        if (!counted[i]) continue;
                         var value = reader.IsDBNull(i) ? "∅" : reader.GetValue(i) switch
                         {
                             byte[] bytes => Convert.ToBase64String(bytes),
                             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                             var v => v.ToString(),
                         };
-                        row.Append(reader.GetName(i)).Append('=').Append(value).Append('\u001f');
+                        row.Append(names[i]).Append('=').Append(value).Append('\u001f');
                     }
                     rows.Add(row.ToString());
                 }
