@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Amparo.Analyzers;
 
 /// <summary>
-/// AMP0001: a switch over an Amparo enum must name every value it handles. A discard arm (<c>_ =&gt;</c>, <c>var x =&gt;</c>)
+/// AMP0001: a switch over an Amparo enum must name every value it handles. A discard arm (<c>_ =&gt;</c>, <c>var _ =&gt;</c>)
 /// or a <c>default:</c> label would quietly absorb a value added later; without it the compiler's CS8509 (a value not
 /// handled) fails the build at every switch that must decide what the new value means.
 /// </summary>
@@ -15,6 +15,7 @@ namespace Amparo.Analyzers;
 public sealed class DomainEnumDiscardAnalyzer : DiagnosticAnalyzer
 {
     public const string Id = "AMP0001";
+    public const string StatementId = "AMP0002";
 
     private static readonly DiagnosticDescriptor Rule = new(
         Id,
@@ -25,7 +26,17 @@ public sealed class DomainEnumDiscardAnalyzer : DiagnosticAnalyzer
         isEnabledByDefault: true,
         description: "Switches over enums declared in Amparo name every value. CS8524 (an unnamed numeric value) is off in Directory.Build.props; CS8509 (a named value not handled) stays an error.");
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+    // A switch statement is never checked for exhaustiveness by the compiler: without a default it must name every value.
+    private static readonly DiagnosticDescriptor StatementRule = new(
+        StatementId,
+        title: "A switch statement over a domain enum names every value",
+        messageFormat: "This switch statement over the domain enum '{0}' does not handle {1}: name each value (group them with stacked case labels), or use a switch expression",
+        category: "Amparo.Types",
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The compiler checks switch expressions for missing values (CS8509), not switch statements; AMP0002 does it for statements over Amparo's enums.");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, StatementRule);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -74,13 +85,63 @@ public sealed class DomainEnumDiscardAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(Rule, label.GetLocation(), domainEnum.Name, catchAll));
             }
         }
+        if (domainEnum.GetAttributes().Any(a => a.AttributeClass?.Name == "FlagsAttribute"))
+        {
+            return;
+        }
+        var handled = new HashSet<object>();
+        foreach (var label in node.Sections.SelectMany(s => s.Labels))
+        {
+            switch (label)
+            {
+                case CaseSwitchLabelSyntax c:
+                    AddConstant(context.SemanticModel, c.Value, handled, context.CancellationToken);
+                    break;
+                case CasePatternSwitchLabelSyntax { WhenClause: null } p:
+                    AddConstants(context.SemanticModel, p.Pattern, handled, context.CancellationToken);
+                    break;
+            }
+        }
+        var missing = domainEnum.GetMembers().OfType<IFieldSymbol>()
+            .Where(f => f.HasConstantValue && f.ConstantValue is not null && !handled.Contains(f.ConstantValue))
+            .Select(f => f.Name).ToList();
+        if (missing.Count > 0)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(StatementRule, node.SwitchKeyword.GetLocation(), domainEnum.Name, string.Join(", ", missing)));
+        }
     }
 
-    // `_`, `var _`, `var x` match anything; `not null` and the like are precise enough to leave to the compiler.
+    private static void AddConstants(SemanticModel model, PatternSyntax pattern, HashSet<object> handled, System.Threading.CancellationToken ct)
+    {
+        switch (pattern)
+        {
+            case ConstantPatternSyntax c:
+                AddConstant(model, c.Expression, handled, ct);
+                break;
+            case BinaryPatternSyntax b when b.IsKind(SyntaxKind.OrPattern):
+                AddConstants(model, b.Left, handled, ct);
+                AddConstants(model, b.Right, handled, ct);
+                break;
+            case ParenthesizedPatternSyntax p:
+                AddConstants(model, p.Pattern, handled, ct);
+                break;
+        }
+    }
+
+    private static void AddConstant(SemanticModel model, ExpressionSyntax expression, HashSet<object> handled, System.Threading.CancellationToken ct)
+    {
+        if (model.GetConstantValue(expression, ct) is { HasValue: true, Value: { } value })
+        {
+            handled.Add(value);
+        }
+    }
+
+    // `_` and `var _` swallow any value. `var status => Handle(status)` names the value and hands it on, to a switch
+    // that must itself be exhaustive, so it is allowed; `not null` and the like are left to the compiler.
     private static bool IsCatchAll(PatternSyntax pattern) => pattern switch
     {
         DiscardPatternSyntax => true,
-        VarPatternSyntax => true,
+        VarPatternSyntax { Designation: DiscardDesignationSyntax } => true,
         ParenthesizedPatternSyntax p => IsCatchAll(p.Pattern),
         _ => false,
     };

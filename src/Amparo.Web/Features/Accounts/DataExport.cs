@@ -39,7 +39,8 @@ public sealed class DataExport(AmparoDbContext db, AccountService accounts, Chec
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
+        // Visits keep the names the API gives them ("active", "checked-in-late"); other enums are written as declared.
+        Converters = { new JsonStringEnumConverter<VisitState>(JsonNamingPolicy.KebabCaseLower), new JsonStringEnumConverter<VisitOutcome>(JsonNamingPolicy.KebabCaseLower), new JsonStringEnumConverter() },
     };
 
     public async Task<Export> CollectAsync(User user, CancellationToken ct = default)
@@ -72,7 +73,7 @@ public sealed class DataExport(AmparoDbContext db, AccountService accounts, Chec
         events = events.Where(e => !duress.Any(d => e.Detail.StartsWith(d, StringComparison.Ordinal))).ToList();
         var visits = await checkIns.ListAsync(me, null, int.MaxValue, ct);
         var myContacts = (await contacts.ListAsync(me, ct))
-            .Select(c => new ContactData(c.Name, c.Language, c.Consent, c.ConfirmedAt, c.Channels.Select(ch => new ChannelData(ch.Kind.ToString(), ch.Address)).ToList())).ToList();
+            .Select(c => new ContactData(c.Name, c.Language, ContactService.ConsentName(c.Consent), c.ConfirmedAt, c.Channels.Select(ch => new ChannelData(ch.Kind.ToString(), ch.Address)).ToList())).ToList();
         // Never a duress alert: an export made under pressure must not show it.
         var alerts = (await db.Alerts.AsNoTracking().Where(a => a.OwnerId == me && a.Kind != AlertKind.Duress).OrderBy(a => a.CreatedAt).ToListAsync(ct))
             .Select(a => new AlertData(a.Id, AlertService.KindName(a.Kind), a.State.ToString().ToLowerInvariant(), a.Outcome is { } o ? AlertService.OutcomeName(o) : null, a.IsDrill, a.CreatedAt, a.ResolvedAt)).ToList();

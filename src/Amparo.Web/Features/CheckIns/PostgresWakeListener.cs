@@ -7,7 +7,7 @@ namespace Amparo.Web.Features.CheckIns;
 /// On PostgreSQL, several instances share the work: a wake-up in one (a new visit, a panic, a queued message) is
 /// sent to all with NOTIFY, and each LISTENs, so no instance sleeps through nearer work. Does nothing on SQLite.
 /// </summary>
-public sealed class PostgresWakeListener(IConfiguration configuration, WorkSignal signal, ILogger<PostgresWakeListener> logger) : BackgroundService
+public sealed class PostgresWakeListener(IConfiguration configuration, WorkSignal signal, TimeProvider clock, ILogger<PostgresWakeListener> logger) : BackgroundService
 {
     public const string ChannelName = "amparo_work";
     private int _notifying;
@@ -32,7 +32,7 @@ public sealed class PostgresWakeListener(IConfiguration configuration, WorkSigna
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning("Listening for wake-ups failed ({Error}); trying again", ex.GetType().Name);
-                try { await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken); } catch (OperationCanceledException) { return; }
+                try { await Task.Delay(TimeSpan.FromSeconds(2), clock, stoppingToken); } catch (OperationCanceledException) { return; }
             }
         }
     }
