@@ -72,6 +72,7 @@ public sealed class DomainEnumDiscardAnalyzer : DiagnosticAnalyzer
         {
             return;
         }
+        var reported = false;
         foreach (var label in node.Sections.SelectMany(s => s.Labels))
         {
             var catchAll = label switch
@@ -83,9 +84,11 @@ public sealed class DomainEnumDiscardAnalyzer : DiagnosticAnalyzer
             if (catchAll is not null)
             {
                 context.ReportDiagnostic(Diagnostic.Create(Rule, label.GetLocation(), domainEnum.Name, catchAll));
+                reported = true;
             }
         }
-        if (domainEnum.GetAttributes().Any(a => a.AttributeClass?.Name == "FlagsAttribute"))
+        // With a catch-all the values it swallows are reported once, above.
+        if (reported || domainEnum.GetAttributes().Any(a => a.AttributeClass?.Name == "FlagsAttribute"))
         {
             return;
         }

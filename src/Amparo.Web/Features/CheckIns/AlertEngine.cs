@@ -1,5 +1,4 @@
 using Amparo.Web.Features.CheckIns.Delivery;
-using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Events;
 using Amparo.Web.Infrastructure.Workers;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Events;

@@ -1,7 +1,6 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Features.CheckIns;
 
