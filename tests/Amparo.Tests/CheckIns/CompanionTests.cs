@@ -15,7 +15,6 @@ namespace Amparo.Tests.CheckIns;
 /// </summary>
 public abstract partial class CompanionTests(AppFixture app)
 {
-
     private sealed record Team(World W, OrgKit.Person Companion, string CompanionContact, OrgKit.Person CompanionFocal, Guid PlannerVisit, Guid CompanionVisit);
 
     /// <summary>The owner plans a visit with a colleague of the same organization, who has a confirmed contact and shares with the organization.</summary>
