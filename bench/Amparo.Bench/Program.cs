@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
 using Amparo.Bench;
 using Amparo.Tests.Infrastructure;
 using static Amparo.Bench.Report;

@@ -16,6 +16,8 @@ try
     await app.RunAsync();
     return 0;
 }
+// Before the host exists there is no logger: why the server did not start goes to stderr.
+#pragma warning disable RS0030 // Console (BannedSymbols.txt)
 catch (OptionsValidationException ex)
 {
     await Console.Error.WriteLineAsync("Amparo cannot start, the configuration is not valid: " + string.Join(" ", ex.Failures));
@@ -31,5 +33,6 @@ catch (Amparo.Web.Infrastructure.Security.MasterKeyException ex)
     await Console.Error.WriteLineAsync("Amparo cannot start: " + ex.Message);
     return 1;
 }
+#pragma warning restore RS0030
 
 public partial class Program;

@@ -19,13 +19,17 @@ public sealed class StartupTasks(IServiceScopeFactory scopes, SetupCode setupCod
         {
             var demo = scope.ServiceProvider.GetRequiredService<Demo>();
             var printed = await demo.FillAsync(cancellationToken);
+#pragma warning disable RS0030 // Console: the demo's sign-ins are for whoever started the server, not for the log.
             Console.WriteLine(printed);
+#pragma warning restore RS0030
         }
         if (!await SetupCode.AdminExistsAsync(db, cancellationToken))
         {
             var code = setupCode.Issue();
             // Printed to the console only (not the log pipeline): whoever runs the server creates the first admin.
+#pragma warning disable RS0030 // Console, as said above.
             Console.WriteLine($"Amparo has no server admin yet. Open /setup and enter this one-time code: {SetupCode.Format(code)}");
+#pragma warning restore RS0030
         }
         logger.LogInformation("Amparo is ready");
     }

@@ -4,7 +4,6 @@ using Amparo.Tests.Infrastructure;
 using Amparo.Tests.Organizations;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Notifications;
-using Amparo.Web.Features.Organizations;
 using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Tests.CheckIns;
@@ -16,8 +15,6 @@ namespace Amparo.Tests.CheckIns;
 /// </summary>
 public abstract partial class CompanionTests(AppFixture app)
 {
-    private const string Place = "Riverside shelter";
-
     private sealed record Team(World W, OrgKit.Person Companion, string CompanionContact, OrgKit.Person CompanionFocal, Guid PlannerVisit, Guid CompanionVisit);
 
     /// <summary>The owner plans a visit with a colleague of the same organization, who has a confirmed contact and shares with the organization.</summary>

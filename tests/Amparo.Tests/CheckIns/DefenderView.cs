@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.RegularExpressions;
 using Amparo.Tests.Infrastructure;
-using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Events;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;

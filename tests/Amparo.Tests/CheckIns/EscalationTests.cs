@@ -292,7 +292,7 @@ public abstract class EscalationTests(AppFixture app)
         });
         Assert.Equal(4.62, view.Latitude);
         Assert.Equal(-74.07, view.Longitude);
-        Assert.Equal("panic", view.Kind);
+        Assert.Equal(AlertKind.Panic, view.Kind);
         Assert.Equal("at the market", view.Note);
         Assert.Equal(2, view.Timeline.Count(e => e.Kind == AlertEvents.Location));
     }

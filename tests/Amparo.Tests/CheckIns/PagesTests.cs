@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Amparo.Tests.Infrastructure;
 using Amparo.Tests.Organizations;
 using Amparo.Web.Features.CheckIns;
-using Amparo.Web.Features.Organizations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Amparo.Tests.Infrastructure;
 using Amparo.Tests.Organizations;
 using Amparo.Web.Features.CheckIns;

@@ -5,7 +5,6 @@ using Amparo.Tests.Organizations;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Organizations;
-using Amparo.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,7 +3,6 @@ using Amparo.Tests.Infrastructure;
 using Amparo.Tests.Organizations;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Notifications;
-using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

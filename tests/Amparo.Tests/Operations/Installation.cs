@@ -5,7 +5,6 @@ using Amparo.Web.Infrastructure.Cli;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Amparo.Tests.Operations;

@@ -1,6 +1,5 @@
 using System.Net;
 using Amparo.Tests.Infrastructure;
-using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 

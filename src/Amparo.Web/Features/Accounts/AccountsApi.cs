@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;

@@ -1,5 +1,4 @@
 using Amparo.Web.Features.Notifications;
-using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Events;
 using Amparo.Web.Infrastructure.Workers;
@@ -117,6 +116,9 @@ public sealed class AlertEngine(
                     visit.AlertId = raised.Id;
                     visit.State = VisitState.Alerting;
                     break;
+                case VisitState.Alerting or VisitState.Closed:
+                    // VisitSchedule.NextAction gives these no time, so the loop never gets here.
+                    throw new System.Diagnostics.UnreachableException($"A visit that is {visit.State} has no next step.");
             }
         }
         visit.NextActionAt = VisitSchedule.NextAction(visit);

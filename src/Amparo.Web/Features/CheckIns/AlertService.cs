@@ -1,3 +1,4 @@
+using Amparo.Web.Infrastructure.Workers;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Data;
@@ -9,14 +10,14 @@ namespace Amparo.Web.Features.CheckIns;
 
 /// <summary>What responders see of an alert: what the defender chose to share, the latest location while it is open, the timeline.</summary>
 public sealed record ResponderView(
-    Guid AlertId, Guid RecipientId, string OwnerName, string Kind, string State, string? Outcome, bool IsDrill, bool IsDuress, int ShortCode,
+    Guid AlertId, Guid RecipientId, string OwnerName, AlertKind Kind, AlertState State, AlertOutcome? Outcome, bool IsDrill, bool IsDuress, int ShortCode,
     DateTime CreatedAt, string? HandledBy, bool HandledByMe, VisitDetails? Visit, string? Note, double? Latitude, double? Longitude, DateTime? LocationAt,
     IReadOnlyList<TimelineEntry> Timeline);
 
 public sealed record TimelineEntry(DateTime At, string Kind, string? Who, string? Channel, int? Level, string? Detail);
 
 /// <summary>One person out on the board; <see cref="PlannedBy"/> names who planned the visit when it was someone else.</summary>
-public sealed record WhereaboutsRow(Guid VisitId, Guid OwnerId, string Name, string State, DateTime DueAt, DateTime DeadlineAt, bool IsDrill, Guid? AlertId, string? PlannedBy = null);
+public sealed record WhereaboutsRow(Guid VisitId, Guid OwnerId, string Name, VisitState State, DateTime DueAt, DateTime DeadlineAt, bool IsDrill, Guid? AlertId, string? PlannedBy = null);
 
 /// <summary>Acknowledging, resolving and following alerts. Responders act through their recipient row (from a signed link or their account).</summary>
 public sealed class AlertService(
@@ -96,21 +97,36 @@ public sealed class AlertService(
         var note = await cipher.DecryptAsync(db, owner.DataKeyId, alert.NoteCipher, Alert.Table, nameof(Alert.NoteCipher), alert.Id, ct);
         var handler = alert.AcknowledgedByRecipientId is { } by ? await db.AlertRecipients.SingleOrDefaultAsync(r => r.Id == by, ct) : null;
         await audit.WriteAsync(AuditEvents.SensitiveRead, recipient.UserId, alert.OwnerId, detail: "alert:" + alert.Id.ToString("N"), ct: ct);
-        return new ResponderView(alert.Id, recipient.Id, owner.DisplayName, KindName(alert.Kind), alert.State.ToString().ToLowerInvariant(),
-            alert.Outcome is { } o ? OutcomeName(o) : null, alert.IsDrill, alert.Kind == AlertKind.Duress, alert.ShortCode, alert.CreatedAt,
+        return new ResponderView(alert.Id, recipient.Id, owner.DisplayName, alert.Kind, alert.State,
+            alert.Outcome, alert.IsDrill, alert.Kind == AlertKind.Duress, alert.ShortCode, alert.CreatedAt,
             handler is null ? null : await escalation.NameOfAsync(handler, ct), handler?.Id == recipient.Id, visit, note, lat, lon, alert.LocationAt,
             await TimelineAsync(alert.Id, ct));
     }
 
-    public static string KindName(AlertKind kind) => kind switch { AlertKind.WrongPins => "wrong-pins", _ => kind.ToString().ToLowerInvariant() };
+    /// <summary>The names the API, the export and the audit detail use (the edge; inside, they stay enums).</summary>
+    public static string KindName(AlertKind kind) => kind switch
+    {
+        AlertKind.Missed => "missed",
+        AlertKind.Panic => "panic",
+        AlertKind.Duress => "duress",
+        AlertKind.WrongPins => "wrong-pins",
+    };
+
+    public static string StateName(AlertState state) => state switch
+    {
+        AlertState.Open => "open",
+        AlertState.Acknowledged => "acknowledged",
+        AlertState.Resolved => "resolved",
+    };
 
     public static string OutcomeName(AlertOutcome outcome) => outcome switch
     {
+        AlertOutcome.Safe => "safe",
         AlertOutcome.FalseAlarm => "false-alarm",
         AlertOutcome.NeedsHelp => "needs-help",
+        AlertOutcome.Missing => "missing",
         AlertOutcome.CheckedInLate => "checked-in-late",
         AlertOutcome.Cancelled => "cancelled",
-        _ => outcome.ToString().ToLowerInvariant(),
     };
 
     public static bool TryParseOutcome(string? value, out AlertOutcome outcome)
@@ -308,9 +324,9 @@ public sealed class AlertService(
                               PlannedBy = db.Users.Where(p => p.Id == v.PlannedById).Select(p => p.DisplayName).FirstOrDefault(),
                           }).ToListAsync(ct);
         return rows
-            .OrderBy(r => r.State switch { VisitState.Alerting => 0, VisitState.Overdue => 1, VisitState.Active => 2, _ => 3 })
+            .OrderBy(r => r.State switch { VisitState.Alerting => 0, VisitState.Overdue => 1, VisitState.Active => 2, VisitState.Planned or VisitState.Closed or VisitState.Invited => 3 })
             .ThenBy(r => r.DeadlineAt)
-            .Select(r => new WhereaboutsRow(r.Id, r.OwnerId, r.DisplayName, CheckInService.StateName(r.State), r.DueAt, r.DeadlineAt, r.IsDrill, r.AlertId, r.PlannedBy))
+            .Select(r => new WhereaboutsRow(r.Id, r.OwnerId, r.DisplayName, r.State, r.DueAt, r.DeadlineAt, r.IsDrill, r.AlertId, r.PlannedBy))
             .ToList();
     }
 }

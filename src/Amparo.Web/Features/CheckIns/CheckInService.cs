@@ -1,5 +1,5 @@
+using Amparo.Web.Infrastructure.Workers;
 using System.Globalization;
-using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Events;
@@ -33,12 +33,15 @@ public sealed record VisitPlan(
 
 /// <summary>A visit with its details decrypted, for its owner (and, through the responder page, for responders).</summary>
 public sealed record VisitDetails(
-    Guid Id, Guid OwnerId, string State, string? Outcome, bool IsDrill, DateTime StartsAt, DateTime DueAt, DateTime DeadlineAt,
+    Guid Id, Guid OwnerId, VisitState State, VisitOutcome? Outcome, bool IsDrill, DateTime StartsAt, DateTime DueAt, DateTime DeadlineAt,
     int GraceMinutes, int? CheckInEveryMinutes, string? Place, string? Purpose, string? Needs, double? Latitude, double? Longitude,
     string? Message, DateTime? LastCheckInAt, DateTime CreatedAt, DateTime? ClosedAt, Guid GroupId, bool PinLocked = false, string? PlannedBy = null);
 
-/// <summary>A companion of a visit I planned, and their answer: "invited" (not answered yet), "accepted" or "declined".</summary>
-public sealed record CompanionAnswer(string Name, string Answer);
+/// <summary>A companion's answer to a visit planned for them; <see cref="Invited"/>: not answered yet.</summary>
+public enum CompanionReply { Invited, Accepted, Declined }
+
+/// <summary>A companion of a visit I planned, and their answer.</summary>
+public sealed record CompanionAnswer(string Name, CompanionReply Answer);
 
 /// <summary>
 /// A person's visits and everything they do to them: plan, check in, extend, close, panic. A duress PIN is treated
@@ -222,7 +225,7 @@ public sealed class CheckInService(
                           orderby u.DisplayName
                           select new { u.DisplayName, v.State, v.Outcome }).ToListAsync(ct);
         return rows.Select(r => new CompanionAnswer(r.DisplayName,
-            r.State == VisitState.Invited ? "invited" : r.Outcome == VisitOutcome.Declined ? "declined" : "accepted")).ToList();
+            r.State == VisitState.Invited ? CompanionReply.Invited : r.Outcome == VisitOutcome.Declined ? CompanionReply.Declined : CompanionReply.Accepted)).ToList();
     }
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
@@ -269,7 +272,7 @@ public sealed class CheckInService(
         var keyId = await db.Users.Where(u => u.Id == visit.OwnerId).Select(u => u.DataKeyId).SingleAsync(ct);
         async Task<string?> Open(byte[]? value, string column) => await cipher.DecryptAsync(db, keyId, value, Visit.Table, column, visit.Id, ct);
         var (lat, lon) = ParseCoordinates(await Open(visit.CoordinatesCipher, nameof(Visit.CoordinatesCipher)));
-        return new VisitDetails(visit.Id, visit.OwnerId, StateName(visit.State), visit.Outcome is { } o ? OutcomeName(o) : null, visit.IsDrill,
+        return new VisitDetails(visit.Id, visit.OwnerId, visit.State, visit.Outcome, visit.IsDrill,
             visit.StartsAt, visit.DueAt, visit.DeadlineAt, visit.GraceMinutes, visit.CheckInEveryMinutes,
             await Open(visit.PlaceCipher, nameof(Visit.PlaceCipher)), await Open(visit.PurposeCipher, nameof(Visit.PurposeCipher)),
             await Open(visit.NeedsCipher, nameof(Visit.NeedsCipher)), lat, lon, await Open(visit.MessageCipher, nameof(Visit.MessageCipher)),
@@ -277,13 +280,25 @@ public sealed class CheckInService(
             visit.PlannedById is { } planner ? await db.Users.Where(u => u.Id == planner).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) : null);
     }
 
-    public static string StateName(VisitState state) => state.ToString().ToLowerInvariant();
+    /// <summary>A visit's state as the API and the page's CSS class spell it (the edge; inside, it stays a <see cref="VisitState"/>).</summary>
+    public static string StateName(VisitState state) => state switch
+    {
+        VisitState.Planned => "planned",
+        VisitState.Active => "active",
+        VisitState.Overdue => "overdue",
+        VisitState.Alerting => "alerting",
+        VisitState.Closed => "closed",
+        VisitState.Invited => "invited",
+    };
 
+    /// <summary>A visit's outcome as the API spells it.</summary>
     public static string OutcomeName(VisitOutcome outcome) => outcome switch
     {
+        VisitOutcome.Safe => "safe",
         VisitOutcome.CheckedInLate => "checked-in-late",
+        VisitOutcome.Cancelled => "cancelled",
         VisitOutcome.ClosedByResponder => "closed-by-responder",
-        _ => outcome.ToString().ToLowerInvariant(),
+        VisitOutcome.Declined => "declined",
     };
 
     // ---- PINs ----

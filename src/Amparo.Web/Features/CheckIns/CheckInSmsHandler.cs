@@ -64,6 +64,8 @@ public sealed class CheckInSmsHandler(
                 return await contacts.ConfirmBySmsAsync(lookup, command.Code, ct) ? Say(language, "Sms.Confirmed") : Say(language, "Sms.YesNeedsCode");
             case SmsCommandKind.Stop:
                 return await contacts.WithdrawBySmsAsync(lookup, ct) > 0 ? Say(language, "Sms.Withdrawn") : neutral;
+            case SmsCommandKind.CheckIn or SmsCommandKind.Extend or SmsCommandKind.Close or SmsCommandKind.Help or SmsCommandKind.Panic:
+                break; // An account holder's commands: below.
         }
 
         if (user is null) return neutral ?? Say(language, "Sms.NotUnderstood");
@@ -82,7 +84,9 @@ public sealed class CheckInSmsHandler(
         {
             SmsCommandKind.CheckIn => await checkIns.CheckInAsync(user.Id, visit.Id, proof, Via, ct: ct),
             SmsCommandKind.Extend => await checkIns.ExtendAsync(user.Id, visit.Id, command.Minutes!.Value, proof, Via, ct),
-            _ => await checkIns.CloseAsync(user.Id, visit.Id, proof, Via, ct),
+            SmsCommandKind.Close => await checkIns.CloseAsync(user.Id, visit.Id, proof, Via, ct),
+            SmsCommandKind.Ack or SmsCommandKind.Yes or SmsCommandKind.Stop or SmsCommandKind.Help or SmsCommandKind.Panic =>
+                throw new System.Diagnostics.UnreachableException($"{command.Kind} is answered above."),
         };
         // A duress PIN answers Done: the reply is the same as for the normal PIN, by construction.
         return status switch
@@ -91,7 +95,9 @@ public sealed class CheckInSmsHandler(
             {
                 SmsCommandKind.CheckIn => Say(language, "Sms.CheckedIn"),
                 SmsCommandKind.Extend => Say(language, "Sms.Extended", command.Minutes!.Value),
-                _ => Say(language, "Sms.Closed"),
+                SmsCommandKind.Close => Say(language, "Sms.Closed"),
+                SmsCommandKind.Ack or SmsCommandKind.Yes or SmsCommandKind.Stop or SmsCommandKind.Help or SmsCommandKind.Panic =>
+                    throw new System.Diagnostics.UnreachableException($"{command.Kind} is answered above."),
             },
             ActionStatus.WrongPin => Say(language, "Sms.WrongPin"),
             ActionStatus.Locked => Say(language, "Sms.PinLocked"),
@@ -99,7 +105,7 @@ public sealed class CheckInSmsHandler(
             ActionStatus.TooLong => Say(language, "Sms.TooLong"),
             ActionStatus.NotFound => Say(language, "Sms.NoVisit"),
             ActionStatus.Closed => Say(language, "Sms.AlreadyClosed"),
-            _ => Say(language, "Sms.NotUnderstood"),
+            ActionStatus.Invalid => Say(language, "Sms.NotUnderstood"),
         };
     }
 

@@ -1,7 +1,6 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Features.CheckIns;
 
@@ -28,7 +27,7 @@ public static class CheckInsApi
         int? CheckInEveryMinutes, string? Place, string? Purpose, string? Needs, double? Latitude, double? Longitude, string? Message,
         DateTime? LastCheckInAt, DateTime CreatedAt, DateTime? ClosedAt, string? PlannedBy);
 
-    private static VisitDto Dto(VisitDetails v) => new(v.Id, v.State, v.Outcome, v.IsDrill, v.StartsAt, v.DueAt, v.DeadlineAt, v.GraceMinutes,
+    private static VisitDto Dto(VisitDetails v) => new(v.Id, CheckInService.StateName(v.State), v.Outcome is { } o ? CheckInService.OutcomeName(o) : null, v.IsDrill, v.StartsAt, v.DueAt, v.DeadlineAt, v.GraceMinutes,
         v.CheckInEveryMinutes, v.Place, v.Purpose, v.Needs, v.Latitude, v.Longitude, v.Message, v.LastCheckInAt, v.CreatedAt, v.ClosedAt, v.PlannedBy);
 
     public static RouteGroupBuilder MapCheckInsApi(this RouteGroupBuilder api)
@@ -100,7 +99,7 @@ public static class CheckInsApi
             ActionStatus.NeedsPin => Invalid("pin", "Your check-in PIN is needed for this."),
             ActionStatus.Locked => Invalid("pin", "PIN entry on this visit is locked after too many wrong PINs. Unlock it with your passphrase on the visit's page."),
             ActionStatus.TooLong => Invalid("minutes", "Without your PIN a visit can be extended by at most 60 minutes in all. Add your PIN to extend further."),
-            _ => Invalid("body", "A value is missing or not valid."),
+            ActionStatus.Invalid => Invalid("body", "A value is missing or not valid."),
         };
 
     public sealed record ProblemBody(string Title, int Status);

@@ -1,5 +1,4 @@
 using Amparo.Web.Features.Accounts;
-using Amparo.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

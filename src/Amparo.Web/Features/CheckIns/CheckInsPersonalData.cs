@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.Notifications;
@@ -15,8 +17,14 @@ public sealed class VisitsPersonalData(AmparoDbContext db, CheckInService checkI
 {
     public string Section => "visits";
 
+    // Visits keep the names the API gives them ("active", "checked-in-late"); other enums are written as declared.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter<VisitState>(JsonNamingPolicy.KebabCaseLower), new JsonStringEnumConverter<VisitOutcome>(JsonNamingPolicy.KebabCaseLower), new JsonStringEnumConverter() },
+    };
+
     public async Task<object?> ExportAsync(User person, CancellationToken ct) =>
-        await checkIns.ListAsync(person.Id, null, int.MaxValue, ct);
+        JsonSerializer.SerializeToElement(await checkIns.ListAsync(person.Id, null, int.MaxValue, ct), Json);
 
     public async Task DeleteAsync(User person, CancellationToken ct)
     {
@@ -35,7 +43,7 @@ public sealed class ContactsPersonalData(AmparoDbContext db, ContactService cont
 
     public async Task<object?> ExportAsync(User person, CancellationToken ct) =>
         (await contacts.ListAsync(person.Id, ct))
-            .Select(c => new ContactData(c.Name, c.Language, c.Consent, c.ConfirmedAt, c.Channels.Select(ch => new ChannelData(ch.Kind.ToString(), ch.Address)).ToList()))
+            .Select(c => new ContactData(c.Name, c.Language, ContactService.ConsentName(c.Consent), c.ConfirmedAt, c.Channels.Select(ch => new ChannelData(ch.Kind.ToString(), ch.Address)).ToList()))
             .ToList();
 
     public async Task DeleteAsync(User person, CancellationToken ct)

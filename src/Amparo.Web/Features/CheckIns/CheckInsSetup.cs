@@ -1,3 +1,5 @@
+using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Workers;
 using System.Threading.RateLimiting;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Audit;

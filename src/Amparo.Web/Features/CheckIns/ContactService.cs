@@ -1,3 +1,4 @@
+using Amparo.Web.Infrastructure.Workers;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.Notifications;
@@ -11,10 +12,10 @@ namespace Amparo.Web.Features.CheckIns;
 
 public sealed record ContactInput(string? Name, string? Language, IReadOnlyList<(ChannelKind Kind, string? Address)> Channels);
 
-public sealed record ContactView(Guid Id, string Name, string Language, string Consent, DateTime? ConfirmedAt, IReadOnlyList<(ChannelKind Kind, string Address)> Channels);
+public sealed record ContactView(Guid Id, string Name, string Language, ConsentState Consent, DateTime? ConfirmedAt, IReadOnlyList<(ChannelKind Kind, string Address)> Channels);
 
 /// <summary>What a contact sees on their consent page: who asks, and whether they have agreed.</summary>
-public sealed record ConsentView(Guid ContactId, string OwnerName, string Consent, string Language);
+public sealed record ConsentView(Guid ContactId, string OwnerName, ConsentState Consent, string Language);
 
 /// <summary>
 /// Trusted contacts: people without an account whom a defender asks to be told first. A contact is used only after
@@ -37,12 +38,12 @@ public sealed class ContactService(
         for (var i = 0; i < given.Count; i++)
         {
             var (kind, address) = given[i];
-            var ok = kind switch
+            // The kind comes from a form or a body: a number outside the enum is refused here, not thrown on below.
+            var ok = Enum.IsDefined(kind) && kind switch
             {
                 ChannelKind.Email => Validation.IsEmail(address!.Trim()),
                 ChannelKind.Sms or ChannelKind.Signal => Validation.IsPhone(address) && Validation.NormalizePhone(address) is { Length: > 0 },
                 ChannelKind.Webhook => Uri.TryCreate(address!.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && address.Length <= 500,
-                _ => false,
             };
             if (!ok) errors["Channel" + i] = "Contact.Error.Address";
         }
@@ -116,7 +117,7 @@ public sealed class ContactService(
             foreach (var ch in c.Channels.OrderBy(ch => ch.Order))
                 channels.Add((ch.Kind, await cipher.DecryptAsync(db, keyId, ch.AddressCipher, ContactChannel.Table, nameof(ContactChannel.AddressCipher), ch.Id, ct) ?? ""));
             var name = await cipher.DecryptAsync(db, keyId, c.NameCipher, TrustedContact.Table, nameof(TrustedContact.NameCipher), c.Id, ct) ?? "";
-            list.Add(new ContactView(c.Id, name, c.Language, c.Consent.ToString().ToLowerInvariant(), c.ConfirmedAt, channels));
+            list.Add(new ContactView(c.Id, name, c.Language, c.Consent, c.ConfirmedAt, channels));
         }
         return list;
     }
@@ -132,13 +133,21 @@ public sealed class ContactService(
         return removed > 0;
     }
 
+    /// <summary>A contact's consent as the export spells it (the edge; inside, it stays a <see cref="ConsentState"/>).</summary>
+    public static string ConsentName(ConsentState consent) => consent switch
+    {
+        ConsentState.Pending => "pending",
+        ConsentState.Confirmed => "confirmed",
+        ConsentState.Withdrawn => "withdrawn",
+    };
+
     public async Task<ConsentView?> ConsentViewAsync(string? token, CancellationToken ct = default)
     {
         if (await secrets.VerifyLinkAsync(db, LinkPurposes.Consent, token, ct) is not { } id) return null;
         var contact = await db.TrustedContacts.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
         if (contact is null) return null;
         var ownerName = await db.Users.Where(u => u.Id == contact.OwnerId).Select(u => u.DisplayName).SingleAsync(ct);
-        return new ConsentView(contact.Id, ownerName, contact.Consent.ToString().ToLowerInvariant(), contact.Language);
+        return new ConsentView(contact.Id, ownerName, contact.Consent, contact.Language);
     }
 
     public async Task<bool> ConfirmByLinkAsync(string? token, CancellationToken ct = default) =>

@@ -231,7 +231,7 @@ public sealed class Escalation(
         AlertKind.Panic => "Alert.Msg.Panic",
         AlertKind.Duress => "Alert.Msg.Duress",
         AlertKind.WrongPins => "Alert.Msg.WrongPins",
-        _ => "Alert.Msg.Missed",
+        AlertKind.Missed => "Alert.Msg.Missed",
     };
 
     private async Task NotifyAsync(Alert alert, User owner, AlertRecipient recipient, Target target, string step, string key, CancellationToken ct)

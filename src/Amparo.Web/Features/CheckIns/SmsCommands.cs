@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Amparo.Web.Features.Notifications;
@@ -45,7 +44,8 @@ public sealed record PersonalCodeWords(
         SmsCommandKind.Close => Close,
         SmsCommandKind.Help => Help,
         SmsCommandKind.Panic => Panic,
-        _ => null,
+        // Fixed words: a person cannot rename them.
+        SmsCommandKind.Ack or SmsCommandKind.Yes or SmsCommandKind.Stop => null,
     };
 
     /// <summary>A code word must be one or two words of letters or digits, not a number, not another command's default.</summary>
@@ -138,7 +138,7 @@ public static class SmsCommands
             [_] or [_, _] when ReplyCodes.Clean(string.Join("", args)) is { } code => new SmsCommand(kind, Code: code),
             _ => null,
         },
-        _ => args.Length == 0 ? new SmsCommand(kind) : null,
+        SmsCommandKind.Help or SmsCommandKind.Stop or SmsCommandKind.Panic => args.Length == 0 ? new SmsCommand(kind) : null,
     };
 
     private static bool IsPin(string s) => s.Length is >= 4 and <= 12 && s.All(char.IsAsciiDigit);

@@ -14,7 +14,8 @@ public static class VisitSchedule
         VisitState.Overdue => AlertAt(v),
         // An invitation nobody answered lapses at the return time.
         VisitState.Invited => v.DueAt,
-        _ => null,
+        // The alert engine has it from here, or it is over.
+        VisitState.Alerting or VisitState.Closed => null,
     };
 
     /// <summary>The next deadline: the return, or the next periodic check-in if that comes first.</summary>

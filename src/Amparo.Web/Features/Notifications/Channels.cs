@@ -1,4 +1,3 @@
-using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Mail;
 
 namespace Amparo.Web.Features.Notifications;

@@ -1,4 +1,3 @@
-using Amparo.Web.Features.CheckIns;
 using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.Notifications;

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Net;
-using Amparo.Web.Features.CheckIns;
 
 namespace Amparo.Web.Features.Notifications;
 

@@ -1,12 +1,8 @@
-using System.Globalization;
 using System.Text.Json;
-using Amparo.Web.Features.Accounts;
-using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
 using Amparo.Web.Infrastructure.Workers;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Localization;
 
 namespace Amparo.Web.Features.Notifications;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Localization;
 using Microsoft.Extensions.Localization;

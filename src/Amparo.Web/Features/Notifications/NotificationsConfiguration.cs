@@ -1,4 +1,3 @@
-using Amparo.Web.Features.CheckIns;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,3 +1,4 @@
+using Amparo.Web.Infrastructure.Workers;
 using System.Threading.RateLimiting;
 using Amparo.Web.Features.CheckIns;
 using Microsoft.AspNetCore.RateLimiting;

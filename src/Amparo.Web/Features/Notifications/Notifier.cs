@@ -39,7 +39,7 @@ public sealed record Notification(
 /// The shared way to send a notification from any module: <see cref="Notifier.EnqueueAsync"/> adds its outbox rows to the
 /// caller's context, so they are saved in the caller's own transaction with the change that caused them (nothing is
 /// sent for a change that was rolled back, nothing is lost for one that was committed). After the commit, call
-/// <see cref="WorkSignal.WakeDispatcher"/> so it goes out at once rather than at the dispatcher's next poll.
+/// <see cref="Infrastructure.Workers.WorkSignal.WakeDispatcher"/> so it goes out at once rather than at the dispatcher's next poll.
 /// </summary>
 public sealed class Notifier(OutboxWriter outbox, TimeProvider clock)
 {

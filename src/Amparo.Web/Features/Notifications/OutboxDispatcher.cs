@@ -194,7 +194,7 @@ public sealed class OutboxDispatcher(
                         .SetProperty(m => m.LastError, Short(result.Error)), ct);
                 if (message.Attempts == 1) AddEvent(db, message, AlertEvents.Failed, channel, Short(result.Error), now);
                 break;
-            default:
+            case SendStatus.Permanent:
                 await db.Outbox.Where(m => m.Id == message.Id && m.LeaseOwner == _instance)
                     .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.Failed).SetProperty(m => m.LeaseUntil, (DateTime?)null)
                         .SetProperty(m => m.LastError, Short(result.Error)), ct);

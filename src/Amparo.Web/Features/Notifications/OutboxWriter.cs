@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text;
-using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
 

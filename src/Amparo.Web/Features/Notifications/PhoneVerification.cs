@@ -1,5 +1,5 @@
+using Amparo.Web.Infrastructure.Workers;
 using Amparo.Web.Features.Accounts;
-using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;

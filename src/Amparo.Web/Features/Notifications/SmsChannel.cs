@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Net;
 using System.Text.Json;
 using System.Text;
-using Amparo.Web.Features.CheckIns;
 using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.Notifications;

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Amparo.Web.Features.Accounts;
-using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;

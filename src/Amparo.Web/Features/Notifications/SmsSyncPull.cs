@@ -1,3 +1,4 @@
+using Amparo.Web.Infrastructure.Workers;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;

@@ -4,7 +4,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text;
-using Amparo.Web.Features.CheckIns;
 using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.Notifications;

@@ -35,9 +35,11 @@ public static partial class AdminCommands
     /// <param name="environment">Where AMPARO_MASTER_KEY is read; the process environment unless a test gives its own.</param>
     public static async Task<int> RunAsync(string[] args, TextReader? stdin = null, TextWriter? stdout = null, TextWriter? stderr = null, Func<string, string?>? environment = null)
     {
+#pragma warning disable RS0030 // Console: the CLI's entry; every command below writes through CommandContext.
         stdin ??= Console.In;
         stdout ??= Console.Out;
         stderr ??= Console.Error;
+#pragma warning restore RS0030
         if (args[0] is "help" or "--help")
         {
             PrintUsage(stderr);

@@ -121,7 +121,6 @@ public static partial class AdminCommands
         OrganizationKind.CivilSociety => "civil-society",
         OrganizationKind.Grantmaker => "grantmaker",
         OrganizationKind.Practitioner => "practitioner",
-        _ => kind.ToString(),
     };
 
     private static string RoleName(OrgRole role) => role switch
@@ -129,7 +128,6 @@ public static partial class AdminCommands
         OrgRole.Member => "member",
         OrgRole.FocalPoint => "focal-point",
         OrgRole.OrgAdmin => "org-admin",
-        _ => role.ToString(),
     };
 
     private static string ExportReadme(Organization org, DateTime now) => $"""

@@ -94,22 +94,15 @@ public sealed class IndexModel(UserManager<User> users, AccountService accounts,
         return Page();
     }
 
-    private static string ProblemKey(PhoneCheck result)
+    private static string ProblemKey(PhoneCheck result) => result switch
     {
-        switch (result)
-        {
-            case PhoneCheck.NoPhone: return "Phone.Error.NoPhone";
-            case PhoneCheck.TooSoon: return "Phone.Error.TooSoon";
-            case PhoneCheck.TooManyTries: return "Phone.Error.TooMany";
-            case PhoneCheck.Expired: return "Phone.Error.Expired";
-            case PhoneCheck.Taken: return "Phone.Error.Taken";
-            case PhoneCheck.WrongCode:
-            case PhoneCheck.Sent:
-            case PhoneCheck.Verified:
-            default:
-                return "Phone.Error.WrongCode";
-        }
-    }
+        PhoneCheck.NoPhone => "Phone.Error.NoPhone",
+        PhoneCheck.TooSoon => "Phone.Error.TooSoon",
+        PhoneCheck.TooManyTries => "Phone.Error.TooMany",
+        PhoneCheck.Expired => "Phone.Error.Expired",
+        PhoneCheck.Taken => "Phone.Error.Taken",
+        PhoneCheck.WrongCode or PhoneCheck.Sent or PhoneCheck.Verified => "Phone.Error.WrongCode",
+    };
 
     private void Show(User user)
     {

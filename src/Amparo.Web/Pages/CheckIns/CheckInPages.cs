@@ -88,56 +88,65 @@ public static class CheckInPages
     public static string Coordinate(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
 
     // Full keys (never built by concatenation) so the translation tests see each of them.
-    public static string StateKey(string state) => state switch
+    // Over enums without a catch-all arm (AMP0001): a new state fails to compile here until it has its words.
+    public static string StateKey(VisitState state) => state switch
     {
-        "planned" => "Visit.State.Planned",
-        "active" => "Visit.State.Active",
-        "overdue" => "Visit.State.Overdue",
-        "alerting" => "Visit.State.Alerting",
-        "invited" => "Visit.State.Invited",
-        _ => "Visit.State.Closed",
+        VisitState.Planned => "Visit.State.Planned",
+        VisitState.Active => "Visit.State.Active",
+        VisitState.Overdue => "Visit.State.Overdue",
+        VisitState.Alerting => "Visit.State.Alerting",
+        VisitState.Invited => "Visit.State.Invited",
+        VisitState.Closed => "Visit.State.Closed",
     };
 
-    public static string VisitOutcomeKey(string? outcome) => outcome switch
+    /// <summary>The CSS class of a visit's state (<c>state-active</c>): the HTML edge, spelled as the API spells it.</summary>
+    public static string StateClass(VisitState state) => "state-" + CheckInService.StateName(state);
+
+    /// <summary>A closed visit's outcome; a closed visit without one (older rows) reads as safe.</summary>
+    public static string VisitOutcomeKey(VisitOutcome? outcome) => outcome switch
     {
-        "checked-in-late" => "Visit.Outcome.CheckedInLate",
-        "closed-by-responder" => "Visit.Outcome.ClosedByResponder",
-        "declined" => "Visit.Outcome.Declined",
-        _ => "Visit.Outcome.Safe",
+        VisitOutcome.CheckedInLate => "Visit.Outcome.CheckedInLate",
+        VisitOutcome.ClosedByResponder => "Visit.Outcome.ClosedByResponder",
+        VisitOutcome.Declined => "Visit.Outcome.Declined",
+        VisitOutcome.Safe or VisitOutcome.Cancelled or null => "Visit.Outcome.Safe",
     };
 
-    public static string CompanionAnswerKey(string answer) => answer switch
+    public static string CompanionAnswerKey(CompanionReply answer) => answer switch
     {
-        "accepted" => "Companion.Accepted",
-        "declined" => "Companion.Declined",
-        _ => "Companion.Invited",
+        CompanionReply.Accepted => "Companion.Accepted",
+        CompanionReply.Declined => "Companion.Declined",
+        CompanionReply.Invited => "Companion.Invited",
     };
 
-    public static string AlertKindKey(string kind) => kind switch
+    public static string AlertKindKey(AlertKind kind) => kind switch
     {
-        "panic" => "Alert.Kind.Panic",
-        "duress" => "Alert.Kind.Duress",
-        "wrong-pins" => "Alert.Kind.WrongPins",
-        _ => "Alert.Kind.Missed",
+        AlertKind.Panic => "Alert.Kind.Panic",
+        AlertKind.Duress => "Alert.Kind.Duress",
+        AlertKind.WrongPins => "Alert.Kind.WrongPins",
+        AlertKind.Missed => "Alert.Kind.Missed",
     };
 
-    public static string AlertStateKey(string state) => state switch
+    public static string AlertStateKey(AlertState state) => state switch
     {
-        "open" => "Alert.State.Open",
-        "acknowledged" => "Alert.State.Acknowledged",
-        _ => "Alert.State.Resolved",
+        AlertState.Open => "Alert.State.Open",
+        AlertState.Acknowledged => "Alert.State.Acknowledged",
+        AlertState.Resolved => "Alert.State.Resolved",
     };
 
-    public static string AlertOutcomeKey(string? outcome) => outcome switch
+    public static string AlertOutcomeKey(AlertOutcome? outcome) => outcome switch
     {
-        "safe" => "Alert.Outcome.Safe",
-        "false-alarm" => "Alert.Outcome.FalseAlarm",
-        "needs-help" => "Alert.Outcome.NeedsHelp",
-        "missing" => "Alert.Outcome.Missing",
-        "checked-in-late" => "Alert.Outcome.CheckedInLate",
-        "cancelled" => "Alert.Outcome.Cancelled",
-        _ => "Alert.Outcome.None",
+        AlertOutcome.Safe => "Alert.Outcome.Safe",
+        AlertOutcome.FalseAlarm => "Alert.Outcome.FalseAlarm",
+        AlertOutcome.NeedsHelp => "Alert.Outcome.NeedsHelp",
+        AlertOutcome.Missing => "Alert.Outcome.Missing",
+        AlertOutcome.CheckedInLate => "Alert.Outcome.CheckedInLate",
+        AlertOutcome.Cancelled => "Alert.Outcome.Cancelled",
+        null => "Alert.Outcome.None",
     };
+
+    /// <summary>A resolved event's detail is the outcome as the timeline stores it (<see cref="AlertService.OutcomeName"/>).</summary>
+    public static string AlertOutcomeKey(string stored) => AlertOutcomeKey(
+        Enum.GetValues<AlertOutcome>().Where(o => AlertService.OutcomeName(o) == stored).Cast<AlertOutcome?>().FirstOrDefault());
 
     public static string EventKey(string kind) => kind switch
     {
@@ -165,11 +174,11 @@ public static class CheckInPages
         _ => "Timeline.Other",
     };
 
-    public static string ConsentKey(string consent) => consent switch
+    public static string ConsentKey(ConsentState consent) => consent switch
     {
-        "confirmed" => "Contacts.Consent.Confirmed",
-        "withdrawn" => "Contacts.Consent.Withdrawn",
-        _ => "Contacts.Consent.Pending",
+        ConsentState.Confirmed => "Contacts.Consent.Confirmed",
+        ConsentState.Withdrawn => "Contacts.Consent.Withdrawn",
+        ConsentState.Pending => "Contacts.Consent.Pending",
     };
 
     public static string ChannelKey(Features.Notifications.ChannelKind kind) => kind switch
@@ -177,7 +186,7 @@ public static class CheckInPages
         Features.Notifications.ChannelKind.Email => "Contacts.Channel.Email",
         Features.Notifications.ChannelKind.Sms => "Contacts.Channel.Sms",
         Features.Notifications.ChannelKind.Signal => "Contacts.Channel.Signal",
-        _ => "Contacts.Channel.Webhook",
+        Features.Notifications.ChannelKind.Webhook => "Contacts.Channel.Webhook",
     };
 
     /// <summary>"geo:" link for a location: opens the person's own map app; the page itself loads no map.</summary>

@@ -26,7 +26,7 @@ public sealed class ConsentModel(ContactService contacts) : PageModel
     public async Task<IActionResult> OnPostAgreeAsync(string token)
     {
         if (!await LoadAsync(token)) return NotFound();
-        if (Consent.Consent == "pending") await contacts.ConfirmByLinkAsync(token, HttpContext.RequestAborted);
+        if (Consent.Consent == ConsentState.Pending) await contacts.ConfirmByLinkAsync(token, HttpContext.RequestAborted);
         return Redirect($"/c/{token}?done=agreed");
     }
 

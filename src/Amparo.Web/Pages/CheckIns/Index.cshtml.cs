@@ -12,7 +12,7 @@ namespace Amparo.Web.Pages.CheckIns;
 /// </summary>
 public sealed class IndexModel(CheckInService checkIns, AlertService alerts) : PageModel
 {
-    public sealed record AlertLine(Guid Id, string Kind, string State, DateTime CreatedAt, bool IsDrill);
+    public sealed record AlertLine(Guid Id, AlertKind Kind, AlertState State, DateTime CreatedAt, bool IsDrill);
 
     public List<VisitDetails> Invitations { get; private set; } = [];
     public List<VisitDetails> Open { get; private set; } = [];
@@ -26,11 +26,11 @@ public sealed class IndexModel(CheckInService checkIns, AlertService alerts) : P
         var ct = HttpContext.RequestAborted;
         var me = User.UserId();
         var visits = await checkIns.ListAsync(me, state: null, take: 50, ct);
-        Invitations = visits.Where(v => v.State == "invited").OrderBy(v => v.DueAt).ToList();
-        Open = visits.Where(v => v.State is not ("closed" or "invited")).OrderBy(v => v.DeadlineAt).ToList();
-        Closed = visits.Where(v => v.State == "closed").Take(20).ToList();
+        Invitations = visits.Where(v => v.State == VisitState.Invited).OrderBy(v => v.DueAt).ToList();
+        Open = visits.Where(v => v.State is not (VisitState.Closed or VisitState.Invited)).OrderBy(v => v.DeadlineAt).ToList();
+        Closed = visits.Where(v => v.State == VisitState.Closed).Take(20).ToList();
         Alerts = (await alerts.OwnAlerts(me).OrderByDescending(a => a.CreatedAt).Take(20).ToListAsync(ct))
-            .Select(a => new AlertLine(a.Id, AlertService.KindName(a.Kind), a.State.ToString().ToLowerInvariant(), a.CreatedAt, a.IsDrill)).ToList();
+            .Select(a => new AlertLine(a.Id, a.Kind, a.State, a.CreatedAt, a.IsDrill)).ToList();
     }
 
     /// <summary>I join a visit someone planned with me: from now on it is watched like my own.</summary>
@@ -44,6 +44,8 @@ public sealed class IndexModel(CheckInService checkIns, AlertService alerts) : P
         {
             ActionStatus.Done => Redirect(accept ? $"/visits/{visitId}?done=accepted" : "/visits?done=declined"),
             ActionStatus.NotFound => NotFound(),
-            _ => Redirect("/visits?done=lapsed"),
+            // Every other answer means the invitation is no longer open (the visit started, closed or lapsed).
+            ActionStatus.Closed or ActionStatus.Invalid or ActionStatus.TooLong or ActionStatus.WrongPin or ActionStatus.NeedsPin
+                or ActionStatus.Locked => Redirect("/visits?done=lapsed"),
         };
 }

@@ -20,7 +20,7 @@ public sealed class ReminderModel(AmparoDbContext db, CheckInSecrets secrets, Ch
     [BindProperty] public string? Pin { get; set; }
     [BindProperty] public int Minutes { get; set; }
 
-    public string State { get; private set; } = "";
+    public VisitState State { get; private set; }
     public string DueAt { get; private set; } = "";
     public bool IsDrill { get; private set; }
     public string? PinError { get; private set; }
@@ -62,6 +62,8 @@ public sealed class ReminderModel(AmparoDbContext db, CheckInSecrets secrets, Ch
             case ActionStatus.Done: return Redirect($"/v/{token}?done={what}");
             case ActionStatus.NotFound or ActionStatus.Closed:
                 return Redirect($"/v/{token}");
+            case ActionStatus.WrongPin or ActionStatus.NeedsPin or ActionStatus.TooLong or ActionStatus.Invalid or ActionStatus.Locked:
+                break; // Said on the page, below.
         }
         PinError = VisitModel.ErrorKey(status);
         Show(await FindAsync(token) ?? visit);
@@ -70,7 +72,7 @@ public sealed class ReminderModel(AmparoDbContext db, CheckInSecrets secrets, Ch
 
     private void Show(Target visit)
     {
-        State = CheckInService.StateName(visit.State);
+        State = visit.State;
         DueAt = LocalTimes.ToLocal(visit.DeadlineAt, visit.TimeZone).ToString("g", System.Globalization.CultureInfo.CurrentCulture);
         IsDrill = visit.IsDrill;
     }

@@ -14,7 +14,7 @@ namespace Amparo.Web.Pages.CheckIns;
 public sealed class VisitModel(
     CheckInService checkIns, AlertService alerts, UserManager<User> users, ProfileService profiles, SignInThrottle throttle) : PageModel
 {
-    public sealed record AlertLine(Guid Id, string Kind, string State, DateTime CreatedAt, IReadOnlyList<TimelineEntry> Answers);
+    public sealed record AlertLine(Guid Id, AlertKind Kind, AlertState State, DateTime CreatedAt, IReadOnlyList<TimelineEntry> Answers);
 
     [BindProperty] public string? Pin { get; set; }
     [BindProperty] public int Minutes { get; set; }
@@ -84,6 +84,8 @@ public sealed class VisitModel(
             case ActionStatus.NotFound: return NotFound();
             case ActionStatus.Done: return Redirect($"/visits/{id}?done={what}");
             case ActionStatus.Closed: return Redirect($"/visits/{id}");
+            case ActionStatus.WrongPin or ActionStatus.NeedsPin or ActionStatus.TooLong or ActionStatus.Invalid or ActionStatus.Locked:
+                break; // Said on the page, below.
         }
         PinError = ErrorKey(status);
         Pin = null;
@@ -96,7 +98,7 @@ public sealed class VisitModel(
         ActionStatus.NeedsPin => "CheckIn.Error.NeedsPin",
         ActionStatus.TooLong => "CheckIn.Error.TooLong",
         ActionStatus.Locked => "CheckIn.Error.Locked",
-        _ => "Validation.Invalid",
+        ActionStatus.Invalid or ActionStatus.Done or ActionStatus.NotFound or ActionStatus.Closed => "Validation.Invalid",
     };
 
     private async Task<bool> LoadAsync(Guid id)
@@ -114,7 +116,7 @@ public sealed class VisitModel(
             var answers = visit.IsDrill
                 ? (await alerts.OwnerTimelineAsync(a.Id, ct)).Where(e => e.Kind is AlertEvents.Opened or AlertEvents.Acknowledged or AlertEvents.Resolved).ToList()
                 : [];
-            Alerts.Add(new AlertLine(a.Id, AlertService.KindName(a.Kind), a.State.ToString().ToLowerInvariant(), a.CreatedAt, answers));
+            Alerts.Add(new AlertLine(a.Id, a.Kind, a.State, a.CreatedAt, answers));
         }
         return true;
     }

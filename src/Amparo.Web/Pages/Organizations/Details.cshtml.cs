@@ -77,7 +77,7 @@ public sealed class DetailsModel(AmparoDbContext db, OrganizationService organiz
             case OrganizationService.TwoFactorRuleResult.TurnOnYourOwnFirst:
                 Problem = "Org.TwoFactorYoursFirst";
                 break;
-            default:
+            case OrganizationService.TwoFactorRuleResult.Done:
                 Notice = required ? "Org.TwoFactorRequired" : "Org.TwoFactorOptional";
                 break;
         }
@@ -122,7 +122,7 @@ public sealed class DetailsModel(AmparoDbContext db, OrganizationService organiz
             case OrganizationService.ChangeResult.LastAdmin:
                 Problem = lastAdmin;
                 break;
-            default:
+            case OrganizationService.ChangeResult.Done:
                 Notice = done;
                 break;
         }

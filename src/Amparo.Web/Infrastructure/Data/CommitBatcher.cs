@@ -1,8 +1,8 @@
 using System.Threading.Channels;
-using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Features.CheckIns;
 using Microsoft.Extensions.Options;
 
-namespace Amparo.Web.Features.CheckIns;
+namespace Amparo.Web.Infrastructure.Data;
 
 /// <summary>
 /// Group commit for hot write paths: the check-in path, the inbound SMS that carries one, and the dispatcher's record

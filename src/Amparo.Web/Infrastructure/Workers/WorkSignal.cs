@@ -1,8 +1,8 @@
-namespace Amparo.Web.Features.CheckIns;
+namespace Amparo.Web.Infrastructure.Workers;
 
 /// <summary>
 /// Wakes the sleeping workers when nearer work arrives, so latency is not bounded by a poll interval. In-process;
-/// on PostgreSQL a NOTIFY carries the same wake-up to the other instances (see <see cref="PostgresWakeListener"/>).
+/// on PostgreSQL a NOTIFY carries the same wake-up to the other instances (see <see cref="Features.CheckIns.PostgresWakeListener"/>).
 /// </summary>
 public sealed class WorkSignal
 {
