@@ -67,10 +67,6 @@ public static class Access
     public static IQueryable<Guid> AudienceOf(Guid owner, DataCategory category, AccessSources sources, params AccessPath[] via) =>
         Union(Paths(category, sources, via.Length == 0 ? AllPaths : via).Select(p => p.Where(r => r.Owner == owner).Select(r => r.Viewer)));
 
-    /// <summary>The audience of <paramref name="owner"/>'s category with the path each person comes by (one row per person and path).</summary>
-    public static IQueryable<Reach> ReachOf(Guid owner, DataCategory category, AccessSources sources) =>
-        Paths(category, sources, AllPaths).Select(p => p.Where(r => r.Owner == owner)).Aggregate((a, b) => a.Union(b));
-
     /// <summary>
     /// The paths <paramref name="owner"/>'s own choices (enabled rules, standing grants) open their category to, whether or not
     /// anyone stands on them today — for pages that say "not shared" rather than "nobody there".
