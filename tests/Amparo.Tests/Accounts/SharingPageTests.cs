@@ -29,7 +29,7 @@ public abstract class SharingPageTests(AppFixture app)
     }
 
     private Task<bool> FocalPointSeesVisitsAsync(Guid focal, Guid owner) =>
-        app.WithDbAsync(db => Access.OwnersVisibleTo(focal, DataCategory.VisitsAndAlerts, db.SharingRules, db.Memberships, db.NetworkOrganizations, db.NetworkCoordinators)
+        app.WithDbAsync(db => Access.OwnersVisibleTo(focal, DataCategory.VisitsAndAlerts, AccessSources.Of(db, app.Clock))
             .ContainsAsync(owner));
 
     [Fact]

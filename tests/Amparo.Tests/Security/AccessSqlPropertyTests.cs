@@ -12,16 +12,16 @@ namespace Amparo.Tests.Security;
 
 /// <summary>
 /// The same generated histories as <see cref="AccessPropertyTests"/>, fewer of them, with <see cref="Access.OwnersVisibleTo"/>
-/// run as SQL over the real DbSets: proves the provider's translation gives the same answers as the oracle.
-/// People, organizations and networks are inserted as rows (no passwords hashed); relationship rows are
-/// rewritten to the model's state before each read.
+/// and <see cref="Access.AudienceOf"/> run as SQL over the real DbSets at the world's instant: proves the provider's
+/// translation gives the same answers as the oracle, and the same relation both ways. People, organizations and networks
+/// are inserted as rows (no passwords hashed); relationship and grant rows are rewritten to the model's state before each read.
 /// </summary>
 public abstract class AccessSqlPropertyTests(AppFixture app)
 {
     public const int Sequences = 200;
 
     [Fact]
-    public async Task OwnersVisibleTo_InSql_AgreesWithTheOracle_Over200GeneratedHistories()
+    public async Task OwnersVisibleTo_AndAudienceOf_InSql_AgreeWithTheOracle_AndWithEachOther_Over200GeneratedHistories()
     {
         await SeedAsync();
         var tally = new AccessTally();
@@ -37,16 +37,42 @@ public abstract class AccessSqlPropertyTests(AppFixture app)
             foreach (var op in history)
             {
                 world.Apply(op);
-                if (op is not Read(var viewer, var category)) dirty = true;
-                else await CheckAsync(viewer, category);
+                switch (op)
+                {
+                    case Read(var viewer, var category):
+                        Fail(tally.Compare(world, viewer, category, await VisibleAsync(viewer, category)));
+                        break;
+                    case ReadAudience(var o, var category):
+                        var owner = SharingWorld.OwnerFor(category, o);
+                        Fail(tally.CompareAudience(world, owner, category, await AudienceAsync(owner, category)));
+                        break;
+                    default:
+                        dirty = true;
+                        break;
+                }
             }
-            for (var viewer = 0; viewer < SharingWorld.People; viewer++)
-                foreach (var category in Enum.GetValues<DataCategory>())
-                    await CheckAsync(viewer, category);
+            // After the history, the whole relation of one category, both ways (the histories take turns over the categories;
+            // the in-memory run checks every category after every history).
+            foreach (var category in new[] { SharingWorld.Categories[history.Length % SharingWorld.Categories.Length] })
+            {
+                var forward = new Dictionary<int, List<Guid>>();
+                for (var viewer = 0; viewer < SharingWorld.People; viewer++)
+                {
+                    forward[viewer] = await VisibleAsync(viewer, category);
+                    Fail(tally.Compare(world, viewer, category, forward[viewer]));
+                }
+                var backward = new Dictionary<Guid, List<Guid>>();
+                foreach (var owner in SharingWorld.OwnersOf(category))
+                {
+                    backward[owner] = await AudienceAsync(owner, category);
+                    Fail(tally.CompareAudience(world, owner, category, backward[owner]));
+                }
+                Fail(tally.CompareDirections(world, category, forward, backward));
+            }
             if (tx is not null) await tx.DisposeAsync();
             tally.Sequence();
 
-            async Task CheckAsync(int viewer, DataCategory category)
+            async Task<AccessSources> SourcesAsync()
             {
                 if (dirty)
                 {
@@ -55,11 +81,12 @@ public abstract class AccessSqlPropertyTests(AppFixture app)
                     await WriteStateAsync(db, world);
                     dirty = false;
                 }
-                var actual = await Access.OwnersVisibleTo(SharingWorld.PersonIds[viewer], category,
-                    db.SharingRules, db.Memberships, db.NetworkOrganizations, db.NetworkCoordinators).ToListAsync();
-                var problem = tally.Compare(world, viewer, category, actual);
-                if (problem is not null) throw new InvalidOperationException(problem);
+                return Sources(db, world);
             }
+            async Task<List<Guid>> VisibleAsync(int viewer, DataCategory category) =>
+                await Access.OwnersVisibleTo(SharingWorld.PersonIds[viewer], category, await SourcesAsync()).ToListAsync();
+            async Task<List<Guid>> AudienceAsync(Guid owner, DataCategory category) =>
+                await Access.AudienceOf(owner, category, await SourcesAsync()).ToListAsync();
         }, iter: Sequences, threads: 1, print: h => string.Join("; ", h.Select(o => o.ToString())));
 
         TestContext.Current.TestOutputHelper?.WriteLine($"{app.Provider}: {tally}");
@@ -68,7 +95,17 @@ public abstract class AccessSqlPropertyTests(AppFixture app)
         Assert.Equal(0, tally.Forbidden);
         Assert.Equal(0, tally.Missing);
         Assert.True(tally.CrossPersonGrants > 0);
+        Assert.True(tally.GrantReads > 0, tally.ToString());
+        Assert.True(tally.FallenGrants > 0, tally.ToString());
     }
+
+    private static void Fail(string? problem)
+    {
+        if (problem is not null) throw new InvalidOperationException(problem);
+    }
+
+    private static AccessSources Sources(AmparoDbContext db, SharingWorld world) =>
+        new(db.SharingRules, db.Memberships, db.NetworkOrganizations, db.NetworkCoordinators, db.AccessGrants, db.AccessGrantAssignees, world.Now);
 
     /// <summary>Roles are stored as text; an ordering comparison in SQL once let every member through ("Member" ≥ "FocalPoint").</summary>
     [Fact]
@@ -84,8 +121,7 @@ public abstract class AccessSqlPropertyTests(AppFixture app)
         var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
         await using var tx = await db.Database.BeginTransactionAsync();
         await WriteStateAsync(db, world);
-        Task<List<Guid>> VisibleTo(int viewer) => Access.OwnersVisibleTo(SharingWorld.PersonIds[viewer], DataCategory.VisitsAndAlerts,
-            db.SharingRules, db.Memberships, db.NetworkOrganizations, db.NetworkCoordinators).ToListAsync();
+        Task<List<Guid>> VisibleTo(int viewer) => Access.OwnersVisibleTo(SharingWorld.PersonIds[viewer], DataCategory.VisitsAndAlerts, Sources(db, world)).ToListAsync();
         Assert.DoesNotContain(SharingWorld.PersonIds[0], await VisibleTo(1));
         Assert.Contains(SharingWorld.PersonIds[0], await VisibleTo(2));
         Assert.Contains(SharingWorld.PersonIds[0], await VisibleTo(3));
@@ -118,6 +154,8 @@ public abstract class AccessSqlPropertyTests(AppFixture app)
 
     private static async Task WriteStateAsync(AmparoDbContext db, SharingWorld world)
     {
+        await db.AccessGrantAssignees.ExecuteDeleteAsync();
+        await db.AccessGrants.ExecuteDeleteAsync();
         await db.SharingRules.ExecuteDeleteAsync();
         await db.Memberships.ExecuteDeleteAsync();
         await db.NetworkCoordinators.ExecuteDeleteAsync();
@@ -126,6 +164,8 @@ public abstract class AccessSqlPropertyTests(AppFixture app)
         db.Memberships.AddRange(world.MembershipRows());
         db.NetworkOrganizations.AddRange(world.NetworkOrgRows());
         db.NetworkCoordinators.AddRange(world.CoordinatorRows());
+        db.AccessGrants.AddRange(world.GrantRows());
+        db.AccessGrantAssignees.AddRange(world.AssigneeRows());
         await db.SaveChangesAsync();
         db.ChangeTracker.Clear();
     }

@@ -59,7 +59,7 @@ public sealed class AlertService(
     /// </summary>
     private async Task<AlertRecipient?> EntitledAsync(AlertRecipient recipient, Guid ownerId, string action, CancellationToken ct)
     {
-        if (await Access.MayRespondAsync(db, ownerId, recipient, ct)) return recipient;
+        if (await Access.MayRespondAsync(db, clock, ownerId, recipient, ct)) return recipient;
         await audit.WriteAsync(AuditEvents.AlertAccessDenied, recipient.UserId, ownerId, detail: $"alert:{recipient.AlertId:N}:{action}", ct: ct);
         return null;
     }
@@ -312,7 +312,7 @@ public sealed class AlertService(
     /// <summary>Members who share their visits with the viewer (focal points, coordinators): who is out, overdue and alerting first.</summary>
     public async Task<List<WhereaboutsRow>> WhereaboutsAsync(Guid viewerId, CancellationToken ct = default)
     {
-        var owners = Access.OwnersVisibleTo(viewerId, DataCategory.VisitsAndAlerts, db.SharingRules, db.Memberships, db.NetworkOrganizations, db.NetworkCoordinators)
+        var owners = Access.OwnersVisibleTo(viewerId, DataCategory.VisitsAndAlerts, AccessSources.Of(db, clock))
             .Where(o => o != viewerId);
         // An invitation not yet accepted is nobody's plan yet: it is not on the board.
         var rows = await (from v in db.Visits.AsNoTracking()

@@ -121,7 +121,7 @@ public sealed class Escalation(
     {
         if (alert.State != AlertState.Acknowledged || alert.AcknowledgedByRecipientId is not { } by) return false;
         var handler = await db.AlertRecipients.AsNoTracking().SingleOrDefaultAsync(r => r.Id == by, ct);
-        if (handler is not null && await Access.MayRespondAsync(db, alert.OwnerId, handler, ct)) return false;
+        if (handler is not null && await Access.MayRespondAsync(db, clock, alert.OwnerId, handler, ct)) return false;
         alert.State = AlertState.Open;
         alert.AcknowledgedByRecipientId = null;
         alert.AcknowledgedAt = null;
@@ -148,7 +148,7 @@ public sealed class Escalation(
     {
         var entitled = new List<AlertRecipient>(recipients.Count);
         foreach (var recipient in recipients)
-            if (await Access.MayRespondAsync(db, ownerId, recipient, ct)) entitled.Add(recipient);
+            if (await Access.MayRespondAsync(db, clock, ownerId, recipient, ct)) entitled.Add(recipient);
         return entitled;
     }
 
@@ -309,26 +309,41 @@ public sealed class Escalation(
                 }
                 return list;
             case 2:
-                if (!await SharesAsync(owner.Id, Audience.OrgFocalPoints, ct)) return [];
-                var orgs = db.Memberships.Where(m => m.UserId == owner.Id).Select(m => m.OrganizationId);
-                var staff = await db.Memberships
-                    .Where(m => orgs.Contains(m.OrganizationId) && m.UserId != owner.Id && (m.Role == OrgRole.FocalPoint || m.Role == OrgRole.OrgAdmin))
-                    .Select(m => m.UserId).Distinct().ToListAsync(ct);
-                return await UserTargetsAsync(staff, ct);
             case 3:
-                if (!await SharesAsync(owner.Id, Audience.NetworkCoordinators, ct)) return [];
-                var ownerOrgs = db.Memberships.Where(m => m.UserId == owner.Id).Select(m => m.OrganizationId);
-                var networks = db.NetworkOrganizations.Where(n => ownerOrgs.Contains(n.OrganizationId)).Select(n => n.NetworkId);
-                var coordinators = await db.NetworkCoordinators.Where(c => networks.Contains(c.NetworkId) && c.UserId != owner.Id)
-                    .Select(c => c.UserId).Distinct().ToListAsync(ct);
-                return await UserTargetsAsync(coordinators, ct);
+                // The owner's audience for visits and alerts (the one rule, Access.AudienceOf), split by the path each person comes by.
+                var audience = await Access.AudienceOf(owner.Id, DataCategory.VisitsAndAlerts, AccessSources.Of(db, clock), PathsOfLevel(level))
+                    .Where(id => id != owner.Id).ToListAsync(ct);
+                return await UserTargetsAsync(audience, ct);
             default:
                 return [];
         }
     }
 
-    private Task<bool> SharesAsync(Guid ownerId, Audience audience, CancellationToken ct) =>
-        db.SharingRules.AnyAsync(r => r.OwnerId == ownerId && r.Category == DataCategory.VisitsAndAlerts && r.Audience == audience && r.Enabled, ct);
+    /// <summary>
+    /// Which level tells the people of each audience path: the level a path belongs to, or null when it is nobody to tell
+    /// (the owner themself — never told of their own alert, under duress that would give it away). Level 1 is the owner's
+    /// trusted contacts, who are not an audience path. No default arm: a new path does not compile until it has a level.
+    /// </summary>
+    public static int? LevelOf(AccessPath path)
+    {
+        switch (path)
+        {
+            case AccessPath.Self:
+                return null;
+            // Those close to the owner: their organization's focal points, and people the owner chose by name or organization.
+            case AccessPath.OrgFocalPoints:
+            case AccessPath.NamedPerson:
+            case AccessPath.OrganizationMembers:
+            case AccessPath.AssignedStaff:
+            case AccessPath.OrganizationStaff:
+                return 2;
+            case AccessPath.NetworkCoordinators:
+                return 3;
+        }
+        throw new ArgumentOutOfRangeException(nameof(path), path, "Not an audience path.");
+    }
+
+    public static AccessPath[] PathsOfLevel(int level) => Enum.GetValues<AccessPath>().Where(p => LevelOf(p) == level).ToArray();
 
     private async Task<List<Target>> UserTargetsAsync(List<Guid> ids, CancellationToken ct)
     {

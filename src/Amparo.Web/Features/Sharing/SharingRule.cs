@@ -1,14 +1,63 @@
 namespace Amparo.Web.Features.Sharing;
 
-/// <summary>What kind of a person's data a rule is about.</summary>
-public enum DataCategory { VisitsAndAlerts = 0, ContactDetails = 1, WellBeing = 2, SecurityPlan = 3 }
+/// <summary>
+/// What kind of data an audience question is about. Each category belongs to one kind of owner
+/// (<see cref="DataCategories.KindOf"/>): a new module adds its value here and one line there.
+/// </summary>
+public enum DataCategory
+{
+    // A person's data: the person always sees it; others through the person's sharing rules and grants.
+    VisitsAndAlerts = 0,
+    ContactDetails = 1,
+    WellBeing = 2,
+    SecurityPlan = 3,
 
-/// <summary>Who a rule opens the data to.</summary>
+    // An organization's data: its admins and focal points always see it; members only through a grant to members.
+    OrganizationSecurityPlan = 10,
+    OrganizationProtocols = 11,
+    OrganizationIncidents = 12,
+
+    // One shared item (the "owner" is the item itself): seen only through grants on it, e.g. a plan snapshot shared with a grantmaker.
+    PlanSnapshot = 20,
+}
+
+/// <summary>Whose data a category is: a person's, an organization's, or one shared item's (its own audience).</summary>
+public enum OwnerKind { Person = 0, Organization = 1, Item = 2 }
+
+public static class DataCategories
+{
+    /// <summary>The kind of owner of a category. No default arm: a new category does not compile until it is declared here.</summary>
+    public static OwnerKind KindOf(DataCategory category)
+    {
+        switch (category)
+        {
+            case DataCategory.VisitsAndAlerts:
+            case DataCategory.ContactDetails:
+            case DataCategory.WellBeing:
+            case DataCategory.SecurityPlan:
+                return OwnerKind.Person;
+            case DataCategory.OrganizationSecurityPlan:
+            case DataCategory.OrganizationProtocols:
+            case DataCategory.OrganizationIncidents:
+                return OwnerKind.Organization;
+            case DataCategory.PlanSnapshot:
+                return OwnerKind.Item;
+        }
+        throw new ArgumentOutOfRangeException(nameof(category), category, "Not a declared category.");
+    }
+
+    /// <summary>Every category of one kind of owner, in declaration order.</summary>
+    public static IReadOnlyList<DataCategory> OfKind(OwnerKind kind) =>
+        Enum.GetValues<DataCategory>().Where(c => KindOf(c) == kind).ToList();
+}
+
+/// <summary>Who a person's sharing rule opens the data to.</summary>
 public enum Audience { OrgFocalPoints = 0, NetworkCoordinators = 1 }
 
 /// <summary>
 /// One person's explicit choice: "my <see cref="Category"/> is visible to <see cref="Audience"/>".
-/// No rule, no access. The person sees and changes these on the "who can see what" page.
+/// No rule, no access. The person sees and changes these on the "who can see what" page. Person categories only;
+/// choices about one named person, an organization's members or a grantmaker's staff are <see cref="AccessGrant"/>s.
 /// </summary>
 public sealed class SharingRule
 {
@@ -20,7 +69,7 @@ public sealed class SharingRule
 
     /// <summary>What a person has when they join: visits and alerts open to their organization's focal points; nothing else.</summary>
     public static IEnumerable<SharingRule> Defaults(Guid ownerId, DateTime now) =>
-        from category in Enum.GetValues<DataCategory>()
+        from category in DataCategories.OfKind(OwnerKind.Person)
         from audience in Enum.GetValues<Audience>()
         select new SharingRule
         {

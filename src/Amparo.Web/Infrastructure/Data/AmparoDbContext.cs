@@ -26,6 +26,8 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<NetworkOrganization> NetworkOrganizations => Set<NetworkOrganization>();
     public DbSet<NetworkCoordinator> NetworkCoordinators => Set<NetworkCoordinator>();
     public DbSet<SharingRule> SharingRules => Set<SharingRule>();
+    public DbSet<AccessGrant> AccessGrants => Set<AccessGrant>();
+    public DbSet<AccessGrantAssignee> AccessGrantAssignees => Set<AccessGrantAssignee>();
     public DbSet<DataKey> DataKeys => Set<DataKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ProtectionKey> ProtectionKeys => Set<ProtectionKey>();

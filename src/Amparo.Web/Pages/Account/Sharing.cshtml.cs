@@ -12,12 +12,14 @@ public sealed class SharingModel(SharingSettings settings) : PageModel
     [BindProperty] public List<string> On { get; set; } = [];
 
     public List<SharingSettings.Choice> Choices { get; private set; } = [];
+    public List<SharingSettings.Chosen> Chosen { get; private set; } = [];
     public bool Saved { get; private set; }
 
     public async Task OnGetAsync(bool saved = false)
     {
         Saved = saved;
         Choices = await settings.ForAsync(User.UserId(), HttpContext.RequestAborted);
+        Chosen = await settings.ChosenAsync(User.UserId(), HttpContext.RequestAborted);
     }
 
     public async Task<IActionResult> OnPostAsync()

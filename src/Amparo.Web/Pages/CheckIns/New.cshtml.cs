@@ -107,13 +107,12 @@ public sealed class NewModel(
         Now = CheckInPages.LocalInputValue(clock.GetUtcNow().UtcDateTime, User.TimeZoneOf());
         var owner = await db.Users.SingleAsync(u => u.Id == me, ct);
         var settings = await checkIns.SettingsAsync(me, ct);
-        var rules = await db.SharingRules.Where(r => r.OwnerId == me && r.Category == DataCategory.VisitsAndAlerts && r.Enabled).Select(r => r.Audience).ToListAsync(ct);
-        Levels =
-        [
-            new PlanLevel(1, 0, true, (await escalation.TargetsAsync(owner, 1, ct)).Select(x => x.Name).ToList()),
-            new PlanLevel(2, settings.Level2DelayMinutes, rules.Contains(Audience.OrgFocalPoints), (await escalation.TargetsAsync(owner, 2, ct)).Select(x => x.Name).ToList()),
-            new PlanLevel(3, settings.Level2DelayMinutes + settings.Level3DelayMinutes, rules.Contains(Audience.NetworkCoordinators), (await escalation.TargetsAsync(owner, 3, ct)).Select(x => x.Name).ToList()),
-        ];
+        // "Not shared" and the names come from the same rule escalation uses (Access.OpenedBy / Access.AudienceOf through
+        // Escalation.TargetsAsync): what this page promises is what happens.
+        var opened = await Access.OpenedBy(me, DataCategory.VisitsAndAlerts, AccessSources.Of(db, clock)).ToListAsync(ct);
+        Levels = [new PlanLevel(1, 0, true, (await escalation.TargetsAsync(owner, 1, ct)).Select(x => x.Name).ToList())];
+        foreach (var (level, after) in new[] { (2, settings.Level2DelayMinutes), (3, settings.Level2DelayMinutes + settings.Level3DelayMinutes) })
+            Levels.Add(new PlanLevel(level, after, opened.Any(p => Escalation.LevelOf(p) == level), (await escalation.TargetsAsync(owner, level, ct)).Select(x => x.Name).ToList()));
         HasConfirmedContact = await contacts.HasConfirmedAsync(me, ct);
         HasPin = await checkIns.HasPinAsync(me, ct);
         var myOrgs = db.Memberships.Where(m => m.UserId == me).Select(m => m.OrganizationId);

@@ -12,7 +12,7 @@ namespace Amparo.Web.Pages.Organizations;
 /// A member's phone and Signal number, for a colleague whom the member's own sharing rule lets see them
 /// (for example the organization's focal points). Anyone else gets 404. Every read is audited.
 /// </summary>
-public sealed class ContactModel(AmparoDbContext db, AccountService accounts, AuditLog audit) : PageModel
+public sealed class ContactModel(AmparoDbContext db, AccountService accounts, AuditLog audit, TimeProvider clock) : PageModel
 {
     [FromRoute] public Guid Id { get; set; }
     [FromRoute] public Guid MemberId { get; set; }
@@ -27,7 +27,7 @@ public sealed class ContactModel(AmparoDbContext db, AccountService accounts, Au
         if (MemberId == me) return Redirect("/account");
         var bothInOrg = await db.Memberships.CountAsync(m => m.OrganizationId == Id && (m.UserId == me || m.UserId == MemberId), ct) == 2;
         if (!bothInOrg) return NotFound();
-        var visible = await Access.OwnersVisibleTo(me, DataCategory.ContactDetails, db.SharingRules, db.Memberships, db.NetworkOrganizations, db.NetworkCoordinators)
+        var visible = await Access.OwnersVisibleTo(me, DataCategory.ContactDetails, AccessSources.Of(db, clock))
             .AnyAsync(owner => owner == MemberId, ct);
         if (!visible) return NotFound();
         var member = await db.Users.SingleAsync(u => u.Id == MemberId, ct);

@@ -14,7 +14,7 @@ namespace Amparo.Web.Pages.Organizations;
 /// One organization: its members, and for its admins the member, invitation and two-factor controls.
 /// Only members (and server admins) see it; everyone else gets 404. The service re-checks every right.
 /// </summary>
-public sealed class DetailsModel(AmparoDbContext db, OrganizationService organizations, InvitationLinks links, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class DetailsModel(AmparoDbContext db, OrganizationService organizations, InvitationLinks links, IStringLocalizer<SharedResource> t, TimeProvider clock) : PageModel
 {
     public sealed record MemberLine(Guid UserId, string DisplayName, OrgRole Role);
 
@@ -145,7 +145,7 @@ public sealed class DetailsModel(AmparoDbContext db, OrganizationService organiz
             join u in db.Users on m.UserId equals u.Id
             orderby u.DisplayName
             select new MemberLine(u.Id, u.DisplayName, m.Role)).ToListAsync(Ct);
-        ContactVisible = (await Access.OwnersVisibleTo(Me, DataCategory.ContactDetails, db.SharingRules, db.Memberships, db.NetworkOrganizations, db.NetworkCoordinators)
+        ContactVisible = (await Access.OwnersVisibleTo(Me, DataCategory.ContactDetails, AccessSources.Of(db, clock))
             .ToListAsync(Ct)).ToHashSet();
         ContactVisible.Remove(Me);
         if (CanAdminister)
