@@ -26,6 +26,8 @@ public static class CoreSetup
             return MasterKey.Load(options.DataDirectory, Environment.GetEnvironmentVariable(MasterKey.EnvironmentVariable));
         });
         services.AddSingleton<FieldCipher>();
+        // System keys created at start (StartupKeys), never on first use.
+        services.AddSystemKey(AuditLog.KeyPurpose).AddSystemKey("lookup").AddSystemKey(ReplyCodes.KeyPurpose);
         services.AddScoped<ReplyCodes>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IMailSender, SmtpMailSender>();

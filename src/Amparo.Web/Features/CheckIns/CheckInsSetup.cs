@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns.Delivery;
+using Amparo.Web.Infrastructure.Security;
 using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.CheckIns;
@@ -11,6 +12,8 @@ public static class CheckInsSetup
     {
         services.AddOptions<CheckInOptions>().Bind(configuration.GetSection(CheckInOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CheckInSecrets>();
+        // System keys created at start (StartupKeys), never on first use: PIN hashes, signed links, outbox, inbound SMS.
+        services.AddSystemKey("pin").AddSystemKey("links").AddSystemKey("outbox").AddSystemKey(InboundSmsStore.KeyPurpose);
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<OutboxWriter>();
         services.AddSingleton<CommitBatcher>();

@@ -21,7 +21,7 @@ public static partial class AdminCommands
         host.RequireMasterKey();
         await host.RequireDatabaseAsync();
         var db = host.Db;
-        await DatabaseSetup.MigrateAsync(db);
+        await host.MigrateAsync();
         var problems = await AuditLog.VerifyAsync(db, host.Get<FieldCipher>());
         if (problems.Count == 0)
         {

@@ -38,7 +38,7 @@ public static partial class AdminCommands
         host.RequireMasterKey();
         await host.RequireDatabaseAsync();
         var db = host.Db;
-        await DatabaseSetup.MigrateAsync(db);
+        await host.MigrateAsync();
         var org = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orgId)
             ?? throw new CommandException($"No organization with id {orgId}.");
 
@@ -100,6 +100,31 @@ public static partial class AdminCommands
         return 0;
     }
 
+    private const string OrgDeleteHelp = """
+        Deletes the organization for good: its data key is destroyed (what was encrypted with it can never be read
+        again, in backups too) and recorded in keys/destroyed-keys.txt, so a restore of an older backup deletes it
+        again; its memberships, invitations and network links go with it. The people stay (they may belong elsewhere).
+        --name must repeat the organization's exact name, as a check that the id is the intended one. Export it first
+        (org export) if its records must be kept.
+        """;
+
+    private static async Task<int> OrgDeleteAsync(CommandContext c)
+    {
+        var orgId = c.RequiredGuid("org");
+        var name = c.Required("name");
+        await using var host = c.Host();
+        host.RequireMasterKey();
+        await host.RequireDatabaseAsync();
+        await host.MigrateAsync();
+        var org = await host.Db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orgId)
+            ?? throw new CommandException($"No organization with id {orgId}.");
+        if (!string.Equals(org.Name, name.Trim(), StringComparison.Ordinal))
+            throw new CommandException("--name is not the name of this organization (see org list). Nothing was deleted.");
+        if (!await host.Get<OrganizationService>().DeleteAsync(orgId, null)) throw new CommandException($"No organization with id {orgId}.");
+        c.Err.WriteLine($"Deleted the organization {org.Name}; its data key is destroyed and recorded in {host.Get<Security.MasterKey>().LedgerFile}.");
+        return 0;
+    }
+
     private const string OrgListHelp = """
         Prints one line per organization: its id, a tab, its kind and its name (for org export, or to find an id).
         """;
@@ -109,7 +134,7 @@ public static partial class AdminCommands
         await using var host = c.Host();
         await host.RequireDatabaseAsync();
         var db = host.Db;
-        await DatabaseSetup.MigrateAsync(db);
+        await host.MigrateAsync();
         var orgs = await db.Organizations.AsNoTracking().OrderBy(o => o.CreatedAt).Select(o => new { o.Id, o.Kind, o.Name }).ToListAsync();
         foreach (var o in orgs) c.Out.WriteLine($"{o.Id}\t{KindName(o.Kind)}\t{o.Name}");
         c.Err.WriteLine($"{orgs.Count} organizations.");
