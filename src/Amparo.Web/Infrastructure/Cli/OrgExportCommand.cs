@@ -11,7 +11,7 @@ namespace Amparo.Web.Infrastructure.Cli;
 /// <summary>
 /// org export: what an organization holds, as JSON files in a zip, for moving elsewhere or shutting down.
 /// Nothing personal that a person has not shared is in it: no contact details, no e-mail addresses of members,
-/// nothing decrypted; invitation tokens are left out too.
+/// nothing encrypted under a person's key; invitation tokens are left out too.
 /// </summary>
 public static partial class AdminCommands
 {
@@ -57,7 +57,7 @@ public static partial class AdminCommands
         var files = new Dictionary<string, object>
         {
             ["export.json"] = new { formatVersion = 1, exportedAt = now, organizationId = org.Id, amparoVersion = AmparoVersion },
-            ["organization.json"] = new { org.Id, org.Name, kind = KindName(org.Kind), org.RequireTwoFactorForStaff, org.CreatedAt },
+            ["organization.json"] = new { org.Id, org.Name, kind = KindName(org.Kind), org.RequireTwoFactorForStaff, org.CreatedAt, org.DataKeyId },
             ["members.json"] = members.Select(m => new { m.UserId, m.DisplayName, role = RoleName(m.Role), m.JoinedAt }),
             ["invitations.json"] = invitations.Select(i => new
             {
@@ -170,7 +170,8 @@ public static partial class AdminCommands
 
         export.json        when and by which Amparo version this export was made
         organization.json  the organization: name, kind (civil-society, grantmaker or practitioner), whether
-                           focal points and admins must use two-factor sign-in, and when it was created
+                           focal points and admins must use two-factor sign-in, when it was created, and the id
+                           of its data key (dataKeyId)
         members.json       each member: userId, display name, role (member, focal-point or org-admin), join date
         invitations.json   invitations sent: e-mail address invited, role offered, who invited (userId), when,
                            until when it was valid, and whether it was accepted, revoked, expired or is open.
@@ -178,6 +179,11 @@ public static partial class AdminCommands
         networks.json      networks this organization belongs to, and which of its members coordinate them
         audit-events.json  security events about this organization (joins, role changes, removals, invitations,
                            exports...): time, event type, who acted and on whom (userIds), a short detail
+
+        What the organization keeps encrypted in Amparo under its own data key is written here decrypted, so that
+        it can be read elsewhere. The key itself is not in this file: it is useless without this installation's
+        database and master key, and the installation's backups carry it. dataKeyId only names it (deleting the
+        organization destroys that key and records the id in the installation's destroyed-key ledger).
 
         Not included, on purpose: members' e-mail addresses, phone and Signal numbers, and anything else a person
         keeps in Amparo for themselves. That belongs to each person, who can export their own data from their

@@ -11,6 +11,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // Existing organizations get the empty id here; their keys are made at start (StartupKeys), since
+            // the master key that wraps them never enters the database.
             migrationBuilder.AddColumn<Guid>(
                 name: "DataKeyId",
                 table: "Organizations",
