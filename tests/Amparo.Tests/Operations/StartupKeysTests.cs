@@ -1,5 +1,6 @@
 using Amparo.Tests.Infrastructure;
 using Amparo.Web.Features.Organizations;
+using Amparo.Web.Infrastructure.Cli;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
