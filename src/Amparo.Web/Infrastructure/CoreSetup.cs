@@ -25,6 +25,8 @@ public static class CoreSetup
             return MasterKey.Load(options.DataDirectory, Environment.GetEnvironmentVariable(MasterKey.EnvironmentVariable));
         });
         services.AddSingleton<FieldCipher>();
+        // System keys created at start (StartupKeys), never on first use.
+        services.AddSystemKey("lookup").AddSystemKey(ReplyCodes.KeyPurpose);
         services.AddScoped<ReplyCodes>();
         // Facts between modules: every module (and the admin commands' deletion) publishes through it.
         services.AddEvents();

@@ -1,11 +1,13 @@
 using Amparo.Web.Features.Setup;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Security;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Infrastructure;
 
 /// <summary>
-/// Runs before the server takes requests: applies migrations, fills the demo when asked, and prints the
+/// Runs before the server takes requests: applies migrations, creates the keys (StartupKeys), fills the demo when asked, and prints the
 /// one-time setup code while no server admin exists.
 /// </summary>
 public sealed class StartupTasks(IServiceScopeFactory scopes, SetupCode setupCode, IOptions<AmparoOptions> options, ILogger<StartupTasks> logger) : IHostedService
@@ -15,6 +17,10 @@ public sealed class StartupTasks(IServiceScopeFactory scopes, SetupCode setupCod
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
         await DatabaseSetup.MigrateAsync(db, cancellationToken);
+        // Keys before anything is served: never created lazily inside a request's unit of work.
+        await StartupKeys.EnsureAsync(scope.ServiceProvider, cancellationToken);
+        // The Data Protection key ring too (cookies, antiforgery): made now rather than by the first request that needs it.
+        scope.ServiceProvider.GetService<IDataProtectionProvider>()?.CreateProtector("amparo:startup").Protect([]);
         if (options.Value.Demo)
         {
             var demo = scope.ServiceProvider.GetRequiredService<Demo>();

@@ -193,7 +193,10 @@ public sealed class CheckInSeed : IAsyncDisposable
     {
         var host = Open(dataDirectory);
         var db = host.Db;
-        await DatabaseSetup.MigrateAsync(db);
+        // Migrations and the keys step, as the server runs them at start; the check-in keys this seed uses before the
+        // app has started are declared by AddCheckIns, which this command host does not run.
+        await host.MigrateAsync();
+        await host.Get<FieldCipher>().CreateSystemKeysAsync(db, ["pin", "links"]);
         var accounts = host.Get<AccountService>();
         var cipher = host.Get<FieldCipher>();
         var secrets = new CheckInSecrets(cipher);

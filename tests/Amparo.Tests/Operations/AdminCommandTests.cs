@@ -247,9 +247,9 @@ public abstract class AdminCommandTests : OperationsTestBase
     public async Task UnknownCommand_ExitsWithUsage()
     {
         var site = NewInstallation();
-        var result = await site.RunAsync("org", "delete", "--org", Guid.NewGuid().ToString());
+        var result = await site.RunAsync("org", "rename", "--org", Guid.NewGuid().ToString());
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Unknown command: org delete", result.Err, StringComparison.Ordinal);
+        Assert.Contains("Unknown command: org rename", result.Err, StringComparison.Ordinal);
         Assert.Contains("Usage: amparo <command>", result.Err, StringComparison.Ordinal);
         Assert.Equal("", result.Out);
         Assert.True(AdminCommands.IsCommand(["backup"]));

@@ -187,15 +187,13 @@ public sealed class SharingWorld
         foreach (var g in _grants)
         {
             if (g.Category != category || g.Owner != owner || g.Withdrawn || (g.Ends is { } ends && Now >= ends)) continue;
-            switch (g.Kind)
+            var why = g.Kind switch
             {
-                case GranteeKind.Person when g.Grantee == viewer:
-                    return "named person";
-                case GranteeKind.OrganizationMembers when _members.ContainsKey((g.Grantee, viewer)):
-                    return "member";
-                case GranteeKind.AssignedStaff when _members.TryGetValue((g.Grantee, viewer), out var role) && (role == OrgRole.OrgAdmin || g.Assigned.Contains(viewer)):
-                    return "assigned staff";
-            }
+                GranteeKind.Person => g.Grantee == viewer ? "named person" : null,
+                GranteeKind.OrganizationMembers => _members.ContainsKey((g.Grantee, viewer)) ? "member" : null,
+                GranteeKind.AssignedStaff => _members.TryGetValue((g.Grantee, viewer), out var role) && (role == OrgRole.OrgAdmin || g.Assigned.Contains(viewer)) ? "assigned staff" : null,
+            };
+            if (why is not null) return why;
         }
         return null;
     }

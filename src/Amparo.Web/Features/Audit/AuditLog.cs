@@ -24,6 +24,7 @@ public static class AuditEvents
     public const string InvitationRevoked = "org.invitation-revoked";
     public const string TwoFactorRuleChanged = "org.2fa-rule-changed";
     public const string OrganizationCreated = "org.created";
+    public const string OrganizationDeleted = "org.deleted";
     public const string ServerAdminCreated = "admin.created";
     public const string SessionsEnded = "session.ended-all";
     public const string SessionEnded = "session.ended";

@@ -6,6 +6,7 @@ using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Pages.CheckIns;
+using Amparo.Web.Infrastructure.Security;
 using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.CheckIns;
@@ -16,6 +17,8 @@ public static class CheckInsSetup
     {
         services.AddOptions<CheckInOptions>().Bind(configuration.GetSection(CheckInOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CheckInSecrets>();
+        // System keys created at start (StartupKeys), never on first use: PIN hashes, signed links, outbox, inbound SMS.
+        services.AddSystemKey("pin").AddSystemKey("links");
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<CommitBatcher>();
         services.AddScoped<Escalation>();

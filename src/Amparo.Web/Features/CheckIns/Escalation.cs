@@ -1,6 +1,5 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Notifications;
-using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;

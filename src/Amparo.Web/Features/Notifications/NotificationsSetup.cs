@@ -1,3 +1,4 @@
+using Amparo.Web.Infrastructure.Security;
 using Amparo.Web.Infrastructure.Workers;
 using System.Threading.RateLimiting;
 using Amparo.Web.Features.CheckIns;
@@ -19,6 +20,8 @@ public static class NotificationsSetup
         services.TryAddSingleton<WorkSignal>();
         services.AddSingleton<OutboxWriter>();
         services.AddSingleton<Notifier>();
+        // Outgoing texts and inbound SMS are encrypted with keys made at start, never on first use.
+        services.AddSystemKey("outbox").AddSystemKey(InboundSmsStore.KeyPurpose);
         services.AddScoped<Infrastructure.IPersonalData, NotificationsPersonalData>();
         services.AddScoped<MessageTexts>();
         services.AddSingleton<SmsKeywords>();

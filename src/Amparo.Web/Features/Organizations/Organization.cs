@@ -12,6 +12,11 @@ public sealed class Organization
     /// <summary>Focal points and admins must have two-factor on to act in this organization.</summary>
     public bool RequireTwoFactorForStaff { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>
+    /// The organization's own data key (a row of DataKeys, wrapped by the master key), as a person has one: fields the
+    /// organization owns (plans, incidents, grant records) are encrypted with it, and deleting the organization destroys it.
+    /// </summary>
+    public Guid DataKeyId { get; set; }
 }
 
 public sealed class Membership

@@ -11,18 +11,61 @@ namespace Amparo.Web.Features.Organizations;
 
 /// <summary>Organizations, their members and invitations. Every method that takes an actor checks the actor's right itself.</summary>
 public sealed class OrganizationService(
-    AmparoDbContext db, AccountService accounts, AccountDeletion deletion, UserManager<User> users, AuditLog audit, TimeProvider clock, IOptions<AmparoOptions> options)
+    AmparoDbContext db, AccountService accounts, AccountDeletion deletion, UserManager<User> users, FieldCipher cipher, AuditLog audit, TimeProvider clock, IOptions<AmparoOptions> options)
 {
     public async Task<Organization?> CreateAsync(string name, OrganizationKind kind, Guid? actorId, CancellationToken ct = default)
     {
         name = name.Trim();
         // Control characters (NUL among them, which PostgreSQL refuses in text) are no part of a name.
         if (name.Length is 0 or > 200 || name.Any(char.IsControl) || !Enum.IsDefined(kind)) return null;
-        var org = new Organization { Id = Guid.NewGuid(), Name = name, Kind = kind, CreatedAt = clock.GetUtcNow().UtcDateTime };
+        // Its own data key, written with it in one SaveChanges (one transaction).
+        var key = cipher.NewDataKey(OrganizationKeys.Purpose);
+        var org = new Organization { Id = Guid.NewGuid(), Name = name, Kind = kind, CreatedAt = clock.GetUtcNow().UtcDateTime, DataKeyId = key.Id };
+        db.DataKeys.Add(key);
         db.Organizations.Add(org);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            cipher.Forget(key.Id);
+            throw;
+        }
         await audit.WriteAsync(AuditEvents.OrganizationCreated, actorId, organizationId: org.Id, detail: kind.ToString(), ct: ct);
         return org;
+    }
+
+    /// <summary>
+    /// Deletes the organization (a server admin's command): its data key is destroyed first and recorded in the
+    /// destroyed-key ledger (so what was encrypted with it is unreadable, in backups too, and a restore deletes the
+    /// organization again), then the organization with its memberships, invitations and network links, and any
+    /// coordinator seat that existed only through it. The audit trail keeps the organization's id.
+    /// </summary>
+    public async Task<bool> DeleteAsync(Guid orgId, Guid? actorId, CancellationToken ct = default)
+    {
+        var keyId = await db.Organizations.Where(o => o.Id == orgId).Select(o => (Guid?)o.DataKeyId).SingleOrDefaultAsync(ct);
+        if (keyId is null) return false;
+        var memberIds = await db.Memberships.Where(m => m.OrganizationId == orgId).Select(m => m.UserId).ToListAsync(ct);
+        var networkIds = await db.NetworkOrganizations.Where(n => n.OrganizationId == orgId).Select(n => n.NetworkId).ToListAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // As for a person: the key goes into the ledger before the commit, so a failure errs toward deletion.
+        if (keyId != Guid.Empty) await cipher.DestroyAsync(db, keyId.Value, ct);
+        await db.SaveChangesAsync(ct);
+        // A coordinator seat exists only through an organization of the network (as when a member leaves).
+        foreach (var seat in await db.NetworkCoordinators.Where(c => networkIds.Contains(c.NetworkId) && memberIds.Contains(c.UserId)).ToListAsync(ct))
+        {
+            var viaOther = await db.Memberships.AnyAsync(m => m.UserId == seat.UserId && m.OrganizationId != orgId &&
+                db.NetworkOrganizations.Any(n => n.NetworkId == seat.NetworkId && n.OrganizationId == m.OrganizationId), ct);
+            if (!viaOther) db.NetworkCoordinators.Remove(seat);
+        }
+        await db.SaveChangesAsync(ct);
+        // Memberships, invitations and network links go with it (ON DELETE CASCADE).
+        await db.Organizations.Where(o => o.Id == orgId).ExecuteDeleteAsync(ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        await audit.WriteAsync(AuditEvents.OrganizationDeleted, actorId, organizationId: orgId, ct: ct);
+        return true;
     }
 
     public Task<OrgRole?> RoleOfAsync(Guid userId, Guid orgId, CancellationToken ct = default) =>

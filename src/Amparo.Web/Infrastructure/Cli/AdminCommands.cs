@@ -1,7 +1,6 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Organizations;
-using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -102,7 +101,7 @@ public static partial class AdminCommands
     private static async Task<int> MigrateAsync(CommandContext c)
     {
         await using var host = c.Host();
-        await DatabaseSetup.MigrateAsync(host.Db);
+        await host.MigrateAsync();
         c.Err.WriteLine("Migrations applied.");
         return 0;
     }
@@ -113,7 +112,7 @@ public static partial class AdminCommands
         var name = c.Required("name");
         var password = c.PasswordFromStdin();
         await using var host = c.Host();
-        await DatabaseSetup.MigrateAsync(host.Db);
+        await host.MigrateAsync();
         var created = await host.Get<AccountService>().CreateAsync(email, name, password, serverAdmin: true);
         if (created.User is null) throw new CommandException("Not created: " + string.Join(", ", created.Errors.Select(Explain)));
         c.Out.WriteLine(created.User.Id);
@@ -131,7 +130,7 @@ public static partial class AdminCommands
             var other => throw new CommandException($"--kind must be civil-society, grantmaker or practitioner (not '{other}')."),
         };
         await using var host = c.Host();
-        await DatabaseSetup.MigrateAsync(host.Db);
+        await host.MigrateAsync();
         var org = await host.Get<OrganizationService>().CreateAsync(name, kind, null) ?? throw new CommandException("--name must be 1 to 200 characters.");
         c.Out.WriteLine(org.Id);
         return 0;
@@ -145,7 +144,7 @@ public static partial class AdminCommands
         var role = ParseRole(c.Required("role"));
         var password = c.PasswordFromStdin();
         await using var host = c.Host();
-        await DatabaseSetup.MigrateAsync(host.Db);
+        await host.MigrateAsync();
         if (!await host.Db.Organizations.AnyAsync(o => o.Id == orgId)) throw new CommandException($"No organization with id {orgId}.");
         // AccountService.CreateAsync runs its own transaction (one cannot be nested in another), so a failure to
         // add the membership is undone by deleting the new account again.
@@ -170,7 +169,7 @@ public static partial class AdminCommands
     {
         var name = c.Required("name");
         await using var host = c.Host();
-        await DatabaseSetup.MigrateAsync(host.Db);
+        await host.MigrateAsync();
         var network = await host.Get<NetworkService>().CreateAsync(name, null) ?? throw new CommandException("--name must be 1 to 200 characters.");
         c.Out.WriteLine(network.Id);
         return 0;
@@ -181,7 +180,7 @@ public static partial class AdminCommands
         var networkId = c.RequiredGuid("network");
         var orgId = c.RequiredGuid("org");
         await using var host = c.Host();
-        await DatabaseSetup.MigrateAsync(host.Db);
+        await host.MigrateAsync();
         if (!await host.Get<NetworkService>().AddOrganizationAsync(networkId, orgId, null)) throw new CommandException("No such network or organization.");
         c.Out.WriteLine(networkId);
         return 0;
@@ -192,7 +191,7 @@ public static partial class AdminCommands
         var networkId = c.RequiredGuid("network");
         var email = c.Required("email");
         await using var host = c.Host();
-        await DatabaseSetup.MigrateAsync(host.Db);
+        await host.MigrateAsync();
         var user = await host.Get<UserManager<User>>().FindByEmailAsync(email) ?? throw new CommandException("No account with that e-mail.");
         if (!await host.Get<NetworkService>().AddCoordinatorAsync(networkId, user.Id, null))
             throw new CommandException("A coordinator must belong to an organization of the network.");

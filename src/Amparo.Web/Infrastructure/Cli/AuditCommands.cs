@@ -1,5 +1,4 @@
 using Amparo.Web.Features.Audit;
-using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,7 +20,7 @@ public static partial class AdminCommands
         host.RequireMasterKey();
         await host.RequireDatabaseAsync();
         var db = host.Db;
-        await DatabaseSetup.MigrateAsync(db);
+        await host.MigrateAsync();
         var problems = await AuditLog.VerifyAsync(db, host.Get<FieldCipher>());
         if (problems.Count == 0)
         {

@@ -31,7 +31,8 @@ public sealed record BackupManifest(
 
 /// <summary>
 /// backup and restore. A backup is one encrypted file (see BackupContainer) holding a zip: manifest.json, the
-/// database (a SQLite online-backup snapshot or a pg_dump custom-format dump; the wrapped data keys are in it),
+/// database (a SQLite online-backup snapshot or a pg_dump custom-format dump; the wrapped data keys of people,
+/// organizations and the system are in it),
 /// the destroyed-key ledger, and with --include-master-key the master key.
 /// </summary>
 public static partial class AdminCommands
@@ -59,8 +60,8 @@ public static partial class AdminCommands
         and nothing changes. STOP AMPARO FIRST (every instance): the database is replaced underneath it.
         SQLite: the database file is written into the data directory. PostgreSQL: pg_restore into the configured,
         empty database. If the backup carries the master key and there is none here, it is installed; a different
-        master key here is refused. Data keys of people deleted after the backup (listed in keys/destroyed-keys.txt
-        here or in the backup) are destroyed again and their accounts removed.
+        master key here is refused. Data keys of people and organizations deleted after the backup (listed in
+        keys/destroyed-keys.txt here or in the backup) are destroyed again, and those accounts and organizations removed.
         """;
 
     private static async Task<int> BackupAsync(CommandContext c)
@@ -266,21 +267,22 @@ public static partial class AdminCommands
         masterKey.RecordDestroyed(bundledLedger);
         var destroyed = masterKey.DestroyedKeyIds().ToList();
         var db = host.Db;
-        await DatabaseSetup.MigrateAsync(db);
+        await host.MigrateAsync();
         var now = host.Get<TimeProvider>().GetUtcNow().UtcDateTime;
-        int keysDestroyed = 0, accountsRemoved = 0;
+        int keysDestroyed = 0, accountsRemoved = 0, organizationsRemoved = 0;
         if (destroyed.Count > 0)
         {
             await using var tx = await db.Database.BeginTransactionAsync();
             keysDestroyed = await db.DataKeys.Where(k => destroyed.Contains(k.Id) && k.Wrapped != null)
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.Wrapped, (byte[]?)null).SetProperty(k => k.DestroyedAt, now));
             accountsRemoved = await db.Users.Where(u => destroyed.Contains(u.DataKeyId)).ExecuteDeleteAsync();
+            organizationsRemoved = await db.Organizations.Where(o => destroyed.Contains(o.DataKeyId)).ExecuteDeleteAsync();
             await tx.CommitAsync();
         }
         var people = await db.Users.CountAsync();
         var organizations = await db.Organizations.CountAsync();
-        await host.Get<AuditLog>().WriteAsync(AuditEvents.Restored, null, detail: $"keys-destroyed={keysDestroyed};accounts-removed={accountsRemoved}");
-        c.Err.WriteLine($"Restored: {people} people, {organizations} organizations. Destroyed again from the ledger: {keysDestroyed} data keys, {accountsRemoved} accounts.");
+        await host.Get<AuditLog>().WriteAsync(AuditEvents.Restored, null, detail: $"keys-destroyed={keysDestroyed};accounts-removed={accountsRemoved};organizations-removed={organizationsRemoved}");
+        c.Err.WriteLine($"Restored: {people} people, {organizations} organizations. Destroyed again from the ledger: {keysDestroyed} data keys, {accountsRemoved} accounts, {organizationsRemoved} organizations.");
         return 0;
     }
 

@@ -174,6 +174,16 @@ public sealed class CommandHost : IAsyncDisposable
             throw new CommandException("The configured database holds no Amparo data (no migrations applied). Check the configuration.");
     }
 
+    /// <summary>
+    /// What the server does at start before it serves: migrations, then the keys step (StartupKeys: the master key
+    /// checked, system keys and missing organization keys created). Every command that uses the database runs it.
+    /// </summary>
+    public async Task MigrateAsync(CancellationToken ct = default)
+    {
+        await DatabaseSetup.MigrateAsync(Db, ct);
+        await StartupKeys.EnsureAsync(_scope.ServiceProvider, ct);
+    }
+
     public T Get<T>() where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();
 
     public async ValueTask DisposeAsync()

@@ -28,6 +28,7 @@ public static partial class AdminCommands
         var current = host.RequireMasterKey();
         await host.RequireDatabaseAsync();
         var db = host.Db;
+        // Migrations only: the keys step would refuse a database that an interrupted rotation left under the next key.
         await DatabaseSetup.MigrateAsync(db);
 
         if (await RecoverInterruptedRotationAsync(c, db, current) is { } finished) return finished;

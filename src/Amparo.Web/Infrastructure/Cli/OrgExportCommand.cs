@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.Organizations;
-using Amparo.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Infrastructure.Cli;
@@ -11,7 +10,7 @@ namespace Amparo.Web.Infrastructure.Cli;
 /// <summary>
 /// org export: what an organization holds, as JSON files in a zip, for moving elsewhere or shutting down.
 /// Nothing personal that a person has not shared is in it: no contact details, no e-mail addresses of members,
-/// nothing decrypted; invitation tokens are left out too.
+/// nothing encrypted under a person's key; invitation tokens are left out too.
 /// </summary>
 public static partial class AdminCommands
 {
@@ -38,7 +37,7 @@ public static partial class AdminCommands
         host.RequireMasterKey();
         await host.RequireDatabaseAsync();
         var db = host.Db;
-        await DatabaseSetup.MigrateAsync(db);
+        await host.MigrateAsync();
         var org = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orgId)
             ?? throw new CommandException($"No organization with id {orgId}.");
 
@@ -57,7 +56,7 @@ public static partial class AdminCommands
         var files = new Dictionary<string, object>
         {
             ["export.json"] = new { formatVersion = 1, exportedAt = now, organizationId = org.Id, amparoVersion = AmparoVersion },
-            ["organization.json"] = new { org.Id, org.Name, kind = KindName(org.Kind), org.RequireTwoFactorForStaff, org.CreatedAt },
+            ["organization.json"] = new { org.Id, org.Name, kind = KindName(org.Kind), org.RequireTwoFactorForStaff, org.CreatedAt, org.DataKeyId },
             ["members.json"] = members.Select(m => new { m.UserId, m.DisplayName, role = RoleName(m.Role), m.JoinedAt }),
             ["invitations.json"] = invitations.Select(i => new
             {
@@ -100,6 +99,31 @@ public static partial class AdminCommands
         return 0;
     }
 
+    private const string OrgDeleteHelp = """
+        Deletes the organization for good: its data key is destroyed (what was encrypted with it can never be read
+        again, in backups too) and recorded in keys/destroyed-keys.txt, so a restore of an older backup deletes it
+        again; its memberships, invitations and network links go with it. The people stay (they may belong elsewhere).
+        --name must repeat the organization's exact name, as a check that the id is the intended one. Export it first
+        (org export) if its records must be kept.
+        """;
+
+    private static async Task<int> OrgDeleteAsync(CommandContext c)
+    {
+        var orgId = c.RequiredGuid("org");
+        var name = c.Required("name");
+        await using var host = c.Host();
+        host.RequireMasterKey();
+        await host.RequireDatabaseAsync();
+        await host.MigrateAsync();
+        var org = await host.Db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orgId)
+            ?? throw new CommandException($"No organization with id {orgId}.");
+        if (!string.Equals(org.Name, name.Trim(), StringComparison.Ordinal))
+            throw new CommandException("--name is not the name of this organization (see org list). Nothing was deleted.");
+        if (!await host.Get<OrganizationService>().DeleteAsync(orgId, null)) throw new CommandException($"No organization with id {orgId}.");
+        c.Err.WriteLine($"Deleted the organization {org.Name}; its data key is destroyed and recorded in {host.Get<Security.MasterKey>().LedgerFile}.");
+        return 0;
+    }
+
     private const string OrgListHelp = """
         Prints one line per organization: its id, a tab, its kind and its name (for org export, or to find an id).
         """;
@@ -109,7 +133,7 @@ public static partial class AdminCommands
         await using var host = c.Host();
         await host.RequireDatabaseAsync();
         var db = host.Db;
-        await DatabaseSetup.MigrateAsync(db);
+        await host.MigrateAsync();
         var orgs = await db.Organizations.AsNoTracking().OrderBy(o => o.CreatedAt).Select(o => new { o.Id, o.Kind, o.Name }).ToListAsync();
         foreach (var o in orgs) c.Out.WriteLine($"{o.Id}\t{KindName(o.Kind)}\t{o.Name}");
         c.Err.WriteLine($"{orgs.Count} organizations.");
@@ -143,7 +167,8 @@ public static partial class AdminCommands
 
         export.json        when and by which Amparo version this export was made
         organization.json  the organization: name, kind (civil-society, grantmaker or practitioner), whether
-                           focal points and admins must use two-factor sign-in, and when it was created
+                           focal points and admins must use two-factor sign-in, when it was created, and the id
+                           of its data key (dataKeyId)
         members.json       each member: userId, display name, role (member, focal-point or org-admin), join date
         invitations.json   invitations sent: e-mail address invited, role offered, who invited (userId), when,
                            until when it was valid, and whether it was accepted, revoked, expired or is open.
@@ -151,6 +176,11 @@ public static partial class AdminCommands
         networks.json      networks this organization belongs to, and which of its members coordinate them
         audit-events.json  security events about this organization (joins, role changes, removals, invitations,
                            exports...): time, event type, who acted and on whom (userIds), a short detail
+
+        What the organization keeps encrypted in Amparo under its own data key is written here decrypted, so that
+        it can be read elsewhere. The key itself is not in this file: it is useless without this installation's
+        database and master key, and the installation's backups carry it. dataKeyId only names it (deleting the
+        organization destroys that key and records the id in the installation's destroyed-key ledger).
 
         Not included, on purpose: members' e-mail addresses, phone and Signal numbers, and anything else a person
         keeps in Amparo for themselves. That belongs to each person, who can export their own data from their

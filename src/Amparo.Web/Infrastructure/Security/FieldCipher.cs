@@ -54,26 +54,47 @@ public sealed class FieldCipher(MasterKey masterKey, TimeProvider clock)
 
     public void Forget(Guid keyId) => _keys.TryRemove(keyId, out _);
 
-    /// <summary>A system key (audit chain, lookup hashes): created once, shared by every instance.</summary>
-    public async Task<byte[]> SystemKeyAsync(AmparoDbContext db, string purpose, CancellationToken ct = default)
+    /// <summary>
+    /// A system key (audit chain, lookup hashes, signed links): shared by every instance. It is created at start
+    /// (<see cref="StartupKeys"/>, declared with <c>services.AddSystemKey(purpose)</c>), never here: created inside
+    /// a caller's unit of work, a rollback would lose a key this process had already used, and two first requests
+    /// would race to make two.
+    /// </summary>
+    public async Task<byte[]> SystemKeyAsync(AmparoDbContext db, string purpose, CancellationToken ct = default) =>
+        await KeyAsync(db, SystemKeyId(purpose), ct)
+        ?? throw new InvalidOperationException($"The system key '{purpose}' does not exist. Declare it with services.AddSystemKey(\"{purpose}\") so that it is created at start.");
+
+    /// <summary>
+    /// Creates the system keys that do not exist yet, each in its own short transaction (never a caller's). Two
+    /// instances starting together: the key id is fixed by the purpose, so the second insert fails on the primary
+    /// key and that instance reads the first one's key; nothing is cached before its row is committed.
+    /// </summary>
+    public async Task<int> CreateSystemKeysAsync(AmparoDbContext db, IEnumerable<string> purposes, CancellationToken ct = default)
     {
-        var id = SystemKeyId(purpose);
-        var key = await KeyAsync(db, id, ct);
-        if (key is not null) return key;
-        var fresh = RandomNumberGenerator.GetBytes(32);
-        db.DataKeys.Add(new DataKey { Id = id, Purpose = purpose, Wrapped = masterKey.Wrap(id, fresh), CreatedAt = clock.GetUtcNow().UtcDateTime });
-        try
+        var created = 0;
+        foreach (var purpose in purposes.Distinct(StringComparer.Ordinal))
         {
-            await db.SaveChangesAsync(ct);
+            var id = SystemKeyId(purpose);
+            if (await db.DataKeys.AnyAsync(k => k.Id == id, ct)) continue;
+            var fresh = RandomNumberGenerator.GetBytes(32);
+            db.DataKeys.Add(new DataKey { Id = id, Purpose = purpose, Wrapped = masterKey.Wrap(id, fresh), CreatedAt = clock.GetUtcNow().UtcDateTime });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                created++;
+            }
+            catch (DbUpdateException)
+            {
+                // Another instance created it first: theirs is the key (read back on first use).
+                if (!await db.DataKeys.AsNoTracking().AnyAsync(k => k.Id == id, ct)) throw;
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+                CryptographicOperations.ZeroMemory(fresh);
+            }
         }
-        catch (DbUpdateException)
-        {
-            // Another instance created it first: use theirs.
-            db.ChangeTracker.Clear();
-            return await KeyAsync(db, id, ct) ?? throw new InvalidOperationException("system key missing");
-        }
-        _keys[id] = fresh;
-        return fresh;
+        return created;
     }
 
     private static Guid SystemKeyId(string purpose) =>
