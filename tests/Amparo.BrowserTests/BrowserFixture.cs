@@ -1,6 +1,4 @@
 using Amparo.Tests.Infrastructure;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -126,7 +124,7 @@ public sealed class AppServer(IReadOnlyDictionary<string, string?>? settings = n
     }
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "amparo-browser-" + Guid.NewGuid().ToString("N")[..10]);
-    public int Port { get; } = FreePort();
+    public int Port { get; } = Ports.Free();
     public string BaseUrl => $"http://127.0.0.1:{Port}";
 
     public void Start()
@@ -169,12 +167,6 @@ public sealed class AppServer(IReadOnlyDictionary<string, string?>? settings = n
         catch (UnauthorizedAccessException) { }
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>Keeps the app's warnings and errors, each line prefixed so that ./test.sh prints it under a failure.</summary>

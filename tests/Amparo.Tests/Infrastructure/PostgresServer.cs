@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -102,7 +100,7 @@ public sealed class PostgresServer
         Directory.CreateDirectory(dir);
         File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute | UnixFileMode.OtherWrite);
         var data = Path.Combine(dir, "data");
-        var port = FreePort();
+        var port = Ports.Free();
         var asPostgres = Environment.UserName == "root";
         Run(asPostgres, Path.Combine(bin, "initdb"), $"-D {data} -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8");
         Run(asPostgres, Path.Combine(bin, "pg_ctl"),
@@ -139,12 +137,6 @@ public sealed class PostgresServer
         throw new InvalidOperationException("PostgreSQL (initdb, pg_ctl) was not found; test.sh installs it.");
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     private static void Run(bool asPostgres, string exe, string arguments)
     {

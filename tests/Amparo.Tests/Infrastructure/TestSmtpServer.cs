@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using MimeKit;
 using SmtpServer;
 using SmtpServer.Protocol;
@@ -30,7 +28,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
     public TestSmtpServer()
     {
-        Port = FreePort();
+        Port = Ports.Free();
         StartListening();
     }
 
@@ -73,12 +71,6 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopListeningAsync();
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     private sealed class Store(TestSmtpServer server) : MessageStore
     {

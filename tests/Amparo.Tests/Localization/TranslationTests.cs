@@ -58,7 +58,9 @@ public sealed partial class TranslationTests
     {
         ["Role."] = Enum.GetNames<OrgRole>(),
         ["OrgKind."] = Enum.GetNames<OrganizationKind>(),
-        ["Sharing.Rule."] = [.. from c in Enum.GetNames<DataCategory>() from a in Enum.GetNames<Audience>() select $"{c}.{a}"],
+        // The sharing page lists a person's own categories: its rules, and the grants they made of them.
+        ["Sharing.Rule."] = [.. from c in DataCategories.OfKind(OwnerKind.Person) from a in Enum.GetNames<Audience>() select $"{c}.{a}"],
+        ["Sharing.Chosen."] = [.. from c in DataCategories.OfKind(OwnerKind.Person) select c.ToString()],
         // SecurityModel.OnGetAsync accepts exactly these values of ?done= (the rest are dropped).
         ["Security.Done."] = ["enabled", "disabled", "passphrase"],
     };

@@ -4,6 +4,7 @@ using Amparo.Tests.Infrastructure;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Sharing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Amparo.Tests.Security;
 
@@ -73,6 +74,32 @@ public abstract class AccessAudienceTests(AppFixture app)
             .ExecuteUpdateAsync(u => u.SetProperty(m => m.Role, OrgRole.Member)));
         Assert.False(await SeesAsync(focal.Id, org, DataCategory.OrganizationSecurityPlan));
         Assert.True(await SeesAsync(focal.Id, org, DataCategory.OrganizationProtocols));
+    }
+
+    [Fact]
+    public async Task ADeletedPerson_TakesTheGrantsTheyGaveAndReceivedWithThem_AndTheirExportListedThem()
+    {
+        var owner = await app.CreateUserAsync(TestData.Email("grant-owner"));
+        var buddy = await app.CreateUserAsync(TestData.Email("grant-buddy"));
+        var other = await app.CreateUserAsync(TestData.Email("grant-other"));
+        var given = AccessGrant.ToPerson(owner.Id, DataCategory.SecurityPlan, buddy.Id, Now);
+        var received = AccessGrant.ToPerson(other.Id, DataCategory.SecurityPlan, owner.Id, Now);
+        var unrelated = AccessGrant.ToPerson(other.Id, DataCategory.SecurityPlan, buddy.Id, Now);
+        await AddAsync(given);
+        await AddAsync(received);
+        await AddAsync(unrelated);
+
+        var json = await app.WithServicesAsync(async sp => System.Text.Encoding.UTF8.GetString(
+            await sp.GetRequiredService<Amparo.Web.Features.Accounts.DataExport>().JsonAsync(owner)));
+        Assert.Contains("\"accessGrants\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"given\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"received\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain(buddy.Id.ToString(), json, StringComparison.OrdinalIgnoreCase); // who received it is not the owner's to export
+
+        Assert.True(await app.WithServicesAsync(sp => sp.GetRequiredService<Amparo.Web.Features.Accounts.AccountDeletion>().DeleteAsync(owner)));
+        var left = await app.WithDbAsync(db => db.AccessGrants.Where(g => g.Id == given.Id || g.Id == received.Id || g.Id == unrelated.Id).Select(g => g.Id).ToListAsync());
+        Assert.Equal([unrelated.Id], left);
+        Assert.False(await SeesAsync(buddy.Id, owner.Id, DataCategory.SecurityPlan));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Amparo.Tests.Infrastructure;
 using System.Security.Cryptography;
 using System.Text;
@@ -16,7 +15,7 @@ namespace Amparo.Tests.Security;
 /// </summary>
 public abstract class KestrelApp : AppFixture, IAsyncLifetime
 {
-    public int Port { get; } = FreePort();
+    public int Port { get; } = Ports.Free();
     public LogRecorder Logs { get; } = new();
 
     ValueTask IAsyncLifetime.InitializeAsync()
@@ -46,12 +45,6 @@ public abstract class KestrelApp : AppFixture, IAsyncLifetime
 
     public static string RandomIp() => $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }
 
 public sealed class KestrelSqliteApp : KestrelApp

@@ -32,6 +32,7 @@ public sealed class ApiTokenUsage(IServiceScopeFactory scopes, Heartbeats heartb
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        if (_seen.IsEmpty) return; // nothing to write: do not ask a host that may be tearing down for a scope
         try { await RunOnceAsync(CancellationToken.None); }
         catch (Exception ex) { Logger.LogWarning(ex, "Token use times could not be saved at shutdown"); }
     }

@@ -98,9 +98,10 @@ public sealed class SmsSyncPull(AmparoDbContext db, OutboxWriter writer, WorkSig
     /// <summary>Handed over <see cref="MaxHandOvers"/> times and never confirmed: failed, and the recipient's next channel is due now.</summary>
     private async Task GiveUpUnconfirmedAsync(DateTime now, CancellationToken ct)
     {
+        // All of them, not a page: a fallback waiting behind someone else's stale rows would wait another poll.
         var stale = await db.Outbox.AsNoTracking()
             .Where(m => m.Channel == ChannelKind.Sms && m.State == OutboxState.Pending && m.Attempts >= MaxHandOvers && m.LeaseUntil != null && m.LeaseUntil < now)
-            .Take(MaxPerPoll).ToListAsync(ct);
+            .OrderBy(m => m.LeaseUntil).ToListAsync(ct);
         foreach (var row in stale)
         {
             var failed = await db.Outbox.Where(m => m.Id == row.Id && m.State == OutboxState.Pending && m.LeaseUntil < now)

@@ -60,6 +60,9 @@ public sealed class OrganizationService(
             if (!viaOther) db.NetworkCoordinators.Remove(seat);
         }
         await db.SaveChangesAsync(ct);
+        // Grants of its data, given by it, or to its members or staff: no foreign key reaches them (their owner may be an item).
+        await db.AccessGrants.Where(g => g.OwnerId == orgId || g.GrantedById == orgId || (g.GranteeKind != Sharing.GranteeKind.Person && g.GranteeId == orgId))
+            .ExecuteDeleteAsync(ct);
         // Memberships, invitations and network links go with it (ON DELETE CASCADE).
         await db.Organizations.Where(o => o.Id == orgId).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
