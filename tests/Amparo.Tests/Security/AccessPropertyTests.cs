@@ -48,7 +48,7 @@ public sealed class AccessPropertyTests
             join staff in s.Memberships on owner.OrganizationId equals staff.OrganizationId
             where staff.UserId == viewer // no role check: every member would see every other member
             select r.OwnerId;
-        var failure = Assert.ThrowsAny<Exception>(() => Run(AudienceRule.Product with { OwnersVisibleTo = broken }, 2_000));
+        var failure = Assert.ThrowsAny<Exception>(() => Run(AudienceRule.Product with { OwnersVisibleTo = broken }, 1_000));
         Assert.Contains("may not read", failure.ToString(), StringComparison.Ordinal);
     }
 
@@ -60,7 +60,7 @@ public sealed class AccessPropertyTests
             {
                 Rules = s.Rules.Select(r => new SharingRule { OwnerId = r.OwnerId, Category = r.Category, Audience = r.Audience, Enabled = true, ChangedAt = r.ChangedAt }),
             });
-        Assert.ThrowsAny<Exception>(() => Run(AudienceRule.Product with { OwnersVisibleTo = broken }, 2_000));
+        Assert.ThrowsAny<Exception>(() => Run(AudienceRule.Product with { OwnersVisibleTo = broken }, 1_000));
     }
 
     /// <summary>A grant that never ends, or a withdrawal that is not honoured, is caught — in the audience direction too.</summary>
@@ -69,7 +69,7 @@ public sealed class AccessPropertyTests
     {
         Func<Guid, DataCategory, AccessSources, IQueryable<Guid>> broken = (owner, category, s) =>
             Access.AudienceOf(owner, category, s with { Now = s.Now.AddYears(-1) });
-        Assert.ThrowsAny<Exception>(() => Run(AudienceRule.Product with { AudienceOf = broken }, 2_000));
+        Assert.ThrowsAny<Exception>(() => Run(AudienceRule.Product with { AudienceOf = broken }, 1_000));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class AccessPropertyTests
                 Assignees = s.Memberships.Select(m => new AccessGrantAssignee { UserId = m.UserId })
                     .SelectMany(a => s.Grants.Select(g => new AccessGrantAssignee { GrantId = g.Id, UserId = a.UserId })),
             });
-        Assert.ThrowsAny<Exception>(() => Run(AudienceRule.Product with { AudienceOf = broken }, 2_000));
+        Assert.ThrowsAny<Exception>(() => Run(AudienceRule.Product with { AudienceOf = broken }, 1_000));
     }
 
     public static AccessTally Run(AudienceRule rule, int sequences)
