@@ -15,6 +15,7 @@ namespace Amparo.Tests.CheckIns;
 /// the duress alert. Two twin worlds act at the same instants; <see cref="DefenderView"/> captures each owner's view.
 /// The views include what every registered owner-side fact handler heard.
 /// </summary>
+[RunsLong]
 public abstract class DuressViewTests(AppFixture app)
 {
     private FactRecorder Facts => app.Services.GetRequiredService<FactRecorder>();

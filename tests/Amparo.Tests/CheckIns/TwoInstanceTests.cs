@@ -51,6 +51,7 @@ public sealed class TwoPostgresApps : IAsyncLifetime
     }
 }
 
+[RunsLong]
 public sealed class TwoInstanceTests(TwoPostgresApps apps) : IClassFixture<TwoPostgresApps>
 {
     private const int Owners = 10, VisitsEach = 20;

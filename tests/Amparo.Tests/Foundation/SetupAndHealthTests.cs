@@ -57,7 +57,7 @@ public abstract class SetupAndHealthTests(AppFixture app)
     {
         using var client = app.NewClient();
         var response = await client.Http.GetAsync(new Uri("/healthz", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("Healthy", json.RootElement.GetProperty("status").GetString());
         var checks = json.RootElement.GetProperty("checks");

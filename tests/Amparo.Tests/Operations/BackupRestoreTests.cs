@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Amparo.Tests.Operations;
 
 /// <summary>backup and restore: what an operator relies on after losing a server, and what must never happen on the way.</summary>
+[RunsLong]
 public abstract class BackupRestoreTests : OperationsTestBase
 {
     private const string BackupPassphrase = "seven lanterns over the harbour";

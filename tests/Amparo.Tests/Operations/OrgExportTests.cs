@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Amparo.Tests.Operations;
 
 /// <summary>org export: an organization's own records in open formats, and nothing that belongs to its people alone.</summary>
+[RunsLong]
 public abstract class OrgExportTests : OperationsTestBase
 {
     private sealed record Setup(Installation Site, Guid Org, Guid Admin, Guid Member, string AdminEmail, string MemberEmail, string InviteToken, string InviteHash, Guid Network, Guid OtherOrg);

@@ -1,3 +1,4 @@
+using Amparo.Tests.Infrastructure;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Sharing;
 using CsCheck;
@@ -18,6 +19,7 @@ public sealed record AudienceRule(
 /// reads, run in-process against <see cref="Access.OwnersVisibleTo"/> and <see cref="Access.AudienceOf"/> over in-memory
 /// lists, compared with an independent oracle (<see cref="SharingWorld.MaySee"/>), and the two directions with each other.
 /// </summary>
+[RunsLong]
 public sealed class AccessPropertyTests
 {
     public const int Sequences = 10_000;

@@ -16,6 +16,7 @@ namespace Amparo.Tests.Security;
 /// translation gives the same answers as the oracle, and the same relation both ways. People, organizations and networks
 /// are inserted as rows (no passwords hashed); relationship and grant rows are rewritten to the model's state before each read.
 /// </summary>
+[RunsLong]
 public abstract class AccessSqlPropertyTests(AppFixture app)
 {
     public const int Sequences = 200;

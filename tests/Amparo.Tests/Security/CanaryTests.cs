@@ -19,6 +19,7 @@ namespace Amparo.Tests.Security;
 /// Plants unique values in every sensitive field, runs a realistic flow over HTTP, then scans the raw database
 /// files, everything else in the data directory, and every log line. Sensitive values must appear nowhere.
 /// </summary>
+[RunsLong]
 public abstract class CanaryTests(AppFixture app)
 {
     private sealed record Planted(string Email, string Passphrase, string DisplayName, string Phone, string Signal, string TotpSecret, IReadOnlyList<string> RecoveryCodes);

@@ -11,6 +11,12 @@ public static class EventsSetup
         services.TryAddSingleton<FactDispatcher>();
         services.TryAddSingleton<FactWorker>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IPersonalData, FactsPersonalData>());
+        return services;
+    }
+
+    /// <summary>Starts the delivering worker; registered by the web app after the start-up tasks (migrations, keys) so it never runs on an unmigrated database.</summary>
+    public static IServiceCollection AddEventsWorker(this IServiceCollection services)
+    {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FactWorkerHost>());
         return services;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Events;
 using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Security;
 using Amparo.Web.Infrastructure.Workers;
@@ -50,6 +51,7 @@ public static class WebSetup
         services.AddSingleton<Heartbeats>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<Housekeeping>();
+        services.AddEventsWorker();
 
         services.AddSingleton<DatabaseXmlRepository>();
         services.AddDataProtection().SetApplicationName("Amparo");
