@@ -48,7 +48,11 @@ public sealed class TestSmtpServer : IAsyncDisposable
     {
         if (_server is null) return;
         await _stop!.CancelAsync();
-        try { await _running!; } catch (OperationCanceledException) { }
+        // The server task ends with the first error of any session when it stops: a client killed mid-message (the
+        // crash tests SIGKILL the app while it sends) leaves SmtpServer's pipe reader "already in progress". What
+        // arrived is counted by then, and what did not is what the tests assert on.
+        try { await _running!; }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException) { }
         _stop.Dispose();
         _server = null;
     }
