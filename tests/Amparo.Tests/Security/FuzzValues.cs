@@ -89,6 +89,23 @@ public static class FuzzValues
         FuzzValue.Raw("%00%00"),
     ];
 
+    /// <summary>
+    /// The values that reach each database differently — NUL and control characters (PostgreSQL refuses NUL in text),
+    /// sizes, numbers and dates at and past the types' limits, GUIDs, characters outside the BMP, invalid UTF-8, quotes.
+    /// The second provider gets these: validation, encoding and markup are the same code on both and are fuzzed in
+    /// full on the first.
+    /// </summary>
+    public static IReadOnlyList<FuzzValue> ReachingTheDatabase { get; } =
+    [
+        .. new[]
+        {
+            "(empty)", "(NUL)", "(embedded NUL)", "(control characters)", "(lone surrogate)", "raw %FF%FE%C0%AF", "raw %00%00",
+            "' OR '1'='1", "'; DROP TABLE \"AspNetUsers\"; --", "99999999999999999999999999999", "-2147483649", "1e309",
+            "9999-12-31T23:59:59Z", "0001-01-01", "00000000-0000-0000-0000-000000000000", "5d0c5b1e-3b64-4c0f-9c1b-2a1e7f1b9d11",
+            "🙂🙂🙂", "(100000 chars)", "(10000 chars)",
+        }.Select(label => Fixed.Single(v => v.Label == label || (label.StartsWith('(') && label.EndsWith(" chars)", StringComparison.Ordinal) && v.Label.EndsWith(label, StringComparison.Ordinal)))),
+    ];
+
     private static readonly Gen<string> RandomText = Gen.OneOf(
         Gen.String[0, 300],
         Gen.Int.Select(i => i.ToString(CultureInfo.InvariantCulture)),
