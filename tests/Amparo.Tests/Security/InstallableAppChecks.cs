@@ -44,7 +44,7 @@ public static partial class InstallableAppChecks
         return QuotedString().Matches(match.Groups[1].Value).Select(m => m.Groups[1].Value).ToList();
     }
 
-    public static int Count(string text, string part) => Regex.Matches(text, Regex.Escape(part)).Count;
+    public static int Count(string text, string part) => Regex.Count(text, Regex.Escape(part));
 
     [GeneratedRegex("'([^']*)'")]
     private static partial Regex QuotedString();
