@@ -166,7 +166,7 @@ public sealed class SmsCommandsTests
                 var example = OfflineModel.Example(kind, word);
                 Assert.True(SmsCommands.Parse(example, null)?.Kind == kind, $"{language}: '{example}' is not read as {kind}");
                 Assert.Equal("check-ins", keywords.HandlerFor(example)?.Feature);
-                Assert.Contains(SmsKeywords.Normalize(word), help, StringComparison.Ordinal);
+                if (kind != SmsCommandKind.Help) Assert.Contains(SmsKeywords.Normalize(word), help, StringComparison.Ordinal); // the help reply does not name itself
             }
         }
     }
