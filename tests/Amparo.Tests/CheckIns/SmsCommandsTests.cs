@@ -1,4 +1,7 @@
 using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.Notifications;
+using Amparo.Web.Infrastructure.Localization;
+using Amparo.Web.Pages;
 
 namespace Amparo.Tests.CheckIns;
 
@@ -148,4 +151,23 @@ public sealed class SmsCommandsTests
     [InlineData("one two three", false)]
     [InlineData("<script>", false)]
     public void PersonalWords_Usable(string word, bool usable) => Assert.Equal(usable, PersonalCodeWords.IsUsable(word));
+
+    /// <summary>The offline page's examples are commands Amparo carries out, in every language, and the same as "Sms.Help" says.</summary>
+    [Fact]
+    public void OfflinePageExamples_AreUnderstoodAsTheirCommand_InEveryLanguage()
+    {
+        var keywords = new SmsKeywords([new SmsKeywordRegistration("check-ins", typeof(CheckInSmsHandler), SmsCommands.DefaultWords.ToList())]);
+        foreach (var language in Cultures.Supported)
+        {
+            var help = SmsKeywords.Normalize(Amparo.Tests.Localization.Repo.Load(language)["Sms.Help"]);
+            foreach (var kind in SmsCommands.ShownCommands)
+            {
+                var word = SmsCommands.ShownWord(kind, language);
+                var example = OfflineModel.Example(kind, word);
+                Assert.True(SmsCommands.Parse(example, null)?.Kind == kind, $"{language}: '{example}' is not read as {kind}");
+                Assert.Equal("check-ins", keywords.HandlerFor(example)?.Feature);
+                if (kind != SmsCommandKind.Help) Assert.Contains(SmsKeywords.Normalize(word), help, StringComparison.Ordinal); // the help reply does not name itself
+            }
+        }
+    }
 }

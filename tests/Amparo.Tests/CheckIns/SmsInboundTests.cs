@@ -49,7 +49,15 @@ public abstract class SmsApp : AppFixture
         builder.UseSetting("Sms:SigningKey", SigningKey);
         builder.UseSetting("Sms:Secret", SmsSyncSecret);
         builder.UseSetting("Sms:SendUrl", "http://127.0.0.1:9/send");
+        // What the operator of an installation with an SMS gateway would set for the installed app and its offline page.
+        builder.UseSetting("Amparo:Offline:SmsNumber", OfflineSmsNumber);
+        builder.UseSetting("Amparo:Offline:EmergencyNumber", "112");
+        builder.UseSetting("Amparo:App:Name", "Field diary");
+        builder.UseSetting("Amparo:App:ShortName", "Diary");
+        builder.UseSetting("Amparo:App:Icon", "calendar");
     }
+
+    public const string OfflineSmsNumber = "+57 300 555 0101";
 
     /// <summary>The options are one object for the app's life: tests switch the adapter on it (tests in a class run one at a time).</summary>
     public SmsOptions Sms => Services.GetRequiredService<IOptions<SmsOptions>>().Value;
@@ -152,6 +160,39 @@ public abstract class SmsInboundTests(SmsApp app)
     });
 
     private long Now => app.Clock.GetUtcNow().ToUnixTimeSeconds();
+
+    /// <summary>The operator set the SMS and emergency numbers: the offline page offers them as links, in every language.</summary>
+    [Fact]
+    public async Task OfflinePage_ShowsTheInstallationsSmsAndEmergencyNumbers_WhenSet()
+    {
+        using var client = app.NewClient();
+        foreach (var language in new[] { "en", "ar" })
+        {
+            var (status, page) = await client.GetAsync("/offline?lang=" + language);
+            Assert.Equal(HttpStatusCode.OK, status);
+            var html = WebUtility.HtmlDecode(page); // the page writes "+" as &#x2B;
+            Assert.Contains($"href=\"sms:+573005550101\" dir=\"ltr\">{SmsApp.OfflineSmsNumber}</a>", html, StringComparison.Ordinal);
+            Assert.Contains("href=\"tel:112\" dir=\"ltr\">112</a>", html, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>The operator chose the installed name and icon: the manifest, the icons, the favicon and the pages follow.</summary>
+    [Fact]
+    public async Task Manifest_UsesTheOperatorsNameAndIcon()
+    {
+        using var client = app.NewClient();
+        var manifest = await Amparo.Tests.Security.InstallableAppChecks.ManifestAsync(client, "es");
+        Assert.Equal("Field diary", manifest.GetProperty("name").GetString());
+        Assert.Equal("Diary", manifest.GetProperty("short_name").GetString());
+        var icons = await Amparo.Tests.Security.InstallableAppChecks.IconsAnswerAsync(client, manifest);
+        Assert.All(icons, src => Assert.StartsWith("/img/icons/calendar", src, StringComparison.Ordinal));
+        using var favicon = await client.Http.GetAsync(new Uri("/favicon.ico", UriKind.Relative));
+        using var calendar = await client.Http.GetAsync(new Uri("/img/icons/calendar.ico", UriKind.Relative));
+        Assert.Equal(await calendar.Content.ReadAsByteArrayAsync(), await favicon.Content.ReadAsByteArrayAsync());
+        var (_, page) = await client.GetAsync("/account/sign-in");
+        Assert.Contains("href=\"/img/icons/calendar.svg\"", page, StringComparison.Ordinal);
+        Assert.Contains("<meta name=\"apple-mobile-web-app-title\" content=\"Diary\">", page, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Android_SignedMessage_IsStoredEncrypted_Once_AndAnsweredFast()

@@ -34,6 +34,10 @@ public abstract class EndpointPolicyTests(AppFixture app)
         "PAGE /c/{token}",
         "PAGE /r/{token}",
         "GET /healthz",
+        // The installable app: manifest, favicon and the offline page hold nothing personal (the service worker fetches the page without cookies).
+        "GET /manifest.webmanifest",
+        "GET /favicon.ico",
+        "PAGE /offline",
         "GET /openapi/{documentName}.json",
         "POST /api/v1/auth/token",
         // Inbound SMS from the gateway (and SMSSync's poll): the channel key in the path and the gateway's signature or secret authenticate it.

@@ -11,7 +11,8 @@ public abstract class SecurityHeadersTests(AppFixture app)
     /// <summary>Written out here, not taken from the code, so that weakening the policy fails this test.</summary>
     private const string ExpectedCsp =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
-        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; " +
+        "manifest-src 'self'; worker-src 'self'";
 
     [Fact]
     public async Task EveryPage_AnonymousOrSignedIn_CarriesTheStrictHeaders_AndNoStore()
@@ -153,6 +154,107 @@ public abstract class SecurityHeadersTests(AppFixture app)
         Assert.Equal("ar", await app.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.Language).SingleAsync()));
         var (_, arabic) = await client.GetAsync("/");
         Assert.Contains("dir=\"rtl\"", arabic, StringComparison.Ordinal);
+    }
+
+    /// <summary>A phone may be seized: by default the installed app is called "Notes" (in the phone's language) with a neutral icon.</summary>
+    [Fact]
+    public async Task Manifest_ByDefault_HasANeutralNameAndIcon_AndEveryIconAnswers()
+    {
+        using var client = app.NewClient();
+        var manifest = await InstallableAppChecks.ManifestAsync(client, "en");
+        Assert.Equal("Notes", manifest.GetProperty("name").GetString());
+        Assert.Equal("Notes", manifest.GetProperty("short_name").GetString());
+        Assert.Equal("/", manifest.GetProperty("start_url").GetString());
+        Assert.Equal("standalone", manifest.GetProperty("display").GetString());
+        Assert.DoesNotContain("amparo", manifest.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        var icons = await InstallableAppChecks.IconsAnswerAsync(client, manifest);
+        Assert.All(icons, src => Assert.StartsWith("/img/icons/notes", src, StringComparison.Ordinal));
+        Assert.Contains(manifest.GetProperty("icons").EnumerateArray(), i => i.GetProperty("sizes").GetString() == "192x192");
+        Assert.Contains(manifest.GetProperty("icons").EnumerateArray(), i => i.GetProperty("purpose").GetString() == "maskable");
+        Assert.Equal("Notas", (await InstallableAppChecks.ManifestAsync(client, "es")).GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Favicon_Answers_AndEveryPageLinksTheManifestAndIcon()
+    {
+        using var client = app.NewClient();
+        using var favicon = await client.Http.GetAsync(new Uri("/favicon.ico", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, favicon.StatusCode);
+        Assert.Equal("image/x-icon", favicon.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("00000100", Convert.ToHexString((await favicon.Content.ReadAsByteArrayAsync())[..4])); // an ICO header
+        Assert.Empty(Check(favicon, "/favicon.ico", mayBeCached: true));
+
+        var (_, page) = await client.GetAsync("/account/sign-in");
+        Assert.Contains("<link rel=\"manifest\" href=\"/manifest.webmanifest\">", page, StringComparison.Ordinal);
+        Assert.Contains("<link rel=\"icon\" href=\"/favicon.ico\"", page, StringComparison.Ordinal);
+        Assert.Contains("<link rel=\"icon\" href=\"/img/icons/notes.svg\" type=\"image/svg+xml\">", page, StringComparison.Ordinal);
+        Assert.Contains("<meta name=\"apple-mobile-web-app-title\" content=\"Notes\">", page, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The worker updates at once (no-cache), covers the whole site from /sw.js, and declares that it stores only static
+    /// files and the offline page — never a page that could hold personal data.
+    /// </summary>
+    [Fact]
+    public async Task ServiceWorker_IsRevalidatedEveryTime_AndStoresOnlyStaticFilesAndTheOfflinePage()
+    {
+        using var client = app.NewClient();
+        using var response = await client.Http.GetAsync(new Uri("/sw.js?lang=es", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Content.Headers.ContentType?.MediaType is "text/javascript" or "application/javascript", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("no-cache", string.Join(",", response.Headers.GetValues("Cache-Control")));
+        Assert.Empty(Check(response, "/sw.js", mayBeCached: true));
+        var worker = await response.Content.ReadAsStringAsync();
+
+        var folders = InstallableAppChecks.DeclaredList(worker, "STATIC_FOLDERS");
+        Assert.Subset(new HashSet<string> { "/css/", "/js/", "/img/" }, folders.ToHashSet());
+        var precache = InstallableAppChecks.DeclaredList(worker, "PRECACHE");
+        Assert.NotEmpty(precache);
+        foreach (var url in precache)
+        {
+            Assert.Contains(folders, f => url.StartsWith(f, StringComparison.Ordinal));
+            using var file = await client.Http.GetAsync(new Uri(url, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, file.StatusCode); // one missing file and the worker never installs
+        }
+        Assert.Contains("var OFFLINE_PAGE = '/offline?lang=' + LANG;", worker, StringComparison.Ordinal);
+        // The only places it stores anything: the install list (without cookies) and the static-file branch.
+        Assert.Equal(1, InstallableAppChecks.Count(worker, "cache.addAll("));
+        Assert.Contains("cache.addAll(PRECACHE.concat([OFFLINE_PAGE]).map(function (url) { return new Request(url, { credentials: 'omit' }); }))", worker, StringComparison.Ordinal);
+        Assert.Equal(1, InstallableAppChecks.Count(worker, "cache.put("));
+        Assert.Equal(1, InstallableAppChecks.Count(worker, "respondWith(staticFile(request))"));
+        Assert.Contains("if (request.method === 'GET' && isStatic(new URL(request.url))) event.respondWith(staticFile(request));", worker, StringComparison.Ordinal);
+        Assert.DoesNotContain("Service-Worker-Allowed", string.Join(",", response.Headers.Select(h => h.Key)), StringComparison.OrdinalIgnoreCase);
+
+        // Registered from the optional script at the site's root: its scope is the whole site.
+        var (_, script) = await client.GetAsync("/js/site.js");
+        Assert.Contains("navigator.serviceWorker.register('/sw.js?lang=' + encodeURIComponent(lang), { scope: '/' })", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OfflinePage_Anonymous_InEachLanguage_ShowsTheSmsCommands_AndNoNumbersWhenNoneIsSet()
+    {
+        var email = TestData.Email();
+        await app.CreateUserAsync(email, name: "Offline Canary Person");
+        using var anonymous = app.NewClient();
+        foreach (var language in Amparo.Web.Infrastructure.Localization.Cultures.Supported)
+        {
+            using var response = await anonymous.Http.GetAsync(new Uri("/offline?lang=" + language, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Empty(Check(response, "/offline", mayBeCached: false));
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.Contains($"<html lang=\"{language}\"", html, StringComparison.Ordinal);
+            foreach (var kind in Amparo.Web.Features.CheckIns.SmsCommands.ShownCommands)
+                Assert.Contains(">" + Amparo.Web.Pages.OfflineModel.Example(kind, Amparo.Web.Features.CheckIns.SmsCommands.ShownWord(kind, language)) + "</kbd>", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("href=\"sms:", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("href=\"tel:", html, StringComparison.Ordinal);
+        }
+        // Signed in, the page is the same: nothing about the person.
+        using var signedIn = app.NewClient();
+        await signedIn.SignInAsync(email);
+        var (status, mine) = await signedIn.GetAsync("/offline?lang=en");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("SOS</kbd>", mine, StringComparison.Ordinal);
+        Assert.DoesNotContain("Offline Canary Person", mine, StringComparison.Ordinal);
     }
 
     private static IEnumerable<string> Check(HttpResponseMessage response, string url, bool mayBeCached)

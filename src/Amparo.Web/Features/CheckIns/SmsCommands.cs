@@ -84,6 +84,25 @@ public static class SmsCommands
     /// <summary>Every default word: registered as the check-ins' SMS keywords (see <see cref="SmsKeywords"/>).</summary>
     public static IEnumerable<string> DefaultWords => Defaults.Values.SelectMany(w => w);
 
+    // The word each language's speakers are shown for a command (the offline page; the same words as "Sms.Help").
+    // Every one is among the command's Defaults above: SmsCommandsTests parses each back to its command.
+    private static readonly Dictionary<string, Dictionary<SmsCommandKind, string>> Shown = new(StringComparer.Ordinal)
+    {
+        ["en"] = new() { [SmsCommandKind.Panic] = "SOS", [SmsCommandKind.CheckIn] = "OK", [SmsCommandKind.Extend] = "EXTEND", [SmsCommandKind.Close] = "CLOSE", [SmsCommandKind.Ack] = "ACK", [SmsCommandKind.Help] = "HELP" },
+        ["es"] = new() { [SmsCommandKind.Panic] = "SOCORRO", [SmsCommandKind.CheckIn] = "BIEN", [SmsCommandKind.Extend] = "MAS TIEMPO", [SmsCommandKind.Close] = "CERRAR", [SmsCommandKind.Ack] = "RECIBIDO", [SmsCommandKind.Help] = "AYUDA" },
+        ["fr"] = new() { [SmsCommandKind.Panic] = "SECOURS", [SmsCommandKind.CheckIn] = "OK", [SmsCommandKind.Extend] = "PROLONGER", [SmsCommandKind.Close] = "FERMER", [SmsCommandKind.Ack] = "RECU", [SmsCommandKind.Help] = "AIDE" },
+        ["ar"] = new() { [SmsCommandKind.Panic] = "النجدة", [SmsCommandKind.CheckIn] = "بخير", [SmsCommandKind.Extend] = "تمديد", [SmsCommandKind.Close] = "اغلاق", [SmsCommandKind.Ack] = "استلمت", [SmsCommandKind.Help] = "مساعدة" },
+        ["ru"] = new() { [SmsCommandKind.Panic] = "ПОМОГИТЕ", [SmsCommandKind.CheckIn] = "ОК", [SmsCommandKind.Extend] = "ПРОДЛИТЬ", [SmsCommandKind.Close] = "ЗАКРЫТЬ", [SmsCommandKind.Ack] = "ПРИНЯТО", [SmsCommandKind.Help] = "ПОМОЩЬ" },
+    };
+
+    /// <summary>The commands a person can send without the app, most urgent first (the offline page lists them).</summary>
+    public static readonly IReadOnlyList<SmsCommandKind> ShownCommands =
+        [SmsCommandKind.Panic, SmsCommandKind.CheckIn, SmsCommandKind.Extend, SmsCommandKind.Close, SmsCommandKind.Ack, SmsCommandKind.Help];
+
+    /// <summary>The default word for <paramref name="kind"/> in <paramref name="language"/> (English when the language has none).</summary>
+    public static string ShownWord(SmsCommandKind kind, string language) =>
+        (Shown.TryGetValue(language, out var words) ? words : Shown["en"]).TryGetValue(kind, out var word) ? word : Defaults[kind][0];
+
     public static SmsCommand? Parse(string? text, PersonalCodeWords? words)
     {
         var normalized = Normalize(text ?? "");

@@ -8,7 +8,9 @@ public static class SecurityHeaders
 {
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
-        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; " +
+        // Named although default-src already says 'self': the installable app's manifest and service worker, and nothing else.
+        "manifest-src 'self'; worker-src 'self'";
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -24,11 +26,21 @@ public static class SecurityHeaders
             h["Cross-Origin-Resource-Policy"] = "same-origin";
             if (!context.Request.Path.StartsWithSegments("/css") && !context.Request.Path.StartsWithSegments("/js") && !context.Request.Path.StartsWithSegments("/img"))
             {
-                h.CacheControl = "no-store";
-                h.Pragma = "no-cache";
+                var cacheControl = CacheControlFor(context.Request.Path);
+                h.CacheControl = cacheControl;
+                if (cacheControl == "no-store") h.Pragma = "no-cache";
             }
             return Task.CompletedTask;
         });
         await next(context);
     });
+
+    /// <summary>
+    /// Pages and everything else: never stored. The service worker: stored, but checked with the server every time, so
+    /// an update reaches people at once. The manifest and favicon: a few minutes (they hold nothing personal).
+    /// </summary>
+    private static string CacheControlFor(PathString path) =>
+        path.Equals(InstallableApp.ServiceWorkerPath, StringComparison.OrdinalIgnoreCase) ? "no-cache"
+        : path.Equals(InstallableApp.ManifestPath, StringComparison.OrdinalIgnoreCase) || path.Equals(InstallableApp.FaviconPath, StringComparison.OrdinalIgnoreCase) ? InstallableApp.ShortCache
+        : "no-store";
 }

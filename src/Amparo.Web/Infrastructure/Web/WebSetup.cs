@@ -70,6 +70,7 @@ public static class WebSetup
         // Arabic and Cyrillic letters written as themselves, not as &#x...; entities: pages several times lighter.
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddInstallableApp();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             var cultures = Cultures.Supported.Select(CultureInfo.GetCultureInfo).ToList();
@@ -78,6 +79,7 @@ public static class WebSetup
             o.SupportedUICultures = cultures;
             o.RequestCultureProviders =
             [
+                new InstallableApp.OfflinePageCulture(),
                 new CustomRequestCultureProvider(ctx =>
                 {
                     var lang = ctx.User.FindFirst(Principals.Language)?.Value;
@@ -178,6 +180,7 @@ public static class WebSetup
         app.UseAuthorization();
 
         app.MapRazorPages();
+        app.MapInstallableApp();
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
         {
             ResponseWriter = HealthResponse.WriteAsync,
