@@ -269,7 +269,7 @@ public abstract partial class PagesTests(AppFixture app)
             var header = Regex.Match(WebUtility.HtmlDecode(home), "<header class=\"top\">.*?</header>", RegexOptions.Singleline).Value;
             Assert.Contains($"lang=\"{language}\"", home, StringComparison.Ordinal);
             // "SOS" in every language (never "Help"), a form to the confirm step, before the brand; quick exit after it.
-            Assert.Matches("<form method=\"post\" action=\"/panic\"[^>]*>.*<button type=\"submit\" class=\"danger sos\" id=\"sos\">SOS</button>.*class=\"brand\".*<a class=\"quick-exit\"", header);
+            Assert.Matches("(?s)<form method=\"post\" action=\"/panic\"[^>]*>.*<button type=\"submit\" class=\"danger sos\" id=\"sos\">SOS</button>.*class=\"brand\".*<a class=\"quick-exit\"", header);
             var quickExit = Amparo.Tests.Localization.Repo.Load(language)["Layout.QuickExit"];
             Assert.Contains($"<a class=\"quick-exit\" id=\"quick-exit\" href=\"/exit\" rel=\"noreferrer\">{quickExit}</a>", header, StringComparison.Ordinal);
         }
