@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Amparo.Web.Infrastructure;
 
 /// <summary>Installation-wide settings (section "Amparo").</summary>
-public sealed class AmparoOptions
+public sealed class AmparoOptions : IValidatableObject
 {
     public const string Section = "Amparo";
 
@@ -14,9 +14,19 @@ public sealed class AmparoOptions
     /// <summary>Fill an empty database with demo people on start.</summary>
     public bool Demo { get; set; }
 
-    /// <summary>Where the quick-exit link leads. A neutral page of Amparo's own unless the operator sets another.</summary>
+    /// <summary>
+    /// Where quick exit leads after it has signed the person out: a neutral page of Amparo's own (/weather) unless the
+    /// operator sets another — a path of this site or an absolute http(s) address such as a local news or weather site.
+    /// Only this address is ever used: nothing in the request can change it.
+    /// </summary>
     [Required]
     public string QuickExitUrl { get; set; } = "/weather";
+
+    /// <summary>
+    /// The language of the neutral /weather page (en, es, fr, ar or ru). Empty: the browser's language when it is one of
+    /// those, else English — after quick exit the person's own choice is forgotten with the cookies.
+    /// </summary>
+    public string? QuickExitLanguage { get; set; }
 
     /// <summary>Public address used in links sent by e-mail (invitations). Empty: taken from the request.</summary>
     public string? PublicBaseUrl { get; set; }
@@ -41,6 +51,23 @@ public sealed class AmparoOptions
     public int Argon2Iterations { get; set; } = 2;
 
     public string FullDataDirectory => Path.GetFullPath(DataDirectory);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!IsQuickExitTarget(QuickExitUrl))
+            yield return new ValidationResult("Amparo:QuickExitUrl must be a path of this site (/weather) or an absolute http(s) address.", [nameof(QuickExitUrl)]);
+        if (!string.IsNullOrEmpty(QuickExitLanguage) && !Localization.Cultures.IsSupported(QuickExitLanguage))
+            yield return new ValidationResult($"Amparo:QuickExitLanguage must be empty or one of: {string.Join(", ", Localization.Cultures.Supported)}.", [nameof(QuickExitLanguage)]);
+    }
+
+    /// <summary>A path of this site ("/x", never "//host" or "/\host") or an absolute http or https address.</summary>
+    public static bool IsQuickExitTarget(string? url) =>
+        url is not null && (IsLocalPath(url)
+            || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && !string.IsNullOrEmpty(uri.Host)));
+
+    /// <summary>True for a path of this site: starts with one slash, not followed by another slash or a backslash.</summary>
+    public static bool IsLocalPath(string url) =>
+        url.StartsWith('/') && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Any(char.IsControl);
 }
 
 public enum DatabaseProvider { Sqlite, Postgres }

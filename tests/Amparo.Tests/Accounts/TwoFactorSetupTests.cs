@@ -237,6 +237,13 @@ public abstract class TwoFactorSetupTests(AppFixture app)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/account")).Status);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/account/sharing")).Status);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/weather")).Status);
+        // Quick exit itself, in another browser of theirs: signed out and sent to the neutral page, never to the security page.
+        using (var other = await app.SignedInClientAsync(focal.Email!))
+        {
+            using var exit = await other.Http.GetAsync(new Uri("/exit", UriKind.Relative));
+            Assert.Equal("/weather", exit.LocationPath());
+            Assert.True(exit.Headers.Contains("Clear-Site-Data"));
+        }
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/css/site.css")).Status);
         var language = await client.PostFormAsync("/account", new Dictionary<string, string> { ["language"] = "fr", ["returnUrl"] = "/account" }, "/language");
         Assert.Equal("/account", language.LocationPath());

@@ -258,6 +258,68 @@ public abstract partial class PagesTests(AppFixture app)
         Assert.Contains("coords-error", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheHeader_HasTheSosButton_InEveryLanguage_AndQuickExitGoesThroughTheExitEndpoint()
+    {
+        var (person, client) = await PersonAsync();
+        foreach (var language in Amparo.Web.Infrastructure.Localization.Cultures.Supported)
+        {
+            await app.WithDbAsync(db => db.Users.Where(u => u.Id == person.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.Language, language)));
+            var (_, home) = await client.GetAsync("/");
+            var header = Regex.Match(WebUtility.HtmlDecode(home), "<header class=\"top\">.*?</header>", RegexOptions.Singleline).Value;
+            Assert.Contains($"lang=\"{language}\"", home, StringComparison.Ordinal);
+            // "SOS" in every language (never "Help"), a form to the confirm step, before the brand; quick exit after it.
+            Assert.Matches("(?s)<form method=\"post\" action=\"/panic\"[^>]*>.*<button type=\"submit\" class=\"danger sos\" id=\"sos\">SOS</button>.*class=\"brand\".*<a class=\"quick-exit\"", header);
+            var quickExit = Amparo.Tests.Localization.Repo.Load(language)["Layout.QuickExit"];
+            Assert.Contains($"<a class=\"quick-exit\" id=\"quick-exit\" href=\"/exit\" rel=\"noreferrer\">{quickExit}</a>", header, StringComparison.Ordinal);
+        }
+        // Signed out there is no SOS (nobody to alert for), but quick exit is there.
+        using var anonymous = app.NewClient();
+        var (_, signIn) = await anonymous.GetAsync("/account/sign-in");
+        Assert.DoesNotContain("id=\"sos\"", signIn, StringComparison.Ordinal);
+        Assert.Contains("href=\"/exit\"", signIn, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThePanicConfirmPage_NamesExactlyWhoWillBeTold_AndSaysPlainlyWhenNobodyWould()
+    {
+        // Nobody: no contact who agreed, nothing shared. The page says so before the button, and links to adding a contact.
+        var (_, alone) = await PersonAsync();
+        var nobody = await (await alone.PostFormAsync("/", new Dictionary<string, string>(), "/panic")).Content.ReadAsStringAsync();
+        Assert.Contains("<p class=\"warning\" id=\"nobody-told\">Right now nobody would be told", nobody, StringComparison.Ordinal);
+        Assert.Matches("id=\"nobody-told\">[^<]*<a href=\"/contacts\">", nobody);
+        Assert.True(nobody.IndexOf("nobody-told", StringComparison.Ordinal) < nobody.IndexOf("handler=Confirm", StringComparison.Ordinal));
+        Assert.DoesNotContain("focal points and coordinators at once", nobody, StringComparison.Ordinal);
+
+        // A contact who agreed, one who has not, and sharing with the network's coordinators but NOT with the organization's focal points.
+        var w = await app.WorldAsync(orgRule: false, networkRule: true);
+        await app.WithServicesAsync(sp => sp.GetRequiredService<ContactService>().AddAsync(w.Owner.Id,
+            new ContactInput("Pat Pending", "en", [(Amparo.Web.Features.Notifications.ChannelKind.Email, TestData.Email("pending"))])));
+        using var client = await app.SignedInAsync(w.Owner);
+        var response = await client.PostFormAsync("/", new Dictionary<string, string>(), "/panic");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        var who = Regex.Match(page, "<ul class=\"plan\" id=\"who-is-told\">.*?</ul>", RegexOptions.Singleline).Value;
+        Assert.DoesNotContain("nobody-told", page, StringComparison.Ordinal);
+        Assert.Contains("Kim Contact", who, StringComparison.Ordinal);
+        Assert.Contains(w.Coordinator.User.DisplayName, who, StringComparison.Ordinal);
+        Assert.DoesNotContain("Pat Pending", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(w.Focal.User.DisplayName, page, StringComparison.Ordinal);
+        Assert.Contains("/account/sharing", who, StringComparison.Ordinal); // the focal points' line says it is not shared, with the way to change it
+
+        // The page promised what happens: exactly those are told.
+        var confirm = await client.PostFormAsync("/panic", new Dictionary<string, string>(), "/panic?handler=Confirm");
+        Assert.Equal(HttpStatusCode.Redirect, confirm.StatusCode);
+        var alertId = Guid.Parse(OrgKit.PathOf(confirm.Headers.Location!)["/alerts/".Length..]);
+        var told = await app.WithDbAsync(db => db.AlertRecipients.Where(r => r.AlertId == alertId && !r.IsDutyContact).Select(r => new { r.UserId, r.ContactId }).ToListAsync());
+        Assert.Contains(told, r => r.ContactId == w.ContactId);
+        Assert.Contains(told, r => r.UserId == w.Coordinator.Id);
+        Assert.DoesNotContain(told, r => r.UserId == w.Focal.Id);
+        var toldAccounts = told.Where(r => r.UserId is not null && r.ContactId is null).Select(r => r.UserId!.Value).ToList();
+        var toldNames = await app.WithDbAsync(db => db.Users.Where(u => toldAccounts.Contains(u.Id)).Select(u => u.DisplayName).ToListAsync());
+        Assert.All(toldNames, name => Assert.Contains(name, who, StringComparison.Ordinal));
+    }
+
     // ---- helpers ----
 
     private async Task<(OrgKit.Person Person, TestClient Client)> PersonAsync(string prefix = "defender", bool pins = false)

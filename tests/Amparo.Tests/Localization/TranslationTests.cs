@@ -51,6 +51,11 @@ public sealed partial class TranslationTests
         // "Actions" is the ordinary French word for a column of buttons (visually hidden on the sessions page).
         ("fr", "Org.Actions"),
         ("fr", "Sessions.Actions"),
+        // The panic button says "SOS" in every language: read at a glance, and what phones call their emergency feature.
+        ("es", "Layout.Panic"),
+        ("fr", "Layout.Panic"),
+        ("ar", "Layout.Panic"),
+        ("ru", "Layout.Panic"),
     ];
 
     /// <summary>Keys built by concatenation in pages (T["Role." + role]): prefix → every suffix the code can produce.</summary>

@@ -25,6 +25,8 @@ public abstract class EndpointPolicyTests(AppFixture app)
         "PAGE /forbidden",
         "PAGE /status/{code:int}",
         "PAGE /weather",
+        // Quick exit: signs this browser out (if it was signed in) and leads to the configured neutral page.
+        "PAGE /exit",
         // Invitation acceptance: the link a person opens before they have an account.
         "PAGE /invitation/{token}",
         // "Your account is deleted": shown after deletion, when the person is no longer signed in. Static text.

@@ -23,7 +23,9 @@ public abstract class SecurityHeadersTests(AppFixture app)
         using var signedIn = app.NewClient();
         await signedIn.SignInAsync(email);
         var urls = EndpointCatalog.All(app.Services).Where(e => e.IsPage).Select(e => e.SampleUrl())
-            .Concat(["/healthz", "/api/v1/auth/tokens", "/no-such-page", "/openapi/v1.json"]).ToList();
+            .Concat(["/healthz", "/api/v1/auth/tokens", "/no-such-page", "/openapi/v1.json"])
+            // Quick exit signs the client out: last, so every other page is seen signed in.
+            .OrderBy(u => u == Amparo.Web.Pages.QuickExitModel.Route).ToList();
         var failures = new List<string>();
         foreach (var client in new[] { anonymous, signedIn })
         {
@@ -74,7 +76,7 @@ public abstract class SecurityHeadersTests(AppFixture app)
         var found = 0;
         foreach (var client in new[] { anonymous, signedIn })
         {
-            foreach (var url in EndpointCatalog.All(app.Services).Where(e => e.IsPage && !e.HasParameters).Select(e => e.Pattern))
+            foreach (var url in EndpointCatalog.All(app.Services).Where(e => e.IsPage && !e.HasParameters && e.Pattern != Amparo.Web.Pages.QuickExitModel.Route).Select(e => e.Pattern))
             {
                 var (status, html) = await client.GetAsync(url);
                 if (status != HttpStatusCode.OK) continue;
@@ -137,6 +139,69 @@ public abstract class SecurityHeadersTests(AppFixture app)
         using var replay = await thief.SendAsync(request);
         Assert.Equal(HttpStatusCode.Redirect, replay.StatusCode);
         Assert.StartsWith("/account/sign-in", Http.RedirectPath(replay), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QuickExit_OneLinkWithoutJavaScript_EndsTheSession_ClearsSiteData_AndLeadsOnlyToTheNeutralPage()
+    {
+        var email = TestData.Email();
+        await app.CreateUserAsync(email);
+        using var client = app.NewClient();
+        using var signIn = await client.SignInAsync(email);
+        var sessionCookie = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("amparo=", StringComparison.Ordinal)).Split(';')[0];
+
+        // The link on every page leads to Amparo's exit endpoint (not straight to the neutral page: that would not sign out).
+        var (_, home) = await client.GetAsync("/");
+        Assert.Matches("<a class=\"quick-exit\" id=\"quick-exit\" href=\"/exit\"", home);
+        // A crafted link cannot send anyone elsewhere: the query is ignored, only the configured page is used.
+        using var exit = await client.Http.GetAsync(new Uri("/exit?returnUrl=https%3A%2F%2Fevil.example%2F&url=%2F%2Fevil.example&QuickExitUrl=https://evil.example", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, exit.StatusCode);
+        Assert.Equal("/weather", exit.Headers.Location!.OriginalString);
+        var clear = string.Join(",", exit.Headers.GetValues("Clear-Site-Data"));
+        Assert.Contains("\"cookies\"", clear, StringComparison.Ordinal);
+        Assert.Contains("\"storage\"", clear, StringComparison.Ordinal);
+        Assert.Contains("\"cache\"", clear, StringComparison.Ordinal);
+
+        // The session is over on the server: a copy of the old cookie opens nothing.
+        using var thief = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
+        request.Headers.Add("Cookie", sessionCookie);
+        using var replay = await thief.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Redirect, replay.StatusCode);
+        Assert.StartsWith("/account/sign-in", Http.RedirectPath(replay), StringComparison.Ordinal);
+
+        // The neutral page: nothing on it names this service; in the browser's language when the operator set none.
+        using var weatherRequest = new HttpRequestMessage(HttpMethod.Get, new Uri("/weather", UriKind.Relative));
+        weatherRequest.Headers.Add("Accept-Language", "es");
+        using var weather = await thief.SendAsync(weatherRequest);
+        var neutral = System.Net.WebUtility.HtmlDecode(await weather.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, weather.StatusCode);
+        Assert.Contains("<html lang=\"es\"", neutral, StringComparison.Ordinal);
+        Assert.Contains("<h1>El tiempo</h1>", neutral, StringComparison.Ordinal);
+        Assert.DoesNotContain("Amparo", neutral, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task QuickExit_GoesToTheOperatorsAddress_AndTheNeutralPageSpeaksTheConfiguredLanguage()
+    {
+        const string target = "https://news.example.org/today?edition=local";
+        await using var configured = app.WithWebHostBuilder(b => b.UseSetting("Amparo:QuickExitUrl", target).UseSetting("Amparo:QuickExitLanguage", "ar"));
+        using var client = configured.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var exit = await client.GetAsync(new Uri("/exit?next=https%3A%2F%2Fevil.example%2F", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, exit.StatusCode);
+        Assert.Equal(target, exit.Headers.Location!.OriginalString);
+        using var weatherRequest = new HttpRequestMessage(HttpMethod.Get, new Uri("/weather", UriKind.Relative));
+        weatherRequest.Headers.Add("Accept-Language", "es");
+        using var weather = await client.SendAsync(weatherRequest);
+        var neutral = System.Net.WebUtility.HtmlDecode(await weather.Content.ReadAsStringAsync());
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\"", neutral, StringComparison.Ordinal);
+        Assert.Contains("<h1>الطقس</h1>", neutral, StringComparison.Ordinal);
+
+        // What the operator may set: a path of this site or an http(s) address; anything else stops the start.
+        Assert.True(Amparo.Web.Infrastructure.AmparoOptions.IsQuickExitTarget("/weather"));
+        Assert.True(Amparo.Web.Infrastructure.AmparoOptions.IsQuickExitTarget("https://news.example.org/"));
+        foreach (var unsafeTarget in new[] { "//evil.example", "/\\evil.example", "javascript:alert(1)", "weather", "ftp://files.example/", "" })
+            Assert.False(Amparo.Web.Infrastructure.AmparoOptions.IsQuickExitTarget(unsafeTarget), unsafeTarget);
     }
 
     [Fact]

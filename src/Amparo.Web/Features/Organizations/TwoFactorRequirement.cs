@@ -11,14 +11,14 @@ namespace Amparo.Web.Features.Organizations;
 /// <summary>
 /// Organizations can require two-factor for their focal points and admins. A signed-in person who is staff in
 /// such an organization and has two-factor off is sent to /account/security from every page, except their own
-/// account pages, the language switch, the quick-exit page and the error pages. Static files and the API are
+/// account pages, the language switch, quick exit (/exit and the neutral page it leads to) and the error pages. Static files and the API are
 /// not pages, so this filter never sees them.
 /// </summary>
 public sealed class TwoFactorRequirement(AmparoDbContext db, IOptions<AmparoOptions> options) : IAsyncPageFilter
 {
     public const string SecurityPage = "/account/security?required=1";
 
-    private static readonly string[] Exempt = ["/account", "/language", "/weather", "/error", "/status", "/forbidden", "/setup"];
+    private static readonly string[] Exempt = ["/account", "/language", "/exit", "/weather", "/error", "/status", "/forbidden", "/setup"];
 
     /// <summary>True when the person must turn two-factor on before doing anything else.</summary>
     public static Task<bool> AppliesToAsync(AmparoDbContext db, Guid userId, CancellationToken ct = default) =>
@@ -48,7 +48,7 @@ public sealed class TwoFactorRequirement(AmparoDbContext db, IOptions<AmparoOpti
         if (Exempt.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase))) return true;
         // The operator may point the quick exit at another page of Amparo: it must always open.
         var quickExit = options.Value.QuickExitUrl;
-        return quickExit.StartsWith('/') && !quickExit.StartsWith("//", StringComparison.Ordinal)
+        return AmparoOptions.IsLocalPath(quickExit)
             && path.StartsWithSegments(new PathString(quickExit.Split('?', '#')[0]), StringComparison.OrdinalIgnoreCase);
     }
 }

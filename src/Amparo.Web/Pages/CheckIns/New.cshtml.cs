@@ -1,6 +1,5 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
-using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,7 +12,6 @@ namespace Amparo.Web.Pages.CheckIns;
 public sealed class NewModel(
     AmparoDbContext db, CheckInService checkIns, ContactService contacts, Escalation escalation, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
-    public sealed record PlanLevel(int Level, int AfterMinutes, bool Used, IReadOnlyList<string> Names);
     public sealed record Companion(Guid Id, string Name);
 
     [BindProperty] public string? Place { get; set; }
@@ -107,12 +105,8 @@ public sealed class NewModel(
         Now = CheckInPages.LocalInputValue(clock.GetUtcNow().UtcDateTime, User.TimeZoneOf());
         var owner = await db.Users.SingleAsync(u => u.Id == me, ct);
         var settings = await checkIns.SettingsAsync(me, ct);
-        // "Not shared" and the names come from the same rule escalation uses (Access.OpenedBy / Access.AudienceOf through
-        // Escalation.TargetsAsync): what this page promises is what happens.
-        var opened = await Access.OpenedBy(me, DataCategory.VisitsAndAlerts, AccessSources.Of(db, clock)).ToListAsync(ct);
-        Levels = [new PlanLevel(1, 0, true, (await escalation.TargetsAsync(owner, 1, ct)).Select(x => x.Name).ToList())];
-        foreach (var (level, after) in new[] { (2, settings.Level2DelayMinutes), (3, settings.Level2DelayMinutes + settings.Level3DelayMinutes) })
-            Levels.Add(new PlanLevel(level, after, opened.Any(p => Escalation.LevelOf(p) == level), (await escalation.TargetsAsync(owner, level, ct)).Select(x => x.Name).ToList()));
+        // "Not shared" and the names come from the same rule escalation uses: what this page promises is what happens.
+        Levels = await WhoIsTold.LevelsAsync(db, escalation, clock, owner, settings.Level2DelayMinutes, settings.Level3DelayMinutes, ct);
         HasConfirmedContact = await contacts.HasConfirmedAsync(me, ct);
         HasPin = await checkIns.HasPinAsync(me, ct);
         var myOrgs = db.Memberships.Where(m => m.UserId == me).Select(m => m.OrganizationId);
