@@ -47,7 +47,7 @@ public sealed class OpenAlertsViewComponent(AlertService alerts, TimeProvider cl
 /// <summary>Words for the open-alerts list.</summary>
 public static class OpenAlertWords
 {
-    /// <summary>How far the alert has gone: who has been told so far (<see cref="Alert.Level"/>).</summary>
+    /// <summary>How far the alert has gone: who has been told so far (the alert's level, 0 to 3).</summary>
     public static string LevelKey(int level) => level switch
     {
         <= 0 => "Alerts.Level0",
