@@ -176,6 +176,9 @@ public abstract partial class PagesTests(AppFixture app)
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains(person.User.DisplayName, html, StringComparison.Ordinal);
         Assert.Contains("Market street clinic", html, StringComparison.Ordinal);
+        // Not signed in: the page says when it was updated in UTC, and says so; Refresh is a plain link to the page.
+        Assert.Contains(" (UTC)", html, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{link}\">Refresh</a>", html, StringComparison.Ordinal);
 
         var ack = await responder.PostFormAsync(link, new Dictionary<string, string>(), link + "?handler=Acknowledge");
         Assert.Equal(HttpStatusCode.Redirect, ack.StatusCode);

@@ -41,11 +41,15 @@ public abstract partial class ResponderAccessTests(AppFixture app)
         var page = await OpenAsync(w.Focal);
         var link = await OpenLinkAsync(w.Focal.Email);
         var api = await app.TokenAsync(w.Focal);
+        Assert.Contains($"id=\"alert-{alertId}\"", (await page.Client.GetAsync("/alerts/open")).Html, StringComparison.Ordinal);
 
         Assert.Equal(OrganizationService.ChangeResult.Done,
             await app.WithServicesAsync(sp => sp.GetRequiredService<OrganizationService>().RemoveAsync(w.OrgId, w.OrgAdmin.Id, w.Focal.Id)));
 
         await AssertLockedOutAsync(alertId, page, link, api, w.Focal.Id);
+        // Nor is it in their lists any more (home, board, the refresh fragment).
+        foreach (var url in new[] { "/", "/whereabouts", "/alerts/open" })
+            Assert.DoesNotContain(alertId.ToString(), (await page.Client.GetAsync(url)).Html, StringComparison.Ordinal);
         // The escalation goes on: the next repeat reaches those who still have the right, and not the one removed.
         var before = app.AlertsTo(w.Focal.Email).Count;
         await app.StepAsync(TimeSpan.FromMinutes(16));

@@ -19,6 +19,15 @@ public sealed record TimelineEntry(DateTime At, string Kind, string? Who, string
 /// <summary>One person out on the board; <see cref="PlannedBy"/> names who planned the visit when it was someone else.</summary>
 public sealed record WhereaboutsRow(Guid VisitId, Guid OwnerId, string Name, VisitState State, DateTime DueAt, DateTime DeadlineAt, bool IsDrill, Guid? AlertId, string? PlannedBy = null);
 
+/// <summary>
+/// One open alert in a responder's list (home page, whereabouts board). <see cref="Told"/>: the viewer has been told
+/// (has a recipient row), so the alert's page opens for them; otherwise earlier levels have it for now.
+/// <see cref="Level"/> is the highest level told so far (1 contacts, 2 focal points, 3 coordinators; 0 while the first goes out).
+/// </summary>
+public sealed record OpenAlertRow(
+    Guid AlertId, string OwnerName, AlertKind Kind, AlertState State, bool IsDrill, DateTime CreatedAt, int Level,
+    bool Told, string? HandledBy, bool HandledByMe);
+
 /// <summary>Acknowledging, resolving and following alerts. Responders act through their recipient row (from a signed link or their account).</summary>
 public sealed class AlertService(
     AmparoDbContext db, Escalation escalation, CheckInService checkIns, FieldCipher cipher, CheckInSecrets secrets,
@@ -308,6 +317,54 @@ public sealed class AlertService(
 
     /// <summary>The defender's own alerts — never a duress alert (it must look as if nothing happened).</summary>
     public IQueryable<Alert> OwnAlerts(Guid ownerId) => db.Alerts.AsNoTracking().Where(a => a.OwnerId == ownerId && a.Kind != AlertKind.Duress);
+
+    /// <summary>
+    /// The open alerts <paramref name="viewerId"/> may respond to (<see cref="Access.MayRespondAsync"/>, as one query):
+    /// those of owners whose visits and alerts the viewer sees (the audience rule, as the board and escalation ask it),
+    /// and those they were told about as a trusted contact with an account, while that consent stands. Never the viewer's
+    /// own: under duress their own alert must not show (ADR 0002), and nobody responds to themself. Most urgent first
+    /// (<see cref="Urgency"/>), then newest.
+    /// </summary>
+    public async Task<List<OpenAlertRow>> OpenAlertsAsync(Guid viewerId, CancellationToken ct = default)
+    {
+        var owners = Access.OwnersVisibleTo(viewerId, DataCategory.VisitsAndAlerts, AccessSources.Of(db, clock));
+        var rows = await (from a in db.Alerts.AsNoTracking()
+                          where a.State != AlertState.Resolved && a.OwnerId != viewerId
+                              && (owners.Contains(a.OwnerId)
+                                  || db.AlertRecipients.Any(r => r.AlertId == a.Id && r.UserId == viewerId && r.ContactId != null
+                                      && db.TrustedContacts.Any(c => c.Id == r.ContactId && c.OwnerId == a.OwnerId && c.Consent == ConsentState.Confirmed)))
+                          join u in db.Users on a.OwnerId equals u.Id
+                          select new
+                          {
+                              a.Id, u.DisplayName, a.Kind, a.State, a.IsDrill, a.CreatedAt, a.Level, a.AcknowledgedByRecipientId,
+                              Told = db.AlertRecipients.Any(r => r.AlertId == a.Id && r.UserId == viewerId),
+                          }).ToListAsync(ct);
+        var list = new List<OpenAlertRow>(rows.Count);
+        foreach (var r in rows.OrderBy(r => Urgency(r.Kind)).ThenByDescending(r => r.CreatedAt).ThenBy(r => r.Id))
+        {
+            string? handledBy = null;
+            var mine = false;
+            if (r.State == AlertState.Acknowledged && r.AcknowledgedByRecipientId is { } by
+                && await db.AlertRecipients.AsNoTracking().SingleOrDefaultAsync(x => x.Id == by, ct) is { } handler)
+            {
+                mine = handler.UserId == viewerId;
+                handledBy = await escalation.NameOfAsync(handler, ct);
+            }
+            list.Add(new OpenAlertRow(r.Id, r.DisplayName, r.Kind, r.State, r.IsDrill, r.CreatedAt, r.Level, r.Told, handledBy, mine));
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// How urgent a kind of alert is, lowest first: a panic or a duress check-in (someone is in danger now), then a run of
+    /// wrong PINs (someone may be guessing), then a missed check-in (it may be a flat battery).
+    /// </summary>
+    public static int Urgency(AlertKind kind) => kind switch
+    {
+        AlertKind.Panic or AlertKind.Duress => 0,
+        AlertKind.WrongPins => 1,
+        AlertKind.Missed => 2,
+    };
 
     /// <summary>Members who share their visits with the viewer (focal points, coordinators): who is out, overdue and alerting first.</summary>
     public async Task<List<WhereaboutsRow>> WhereaboutsAsync(Guid viewerId, CancellationToken ct = default)

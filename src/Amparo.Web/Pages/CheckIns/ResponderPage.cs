@@ -26,6 +26,9 @@ public abstract class ResponderPage(AlertService alerts) : PageModel
     /// <summary>Where this page lives (the link or /alerts/{id}), for redirects and form actions.</summary>
     public abstract string Here { get; }
 
+    /// <summary>"Updated 14:05 (zone)" and a Refresh link to this page (never repeating a "done" notice).</summary>
+    public UpdatedLine Updated => UpdatedLine.Of(User, HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, Here);
+
     /// <summary>A time in the viewer's zone when signed in; otherwise in UTC, and says so.</summary>
     public string When(DateTime utc) =>
         User.Identity?.IsAuthenticated == true ? User.LocalTime(utc) : utc.ToString("g", CultureInfo.CurrentCulture) + " UTC";

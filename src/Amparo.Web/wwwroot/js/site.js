@@ -48,3 +48,58 @@
     });
   });
 })();
+
+// Open alerts refresh themselves (the element with data-refresh: the home page's alert list, the whereabouts board).
+// Every 30 s the page fetches its fragment URL and replaces, by id, the parts marked data-part. In the alert list (a
+// polite live region) only new or changed alerts are put in, so a screen reader announces those and nothing else.
+// No form is inside a part: nothing half-written is lost. Signed out (a redirect) or refused: it stops.
+(function () {
+  var box = document.querySelector('[data-refresh]');
+  if (!box || !window.fetch || !window.DOMParser) return;
+  var url = box.getAttribute('data-refresh');
+  var busy = false, last = Date.now(), timer;
+  var each = function (list, f) { Array.prototype.slice.call(list).forEach(f); };
+  var sig = function (el) { return el.id + '|' + (el.getAttribute('data-v') || ''); };
+  function merge(old, fresh) {
+    var ol = old.querySelector('ul'), nl = fresh.querySelector('ul');
+    if (!ol || !nl) { if (old.innerHTML !== fresh.innerHTML) old.innerHTML = fresh.innerHTML; return; }
+    var want = {}, have = {};
+    each(nl.children, function (n) { want[n.id] = n; });
+    each(ol.children, function (li) {
+      var n = want[li.id];
+      if (!n) { ol.removeChild(li); return; }
+      if (sig(n) !== sig(li)) { var c = document.importNode(n, true); ol.replaceChild(c, li); li = c; }
+      have[li.id] = li;
+    });
+    each(nl.children, function (n, i) {
+      var cur = ol.children[i], node = have[n.id] || document.importNode(n, true);
+      if (cur !== node) ol.insertBefore(node, cur || null);
+    });
+  }
+  function refresh() {
+    if (busy || document.hidden) return;
+    busy = true;
+    fetch(url, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'text/html' } })
+      .then(function (r) {
+        if (!r.ok || r.redirected) throw new Error('stop');
+        return r.text();
+      })
+      .then(function (html) {
+        var parts = new DOMParser().parseFromString(html, 'text/html').querySelectorAll('[data-part]');
+        if (!parts.length) throw new Error('stop');
+        each(parts, function (p) {
+          var old = document.getElementById(p.id);
+          if (!old) return;
+          if (old.hasAttribute('aria-live')) merge(old, p);
+          else if (old.innerHTML !== p.innerHTML) old.innerHTML = p.innerHTML;
+        });
+        last = Date.now();
+      })
+      .catch(function (e) { if (e && e.message === 'stop') clearInterval(timer); })
+      .then(function () { busy = false; });
+  }
+  timer = setInterval(refresh, 30000);
+  document.addEventListener('visibilitychange', function () {
+    if (!document.hidden && Date.now() - last > 30000) refresh();
+  });
+})();
