@@ -1,4 +1,3 @@
-using System.Globalization;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Security;
@@ -26,9 +25,10 @@ public abstract class ResponderPage(AlertService alerts) : PageModel
     /// <summary>Where this page lives (the link or /alerts/{id}), for redirects and form actions.</summary>
     public abstract string Here { get; }
 
-    /// <summary>A time in the viewer's zone when signed in; otherwise in UTC, and says so.</summary>
+    /// <summary>A time with its zone: the viewer's when signed in; on the signed link, the recipient's own zone when
+    /// known, otherwise the alert owner's (<see cref="ResponderView.TimeZoneIsOwners"/>; the page says whose it is).</summary>
     public string When(DateTime utc) =>
-        User.Identity?.IsAuthenticated == true ? User.LocalTime(utc) : utc.ToString("g", CultureInfo.CurrentCulture) + " UTC";
+        User.Identity?.IsAuthenticated == true ? User.LocalTime(utc) : LocalTimes.WithZone(utc, View?.TimeZone);
 
     protected async Task<IActionResult> ShowAsync(AlertRecipient recipient, string? done)
     {
