@@ -195,7 +195,7 @@ public sealed class AlertService(
         var recipient = await db.AlertRecipients.SingleAsync(r => r.Id == recipientId && r.AlertId == alertId, ct);
         escalation.Event(alert, AlertEvents.Acknowledged, recipientId, level: recipient.Level);
         // One notice per acknowledgement: a second handler (after the first lost the right to respond) is announced too.
-        await escalation.TellRecipientsAsync(alert, "ack" + alert.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), "Alert.Msg.Handled", recipientId, await escalation.NameOfAsync(recipient, ct), ct);
+        await escalation.TellRecipientsAsync(alert, "ack" + alert.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), "Alert.Head.Handled", "Alert.Msg.Handled", recipientId, await escalation.NameOfAsync(recipient, ct), null, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         signal.WakeDispatcher();
@@ -291,12 +291,14 @@ public sealed class AlertService(
         escalation.Event(alert, AlertEvents.Resolved, by?.Id, level: by?.Level, detail: OutcomeName(outcome));
         if (allClear)
         {
-            await escalation.TellRecipientsAsync(alert, "clear", "Alert.Msg.AllClear", null, null, ct);
+            // The all-clear says how it ended: checked in (late), or the person cancelled their SOS with their PIN.
+            await escalation.TellRecipientsAsync(alert, "clear", "Alert.Head.AllClear",
+                outcome == AlertOutcome.Cancelled ? "Alert.Msg.AllClearCancelled" : "Alert.Msg.AllClear", null, null, outcome, ct);
             escalation.Event(alert, AlertEvents.AllClear);
         }
         else if (by is not null)
         {
-            await escalation.TellRecipientsAsync(alert, "resolved", "Alert.Msg.Resolved", by.Id, await escalation.NameOfAsync(by, ct), ct);
+            await escalation.TellRecipientsAsync(alert, "resolved", Escalation.ClosedHeadKey(outcome), "Alert.Msg.Resolved", by.Id, await escalation.NameOfAsync(by, ct), outcome, ct);
         }
     }
 
