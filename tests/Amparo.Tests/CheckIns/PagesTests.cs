@@ -26,6 +26,7 @@ public abstract partial class PagesTests(AppFixture app)
         var (_, html) = await client.GetAsync($"/visits/{id}");
         Assert.Contains("Court of appeals, room 4", html, StringComparison.Ordinal);
         Assert.Contains("name=\"Pin\"", html, StringComparison.Ordinal);
+        Assert.Contains(" (UTC)</dd>", html, StringComparison.Ordinal); // the due time says its zone
         var (_, list) = await client.GetAsync("/visits");
         Assert.Contains($"/visits/{id}", list, StringComparison.Ordinal);
     }
@@ -167,6 +168,8 @@ public abstract partial class PagesTests(AppFixture app)
         await app.RunWorkersAsync();
         await app.RunWorkersAsync();
         var link = OrgKit.PathOf(LinkIn(await WaitForMailAsync(contactEmail, "/r/"), "r"));
+        // A contact without an account has no zone of their own: the page uses the defender's, and says whose it is.
+        await app.WithDbAsync(db => db.Users.Where(u => u.Id == person.User.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.TimeZone, "America/Bogota")));
 
         using var responder = app.NewClient();
         using var response = await responder.Http.GetAsync(new Uri(link, UriKind.Relative));
@@ -176,6 +179,8 @@ public abstract partial class PagesTests(AppFixture app)
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains(person.User.DisplayName, html, StringComparison.Ordinal);
         Assert.Contains("Market street clinic", html, StringComparison.Ordinal);
+        Assert.Contains(" (America/Bogota)</dd>", html, StringComparison.Ordinal);
+        Assert.Contains($"Times are in America/Bogota, the time zone of {person.User.DisplayName}.", html, StringComparison.Ordinal);
 
         var ack = await responder.PostFormAsync(link, new Dictionary<string, string>(), link + "?handler=Acknowledge");
         Assert.Equal(HttpStatusCode.Redirect, ack.StatusCode);
