@@ -51,6 +51,11 @@ public sealed partial class TranslationTests
         // "Actions" is the ordinary French word for a column of buttons (visually hidden on the sessions page).
         ("fr", "Org.Actions"),
         ("fr", "Sessions.Actions"),
+        // "SOS" opens a panic alert's message in every language: the word recognised everywhere (issue 9).
+        ("es", "Alert.Head.Panic"),
+        ("fr", "Alert.Head.Panic"),
+        ("ar", "Alert.Head.Panic"),
+        ("ru", "Alert.Head.Panic"),
     ];
 
     /// <summary>Keys built by concatenation in pages (T["Role." + role]): prefix → every suffix the code can produce.</summary>
