@@ -84,11 +84,15 @@ public static partial class CheckInKit
     }
 
     /// <summary>Adds a contact; they receive the request by e-mail (when they have an address) and agree through its link.</summary>
-    public static async Task<Guid> ConfirmedContactAsync(this AppFixture app, Person owner, string name, params (ChannelKind Kind, string Address)[] channels)
+    public static Task<Guid> ConfirmedContactAsync(this AppFixture app, Person owner, string name, params (ChannelKind Kind, string Address)[] channels) =>
+        app.ConfirmedContactInAsync(owner, name, "en", channels);
+
+    /// <summary>A trusted contact who reads <paramref name="language"/>, confirmed by their link.</summary>
+    public static async Task<Guid> ConfirmedContactInAsync(this AppFixture app, Person owner, string name, string language, params (ChannelKind Kind, string Address)[] channels)
     {
         var id = await app.WithServicesAsync(async sp =>
         {
-            var (contactId, errors) = await sp.GetRequiredService<ContactService>().AddAsync(owner.Id, new ContactInput(name, "en", channels.Select(c => (c.Kind, (string?)c.Address)).ToList()));
+            var (contactId, errors) = await sp.GetRequiredService<ContactService>().AddAsync(owner.Id, new ContactInput(name, language, channels.Select(c => (c.Kind, (string?)c.Address)).ToList()));
             Assert.Empty(errors);
             return contactId!.Value;
         });
@@ -175,9 +179,16 @@ public static partial class CheckInKit
     public static List<MimeMessage> MailTo(this AppFixture app, string address) =>
         app.Smtp.Messages.Where(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase))).ToList();
 
+    /// <summary>An alert e-mail (English): its subject says what happened and about whom, then "(Amparo alert)".</summary>
+    public static bool IsAlert(MimeMessage m) => (m.Subject ?? "").EndsWith("(" + AlertSubject + ")", StringComparison.Ordinal);
+
+    /// <summary>Alert e-mails to <paramref name="address"/>, in any language (subject and body).</summary>
+    public static List<MimeMessage> AlertMailsTo(this AppFixture app, string address) =>
+        app.MailTo(address).Where(m => m.Subject is { } s && s.Contains(" — ", StringComparison.Ordinal) && s.EndsWith(')')).ToList();
+
     /// <summary>Alert messages (everything sent to responders) to <paramref name="address"/>, optionally only those about <paramref name="ownerName"/>.</summary>
     public static List<string> AlertsTo(this AppFixture app, string address, string? ownerName = null) =>
-        app.MailTo(address).Where(m => m.Subject == AlertSubject).Select(m => (m.TextBody ?? "").Trim())
+        app.MailTo(address).Where(IsAlert).Select(m => (m.TextBody ?? "").Trim())
             .Where(t => ownerName is null || t.Contains(ownerName, StringComparison.Ordinal)).ToList();
 
     public static string Name(this Person person) => person.User.DisplayName;

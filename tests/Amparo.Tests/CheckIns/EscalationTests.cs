@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amparo.Tests.Infrastructure;
 using Amparo.Tests.Organizations;
 using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -44,6 +45,8 @@ public abstract class EscalationTests(AppFixture app)
         // Level 1 at dueAt + grace: the trusted contact, with a responder link, and no place in the message.
         await app.StepToAsync(alertAt);
         var first = Assert.Single(app.AlertsTo(w.ContactEmail));
+        Assert.StartsWith("Missed check-in — Amparo:", first, StringComparison.Ordinal);
+        Assert.Equal($"Missed check-in — {name} (Amparo alert)", Assert.Single(app.AlertMailsTo(w.ContactEmail)).Subject);
         Assert.Contains($"{name} has not checked in", first, StringComparison.Ordinal);
         Assert.Contains("http://localhost/r/", first, StringComparison.Ordinal);
         Assert.DoesNotContain("Barrio Norte", first, StringComparison.Ordinal);
@@ -69,6 +72,8 @@ public abstract class EscalationTests(AppFixture app)
         await app.StepToAsync(alertAt.AddMinutes(60));
         Assert.Equal(2, app.AlertsTo(w.Coordinator.Email).Count);
         Assert.Contains("nobody has answered yet", app.AlertsTo(w.Coordinator.Email)[1], StringComparison.Ordinal);
+        Assert.StartsWith("No answer yet — ", app.AlertsTo(w.Coordinator.Email)[1], StringComparison.Ordinal);
+        Assert.Equal($"No answer yet — {name} (Amparo alert)", app.AlertMailsTo(w.Coordinator.Email)[1].Subject);
         Assert.Single(app.AlertsTo(Duty, name));
         await app.StepToAsync(alertAt.AddMinutes(75));
         Assert.Equal(3, app.AlertsTo(w.Coordinator.Email).Count);
@@ -84,7 +89,7 @@ public abstract class EscalationTests(AppFixture app)
         await app.StepAsync(TimeSpan.Zero);
         var handling = $"{w.Focal.Name()} is handling the alert about {name}";
         foreach (var other in new[] { w.ContactEmail, w.OrgAdmin.Email, w.Coordinator.Email })
-            Assert.Contains(app.AlertsTo(other), t => t.Contains(handling, StringComparison.Ordinal));
+            Assert.Contains(app.AlertsTo(other), t => t.Contains(handling, StringComparison.Ordinal) && t.StartsWith("Someone is on it — ", StringComparison.Ordinal));
         Assert.Contains(app.AlertsTo(Duty, name), t => t.Contains(handling, StringComparison.Ordinal));
         Assert.DoesNotContain(app.AlertsTo(w.Focal.Email), t => t.Contains("is handling", StringComparison.Ordinal));
         await app.StepAsync(TimeSpan.FromMinutes(16));
@@ -98,7 +103,10 @@ public abstract class EscalationTests(AppFixture app)
         var (resolved, _) = await app.PostAsync(focalToken, $"/api/v1/alerts/{alert.Id}/resolve", new { outcome = "safe", note = "found at home" });
         Assert.Equal(HttpStatusCode.NoContent, resolved);
         await app.StepAsync(TimeSpan.Zero);
-        Assert.Contains(app.AlertsTo(w.ContactEmail), t => t.Contains($"{w.Focal.Name()} has closed the alert", StringComparison.Ordinal));
+        // The closing says how it ended, first and in the text.
+        Assert.Contains(app.AlertsTo(w.ContactEmail), t => t.StartsWith("Closed: safe — ", StringComparison.Ordinal)
+            && t.Contains($"{w.Focal.Name()} has closed the alert about {name}. Outcome: Safe.", StringComparison.Ordinal));
+        Assert.Contains(app.AlertMailsTo(w.ContactEmail), m => m.Subject == $"Closed: safe — {name} (Amparo alert)");
         var visit = await app.VisitAsync(w.Token, visitId);
         Assert.Equal("closed", visit.GetProperty("state").GetString());
         Assert.Equal("closed-by-responder", visit.GetProperty("outcome").GetString());
@@ -174,7 +182,7 @@ public abstract class EscalationTests(AppFixture app)
 
         var allClear = $"{w.Owner.Name()} has checked in and is safe";
         foreach (var told in new[] { w.ContactEmail, w.Focal.Email, w.OrgAdmin.Email })
-            Assert.Contains(app.AlertsTo(told), t => t.Contains(allClear, StringComparison.Ordinal));
+            Assert.Contains(app.AlertsTo(told), t => t.Contains(allClear, StringComparison.Ordinal) && t.StartsWith("All clear — ", StringComparison.Ordinal));
         Assert.Empty(app.AlertsTo(w.Coordinator.Email)); // never notified, so no all-clear either
         var alert = (await app.AlertOfVisitAsync(visitId))!;
         Assert.Equal(AlertState.Resolved, alert.State);
@@ -214,9 +222,10 @@ public abstract class EscalationTests(AppFixture app)
         await app.StepAsync(TimeSpan.Zero);
         var words = $"{w.Owner.Name()} may be in danger";
         foreach (var told in new[] { w.ContactEmail, w.Focal.Email, w.OrgAdmin.Email, w.Coordinator.Email, app.Extras().DutyEmail })
-            Assert.Contains(app.AlertsTo(told), t => t.Contains(words, StringComparison.Ordinal));
+            Assert.Contains(app.AlertsTo(told), t => t.Contains(words, StringComparison.Ordinal) && t.StartsWith("Possible duress — ", StringComparison.Ordinal));
         // The owner sees nothing of it: no message, no alert in their list, the same visits afterwards.
-        Assert.DoesNotContain(app.MailTo(w.Owner.Email), m => m.Subject == CheckInKit.AlertSubject);
+        Assert.DoesNotContain(app.MailTo(w.Owner.Email), CheckInKit.IsAlert);
+        Assert.Empty(app.AlertMailsTo(w.Owner.Email));
         Assert.False(await app.WithServicesAsync(sp => sp.GetRequiredService<AlertService>().OwnAlerts(w.Owner.Id).AnyAsync()));
         var (listStatus, list) = await app.ApiAsync(w.Token, HttpMethod.Get, "/api/v1/visits");
         Assert.Equal(HttpStatusCode.OK, listStatus);
@@ -245,7 +254,7 @@ public abstract class EscalationTests(AppFixture app)
         await app.StepAsync(TimeSpan.Zero);
         var alert = await app.AlertOfVisitAsync(visitId);
         Assert.Equal(AlertKind.WrongPins, alert!.Kind);
-        Assert.Contains(app.AlertsTo(w.ContactEmail), t => t.Contains("wrong check-in PINs were entered three times", StringComparison.Ordinal));
+        Assert.Contains(app.AlertsTo(w.ContactEmail), t => t.Contains("wrong check-in PINs were entered three times", StringComparison.Ordinal) && t.StartsWith("Wrong PINs — ", StringComparison.Ordinal));
 
         // The right PIN checks in: the visit, with periodic check-ins and time left, goes on being watched. The right PIN
         // may have been guessed, though: the wrong-PIN alert stays open, with no all-clear, until a responder takes it on
@@ -296,6 +305,72 @@ public abstract class EscalationTests(AppFixture app)
         Assert.Equal("at the market", view.Note);
         Assert.Equal(2, view.Timeline.Count(e => e.Kind == AlertEvents.Location));
     }
+
+    [Fact]
+    public async Task AlertMessages_SayWhatHappenedFirst_InTheRecipientsLanguage_TheClosingGivesTheOutcome_AndNoEmailSaysReply()
+    {
+        var w = await app.WorldAsync();
+        var name = w.Owner.Name();
+        var (esMail, arMail) = (TestData.Email("es"), TestData.Email("ar"));
+        var phones = new[] { NewPhone(), NewPhone() };
+        await app.ConfirmedContactInAsync(w.Owner, "Tía Marta", "es", (ChannelKind.Email, esMail), (ChannelKind.Sms, phones[0]));
+        await app.ConfirmedContactInAsync(w.Owner, "Layla", "ar", (ChannelKind.Email, arMail), (ChannelKind.Sms, phones[1]));
+
+        // The consent invitations by e-mail do not tell anyone to reply to a number (only the SMS can be replied to).
+        foreach (var invite in app.MailTo(w.ContactEmail).Concat(app.MailTo(esMail)).Concat(app.MailTo(arMail)))
+        {
+            var body = invite.TextBody ?? "";
+            Assert.DoesNotContain("reply", body, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("responde", body, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("إلى هذا الرقم", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("STOP", body, StringComparison.Ordinal);
+        }
+
+        var (status, body2) = await app.PostAsync(w.Token, "/api/v1/panic", new { latitude = 4.6097, longitude = -74.0817, note = "at the market" });
+        Assert.Equal(HttpStatusCode.Created, status);
+        var alertId = body2.GetProperty("alertId").GetGuid();
+
+        // The SMS (queued with the alert, before any delivery): "SOS" first in every language, never the place or the note.
+        var sms = await app.WithServicesAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<Amparo.Web.Infrastructure.Data.AmparoDbContext>();
+            var rows = await db.Outbox.Where(m => m.AlertId == alertId && m.Channel == ChannelKind.Sms).ToListAsync();
+            var texts = new List<(string Language, string Text)>();
+            foreach (var row in rows) texts.Add((row.Language ?? "", (await sp.GetRequiredService<OutboxWriter>().ReadAsync(db, row)).Text));
+            return texts;
+        });
+        Assert.Contains(sms, s => s.Language == "es" && s.Text.StartsWith("SOS — Amparo: ", StringComparison.Ordinal));
+        Assert.Contains(sms, s => s.Language == "ar" && s.Text.StartsWith("SOS — أمبارو: ", StringComparison.Ordinal));
+        Assert.All(sms, s => Assert.DoesNotContain("market", s.Text, StringComparison.Ordinal));
+        Assert.All(sms, s => Assert.DoesNotContain("4.6", s.Text, StringComparison.Ordinal));
+
+        await app.RunWorkersAsync();
+        Assert.Equal($"SOS — {name} (Amparo alert)", Assert.Single(app.AlertMailsTo(w.ContactEmail)).Subject);
+        Assert.Equal($"SOS — {name} (Alerta de Amparo)", Assert.Single(app.AlertMailsTo(esMail)).Subject);
+        Assert.Equal($"SOS — {name} (تنبيه من أمبارو)", Assert.Single(app.AlertMailsTo(arMail)).Subject);
+        Assert.StartsWith("SOS — Amparo: ", app.AlertMailsTo(esMail)[0].TextBody, StringComparison.Ordinal);
+
+        // Someone takes it on, then closes it with an outcome: each step says so first, in each language.
+        var focalToken = await app.TokenAsync(w.Focal);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync(focalToken, $"/api/v1/alerts/{alertId}/acknowledge")).Status);
+        await app.StepAsync(TimeSpan.Zero);
+        Assert.Contains(app.AlertMailsTo(esMail), m => m.Subject == $"Alguien se ocupa — {name} (Alerta de Amparo)");
+        Assert.Contains(app.AlertMailsTo(arMail), m => m.Subject == $"هناك من يتولى الأمر — {name} (تنبيه من أمبارو)");
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync(focalToken, $"/api/v1/alerts/{alertId}/resolve", new { outcome = "needs-help" })).Status);
+        await app.StepAsync(TimeSpan.Zero);
+        Assert.Contains(app.AlertMailsTo(w.ContactEmail), m => m.Subject == $"Closed: needs help — {name} (Amparo alert)"
+            && (m.TextBody ?? "").Contains("Outcome: Needs help.", StringComparison.Ordinal));
+        Assert.Contains(app.AlertMailsTo(esMail), m => m.Subject == $"Cerrada: necesita ayuda — {name} (Alerta de Amparo)"
+            && (m.TextBody ?? "").StartsWith("Cerrada: necesita ayuda — Amparo: ", StringComparison.Ordinal)
+            && (m.TextBody ?? "").Contains("Resultado: Necesita ayuda.", StringComparison.Ordinal));
+        Assert.Contains(app.AlertMailsTo(arMail), m => m.Subject == $"أُغلق: بحاجة إلى مساعدة — {name} (تنبيه من أمبارو)"
+            && (m.TextBody ?? "").Contains("النتيجة: بحاجة إلى مساعدة.", StringComparison.Ordinal));
+        // No alert e-mail asks anyone to reply to a number.
+        foreach (var mail in new[] { w.ContactEmail, esMail, arMail }.SelectMany(app.AlertMailsTo))
+            Assert.DoesNotContain("ACK ", mail.TextBody ?? "", StringComparison.Ordinal);
+    }
+
+    private static string NewPhone() => "+3461" + Random.Shared.Next(1000000, 9999999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 public sealed class EscalationTestsSqlite(CheckInSqliteApp app) : EscalationTests(app), IClassFixture<CheckInSqliteApp>;

@@ -26,6 +26,7 @@ public abstract partial class PagesTests(AppFixture app)
         var (_, html) = await client.GetAsync($"/visits/{id}");
         Assert.Contains("Court of appeals, room 4", html, StringComparison.Ordinal);
         Assert.Contains("name=\"Pin\"", html, StringComparison.Ordinal);
+        Assert.Contains(" (UTC)</dd>", html, StringComparison.Ordinal); // the due time says its zone
         var (_, list) = await client.GetAsync("/visits");
         Assert.Contains($"/visits/{id}", list, StringComparison.Ordinal);
     }
@@ -167,6 +168,8 @@ public abstract partial class PagesTests(AppFixture app)
         await app.RunWorkersAsync();
         await app.RunWorkersAsync();
         var link = OrgKit.PathOf(LinkIn(await WaitForMailAsync(contactEmail, "/r/"), "r"));
+        // A contact without an account has no zone of their own: the page uses the defender's, and says whose it is.
+        await app.WithDbAsync(db => db.Users.Where(u => u.Id == person.User.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.TimeZone, "America/Bogota")));
 
         using var responder = app.NewClient();
         using var response = await responder.Http.GetAsync(new Uri(link, UriKind.Relative));
@@ -176,8 +179,10 @@ public abstract partial class PagesTests(AppFixture app)
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains(person.User.DisplayName, html, StringComparison.Ordinal);
         Assert.Contains("Market street clinic", html, StringComparison.Ordinal);
-        // Not signed in: the page says when it was updated in UTC, and says so; Refresh is a plain link to the page.
-        Assert.Contains(" (UTC)", html, StringComparison.Ordinal);
+        Assert.Contains(" (America/Bogota)</dd>", html, StringComparison.Ordinal);
+        Assert.Contains($"Times are in America/Bogota, the time zone of {person.User.DisplayName}.", html, StringComparison.Ordinal);
+        // The page says when it was updated, in the same zone; Refresh is a plain link to the page.
+        Assert.Contains(" (America/Bogota)\u2069", html, StringComparison.Ordinal);
         Assert.Contains($"href=\"{link}\">Refresh</a>", html, StringComparison.Ordinal);
 
         var ack = await responder.PostFormAsync(link, new Dictionary<string, string>(), link + "?handler=Acknowledge");

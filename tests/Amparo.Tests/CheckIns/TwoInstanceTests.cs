@@ -62,7 +62,7 @@ public sealed class TwoInstanceTests(TwoPostgresApps apps) : IClassFixture<TwoPo
     }
 
     private List<MimeKit.MimeMessage> AlertMail() =>
-        apps.First.Smtp.Messages.Concat(apps.Second.Smtp.Messages).Where(m => m.Subject == CheckInKit.AlertSubject).ToList();
+        apps.First.Smtp.Messages.Concat(apps.Second.Smtp.Messages).Where(CheckInKit.IsAlert).ToList();
 
     [Fact]
     public async Task TwoInstances_ManyDeadlinesAtOnce_ExactlyOneAlertPerVisit_NoDuplicateStep_NoneLost()
@@ -129,6 +129,6 @@ public sealed class TwoInstanceTests(TwoPostgresApps apps) : IClassFixture<TwoPo
         Assert.Equal(2 * total, mail.Count);
         Assert.Equal(2 * total, mail.Select(m => m.MessageId).Distinct().Count());
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"first instance sent {apps.First.Smtp.Messages.Count(m => m.Subject == CheckInKit.AlertSubject)}, second {apps.Second.Smtp.Messages.Count(m => m.Subject == CheckInKit.AlertSubject)}");
+            $"first instance sent {apps.First.Smtp.Messages.Count(CheckInKit.IsAlert)}, second {apps.Second.Smtp.Messages.Count(CheckInKit.IsAlert)}");
     }
 }

@@ -56,6 +56,11 @@ public sealed partial class TranslationTests
         ("fr", "Layout.Panic"),
         ("ar", "Layout.Panic"),
         ("ru", "Layout.Panic"),
+        // "SOS" opens a panic alert's message in every language: the word recognised everywhere (issue 9).
+        ("es", "Alert.Head.Panic"),
+        ("fr", "Alert.Head.Panic"),
+        ("ar", "Alert.Head.Panic"),
+        ("ru", "Alert.Head.Panic"),
     ];
 
     /// <summary>Keys built by concatenation in pages (T["Role." + role]): prefix → every suffix the code can produce.</summary>

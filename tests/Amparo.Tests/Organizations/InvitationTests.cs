@@ -207,6 +207,38 @@ public abstract partial class InvitationTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Accepting_StoresTheTimeZoneTheFormSuggests_ShowsIt_AndRefusesAnUnknownZone()
+    {
+        var admin = await app.PersonAsync("admin");
+        var orgId = await app.OrganizationAsync(admin);
+        using var adminClient = await app.SignedInAsync(admin);
+        var email = TestData.Email("zoned");
+        var (_, _, link) = await adminClient.InviteAsync(orgId, email);
+        using var client = app.NewClient();
+
+        // The form shows the zone it will use (UTC without the script, which marks the list to pre-fill from the device).
+        var (_, form) = await client.GetAsync(OrgKit.PathOf(link));
+        Assert.Contains("data-suggest-zone=\"on\"", form, StringComparison.Ordinal);
+        Assert.Matches("<option selected(=\"selected\")?>UTC</option>", form);
+
+        Dictionary<string, string> Fields(string zone) => new() { ["DisplayName"] = "Zoned", ["Password"] = TestData.Passphrase, ["PasswordAgain"] = TestData.Passphrase, ["Language"] = "en", ["TimeZone"] = zone };
+        var bogus = await client.PostFormAsync(OrgKit.PathOf(link), Fields("Mars/Olympus_Mons"));
+        Assert.Equal(HttpStatusCode.OK, bogus.StatusCode);
+        var bogusHtml = await bogus.Content.ReadAsStringAsync();
+        Assert.Contains("Choose a time zone from the list.", bogusHtml, StringComparison.Ordinal);
+        Assert.Contains("id=\"timezone-error\"", bogusHtml, StringComparison.Ordinal);
+        Assert.False(await app.WithDbAsync(db => db.Users.AnyAsync(u => u.Email == email)));
+
+        var accepted = await client.PostFormAsync(OrgKit.PathOf(link), Fields("America/Bogota"));
+        Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        Assert.Equal("America/Bogota", await app.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.TimeZone).SingleAsync()));
+        var (_, profile) = await client.GetAsync("/account");
+        Assert.Contains("<option selected=\"selected\">America/Bogota</option>", profile, StringComparison.Ordinal);
+        var (_, sessions) = await client.GetAsync("/account/sessions");
+        Assert.Contains("America/Bogota", sessions, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignUpThrottle_LimitsAcceptAttemptsPerAddress()
     {
         using var client = app.NewClient();

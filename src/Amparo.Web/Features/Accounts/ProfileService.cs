@@ -49,7 +49,7 @@ public sealed class ProfileService(
     }
 
     /// <summary>Stores the IANA name even when a Windows name or another spelling was given.</summary>
-    private static string CanonicalTimeZone(string id)
+    public static string CanonicalTimeZone(string id)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(id);
         if (zone.HasIanaId) return zone.Id;

@@ -1,4 +1,5 @@
 using Amparo.Web.Infrastructure.Workers;
+using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Data;
@@ -12,7 +13,7 @@ namespace Amparo.Web.Features.CheckIns;
 public sealed record ResponderView(
     Guid AlertId, Guid RecipientId, string OwnerName, AlertKind Kind, AlertState State, AlertOutcome? Outcome, bool IsDrill, bool IsDuress, int ShortCode,
     DateTime CreatedAt, string? HandledBy, bool HandledByMe, VisitDetails? Visit, string? Note, double? Latitude, double? Longitude, DateTime? LocationAt,
-    IReadOnlyList<TimelineEntry> Timeline);
+    IReadOnlyList<TimelineEntry> Timeline, string TimeZone = "UTC", bool TimeZoneIsOwners = false);
 
 public sealed record TimelineEntry(DateTime At, string Kind, string? Who, string? Channel, int? Level, string? Detail);
 
@@ -106,10 +107,21 @@ public sealed class AlertService(
         var note = await cipher.DecryptAsync(db, owner.DataKeyId, alert.NoteCipher, Alert.Table, nameof(Alert.NoteCipher), alert.Id, ct);
         var handler = alert.AcknowledgedByRecipientId is { } by ? await db.AlertRecipients.SingleOrDefaultAsync(r => r.Id == by, ct) : null;
         await audit.WriteAsync(AuditEvents.SensitiveRead, recipient.UserId, alert.OwnerId, detail: "alert:" + alert.Id.ToString("N"), ct: ct);
+        var (zone, zoneIsOwners) = await RecipientZoneAsync(recipient, owner, ct);
         return new ResponderView(alert.Id, recipient.Id, owner.DisplayName, alert.Kind, alert.State,
             alert.Outcome, alert.IsDrill, alert.Kind == AlertKind.Duress, alert.ShortCode, alert.CreatedAt,
             handler is null ? null : await escalation.NameOfAsync(handler, ct), handler?.Id == recipient.Id, visit, note, lat, lon, alert.LocationAt,
-            await TimelineAsync(alert.Id, ct));
+            await TimelineAsync(alert.Id, ct), zone, zoneIsOwners);
+    }
+
+    /// <summary>The zone a recipient reads times in: their own account's (a member, or a contact linked to an
+    /// account); a contact without an account has no zone of their own, so the alert owner's — and the page says so.</summary>
+    private async Task<(string Zone, bool IsOwners)> RecipientZoneAsync(AlertRecipient recipient, User owner, CancellationToken ct)
+    {
+        var userId = recipient.UserId ?? (recipient.ContactId is { } contactId
+            ? await db.TrustedContacts.Where(c => c.Id == contactId).Select(c => c.LinkedUserId).SingleOrDefaultAsync(ct) : null);
+        var own = userId is { } id ? await db.Users.Where(u => u.Id == id).Select(u => u.TimeZone).SingleOrDefaultAsync(ct) : null;
+        return own is null ? (owner.TimeZone, true) : (own, false);
     }
 
     /// <summary>The names the API, the export and the audit detail use (the edge; inside, they stay enums).</summary>
@@ -192,7 +204,7 @@ public sealed class AlertService(
         var recipient = await db.AlertRecipients.SingleAsync(r => r.Id == recipientId && r.AlertId == alertId, ct);
         escalation.Event(alert, AlertEvents.Acknowledged, recipientId, level: recipient.Level);
         // One notice per acknowledgement: a second handler (after the first lost the right to respond) is announced too.
-        await escalation.TellRecipientsAsync(alert, "ack" + alert.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), "Alert.Msg.Handled", recipientId, await escalation.NameOfAsync(recipient, ct), ct);
+        await escalation.TellRecipientsAsync(alert, "ack" + alert.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), "Alert.Head.Handled", "Alert.Msg.Handled", recipientId, await escalation.NameOfAsync(recipient, ct), null, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         signal.WakeDispatcher();
@@ -288,12 +300,14 @@ public sealed class AlertService(
         escalation.Event(alert, AlertEvents.Resolved, by?.Id, level: by?.Level, detail: OutcomeName(outcome));
         if (allClear)
         {
-            await escalation.TellRecipientsAsync(alert, "clear", "Alert.Msg.AllClear", null, null, ct);
+            // The all-clear says how it ended: checked in (late), or the person cancelled their SOS with their PIN.
+            await escalation.TellRecipientsAsync(alert, "clear", "Alert.Head.AllClear",
+                outcome == AlertOutcome.Cancelled ? "Alert.Msg.AllClearCancelled" : "Alert.Msg.AllClear", null, null, outcome, ct);
             escalation.Event(alert, AlertEvents.AllClear);
         }
         else if (by is not null)
         {
-            await escalation.TellRecipientsAsync(alert, "resolved", "Alert.Msg.Resolved", by.Id, await escalation.NameOfAsync(by, ct), ct);
+            await escalation.TellRecipientsAsync(alert, "resolved", Escalation.ClosedHeadKey(outcome), "Alert.Msg.Resolved", by.Id, await escalation.NameOfAsync(by, ct), outcome, ct);
         }
     }
 

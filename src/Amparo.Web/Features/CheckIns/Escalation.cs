@@ -128,8 +128,11 @@ public sealed class Escalation(
         return true;
     }
 
-    /// <summary>Tells everyone already notified something (all-clear, who is handling it), except <paramref name="except"/>.</summary>
-    public async Task TellRecipientsAsync(Alert alert, string step, string key, Guid? except, string? otherName, CancellationToken ct)
+    /// <summary>
+    /// Tells everyone already notified something (all-clear, who is handling it, the closing with its
+    /// <paramref name="outcome"/>), except <paramref name="except"/>. The first words say what happened (<paramref name="headKey"/>).
+    /// </summary>
+    public async Task TellRecipientsAsync(Alert alert, string step, string headKey, string key, Guid? except, string? otherName, AlertOutcome? outcome, CancellationToken ct)
     {
         var owner = await db.Users.SingleAsync(u => u.Id == alert.OwnerId, ct);
         var recipients = await EntitledAsync(owner.Id, await db.AlertRecipients.Where(r => r.AlertId == alert.Id && r.Id != except).ToListAsync(ct), ct);
@@ -137,10 +140,14 @@ public sealed class Escalation(
         {
             var target = await TargetOfAsync(owner, recipient, ct);
             if (target is null) continue;
-            var text = texts.Text(target.Language, alert.IsDrill, key, owner.DisplayName, otherName ?? "");
-            await QueueAsync(alert, recipient, target, step, texts.Text(target.Language, alert.IsDrill, "Alert.Mail.Subject"), text, ct);
+            var outcomeText = outcome is { } o ? texts.Text(target.Language, false, "Alert.Outcome." + o) : "";
+            var text = texts.Headed(target.Language, alert.IsDrill, headKey, key, owner.DisplayName, otherName ?? "", outcomeText);
+            await QueueAsync(alert, recipient, target, step, texts.AlertSubject(target.Language, alert.IsDrill, headKey, owner.DisplayName), text, ct);
         }
     }
+
+    /// <summary>The first words of a closing message: "Closed: safe", "Closed: needs help"…</summary>
+    public static string ClosedHeadKey(AlertOutcome outcome) => "Alert.Head.Closed." + outcome;
 
     /// <summary>Those told earlier who still have the right to respond: someone removed since hears no more (no new link, no news).</summary>
     private async Task<List<AlertRecipient>> EntitledAsync(Guid ownerId, List<AlertRecipient> recipients, CancellationToken ct)
@@ -236,10 +243,12 @@ public sealed class Escalation(
     private async Task NotifyAsync(Alert alert, User owner, AlertRecipient recipient, Target target, string step, string key, CancellationToken ct)
     {
         var link = texts.Url("/r/" + await secrets.LinkTokenAsync(db, LinkPurposes.Responder, recipient.Id, ct));
-        var text = texts.Text(target.Language, alert.IsDrill, key, owner.DisplayName, link);
+        // "Alert.Msg.Panic" opens with "Alert.Head.Panic" (SOS), "Alert.Msg.Repeat" with "Alert.Head.Repeat" (no answer yet)…
+        var headKey = "Alert.Head." + key["Alert.Msg.".Length..];
+        var text = texts.Headed(target.Language, alert.IsDrill, headKey, key, owner.DisplayName, link);
         // A visit someone else planned for the person is never passed off as their own plan.
         if (await PlannerOfAsync(alert, ct) is { } planner) text += " " + texts.Text(target.Language, false, "Alert.Msg.PlannedBy", owner.DisplayName, planner);
-        await QueueAsync(alert, recipient, target, step, texts.Text(target.Language, alert.IsDrill, "Alert.Mail.Subject"), text, ct);
+        await QueueAsync(alert, recipient, target, step, texts.AlertSubject(target.Language, alert.IsDrill, headKey, owner.DisplayName), text, ct);
     }
 
     private readonly Dictionary<Guid, string?> _planners = [];

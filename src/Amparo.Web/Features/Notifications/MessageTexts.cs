@@ -19,6 +19,17 @@ public sealed class MessageTexts(IStringLocalizer<SharedResource> t, IOptions<Am
         return baseUrl.TrimEnd('/') + path;
     }
 
+    /// <summary>
+    /// An alert message whose first words say what happened ("SOS — Amparo: …", "Closed: safe — Amparo: …"), so a
+    /// recipient can triage it from a lock screen or a list of texts; drills still say so first.
+    /// </summary>
+    public string Headed(string language, bool drill, string headKey, string key, params object[] args) =>
+        Text(language, drill, headKey, args) + " — " + Text(language, false, key, args);
+
+    /// <summary>An alert e-mail's subject: what happened and about whom ("SOS — Ana (Amparo alert)"). Never a place or a note.</summary>
+    public string AlertSubject(string language, bool drill, string headKey, string ownerName, params object[] args) =>
+        Text(language, drill, "Alert.Mail.Subject", Text(language, false, headKey, args), ownerName);
+
     /// <summary>A text in <paramref name="language"/>; drills say so first.</summary>
     public string Text(string language, bool drill, string key, params object[] args)
     {

@@ -15,13 +15,14 @@ public sealed record OpenAlertsList(IReadOnlyList<OpenAlertRow> Rows, UpdatedLin
 
 /// <summary>
 /// "Updated 14:05 (America/Bogota)" and a Refresh link to the page itself: plain GET, no script needed.
-/// <see cref="Text"/> is the time and its zone, in the viewer's zone (UTC for someone not signed in).
+/// <see cref="Text"/> is the time and its zone, in the viewer's zone (on a signed link: the zone that page shows its times in).
 /// </summary>
 public sealed record UpdatedLine(string Text, string Href)
 {
-    public static UpdatedLine Of(ClaimsPrincipal viewer, DateTime utc, string href)
+    /// <param name="zoneWhenSignedOut">The zone of a page opened from a signed link (the recipient's or the owner's).</param>
+    public static UpdatedLine Of(ClaimsPrincipal viewer, DateTime utc, string href, string? zoneWhenSignedOut = null)
     {
-        var zone = viewer.Identity?.IsAuthenticated == true ? viewer.TimeZoneOf() : "UTC";
+        var zone = viewer.Identity?.IsAuthenticated == true ? viewer.TimeZoneOf() : LocalTimes.ZoneName(zoneWhenSignedOut);
         var local = LocalTimes.ToLocal(utc, zone);
         // Isolated (FSI … PDI) so that in Arabic the Latin zone name and the digits keep their own direction.
         return new UpdatedLine("\u2068" + local.ToString("t", CultureInfo.CurrentCulture) + " (" + zone + ")\u2069", href);

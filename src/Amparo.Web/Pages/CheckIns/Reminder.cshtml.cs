@@ -73,7 +73,7 @@ public sealed class ReminderModel(AmparoDbContext db, CheckInSecrets secrets, Ch
     private void Show(Target visit)
     {
         State = visit.State;
-        DueAt = LocalTimes.ToLocal(visit.DeadlineAt, visit.TimeZone).ToString("g", System.Globalization.CultureInfo.CurrentCulture);
+        DueAt = LocalTimes.WithZone(visit.DeadlineAt, visit.TimeZone);
         IsDrill = visit.IsDrill;
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Security;
@@ -26,12 +25,13 @@ public abstract class ResponderPage(AlertService alerts) : PageModel
     /// <summary>Where this page lives (the link or /alerts/{id}), for redirects and form actions.</summary>
     public abstract string Here { get; }
 
-    /// <summary>"Updated 14:05 (zone)" and a Refresh link to this page (never repeating a "done" notice).</summary>
-    public UpdatedLine Updated => UpdatedLine.Of(User, HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, Here);
+    /// <summary>"Updated 14:05 (zone)" and a Refresh link to this page (never repeating a "done" notice), in the zone of <see cref="When"/>.</summary>
+    public UpdatedLine Updated => UpdatedLine.Of(User, HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, Here, View?.TimeZone);
 
-    /// <summary>A time in the viewer's zone when signed in; otherwise in UTC, and says so.</summary>
+    /// <summary>A time with its zone: the viewer's when signed in; on the signed link, the recipient's own zone when
+    /// known, otherwise the alert owner's (<see cref="ResponderView.TimeZoneIsOwners"/>; the page says whose it is).</summary>
     public string When(DateTime utc) =>
-        User.Identity?.IsAuthenticated == true ? User.LocalTime(utc) : utc.ToString("g", CultureInfo.CurrentCulture) + " UTC";
+        User.Identity?.IsAuthenticated == true ? User.LocalTime(utc) : LocalTimes.WithZone(utc, View?.TimeZone);
 
     protected async Task<IActionResult> ShowAsync(AlertRecipient recipient, string? done)
     {

@@ -1,5 +1,6 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Organizations;
+using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Localization;
 using Microsoft.AspNetCore.Authorization;
@@ -26,6 +27,9 @@ public sealed class AcceptModel(
     [BindProperty] public string? Password { get; set; }
     [BindProperty] public string? PasswordAgain { get; set; }
     [BindProperty] public string? Language { get; set; }
+    /// <summary>The new person's time zone: the form shows it, pre-filled from the device by the optional script.</summary>
+    [BindProperty] public string? TimeZone { get; set; }
+    public string? TimeZoneError { get; private set; }
 
     public bool Valid { get; private set; }
     public string OrganizationName { get; private set; } = "";
@@ -56,6 +60,12 @@ public sealed class AcceptModel(
             Errors.Add(t["Invitation.PassphrasesDiffer"]);
             return Page();
         }
+        if (TimeZone is not null && !Validation.IsTimeZone(TimeZone.Trim()))
+        {
+            TimeZoneError = t["Validation.TimeZone"].Value;
+            Errors.Add(TimeZoneError);
+            return Page();
+        }
         var language = Cultures.IsSupported(Language) ? Language! : "en";
         var accepted = await organizations.AcceptAsync(Token, DisplayName ?? "", Password ?? "", language, HttpContext.RequestAborted);
         if (accepted.User is null)
@@ -65,6 +75,7 @@ public sealed class AcceptModel(
             Errors.AddRange(accepted.Errors.Select(e => e == "Account.EmailTaken" ? t["Invitation.AccountExists"].Value : t[e].Value));
             return Page();
         }
+        await NewAccountZone.SetAsync(db, accepted.User, TimeZone, HttpContext.RequestAborted);
         await sessions.SignInAsync(HttpContext, accepted.User);
         await accounts.SignedInAsync(accepted.User, "invitation", HttpContext.RequestAborted);
         return Redirect("/");

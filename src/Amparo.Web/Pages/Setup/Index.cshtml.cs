@@ -1,5 +1,6 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Setup;
+using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -16,6 +17,9 @@ public sealed class IndexModel(AmparoDbContext db, SetupCode setupCode, AccountS
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? DisplayName { get; set; }
     [BindProperty] public string? Password { get; set; }
+    /// <summary>The new admin's time zone: the form shows it, pre-filled from the device by the optional script.</summary>
+    [BindProperty] public string? TimeZone { get; set; }
+    public string? TimeZoneError { get; private set; }
     public List<string> Errors { get; } = [];
 
     public async Task<IActionResult> OnGetAsync() =>
@@ -30,12 +34,19 @@ public sealed class IndexModel(AmparoDbContext db, SetupCode setupCode, AccountS
             Errors.Add(t["Setup.WrongCode"]);
             return Page();
         }
+        if (TimeZone is not null && !Validation.IsTimeZone(TimeZone.Trim()))
+        {
+            TimeZoneError = t["Validation.TimeZone"].Value;
+            Errors.Add(TimeZoneError);
+            return Page();
+        }
         var created = await accounts.CreateAsync(Email ?? "", DisplayName ?? "", Password ?? "", serverAdmin: true, ct: HttpContext.RequestAborted);
         if (created.User is null)
         {
             Errors.AddRange(created.Errors.Select(e => t[e].Value));
             return Page();
         }
+        await NewAccountZone.SetAsync(db, created.User, TimeZone, HttpContext.RequestAborted);
         setupCode.Spend();
         await sessions.SignInAsync(HttpContext, created.User);
         return Redirect("/organizations/new");
