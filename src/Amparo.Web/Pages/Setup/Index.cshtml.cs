@@ -16,7 +16,7 @@ public sealed class IndexModel(AmparoDbContext db, SetupCode setupCode, AccountS
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? DisplayName { get; set; }
     [BindProperty] public string? Password { get; set; }
-    public List<string> Errors { get; } = [];
+    public List<FormError> Errors { get; } = [];
 
     public async Task<IActionResult> OnGetAsync() =>
         await SetupCode.AdminExistsAsync(db, HttpContext.RequestAborted) || setupCode.Current is null ? NotFound() : Page();
@@ -27,13 +27,13 @@ public sealed class IndexModel(AmparoDbContext db, SetupCode setupCode, AccountS
         if (!throttle.AllowIp(HttpContext.Connection.RemoteIpAddress)) return StatusCode(StatusCodes.Status429TooManyRequests);
         if (!setupCode.Matches(Code))
         {
-            Errors.Add(t["Setup.WrongCode"]);
+            Errors.Add(new FormError(t["Setup.WrongCode"], "code"));
             return Page();
         }
         var created = await accounts.CreateAsync(Email ?? "", DisplayName ?? "", Password ?? "", serverAdmin: true, ct: HttpContext.RequestAborted);
         if (created.User is null)
         {
-            Errors.AddRange(created.Errors.Select(e => t[e].Value));
+            Errors.AddRange(created.Errors.Select(e => new FormError(t[e], FormError.AccountField(e))));
             return Page();
         }
         setupCode.Spend();
