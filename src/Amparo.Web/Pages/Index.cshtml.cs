@@ -2,6 +2,7 @@ using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,8 +18,11 @@ public sealed class IndexModel(AmparoDbContext db) : PageModel
     public bool SeesWhereabouts { get; private set; }
     /// <summary>Visits someone planned with me that wait for my answer.</summary>
     public int Invitations { get; private set; }
+    /// <summary>Onboarding: without a check-in PIN or a confirmed trusted contact a visit protects less; the page says so.</summary>
+    public bool HasPin { get; private set; } = true;
+    public bool HasConfirmedContact { get; private set; } = true;
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync([FromServices] CheckInService checkIns, [FromServices] ContactService contacts)
     {
         var me = User.UserId();
         DisplayName = User.Identity?.Name ?? "";
@@ -31,5 +35,7 @@ public sealed class IndexModel(AmparoDbContext db) : PageModel
         SeesWhereabouts = Organizations.Any(o => o.Role is OrgRole.FocalPoint or OrgRole.OrgAdmin)
             || await db.NetworkCoordinators.AnyAsync(c => c.UserId == me, HttpContext.RequestAborted);
         Invitations = await db.Visits.CountAsync(v => v.OwnerId == me && v.State == VisitState.Invited, HttpContext.RequestAborted);
+        HasPin = await checkIns.HasPinAsync(me, HttpContext.RequestAborted);
+        HasConfirmedContact = await contacts.HasConfirmedAsync(me, HttpContext.RequestAborted);
     }
 }

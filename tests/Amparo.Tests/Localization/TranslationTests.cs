@@ -247,6 +247,30 @@ public sealed partial class TranslationTests
         return names;
     }
 
+    /// <summary>
+    /// Spanish speaks to the person in one form of address throughout: usted, as most of the text always did. A mix of
+    /// "tú" and "usted" reads careless, and to someone under stress, or to a relative receiving an alert, usted is the
+    /// respectful default across Latin America and Spain. Two checks: words that only "tú" uses (its pronouns and
+    /// possessives, its present and past verb forms), and "tú" imperatives where an instruction starts ("Abre: …",
+    /// "Escribe su PIN"), since mid-sentence those spellings are also the usted form ("cada vez que abre esta página").
+    /// </summary>
+    [Fact]
+    public void Spanish_AddressesThePersonAsUsted_NeverTu()
+    {
+        var found = Repo.Load("es")
+            .Select(p => (p.Key, Words: TuWord().Matches(p.Value).Concat(TuImperative().Matches(p.Value)).Select(m => m.Value.Trim()).ToList(), p.Value))
+            .Where(x => x.Words.Count > 0)
+            .Select(x => $"{x.Key}: [{string.Join(", ", x.Words)}] {x.Value}")
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.True(found.Count == 0, $"Spanish text that says \"tú\" (rewrite it with usted):\n{string.Join('\n', found)}");
+    }
+
+    [GeneratedRegex(@"\b(?:tú|tu|tus|te|ti|contigo|tuyo|tuya|tuyos|tuyas|puedes|tienes|quieres|eres|estás|necesitas|usas|compartes|escribes|recibes|debes|vuelves|haz|ten|envíalo|escríbelo|déjalo|desbloquéalo|revísalos|envíame|ocúpate|fuiste|pediste|abriste|elegiste|iniciaste|planeaste|aceptaste|pulsaste|sumaste|hayas|recibirás|sabrás|podrás|tendrás|estarás)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TuWord();
+
+    [GeneratedRegex(@"(?:^|[.:;!?¿¡—]\s*|\bpor favor\s+)(?:abre|escribe|elige|pulsa|envía|inicia|pide|guarda|indica|acepta|responde|usa|mira|practica|confirma|espera|vuelve)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TuImperative();
+
     [GeneratedRegex(@"\{\d+(?:,-?\d+)?(?::[^{}]*)?\}", RegexOptions.CultureInvariant)]
     private static partial Regex Placeholder();
 

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Setup;
+using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -9,14 +11,20 @@ using Microsoft.Extensions.Localization;
 namespace Amparo.Web.Pages.Account;
 
 [AllowAnonymous]
-public sealed class SignInModel(AccountService accounts, Sessions sessions, SignInThrottle throttle, KnownDevices knownDevices, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class SignInModel(AccountService accounts, Sessions sessions, SignInThrottle throttle, KnownDevices knownDevices, IStringLocalizer<SharedResource> t, AmparoDbContext db, SetupCode setupCode) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? Password { get; set; }
-    public List<string> Errors { get; } = [];
+    public List<FormError> Errors { get; } = [];
 
-    public void OnGet() { }
+    /// <summary>A fresh install (no server admin yet, setup code printed): the page says how to reach first-run setup.</summary>
+    public bool SetupOpen { get; private set; }
+
+    public Task OnGetAsync() => FindSetupAsync();
+
+    private async Task FindSetupAsync() =>
+        SetupOpen = setupCode.Current is not null && !await SetupCode.AdminExistsAsync(db, HttpContext.RequestAborted);
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -25,7 +33,7 @@ public sealed class SignInModel(AccountService accounts, Sessions sessions, Sign
             || !throttle.AllowAccount(email.ToUpperInvariant(), knownDevices.IsKnown(HttpContext, email)))
         {
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            Errors.Add(t["SignIn.TooMany"]);
+            Errors.Add(new FormError(t["SignIn.TooMany"]));
             return Page();
         }
         var (result, user) = await accounts.CheckPasswordAsync(email, Password, HttpContext.RequestAborted);
@@ -41,7 +49,8 @@ public sealed class SignInModel(AccountService accounts, Sessions sessions, Sign
                 await HttpContext.SignInAsync(AuthSchemes.TwoFactorPending, pending);
                 return Redirect("/account/two-factor?returnUrl=" + Uri.EscapeDataString(SafeReturn(ReturnUrl)));
             case PasswordCheck.Failed:
-                Errors.Add(t["SignIn.Failed"]);
+                Errors.Add(new FormError(t["SignIn.Failed"], "email"));
+                await FindSetupAsync();
                 return Page();
         }
         // Every value is named above (AMP0002); a value added later fails closed here until it is handled.

@@ -14,7 +14,7 @@ public sealed class TwoFactorModel(UserManager<User> users, AccountService accou
 {
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     [BindProperty] public string? Code { get; set; }
-    public List<string> Errors { get; } = [];
+    public List<FormError> Errors { get; } = [];
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -31,12 +31,12 @@ public sealed class TwoFactorModel(UserManager<User> users, AccountService accou
         if (!throttle.AllowIp(HttpContext.Connection.RemoteIpAddress) || !throttle.AllowAccount("2FA:" + user.Id, knownDevice: false))
         {
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            Errors.Add(t["SignIn.TooMany"]);
+            Errors.Add(new(t["SignIn.TooMany"]));
             return Page();
         }
         if (!await accounts.CheckSecondFactorAsync(user, Code, HttpContext.RequestAborted))
         {
-            Errors.Add(t["TwoFactor.Wrong"]);
+            Errors.Add(new(t["TwoFactor.Wrong"], "code"));
             return Page();
         }
         await sessions.SignInAsync(HttpContext, user);

@@ -37,7 +37,7 @@ public sealed class AcceptModel(
     public bool SignedIn { get; private set; }
     public bool ForMe { get; private set; }
     public bool AccountExists { get; private set; }
-    public List<string> Errors { get; } = [];
+    public List<FormError> Errors { get; } = [];
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -50,20 +50,20 @@ public sealed class AcceptModel(
         if (!throttle.AllowSignUp(HttpContext.Connection.RemoteIpAddress))
         {
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            Errors.Add(t["Invitation.TooMany"]);
+            Errors.Add(new(t["Invitation.TooMany"]));
             await LoadAsync();
             return Page();
         }
         if (!await LoadAsync() || SignedIn) return Answer();
         if (!string.Equals(Password, PasswordAgain, StringComparison.Ordinal))
         {
-            Errors.Add(t["Invitation.PassphrasesDiffer"]);
+            Errors.Add(new(t["Invitation.PassphrasesDiffer"], "password-again"));
             return Page();
         }
         if (TimeZone is not null && !Validation.IsTimeZone(TimeZone.Trim()))
         {
             TimeZoneError = t["Validation.TimeZone"].Value;
-            Errors.Add(TimeZoneError);
+            Errors.Add(new FormError(TimeZoneError, "timezone"));
             return Page();
         }
         var language = Cultures.IsSupported(Language) ? Language! : "en";
@@ -72,7 +72,9 @@ public sealed class AcceptModel(
         {
             if (accepted.Errors.Contains("Invitation.Invalid")) return Invalid();
             AccountExists = accepted.Errors.Contains("Account.EmailTaken");
-            Errors.AddRange(accepted.Errors.Select(e => e == "Account.EmailTaken" ? t["Invitation.AccountExists"].Value : t[e].Value));
+            Errors.AddRange(accepted.Errors.Select(e => e == "Account.EmailTaken"
+                ? new FormError(t["Invitation.AccountExists"])
+                : new FormError(t[e], FormError.AccountField(e))));
             return Page();
         }
         await NewAccountZone.SetAsync(db, accepted.User, TimeZone, HttpContext.RequestAborted);

@@ -20,7 +20,7 @@ public sealed class IndexModel(AmparoDbContext db, SetupCode setupCode, AccountS
     /// <summary>The new admin's time zone: the form shows it, pre-filled from the device by the optional script.</summary>
     [BindProperty] public string? TimeZone { get; set; }
     public string? TimeZoneError { get; private set; }
-    public List<string> Errors { get; } = [];
+    public List<FormError> Errors { get; } = [];
 
     public async Task<IActionResult> OnGetAsync() =>
         await SetupCode.AdminExistsAsync(db, HttpContext.RequestAborted) || setupCode.Current is null ? NotFound() : Page();
@@ -31,19 +31,19 @@ public sealed class IndexModel(AmparoDbContext db, SetupCode setupCode, AccountS
         if (!throttle.AllowIp(HttpContext.Connection.RemoteIpAddress)) return StatusCode(StatusCodes.Status429TooManyRequests);
         if (!setupCode.Matches(Code))
         {
-            Errors.Add(t["Setup.WrongCode"]);
+            Errors.Add(new FormError(t["Setup.WrongCode"], "code"));
             return Page();
         }
         if (TimeZone is not null && !Validation.IsTimeZone(TimeZone.Trim()))
         {
             TimeZoneError = t["Validation.TimeZone"].Value;
-            Errors.Add(TimeZoneError);
+            Errors.Add(new FormError(TimeZoneError, "timezone"));
             return Page();
         }
         var created = await accounts.CreateAsync(Email ?? "", DisplayName ?? "", Password ?? "", serverAdmin: true, ct: HttpContext.RequestAborted);
         if (created.User is null)
         {
-            Errors.AddRange(created.Errors.Select(e => t[e].Value));
+            Errors.AddRange(created.Errors.Select(e => new FormError(t[e], FormError.AccountField(e))));
             return Page();
         }
         await NewAccountZone.SetAsync(db, created.User, TimeZone, HttpContext.RequestAborted);
