@@ -84,7 +84,7 @@ public abstract partial class CompanionTests(AppFixture app)
         Assert.DoesNotContain("Barrio Norte", notice.TextBody, StringComparison.Ordinal);
         using var planner = await app.SignedInAsync(t.W.Owner);
         var (_, page) = await planner.GetAsync($"/visits/{t.PlannerVisit}");
-        Assert.Contains($"{t.Companion.Name()} · declined", page, StringComparison.Ordinal);
+        Assert.Contains($"<bdi>{t.Companion.Name()}</bdi> · declined", page, StringComparison.Ordinal);
 
         // Accepting afterwards does nothing; the deadline passes without a word about the companion.
         var late = await companion.PostFormAsync("/visits", new Dictionary<string, string> { ["visitId"] = t.CompanionVisit.ToString() }, "/visits?handler=Accept");
@@ -107,7 +107,7 @@ public abstract partial class CompanionTests(AppFixture app)
         Assert.Contains(t.W.Owner.Name(), own, StringComparison.Ordinal);
         Assert.Contains("name=\"Pin\"", own, StringComparison.Ordinal);
         using var planner = await app.SignedInAsync(t.W.Owner);
-        Assert.Contains($"{t.Companion.Name()} · has joined", (await planner.GetAsync($"/visits/{t.PlannerVisit}")).Html, StringComparison.Ordinal);
+        Assert.Contains($"<bdi>{t.Companion.Name()}</bdi> · has joined", (await planner.GetAsync($"/visits/{t.PlannerVisit}")).Html, StringComparison.Ordinal);
 
         // The board of the companion's focal point says who planned it.
         using var focal = await app.SignedInAsync(t.CompanionFocal);

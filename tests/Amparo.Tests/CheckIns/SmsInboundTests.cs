@@ -797,7 +797,7 @@ public abstract class SmsInboundTests(SmsApp app)
         Assert.Contains("SI " + codeA, invite, StringComparison.Ordinal);
 
         // A bare YES (or a spoofed one) agrees to nothing.
-        Assert.StartsWith("Amparo: para aceptar, responde SI", await SmsAsync(phone, "SI"), StringComparison.Ordinal);
+        Assert.StartsWith("Amparo: para aceptar, responda SI", await SmsAsync(phone, "SI"), StringComparison.Ordinal);
         Assert.Equal(ConsentState.Pending, await app.WithDbAsync(db => db.TrustedContacts.Where(c => c.Id == contactA).Select(c => c.Consent).SingleAsync()));
 
         Assert.StartsWith("Amparo: gracias", await SmsAsync(phone, "SI " + codeA), StringComparison.Ordinal);
