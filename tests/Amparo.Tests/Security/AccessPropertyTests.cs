@@ -14,7 +14,7 @@ public sealed record AudienceRule(
 }
 
 /// <summary>
-/// Property-based authorization: ≥ 10,000 generated histories of joins, role changes, removals, sharing changes, network
+/// Property-based authorization: generated histories (see <see cref="Sequences"/>) of joins, role changes, removals, sharing changes, network
 /// changes, grants (to a named person, an organization's members, its assigned staff; withdrawn; ending as time passes) and
 /// reads, run in-process against <see cref="Access.OwnersVisibleTo"/> and <see cref="Access.AudienceOf"/> over in-memory
 /// lists, compared with an independent oracle (<see cref="SharingWorld.MaySee"/>), and the two directions with each other.
@@ -22,10 +22,16 @@ public sealed record AudienceRule(
 [RunsLong]
 public sealed class AccessPropertyTests
 {
-    public const int Sequences = 10_000;
+    /// <summary>
+    /// 2,000 fresh histories in every suite run (a new seed each time, so runs add up); the QUALITY.md figure, 10,000 or
+    /// more, is a run of its own: <c>AMPARO_ACCESS_HISTORIES=10000 dotnet test --project tests/Amparo.Tests -c Release
+    /// --filter-class '*AccessPropertyTests'</c> (about 90 s on 2 cores; docs/performance.md).
+    /// </summary>
+    public static int Sequences { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("AMPARO_ACCESS_HISTORIES"), System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 2_000;
 
     [Fact]
-    public void OwnersVisibleTo_AndAudienceOf_AgreeWithTheProductRules_AndWithEachOther_Over10000GeneratedHistories()
+    public void OwnersVisibleTo_AndAudienceOf_AgreeWithTheProductRules_AndWithEachOther_OverGeneratedHistories()
     {
         var tally = Run(AudienceRule.Product, Sequences);
         TestContext.Current.TestOutputHelper?.WriteLine("In-memory: " + tally);
