@@ -809,7 +809,7 @@ public abstract class SmsInboundTests(SmsApp app)
         // The verified relationship may ACK with its recipient code; the other defender's alert stays open.
         var (alertA, _, ackA) = await AlertWithRecipientAsync(ownerA, contact: contactA);
         var (alertB, _, ackB) = await AlertWithRecipientAsync(ownerB, contact: contactB);
-        Assert.StartsWith("Amparo: no tienes ninguna alerta", await SmsAsync(phone, "RECIBIDO " + ackB), StringComparison.Ordinal);
+        Assert.StartsWith("Amparo: no tiene ninguna alerta", await SmsAsync(phone, "RECIBIDO " + ackB), StringComparison.Ordinal);
         Assert.Equal(AlertState.Open, await AlertStateAsync(alertB));
         await SmsAsync(phone, "RECIBIDO " + ackA);
         Assert.Equal(AlertState.Acknowledged, await AlertStateAsync(alertA));
