@@ -114,7 +114,8 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         Assert.EndsWith("— Dana off (Amparo alert)", mail.Subject, StringComparison.Ordinal);
         await using var rosa = await NewContextAsync(javaScript: false, phone: true);
         var r = await rosa.NewPageAsync();
-        await r.GotoAsync(ResponderLink().Match(mail.TextBody ?? "").Value);
+        // The link's path on this test server (this fixture leaves the public address at its default).
+        await r.GotoAsync(BaseUrl + new Uri(ResponderLink().Match(mail.TextBody ?? "").Value).AbsolutePath);
         await Expect(r.Locator("#times-zone")).ToContainTextAsync("Dana off");
         await Expect(r.Locator("#times-zone")).ToContainTextAsync("UTC");
         Assert.Matches(@"\d\d:\d\d \(UTC\)", await r.Locator("main").InnerTextAsync());
@@ -184,9 +185,11 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
 
         // ---- The focal point at a desk, in Spanish: the board refreshes itself when a panic comes in.
         await using var focal = await NewContextAsync(javaScript: true, phone: false);
+        var home = await focal.NewPageAsync();
+        await SignInAsync(home, s.Focal);
+        // A page of its own on Playwright's clock: its 30-second timer runs when the test says.
         var f = await focal.NewPageAsync();
         await f.Clock.InstallAsync();
-        await SignInAsync(f, s.Focal);
         await f.GotoAsync(BaseUrl + "/whereabouts");
         await Expect(f.Locator("#open-alerts[aria-live=polite]")).ToHaveTextAsync(T("Alerts.None", "es"));
         await f.EvaluateAsync("() => { window.sameDocument = true; }");
@@ -196,7 +199,8 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await Expect(f.Locator("#open-alerts li.alert-item.urgent")).ToContainTextAsync("Olga on");
         Assert.True(await f.EvaluateAsync<bool>("() => window.sameDocument === true"), "the list changed without a navigation");
         await ShotAsync(f, "board-refreshed-desktop-es");
-        await AssertHomeAlertAsync(f, "Olga on");
+        await f.CloseAsync();
+        await AssertHomeAlertAsync(home, "Olga on");
 
         // ---- A defender at a desk: the visit page in one form of address, SOS, use my location, quick exit.
         await using var diego = await Chromium.NewContextAsync(fixture.Browser, javaScript: true, locale: "es");
