@@ -118,7 +118,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await r.GotoAsync(BaseUrl + new Uri(ResponderLink().Match(mail.TextBody ?? "").Value).AbsolutePath);
         await Expect(r.Locator("#times-zone")).ToContainTextAsync("Dana off");
         await Expect(r.Locator("#times-zone")).ToContainTextAsync("UTC");
-        Assert.Matches(@"\d{1,2}:\d\d( [AP]M)? \(UTC\)", await r.Locator("main").InnerTextAsync());
+        Assert.Matches(@"\d{1,2}:\d\d(\s?[AP]M)? \(UTC\)", await r.Locator("main").InnerTextAsync());
         await Expect(r.Locator("bdi[dir=ltr]").First).ToHaveTextAsync("2.4448, -76.6147");
 
         // ---- The focal point, on a phone: the panic at the top of the board from the first second.
