@@ -143,6 +143,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
 
         // ---- The same board in Arabic: right to left, the table fits, SOS on the right.
         await SwitchLanguageAsync(f, "ar");
+        await focalChecks.TakeWeightAsync(); // each checked page is weighed on its own
         await f.GotoAsync(BaseUrl + "/whereabouts");
         await focalChecks.CheckAsync(f, report, who: "focal");
         await Expect(f.Locator("#open-alerts li.alert-item.urgent")).ToContainTextAsync("Dana off");
@@ -152,6 +153,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await AssertSosAsync(f, "ar");
         await ShotAsync(f, "board-panic-360-ar");
         await f.SetViewportSizeAsync(1280, 800);
+        await focalChecks.TakeWeightAsync();
         await AssertHomeAlertAsync(f, "Dana off");
         await focalChecks.CheckAsync(f, report, who: "focal");
         await AssertSosAsync(f, "ar");
@@ -170,6 +172,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await d.GotoAsync(BaseUrl + "/contacts");
         // Name left empty; an address the browser itself accepts (type=email would stop "x" before the server sees it).
         await d.Locator("#email").FillAsync("rosa.two@example.org");
+        await danaChecks.TakeWeightAsync();
         await d.Locator("form[action$='handler=Add'] button[type=submit]").ClickAsync();
         await d.Locator("#error-summary[role=alert]").WaitForAsync();
         await danaChecks.CheckAsync(d, report, who: "defender");
