@@ -359,7 +359,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
     {
         var context = await fixture.Browser.NewContextAsync(new()
         {
-            JavaScriptEnabled = javaScript, Locale = "en",
+            JavaScriptEnabled = javaScript, Locale = "en", ServiceWorkers = ServiceWorkerPolicy.Block,
             ViewportSize = phone ? new() { Width = 360, Height = 740 } : new() { Width = 1280, Height = 800 },
         });
         context.SetDefaultTimeout(60_000);

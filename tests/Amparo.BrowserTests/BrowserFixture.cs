@@ -89,10 +89,15 @@ public static class Chromium
         return (playwright, browser);
     }
 
-    /// <summary>A fresh context (no cookies). Actions and navigations wait up to a minute: CI machines are small and busy.</summary>
+    /// <summary>
+    /// A fresh context (no cookies). Actions and navigations wait up to a minute: CI machines are small and busy. The
+    /// service worker is not let in: its install fetches run in the background of whatever page comes first (they would
+    /// count in that page's weight, and a request's sizes can wait for them indefinitely); the offline flow
+    /// (<see cref="AlertsFlowTests"/>) makes its own context with the worker allowed.
+    /// </summary>
     public static async Task<IBrowserContext> NewContextAsync(IBrowser browser, bool javaScript, string? locale = "en")
     {
-        var context = await browser.NewContextAsync(new() { JavaScriptEnabled = javaScript, Locale = locale });
+        var context = await browser.NewContextAsync(new() { JavaScriptEnabled = javaScript, Locale = locale, ServiceWorkers = ServiceWorkerPolicy.Block });
         context.SetDefaultTimeout(60_000);
         return context;
     }

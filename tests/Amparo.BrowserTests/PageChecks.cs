@@ -64,12 +64,17 @@ public sealed class PageChecks : IAsyncDisposable
         {
             try
             {
-                var sizes = await r.SizesAsync();
+                // Bounded: Playwright waits for the request to finish, and one that never does (a worker's background
+                // fetch) must not stop the flow; such a request is not part of the page shown.
+                var sizes = await r.SizesAsync().WaitAsync(TimeSpan.FromSeconds(15));
                 total += sizes.ResponseBodySize + sizes.ResponseHeadersSize;
             }
             catch (PlaywrightException)
             {
                 // A request cancelled by navigation has no sizes.
+            }
+            catch (TimeoutException)
+            {
             }
         }
         return total;
