@@ -31,7 +31,7 @@ logs=$(mktemp -d)
 # the OS already holds, in memory or on disk.
 scratch=""
 if [ -z "${AMPARO_TEST_ON_DISK:-}" ] && [ -d /dev/shm ] && [ "$(df -Pk /dev/shm | awk 'NR==2 {print $4}')" -gt 4000000 ]; then
-  scratch=$(mktemp -d /dev/shm/amparo-tests.XXXXXX)
+  scratch=$(mktemp -d /dev/shm/amparo-tests.XXXXXX) && chmod 1777 "$scratch" # PostgreSQL runs as its own user
   export TMPDIR="$scratch"
 fi
 trap 'rm -rf "$logs" ${scratch:+"$scratch"}' EXIT
