@@ -127,18 +127,10 @@ public abstract class SecurityHeadersTests(AppFixture app)
         var form = HtmlForms.Forms("/", home).Single(f => f.Action == "/account/sign-out");
         using var signOut = await client.Http.PostAsync(new Uri(form.Action, UriKind.Relative), new FormUrlEncodedContent(form.Fields));
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
-        var clear = string.Join(",", signOut.Headers.GetValues("Clear-Site-Data"));
-        Assert.Contains("\"cookies\"", clear, StringComparison.Ordinal);
-        Assert.Contains("\"storage\"", clear, StringComparison.Ordinal);
-        Assert.Contains("\"cache\"", clear, StringComparison.Ordinal);
+        AssertClearsSiteData(signOut);
 
         // Someone who copied the cookie before sign-out gets nothing: the session row is gone.
-        using var thief = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
-        request.Headers.Add("Cookie", sessionCookie);
-        using var replay = await thief.SendAsync(request);
-        Assert.Equal(HttpStatusCode.Redirect, replay.StatusCode);
-        Assert.StartsWith("/account/sign-in", Http.RedirectPath(replay), StringComparison.Ordinal);
+        await AssertSessionEndedAsync(sessionCookie);
     }
 
     [Fact]
@@ -157,28 +149,41 @@ public abstract class SecurityHeadersTests(AppFixture app)
         using var exit = await client.Http.GetAsync(new Uri("/exit?returnUrl=https%3A%2F%2Fevil.example%2F&url=%2F%2Fevil.example&QuickExitUrl=https://evil.example", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Redirect, exit.StatusCode);
         Assert.Equal("/weather", exit.Headers.Location!.OriginalString);
-        var clear = string.Join(",", exit.Headers.GetValues("Clear-Site-Data"));
+        AssertClearsSiteData(exit);
+
+        // The session is over on the server: a copy of the old cookie opens nothing.
+        await AssertSessionEndedAsync(sessionCookie);
+
+        // The neutral page: nothing on it names this service; in the browser's language when the operator set none.
+        using var weatherRequest = new HttpRequestMessage(HttpMethod.Get, new Uri("/weather", UriKind.Relative));
+        weatherRequest.Headers.Add("Accept-Language", "es");
+        using var stranger = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var weather = await stranger.SendAsync(weatherRequest);
+        var neutral = System.Net.WebUtility.HtmlDecode(await weather.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, weather.StatusCode);
+        Assert.Contains("<html lang=\"es\"", neutral, StringComparison.Ordinal);
+        Assert.Contains("<h1>El tiempo</h1>", neutral, StringComparison.Ordinal);
+        Assert.DoesNotContain("Amparo", neutral, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The browser is told to forget cookies, storage and cache.</summary>
+    private static void AssertClearsSiteData(HttpResponseMessage response)
+    {
+        var clear = string.Join(",", response.Headers.GetValues("Clear-Site-Data"));
         Assert.Contains("\"cookies\"", clear, StringComparison.Ordinal);
         Assert.Contains("\"storage\"", clear, StringComparison.Ordinal);
         Assert.Contains("\"cache\"", clear, StringComparison.Ordinal);
+    }
 
-        // The session is over on the server: a copy of the old cookie opens nothing.
+    /// <summary>Someone who copied the session cookie before gets nothing: the session row is gone on the server.</summary>
+    private async Task AssertSessionEndedAsync(string sessionCookie)
+    {
         using var thief = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
         request.Headers.Add("Cookie", sessionCookie);
         using var replay = await thief.SendAsync(request);
         Assert.Equal(HttpStatusCode.Redirect, replay.StatusCode);
         Assert.StartsWith("/account/sign-in", Http.RedirectPath(replay), StringComparison.Ordinal);
-
-        // The neutral page: nothing on it names this service; in the browser's language when the operator set none.
-        using var weatherRequest = new HttpRequestMessage(HttpMethod.Get, new Uri("/weather", UriKind.Relative));
-        weatherRequest.Headers.Add("Accept-Language", "es");
-        using var weather = await thief.SendAsync(weatherRequest);
-        var neutral = System.Net.WebUtility.HtmlDecode(await weather.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.OK, weather.StatusCode);
-        Assert.Contains("<html lang=\"es\"", neutral, StringComparison.Ordinal);
-        Assert.Contains("<h1>El tiempo</h1>", neutral, StringComparison.Ordinal);
-        Assert.DoesNotContain("Amparo", neutral, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

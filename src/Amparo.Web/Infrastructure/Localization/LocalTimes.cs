@@ -30,9 +30,6 @@ public static class LocalTimes
     /// <summary>Date and time in the viewer's zone, with the zone's name.</summary>
     public static string LocalTime(this ClaimsPrincipal viewer, DateTime utc) => WithZone(utc, viewer.TimeZoneOf());
 
-    /// <summary>Same as <see cref="LocalTime"/>; the name says what it shows, for new code.</summary>
-    public static string LocalTimeWithZone(this ClaimsPrincipal viewer, DateTime utc) => WithZone(utc, viewer.TimeZoneOf());
-
     /// <summary>Date and time in the viewer's zone WITHOUT the zone's name: only for table cells, and only where the
     /// page also shows <see cref="TimesInKey"/> with <see cref="ZoneName"/> near the table.</summary>
     public static string LocalTimeNoZone(this ClaimsPrincipal viewer, DateTime utc) =>

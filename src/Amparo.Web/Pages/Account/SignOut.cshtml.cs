@@ -1,5 +1,4 @@
 using Amparo.Web.Features.Accounts;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,8 +14,7 @@ public sealed class SignOutModel(Sessions sessions) : PageModel
     public async Task<IActionResult> OnPostAsync()
     {
         if (User.SessionIdOf() is { } sid) await sessions.EndAsync(User.UserId(), sid, HttpContext.RequestAborted);
-        await HttpContext.SignOutAsync(AuthSchemes.Cookie);
-        Response.Headers["Clear-Site-Data"] = "\"cache\", \"cookies\", \"storage\"";
+        await Sessions.ForgetBrowserAsync(HttpContext);
         return Redirect("/account/sign-in");
     }
 }
