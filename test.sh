@@ -53,7 +53,12 @@ for project in "${projects[@]}"; do
   log="$logs/$name.log"
   rc=$(cat "$logs/$name.rc")
   echo "== $project ($(cat "$logs/$name.seconds") s)"
-  grep -E "^(failed|  (total|failed|succeeded|skipped):)|Assert|Exception:|^\s+at Amparo\.|^\s+app (warning|error)" "$log" | head -300
+  # A failed test's name, its message (up to 40 lines: an assertion's message says what the user would have seen),
+  # and the project's own frames of its stack; then the counts.
+  awk '/^failed / { msg = 1; n = 0; print; next }
+       msg && /^[[:space:]]+(at |Stack Trace:)/ { msg = 0 }
+       msg && n < 40 { print; n++; next }
+       /^  (total|failed|succeeded|skipped):|Exception:|^[[:space:]]+at Amparo\.|^[[:space:]]+app (warning|error)/' "$log" | head -400
   p=$(grep -E "^\s+succeeded:" "$log" | awk '{s+=$2} END {print s+0}')
   f=$(grep -E "^\s+failed:" "$log" | awk '{s+=$2} END {print s+0}')
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$project: the test run itself failed (exit $rc)"; tail -40 "$log"; fi
