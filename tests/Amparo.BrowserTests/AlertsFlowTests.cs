@@ -31,7 +31,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
     public async Task Phone_WithoutJavaScript_EnglishAndArabic()
     {
         var report = new PageReport();
-        try { await Chromium.RunFlowAsync(fixture.App, () => PhoneFlowAsync(report)); }
+        try { await Chromium.RunFlowAsync(fixture, () => PhoneFlowAsync(report)); }
         finally { report.SaveWeights("alerts-phone-javascript-off"); }
         report.AssertClean();
     }
@@ -40,7 +40,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
     public async Task Desktop_WithJavaScript_Spanish_ThenArabicPhoneOffline()
     {
         var report = new PageReport();
-        try { await Chromium.RunFlowAsync(fixture.App, () => DesktopFlowAsync(report)); }
+        try { await Chromium.RunFlowAsync(fixture, () => DesktopFlowAsync(report)); }
         finally { report.SaveWeights("alerts-desktop-javascript-on"); }
         report.AssertClean();
     }

@@ -102,14 +102,40 @@ public static class Chromium
         return context;
     }
 
-    /// <summary>Runs a flow; when it stops on anything but an assertion (a timeout), the app's warnings join the message.</summary>
-    public static async Task RunFlowAsync(AppServer app, Func<Task> flow)
+    /// <summary>
+    /// Runs a flow; when it stops on anything but an assertion (a timeout), the message says where every open page was
+    /// and what it showed (its heading and any error or status message), with the app's warnings, and a screenshot of
+    /// each page goes to TestResults/screenshots/failed-*.png: a flow that fails only on a slow CI machine must say why.
+    /// </summary>
+    public static async Task RunFlowAsync(MailingAppFixture fixture, Func<Task> flow)
     {
         try { await flow(); }
         catch (Exception ex) when (ex is not Xunit.Sdk.IAssertionException)
         {
-            throw new InvalidOperationException($"The flow stopped: {ex.Message}\n{app.Warnings}", ex);
+            throw new InvalidOperationException($"The flow stopped: {ex.Message}\n{await DescribePagesAsync(fixture.Browser)}\n{fixture.App.Warnings}", ex);
         }
+    }
+
+    private static async Task<string> DescribePagesAsync(IBrowser browser)
+    {
+        var lines = new List<string>();
+        var dir = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+        Directory.CreateDirectory(dir);
+        foreach (var page in browser.Contexts.SelectMany(c => c.Pages))
+        {
+            try
+            {
+                var shown = await page.Locator("h1, [role=alert], [role=status], .errors").AllInnerTextsAsync().WaitAsync(TimeSpan.FromSeconds(5));
+                var file = Path.Combine(dir, $"failed-{lines.Count}.png");
+                await page.ScreenshotAsync(new() { Path = file, FullPage = true, Timeout = 5_000 });
+                lines.Add($"open page {PageChecks.Describe(page.Url)} shows: {string.Join(" | ", shown.Select(t => t.ReplaceLineEndings(" ")))} ({file})");
+            }
+            catch (Exception e) when (e is PlaywrightException or TimeoutException)
+            {
+                lines.Add($"open page {PageChecks.Describe(page.Url)}: not readable ({e.Message.Split('\n')[0]})");
+            }
+        }
+        return string.Join("\n", lines);
     }
 }
 

@@ -33,7 +33,7 @@ public abstract partial class FoundationFlowTests(MailingAppFixture fixture)
         var report = new PageReport();
         try
         {
-            await Chromium.RunFlowAsync(fixture.App, () => RunFlowAsync(report));
+            await Chromium.RunFlowAsync(fixture, () => RunFlowAsync(report));
         }
         finally
         {

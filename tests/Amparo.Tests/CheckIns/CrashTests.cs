@@ -9,6 +9,7 @@ namespace Amparo.Tests.CheckIns;
 /// instances are covered elsewhere). The rate per 1,000 is a figure of the bench (`crash`, ≥ 200 cycles), not
 /// asserted here: ten kills on a busy machine give 0–2 among ~130 e-mails, which says nothing about a per-mille target.
 /// </summary>
+[RunsLong]
 public sealed class CrashTests
 {
     [Fact]

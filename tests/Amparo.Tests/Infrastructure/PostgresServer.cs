@@ -60,7 +60,13 @@ public sealed class PostgresServer
         return ConnectionString(name);
     }
 
-    private string ConnectionString(string database) => $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Maximum Pool Size=20";
+    /// <remarks>
+    /// Idle connections close after a few seconds: each test class's host has its own database and pool, and a finished
+    /// class's idle connections (kept 300 s by default) added up past the cluster's limit when classes ran quickly
+    /// ("53300: sorry, too many clients already").
+    /// </remarks>
+    private string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Maximum Pool Size=20;Connection Idle Lifetime=5;Connection Pruning Interval=1";
 
     private readonly Lazy<string> _template;
 
