@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Amparo.Tests.Localization;
 using Amparo.Web.Features.Plans;
@@ -150,8 +151,8 @@ public sealed class RiskBandTests
         {
             foreach (var v in Levels)
             {
-                md.Append($"| {(int)t} | {(int)v} |");
-                foreach (var c in Levels) md.Append($" {RiskBands.BandOf(t, v, c)} |");
+                md.Append(CultureInfo.InvariantCulture, $"| {(int)t} | {(int)v} |");
+                foreach (var c in Levels) md.Append(CultureInfo.InvariantCulture, $" {RiskBands.BandOf(t, v, c)} |");
                 md.Append('\n');
             }
         }
