@@ -139,6 +139,17 @@ public sealed class RiskBandTests
         var written = guide[(from + start.Length)..to];
         var expected = TableAsMarkdown();
         Assert.True(expected == written, "docs/security-plans.md differs from RiskBands; the table the code follows is:\n" + expected);
+
+        // The guide's table of steps quotes the words people see for threat, vulnerability and capacity.
+        var english = Repo.Load("en");
+        foreach (var scale in new[] { PlanScale.Threat, PlanScale.Vulnerability, PlanScale.Capacity })
+        {
+            foreach (var level in Levels)
+            {
+                var words = english[RiskBands.WordsKey(scale, level)];
+                Assert.True(guide.Contains($" {words} |", StringComparison.Ordinal), $"docs/security-plans.md does not quote \"{words}\"");
+            }
+        }
     }
 
     /// <summary>The table as the guide writes it: one row per threat and vulnerability, one column per capacity.</summary>
