@@ -56,7 +56,9 @@ public abstract class PlanTests(AppFixture app)
         Assert.Equal(PlanRole.Owner, plan.Role);
         Assert.Equal(("The land case", "Defending the river community against the mine", "Sunday rest, a weekly call with my sister", "Night shifts, no holidays since spring"),
             (plan.Title, plan.Context, plan.WellBeing, plan.ExhaustionRisks));
-        Assert.Equal((now.AddMonths(3), ReviewReason.Scheduled, false), (plan.NextReviewAt, plan.ReviewReason, plan.SharedWithAudience));
+        // (PostgreSQL keeps microseconds: instants are compared to the microsecond.)
+        Assert.Equal(now.AddMonths(3), plan.NextReviewAt, Microsecond);
+        Assert.Equal((ReviewReason.Scheduled, false), (plan.ReviewReason, plan.SharedWithAudience));
         Assert.Equal(new ActorView(actorId, "The mining company", ActorStance.Adversary, "The concession", "Hires guards and lawyers"), Assert.Single(plan.Actors));
         var entry = Assert.Single(plan.Entries);
         Assert.Equal(new EntryView(entryId, Threat.Threat, Threat.ByWhom, Threat.Indicators, true, Threat.Domains, PlanLevel.Three, PlanLevel.Two, PlanLevel.One,
@@ -131,7 +133,8 @@ public abstract class PlanTests(AppFixture app)
         Assert.Contains(await PlansAsync(p => p.OverdueActionsAsync(me.Id)), o => o.ActionId == actionId && o.What == "Install a door camera" && o.PlanTitle == "The land case");
         Made(await PlansAsync(p => p.MarkContextChangedAsync(me.Id, planId)));
         plan = (await GetAsync(me, planId))!;
-        Assert.Equal((app.Clock.GetUtcNow().UtcDateTime, ReviewReason.ContextChanged), (plan.NextReviewAt, plan.ReviewReason));
+        Assert.Equal(app.Clock.GetUtcNow().UtcDateTime, plan.NextReviewAt, Microsecond);
+        Assert.Equal(ReviewReason.ContextChanged, plan.ReviewReason);
 
         // Removing the entry leaves the action without it; removing the protocol and the plan are audited.
         Made(await PlansAsync(p => p.RemoveEntryAsync(me.Id, planId, entryId)));
@@ -143,6 +146,8 @@ public abstract class PlanTests(AppFixture app)
         var removed = await app.WithDbAsync(db => db.AuditEvents.Where(e => e.Type == PlanAudit.Removed && e.ActorId == me.Id).Select(e => e.Detail).ToListAsync());
         Assert.Equal(["entry:" + entryId.ToString("N"), "plan:" + open.ToString("N"), "protocol:" + protocolId.ToString("N")], removed.Order());
     }
+
+    private static readonly TimeSpan Microsecond = TimeSpan.FromTicks(10);
 
     private static void AssertSealed(byte[]? stored, string plaintext)
     {

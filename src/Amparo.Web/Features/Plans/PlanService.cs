@@ -21,6 +21,7 @@ public static class PlanAudit
 /// <see cref="PlanWriteStatus.NotFound"/> / null, a change by someone who may only read is refused, and a refused change
 /// changes nothing. Every saved change raises the plan's <see cref="SecurityPlan.Version"/> (two editors at once: the
 /// second gets <see cref="PlanWriteStatus.Conflict"/>). Texts are encrypted with the owner's data key.
+/// A change runs in its own transaction on the request's DbContext and clears its change tracker: save other work first.
 /// </summary>
 public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog audit, TimeProvider clock)
 {
@@ -205,26 +206,21 @@ public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog
         }, ct);
     }
 
-    /// <summary>Opens a person's plan to the audience of their "security plan" sharing category, or closes it. Only its owner; audited.</summary>
+    /// <summary>Opens a person's plan to the audience of their "security plan" sharing category, or closes it. Only its owner; a change is audited.</summary>
     public async Task<PlanWrite> SetSharedAsync(Guid viewer, Guid planId, bool shared, CancellationToken ct = default)
     {
+        var changed = false;
         var result = await EditAsync(viewer, planId, null, (plan, _) =>
-            Task.FromResult(plan.OwnerUserId != viewer ? PlanWrite.NotAllowed
-                : plan.SharedWithAudience == shared ? new PlanWrite(PlanWriteStatus.Done, plan.Id, Unchanged)
-                : Set(plan, shared)), ct);
-        if (result.Status == PlanWriteStatus.Done && result.Errors is null)
+        {
+            if (plan.OwnerUserId != viewer) return Task.FromResult(PlanWrite.NotAllowed);
+            changed = plan.SharedWithAudience != shared;
+            plan.SharedWithAudience = shared;
+            return Task.FromResult(PlanWrite.Done(plan.Id));
+        }, ct);
+        if (result.Status == PlanWriteStatus.Done && changed)
             await audit.WriteAsync(AuditEvents.SharingChanged, viewer, viewer, detail: $"plan:{planId:N}:{(shared ? "on" : "off")}", ct: ct);
         return result;
-
-        static PlanWrite Set(SecurityPlan plan, bool shared)
-        {
-            plan.SharedWithAudience = shared;
-            return PlanWrite.Done(plan.Id);
-        }
     }
-
-    // Marks a write that changed nothing (so nothing is audited and the version stays).
-    private static readonly IReadOnlyDictionary<string, string> Unchanged = new Dictionary<string, string>();
 
     /// <summary>"The context changed": the review is due now, and the plan says why.</summary>
     public Task<PlanWrite> MarkContextChangedAsync(Guid viewer, Guid planId, CancellationToken ct = default) =>
@@ -380,8 +376,9 @@ public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog
         RemoveAsync(viewer, planId, "action", actionId, db.PlanActions.Where(a => a.Id == actionId && a.PlanId == planId), ct);
 
     /// <summary>
-    /// Who may be given an action: for an organization's plan, one of its members; for a person's plan, the person or
-    /// someone their "security plan" category reaches today. The entries must be this plan's.
+    /// Who may be given an action: for an organization's plan, one of its members; for a person's plan, the person, or —
+    /// while the plan is shared — someone their "security plan" category reaches today (someone who can read it). The
+    /// entries must be this plan's.
     /// </summary>
     private async Task CheckActionAsync(SecurityPlan plan, ActionInput input, Dictionary<string, string> errors, CancellationToken ct)
     {
@@ -390,7 +387,8 @@ public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog
             var s = AccessSources.Of(db, clock);
             var fits = plan.OwnerOrganizationId is { } org
                 ? await db.Memberships.AnyAsync(m => m.OrganizationId == org && m.UserId == who, ct)
-                : who == plan.OwnerUserId || await Access.AudienceOf(plan.OwnerUserId!.Value, DataCategory.SecurityPlan, s).AnyAsync(v => v == who, ct);
+                : who == plan.OwnerUserId
+                    || (plan.SharedWithAudience && await Access.AudienceOf(plan.OwnerUserId!.Value, DataCategory.SecurityPlan, s).AnyAsync(v => v == who, ct));
             if (!fits) errors["OwnerUserId"] = "Plans.Error.ActionOwner";
         }
         var ids = (input.EntryIds ?? []).Distinct().ToList();
@@ -470,7 +468,7 @@ public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog
         if (!PlanAccess.MayEdit(role)) return Refused(PlanWrite.NotAllowed);
         if (expectedVersion is { } v && v != plan.Version) return Refused(PlanWrite.Conflict);
         var result = await change(plan, await KeyOfAsync(plan, ct));
-        if (result.Status != PlanWriteStatus.Done || ReferenceEquals(result.Errors, Unchanged)) return Refused(result);
+        if (result.Status != PlanWriteStatus.Done) return Refused(result);
         plan.UpdatedAt = Now;
         plan.Version++;
         try
@@ -494,10 +492,14 @@ public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog
 
     private async Task<PlanWrite> RemoveAsync<T>(Guid viewer, Guid planId, string part, Guid id, IQueryable<T> row, CancellationToken ct)
     {
+        Guid? org = null;
         var result = await EditAsync(viewer, planId, null, async (plan, _) =>
-            await row.ExecuteDeleteAsync(ct) == 1 ? PlanWrite.Done(id) : PlanWrite.NotFound, ct);
+        {
+            org = plan.OwnerOrganizationId;
+            return await row.ExecuteDeleteAsync(ct) == 1 ? PlanWrite.Done(id) : PlanWrite.NotFound;
+        }, ct);
         if (result.Status == PlanWriteStatus.Done)
-            await audit.WriteAsync(PlanAudit.Removed, viewer, planId, detail: $"{part}:{id:N}", ct: ct);
+            await audit.WriteAsync(PlanAudit.Removed, viewer, planId, org, $"{part}:{id:N}", ct);
         return result;
     }
 
