@@ -179,18 +179,23 @@ public abstract class PlanTests(AppFixture app)
         Assert.False(await FocalSeesAsync(shared));
         Made(await PlansAsync(p => p.SetSharedAsync(owner.Id, shared, true)));
         Assert.False(await FocalSeesAsync(shared));
+        ActionInput ForFocal() => new("Walk me to the hearing", focal.Id, null, PlanActionStatus.Planned, null, null, SecurityDomains.Physical);
+        Assert.Equal("Plans.Error.ActionOwner", (await PlansAsync(p => p.AddActionAsync(owner.Id, shared, ForFocal()))).Errors!["OwnerUserId"]);
         await SetCategoryAsync(owner, true);
+        Assert.Equal("Plans.Error.ActionOwner", (await PlansAsync(p => p.AddActionAsync(owner.Id, kept, ForFocal()))).Errors!["OwnerUserId"]);
         Assert.False(await FocalSeesAsync(kept));
 
         // Both: the focal point reads it whole, as a reader, and the read is in the audit trail (ids only).
         var seen = (await GetAsync(focal, shared))!;
         Assert.Equal((PlanRole.Reader, "Context"), (seen.Role, seen.Context));
         Assert.Contains(await PlansAsync(p => p.ListAsync(focal.Id)), s => s.Id == shared && s.Role == PlanRole.Reader);
+        // Only now can the owner give the focal point an action on it (someone who can read it).
+        Made(await PlansAsync(p => p.AddActionAsync(owner.Id, shared, ForFocal())));
         Assert.True(await app.WithDbAsync(db => db.AuditEvents.AnyAsync(e => e.Type == AuditEvents.SensitiveRead && e.ActorId == focal.Id
             && e.SubjectId == owner.Id && e.Detail == "plan:" + shared.ToString("N"))));
 
         // ...and changes nothing: every write is refused and the plan stays as it was.
-        var version = seen.Version;
+        var version = (await GetAsync(owner, shared))!.Version;
         Assert.Equal(PlanWriteStatus.NotAllowed, (await PlansAsync(p => p.UpdateAsync(focal.Id, shared, new PlanInput("Taken", true, null, null, null)))).Status);
         Assert.Equal(PlanWriteStatus.NotAllowed, (await PlansAsync(p => p.AddEntryAsync(focal.Id, shared, Threat))).Status);
         Assert.Equal(PlanWriteStatus.NotAllowed, (await PlansAsync(p => p.SetSharedAsync(focal.Id, shared, false))).Status);
