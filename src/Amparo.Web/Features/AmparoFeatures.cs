@@ -4,6 +4,7 @@ using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Organizations;
+using Amparo.Web.Features.Plans;
 using Amparo.Web.Features.Setup;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Web;
@@ -25,7 +26,8 @@ public static class AmparoFeatures
         .AddSharing(configuration)
         .AddSetup(configuration)
         .AddCheckIns(configuration)
-        .AddNotifications(configuration);
+        .AddNotifications(configuration)
+        .AddPlans(configuration);
 
     /// <summary>The features' APIs under /api/v1, and other endpoints a feature answers outside it.</summary>
     public static WebApplication MapAmparoFeatures(this WebApplication app)

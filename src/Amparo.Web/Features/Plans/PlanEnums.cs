@@ -68,3 +68,12 @@ public enum ProtocolSituation
     ColleagueMissing = 5,
     AfterAnIncident = 6,
 }
+
+/// <summary>Why a plan's review is due: its date came, or something happened that may have changed the risks.</summary>
+public enum ReviewReason
+{
+    Scheduled = 0,
+    ContextChanged = 1,
+    AfterAlert = 2,
+    AfterIncident = 3,
+}

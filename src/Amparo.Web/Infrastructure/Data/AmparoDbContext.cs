@@ -3,6 +3,7 @@ using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Organizations;
+using Amparo.Web.Features.Plans;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -42,6 +43,13 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<InboundSms> InboundSms => Set<InboundSms>();
     public DbSet<ReplyCodeTries> ReplyCodeTries => Set<ReplyCodeTries>();
+    // Security plans (issue 10)
+    public DbSet<SecurityPlan> SecurityPlans => Set<SecurityPlan>();
+    public DbSet<PlanActor> PlanActors => Set<PlanActor>();
+    public DbSet<RiskEntry> RiskEntries => Set<RiskEntry>();
+    public DbSet<PlanAction> PlanActions => Set<PlanAction>();
+    public DbSet<PlanActionEntry> PlanActionEntries => Set<PlanActionEntry>();
+    public DbSet<PlanProtocol> PlanProtocols => Set<PlanProtocol>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

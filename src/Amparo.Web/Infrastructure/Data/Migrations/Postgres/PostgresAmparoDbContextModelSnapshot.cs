@@ -989,6 +989,246 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("Organizations");
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanAction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<int>("Domains")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal?>("EstimatedCost")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.Property<Guid?>("OwnerUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("WhatCipher")
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId");
+
+                    b.HasIndex("OwnerUserId", "DueAt");
+
+                    b.ToTable("PlanActions", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanActionEntry", b =>
+                {
+                    b.Property<Guid>("ActionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("ActionId", "EntryId");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("PlanActionEntries", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanActor", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("CapacityCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("InterestsCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("NameCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Stance")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId");
+
+                    b.ToTable("PlanActors", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanProtocol", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("NameCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Situation")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("StepsCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("VisitCipher")
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId");
+
+                    b.ToTable("PlanProtocols", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.RiskEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("ByWhomCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("CapacitiesCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("CapacityLevel")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Domains")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Impact")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("IndicatorsCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<bool>("IsDirectThreat")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("Likelihood")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("ThreatCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("ThreatLevel")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("VulnerabilitiesCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("VulnerabilityLevel")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId");
+
+                    b.ToTable("RiskEntries", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.SecurityPlan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("ContextCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("ExhaustionRisksCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("NextReviewAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("OwnerOrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("OwnerUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PlainTitle")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("ReviewReason")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("SharedWithAudience")
+                        .HasColumnType("boolean");
+
+                    b.Property<byte[]>("TitleCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<bool>("TitleIsSensitive")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("WellBeingCipher")
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextReviewAt");
+
+                    b.HasIndex("OwnerOrganizationId");
+
+                    b.HasIndex("OwnerUserId");
+
+                    b.ToTable("SecurityPlans", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_SecurityPlans_OneOwner", "(\"OwnerUserId\" IS NULL) <> (\"OwnerOrganizationId\" IS NULL)");
+                        });
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Sharing.AccessGrant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1480,6 +1720,75 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanAction", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanActionEntry", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Plans.PlanAction", null)
+                        .WithMany()
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Amparo.Web.Features.Plans.RiskEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanActor", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanProtocol", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.RiskEntry", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.SecurityPlan", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerOrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerUserId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Sharing.AccessGrantAssignee", b =>

@@ -982,6 +982,246 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("Organizations");
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanAction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Domains")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("EstimatedCost")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OwnerUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("WhatCipher")
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId");
+
+                    b.HasIndex("OwnerUserId", "DueAt");
+
+                    b.ToTable("PlanActions", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanActionEntry", b =>
+                {
+                    b.Property<Guid>("ActionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ActionId", "EntryId");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("PlanActionEntries", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanActor", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("CapacityCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("InterestsCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("NameCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Stance")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId");
+
+                    b.ToTable("PlanActors", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanProtocol", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("NameCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Situation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("StepsCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("VisitCipher")
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId");
+
+                    b.ToTable("PlanProtocols", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.RiskEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ByWhomCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("CapacitiesCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("CapacityLevel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Domains")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Impact")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("IndicatorsCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<bool>("IsDirectThreat")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Likelihood")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("ThreatCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("ThreatLevel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("VulnerabilitiesCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("VulnerabilityLevel")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId");
+
+                    b.ToTable("RiskEntries", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.SecurityPlan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ContextCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ExhaustionRisksCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("NextReviewAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OwnerOrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OwnerUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PlainTitle")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReviewReason")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SharedWithAudience")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("TitleCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<bool>("TitleIsSensitive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("WellBeingCipher")
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextReviewAt");
+
+                    b.HasIndex("OwnerOrganizationId");
+
+                    b.HasIndex("OwnerUserId");
+
+                    b.ToTable("SecurityPlans", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_SecurityPlans_OneOwner", "(\"OwnerUserId\" IS NULL) <> (\"OwnerOrganizationId\" IS NULL)");
+                        });
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Sharing.AccessGrant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1467,6 +1707,75 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanAction", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanActionEntry", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Plans.PlanAction", null)
+                        .WithMany()
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Amparo.Web.Features.Plans.RiskEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanActor", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanProtocol", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.RiskEntry", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.SecurityPlan", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerOrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerUserId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Sharing.AccessGrantAssignee", b =>
