@@ -65,7 +65,7 @@ public static class PlansApi
             .WithDescription("Only a person's own plan; others read it only while this is on and their \"security plan\" sharing category reaches them.");
         plans.MapPost("/{id:guid}/context-changed", ContextChangedAsync).WithName("MarkPlanContextChanged").WithSummary("The context changed: the review is due now");
         plans.MapPost("/{id:guid}/reviewed", ReviewedAsync).WithName("MarkPlanReviewed").WithSummary("The plan was reviewed")
-            .WithDescription("The next review is in three months, or on nextReviewAt.");
+            .WithDescription("The next review is in three months, or on nextReviewAt. The body is required: at least {}.");
         plans.MapGet("/{id:guid}/export.json", ExportJsonAsync).WithName("ExportPlanJson").WithSummary("The plan as a file (amparo-plan/1)")
             .WithDescription("What the caller may see of the plan, in clear, in the format the import reads.");
         plans.MapGet("/{id:guid}/export.md", ExportMarkdownAsync).WithName("ExportPlanMarkdown").WithSummary("The plan as a printable Markdown document")
@@ -202,8 +202,9 @@ public static class PlansApi
     private static async Task<Write> ContextChangedAsync(Guid id, HttpContext http, PlanService service, IStringLocalizer<SharedResource> t) =>
         Answer(await service.MarkContextChangedAsync(http.User.UserId(), id, http.RequestAborted), t);
 
-    private static async Task<Write> ReviewedAsync(Guid id, ReviewedRequest? request, HttpContext http, PlanService service, IStringLocalizer<SharedResource> t) =>
-        Answer(await service.MarkReviewedAsync(http.User.UserId(), id, request?.NextReviewAt?.UtcDateTime, http.RequestAborted), t);
+    /// <summary>The body is required (at least <c>{}</c>), as for every route here that takes one: nothing read is not "three months on".</summary>
+    private static async Task<Write> ReviewedAsync(Guid id, ReviewedRequest request, HttpContext http, PlanService service, IStringLocalizer<SharedResource> t) =>
+        Answer(await service.MarkReviewedAsync(http.User.UserId(), id, request.NextReviewAt?.UtcDateTime, http.RequestAborted), t);
 
     // ---- export and import ----
 
