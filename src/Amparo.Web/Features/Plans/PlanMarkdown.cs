@@ -10,6 +10,18 @@ namespace Amparo.Web.Features.Plans;
 /// </summary>
 public static class PlanMarkdown
 {
+    /// <summary>Every key this document can use, after "Plans.Export." (the translation tests check each in every language).</summary>
+    public static IEnumerable<string> KeySuffixes() =>
+    [
+        "Exported", "NextReview", "Context", "WellBeing", "ExhaustionRisks", "Actors", "Register", "Actions", "Budget", "Protocols",
+        "Interests", "Capacity", "Band", "ByWhom", "Indicators", "Vulnerabilities", "Capacities", "Domains", "Due", "Addresses",
+        "Domain", "Open", "Spent", "Total", "Domain.None",
+        .. Enum.GetNames<ActorStance>().Select(n => "Stance." + n),
+        .. Enum.GetNames<PlanActionStatus>().Select(n => "Status." + n),
+        .. Enum.GetNames<ProtocolSituation>().Select(n => "Situation." + n),
+        .. Enum.GetValues<SecurityDomains>().Where(d => d != SecurityDomains.None).Select(d => "Domain." + d),
+    ];
+
     public static string Write(PlanView plan, DateTime now, IStringLocalizer t)
     {
         ArgumentNullException.ThrowIfNull(plan);
