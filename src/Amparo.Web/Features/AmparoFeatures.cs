@@ -35,6 +35,7 @@ public static class AmparoFeatures
         var api = app.MapApiGroup();
         api.MapAccountsApi();
         api.MapCheckInsApi();
+        api.MapPlansApi();
         app.MapSmsHooks();
         return app;
     }

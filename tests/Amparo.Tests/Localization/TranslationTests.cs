@@ -73,6 +73,8 @@ public sealed partial class TranslationTests
         ["Sharing.Chosen."] = [.. from c in DataCategories.OfKind(OwnerKind.Person) select c.ToString()],
         // SecurityModel.OnGetAsync accepts exactly these values of ?done= (the rest are dropped).
         ["Security.Done."] = ["enabled", "disabled", "passphrase"],
+        // The printable copy of a security plan (PlanMarkdown): its labels and the words of its enums.
+        ["Plans.Export."] = [.. Amparo.Web.Features.Plans.PlanMarkdown.KeySuffixes()],
     };
 
     [Theory]
