@@ -2,7 +2,6 @@ using System.Globalization;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Plans;
 using Amparo.Web.Infrastructure.Localization;
-using Amparo.Web.Pages.CheckIns;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -40,7 +39,7 @@ public static class PlanPages
         utc = null;
         if (string.IsNullOrWhiteSpace(value)) return true;
         if (!DateTime.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) return false;
-        utc = CheckInPages.LocalToUtc(day.AddHours(23).AddMinutes(59), zone, out _);
+        utc = Amparo.Web.Pages.CheckIns.CheckInPages.LocalToUtc(day.AddHours(23).AddMinutes(59), zone, out _);
         return true;
     }
 
