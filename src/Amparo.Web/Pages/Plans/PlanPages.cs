@@ -17,7 +17,6 @@ public static class PlanPages
     public static string SituationKey(ProtocolSituation s) => "Plans.Page.Situation." + s;
     public static string ReviewKey(ReviewReason r) => "Plans.Page.Review." + r;
     public static string RoleKey(PlanRole r) => "Plans.Page.Role." + r;
-    public static string TemplateKey(PlanTemplateKind k) => "Plans.Page.Template." + k;
 
     /// <summary>The single domains, in the order a form lists them.</summary>
     public static IReadOnlyList<SecurityDomains> Domains { get; } = [.. Enum.GetValues<SecurityDomains>().Where(d => d != SecurityDomains.None)];
