@@ -55,6 +55,21 @@ public abstract partial class PlanPagesTests(AppFixture app)
         Assert.Contains("Someone else saved this plan", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await app.WithDbAsync(db => db.PlanActors.CountAsync(a => a.PlanId == id)));
 
+        // The plan's own text, saved with the date shown even once the review is long due.
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync($"/plans/{id}", new Dictionary<string, string>(), $"/plans/{id}?handler=ContextChanged")).StatusCode);
+        app.Clock.Advance(TimeSpan.FromDays(2));
+        client = await app.SignedInAsync(person); // the session has expired meanwhile
+        var (_, editForm) = await client.GetAsync($"/plans/{id}/edit");
+        var edited = await client.PostFormAsync($"/plans/{id}/edit", new Dictionary<string, string>
+        {
+            ["Version"] = VersionPattern().Match(editForm).Groups[1].Value, ["Title"] = "My plan", ["Context"] = "I document evictions in the valley.",
+            ["NextReview"] = Regex.Match(editForm, "name=\"NextReview\" value=\"([0-9-]+)\"").Groups[1].Value,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
+        (_, html) = await client.GetAsync($"/plans/{id}");
+        Assert.Contains("I document evictions in the valley.", html, StringComparison.Ordinal);
+        Assert.Contains("the context changed", html, StringComparison.Ordinal);
+
         // An action due tomorrow is late three days later: marked on the plan, listed on the home page.
         var tomorrow = app.Clock.GetUtcNow().UtcDateTime.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var added = await PostPartAsync(client, id, "actions", new() { ["What"] = "Change the door lock", ["Due"] = tomorrow, ["Status"] = "Planned", ["EstimatedCost"] = "40", ["Currency"] = "eur" });

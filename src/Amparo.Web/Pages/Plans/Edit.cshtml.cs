@@ -27,7 +27,10 @@ public sealed class EditModel(PlanService plans, IStringLocalizer<SharedResource
     public async Task<IActionResult> OnPostAsync(Guid id)
     {
         if (!await LoadAsync(id)) return NotFound();
-        if (!PlanPages.TryParseDay(NextReview, User.TimeZoneOf(), out var next)) Errors["NextReviewAt"] = "Plans.Error.ReviewDate";
+        var zone = User.TimeZoneOf();
+        if (!PlanPages.TryParseDay(NextReview, zone, out var next)) Errors["NextReviewAt"] = "Plans.Error.ReviewDate";
+        // The date as it was shown is left alone: a review already due stays due (and is not refused as a past date).
+        if (NextReview == PlanPages.DayValue(Plan.NextReviewAt, zone)) next = null;
         if (Errors.Count > 0 || Stale()) return Page();
         var input = new PlanInput(Title, !TitleNotSensitive, Context, WellBeing, ExhaustionRisks, next);
         return await OutcomeAsync(await Plans.UpdateAsync(Me, id, input, Version, Ct), "context");
