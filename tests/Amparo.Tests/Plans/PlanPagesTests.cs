@@ -3,8 +3,12 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Amparo.Tests.Infrastructure;
 using Amparo.Tests.Organizations;
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Plans;
+using Amparo.Web.Features.Sharing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Amparo.Tests.Plans;
 
@@ -128,6 +132,36 @@ public abstract partial class PlanPagesTests(AppFixture app)
         var notStaff = await memberClient.PostFormAsync("/plans", new Dictionary<string, string> { ["Template"] = "", ["Owner"] = org.ToString(), ["Title"] = "Ours" });
         Assert.Equal(HttpStatusCode.OK, notStaff.StatusCode);
         Assert.Equal(1, await app.WithDbAsync(db => db.SecurityPlans.CountAsync(p => p.OwnerOrganizationId == org)));
+    }
+
+    [Fact]
+    public async Task ASharedPlan_IsReadOnlyToItsReader_NoEditControls_AndTheirPostsAreRefused()
+    {
+        var (admin, _) = await PersonAsync("orgadmin");
+        var org = await app.OrganizationAsync(admin);
+        var (owner, ownerClient) = await PersonAsync("owner");
+        var (focal, focalClient) = await PersonAsync("focal");
+        await app.AddMemberAsync(org, owner);
+        await app.AddMemberAsync(org, focal, OrgRole.FocalPoint);
+        var id = await CreateAsync(ownerClient, PlanTemplateKind.Journalist);
+        var (_, own) = await ownerClient.GetAsync($"/plans/{id}");
+        Assert.Contains("/account/sharing", own, StringComparison.Ordinal); // the switch explains the category is needed too
+        Assert.Equal(HttpStatusCode.Redirect, (await ownerClient.PostFormAsync($"/plans/{id}", new Dictionary<string, string> { ["shared"] = "true" }, $"/plans/{id}?handler=Share")).StatusCode);
+        await app.WithServicesAsync(sp => sp.GetRequiredService<SharingSettings>().SaveAsync(owner.Id,
+            new HashSet<(DataCategory, Audience)> { (DataCategory.SecurityPlan, Audience.OrgFocalPoints) }));
+
+        var (status, html) = await focalClient.GetAsync($"/plans/{id}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("id=\"register-title\"", html, StringComparison.Ordinal);
+        foreach (var control in new[] { "/edit", "/entries/", "/actions/", "/protocols/", "/actors/", "handler=Reviewed", "handler=ContextChanged", "handler=Share" })
+            Assert.DoesNotContain(control, html, StringComparison.Ordinal);
+        foreach (var page in EditPages(id))
+            Assert.Equal(HttpStatusCode.NotFound, (await focalClient.GetAsync(page)).Status);
+        var reviewedAt = await app.WithDbAsync(db => db.SecurityPlans.Where(p => p.Id == id).Select(p => p.Version).SingleAsync());
+        foreach (var handler in new[] { "ContextChanged", "Reviewed", "Share" })
+            Assert.Equal(HttpStatusCode.NotFound, (await focalClient.PostFormAsync($"/plans/{id}", new Dictionary<string, string> { ["shared"] = "false" }, $"/plans/{id}?handler={handler}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await focalClient.PostFormAsync($"/plans/{id}", new Dictionary<string, string> { ["Version"] = reviewedAt.ToString(CultureInfo.InvariantCulture), ["Name"] = "x", ["Stance"] = "Ally" }, $"/plans/{id}/actors/new")).StatusCode);
+        Assert.Equal(reviewedAt, await app.WithDbAsync(db => db.SecurityPlans.Where(p => p.Id == id).Select(p => p.Version).SingleAsync()));
     }
 
     [Fact]
