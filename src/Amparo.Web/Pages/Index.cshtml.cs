@@ -1,6 +1,7 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Organizations;
+using Amparo.Web.Features.Plans;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -21,8 +22,10 @@ public sealed class IndexModel(AmparoDbContext db) : PageModel
     /// <summary>Onboarding: without a check-in PIN or a confirmed trusted contact a visit protects less; the page says so.</summary>
     public bool HasPin { get; private set; } = true;
     public bool HasConfirmedContact { get; private set; } = true;
+    /// <summary>Security-plan actions past their due date that are this person's to do.</summary>
+    public List<OverdueAction> OverdueActions { get; private set; } = [];
 
-    public async Task OnGetAsync([FromServices] CheckInService checkIns, [FromServices] ContactService contacts)
+    public async Task OnGetAsync([FromServices] CheckInService checkIns, [FromServices] ContactService contacts, [FromServices] PlanService plans)
     {
         var me = User.UserId();
         DisplayName = User.Identity?.Name ?? "";
@@ -37,5 +40,6 @@ public sealed class IndexModel(AmparoDbContext db) : PageModel
         Invitations = await db.Visits.CountAsync(v => v.OwnerId == me && v.State == VisitState.Invited, HttpContext.RequestAborted);
         HasPin = await checkIns.HasPinAsync(me, HttpContext.RequestAborted);
         HasConfirmedContact = await contacts.HasConfirmedAsync(me, HttpContext.RequestAborted);
+        OverdueActions = await plans.OverdueActionsAsync(me, HttpContext.RequestAborted);
     }
 }

@@ -61,6 +61,11 @@ public sealed partial class TranslationTests
         ("fr", "Alert.Head.Panic"),
         ("ar", "Alert.Head.Panic"),
         ("ru", "Alert.Head.Panic"),
+        // Security plan pages: the same word in both languages.
+        ("es", "Plans.Page.Domain.Digital"),
+        ("es", "Plans.Page.Domain.Legal"),
+        ("es", "Plans.Page.Stance.Neutral"),
+        ("fr", "Plans.Page.Actions"),
     ];
 
     /// <summary>Keys built by concatenation in pages (T["Role." + role]): prefix → every suffix the code can produce.</summary>
@@ -75,6 +80,14 @@ public sealed partial class TranslationTests
         ["Security.Done."] = ["enabled", "disabled", "passphrase"],
         // The printable copy of a security plan (PlanMarkdown): its labels and the words of its enums.
         ["Plans.Export."] = [.. Amparo.Web.Features.Plans.PlanMarkdown.KeySuffixes()],
+        // The security plan pages (Pages/Plans/PlanPages.cs builds these from the module's enums; PlanModel accepts these ?done=).
+        ["Plans.Page.Done."] = ["saved", "removed", "reviewed", "changed", "shared", "unshared"],
+        ["Plans.Page.Domain."] = [.. Enum.GetNames<Amparo.Web.Features.Plans.SecurityDomains>().Where(n => n != "None")],
+        ["Plans.Page.Stance."] = Enum.GetNames<Amparo.Web.Features.Plans.ActorStance>(),
+        ["Plans.Page.Status."] = Enum.GetNames<Amparo.Web.Features.Plans.PlanActionStatus>(),
+        ["Plans.Page.Situation."] = Enum.GetNames<Amparo.Web.Features.Plans.ProtocolSituation>(),
+        ["Plans.Page.Review."] = Enum.GetNames<Amparo.Web.Features.Plans.ReviewReason>(),
+        ["Plans.Page.Role."] = Enum.GetNames<Amparo.Web.Features.Plans.PlanRole>(),
     };
 
     [Theory]
