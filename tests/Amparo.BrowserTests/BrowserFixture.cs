@@ -1,4 +1,5 @@
 using Amparo.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -112,7 +113,8 @@ public static class Chromium
         try { await flow(); }
         catch (Exception ex) when (ex is not Xunit.Sdk.IAssertionException)
         {
-            throw new InvalidOperationException($"The flow stopped: {ex.Message}\n{await DescribePagesAsync(fixture.Browser)}\n{fixture.App.Warnings}", ex);
+            throw new InvalidOperationException(
+                $"The flow stopped: {ex.Message}\n{await DescribePagesAsync(fixture.Browser)}\n{string.Join("\n", fixture.App.Requests.TakeLast(15))}\n{fixture.App.Warnings}", ex);
         }
     }
 
@@ -167,10 +169,31 @@ public sealed class AppServer(IReadOnlyDictionary<string, string?>? settings = n
     /// <summary>What the app logged at warning or above, for a failing test's message (CI keeps nothing else).</summary>
     public AppWarnings Warnings { get; } = new();
 
+    /// <summary>The app's last requests and their answers ("POST /setup → 200"), for a failing flow's message.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Requests { get; } = new();
+
+    private sealed class RecordRequests(System.Collections.Concurrent.ConcurrentQueue<string> log) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, inner) =>
+            {
+                try { await inner(context); }
+                finally
+                {
+                    log.Enqueue($"  app request: {context.Request.Method} {context.Request.Path} → {context.Response.StatusCode} {context.Response.Headers.Location}");
+                    while (log.Count > 40) log.TryDequeue(out _);
+                }
+            });
+            next(app);
+        };
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureLogging(logging => logging.AddProvider(Warnings));
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new RecordRequests(Requests)));
         builder.UseSetting("Amparo:DataDirectory", DataDirectory);
         builder.UseSetting("Database:Provider", "Sqlite");
         // The same Argon2id code at its smallest cost (as in tests/Amparo.Tests' AppFixture): the flows sign in many
