@@ -48,6 +48,9 @@ public static partial class DefenderView
             foreach (Match m in AlertLink().Matches(html))
                 if (!pages.Contains(m.Value)) pages.Add(m.Value);
         }
+        // A token's "last used" is written by a background round every 30 s: write it now in both worlds alike, or the
+        // export compares one world's flushed time with the other's not yet flushed one.
+        await app.Services.GetRequiredService<Amparo.Web.Features.Accounts.ApiTokenUsage>().RunOnceAsync(CancellationToken.None);
         using (var export = await client.PostFormAsync("/account/export", new Dictionary<string, string>()))
             Add("POST /account/export", export.StatusCode, await export.Content.ReadAsStringAsync());
         foreach (var mail in app.MailTo(w.Owner.Email))
