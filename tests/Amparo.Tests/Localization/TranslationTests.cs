@@ -81,7 +81,7 @@ public sealed partial class TranslationTests
         // The printable copy of a security plan (PlanMarkdown): its labels and the words of its enums.
         ["Plans.Export."] = [.. Amparo.Web.Features.Plans.PlanMarkdown.KeySuffixes()],
         // The security plan pages (Pages/Plans/PlanPages.cs builds these from the module's enums; PlanModel accepts these ?done=).
-        ["Plans.Page.Done."] = ["saved", "removed", "reviewed", "changed", "shared", "unshared"],
+        ["Plans.Page.Done."] = ["saved", "removed", "reviewed", "changed", "shared", "unshared", "members-on", "members-off"],
         ["Plans.Page.Domain."] = [.. Enum.GetNames<Amparo.Web.Features.Plans.SecurityDomains>().Where(n => n != "None")],
         ["Plans.Page.Stance."] = Enum.GetNames<Amparo.Web.Features.Plans.ActorStance>(),
         ["Plans.Page.Status."] = Enum.GetNames<Amparo.Web.Features.Plans.PlanActionStatus>(),

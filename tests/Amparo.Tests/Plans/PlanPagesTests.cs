@@ -89,6 +89,20 @@ public abstract partial class PlanPagesTests(AppFixture app)
         Assert.Contains("class=\"plan-overdue\"", html, StringComparison.Ordinal);
         Assert.Contains("EUR", html, StringComparison.Ordinal);
         Assert.Contains("href=\"/plans\"", home, StringComparison.Ordinal); // the menu link
+        Assert.Contains("40.00 EUR", html[html.IndexOf("id=\"budget\"", StringComparison.Ordinal)..], StringComparison.Ordinal); // the budget line
+
+        // Deleting the whole plan asks for the box to be ticked; without it nothing goes.
+        var unconfirmed = await client.PostFormAsync($"/plans/{id}/edit", new Dictionary<string, string>(), $"/plans/{id}/edit?handler=Delete");
+        Assert.Equal(HttpStatusCode.OK, unconfirmed.StatusCode);
+        Assert.Contains("id=\"ConfirmDelete-error\"", await unconfirmed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await app.WithDbAsync(db => db.SecurityPlans.CountAsync(p => p.Id == id)));
+        var deleted = await client.PostFormAsync($"/plans/{id}/edit", new Dictionary<string, string> { ["ConfirmDelete"] = "true" }, $"/plans/{id}/edit?handler=Delete");
+        Assert.Equal("/plans?done=deleted", OrgKit.PathOf(deleted.Headers.Location!));
+        Assert.Equal(0, await app.WithDbAsync(db => db.SecurityPlans.CountAsync(p => p.Id == id)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.PlanActions.CountAsync(a => a.PlanId == id)));
+        var (_, afterDelete) = await client.GetAsync("/plans?done=deleted");
+        Assert.Contains("The plan was deleted", afterDelete, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/plans/{id}")).Status);
     }
 
     [Fact]
@@ -128,6 +142,26 @@ public abstract partial class PlanPagesTests(AppFixture app)
         Assert.Equal(HttpStatusCode.NotFound, strangerAdd.StatusCode);
         var (_, strangerList) = await stranger.GetAsync("/plans");
         Assert.DoesNotContain($"/plans/{id}", strangerList, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostFormAsync("/plans", new Dictionary<string, string> { ["ConfirmDelete"] = "true" }, $"/plans/{id}/edit?handler=Delete")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await memberClient.PostFormAsync("/plans", new Dictionary<string, string> { ["ConfirmDelete"] = "true" }, $"/plans/{id}/edit?handler=Delete")).StatusCode);
+        Assert.Equal(1, await app.WithDbAsync(db => db.SecurityPlans.CountAsync(p => p.Id == id)));
+
+        // Members see protocols through the organization's grant: a member cannot change it; its admin closes it and the
+        // member no longer sees the protocols (only the action assigned to them), and opens it again.
+        foreach (var client in new[] { memberClient, stranger })
+            Assert.Equal(HttpStatusCode.NotFound, (await client.PostFormAsync("/plans", new Dictionary<string, string> { ["open"] = "false" }, $"/plans/{id}?handler=Members")).StatusCode);
+        var (_, adminView) = await adminClient.GetAsync($"/plans/{id}");
+        Assert.Contains("Members see the protocols", adminView, StringComparison.Ordinal);
+        var closed = await adminClient.PostFormAsync("/plans", new Dictionary<string, string> { ["open"] = "false" }, $"/plans/{id}?handler=Members");
+        Assert.Equal($"/plans/{id}?done=members-off", OrgKit.PathOf(closed.Headers.Location!));
+        var (_, withoutProtocols) = await memberClient.GetAsync($"/plans/{id}");
+        Assert.DoesNotContain(Encode(template.Protocols[0].Name), withoutProtocols, StringComparison.Ordinal);
+        Assert.Contains("Back up the office laptop", withoutProtocols, StringComparison.Ordinal); // their own action stays theirs
+        (_, adminView) = await adminClient.GetAsync($"/plans/{id}?done=members-off");
+        Assert.Contains("Members no longer see the protocols", adminView, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await adminClient.PostFormAsync("/plans", new Dictionary<string, string> { ["open"] = "true" }, $"/plans/{id}?handler=Members")).StatusCode);
+        Assert.Contains(Encode(template.Protocols[0].Name), (await memberClient.GetAsync($"/plans/{id}")).Html, StringComparison.Ordinal);
+
         // Someone who is not staff cannot start a plan for the organization.
         var notStaff = await memberClient.PostFormAsync("/plans", new Dictionary<string, string> { ["Template"] = "", ["Owner"] = org.ToString(), ["Title"] = "Ours" });
         Assert.Equal(HttpStatusCode.OK, notStaff.StatusCode);

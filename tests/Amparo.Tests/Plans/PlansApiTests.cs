@@ -246,6 +246,19 @@ public abstract class PlansApiTests(AppFixture app)
         Assert.Equal(HttpStatusCode.NotFound, (await CallAsync(member, HttpMethod.Post, "/api/v1/plans", new { title = "Ours", organizationId = org })).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await CallAsync(member, HttpMethod.Post, $"/api/v1/plans/import?organizationId={org}", new { format = PlanFile.Format1, title = "Ours" })).Status);
 
+        // Whether members see protocols is the organization's: a member and a stranger cannot change it (403, 404), a
+        // person's own plan has no such switch (403); the admin closes it and the member no longer sees the protocols.
+        Assert.Equal(HttpStatusCode.Forbidden, (await CallAsync(member, HttpMethod.Put, $"/api/v1/plans/{orgPlan}/protocols-for-members", new { open = false })).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await CallAsync(stranger, HttpMethod.Put, $"/api/v1/plans/{orgPlan}/protocols-for-members", new { open = false })).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await CallAsync(owner, HttpMethod.Put, $"/api/v1/plans/{planId}/protocols-for-members", new { open = true })).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await CallAsync(adminCaller, HttpMethod.Put, $"/api/v1/plans/{orgPlan}/protocols-for-members", new { })).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await CallAsync(adminCaller, HttpMethod.Put, $"/api/v1/plans/{orgPlan}/protocols-for-members", new { open = false })).Status);
+        var closed = (await CallAsync(member, HttpMethod.Get, $"/api/v1/plans/{orgPlan}")).Body!;
+        Assert.Empty(closed["protocols"]!.AsArray());
+        Assert.Single(closed["actions"]!.AsArray()); // the action assigned to them stays visible to them
+        Assert.Equal(HttpStatusCode.NoContent, (await CallAsync(adminCaller, HttpMethod.Put, $"/api/v1/plans/{orgPlan}/protocols-for-members", new { open = true })).Status);
+        Assert.Single((await CallAsync(member, HttpMethod.Get, $"/api/v1/plans/{orgPlan}")).Body!["protocols"]!.AsArray());
+
         // The organization requires two-factor of its staff: the admin (without it) is refused until it is on; the member is not staff.
         await app.WithDbAsync(db => db.Organizations.Where(o => o.Id == org).ExecuteUpdateAsync(s => s.SetProperty(o => o.RequireTwoFactorForStaff, true)));
         Assert.Equal(HttpStatusCode.Forbidden, (await CallAsync(adminCaller, HttpMethod.Get, $"/api/v1/plans/{orgPlan}")).Status);

@@ -74,6 +74,31 @@ public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog
         if (!given) db.AccessGrants.Add(AccessGrant.ToMembers(org, DataCategory.OrganizationProtocols, org, now));
     }
 
+    /// <summary>Whether the organization's members see its plans' protocols.</summary>
+    public Task<bool> ProtocolsOpenToMembersAsync(Guid organizationId, CancellationToken ct = default) =>
+        db.AccessGrants.AnyAsync(g => g.OwnerId == organizationId && g.Category == DataCategory.OrganizationProtocols
+            && g.GranteeKind == GranteeKind.OrganizationMembers && g.GranteeId == organizationId && g.RevokedAt == null, ct);
+
+    /// <summary>
+    /// Opens the organization's protocols to its members, or closes them (a member always sees the actions assigned to them) — for every plan
+    /// of the organization: it is the organization's grant, changed from one of its plans by those who may edit it.
+    /// Audited like any change of who sees what.
+    /// </summary>
+    public async Task<PlanWrite> SetProtocolsOpenToMembersAsync(Guid viewer, Guid planId, bool open, CancellationToken ct = default)
+    {
+        if (await PlanAccess.FindAsync(db, clock, planId, viewer, ct: ct) is not { } found) return PlanWrite.NotFound;
+        if (!PlanAccess.MayEdit(found.Role) || found.Plan.OwnerOrganizationId is not { } org) return PlanWrite.NotAllowed;
+        var live = await db.AccessGrants.Where(g => g.OwnerId == org && g.Category == DataCategory.OrganizationProtocols
+            && g.GranteeKind == GranteeKind.OrganizationMembers && g.GranteeId == org && g.RevokedAt == null).ToListAsync(ct);
+        if (open == live.Count > 0) return PlanWrite.Done(planId);
+        if (open) db.AccessGrants.Add(AccessGrant.ToMembers(org, DataCategory.OrganizationProtocols, org, Now));
+        foreach (var grant in live) grant.RevokedAt = Now;
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        await audit.WriteAsync(AuditEvents.SharingChanged, viewer, null, org, $"plans:protocols-to-members:{(open ? "on" : "off")}", ct);
+        return PlanWrite.Done(planId);
+    }
+
     /// <summary>Every plan the viewer may see any part of, with their role on it; soonest review first.</summary>
     public async Task<List<PlanSummary>> ListAsync(Guid viewer, CancellationToken ct = default)
     {

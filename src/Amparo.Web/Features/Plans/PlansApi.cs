@@ -26,6 +26,7 @@ public static class PlansApi
     public sealed record CreatePlanRequest(string? Title, bool? TitleIsSensitive, string? Context, string? WellBeing, string? ExhaustionRisks, DateTimeOffset? NextReviewAt, Guid? OrganizationId);
     public sealed record UpdatePlanRequest(string? Title, bool? TitleIsSensitive, string? Context, string? WellBeing, string? ExhaustionRisks, DateTimeOffset? NextReviewAt, int? Version);
     public sealed record SharedRequest(bool? Shared);
+    public sealed record MembersRequest(bool? Open);
     public sealed record ReviewedRequest(DateTimeOffset? NextReviewAt);
 
     public sealed record PlanSummaryDto(Guid Id, Guid? OwnerUserId, Guid? OwnerOrganizationId, string? Title, string Role, bool Shared, DateTime NextReviewAt, string ReviewReason, DateTime UpdatedAt);
@@ -63,6 +64,9 @@ public static class PlansApi
         plans.MapDelete("/{id:guid}", DeleteAsync).WithName("DeletePlan").WithSummary("Delete a plan with everything in it");
         plans.MapPut("/{id:guid}/shared", SharedAsync).WithName("SetPlanShared").WithSummary("Open my plan to my sharing audience, or close it")
             .WithDescription("Only a person's own plan; others read it only while this is on and their \"security plan\" sharing category reaches them.");
+        plans.MapPut("/{id:guid}/protocols-for-members", ProtocolsForMembersAsync).WithName("SetPlanProtocolsForMembers")
+            .WithSummary("Let the organization's members see its protocols, or stop it")
+            .WithDescription("An organization's plan, by those who may edit it. It applies to every plan of the organization. A member always sees the actions assigned to them, and never the register.");
         plans.MapPost("/{id:guid}/context-changed", ContextChangedAsync).WithName("MarkPlanContextChanged").WithSummary("The context changed: the review is due now");
         plans.MapPost("/{id:guid}/reviewed", ReviewedAsync).WithName("MarkPlanReviewed").WithSummary("The plan was reviewed")
             .WithDescription("The next review is in three months, or on nextReviewAt. The body is required: at least {}.");
@@ -116,6 +120,13 @@ public static class PlansApi
         plans.MapDelete($"/{{id:guid}}/{path}/{{partId:guid}}", async Task<Write> (Guid id, Guid partId, HttpContext http, PlanService service, IStringLocalizer<SharedResource> t) =>
             Answer(await remove(service, http.User.UserId(), id, partId, http.RequestAborted), t))
             .WithName("Remove" + name).WithSummary("Remove " + what);
+    }
+
+    private static async Task<Write> ProtocolsForMembersAsync(Guid id, MembersRequest? request, HttpContext http, PlanService service, IStringLocalizer<SharedResource> t)
+    {
+        if (request?.Open is not { } open)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["open"] = [t["Plans.Error.Required"].Value] });
+        return Answer(await service.SetProtocolsOpenToMembersAsync(http.User.UserId(), id, open, http.RequestAborted), t);
     }
 
     /// <summary>The organization two-factor rule of the pages (<see cref="TwoFactorRequirement"/>), for the API: refused until two-factor is on.</summary>

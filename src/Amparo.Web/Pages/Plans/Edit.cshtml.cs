@@ -14,6 +14,8 @@ public sealed class EditModel(PlanService plans, IStringLocalizer<SharedResource
     [BindProperty] public string? WellBeing { get; set; }
     [BindProperty] public string? ExhaustionRisks { get; set; }
     [BindProperty] public string? NextReview { get; set; }
+    /// <summary>The delete form's "I understand" box: without it nothing is deleted.</summary>
+    [BindProperty] public bool ConfirmDelete { get; set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
@@ -34,5 +36,20 @@ public sealed class EditModel(PlanService plans, IStringLocalizer<SharedResource
         if (Errors.Count > 0 || Stale()) return Page();
         var input = new PlanInput(Title, !TitleNotSensitive, Context, WellBeing, ExhaustionRisks, next);
         return await OutcomeAsync(await Plans.UpdateAsync(Me, id, input, Version, Ct), "context");
+    }
+
+    /// <summary>Deletes the whole plan, with its parts, once the box saying so is ticked.</summary>
+    public async Task<IActionResult> OnPostDeleteAsync(Guid id)
+    {
+        if (!await LoadAsync(id)) return NotFound();
+        if (!ConfirmDelete)
+        {
+            Errors["ConfirmDelete"] = "Plans.Error.ConfirmDelete";
+            (Title, TitleNotSensitive, Context, WellBeing, ExhaustionRisks) = (Plan.Title, !Plan.TitleIsSensitive, Plan.Context, Plan.WellBeing, Plan.ExhaustionRisks);
+            NextReview = PlanPages.DayValue(Plan.NextReviewAt, User.TimeZoneOf());
+            Version = Plan.Version;
+            return Page();
+        }
+        return (await Plans.DeleteAsync(Me, id, Ct)).Status == PlanWriteStatus.Done ? Redirect("/plans?done=deleted") : NotFound();
     }
 }

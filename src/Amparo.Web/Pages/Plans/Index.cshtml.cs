@@ -32,7 +32,14 @@ public sealed class IndexModel(AmparoDbContext db, PlanService plans, TimeProvid
 
     public string? Error(string field) => Errors.TryGetValue(field, out var key) ? t[key].Value : null;
 
-    public Task OnGetAsync() => LoadAsync();
+    /// <summary>"deleted" after a plan was deleted (the page says so).</summary>
+    public bool Deleted { get; private set; }
+
+    public Task OnGetAsync(string? done)
+    {
+        Deleted = done == "deleted";
+        return LoadAsync();
+    }
 
     public async Task<IActionResult> OnPostAsync()
     {

@@ -20,6 +20,8 @@ public sealed class PlanModel(AmparoDbContext db, PlanService plans, CheckInServ
     public Dictionary<Guid, string> People { get; private set; } = [];
     public string? OrganizationName { get; private set; }
     public string? Done { get; private set; }
+    /// <summary>For an organization's plan: whether its members see the protocols (and their own actions).</summary>
+    public bool ProtocolsOpenToMembers { get; private set; }
 
     private Guid Me => User.UserId();
     private CancellationToken Ct => HttpContext.RequestAborted;
@@ -30,11 +32,14 @@ public sealed class PlanModel(AmparoDbContext db, PlanService plans, CheckInServ
         Plan = view;
         MayEdit = PlanAccess.MayEdit(view.Role);
         Now = clock.GetUtcNow().UtcDateTime;
-        Done = done is "saved" or "removed" or "reviewed" or "changed" or "shared" or "unshared" ? done : null;
+        Done = done is "saved" or "removed" or "reviewed" or "changed" or "shared" or "unshared" or "members-on" or "members-off" ? done : null;
         var ids = view.Actions.Where(a => a.OwnerUserId is not null).Select(a => a.OwnerUserId!.Value).Distinct().ToList();
         People = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, Ct);
         if (view.OwnerOrganizationId is { } org)
+        {
             OrganizationName = await db.Organizations.Where(o => o.Id == org).Select(o => o.Name).SingleOrDefaultAsync(Ct);
+            ProtocolsOpenToMembers = MayEdit && await plans.ProtocolsOpenToMembersAsync(org, Ct);
+        }
         return Page();
     }
 
@@ -43,6 +48,9 @@ public sealed class PlanModel(AmparoDbContext db, PlanService plans, CheckInServ
     public async Task<IActionResult> OnPostReviewedAsync(Guid id) => After(await plans.MarkReviewedAsync(Me, id, ct: Ct), id, "reviewed");
 
     public async Task<IActionResult> OnPostShareAsync(Guid id, bool shared) => After(await plans.SetSharedAsync(Me, id, shared, Ct), id, shared ? "shared" : "unshared");
+
+    public async Task<IActionResult> OnPostMembersAsync(Guid id, bool open) =>
+        After(await plans.SetProtocolsOpenToMembersAsync(Me, id, open, Ct), id, open ? "members-on" : "members-off");
 
     /// <summary>Removes one part: part is actor, entry, action or protocol.</summary>
     public async Task<IActionResult> OnPostRemoveAsync(Guid id, string? part, Guid partId)
