@@ -115,6 +115,11 @@ public abstract class PlansApiTests(AppFixture app)
         var (bad, invalid) = await CallAsync(me, HttpMethod.Put, $"/api/v1/plans/{planId}", new { title = "", context = new string('x', 5000) });
         Assert.Equal((HttpStatusCode.BadRequest, "context,title"), (bad, string.Join(",", Fields(invalid).Order())));
         Assert.Equal(HttpStatusCode.NoContent, (await CallAsync(me, HttpMethod.Put, $"/api/v1/plans/{planId}/actors/{actorId}", new { name = "The company", stance = "adversary" })).Status);
+        // A part changed with the plan version read before someone else's save: 409, and the part keeps its words.
+        Assert.Equal(HttpStatusCode.Conflict, (await CallAsync(me, HttpMethod.Put, $"/api/v1/plans/{planId}/actors/{actorId}?version={version}", new { name = "Lost too", stance = "ally" })).Status);
+        var current = (await CallAsync(me, HttpMethod.Get, $"/api/v1/plans/{planId}")).Body!;
+        Assert.Equal("The company", current["actors"]![0]!["name"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, (await CallAsync(me, HttpMethod.Put, $"/api/v1/plans/{planId}/actors/{actorId}?version={current["version"]!.GetValue<int>()}", new { name = "The company", stance = "adversary" })).Status);
         var (badStance, stanceProblem) = await CallAsync(me, HttpMethod.Put, $"/api/v1/plans/{planId}/actors/{actorId}", new { name = "The company", stance = "enemy" });
         Assert.Equal((HttpStatusCode.BadRequest, "stance"), (badStance, string.Join(",", Fields(stanceProblem))));
         Assert.Equal(HttpStatusCode.NoContent, (await CallAsync(me, HttpMethod.Put, $"/api/v1/plans/{planId}/shared", new { shared = true })).Status);

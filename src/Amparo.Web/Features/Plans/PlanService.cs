@@ -293,10 +293,10 @@ public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog
         }, ct);
     }
 
-    public async Task<PlanWrite> UpdateActorAsync(Guid viewer, Guid planId, Guid actorId, ActorInput input, CancellationToken ct = default)
+    public async Task<PlanWrite> UpdateActorAsync(Guid viewer, Guid planId, Guid actorId, ActorInput input, int? expectedVersion = null, CancellationToken ct = default)
     {
         var errors = PlanRules.Check(input);
-        return await EditAsync(viewer, planId, null, async (plan, key) =>
+        return await EditAsync(viewer, planId, expectedVersion, async (plan, key) =>
         {
             var actor = await db.PlanActors.SingleOrDefaultAsync(a => a.Id == actorId && a.PlanId == plan.Id, ct);
             if (actor is null) return PlanWrite.NotFound;
@@ -332,10 +332,10 @@ public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog
         }, ct);
     }
 
-    public async Task<PlanWrite> UpdateEntryAsync(Guid viewer, Guid planId, Guid entryId, EntryInput input, CancellationToken ct = default)
+    public async Task<PlanWrite> UpdateEntryAsync(Guid viewer, Guid planId, Guid entryId, EntryInput input, int? expectedVersion = null, CancellationToken ct = default)
     {
         var errors = PlanRules.Check(input);
-        return await EditAsync(viewer, planId, null, async (plan, key) =>
+        return await EditAsync(viewer, planId, expectedVersion, async (plan, key) =>
         {
             var entry = await db.RiskEntries.SingleOrDefaultAsync(e => e.Id == entryId && e.PlanId == plan.Id, ct);
             if (entry is null) return PlanWrite.NotFound;
@@ -381,10 +381,10 @@ public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog
         }, ct);
     }
 
-    public async Task<PlanWrite> UpdateActionAsync(Guid viewer, Guid planId, Guid actionId, ActionInput input, CancellationToken ct = default)
+    public async Task<PlanWrite> UpdateActionAsync(Guid viewer, Guid planId, Guid actionId, ActionInput input, int? expectedVersion = null, CancellationToken ct = default)
     {
         var errors = PlanRules.Check(input, Now);
-        return await EditAsync(viewer, planId, null, async (plan, key) =>
+        return await EditAsync(viewer, planId, expectedVersion, async (plan, key) =>
         {
             var action = await db.PlanActions.SingleOrDefaultAsync(a => a.Id == actionId && a.PlanId == plan.Id, ct);
             if (action is null) return PlanWrite.NotFound;
@@ -450,10 +450,10 @@ public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog
         }, ct);
     }
 
-    public async Task<PlanWrite> UpdateProtocolAsync(Guid viewer, Guid planId, Guid protocolId, ProtocolInput input, CancellationToken ct = default)
+    public async Task<PlanWrite> UpdateProtocolAsync(Guid viewer, Guid planId, Guid protocolId, ProtocolInput input, int? expectedVersion = null, CancellationToken ct = default)
     {
         var errors = PlanRules.Check(input);
-        return await EditAsync(viewer, planId, null, async (plan, key) =>
+        return await EditAsync(viewer, planId, expectedVersion, async (plan, key) =>
         {
             var protocol = await db.PlanProtocols.SingleOrDefaultAsync(p => p.Id == protocolId && p.PlanId == plan.Id, ct);
             if (protocol is null) return PlanWrite.NotFound;

@@ -77,21 +77,21 @@ public static class PlansApi
 
         MapPart(plans, "actors", "Actor", "an actor",
             (ActorBody b, PlanWire.Errors e) => PlanWire.Actor(b, e),
-            (s, v, p, i, ct) => s.AddActorAsync(v, p, i, ct), (s, v, p, x, i, ct) => s.UpdateActorAsync(v, p, x, i, ct), (s, v, p, x, ct) => s.RemoveActorAsync(v, p, x, ct));
+            (s, v, p, i, ct) => s.AddActorAsync(v, p, i, ct), (s, v, p, x, i, version, ct) => s.UpdateActorAsync(v, p, x, i, version, ct), (s, v, p, x, ct) => s.RemoveActorAsync(v, p, x, ct));
         MapPart(plans, "entries", "Entry", "a register entry",
             (EntryBody b, PlanWire.Errors e) => PlanWire.Entry(b, e),
-            (s, v, p, i, ct) => s.AddEntryAsync(v, p, i, ct), (s, v, p, x, i, ct) => s.UpdateEntryAsync(v, p, x, i, ct), (s, v, p, x, ct) => s.RemoveEntryAsync(v, p, x, ct));
+            (s, v, p, i, ct) => s.AddEntryAsync(v, p, i, ct), (s, v, p, x, i, version, ct) => s.UpdateEntryAsync(v, p, x, i, version, ct), (s, v, p, x, ct) => s.RemoveEntryAsync(v, p, x, ct));
         MapPart(plans, "actions", "Action", "an action",
             (ActionBody b, PlanWire.Errors e) => PlanWire.Action(b, e, PlanWire.GuidOf),
-            (s, v, p, i, ct) => s.AddActionAsync(v, p, i, ct), (s, v, p, x, i, ct) => s.UpdateActionAsync(v, p, x, i, ct), (s, v, p, x, ct) => s.RemoveActionAsync(v, p, x, ct));
+            (s, v, p, i, ct) => s.AddActionAsync(v, p, i, ct), (s, v, p, x, i, version, ct) => s.UpdateActionAsync(v, p, x, i, version, ct), (s, v, p, x, ct) => s.RemoveActionAsync(v, p, x, ct));
         MapPart(plans, "protocols", "Protocol", "a protocol",
             (ProtocolBody b, PlanWire.Errors e) => PlanWire.Protocol(b, e),
-            (s, v, p, i, ct) => s.AddProtocolAsync(v, p, i, ct), (s, v, p, x, i, ct) => s.UpdateProtocolAsync(v, p, x, i, ct), (s, v, p, x, ct) => s.RemoveProtocolAsync(v, p, x, ct));
+            (s, v, p, i, ct) => s.AddProtocolAsync(v, p, i, ct), (s, v, p, x, i, version, ct) => s.UpdateProtocolAsync(v, p, x, i, version, ct), (s, v, p, x, ct) => s.RemoveProtocolAsync(v, p, x, ct));
         return api;
     }
 
     private delegate Task<PlanWrite> Add<TInput>(PlanService service, Guid viewer, Guid planId, TInput input, CancellationToken ct);
-    private delegate Task<PlanWrite> Change<TInput>(PlanService service, Guid viewer, Guid planId, Guid partId, TInput input, CancellationToken ct);
+    private delegate Task<PlanWrite> Change<TInput>(PlanService service, Guid viewer, Guid planId, Guid partId, TInput input, int? version, CancellationToken ct);
     private delegate Task<PlanWrite> Remove(PlanService service, Guid viewer, Guid planId, Guid partId, CancellationToken ct);
 
     /// <summary>Add (POST), change (PUT) and remove (DELETE) one kind of part; the body is read the same way for all three.</summary>
@@ -109,14 +109,15 @@ public static class PlansApi
                 ? TypedResults.Created($"/api/v1/plans/{id}/{path}/{result.Id}", new IdResponse(result.Id!.Value))
                 : FailedMade(result, t);
         }).WithName("Add" + name).WithSummary("Add " + what);
-        plans.MapPut($"/{{id:guid}}/{path}/{{partId:guid}}", async Task<Write> (Guid id, Guid partId, TBody? body, HttpContext http, PlanService service, IStringLocalizer<SharedResource> t) =>
+        plans.MapPut($"/{{id:guid}}/{path}/{{partId:guid}}", async Task<Write> (Guid id, Guid partId, int? version, TBody? body, HttpContext http, PlanService service, IStringLocalizer<SharedResource> t) =>
         {
             if (body is null) return Missing(t);
             var errors = new PlanWire.Errors();
             var input = read(body, errors);
             if (errors.Count > 0) return Problem(errors, t);
-            return Answer(await change(service, http.User.UserId(), id, partId, input, http.RequestAborted), t);
-        }).WithName("Update" + name).WithSummary("Change " + what);
+            return Answer(await change(service, http.User.UserId(), id, partId, input, version, http.RequestAborted), t);
+        }).WithName("Update" + name).WithSummary("Change " + what)
+            .WithDescription("Send ?version= the plan version you read: 409 when someone saved the plan since.").ProducesProblem(StatusCodes.Status409Conflict);
         plans.MapDelete($"/{{id:guid}}/{path}/{{partId:guid}}", async Task<Write> (Guid id, Guid partId, HttpContext http, PlanService service, IStringLocalizer<SharedResource> t) =>
             Answer(await remove(service, http.User.UserId(), id, partId, http.RequestAborted), t))
             .WithName("Remove" + name).WithSummary("Remove " + what);

@@ -61,7 +61,7 @@ public sealed class ActionModel(AmparoDbContext db, PlanService plans, IStringLo
         if (Errors.Count > 0 || Stale()) return Page();
         var currency = string.IsNullOrWhiteSpace(Currency) ? null : Currency.Trim().ToUpperInvariant();
         var input = new ActionInput(What, OwnerUserId, due, Status, cost, currency, DomainValue, EntryIds);
-        var result = partId is { } a ? await Plans.UpdateActionAsync(Me, id, a, input, Ct) : await Plans.AddActionAsync(Me, id, input, Ct);
+        var result = partId is { } a ? await Plans.UpdateActionAsync(Me, id, a, input, Version, Ct) : await Plans.AddActionAsync(Me, id, input, Ct);
         return await OutcomeAsync(result, "actions");
     }
 

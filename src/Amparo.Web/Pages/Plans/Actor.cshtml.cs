@@ -33,7 +33,7 @@ public sealed class ActorModel(PlanService plans, IStringLocalizer<SharedResourc
         ReadBindingErrors();
         if (Errors.Count > 0 || Stale()) return Page();
         var input = new ActorInput(Name, Stance, Interests, Capacity);
-        var result = partId is { } a ? await Plans.UpdateActorAsync(Me, id, a, input, Ct) : await Plans.AddActorAsync(Me, id, input, Ct);
+        var result = partId is { } a ? await Plans.UpdateActorAsync(Me, id, a, input, Version, Ct) : await Plans.AddActorAsync(Me, id, input, Ct);
         return await OutcomeAsync(result, "actors");
     }
 }

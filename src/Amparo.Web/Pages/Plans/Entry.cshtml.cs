@@ -46,7 +46,7 @@ public sealed class EntryModel(PlanService plans, IStringLocalizer<SharedResourc
         if (Errors.Count > 0 || Stale()) return Page();
         var input = new EntryInput(Threat, ByWhom, Indicators, IsDirectThreat, DomainValue, ThreatLevel, VulnerabilityLevel, CapacityLevel,
             Vulnerabilities, Capacities, Likelihood, Impact);
-        var result = partId is { } e ? await Plans.UpdateEntryAsync(Me, id, e, input, Ct) : await Plans.AddEntryAsync(Me, id, input, Ct);
+        var result = partId is { } e ? await Plans.UpdateEntryAsync(Me, id, e, input, Version, Ct) : await Plans.AddEntryAsync(Me, id, input, Ct);
         return await OutcomeAsync(result, "register");
     }
 }

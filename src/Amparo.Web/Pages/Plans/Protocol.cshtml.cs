@@ -46,7 +46,7 @@ public sealed class ProtocolModel(PlanService plans, IStringLocalizer<SharedReso
         var visit = VisitMinutes is { } minutes ? new ReadyVisit(PlaceKind, minutes, Grace, CheckInEvery, companions, Message) : null;
         var steps = (Steps ?? "").Split('\n').Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
         var input = new ProtocolInput(Name, Situation, steps, visit);
-        var result = partId is { } p ? await Plans.UpdateProtocolAsync(Me, id, p, input, Ct) : await Plans.AddProtocolAsync(Me, id, input, Ct);
+        var result = partId is { } p ? await Plans.UpdateProtocolAsync(Me, id, p, input, Version, Ct) : await Plans.AddProtocolAsync(Me, id, input, Ct);
         return await OutcomeAsync(result, "protocols");
     }
 }
