@@ -20,12 +20,19 @@ public sealed class PlanModel(AmparoDbContext db, PlanService plans, CheckInServ
     public Dictionary<Guid, string> People { get; private set; } = [];
     public string? OrganizationName { get; private set; }
     public string? Done { get; private set; }
+    /// <summary>The section shown whole ("register" or "actions"); the others are folded after their first parts.</summary>
+    public string? All { get; private set; }
+
+    /// <summary>A longer register or action list shows this many, then "show all": a 200-threat plan stays a light page.</summary>
+    public const int FoldEntries = 30;
+    public const int FoldActions = 60;
 
     private Guid Me => User.UserId();
     private CancellationToken Ct => HttpContext.RequestAborted;
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? done)
+    public async Task<IActionResult> OnGetAsync(Guid id, string? done, string? all)
     {
+        All = all is "register" or "actions" ? all : null;
         if (await plans.GetAsync(Me, id, Ct) is not { } view) return NotFound();
         Plan = view;
         MayEdit = PlanAccess.MayEdit(view.Role);
