@@ -1,13 +1,10 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Amparo.Tests.Infrastructure;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Plans;
 using Amparo.Web.Infrastructure.Cli;
-using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

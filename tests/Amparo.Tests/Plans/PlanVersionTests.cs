@@ -135,6 +135,14 @@ public abstract class PlanVersionTests(AppFixture app)
         Assert.Equal((7, 0, PlanLevel.Four), (plan.Version, plan.Actors.Count, plan.Entries[0].CapacityLevel));
         Assert.Equal([entryId], Assert.Single(plan.Actions).EntryIds);
 
+        // The routes are in the OpenAPI document like the others.
+        using (var anonymous = app.NewClient())
+        {
+            var openApi = await (await anonymous.Http.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative))).Content.ReadAsStringAsync();
+            foreach (var name in new[] { "/api/v1/plans/{id}/versions/{number}/restore", "/api/v1/plans/{id}/compare", "\"ListPlanVersions\"", "\"GetPlanVersion\"" })
+                Assert.Contains(name, openApi, StringComparison.Ordinal);
+        }
+
         // Deleting the plan deletes its versions.
         Made(await PlansAsync(p => p.DeleteAsync(me.Id, planId)));
         Assert.Empty(await RowsAsync(planId));
@@ -177,7 +185,8 @@ public abstract class PlanVersionTests(AppFixture app)
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/plans/{planId}/versions")).Status);
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/plans/{planId}/versions/compare")).Status);
         }
-        Assert.DoesNotContain($"/plans/{planId}/versions", (await (await app.SignedInAsync(member)).GetAsync($"/plans/{planId}")).Html, StringComparison.Ordinal);
+        using (var memberClient = await app.SignedInAsync(member))
+            Assert.DoesNotContain($"/plans/{planId}/versions", (await memberClient.GetAsync($"/plans/{planId}")).Html, StringComparison.Ordinal);
 
         // A person's plan shared with their focal point: the focal point reads versions (the owner by name) but may not restore.
         var owner = await app.PersonAsync("vowner", name: "Rosa Owner");

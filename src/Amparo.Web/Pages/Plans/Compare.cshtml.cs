@@ -28,9 +28,11 @@ public sealed class CompareModel(PlanService plans, AmparoDbContext db, TimeProv
     public async Task<IActionResult> OnGetAsync(Guid id, int? from, int? to) => await ShowAsync(id, from, to) ? Page() : NotFound();
 
     /// <summary><paramref name="version"/>: the plan's version the page was shown at; a save since is a conflict (409, shown again).</summary>
-    public async Task<IActionResult> OnPostRestoreAsync(Guid id, int number, int version, int? from, int? to)
+    public async Task<IActionResult> OnPostRestoreAsync(Guid id, int? number, int? version, int? from, int? to)
     {
-        var result = await plans.RestoreAsync(Me, id, number, version, Ct);
+        // Both numbers as the form sent them, or nothing happens (an unreadable one is not "version 0").
+        if (!ModelState.IsValid || number is null || version is null) return BadRequest();
+        var result = await plans.RestoreAsync(Me, id, number.Value, version.Value, Ct);
         switch (result.Status)
         {
             case PlanWriteStatus.Done:
