@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Amparo.Web;
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Plans;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+using Microsoft.Playwright;
+
+namespace Amparo.BrowserTests;
+
+/// <summary>
+/// Security plans in a real browser, with JavaScript off and on (one app for both: the two flows run one after the
+/// other): start from a template, add a threat and see its band and its reasons, raise a capacity and see the band
+/// fall, add a costed action that addresses it and a protocol, then the plan in Spanish and in Arabic on a phone. Every
+/// page is checked (axe, other origins, weight).
+/// </summary>
+public sealed partial class PlanFlowTests(MailingAppFixture fixture) : IClassFixture<MailingAppFixture>
+{
+    private const string Passphrase = "amber river lantern 2031";
+    private string BaseUrl => fixture.BaseUrl;
+
+    [Fact]
+    public Task BuildAPlan_WithoutJavaScript() => RunAsync(javaScript: false);
+
+    [Fact]
+    public Task BuildAPlan_WithJavaScript() => RunAsync(javaScript: true);
+
+    private async Task RunAsync(bool javaScript)
+    {
+        var report = new PageReport();
+        try { await Chromium.RunFlowAsync(fixture, () => FlowAsync(report, javaScript)); }
+        finally { report.SaveWeights(javaScript ? "plans-javascript-on" : "plans-javascript-off"); }
+        report.AssertClean();
+    }
+
+    private async Task FlowAsync(PageReport report, bool javaScript)
+    {
+        var tag = javaScript ? "js" : "nojs";
+        var email = $"lina.plan.{tag}@example.org";
+        using (var scope = fixture.App.Services.CreateScope())
+            Assert.NotNull((await scope.ServiceProvider.GetRequiredService<AccountService>().CreateAsync(email, "Lina " + tag, Passphrase, false)).User);
+
+        await using var context = await Chromium.NewContextAsync(fixture.Browser, javaScript);
+        await using var checks = new PageChecks(context, BaseUrl, javaScript);
+        var page = await context.NewPageAsync();
+        Task Check() => checks.CheckAsync(page, report, who: "defender");
+        await SignInAsync(page, email);
+
+        // ---- Start from the land defender's template: its threats come with it.
+        await page.GotoAsync(BaseUrl + "/plans");
+        await Check();
+        var template = PlanTemplates.Get(PlanTemplateKind.LandDefender, "en");
+        await page.GetByLabel(template.Title, new() { Exact = true }).CheckAsync();
+        await page.GetByLabel(T("Plans.Page.Field.Title"), new() { Exact = true }).FillAsync("The river case " + tag);
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Plans.Page.Create") }).ClickAsync();
+        await page.WaitForURLAsync(PlanPage());
+        var planUrl = page.Url;
+        await Check();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("The river case " + tag);
+        await Expect(page.Locator("#register")).ToContainTextAsync(template.Threats[0].What);
+
+        // ---- A threat of its own: strong threat, weak spots, little to hold it off — then more capacity.
+        await page.GetByRole(AriaRole.Link, new() { Name = T("Plans.Page.AddEntry") }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/entries/new$"));
+        await Check();
+        await page.GetByLabel(T("Plans.Page.Field.Threat"), new() { Exact = true }).FillAsync("Calls at night from an unknown number " + tag);
+        await SelectLevelAsync(page, "ThreatLevel", PlanScale.Threat, PlanLevel.Four);
+        await SelectLevelAsync(page, "VulnerabilityLevel", PlanScale.Vulnerability, PlanLevel.Three);
+        await SelectLevelAsync(page, "CapacityLevel", PlanScale.Capacity, PlanLevel.One);
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Plans.Page.Save") }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"\?done=saved"));
+        await Check();
+        var entry = page.Locator("#register li[id^=entry-]", new() { HasText = "Calls at night from an unknown number " + tag });
+        var before = RiskBands.BandOf(PlanLevel.Four, PlanLevel.Three, PlanLevel.One);
+        await Expect(entry.Locator(".plan-band")).ToHaveTextAsync(T(RiskBands.BandKey(before)));
+        Assert.True(await entry.Locator("ul.list li").CountAsync() > 0, "the band is shown with its reasons");
+
+        await entry.GetByRole(AriaRole.Link, new() { Name = T("Plans.Page.Edit") }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/entries/[0-9a-f-]{36}$"));
+        await SelectLevelAsync(page, "CapacityLevel", PlanScale.Capacity, PlanLevel.Four);
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Plans.Page.Save") }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"\?done=saved"));
+        var after = RiskBands.BandOf(PlanLevel.Four, PlanLevel.Three, PlanLevel.Four);
+        Assert.True(after < before, "more capacity lowers the band");
+        await Expect(entry.Locator(".plan-band")).ToHaveTextAsync(T(RiskBands.BandKey(after)));
+
+        // ---- A costed action against that threat, and a protocol.
+        await page.GotoAsync(planUrl + "/actions/new");
+        await Check();
+        await page.GetByLabel(T("Plans.Page.Field.What"), new() { Exact = true }).FillAsync("Second phone for the case " + tag);
+        await page.Locator("#EstimatedCost").FillAsync("120");
+        await page.Locator("#Currency").FillAsync("USD");
+        await page.GetByLabel("Calls at night from an unknown number " + tag).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Plans.Page.Save") }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"\?done=saved"));
+        await Check();
+        await Expect(page.Locator("#actions")).ToContainTextAsync("Second phone for the case " + tag);
+        await Expect(page.Locator("#budget")).ToContainTextAsync("120.00 USD");
+
+        await page.GotoAsync(planUrl + "/protocols/new");
+        await Check();
+        await page.GetByLabel(T("Plans.Page.Field.ProtocolName"), new() { Exact = true }).FillAsync("If Ana does not come back " + tag);
+        await page.Locator("#Steps").FillAsync("Call her sister\nCall the lawyer");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Plans.Page.Save") }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"\?done=saved"));
+        await Check();
+        await Expect(page.Locator("#protocols")).ToContainTextAsync("Call the lawyer");
+
+        // ---- The same plan on a phone, in Spanish and in Arabic.
+        await page.SetViewportSizeAsync(360, 740);
+        foreach (var language in new[] { "es", "ar" })
+        {
+            await page.Locator("footer").GetByLabel(T("Layout.Language", Current(page))).SelectOptionAsync(language);
+            await page.Locator("footer").GetByRole(AriaRole.Button, new() { Name = T("Layout.ChangeLanguage", Current(page)) }).ClickAsync();
+            await page.Locator($"html[lang={language}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            await page.WaitForLoadStateAsync(LoadState.Load);
+            await checks.TakeWeightAsync();
+            await page.GotoAsync(planUrl);
+            await Check();
+            await Expect(entry.Locator(".plan-band")).ToHaveTextAsync(T(RiskBands.BandKey(after), language));
+            await Screenshot(page, $"plan-{language}-{tag}");
+            _language = language;
+        }
+        _language = "en";
+    }
+
+    private string _language = "en";
+    private string Current(IPage _) => _language;
+
+    private async Task SelectLevelAsync(IPage page, string field, PlanScale scale, PlanLevel level) =>
+        await page.Locator("#" + field).SelectOptionAsync(new SelectOptionValue { Label = T(RiskBands.WordsKey(scale, level)) });
+
+    private async Task SignInAsync(IPage page, string email)
+    {
+        await page.GotoAsync(BaseUrl + "/account/sign-in");
+        await page.GetByLabel(T("Field.Email")).FillAsync(email);
+        await page.GetByLabel(T("Field.Passphrase"), new() { Exact = true }).FillAsync(Passphrase);
+        await page.GetByRole(AriaRole.Button, new() { Name = T("SignIn.Submit") }).ClickAsync();
+        await page.WaitForURLAsync(BaseUrl + "/", new() { Timeout = 30_000 });
+    }
+
+    private static async Task Screenshot(IPage page, string name)
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+        Directory.CreateDirectory(dir);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+    }
+
+    private string T(string key, string language = "en", params object[] args)
+    {
+        var localizer = fixture.App.Services.GetRequiredService<IStringLocalizer<SharedResource>>();
+        var before = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(language);
+        try { return localizer[key, args].Value; }
+        finally { CultureInfo.CurrentUICulture = before; }
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator)
+    {
+        Assertions.SetDefaultExpectTimeout(20_000);
+        return Assertions.Expect(locator);
+    }
+
+    [GeneratedRegex(@"/plans/[0-9a-f-]{36}$")]
+    private static partial Regex PlanPage();
+}
