@@ -51,6 +51,10 @@ public sealed partial class TranslationTests
         // "Actions" is the ordinary French word for a column of buttons (visually hidden on the sessions page).
         ("fr", "Org.Actions"),
         ("fr", "Sessions.Actions"),
+        // Plan versions (issue 10): "No" is Spanish too; "Version" and "Version {0}" are French too.
+        ("es", "Plans.Versions.No"),
+        ("fr", "Plans.Versions.Number"),
+        ("fr", "Plans.Versions.VersionN"),
         // The panic button says "SOS" in every language: read at a glance, and what phones call their emergency feature.
         ("es", "Layout.Panic"),
         ("fr", "Layout.Panic"),

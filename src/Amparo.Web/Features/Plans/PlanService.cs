@@ -23,7 +23,7 @@ public static class PlanAudit
 /// second gets <see cref="PlanWriteStatus.Conflict"/>). Texts are encrypted with the owner's data key.
 /// A change runs in its own transaction on the request's DbContext and clears its change tracker: save other work first.
 /// </summary>
-public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog audit, TimeProvider clock)
+public sealed partial class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog audit, TimeProvider clock)
 {
     /// <summary>A plan is reviewed every three months unless its owner chooses another date.</summary>
     public static DateTime DefaultReview(DateTime from) => from.AddMonths(3);
@@ -55,9 +55,13 @@ public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog
         plan.CreatedAt = plan.UpdatedAt = now;
         plan.NextReviewAt = input.NextReviewAt ?? DefaultReview(now);
         plan.ReviewReason = ReviewReason.Scheduled;
-        await WriteSectionsAsync(plan, await KeyOfAsync(plan, ct), input, ct);
+        var key = await KeyOfAsync(plan, ct);
+        await WriteSectionsAsync(plan, key, input, ct);
         db.SecurityPlans.Add(plan);
         if (plan.OwnerOrganizationId is { } org) await OpenProtocolsToMembersAsync(org, now, ct);
+        // The first version: the plan's own fields, no parts yet (saved with the plan, in the same SaveChanges).
+        await AddVersionAsync(plan, viewer, key, new PlanFile(PlanFile.Format1, PlanRules.Clean(input.Title), input.TitleIsSensitive,
+            PlanRules.Clean(input.Context), PlanRules.Clean(input.WellBeing), PlanRules.Clean(input.ExhaustionRisks), Utc(plan.NextReviewAt), Utc(now), [], [], [], []), ct);
         await db.SaveChangesAsync(ct);
         return PlanWrite.Done(plan.Id);
     }
@@ -407,20 +411,19 @@ public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog
     /// </summary>
     private async Task CheckActionAsync(SecurityPlan plan, ActionInput input, Dictionary<string, string> errors, CancellationToken ct)
     {
-        if (input.OwnerUserId is { } who)
-        {
-            var s = AccessSources.Of(db, clock);
-            var fits = plan.OwnerOrganizationId is { } org
-                ? await db.Memberships.AnyAsync(m => m.OrganizationId == org && m.UserId == who, ct)
-                : who == plan.OwnerUserId
-                    || (plan.SharedWithAudience && await Access.AudienceOf(plan.OwnerUserId!.Value, DataCategory.SecurityPlan, s).AnyAsync(v => v == who, ct));
-            if (!fits) errors["OwnerUserId"] = "Plans.Error.ActionOwner";
-        }
+        if (input.OwnerUserId is { } who && !await MayBeGivenAsync(plan, who, ct)) errors["OwnerUserId"] = "Plans.Error.ActionOwner";
         var ids = (input.EntryIds ?? []).Distinct().ToList();
         if (ids.Count > 0 && ids.Count <= PlanRules.MaxEntriesPerAction
             && await db.RiskEntries.CountAsync(e => e.PlanId == plan.Id && ids.Contains(e.Id), ct) != ids.Count)
             errors["EntryIds"] = "Plans.Error.Entries";
     }
+
+    /// <summary>Whether an action of this plan may be given to the person (the rule of <see cref="CheckActionAsync"/>).</summary>
+    private async Task<bool> MayBeGivenAsync(SecurityPlan plan, Guid who, CancellationToken ct) =>
+        plan.OwnerOrganizationId is { } org
+            ? await db.Memberships.AnyAsync(m => m.OrganizationId == org && m.UserId == who, ct)
+            : who == plan.OwnerUserId
+                || (plan.SharedWithAudience && await Access.AudienceOf(plan.OwnerUserId!.Value, DataCategory.SecurityPlan, AccessSources.Of(db, clock)).AnyAsync(v => v == who, ct));
 
     private async Task WriteActionAsync(PlanAction action, Guid key, ActionInput input, CancellationToken ct)
     {
@@ -492,7 +495,8 @@ public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog
         var (plan, role) = found;
         if (!PlanAccess.MayEdit(role)) return Refused(PlanWrite.NotAllowed);
         if (expectedVersion is { } v && v != plan.Version) return Refused(PlanWrite.Conflict);
-        var result = await change(plan, await KeyOfAsync(plan, ct));
+        var key = await KeyOfAsync(plan, ct);
+        var result = await change(plan, key);
         if (result.Status != PlanWriteStatus.Done) return Refused(result);
         plan.UpdatedAt = Now;
         plan.Version++;
@@ -504,6 +508,9 @@ public sealed class PlanService(AmparoDbContext db, FieldCipher cipher, AuditLog
         {
             return Refused(PlanWrite.Conflict);
         }
+        // Every saved change makes a version: the whole plan as it now stands, read back inside the same transaction.
+        await AddVersionAsync(plan, viewer, key, PlanFile.Of(await ViewAsync(plan, PlanRole.Owner, viewer, ct), plan.UpdatedAt), ct);
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return result;

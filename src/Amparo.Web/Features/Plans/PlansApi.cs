@@ -87,6 +87,7 @@ public static class PlansApi
         MapPart(plans, "protocols", "Protocol", "a protocol",
             (ProtocolBody b, PlanWire.Errors e) => PlanWire.Protocol(b, e),
             (s, v, p, i, ct) => s.AddProtocolAsync(v, p, i, ct), (s, v, p, x, i, version, ct) => s.UpdateProtocolAsync(v, p, x, i, version, ct), (s, v, p, x, ct) => s.RemoveProtocolAsync(v, p, x, ct));
+        PlanVersionsApi.MapVersions(plans);
         return api;
     }
 

@@ -50,6 +50,8 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<PlanAction> PlanActions => Set<PlanAction>();
     public DbSet<PlanActionEntry> PlanActionEntries => Set<PlanActionEntry>();
     public DbSet<PlanProtocol> PlanProtocols => Set<PlanProtocol>();
+    // Security plan versions (issue 10: versions, compare, restore)
+    public DbSet<PlanVersion> PlanVersions => Set<PlanVersion>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -20,14 +20,21 @@ public sealed class PlanModel(AmparoDbContext db, PlanService plans, CheckInServ
     public Dictionary<Guid, string> People { get; private set; } = [];
     public string? OrganizationName { get; private set; }
     public string? Done { get; private set; }
-    /// <summary>For an organization's plan: whether its members see the protocols (and their own actions).</summary>
+    /// <summary>For an organization's plan: whether its members see the protocols.</summary>
     public bool ProtocolsOpenToMembers { get; private set; }
+    /// <summary>The section shown whole ("register" or "actions"); the others are folded after their first parts.</summary>
+    public string? All { get; private set; }
+
+    /// <summary>A longer register or action list shows this many, then "show all": the page stays within its 60 KB budget (bench: `plans`).</summary>
+    public const int FoldEntries = 12;
+    public const int FoldActions = 30;
 
     private Guid Me => User.UserId();
     private CancellationToken Ct => HttpContext.RequestAborted;
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? done)
+    public async Task<IActionResult> OnGetAsync(Guid id, string? done, string? all)
     {
+        All = all is "register" or "actions" ? all : null;
         if (await plans.GetAsync(Me, id, Ct) is not { } view) return NotFound();
         Plan = view;
         MayEdit = PlanAccess.MayEdit(view.Role);

@@ -1110,6 +1110,37 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("PlanProtocols", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("ContentCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ByUserId");
+
+                    b.HasIndex("PlanId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("PlanVersions", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Plans.RiskEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1762,6 +1793,20 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
             modelBuilder.Entity("Amparo.Web.Features.Plans.PlanProtocol", b =>
                 {
+                    b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanVersion", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("ByUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
                         .WithMany()
                         .HasForeignKey("PlanId")
