@@ -4,6 +4,7 @@ using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Plans;
+using Amparo.Web.Features.PlanShares;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -50,6 +51,9 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<PlanAction> PlanActions => Set<PlanAction>();
     public DbSet<PlanActionEntry> PlanActionEntries => Set<PlanActionEntry>();
     public DbSet<PlanProtocol> PlanProtocols => Set<PlanProtocol>();
+    // Plan snapshots shared with grantmakers (issue 10)
+    public DbSet<PlanShare> PlanShares => Set<PlanShare>();
+    public DbSet<PlanShareView> PlanShareViews => Set<PlanShareView>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
