@@ -194,10 +194,10 @@ public sealed class PlanShareService(AmparoDbContext db, FieldCipher cipher, Aud
     private async Task<List<ShareReader>> ReadersAsync(PlanShare share, CancellationToken ct)
     {
         var audience = Access.AudienceOf(share.Id, DataCategory.PlanSnapshot, AccessSources.Of(db, clock));
-        return await db.Users.AsNoTracking().Where(u => audience.Contains(u.Id))
+        return await db.Users.AsNoTracking().Where(u => audience.Contains(u.Id)).OrderBy(u => u.DisplayName)
             .Select(u => new ShareReader(u.Id, u.DisplayName,
                 db.Memberships.Any(m => m.UserId == u.Id && m.OrganizationId == share.GrantmakerId && m.Role == OrgRole.OrgAdmin)))
-            .OrderBy(r => r.Name).ToListAsync(ct);
+            .ToListAsync(ct);
     }
 
     private async Task<List<ShareLook>> LooksAsync(Guid shareId, CancellationToken ct)
