@@ -32,6 +32,8 @@ public sealed class PlanShareModel(PlanShareService shares) : PageModel
     /// <summary>The admin's choice of staff (the boxes ticked replace the list).</summary>
     public async Task<IActionResult> OnPostStaffAsync(Guid shareId, List<Guid>? staff)
     {
+        // A value that is not an id is refused whole: a list read in part would unassign people nobody meant to.
+        if (!ModelState.IsValid) return Redirect($"/grants/plans/{shareId}?done=refused");
         var result = await shares.SetStaffAsync(User.UserId(), shareId, staff ?? [], HttpContext.RequestAborted);
         return result.Status switch
         {

@@ -36,6 +36,14 @@ public sealed class SharesModel(PlanShareService shares, IStringLocalizer<Shared
     public List<FormError> Summary() =>
         FormErrors.Linked(Errors, k => t[k].Value, Errors.Keys.ToDictionary(k => k, k => k == "Scope" ? "Scope-" + ShareScope.WholePlan : k, StringComparer.Ordinal));
 
+    private static readonly Dictionary<string, (string Field, string Key)> BindingErrors = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [nameof(GrantmakerId)] = ("GrantmakerId", "PlanShares.Error.Grantmaker"),
+        [nameof(Scope)] = ("Scope", "PlanShares.Error.Scope"),
+        [nameof(Until)] = ("ExpiresAt", "PlanShares.Error.Until"),
+        [nameof(Confirmed)] = ("Confirmed", "PlanShares.Error.Confirm"),
+    };
+
     public static string ScopeKey(ShareScope scope) => "PlanShares.Scope." + scope;
 
     private async Task<bool> LoadAsync(Guid id)
@@ -60,7 +68,9 @@ public sealed class SharesModel(PlanShareService shares, IStringLocalizer<Shared
     public async Task<IActionResult> OnPostAsync(Guid id)
     {
         if (!await LoadAsync(id)) return NotFound();
-        if (!ModelState.IsValid) Errors["Scope"] = "PlanShares.Error.Scope";
+        // A value the binder could not read is named next to its own field.
+        foreach (var (field, state) in ModelState)
+            if (state.Errors.Count > 0 && BindingErrors.TryGetValue(field, out var error)) Errors[error.Field] = error.Key;
         var zone = User.TimeZoneOf();
         if (!PlanPages.TryParseDay(Until, zone, out var until)) Errors["ExpiresAt"] = "PlanShares.Error.Until";
         if (Errors.Count > 0) return Page();
