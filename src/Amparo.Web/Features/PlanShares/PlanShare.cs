@@ -11,25 +11,25 @@ public enum ShareScope
 
 /// <summary>
 /// A read-only snapshot of a security plan shared with a grantmaker organization, with the owner's consent, until a date.
-/// Who sees it is the audience rule's to say: the share is an item of <see cref="Sharing.DataCategory.PlanSnapshot"/>, opened by
-/// one <see cref="Sharing.AccessGrant"/> to the grantmaker's admins and assigned staff (<see cref="Sharing.GranteeKind.AssignedStaff"/>).
+/// Who sees it is the audience rule's to say: the share is an item of <c>DataCategory.PlanSnapshot</c>, opened by
+/// one <c>AccessGrant</c> to the grantmaker's admins and assigned staff (<c>GranteeKind.AssignedStaff</c>).
 /// The grant has the same id as the share and is the one truth about whether it stands (expiry, revocation); the share row
-/// goes with it (foreign key), and with its plan. The frozen copy is a plan file (<see cref="Plans.PlanFile"/>, or its
+/// goes with it (foreign key), and with its plan. The frozen copy is a plan file (<c>PlanFile</c>, or its
 /// summary subset) encrypted with the plan owner's data key, bound to this table, column and row.
 /// </summary>
 public sealed class PlanShare
 {
-    /// <summary>Also the id of its <see cref="Sharing.AccessGrant"/> and the audience rule's item id.</summary>
+    /// <summary>Also the id of its <c>AccessGrant</c> and the audience rule's item id.</summary>
     public Guid Id { get; set; }
     public Guid PlanId { get; set; }
-    /// <summary>The grantmaker organization (kind <see cref="Organizations.OrganizationKind.Grantmaker"/> when shared).</summary>
+    /// <summary>The grantmaker organization (kind <c>OrganizationKind.Grantmaker</c> when shared).</summary>
     public Guid GrantmakerId { get; set; }
     public ShareScope Scope { get; set; }
     /// <summary>Who gave the consent (null once their account is deleted; an organization's share stays).</summary>
     public Guid? CreatedById { get; set; }
     public DateTime CreatedAt { get; set; }
     public Guid? RevokedById { get; set; }
-    /// <summary>The frozen plan (JSON of a <see cref="Plans.PlanFile"/>), encrypted; erased when the share is revoked or has expired.</summary>
+    /// <summary>The frozen plan (JSON of a <c>PlanFile</c>), encrypted; erased when the share is revoked or has expired.</summary>
     public byte[]? SnapshotCipher { get; set; }
     /// <summary>"As of": when the frozen copy was taken (the share's creation, or the owner's last "update the snapshot").</summary>
     public DateTime SnapshotAt { get; set; }
