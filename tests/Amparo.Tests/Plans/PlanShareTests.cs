@@ -76,6 +76,8 @@ public abstract class PlanShareTests(AppFixture app)
 
     private static readonly string[] Physical = ["physical"], PhysicalDigital = ["physical", "digital"], Steps = ["Call the lawyer"];
 
+    private static readonly string[] OpenApiNames = ["\"SharePlan\"", "\"RevokePlanShare\"", "\"OpenPlanShare\"", "\"SetPlanShareStaff\"", "/api/v1/plan-shares/{shareId}/staff"];
+
     private const string Threat = "Followed home by a grey van";
     private const string Actor = "The mining company's guards";
     private const string Protocol = "If I am detained";
@@ -251,6 +253,11 @@ public abstract class PlanShareTests(AppFixture app)
         var (_, mine, _) = await CallAsync(orgAdmin, HttpMethod.Get, url);
         Assert.False(mine![0]!["standing"]!.GetValue<bool>());
         Assert.Null(await app.WithDbAsync(db => db.PlanShares.Where(s => s.Id == share).Select(s => s.SnapshotCipher).SingleAsync()));
+
+        // The OpenAPI document names the routes.
+        using var anonymous = app.NewClient();
+        var openApi = await (await anonymous.Http.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative))).Content.ReadAsStringAsync();
+        foreach (var name in OpenApiNames) Assert.Contains(name, openApi, StringComparison.Ordinal);
 
         // A person's share ends with their account: grant, share and frozen copy go.
         var person = await CallerAsync("person");
