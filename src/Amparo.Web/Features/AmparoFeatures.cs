@@ -5,6 +5,7 @@ using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Plans;
+using Amparo.Web.Features.PlanShares;
 using Amparo.Web.Features.Setup;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Web;
@@ -27,7 +28,8 @@ public static class AmparoFeatures
         .AddSetup(configuration)
         .AddCheckIns(configuration)
         .AddNotifications(configuration)
-        .AddPlans(configuration);
+        .AddPlans(configuration)
+        .AddPlanShares(configuration);
 
     /// <summary>The features' APIs under /api/v1, and other endpoints a feature answers outside it.</summary>
     public static WebApplication MapAmparoFeatures(this WebApplication app)
@@ -36,6 +38,7 @@ public static class AmparoFeatures
         api.MapAccountsApi();
         api.MapCheckInsApi();
         api.MapPlansApi();
+        api.MapPlanSharesApi();
         app.MapSmsHooks();
         return app;
     }

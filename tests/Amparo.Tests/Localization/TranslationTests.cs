@@ -92,6 +92,9 @@ public sealed partial class TranslationTests
         ["Plans.Page.Situation."] = Enum.GetNames<Amparo.Web.Features.Plans.ProtocolSituation>(),
         ["Plans.Page.Review."] = Enum.GetNames<Amparo.Web.Features.Plans.ReviewReason>(),
         ["Plans.Page.Role."] = Enum.GetNames<Amparo.Web.Features.Plans.PlanRole>(),
+        // Plan snapshots shared with grantmakers (Pages/Plans/Shares.cshtml: its ?done= values, and the words of each scope).
+        ["PlanShares.Page.Done."] = ["shared", "revoked", "refreshed", "staff"],
+        ["PlanShares.Scope."] = [.. Enum.GetNames<Amparo.Web.Features.PlanShares.ShareScope>(), .. Enum.GetNames<Amparo.Web.Features.PlanShares.ShareScope>().Select(n => n + ".Hint")],
     };
 
     [Theory]

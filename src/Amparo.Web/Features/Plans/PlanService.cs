@@ -277,6 +277,7 @@ public sealed partial class PlanService(AmparoDbContext db, FieldCipher cipher, 
     {
         if (await PlanAccess.FindAsync(db, clock, planId, viewer, ct: ct) is not { } found) return PlanWrite.NotFound;
         if (!PlanAccess.MayEdit(found.Role)) return PlanWrite.NotAllowed;
+        await PlanShares.PlanShareService.EndSharesOfPlanAsync(db, planId, ct); // grants have no foreign key to their item
         await db.SecurityPlans.Where(p => p.Id == planId).ExecuteDeleteAsync(ct);
         await audit.WriteAsync(PlanAudit.Removed, viewer, found.Plan.OwnerUserId ?? planId, found.Plan.OwnerOrganizationId, "plan:" + planId.ToString("N"), ct);
         return PlanWrite.Done(planId);

@@ -4,6 +4,7 @@ using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Plans;
+using Amparo.Web.Features.PlanShares;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -52,6 +53,9 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<PlanProtocol> PlanProtocols => Set<PlanProtocol>();
     // Security plan versions (issue 10: versions, compare, restore)
     public DbSet<PlanVersion> PlanVersions => Set<PlanVersion>();
+    // Plan snapshots shared with grantmakers (issue 10)
+    public DbSet<PlanShare> PlanShares => Set<PlanShare>();
+    public DbSet<PlanShareView> PlanShareViews => Set<PlanShareView>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
