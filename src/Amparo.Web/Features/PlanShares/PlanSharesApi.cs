@@ -1,7 +1,5 @@
 using Amparo.Web.Features.Accounts;
-using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Plans;
-using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Localization;
@@ -34,7 +32,7 @@ public static class PlanSharesApi
     public static RouteGroupBuilder MapPlanSharesApi(this RouteGroupBuilder api)
     {
         var owner = api.MapGroup("/plans/{id:guid}/shares").WithTags("Plan shares").RequireAuthorization(WebSetup.ApiPolicy)
-            .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(TwoFactorFirstAsync).ProducesProblem(StatusCodes.Status403Forbidden);
+            .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(PlansApi.TwoFactorFirstAsync).ProducesProblem(StatusCodes.Status403Forbidden);
         owner.MapGet("/", ListAsync).WithName("ListPlanShares").WithSummary("The plan's shares with grantmakers, current and past")
             .WithDescription("For those who may edit the plan: each share with who at the grantmaker may open it today and who looked when.");
         owner.MapPost("/", CreateAsync).WithName("SharePlan").WithSummary("Share a read-only snapshot with a grantmaker")
@@ -45,7 +43,7 @@ public static class PlanSharesApi
         owner.MapPost("/{shareId:guid}/refresh", RefreshAsync).WithName("RefreshPlanShare").WithSummary("Update the snapshot to the plan as it is now");
 
         var received = api.MapGroup("/plan-shares").WithTags("Plan shares").RequireAuthorization(WebSetup.ApiPolicy)
-            .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(TwoFactorFirstAsync).ProducesProblem(StatusCodes.Status403Forbidden);
+            .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(PlansApi.TwoFactorFirstAsync).ProducesProblem(StatusCodes.Status403Forbidden);
         received.MapGet("/", ReceivedAsync).WithName("ListReceivedPlanShares").WithSummary("Snapshots shared with my grantmaker organizations")
             .WithDescription("Admins of the grantmaker see every standing share; its staff only those assigned to them.");
         received.MapGet("/{shareId:guid}", OpenAsync).WithName("OpenPlanShare").WithSummary("Open a shared snapshot (the look is recorded)")
@@ -53,19 +51,6 @@ public static class PlanSharesApi
         received.MapPut("/{shareId:guid}/staff", StaffAsync).WithName("SetPlanShareStaff").WithSummary("Assign the grantmaker's staff to a share")
             .WithDescription("Admins of the grantmaker only; userIds replace the list and must be its current members.");
         return api;
-    }
-
-    /// <summary>The organization two-factor rule, as for the plans API.</summary>
-    private static async ValueTask<object?> TwoFactorFirstAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var db = http.RequestServices.GetRequiredService<AmparoDbContext>();
-        if (await TwoFactorRequirement.AppliesToAsync(db, http.User.UserId(), http.RequestAborted))
-        {
-            var t = http.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
-            return TypedResults.Problem(title: t["Plans.Error.TwoFactor"].Value, statusCode: StatusCodes.Status403Forbidden);
-        }
-        return await next(context);
     }
 
     private static ProblemHttpResult ReadOnly(IStringLocalizer t) =>
@@ -153,6 +138,11 @@ public static class PlanSharesApi
             opened.Staff.Select(x => new StaffDto(x.UserId, x.Name, x.Assigned)).ToList()));
     }
 
-    private static async Task<Write> StaffAsync(Guid shareId, StaffRequest? request, HttpContext http, PlanShareService shares, IStringLocalizer<SharedResource> t) =>
-        Answer(await shares.SetStaffAsync(http.User.UserId(), shareId, request?.UserIds, http.RequestAborted), t);
+    private static async Task<Write> StaffAsync(Guid shareId, StaffRequest? request, HttpContext http, PlanShareService shares, IStringLocalizer<SharedResource> t)
+    {
+        // A missing body is bad input whoever asks, as on every other write: 400 before the share is looked up.
+        if (request?.UserIds is null)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userIds"] = [t["Plans.Error.Required"].Value] });
+        return Answer(await shares.SetStaffAsync(http.User.UserId(), shareId, request.UserIds, http.RequestAborted), t);
+    }
 }

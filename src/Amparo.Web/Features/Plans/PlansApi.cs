@@ -131,8 +131,8 @@ public static class PlansApi
         return Answer(await service.SetProtocolsOpenToMembersAsync(http.User.UserId(), id, open, http.RequestAborted), t);
     }
 
-    /// <summary>The organization two-factor rule of the pages (<see cref="TwoFactorRequirement"/>), for the API: refused until two-factor is on.</summary>
-    private static async ValueTask<object?> TwoFactorFirstAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>The organization two-factor rule of the pages (<see cref="TwoFactorRequirement"/>), for the API: refused until two-factor is on. Also the plan shares' API.</summary>
+    internal static async ValueTask<object?> TwoFactorFirstAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var db = http.RequestServices.GetRequiredService<AmparoDbContext>();
