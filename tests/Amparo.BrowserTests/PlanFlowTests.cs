@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Amparo.Web;
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Plans;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
@@ -12,8 +13,9 @@ namespace Amparo.BrowserTests;
 /// <summary>
 /// Security plans in a real browser, with JavaScript off and on (one app for both: the two flows run one after the
 /// other): start from a template, add a threat and see its band and its reasons, raise a capacity and see the band
-/// fall, add a costed action that addresses it and a protocol, then the plan in Spanish and in Arabic on a phone. Every
-/// page is checked (axe, other origins, weight).
+/// fall, add a costed action that addresses it and a protocol, compare the last two versions, share a snapshot with a
+/// grantmaker (the consent in exact words), see it from the grantmaker's side, revoke it and see access end; then the
+/// plan in Spanish and in Arabic on a phone. Every page is checked (axe, other origins, weight).
 /// </summary>
 public sealed partial class PlanFlowTests(MailingAppFixture fixture) : IClassFixture<MailingAppFixture>
 {
@@ -38,8 +40,17 @@ public sealed partial class PlanFlowTests(MailingAppFixture fixture) : IClassFix
     {
         var tag = javaScript ? "js" : "nojs";
         var email = $"lina.plan.{tag}@example.org";
+        var fundEmail = $"gabriela.fund.{tag}@example.org";
+        var grantmaker = "Fondo Semilla " + tag;
         using (var scope = fixture.App.Services.CreateScope())
-            Assert.NotNull((await scope.ServiceProvider.GetRequiredService<AccountService>().CreateAsync(email, "Lina " + tag, Passphrase, false)).User);
+        {
+            var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
+            Assert.NotNull((await accounts.CreateAsync(email, "Lina " + tag, Passphrase, false)).User);
+            var fundAdmin = (await accounts.CreateAsync(fundEmail, "Gabriela " + tag, Passphrase, false)).User!;
+            var orgs = scope.ServiceProvider.GetRequiredService<OrganizationService>();
+            var fundOrg = await orgs.CreateAsync(grantmaker, OrganizationKind.Grantmaker, null);
+            await orgs.AddMemberAsync(fundOrg!.Id, fundAdmin.Id, OrgRole.OrgAdmin, null);
+        }
 
         await using var context = await Chromium.NewContextAsync(fixture.Browser, javaScript);
         await using var checks = new PageChecks(context, BaseUrl, javaScript);
@@ -106,6 +117,60 @@ public sealed partial class PlanFlowTests(MailingAppFixture fixture) : IClassFix
         await page.WaitForURLAsync(new Regex(@"\?done=saved"));
         await Check();
         await Expect(page.Locator("#protocols")).ToContainTextAsync("Call the lawyer");
+
+        // ---- Every save made a version: compare the last two, side by side.
+        await page.GotoAsync(planUrl);
+        await page.GetByRole(AriaRole.Link, new() { Name = T("Plans.Versions.Link") }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/versions$"));
+        await Check();
+        await page.GetByRole(AriaRole.Link, new() { Name = T("Plans.Versions.CompareLatest") }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/versions/compare"));
+        await Check();
+        await Expect(page.Locator("main")).ToContainTextAsync("If Ana does not come back " + tag);
+        await Expect(page.Locator("main")).ToContainTextAsync(T("Plans.Versions.State.Added"));
+
+        // ---- Share a snapshot with a grantmaker: the consent names who, what and until when before it is given.
+        await page.GotoAsync(planUrl + "/shares");
+        await Check();
+        await page.Locator("#GrantmakerId").SelectOptionAsync(new SelectOptionValue { Label = grantmaker });
+        await page.GetByLabel(T("PlanShares.Scope.WholePlan")).CheckAsync();
+        var until = DateTime.UtcNow.AddDays(30);
+        await page.Locator("#ExpiresAt").FillAsync(until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        await page.GetByRole(AriaRole.Button, new() { Name = T("PlanShares.Page.Share") }).ClickAsync();
+        await page.Locator("#Confirmed-error").WaitForAsync();
+        await Check();
+        var consent = page.Locator("label[for=Confirmed]");
+        await Expect(consent).ToContainTextAsync(grantmaker);
+        await page.Locator("#Confirmed").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = T("PlanShares.Page.Share") }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/shares\?done=shared$"));
+        await Check();
+
+        // The grantmaker's admin finds it from their plans page and reads it; the owner sees who looked.
+        await using var fundContext = await Chromium.NewContextAsync(fixture.Browser, javaScript);
+        await using var fundChecks = new PageChecks(fundContext, BaseUrl, javaScript);
+        var fund = await fundContext.NewPageAsync();
+        await SignInAsync(fund, fundEmail);
+        await fund.GotoAsync(BaseUrl + "/plans");
+        await fund.GetByRole(AriaRole.Link, new() { Name = T("PlanShares.Page.ReceivedTitle") }).ClickAsync();
+        await fund.WaitForURLAsync(BaseUrl + "/grants/plans");
+        await fundChecks.CheckAsync(fund, report, who: "grantmaker");
+        await fund.GetByRole(AriaRole.Link, new() { Name = "The river case " + tag }).ClickAsync();
+        await fund.WaitForURLAsync(new Regex("/grants/plans/[0-9a-f-]{36}$"));
+        var snapshotUrl = fund.Url;
+        await fundChecks.CheckAsync(fund, report, who: "grantmaker");
+        await Expect(fund.Locator("main")).ToContainTextAsync("Calls at night from an unknown number " + tag);
+        await page.ReloadAsync();
+        await Expect(page.Locator("main")).ToContainTextAsync("Gabriela " + tag);
+
+        // Revoked: the grantmaker's next look finds nothing.
+        await page.GetByRole(AriaRole.Button, new() { Name = T("PlanShares.Page.Revoke") }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/shares\?done=revoked$"));
+        await Check();
+        var gone = await fund.GotoAsync(snapshotUrl);
+        Assert.Equal(404, gone!.Status);
+        await fund.GotoAsync(BaseUrl + "/grants/plans");
+        await Expect(fund.Locator("main")).Not.ToContainTextAsync("The river case " + tag);
 
         // ---- The same plan on a phone, in Spanish and in Arabic.
         await page.SetViewportSizeAsync(360, 740);

@@ -29,6 +29,8 @@ public sealed class IndexModel(AmparoDbContext db, PlanService plans, TimeProvid
     public IReadOnlyList<PlanTemplate> Templates { get; private set; } = [];
     public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
     public DateTime Now { get; private set; }
+    /// <summary>The viewer belongs to a grantmaker: the page leads to the plans shared with it.</summary>
+    public bool InGrantmaker { get; private set; }
 
     public string? Error(string field) => Errors.TryGetValue(field, out var key) ? t[key].Value : null;
 
@@ -94,5 +96,11 @@ public sealed class IndexModel(AmparoDbContext db, PlanService plans, TimeProvid
             select new OrgChoice(o.Id, o.Name)).ToListAsync(ct);
         OrganizationNames = await db.Organizations.Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         Templates = PlanTemplates.All(CultureInfo.CurrentUICulture.Name);
+        InGrantmaker = await (
+            from m in db.Memberships
+            where m.UserId == me
+            join o in db.Organizations on m.OrganizationId equals o.Id
+            where o.Kind == OrganizationKind.Grantmaker
+            select m).AnyAsync(ct);
     }
 }
