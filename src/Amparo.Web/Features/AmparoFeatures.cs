@@ -37,6 +37,7 @@ public static class AmparoFeatures
         api.MapCheckInsApi();
         api.MapPlansApi();
         app.MapSmsHooks();
+        app.MapPlanCalendar();
         return app;
     }
 }

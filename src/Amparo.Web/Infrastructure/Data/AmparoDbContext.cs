@@ -50,6 +50,9 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<PlanAction> PlanActions => Set<PlanAction>();
     public DbSet<PlanActionEntry> PlanActionEntries => Set<PlanActionEntry>();
     public DbSet<PlanProtocol> PlanProtocols => Set<PlanProtocol>();
+    // Plan reviews: reminders sent, calendar feeds (issue 10)
+    public DbSet<PlanReviewReminder> PlanReviewReminders => Set<PlanReviewReminder>();
+    public DbSet<PlanCalendarFeed> PlanCalendarFeeds => Set<PlanCalendarFeed>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
