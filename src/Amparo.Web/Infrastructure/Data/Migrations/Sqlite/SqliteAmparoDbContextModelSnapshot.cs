@@ -1072,6 +1072,27 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("PlanActors", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanCalendarFeed", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("PlanCalendarFeeds", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Plans.PlanProtocol", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1101,6 +1122,25 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("PlanId");
 
                     b.ToTable("PlanProtocols", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanReviewReminder", b =>
+                {
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReviewAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PlanId", "ReviewAt", "Stage");
+
+                    b.ToTable("PlanReviewReminders", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Plans.RiskEntry", b =>
@@ -1747,7 +1787,25 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanCalendarFeed", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Plans.PlanProtocol", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanReviewReminder", b =>
                 {
                     b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
                         .WithMany()
