@@ -36,6 +36,7 @@ public static class AmparoFeatures
         api.MapAccountsApi();
         api.MapCheckInsApi();
         api.MapPlansApi();
+        api.MapPlanCalendarApi();
         app.MapSmsHooks();
         app.MapPlanCalendar();
         return app;

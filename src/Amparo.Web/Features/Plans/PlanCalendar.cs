@@ -10,6 +10,7 @@ using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
 using Ical.Net.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Features.Plans;
@@ -159,6 +160,49 @@ public static class PlanCalendarEndpoint
             .DisableAntiforgery()
             .ExcludeFromDescription();
         return app;
+    }
+
+    public sealed record FeedDto(DateTime? MadeAt);
+    public sealed record NewFeedDto(string Address, DateTime MadeAt);
+
+    /// <summary>
+    /// The feed under <c>/api/v1/plans/calendar</c>, as on the page: when the address was made (GET), a new address shown
+    /// once (POST; the old one ends), stop it (DELETE). Only the caller's own feed: there is no id to guess.
+    /// </summary>
+    public static RouteGroupBuilder MapPlanCalendarApi(this RouteGroupBuilder api)
+    {
+        var feed = api.MapGroup("/plans/calendar").WithTags("Plans").RequireAuthorization(Infrastructure.Web.WebSetup.ApiPolicy)
+            .RequireRateLimiting(Infrastructure.Web.WebSetup.ApiRateLimit)
+            .AddEndpointFilter(TwoFactorFirstAsync)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        feed.MapGet("/", async Task<Ok<FeedDto>> (HttpContext http, PlanCalendar calendar, CancellationToken ct) =>
+                TypedResults.Ok(new FeedDto(await calendar.MadeAtAsync(http.User.UserId(), ct))))
+            .WithName("GetPlanCalendar").WithSummary("My calendar feed: when its address was made (null: none)");
+        feed.MapPost("/", async Task<Ok<NewFeedDto>> (HttpContext http, PlanCalendar calendar, CancellationToken ct) =>
+            {
+                http.Response.Headers.CacheControl = "no-store";
+                var token = await calendar.RenewAsync(http.User.UserId(), ct);
+                return TypedResults.Ok(new NewFeedDto(calendar.Address(token), (await calendar.MadeAtAsync(http.User.UserId(), ct))!.Value));
+            })
+            .WithName("RenewPlanCalendar").WithSummary("A new secret address for my calendar feed")
+            .WithDescription("Shown only in this answer (only its hash is kept); any earlier address stops working at once.");
+        feed.MapDelete("/", async Task<Results<NoContent, NotFound>> (HttpContext http, PlanCalendar calendar, CancellationToken ct) =>
+                await calendar.RemoveAsync(http.User.UserId(), ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .WithName("StopPlanCalendar").WithSummary("Stop my calendar feed (its address stops working)");
+        return api;
+    }
+
+    /// <summary>The organization two-factor rule of the pages, for the API (as the plans API applies it).</summary>
+    private static async ValueTask<object?> TwoFactorFirstAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var db = http.RequestServices.GetRequiredService<AmparoDbContext>();
+        if (await Organizations.TwoFactorRequirement.AppliesToAsync(db, http.User.UserId(), http.RequestAborted))
+        {
+            var t = http.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>();
+            return TypedResults.Problem(title: t["Plans.Error.TwoFactor"].Value, statusCode: StatusCodes.Status403Forbidden);
+        }
+        return await next(context);
     }
 
     /// <summary>Per client address: enough for calendar services polling (several people's feeds from one server), not for hammering.</summary>
