@@ -166,6 +166,17 @@ public abstract partial class PlanReviewTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Redirect, stop.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await FeedAsync(second)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await FeedAsync("not-a-token")).Status);
+
+        // The same through the API: made (shown once), read, stopped; only ever the caller's own.
+        var api = await app.TokenAsync(person);
+        Assert.True((await app.ApiAsync(api, HttpMethod.Get, "/api/v1/plans/calendar")).Body.GetProperty("madeAt").ValueKind == System.Text.Json.JsonValueKind.Null);
+        var (made, body) = await app.PostAsync(api, "/api/v1/plans/calendar");
+        Assert.Equal(HttpStatusCode.OK, made);
+        var third = FeedToken().Match(body.GetProperty("address").GetString()!).Groups[1].Value;
+        Assert.Contains($"plan-review-{plan:N}", (await FeedAsync(third)).Ics, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.ApiAsync(api, HttpMethod.Delete, "/api/v1/plans/calendar")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.ApiAsync(api, HttpMethod.Delete, "/api/v1/plans/calendar")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await FeedAsync(third)).Status);
     }
 
     private static async Task<string> MakeAddressAsync(TestClient client)
