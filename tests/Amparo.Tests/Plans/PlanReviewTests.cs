@@ -170,7 +170,8 @@ public abstract partial class PlanReviewTests(AppFixture app)
         // The same through the API: made (shown once), read, stopped; only ever the caller's own.
         var api = await app.TokenAsync(person);
         Assert.True((await app.ApiAsync(api, HttpMethod.Get, "/api/v1/plans/calendar")).Body.GetProperty("madeAt").ValueKind == System.Text.Json.JsonValueKind.Null);
-        var (made, body) = await app.PostAsync(api, "/api/v1/plans/calendar");
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.ApiAsync(api, HttpMethod.Post, "/api/v1/plans/calendar")).Status);
+        var (made, body) = await app.PostAsync(api, "/api/v1/plans/calendar", new { });
         Assert.Equal(HttpStatusCode.OK, made);
         var third = FeedToken().Match(body.GetProperty("address").GetString()!).Groups[1].Value;
         Assert.Contains($"plan-review-{plan:N}", (await FeedAsync(third)).Ics, StringComparison.Ordinal);
