@@ -171,7 +171,8 @@ public abstract partial class PlanReviewTests(AppFixture app)
         var api = await app.TokenAsync(person);
         Assert.True((await app.ApiAsync(api, HttpMethod.Get, "/api/v1/plans/calendar")).Body.GetProperty("madeAt").ValueKind == System.Text.Json.JsonValueKind.Null);
         Assert.Equal(HttpStatusCode.BadRequest, (await app.ApiAsync(api, HttpMethod.Post, "/api/v1/plans/calendar")).Status);
-        var (made, body) = await app.PostAsync(api, "/api/v1/plans/calendar", new { });
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostAsync(api, "/api/v1/plans/calendar", new { confirm = false })).Status);
+        var (made, body) = await app.PostAsync(api, "/api/v1/plans/calendar", new { confirm = true });
         Assert.Equal(HttpStatusCode.OK, made);
         var third = FeedToken().Match(body.GetProperty("address").GetString()!).Groups[1].Value;
         Assert.Contains($"plan-review-{plan:N}", (await FeedAsync(third)).Ics, StringComparison.Ordinal);

@@ -164,8 +164,8 @@ public static class PlanCalendarEndpoint
 
     public sealed record FeedDto(DateTime? MadeAt);
     public sealed record NewFeedDto(string Address, DateTime MadeAt);
-    /// <summary>Nothing to say yet, but required: a bare POST (a form elsewhere, a stray request) makes no new address.</summary>
-    public sealed record RenewFeedRequest();
+    /// <summary><paramref name="Confirm"/> must be true (the old address ends): a bare or stray POST makes no new address.</summary>
+    public sealed record RenewFeedRequest(bool Confirm);
 
     /// <summary>
     /// The feed under <c>/api/v1/plans/calendar</c>, as on the page: when the address was made (GET), a new address shown
@@ -180,14 +180,15 @@ public static class PlanCalendarEndpoint
         feed.MapGet("/", async Task<Ok<FeedDto>> (HttpContext http, PlanCalendar calendar, CancellationToken ct) =>
                 TypedResults.Ok(new FeedDto(await calendar.MadeAtAsync(http.User.UserId(), ct))))
             .WithName("GetPlanCalendar").WithSummary("My calendar feed: when its address was made (null: none)");
-        feed.MapPost("/", async Task<Ok<NewFeedDto>> (RenewFeedRequest request, HttpContext http, PlanCalendar calendar, CancellationToken ct) =>
+        feed.MapPost("/", async Task<Results<Ok<NewFeedDto>, ProblemHttpResult>> (RenewFeedRequest request, HttpContext http, PlanCalendar calendar, CancellationToken ct) =>
             {
+                if (!request.Confirm) return TypedResults.Problem(title: "confirm must be true: any earlier address stops working.", statusCode: StatusCodes.Status400BadRequest);
                 http.Response.Headers.CacheControl = "no-store";
                 var token = await calendar.RenewAsync(http.User.UserId(), ct);
                 return TypedResults.Ok(new NewFeedDto(calendar.Address(token), (await calendar.MadeAtAsync(http.User.UserId(), ct))!.Value));
             })
             .WithName("RenewPlanCalendar").WithSummary("A new secret address for my calendar feed")
-            .WithDescription("Shown only in this answer (only its hash is kept); any earlier address stops working at once. The body is required: {} (a renewal is never made by a request without one).");
+            .WithDescription("Shown only in this answer (only its hash is kept); any earlier address stops working at once. The body must say {"confirm": true}: a request without it makes no new address.");
         feed.MapDelete("/", async Task<Results<NoContent, NotFound>> (HttpContext http, PlanCalendar calendar, CancellationToken ct) =>
                 await calendar.RemoveAsync(http.User.UserId(), ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithName("StopPlanCalendar").WithSummary("Stop my calendar feed (its address stops working)");
