@@ -188,7 +188,7 @@ public static class PlanCalendarEndpoint
                 return TypedResults.Ok(new NewFeedDto(calendar.Address(token), (await calendar.MadeAtAsync(http.User.UserId(), ct))!.Value));
             })
             .WithName("RenewPlanCalendar").WithSummary("A new secret address for my calendar feed")
-            .WithDescription("Shown only in this answer (only its hash is kept); any earlier address stops working at once. The body must say {"confirm": true}: a request without it makes no new address.");
+            .WithDescription("Shown only in this answer (only its hash is kept); any earlier address stops working at once. The body must say {\"confirm\": true}: a request without it makes no new address.");
         feed.MapDelete("/", async Task<Results<NoContent, NotFound>> (HttpContext http, PlanCalendar calendar, CancellationToken ct) =>
                 await calendar.RemoveAsync(http.User.UserId(), ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithName("StopPlanCalendar").WithSummary("Stop my calendar feed (its address stops working)");
