@@ -39,7 +39,9 @@ public static class AmparoFeatures
         api.MapCheckInsApi();
         api.MapPlansApi();
         api.MapPlanSharesApi();
+        api.MapPlanCalendarApi();
         app.MapSmsHooks();
+        app.MapPlanCalendar();
         return app;
     }
 }

@@ -15,7 +15,8 @@ public sealed record ViewEntry(string Where, string What);
 
 /// <summary>
 /// "The defender's view": everything the owner's account reaches — home, my visits, each visit page, the page of each
-/// alert those pages link to, the whereabouts board (whatever it answers them), the API's visits, the data export,
+/// alert those pages link to, the whereabouts board (whatever it answers them), their security plans (list, each plan
+/// and its printable view), the API's visits, the data export,
 /// the messages sent to the owner's own address, and the facts owner-side handlers heard about them. Ids, tokens and
 /// the names of the world's people are replaced by placeholders, so two twin worlds acting at the same instants
 /// compare entry by entry.
@@ -30,7 +31,7 @@ public static partial class DefenderView
         void Add(string where, HttpStatusCode status, string text) => view.Add(new ViewEntry(Normalize(where, names, ids), $"{(int)status} {Normalize(text, names, ids)}"));
 
         using var client = await app.SignedInAsync(w.Owner);
-        var pages = new List<string> { "/", "/visits", "/whereabouts" };
+        var pages = new List<string> { "/", "/visits", "/whereabouts", "/plans" };
         var (listStatus, list) = await app.ApiAsync(w.Token, HttpMethod.Get, "/api/v1/visits");
         Add("GET /api/v1/visits", listStatus, list.GetRawText());
         foreach (var visit in list.EnumerateArray())
@@ -47,6 +48,10 @@ public static partial class DefenderView
             // Every alert page the owner's pages link to, in the order they appear.
             foreach (Match m in AlertLink().Matches(html))
                 if (!pages.Contains(m.Value)) pages.Add(m.Value);
+            // Security plans (issue 10): each plan page the list links to, and its printable view.
+            foreach (Match m in PlanLink().Matches(html))
+                foreach (var page in new[] { m.Value, m.Value + "/print" })
+                    if (!pages.Contains(page)) pages.Add(page);
         }
         // A token's "last used" is written by a background round every 30 s: write it now in both worlds alike, or the
         // export compares one world's flushed time with the other's not yet flushed one.
@@ -150,6 +155,9 @@ public static partial class DefenderView
 
     [GeneratedRegex(@"/alerts/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
     private static partial Regex AlertLink();
+
+    [GeneratedRegex(@"/plans/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?=[""#])")]
+    private static partial Regex PlanLink();
 
     [GeneratedRegex(@"CfDJ8[A-Za-z0-9_\-]+")]
     private static partial Regex Antiforgery();

@@ -14,11 +14,14 @@ namespace Amparo.Tests.Security;
 /// </summary>
 public sealed class DbFingerprint
 {
-    /// <summary>Tables a failed request may legitimately write to: the audit trail records failures; Data Protection keys roll on their own.</summary>
-    public static readonly IReadOnlySet<string> IgnoredTables = new HashSet<string>(StringComparer.Ordinal) { "AuditEvents", "ProtectionKeys" };
+    /// <summary>
+    /// Tables a failed request may legitimately write to, or that change in the background while it runs: the audit trail
+    /// records failures; Data Protection keys roll on their own; the fact worker records each delivery to a durable handler.
+    /// </summary>
+    public static readonly IReadOnlySet<string> IgnoredTables = new HashSet<string>(StringComparer.Ordinal) { "AuditEvents", "ProtectionKeys", "FactDeliveries" };
 
-    /// <summary>Columns that change when a signed-in person merely makes a request.</summary>
-    public static readonly IReadOnlySet<string> IgnoredColumns = new HashSet<string>(StringComparer.Ordinal) { "Sessions.LastSeenAt", "ApiTokens.LastUsedAt" };
+    /// <summary>Columns that change when a signed-in person merely makes a request, or in the background (a recorded fact's delivery by the fact worker).</summary>
+    public static readonly IReadOnlySet<string> IgnoredColumns = new HashSet<string>(StringComparer.Ordinal) { "Sessions.LastSeenAt", "ApiTokens.LastUsedAt", "Facts.DueAt", "Facts.DeliveredAt" };
 
     private readonly Dictionary<string, (long Rows, string Hash)> _tables;
 

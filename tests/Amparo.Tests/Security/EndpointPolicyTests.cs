@@ -44,6 +44,8 @@ public abstract class EndpointPolicyTests(AppFixture app)
         "POST /api/v1/auth/token",
         // Inbound SMS from the gateway (and SMSSync's poll): the channel key in the path and the gateway's signature or secret authenticate it.
         "POST|GET /hooks/sms/{adapter}/{channelKey}",
+        // A person's calendar feed of review and due dates: the random token in the path is the credential (only its hash is kept).
+        "GET /calendar/{token}.ics",
     };
 
     [Fact]

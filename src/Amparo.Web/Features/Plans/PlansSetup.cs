@@ -1,4 +1,5 @@
 using Amparo.Web.Infrastructure;
+using Amparo.Web.Infrastructure.Events;
 
 namespace Amparo.Web.Features.Plans;
 
@@ -8,6 +9,12 @@ public static class PlansSetup
     {
         services.AddScoped<PlanService>();
         services.AddScoped<IPersonalData, PlansPersonalData>();
+        // Reviews: reminders, the calendar feed, and a review prompted by an alert (through the fact seam, owner side).
+        services.AddSingleton<PlanReviewReminders>();
+        services.AddHostedService<PlanReviewReminders.Host>();
+        services.AddScoped<PlanCalendar>();
+        services.AddScoped<IDurableFactHandler, ReviewAfterAlert>();
+        services.AddRateLimiter(PlanCalendarEndpoint.AddRateLimit);
         return services;
     }
 }

@@ -56,6 +56,9 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     // Plan snapshots shared with grantmakers (issue 10)
     public DbSet<PlanShare> PlanShares => Set<PlanShare>();
     public DbSet<PlanShareView> PlanShareViews => Set<PlanShareView>();
+    // Plan reviews: reminders sent, calendar feeds (issue 10)
+    public DbSet<PlanReviewReminder> PlanReviewReminders => Set<PlanReviewReminder>();
+    public DbSet<PlanCalendarFeed> PlanCalendarFeeds => Set<PlanCalendarFeed>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1147,6 +1147,27 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("PlanActors", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanCalendarFeed", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("PlanCalendarFeeds", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Plans.PlanProtocol", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1176,6 +1197,25 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("PlanId");
 
                     b.ToTable("PlanProtocols", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanReviewReminder", b =>
+                {
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("ReviewAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("PlanId", "ReviewAt", "Stage");
+
+                    b.ToTable("PlanReviewReminders", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Plans.PlanVersion", b =>
@@ -1904,7 +1944,25 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanCalendarFeed", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Plans.PlanProtocol", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanReviewReminder", b =>
                 {
                     b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
                         .WithMany()

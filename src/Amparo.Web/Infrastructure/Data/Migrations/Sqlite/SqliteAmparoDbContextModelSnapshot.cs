@@ -1140,6 +1140,27 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("PlanActors", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanCalendarFeed", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("PlanCalendarFeeds", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Plans.PlanProtocol", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1169,6 +1190,25 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("PlanId");
 
                     b.ToTable("PlanProtocols", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanReviewReminder", b =>
+                {
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReviewAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PlanId", "ReviewAt", "Stage");
+
+                    b.ToTable("PlanReviewReminders", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Plans.PlanVersion", b =>
@@ -1891,7 +1931,25 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanCalendarFeed", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Plans.PlanProtocol", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Plans.PlanReviewReminder", b =>
                 {
                     b.HasOne("Amparo.Web.Features.Plans.SecurityPlan", null)
                         .WithMany()
