@@ -20,7 +20,6 @@ public sealed class PlanShareModel(PlanShareService shares) : PageModel
 
     public async Task<IActionResult> OnGetAsync(Guid shareId, string? done)
     {
-        Response.Headers.CacheControl = "no-store";
         if (await shares.OpenAsync(User.UserId(), shareId, HttpContext.RequestAborted) is not { } opened) return NotFound();
         Opened = opened;
         Budget = PlanBudget.Of(opened.View.Actions);

@@ -11,7 +11,6 @@ public sealed class PlansModel(PlanShareService shares) : PageModel
 
     public async Task OnGetAsync()
     {
-        Response.Headers.CacheControl = "no-store";
         Shares = await shares.ReceivedAsync(User.UserId(), HttpContext.RequestAborted);
     }
 }

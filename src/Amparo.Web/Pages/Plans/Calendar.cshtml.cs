@@ -19,14 +19,12 @@ public sealed class CalendarModel(PlanCalendar calendar) : PageModel
 
     public async Task OnGetAsync(string? done)
     {
-        Response.Headers.CacheControl = "no-store";
         Done = done is "removed" ? done : null;
         MadeAt = await calendar.MadeAtAsync(User.UserId(), HttpContext.RequestAborted);
     }
 
     public async Task<IActionResult> OnPostRenewAsync()
     {
-        Response.Headers.CacheControl = "no-store";
         var token = await calendar.RenewAsync(User.UserId(), HttpContext.RequestAborted);
         NewAddress = calendar.Address(token);
         MadeAt = await calendar.MadeAtAsync(User.UserId(), HttpContext.RequestAborted);

@@ -23,7 +23,6 @@ public sealed class PrintModel(AmparoDbContext db, PlanService plans, TimeProvid
     {
         var ct = HttpContext.RequestAborted;
         if (await plans.GetAsync(User.UserId(), id, ct) is not { } view) return NotFound();
-        Response.Headers.CacheControl = "no-store";
         Plan = view;
         Now = clock.GetUtcNow().UtcDateTime;
         var ids = view.Actions.Where(a => a.OwnerUserId is not null).Select(a => a.OwnerUserId!.Value).Distinct().ToList();

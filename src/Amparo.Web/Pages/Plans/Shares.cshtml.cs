@@ -48,7 +48,6 @@ public sealed class SharesModel(PlanShareService shares, IStringLocalizer<Shared
 
     private async Task<bool> LoadAsync(Guid id)
     {
-        Response.Headers.CacheControl = "no-store";
         PlanId = id;
         var (status, list) = await shares.ListForPlanAsync(Me, id, Ct);
         if (status != PlanWriteStatus.Done) return false;
