@@ -24,8 +24,10 @@ public sealed class IndexModel(AmparoDbContext db) : PageModel
     public bool HasConfirmedContact { get; private set; } = true;
     /// <summary>Security-plan actions past their due date that are this person's to do.</summary>
     public List<OverdueAction> OverdueActions { get; private set; } = [];
+    /// <summary>Plans this person keeps (owns or edits) whose review is due: the "in Amparo" side of the review reminder.</summary>
+    public List<PlanSummary> ReviewsDue { get; private set; } = [];
 
-    public async Task OnGetAsync([FromServices] CheckInService checkIns, [FromServices] ContactService contacts, [FromServices] PlanService plans)
+    public async Task OnGetAsync([FromServices] CheckInService checkIns, [FromServices] ContactService contacts, [FromServices] PlanService plans, [FromServices] TimeProvider clock)
     {
         var me = User.UserId();
         DisplayName = User.Identity?.Name ?? "";
@@ -41,5 +43,7 @@ public sealed class IndexModel(AmparoDbContext db) : PageModel
         HasPin = await checkIns.HasPinAsync(me, HttpContext.RequestAborted);
         HasConfirmedContact = await contacts.HasConfirmedAsync(me, HttpContext.RequestAborted);
         OverdueActions = await plans.OverdueActionsAsync(me, HttpContext.RequestAborted);
+        var now = clock.GetUtcNow().UtcDateTime;
+        ReviewsDue = (await plans.ListAsync(me, HttpContext.RequestAborted)).Where(p => PlanAccess.MayEdit(p.Role) && p.NextReviewAt <= now).ToList();
     }
 }

@@ -60,7 +60,13 @@ public abstract partial class PlanPagesTests(AppFixture app)
         Assert.Equal(0, await app.WithDbAsync(db => db.PlanActors.CountAsync(a => a.PlanId == id)));
 
         // The plan's own text, saved with the date shown even once the review is long due.
+        Assert.DoesNotContain("id=\"plan-reviews-due\"", (await client.GetAsync("/")).Html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync($"/plans/{id}", new Dictionary<string, string>(), $"/plans/{id}?handler=ContextChanged")).StatusCode);
+        // The home page now calls the plan back for review, and says why.
+        var (_, homeDue) = await client.GetAsync("/");
+        Assert.Contains("id=\"plan-reviews-due\"", homeDue, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/plans/{id}#review\"", homeDue, StringComparison.Ordinal);
+        Assert.Contains("noted that the context changed", homeDue, StringComparison.Ordinal);
         app.Clock.Advance(TimeSpan.FromDays(2));
         client = await app.SignedInAsync(person); // the session has expired meanwhile
         var (_, editForm) = await client.GetAsync($"/plans/{id}/edit");
