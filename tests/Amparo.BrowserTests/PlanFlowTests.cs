@@ -134,6 +134,7 @@ public sealed partial class PlanFlowTests(MailingAppFixture fixture) : IClassFix
             await Check();
             await Expect(page.Locator("main")).ToContainTextAsync("If Ana does not come back " + tag);
             await Expect(page.Locator("main")).ToContainTextAsync(T("Plans.Versions.State.Added"));
+            await Screenshot(page, "plan-compare");
 
         }
 
@@ -161,6 +162,7 @@ public sealed partial class PlanFlowTests(MailingAppFixture fixture) : IClassFix
             await page.GetByRole(AriaRole.Button, new() { Name = T("PlanShares.Page.Share") }).ClickAsync();
             await page.Locator("#Confirmed-error").WaitForAsync();
             await Check();
+            await Screenshot(page, "plan-share-consent");
             var consent = page.Locator("label[for=Confirmed]");
             await Expect(consent).ToContainTextAsync(grantmaker);
             await page.Locator("#Confirmed").CheckAsync();
@@ -182,6 +184,7 @@ public sealed partial class PlanFlowTests(MailingAppFixture fixture) : IClassFix
             var snapshotUrl = fund.Url;
             await fundChecks.CheckAsync(fund, report, who: "grantmaker");
             await Expect(fund.Locator("main")).ToContainTextAsync("Calls at night from an unknown number " + tag);
+            await Screenshot(fund, "plan-grantmaker-view");
             await page.ReloadAsync();
             await Expect(page.Locator("main")).ToContainTextAsync("Gabriela " + tag);
 
