@@ -1,14 +1,11 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Amparo.Web;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Localization;
 using Microsoft.Playwright;
 
 namespace Amparo.BrowserTests;
@@ -404,20 +401,10 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         throw new TimeoutException($"No message to {address} with {containing}");
     }
 
-    private string T(string key, string language = "en", params object[] args)
-    {
-        var localizer = fixture.App.Services.GetRequiredService<IStringLocalizer<SharedResource>>();
-        var before = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(language);
-        try { return (args.Length == 0 ? localizer[key] : localizer[key, args]).Value; }
-        finally { CultureInfo.CurrentUICulture = before; }
-    }
+    private string T(string key, string language = "en", params object[] args) =>
+        Flows.Text(fixture.App.Services, key, language, args);
 
-    private static ILocatorAssertions Expect(ILocator locator)
-    {
-        Assertions.SetDefaultExpectTimeout(20_000);
-        return Assertions.Expect(locator);
-    }
+    private static ILocatorAssertions Expect(ILocator locator) => Flows.Expect(locator);
 
     [GeneratedRegex(@"https?://\S+/r/[A-Za-z0-9_\-]+")]
     private static partial Regex ResponderLink();

@@ -1,13 +1,10 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using Amparo.Web;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Localization;
 using Microsoft.Playwright;
 
 namespace Amparo.BrowserTests;
@@ -203,20 +200,10 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
 
     private Task<IBrowserContext> NewContextAsync() => Chromium.NewContextAsync(fixture.Browser, JavaScript);
 
-    private string T(string key, string language = "en", params object[] args)
-    {
-        var localizer = fixture.App.Services.GetRequiredService<IStringLocalizer<SharedResource>>();
-        var before = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(language);
-        try { return localizer[key, args].Value; }
-        finally { CultureInfo.CurrentUICulture = before; }
-    }
+    private string T(string key, string language = "en", params object[] args) =>
+        Flows.Text(fixture.App.Services, key, language, args);
 
-    private static ILocatorAssertions Expect(ILocator locator)
-    {
-        Assertions.SetDefaultExpectTimeout(20_000);
-        return Assertions.Expect(locator);
-    }
+    private static ILocatorAssertions Expect(ILocator locator) => Flows.Expect(locator);
 
     [GeneratedRegex(@"/visits/[0-9a-f-]{36}(\?adjusted=true)?$")]
     private static partial Regex VisitPage();

@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using Amparo.Web;
 using Amparo.Web.Features.Setup;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Localization;
 using Microsoft.Playwright;
 using OtpNet;
 
@@ -198,24 +195,13 @@ public abstract partial class FoundationFlowTests(MailingAppFixture fixture)
     private Task<IBrowserContext> NewContextAsync() => Chromium.NewContextAsync(fixture.Browser, JavaScript);
 
     /// <summary>The app's own text for a key, so the test follows wording changes and translations.</summary>
-    private string T(string key, string language = "en", params object[] args)
-    {
-        var localizer = fixture.App.Services.GetRequiredService<IStringLocalizer<SharedResource>>();
-        var before = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(language);
-        try { return localizer[key, args].Value; }
-        finally { CultureInfo.CurrentUICulture = before; }
-    }
+    private string T(string key, string language = "en", params object[] args) =>
+        Flows.Text(fixture.App.Services, key, language, args);
 
     private static long CurrentStep() => DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
     private static DateTime StepStart(long step) => DateTimeOffset.FromUnixTimeSeconds(step * 30).UtcDateTime;
 
-    // Generous: this runs on a small, busy machine.
-    private static ILocatorAssertions Expect(ILocator locator)
-    {
-        Assertions.SetDefaultExpectTimeout(20_000);
-        return Assertions.Expect(locator);
-    }
+    private static ILocatorAssertions Expect(ILocator locator) => Flows.Expect(locator);
 
     [GeneratedRegex(@"https?://\S+/invitation/\S+")]
     private static partial Regex InvitationLink();

@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Amparo.Web;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Plans;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Localization;
 using Microsoft.Playwright;
 
 namespace Amparo.BrowserTests;
@@ -238,20 +236,10 @@ public sealed partial class PlanFlowTests(MailingAppFixture fixture) : IClassFix
         await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
     }
 
-    private string T(string key, string language = "en", params object[] args)
-    {
-        var localizer = fixture.App.Services.GetRequiredService<IStringLocalizer<SharedResource>>();
-        var before = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(language);
-        try { return localizer[key, args].Value; }
-        finally { CultureInfo.CurrentUICulture = before; }
-    }
+    private string T(string key, string language = "en", params object[] args) =>
+        Flows.Text(fixture.App.Services, key, language, args);
 
-    private static ILocatorAssertions Expect(ILocator locator)
-    {
-        Assertions.SetDefaultExpectTimeout(20_000);
-        return Assertions.Expect(locator);
-    }
+    private static ILocatorAssertions Expect(ILocator locator) => Flows.Expect(locator);
 
     [GeneratedRegex(@"/plans/[0-9a-f-]{36}$")]
     private static partial Regex PlanPage();

@@ -1,0 +1,28 @@
+using System.Globalization;
+using Amparo.Web;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+using Microsoft.Playwright;
+
+namespace Amparo.BrowserTests;
+
+/// <summary>What every browser flow reads the same way: the app's own words, and assertions with a generous wait.</summary>
+public static class Flows
+{
+    /// <summary>The app's own text for a key in a language, so a flow follows wording changes and translations.</summary>
+    public static string Text(IServiceProvider services, string key, string language, object[] args)
+    {
+        var localizer = services.GetRequiredService<IStringLocalizer<SharedResource>>();
+        var before = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(language);
+        try { return (args.Length == 0 ? localizer[key] : localizer[key, args]).Value; }
+        finally { CultureInfo.CurrentUICulture = before; }
+    }
+
+    /// <summary>Generous: the flows run on a small, busy machine.</summary>
+    public static ILocatorAssertions Expect(ILocator locator)
+    {
+        Assertions.SetDefaultExpectTimeout(20_000);
+        return Assertions.Expect(locator);
+    }
+}
