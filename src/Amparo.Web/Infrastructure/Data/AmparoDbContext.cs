@@ -5,6 +5,7 @@ using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Plans;
 using Amparo.Web.Features.PlanShares;
+using Amparo.Web.Features.Wellbeing;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -59,6 +60,9 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     // Plan reviews: reminders sent, calendar feeds (issue 10)
     public DbSet<PlanReviewReminder> PlanReviewReminders => Set<PlanReviewReminder>();
     public DbSet<PlanCalendarFeed> PlanCalendarFeeds => Set<PlanCalendarFeed>();
+    // Well-being (issue 11): self-checks; each part adds its sets below this line
+    public DbSet<SelfCheck> WellbeingSelfChecks => Set<SelfCheck>();
+    public DbSet<WellbeingMark> WellbeingMarks => Set<WellbeingMark>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
