@@ -35,6 +35,12 @@ public abstract class AppFixture : WebApplicationFactory<Program>, IAsyncLifetim
     /// </summary>
     protected virtual bool ProductionPasswordHashing => false;
 
+    /// <summary>
+    /// True (the default): a SQLite host starts from the run's migrated template file (<see cref="SqliteTemplate"/>);
+    /// false for a host whose test is about migrating an empty database. PostgreSQL hosts choose in ConfigureDatabase.
+    /// </summary>
+    protected virtual bool StartsFromMigratedTemplate => true;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -52,6 +58,7 @@ public abstract class AppFixture : WebApplicationFactory<Program>, IAsyncLifetim
             builder.UseSetting("Amparo:Argon2Iterations", "1");
         }
         ConfigureDatabase(builder);
+        if (Provider == "Sqlite" && StartsFromMigratedTemplate) SqliteTemplate.CopyTo(DataDirectory);
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
