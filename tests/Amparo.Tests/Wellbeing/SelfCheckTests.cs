@@ -121,6 +121,7 @@ public abstract class SelfCheckTests(AppFixture app)
         Assert.Equal(1, await ChecksOfAsync(me.Id));
 
         app.Clock.Advance(TimeSpan.FromDays(20));
+        using var later = await app.SignedInAsync(me); // the first sign-in's session has lapsed meanwhile
         var (made, created) = await app.ApiAsync(token, HttpMethod.Post, "/api/v1/wellbeing/checks", new { answers = Answers(_ => Frequency.Sometimes) });
         Assert.Equal(HttpStatusCode.Created, made);
         var id2 = created.GetProperty("id").GetGuid();
@@ -142,7 +143,8 @@ public abstract class SelfCheckTests(AppFixture app)
             db.WellbeingMarks.Add(new WellbeingMark { Id = Guid.NewGuid(), UserId = other.Id, Kind = WellbeingMarkKind.Incident, On = today.AddDays(-3), CreatedAt = app.Now() });
             return await db.SaveChangesAsync();
         });
-        var (_, trend) = await client.GetAsync("/wellbeing/trend");
+        var (trendStatus, trend) = await later.GetAsync("/wellbeing/trend");
+        Assert.Equal(HttpStatusCode.OK, trendStatus);
         Assert.Contains("<svg viewBox=", trend, StringComparison.Ordinal);
         Assert.Equal(3, CountOf(trend, "<polyline class=\"wb-line"));
         Assert.Equal(2, CountOf(trend, $"href=\"/wellbeing/checks/"));
@@ -151,11 +153,11 @@ public abstract class SelfCheckTests(AppFixture app)
         Assert.Equal(1, CountOf(trend, "class=\"wb-mark\""));
 
         // The home page shows the last result; delete through the page, then the API.
-        (_, home) = await client.GetAsync("/wellbeing");
+        (_, home) = await later.GetAsync("/wellbeing");
         Assert.Contains($"/wellbeing/checks/{id2}", home, StringComparison.Ordinal);
-        var deleted = await client.PostFormAsync($"/wellbeing/checks/{id1}", new Dictionary<string, string>(), $"/wellbeing/checks/{id1}?handler=Delete");
+        var deleted = await later.PostFormAsync($"/wellbeing/checks/{id1}", new Dictionary<string, string>(), $"/wellbeing/checks/{id1}?handler=Delete");
         Assert.Equal("/wellbeing?done=deleted", OrgKit.PathOf(deleted.Headers.Location!));
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/wellbeing/checks/{id1}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await later.GetAsync($"/wellbeing/checks/{id1}")).Status);
         Assert.Equal(HttpStatusCode.NoContent, (await app.ApiAsync(token, HttpMethod.Delete, $"/api/v1/wellbeing/checks/{id2}")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await app.ApiAsync(token, HttpMethod.Delete, $"/api/v1/wellbeing/checks/{id2}")).Status);
         Assert.Equal(0, await ChecksOfAsync(me.Id));
