@@ -26,17 +26,19 @@ public sealed record SelfCheckTrendChart(
     /// <summary>A marked date or period in the person's own days.</summary>
     public sealed record Mark(int Number, DateOnly On, DateOnly? Until);
 
-    /// <summary>The chart of <paramref name="checks"/> (any order) with <paramref name="marks"/>, days in the person's zone.</summary>
-    public static SelfCheckTrendChart Build(IReadOnlyList<SelfCheckSummary> checks, IReadOnlyList<Mark> marks, Func<DateTime, DateOnly> dayOf)
+    /// <summary>The chart of <paramref name="checks"/> (any order) with <paramref name="marks"/>, times in the person's zone.</summary>
+    public static SelfCheckTrendChart Build(IReadOnlyList<SelfCheckSummary> checks, IReadOnlyList<Mark> marks, Func<DateTime, DateTime> localOf)
     {
         var ordered = checks.OrderBy(c => c.TakenAt).ToList();
-        var days = ordered.Select(c => dayOf(c.TakenAt)).Concat(marks.Select(m => m.On)).Concat(marks.Where(m => m.Until is not null).Select(m => m.Until!.Value)).ToList();
+        var days = ordered.Select(c => DateOnly.FromDateTime(localOf(c.TakenAt))).Concat(marks.Select(m => m.On)).Concat(marks.Where(m => m.Until is not null).Select(m => m.Until!.Value)).ToList();
         var first = days.Count > 0 ? days.Min() : DateOnly.MinValue;
         var last = days.Count > 0 ? days.Max() : DateOnly.MinValue;
         // A single day (or two close ones) gets a fortnight either side, so a lone point sits in the middle.
         if (last.DayNumber - first.DayNumber < 14) { first = first.AddDays(-14); last = last.AddDays(14); }
         var span = (double)(last.DayNumber - first.DayNumber);
         double X(DateOnly day) => Left + (PlotWidth * (day.DayNumber - first.DayNumber) / span);
+        // A check sits at its time of day, so two taken on one day stand apart.
+        double XAt(DateTime utc) => Left + (PlotWidth * Math.Min(span, (localOf(utc) - first.ToDateTime(TimeOnly.MinValue)).TotalDays) / span);
 
         var zones = new List<Zone>();
         foreach (var band in new[] { WellbeingBand.High, WellbeingBand.Moderate, WellbeingBand.Low })
@@ -53,7 +55,7 @@ public sealed record SelfCheckTrendChart(
         var dashes = new Dictionary<WellbeingScale, string> { [WellbeingScale.Satisfaction] = "", [WellbeingScale.Burnout] = "8 4", [WellbeingScale.SecondaryStress] = "2 4" };
         var lines = SelfCheckInstrument.Scales.Select(scale =>
         {
-            var points = ordered.Select(c => new Point(N(X(dayOf(c.TakenAt))), N(Y(c.Scores[scale])), c.Scores[scale])).ToList();
+            var points = ordered.Select(c => new Point(N(XAt(c.TakenAt)), N(Y(c.Scores[scale])), c.Scores[scale])).ToList();
             return new Series(scale, string.Join(' ', points.Select(p => p.X + "," + p.Y)), points, dashes[scale]);
         }).ToList();
 

@@ -27,6 +27,6 @@ public sealed class TrendModel(SelfCheckService checks, AmparoDbContext db) : Pa
         Marks = [.. marks.Select((m, i) => new MarkRow(i + 1, m.Kind, m.On, m.Until))];
         if (Checks.Count > 0)
             Chart = SelfCheckTrendChart.Build(Checks, [.. Marks.Select(m => new SelfCheckTrendChart.Mark(m.Number, m.On, m.Until))],
-                utc => DateOnly.FromDateTime(LocalTimes.ToLocal(utc, zone)));
+                utc => LocalTimes.ToLocal(utc, zone));
     }
 }
