@@ -21,7 +21,7 @@ public sealed record SelfCheckTrendChart(
     public sealed record Point(string X, string Y, int Score);
     public sealed record Series(WellbeingScale Scale, string Points, IReadOnlyList<Point> Markers, string Dash);
     public sealed record MarkLine(int Number, string X, string? Width);
-    public sealed record Tick(string X, DateOnly Day);
+    public sealed record Tick(string X, DateOnly Day, string Anchor);
 
     /// <summary>A marked date or period in the person's own days.</summary>
     public sealed record Mark(int Number, DateOnly On, DateOnly? Until);
@@ -60,9 +60,10 @@ public sealed record SelfCheckTrendChart(
         }).ToList();
 
         var markLines = marks.Select(m => new MarkLine(m.Number, N(X(m.On)), m.Until is { } u && u > m.On ? N(X(u) - X(m.On)) : null)).ToList();
-        var ticks = new List<Tick> { new(N(X(first)), first), new(N(X(last)), last) };
+        // The end labels align inward so that neither is cut at the chart's edge.
+        var ticks = new List<Tick> { new(N(X(first)), first, "start"), new(N(X(last)), last, "end") };
         var middle = DateOnly.FromDayNumber(first.DayNumber + ((last.DayNumber - first.DayNumber) / 2));
-        if (span >= 60) ticks.Insert(1, new Tick(N(X(middle)), middle));
+        if (span >= 60) ticks.Insert(1, new Tick(N(X(middle)), middle, "middle"));
         return new SelfCheckTrendChart(zones, lines, markLines, ticks);
     }
 
