@@ -63,6 +63,8 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     // Well-being (issue 11): self-checks; each part adds its sets below this line
     public DbSet<SelfCheck> WellbeingSelfChecks => Set<SelfCheck>();
     public DbSet<WellbeingMark> WellbeingMarks => Set<WellbeingMark>();
+    // Well-being, the self-check part (wbcheck): each person's reminder choice
+    public DbSet<SelfCheckReminder> WellbeingReminders => Set<SelfCheckReminder>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1482,6 +1482,32 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("WellbeingSelfChecks", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.SelfCheckReminder", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("ByEmail")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("NextEmailAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Rhythm")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("NextEmailAt");
+
+                    b.ToTable("WellbeingReminders", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Wellbeing.WellbeingMark", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2093,6 +2119,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Wellbeing.SelfCheck", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.SelfCheckReminder", b =>
                 {
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()

@@ -1475,6 +1475,32 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("WellbeingSelfChecks", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.SelfCheckReminder", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ByEmail")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("NextEmailAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Rhythm")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("NextEmailAt");
+
+                    b.ToTable("WellbeingReminders", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Wellbeing.WellbeingMark", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2080,6 +2106,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Wellbeing.SelfCheck", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.SelfCheckReminder", b =>
                 {
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
