@@ -63,6 +63,10 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     // Well-being (issue 11): self-checks; each part adds its sets below this line
     public DbSet<SelfCheck> WellbeingSelfChecks => Set<SelfCheck>();
     public DbSet<WellbeingMark> WellbeingMarks => Set<WellbeingMark>();
+    // Well-being care (issue 11, wbcare): care plans, buddy pairs, debrief offers
+    public DbSet<CarePlan> WellbeingCarePlans => Set<CarePlan>();
+    public DbSet<BuddyPair> WellbeingBuddyPairs => Set<BuddyPair>();
+    public DbSet<DebriefOffer> WellbeingDebriefOffers => Set<DebriefOffer>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
