@@ -129,8 +129,8 @@ public sealed class BuddyService(AmparoDbContext db, Notifier notifier, MessageT
             Priority: NotificationPriority.Normal,
             Language: buddy.Language,
             To: [new Destination(ChannelKind.Email, buddy.Email)],
-            Subject: texts.Text(buddy.Language, false, "Wellbeing.Buddy.Mail.Subject", name),
-            Text: texts.Text(buddy.Language, false, "Wellbeing.Buddy.Mail.Text", name, texts.Url("/wellbeing/buddy")))
+            Subject: texts.Text(buddy.Language, false, "Care.Buddy.Mail.Subject", name),
+            Text: texts.Text(buddy.Language, false, "Care.Buddy.Mail.Text", name, texts.Url("/wellbeing/buddy")))
         { OnlyOnce = true }, ct);
     }
 

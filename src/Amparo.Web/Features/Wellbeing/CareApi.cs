@@ -46,7 +46,7 @@ public static class CareApi
         };
         var invalid = CarePlanService.Invalid(parts);
         if (invalid.Count > 0)
-            return TypedResults.ValidationProblem(invalid.ToDictionary(p => CarePages.PartName(p), _ => new[] { t["Wellbeing.Error.TooLong", CarePlan.MaxText].Value }));
+            return TypedResults.ValidationProblem(invalid.ToDictionary(p => CarePages.PartName(p), _ => new[] { t["Care.Error.TooLong", CarePlan.MaxText].Value }));
         await service.SaveAsync(http.User.UserId(), parts, http.RequestAborted);
         return TypedResults.NoContent();
     }

@@ -13,7 +13,7 @@ public static class CarePages
         CarePart.RestDays => "restDays",
     };
 
-    public static string PartKey(CarePart part) => "Wellbeing.Care.Part." + part switch
+    public static string PartKey(CarePart part) => "Care.Plan.Part." + part switch
     {
         CarePart.Drains => "Drains",
         CarePart.Restores => "Restores",
@@ -44,14 +44,14 @@ public static class CarePages
         DebriefWith.Practitioner => "practitioner",
     };
 
-    public static string WithKey(DebriefWith with) => "Wellbeing.Debrief.With." + with switch
+    public static string WithKey(DebriefWith with) => "Care.Debrief.With." + with switch
     {
         DebriefWith.Buddy => "Buddy",
         DebriefWith.FocalPoint => "FocalPoint",
         DebriefWith.Practitioner => "Practitioner",
     };
 
-    public static string MarkKey(WellbeingMarkKind kind) => "Wellbeing.Mark.Kind." + kind switch
+    public static string MarkKey(WellbeingMarkKind kind) => "Care.Mark.Kind." + kind switch
     {
         WellbeingMarkKind.HardWeek => "HardWeek",
         WellbeingMarkKind.Incident => "Incident",

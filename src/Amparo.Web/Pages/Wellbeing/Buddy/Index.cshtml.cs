@@ -42,8 +42,8 @@ public sealed class IndexModel(BuddyService buddies) : PageModel
         switch (result)
         {
             case BuddyResult.Done: return Redirect("/wellbeing/buddy?done=invited");
-            case BuddyResult.NotFound: InviteError = "Wellbeing.Buddy.Error.Choose"; break;
-            case BuddyResult.Busy: InviteError = "Wellbeing.Buddy.Error.Busy"; break;
+            case BuddyResult.NotFound: InviteError = "Care.Buddy.Error.Choose"; break;
+            case BuddyResult.Busy: InviteError = "Care.Buddy.Error.Busy"; break;
         }
         await LoadAsync();
         return Page();
@@ -62,7 +62,7 @@ public sealed class IndexModel(BuddyService buddies) : PageModel
             case BuddyResult.Done: return Redirect("/wellbeing/buddy?done=" + done);
             case BuddyResult.NotFound: return NotFound();
             case BuddyResult.Busy:
-                InviteError = "Wellbeing.Buddy.Error.Busy";
+                InviteError = "Care.Buddy.Error.Busy";
                 await LoadAsync();
                 return Page();
         }

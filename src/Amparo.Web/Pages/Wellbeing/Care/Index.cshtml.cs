@@ -51,7 +51,7 @@ public sealed class IndexModel(CarePlanService care, IStringLocalizer<SharedReso
     {
         var input = Input();
         foreach (var part in CarePlanService.Invalid(input))
-            Errors[FieldOf(part)] = t["Wellbeing.Error.TooLong", CarePlan.MaxText].Value;
+            Errors[FieldOf(part)] = t["Care.Error.TooLong", CarePlan.MaxText].Value;
         if (Errors.Count > 0)
         {
             Response.Headers.CacheControl = "no-store";

@@ -42,13 +42,13 @@ public sealed class DebriefModel(MarkService marks, BuddyService buddies) : Page
     {
         if (!await LoadAsync(id)) return NotFound();
         DebriefWith with = default;
-        if (With is null || !Enum.TryParse(With, out with) || !Enum.IsDefined(with) || int.TryParse(With, out _)) Errors["With"] = "Wellbeing.Error.Choice";
-        if (!IndexModel.TryDay(On, out var on)) Errors["On"] = "Wellbeing.Error.Day";
+        if (With is null || !Enum.TryParse(With, out with) || !Enum.IsDefined(with) || int.TryParse(With, out _)) Errors["With"] = "Care.Error.Choice";
+        if (!IndexModel.TryDay(On, out var on)) Errors["On"] = "Care.Error.Day";
         if (Errors.Count == 0)
         {
             var input = new DebriefInput(with, on, Detail);
             foreach (var field in marks.Check(input, User.TimeZoneOf()))
-                Errors[field] = field switch { "Detail" => "Wellbeing.Error.NoteTooLong", "On" => "Wellbeing.Error.DayRange", _ => "Wellbeing.Error.Choice" };
+                Errors[field] = field switch { "Detail" => "Care.Error.NoteTooLong", "On" => "Care.Error.DayRange", _ => "Care.Error.Choice" };
             if (Errors.Count == 0 && await marks.ScheduleAsync(Me, id, input, Ct))
                 return Redirect($"/wellbeing/marks/debrief/{id}?saved=true");
         }

@@ -44,14 +44,14 @@ public sealed class IndexModel(MarkService marks, BuddyService buddies) : PageMo
     {
         var zone = User.TimeZoneOf();
         WellbeingMarkKind kind = default;
-        if (Kind is null || !Enum.TryParse(Kind, out kind) || !Enum.IsDefined(kind) || int.TryParse(Kind, out _)) Errors["Kind"] = "Wellbeing.Error.Choice";
-        if (!TryDay(On, out var on) || on is null) Errors["On"] = "Wellbeing.Error.Day";
-        if (!TryDay(Until, out var until)) Errors["Until"] = "Wellbeing.Error.Day";
+        if (Kind is null || !Enum.TryParse(Kind, out kind) || !Enum.IsDefined(kind) || int.TryParse(Kind, out _)) Errors["Kind"] = "Care.Error.Choice";
+        if (!TryDay(On, out var on) || on is null) Errors["On"] = "Care.Error.Day";
+        if (!TryDay(Until, out var until)) Errors["Until"] = "Care.Error.Day";
         if (Errors.Count == 0)
         {
             var input = new MarkInput(kind, on!.Value, until, Note, AskBuddy);
             foreach (var field in marks.Check(Me, input, zone))
-                Errors[field] = field switch { "Note" => "Wellbeing.Error.NoteTooLong", "Until" => "Wellbeing.Error.Until", "On" => "Wellbeing.Error.DayRange", _ => "Wellbeing.Error.Choice" };
+                Errors[field] = field switch { "Note" => "Care.Error.NoteTooLong", "Until" => "Care.Error.Until", "On" => "Care.Error.DayRange", _ => "Care.Error.Choice" };
             if (Errors.Count == 0 && await marks.AddAsync(Me, input, Ct) is { } added)
                 return Redirect(added.DebriefId is { } debrief ? $"/wellbeing/marks/debrief/{debrief}?new=true" : "/wellbeing/marks?done=added");
         }
