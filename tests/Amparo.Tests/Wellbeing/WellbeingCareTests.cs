@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -364,7 +363,7 @@ public abstract partial class WellbeingCareTests(AppFixture app)
         return await PostMarkAsync(client, fields);
     }
 
-    private Task<Guid> MarkAsync(TestClient client, string kind, string on) =>
+    private static Task<Guid> MarkAsync(TestClient client, string kind, string on) =>
         PostMarkAsync(client, new Dictionary<string, string> { ["Kind"] = kind, ["On"] = on });
 
     private static async Task<Guid> PostMarkAsync(TestClient client, Dictionary<string, string> fields)
