@@ -22,7 +22,8 @@ public abstract class SharingPageTests(AppFixture app)
         using var _c = client;
         var (status, html) = await client.GetAsync("/account/sharing");
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(8, html.Split("type=\"checkbox\"").Length - 1);
+        // Three person categories (issue 11 retired "well-being") × two audiences.
+        Assert.Equal(6, html.Split("type=\"checkbox\"").Length - 1);
         Assert.Contains("Security focal points of my organizations can see my visits and alerts", html, StringComparison.Ordinal);
         Assert.Contains("value=\"VisitsAndAlerts/OrgFocalPoints\" checked", html, StringComparison.Ordinal);
         Assert.Single(html.Split(" checked").Skip(1));

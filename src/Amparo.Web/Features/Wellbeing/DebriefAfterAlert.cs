@@ -10,7 +10,7 @@ namespace Amparo.Web.Features.Wellbeing;
 /// check in". Heard through the fact seam, never called by check-ins.
 /// </summary>
 /// <remarks>
-/// <para>Owner side (ADR 0002), as <see cref="Plans.ReviewAfterAlert"/>: what it writes is on the person's own pages, so it
+/// <para>Owner side (ADR 0002), as the security plans' <c>ReviewAfterAlert</c>: what it writes is on the person's own pages, so it
 /// hears only what the person's side is told. A duress alert never reaches this side, and a duress action tells it exactly
 /// what the imitated action tells — so after a duress action the person sees exactly what they would after the normal one
 /// (a duress "cancel" of a panic leaves the panic's mark, as a real cancel does). Drills are left out (practice is not a hard
