@@ -64,7 +64,7 @@ public sealed class MarkService(AmparoDbContext db, FieldCipher cipher, BuddySer
     }
 
     /// <summary>The fields that are wrong, by name ("Kind", "On", "Until", "Note"); empty when the input may be saved.</summary>
-    public List<string> Check(Guid me, MarkInput input, string zone)
+    public List<string> Check(MarkInput input, string zone)
     {
         var errors = new List<string>();
         if (!Enum.IsDefined(input.Kind)) errors.Add("Kind");
@@ -82,7 +82,7 @@ public sealed class MarkService(AmparoDbContext db, FieldCipher cipher, BuddySer
     public async Task<MarkAdded?> AddAsync(Guid me, MarkInput input, CancellationToken ct = default)
     {
         var person = await db.Users.AsNoTracking().SingleAsync(u => u.Id == me, ct);
-        if (Check(me, input, person.TimeZone).Count > 0) return null;
+        if (Check(input, person.TimeZone).Count > 0) return null;
         var now = clock.GetUtcNow().UtcDateTime;
         var mark = new WellbeingMark { Id = Guid.NewGuid(), UserId = me, Kind = input.Kind, On = input.On, Until = input.Until, CreatedAt = now };
         mark.NoteCipher = await cipher.EncryptAsync(db, person.DataKeyId, CarePlanService.Clean(input.Note), WellbeingMark.Table, nameof(WellbeingMark.NoteCipher), mark.Id, ct);

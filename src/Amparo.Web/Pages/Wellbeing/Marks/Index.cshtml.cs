@@ -50,7 +50,7 @@ public sealed class IndexModel(MarkService marks, BuddyService buddies) : PageMo
         if (Errors.Count == 0)
         {
             var input = new MarkInput(kind, on!.Value, until, Note, AskBuddy);
-            foreach (var field in marks.Check(Me, input, zone))
+            foreach (var field in marks.Check(input, zone))
                 Errors[field] = field switch { "Note" => "Care.Error.NoteTooLong", "Until" => "Care.Error.Until", "On" => "Care.Error.DayRange", _ => "Care.Error.Choice" };
             if (Errors.Count == 0 && await marks.AddAsync(Me, input, Ct) is { } added)
                 return Redirect(added.DebriefId is { } debrief ? $"/wellbeing/marks/debrief/{debrief}?new=true" : "/wellbeing/marks?done=added");
