@@ -31,7 +31,8 @@ public static class AmparoFeatures
         .AddNotifications(configuration)
         .AddPlans(configuration)
         .AddPlanShares(configuration)
-        .AddWellbeing(configuration);
+        .AddWellbeing(configuration)
+        .AddWellbeingCare(configuration);
 
     /// <summary>The features' APIs under /api/v1, and other endpoints a feature answers outside it.</summary>
     public static WebApplication MapAmparoFeatures(this WebApplication app)
@@ -43,6 +44,7 @@ public static class AmparoFeatures
         api.MapPlanSharesApi();
         api.MapPlanCalendarApi();
         api.MapWellbeingCheckApi();
+        api.MapWellbeingCareApi();
         app.MapSmsHooks();
         app.MapPlanCalendar();
         return app;

@@ -22,7 +22,8 @@ public abstract class SharingPageTests(AppFixture app)
         using var _c = client;
         var (status, html) = await client.GetAsync("/account/sharing");
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(8, html.Split("type=\"checkbox\"").Length - 1);
+        // Three person categories (issue 11 retired "well-being") × two audiences.
+        Assert.Equal(6, html.Split("type=\"checkbox\"").Length - 1);
         Assert.Contains("Security focal points of my organizations can see my visits and alerts", html, StringComparison.Ordinal);
         Assert.Contains("value=\"VisitsAndAlerts/OrgFocalPoints\" checked", html, StringComparison.Ordinal);
         Assert.Single(html.Split(" checked").Skip(1));
@@ -91,7 +92,7 @@ public abstract class SharingPageTests(AppFixture app)
         using var _a = attackerClient;
         var before = await EnabledAsync(victim.Id);
 
-        var fields = Checked("WellBeing/NetworkCoordinators", "ContactDetails/OrgFocalPoints");
+        var fields = Checked("SecurityPlan/NetworkCoordinators", "ContactDetails/OrgFocalPoints");
         fields["OwnerId"] = victim.Id.ToString();
         fields["ownerId"] = victim.Id.ToString();
         fields["UserId"] = victim.Id.ToString();
@@ -99,7 +100,7 @@ public abstract class SharingPageTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
 
         Assert.Equal(before, await EnabledAsync(victim.Id));
-        Assert.Equal(["ContactDetails/OrgFocalPoints", "WellBeing/NetworkCoordinators"], await EnabledAsync(attacker.Id));
+        Assert.Equal(["ContactDetails/OrgFocalPoints", "SecurityPlan/NetworkCoordinators"], await EnabledAsync(attacker.Id));
     }
 
     [Theory]
@@ -107,12 +108,14 @@ public abstract class SharingPageTests(AppFixture app)
     [InlineData("VisitsAndAlerts")]
     [InlineData("0/0")]
     [InlineData("")]
+    // Issue 11: individual well-being is never shared; the category is retired and its box refused.
+    [InlineData("WellBeing/OrgFocalPoints")]
     public async Task UnknownChoice_IsRefused_AndNothingChanges(string value)
     {
         var (user, client) = await app.SignedInPersonAsync();
         using var _c = client;
         var before = await EnabledAsync(user.Id);
-        var response = await client.PostFormAsync("/account/sharing", Checked("WellBeing/OrgFocalPoints", value));
+        var response = await client.PostFormAsync("/account/sharing", Checked("SecurityPlan/OrgFocalPoints", value));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(before, await EnabledAsync(user.Id));
     }

@@ -31,7 +31,7 @@ public static partial class DefenderView
         void Add(string where, HttpStatusCode status, string text) => view.Add(new ViewEntry(Normalize(where, names, ids), $"{(int)status} {Normalize(text, names, ids)}"));
 
         using var client = await app.SignedInAsync(w.Owner);
-        var pages = new List<string> { "/", "/visits", "/whereabouts", "/plans" };
+        var pages = new List<string> { "/", "/visits", "/whereabouts", "/plans", "/wellbeing/marks" };
         var (listStatus, list) = await app.ApiAsync(w.Token, HttpMethod.Get, "/api/v1/visits");
         Add("GET /api/v1/visits", listStatus, list.GetRawText());
         foreach (var visit in list.EnumerateArray())

@@ -95,6 +95,12 @@ public sealed partial class TranslationTests
         // Plan snapshots shared with grantmakers (Pages/Plans/Shares.cshtml: its ?done= values, and the words of each scope).
         ["PlanShares.Page.Done."] = ["shared", "revoked", "refreshed", "staff"],
         ["PlanShares.Scope."] = [.. Enum.GetNames<Amparo.Web.Features.PlanShares.ShareScope>(), .. Enum.GetNames<Amparo.Web.Features.PlanShares.ShareScope>().Select(n => n + ".Hint")],
+        // Well-being care (issue 11, wbcare): the pages' ?done= values, the debrief guide's steps and the debrief's states.
+        ["Care.Plan.Done."] = ["saved", "reviewed", "deleted"],
+        ["Care.Buddy.Done."] = ["invited", "accepted", "ended", "saved"],
+        ["Care.Mark.Done."] = ["added", "deleted"],
+        ["Care.Debrief.Guide."] = ["1", "2", "3", "4", "5", "6"],
+        ["Care.Debrief.State."] = [.. Enum.GetValues<Amparo.Web.Features.Wellbeing.DebriefState>().Select(Amparo.Web.Features.Wellbeing.CarePages.StateName)],
     };
 
     [Theory]

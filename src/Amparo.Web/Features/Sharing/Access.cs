@@ -98,6 +98,9 @@ public static class Access
             if (via.Contains(AccessPath.Self))
                 yield return s.Rules.Select(r => new Reach { Viewer = r.OwnerId, Owner = r.OwnerId, Path = AccessPath.Self });
 
+            // A retired category (individual well-being) is its owner's alone: no rule or grant opens it, whatever a row says.
+            if (DataCategories.IsRetired(category)) yield break;
+
             if (via.Contains(AccessPath.OrgFocalPoints))
                 yield return
                     from r in s.Rules

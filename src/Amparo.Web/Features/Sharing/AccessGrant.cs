@@ -50,7 +50,7 @@ public sealed class AccessGrant
     private static AccessGrant New(Guid ownerId, DataCategory category, Guid grantedBy, GranteeKind kind, Guid grantee, DateTime now, DateTime? until)
     {
         // An item grant names its giver separately; a person's or organization's grant is given by the owner.
-        if ((DataCategories.KindOf(category) == OwnerKind.Item) == (ownerId == grantedBy))
+        if ((DataCategories.KindOf(category) == OwnerKind.Item) == (ownerId == grantedBy) || DataCategories.IsRetired(category))
             throw new ArgumentException($"{category} is not a category this grant can open.", nameof(category));
         return new AccessGrant
         {

@@ -9,6 +9,8 @@ public enum DataCategory
     // A person's data: the person always sees it; others through the person's sharing rules and grants.
     VisitsAndAlerts = 0,
     ContactDetails = 1,
+    /// <summary>Obsolete since issue 11 (kept so no value is renumbered): individual well-being is never shared. No page,
+    /// API or path opens it (<see cref="DataCategories.IsRetired"/>); migration Issue11NoWellbeingSharing turned it off for everyone.</summary>
     WellBeing = 2,
     SecurityPlan = 3,
 
@@ -46,9 +48,15 @@ public static class DataCategories
         throw new ArgumentOutOfRangeException(nameof(category), category, "Not a declared category.");
     }
 
-    /// <summary>Every category of one kind of owner, in declaration order.</summary>
+    /// <summary>
+    /// A category that can no longer be opened to anyone but its owner: no box on the sharing page, no rule or grant
+    /// counts for it. Individual well-being (issue 11) is never shared; only the anonymous team view exists.
+    /// </summary>
+    public static bool IsRetired(DataCategory category) => category == DataCategory.WellBeing;
+
+    /// <summary>Every category of one kind of owner that may still be shared, in declaration order.</summary>
     public static IReadOnlyList<DataCategory> OfKind(OwnerKind kind) =>
-        Enum.GetValues<DataCategory>().Where(c => KindOf(c) == kind).ToList();
+        Enum.GetValues<DataCategory>().Where(c => KindOf(c) == kind && !IsRetired(c)).ToList();
 }
 
 /// <summary>Who a person's sharing rule opens the data to.</summary>

@@ -65,6 +65,10 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<WellbeingMark> WellbeingMarks => Set<WellbeingMark>();
     // Well-being, the self-check part (wbcheck): each person's reminder choice
     public DbSet<SelfCheckReminder> WellbeingReminders => Set<SelfCheckReminder>();
+    // Well-being care (issue 11, wbcare): care plans, buddy pairs, debrief offers
+    public DbSet<CarePlan> WellbeingCarePlans => Set<CarePlan>();
+    public DbSet<BuddyPair> WellbeingBuddyPairs => Set<BuddyPair>();
+    public DbSet<DebriefOffer> WellbeingDebriefOffers => Set<DebriefOffer>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
