@@ -8,6 +8,7 @@ using Amparo.Web.Features.Plans;
 using Amparo.Web.Features.PlanShares;
 using Amparo.Web.Features.Setup;
 using Amparo.Web.Features.Sharing;
+using Amparo.Web.Features.Wellbeing;
 using Amparo.Web.Infrastructure.Web;
 
 namespace Amparo.Web.Features;
@@ -29,7 +30,8 @@ public static class AmparoFeatures
         .AddCheckIns(configuration)
         .AddNotifications(configuration)
         .AddPlans(configuration)
-        .AddPlanShares(configuration);
+        .AddPlanShares(configuration)
+        .AddWellbeingTeam(configuration);
 
     /// <summary>The features' APIs under /api/v1, and other endpoints a feature answers outside it.</summary>
     public static WebApplication MapAmparoFeatures(this WebApplication app)
@@ -40,6 +42,7 @@ public static class AmparoFeatures
         api.MapPlansApi();
         api.MapPlanSharesApi();
         api.MapPlanCalendarApi();
+        api.MapWellbeingTeamApi();
         app.MapSmsHooks();
         app.MapPlanCalendar();
         return app;

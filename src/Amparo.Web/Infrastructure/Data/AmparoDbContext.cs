@@ -63,6 +63,11 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     // Well-being (issue 11): self-checks; each part adds its sets below this line
     public DbSet<SelfCheck> WellbeingSelfChecks => Set<SelfCheck>();
     public DbSet<WellbeingMark> WellbeingMarks => Set<WellbeingMark>();
+    // Well-being, team view and organizational assessment (issue 11, wbteam)
+    public DbSet<TeamContribution> TeamContributions => Set<TeamContribution>();
+    public DbSet<TeamMonthBands> TeamMonthBands => Set<TeamMonthBands>();
+    public DbSet<TeamMonthClosed> TeamMonthsClosed => Set<TeamMonthClosed>();
+    public DbSet<OrganizationAssessment> OrganizationAssessments => Set<OrganizationAssessment>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
