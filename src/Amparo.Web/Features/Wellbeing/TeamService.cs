@@ -86,8 +86,10 @@ public sealed class TeamService(AmparoDbContext db, TimeProvider clock)
             .GroupBy(b => new { b.Month, b.Satisfaction, b.Burnout, b.SecondaryStress })
             .Select(g => new { g.Key.Month, g.Key.Satisfaction, g.Key.Burnout, g.Key.SecondaryStress, Count = g.Count() })
             .ToListAsync(ct);
+        // A month closed with nobody in it (the worker records it so that it is never closed again) is not a month to show.
         return [.. closed.OrderByDescending(m => m).Select(month => TeamAnonymity.View(TeamAnonymity.Count(month,
-            groups.Where(g => g.Month == month).SelectMany(g => Enumerable.Repeat((g.Satisfaction, g.Burnout, g.SecondaryStress), g.Count)))))];
+            groups.Where(g => g.Month == month).SelectMany(g => Enumerable.Repeat((g.Satisfaction, g.Burnout, g.SecondaryStress), g.Count)))))
+            .Where(v => v.Responses > 0)];
     }
 
     /// <summary>
