@@ -18,7 +18,7 @@ public sealed class TeamAnonymityTests
 
     [Theory]
     [InlineData(2, 2, 2, "Low-Low:2 Moderate-Moderate:2 High-High:2")]
-    [InlineData(3, 0, 2, "Low-Moderate:3 High-High:2")]      // an empty band would tell that nobody is in it: merged
+    [InlineData(3, 0, 2, "Low-Low:3 Moderate-High:2")]       // an empty band would tell that nobody is in it: merged with the smaller neighbour
     [InlineData(1, 2, 3, "Low-Moderate:3 High-High:3")]      // one person alone in a band: merged with the smaller neighbour
     [InlineData(2, 1, 4, "Low-Moderate:3 High-High:4")]      // a tie goes to the lower neighbour; the smaller wins first
     [InlineData(5, 0, 0, "count only")]                       // everyone in one band: telling it tells everyone's
@@ -42,8 +42,8 @@ public sealed class TeamAnonymityTests
             .Concat(Enumerable.Repeat((WellbeingBand.High, WellbeingBand.Low, WellbeingBand.Low), 3))));
         Assert.True(five.Enough);
         Assert.Equal(5, five.Responses);
-        Assert.Equal("Low-Low:2 Moderate-High:3", Show(five.Scales.Single(s => s.Scale == WellbeingScale.Satisfaction).Groups));
-        Assert.Equal("Low-Moderate:3 High-High:2", Show(five.Scales.Single(s => s.Scale == WellbeingScale.Burnout).Groups));
+        Assert.Equal("Low-Moderate:2 High-High:3", Show(five.Scales.Single(s => s.Scale == WellbeingScale.Satisfaction).Groups));
+        Assert.Equal("Low-Low:3 Moderate-High:2", Show(five.Scales.Single(s => s.Scale == WellbeingScale.Burnout).Groups));
         Assert.Equal("Low-Low:3 Moderate-High:2", Show(five.Scales.Single(s => s.Scale == WellbeingScale.SecondaryStress).Groups));
     }
 

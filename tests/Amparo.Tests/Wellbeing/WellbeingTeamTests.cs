@@ -194,25 +194,30 @@ public abstract class WellbeingTeamTests(AppFixture app)
         Assert.True(await ContributeAsync(people[4].Id, org));
         for (var i = 0; i < 5; i++) await SelfCheckAsync(app, people[i].Id, app.Now(), i < 2 ? Calm : Tired);
         var five = await CloseTheMonthAsync();
+        // A month later the sessions have ended: sign in again.
+        adminClient.Dispose();
+        memberClient.Dispose();
+        using var admin2 = await app.SignedInAsync(admin);
+        using var member2 = await app.SignedInAsync(member);
         var shown = (await ViewAsync(admin.Id, org))!.Months.Single(m => m.Month == five);
         Assert.True(shown.Enough);
         Assert.Equal(5, shown.Responses);
         var burnout = shown.Scales.Single(s => s.Scale == WellbeingScale.Burnout).Groups!;
         Assert.Equal([new BandGroup(WellbeingBand.Low, WellbeingBand.Moderate, 2), new BandGroup(WellbeingBand.High, WellbeingBand.High, 3)], burnout);
-        (_, html) = await adminClient.GetAsync($"/wellbeing/team/{org}");
+        (_, html) = await admin2.GetAsync($"/wellbeing/team/{org}");
         Assert.Contains("Responses: 5", html, StringComparison.Ordinal);
-        (_, html) = await adminClient.GetAsync($"/wellbeing/team/exhaustion/{org}");
+        (_, html) = await admin2.GetAsync($"/wellbeing/team/exhaustion/{org}");
         Assert.Contains("Making exhaustion visible", html, StringComparison.Ordinal);
 
         // The assessment: the admin answers through the page; a member may not (404); the profile shows gaps and next steps.
         var fields = AssessmentQuestions.All.ToDictionary(q => AssessmentQuestions.Field(q.Area, q.Number),
             q => q.Area == AssessmentArea.RoomForFear ? "0" : "3");
-        var missing = await adminClient.PostFormAsync($"/wellbeing/assessment/{org}", new Dictionary<string, string>(fields.Skip(1)));
+        var missing = await admin2.PostFormAsync($"/wellbeing/assessment/{org}", new Dictionary<string, string>(fields.Skip(1)));
         Assert.Equal(HttpStatusCode.OK, missing.StatusCode);
         Assert.Contains("Please choose an answer", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Redirect, (await adminClient.PostFormAsync($"/wellbeing/assessment/{org}", fields)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await memberClient.PostFormAsync("/wellbeing/team", fields, $"/wellbeing/assessment/{org}")).StatusCode);
-        (_, html) = await adminClient.GetAsync($"/wellbeing/assessment/{org}");
+        Assert.Equal(HttpStatusCode.Redirect, (await admin2.PostFormAsync($"/wellbeing/assessment/{org}", fields)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await member2.PostFormAsync("/wellbeing/team", fields, $"/wellbeing/assessment/{org}")).StatusCode);
+        (_, html) = await admin2.GetAsync($"/wellbeing/assessment/{org}");
         Assert.Contains("Room to say", html, StringComparison.Ordinal);
         Assert.Contains("let leaders be the first", html, StringComparison.Ordinal);
         var stored = await app.WithDbAsync(db => db.OrganizationAssessments.SingleAsync(a => a.OrganizationId == org));

@@ -1,6 +1,7 @@
 using Amparo.Web.Features.Plans;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Features.Wellbeing;
@@ -22,7 +23,7 @@ public sealed record ExhaustionView(Guid OrganizationId, string Name, IReadOnlyL
 /// admins and focal points, and its members only if the organization grants the category to its members. Anyone else:
 /// not there (404). The view holds only what <see cref="TeamAnonymity"/> lets out; there is no filter.
 /// </summary>
-public sealed class TeamService(AmparoDbContext db, TimeProvider clock)
+public sealed class TeamService(AmparoDbContext db, TimeProvider clock, TeamMonthClose monthClose, FieldCipher cipher)
 {
     /// <summary>How many months the team view and the exhaustion page go back.</summary>
     public const int MonthsShown = 12;
@@ -50,6 +51,10 @@ public sealed class TeamService(AmparoDbContext db, TimeProvider clock)
         var existing = await db.TeamContributions.SingleOrDefaultAsync(c => c.OrganizationId == organizationId && c.UserId == me, ct);
         if (contribute && existing is null)
         {
+            // A choice counts from the month in progress on. The month just ended is closed first (if the worker has not
+            // yet), without this person: a check of a month they had not chosen to share never counts.
+            var previous = TeamMonthClose.MonthOf(clock.GetUtcNow().UtcDateTime).AddMonths(-1);
+            await monthClose.CloseAsync(db, cipher, organizationId, previous, ct);
             db.TeamContributions.Add(new TeamContribution { OrganizationId = organizationId, UserId = me });
             try { await db.SaveChangesAsync(ct); }
             catch (DbUpdateException) { db.ChangeTracker.Clear(); } // chosen twice at once: once is the same
