@@ -3,7 +3,6 @@ using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Wellbeing;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -48,12 +47,12 @@ public sealed class WellbeingTeamFlowTests(MailingAppFixture fixture) : IClassFi
             var orgs = sp.GetRequiredService<OrganizationService>();
             var db = sp.GetRequiredService<AmparoDbContext>();
             var cipher = sp.GetRequiredService<FieldCipher>();
-            var admin = (await accounts.CreateAsync(adminEmail, "Rosa " + tag, Passphrase, false)).User!;
+            var rosa = (await accounts.CreateAsync(adminEmail, "Rosa " + tag, Passphrase, false)).User!;
             var member = (await accounts.CreateAsync(memberEmail, "Tomás " + tag, Passphrase, false)).User!;
             small = (await orgs.CreateAsync("Colectivo Pequeño " + tag, OrganizationKind.CivilSociety, null))!.Id;
             five = (await orgs.CreateAsync("Red de Defensoras " + tag, OrganizationKind.CivilSociety, null))!.Id;
-            await orgs.AddMemberAsync(small, admin.Id, OrgRole.OrgAdmin, null);
-            await orgs.AddMemberAsync(five, admin.Id, OrgRole.OrgAdmin, null);
+            await orgs.AddMemberAsync(small, rosa.Id, OrgRole.OrgAdmin, null);
+            await orgs.AddMemberAsync(five, rosa.Id, OrgRole.OrgAdmin, null);
             await orgs.AddMemberAsync(five, member.Id, OrgRole.Member, null);
             // Last month's self-checks of people who contributed then: four in one organization, five in the other.
             var lastMonth = TeamMonthClose.MonthOf(fixture.App.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime).AddMonths(-1);

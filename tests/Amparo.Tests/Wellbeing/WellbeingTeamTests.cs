@@ -90,7 +90,7 @@ public abstract class WellbeingTeamTests(AppFixture app)
             Assert.True(await ContributeAsync(members[i].Id, org));
             await SelfCheckAsync(app, members[i].Id, monthStart.AddHours(1), i == 0 ? Calm : Tired);
         }
-        await SelfCheckAsync(app, members[0].Id, now, Tired); // members[0]'s latest: Tired
+        await SelfCheckAsync(app, members[0].Id, monthStart.AddHours(3), Tired); // members[0]'s latest: Tired
         Assert.True(await ContributeAsync(members[6].Id, org));
         await SelfCheckAsync(app, members[6].Id, monthStart.AddHours(2), Calm);
         Assert.True(await ContributeAsync(members[6].Id, org, false));
