@@ -77,7 +77,7 @@ internal static partial class WellbeingTeamBench
                 Console.WriteLine($"team: peer read {latest} latest checks without decrypting");
                 db.ChangeTracker.Clear();
                 sw.Restart();
-                if (!await host.Get<TeamMonthClose>().CloseAsync(db, host.Get<FieldCipher>(), closing, month, CancellationToken.None))
+                if (!await host.Get<TeamMonthCloser>().CloseAsync(closing, month))
                     throw new InvalidOperationException("the month was already closed");
                 close = sw.Elapsed.TotalMilliseconds;
                 written = await db.TeamMonthBands.CountAsync(b => b.OrganizationId == closing);

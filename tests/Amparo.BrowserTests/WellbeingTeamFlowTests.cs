@@ -13,7 +13,7 @@ namespace Amparo.BrowserTests;
 /// contributes; an admin sees "not enough responses" for a month of four, the distributions for a month of five, the
 /// exhaustion page, answers the assessment and sees its profile; then the team view and the assessment in Spanish and
 /// Arabic at 360 and 1280 px. The people, their self-checks and the closed months are made through the services (the
-/// month is closed with the worker's own <see cref="TeamMonthClose.CloseAsync"/>), not the browser.
+/// month is closed with the worker's own <see cref="TeamMonthCloser.CloseAsync"/>), not the browser.
 /// </summary>
 public sealed class WellbeingTeamFlowTests(MailingAppFixture fixture) : IClassFixture<MailingAppFixture>
 {
@@ -70,9 +70,9 @@ public sealed class WellbeingTeamFlowTests(MailingAppFixture fixture) : IClassFi
                 db.WellbeingSelfChecks.Add(check);
                 await db.SaveChangesAsync();
             }
-            var close = sp.GetRequiredService<TeamMonthClose>();
-            Assert.True(await close.CloseAsync(db, cipher, small, lastMonth, CancellationToken.None));
-            Assert.True(await close.CloseAsync(db, cipher, five, lastMonth, CancellationToken.None));
+            var close = sp.GetRequiredService<TeamMonthCloser>();
+            Assert.True(await close.CloseAsync(small, lastMonth));
+            Assert.True(await close.CloseAsync(five, lastMonth));
         }
 
         await using var context = await Chromium.NewContextAsync(fixture.Browser, javaScript);

@@ -115,8 +115,7 @@ public abstract class WellbeingTeamTests(AppFixture app)
 
         // Once: another round, and closing directly again, write nothing.
         await app.Services.GetRequiredService<TeamMonthClose>().RunOnceAsync(CancellationToken.None);
-        Assert.False(await app.WithServicesAsync(sp => sp.GetRequiredService<TeamMonthClose>().CloseAsync(
-            sp.GetRequiredService<Amparo.Web.Infrastructure.Data.AmparoDbContext>(), sp.GetRequiredService<FieldCipher>(), org, closed, CancellationToken.None)));
+        Assert.False(await app.WithServicesAsync(sp => sp.GetRequiredService<TeamMonthCloser>().CloseAsync(org, closed)));
         Assert.Equal(6, await RowsAsync(org));
 
         // The view: admin and focal point see six responses, everyone tired (one band holds everyone: count only).

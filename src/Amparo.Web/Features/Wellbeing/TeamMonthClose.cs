@@ -1,7 +1,5 @@
-using System.Security.Cryptography;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Data;
-using Amparo.Web.Infrastructure.Security;
 using Amparo.Web.Infrastructure.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -36,7 +34,7 @@ public sealed class TeamMonthClose(IServiceScopeFactory scopes, Heartbeats heart
     protected override async Task<DateTime?> RoundAsync(IServiceProvider services, CancellationToken ct)
     {
         var db = services.GetRequiredService<AmparoDbContext>();
-        var cipher = services.GetRequiredService<FieldCipher>();
+        var closer = services.GetRequiredService<TeamMonthCloser>();
         var now = Clock.GetUtcNow().UtcDateTime;
         var current = MonthOf(now);
         var month = current.AddMonths(-1);
@@ -45,62 +43,8 @@ public sealed class TeamMonthClose(IServiceScopeFactory scopes, Heartbeats heart
             .Where(o => !db.TeamMonthsClosed.Any(m => m.OrganizationId == o && m.Month == month))
             .ToListAsync(ct);
         foreach (var org in organizations)
-            await CloseAsync(db, cipher, org, month, ct);
+            await closer.CloseAsync(org, month, ct);
         return current.AddMonths(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-    }
-
-    /// <summary>Closes one organization's month; false when it was already closed (by a previous round or another instance).</summary>
-    public async Task<bool> CloseAsync(AmparoDbContext db, FieldCipher cipher, Guid organizationId, DateOnly month, CancellationToken ct)
-    {
-        var start = month.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        var end = month.AddMonths(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        db.ChangeTracker.Clear();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        try
-        {
-            if (await db.TeamMonthsClosed.AnyAsync(m => m.OrganizationId == organizationId && m.Month == month, ct)) return false;
-            // Contributors now (a withdrawal or leaving before the close removed the choice), each one's latest check of the month.
-            var checks = await (
-                from c in db.WellbeingSelfChecks.AsNoTracking()
-                join t in db.TeamContributions on c.UserId equals t.UserId
-                join u in db.Users on c.UserId equals u.Id
-                where t.OrganizationId == organizationId && c.TakenAt >= start && c.TakenAt < end && c.BandsCipher != null
-                select new { c.Id, c.UserId, c.TakenAt, c.BandsCipher, u.DataKeyId })
-                .ToListAsync(ct);
-            var rows = new List<TeamMonthBands>();
-            foreach (var latest in checks.GroupBy(c => c.UserId).Select(g => g.MaxBy(c => c.TakenAt)!))
-            {
-                var text = await cipher.DecryptAsync(db, latest.DataKeyId, latest.BandsCipher, SelfCheck.Table, nameof(SelfCheck.BandsCipher), latest.Id, ct);
-                if (SelfCheckBands.Decode(text) is not { } bands) continue; // a destroyed key or a damaged value: not counted
-                rows.Add(new TeamMonthBands
-                {
-                    Id = Guid.NewGuid(),
-                    OrganizationId = organizationId,
-                    Month = month,
-                    Satisfaction = bands[WellbeingScale.Satisfaction],
-                    Burnout = bands[WellbeingScale.Burnout],
-                    SecondaryStress = bands[WellbeingScale.SecondaryStress],
-                });
-            }
-            // Random order: the insertion order (and any physical order it leaves) says nothing about who came first.
-            var shuffled = rows.ToArray();
-            RandomNumberGenerator.Shuffle(shuffled.AsSpan());
-            db.TeamMonthsClosed.Add(new TeamMonthClosed { OrganizationId = organizationId, Month = month });
-            db.TeamMonthBands.AddRange(shuffled);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            return true;
-        }
-        catch (DbUpdateException)
-        {
-            // Another instance closed it first: its rows stand, this one writes nothing.
-            Logger.LogInformation("Team month {Month} of organization {OrganizationId} was closed by another worker", month, organizationId);
-            return false;
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
     }
 
     /// <summary>Runs the worker where <c>CheckIns:RunWorkers</c> is true, like the other workers (tests run <see cref="DurableWorker.RunOnceAsync"/> by hand).</summary>

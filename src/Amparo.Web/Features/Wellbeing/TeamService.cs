@@ -1,7 +1,6 @@
 using Amparo.Web.Features.Plans;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Data;
-using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Features.Wellbeing;
@@ -23,7 +22,7 @@ public sealed record ExhaustionView(Guid OrganizationId, string Name, IReadOnlyL
 /// admins and focal points, and its members only if the organization grants the category to its members. Anyone else:
 /// not there (404). The view holds only what <see cref="TeamAnonymity"/> lets out; there is no filter.
 /// </summary>
-public sealed class TeamService(AmparoDbContext db, TimeProvider clock, TeamMonthClose monthClose, FieldCipher cipher)
+public sealed class TeamService(AmparoDbContext db, TimeProvider clock, TeamMonthCloser monthCloser)
 {
     /// <summary>How many months the team view and the exhaustion page go back.</summary>
     public const int MonthsShown = 12;
@@ -54,7 +53,7 @@ public sealed class TeamService(AmparoDbContext db, TimeProvider clock, TeamMont
             // A choice counts from the month in progress on. The month just ended is closed first (if the worker has not
             // yet), without this person: a check of a month they had not chosen to share never counts.
             var previous = TeamMonthClose.MonthOf(clock.GetUtcNow().UtcDateTime).AddMonths(-1);
-            await monthClose.CloseAsync(db, cipher, organizationId, previous, ct);
+            await monthCloser.CloseAsync(organizationId, previous, ct);
             db.TeamContributions.Add(new TeamContribution { OrganizationId = organizationId, UserId = me });
             try { await db.SaveChangesAsync(ct); }
             catch (DbUpdateException) { db.ChangeTracker.Clear(); } // chosen twice at once: once is the same

@@ -10,6 +10,7 @@ public static class WellbeingTeamSetup
         services.AddScoped<TeamService>();
         services.AddScoped<AssessmentService>();
         services.AddScoped<IPersonalData, WellbeingTeamPersonalData>();
+        services.AddScoped<TeamMonthCloser>();
         services.AddSingleton<TeamMonthClose>();
         services.AddHostedService<TeamMonthClose.Host>();
         return services;

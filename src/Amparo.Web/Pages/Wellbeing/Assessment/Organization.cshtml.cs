@@ -67,4 +67,26 @@ public sealed class OrganizationModel(AssessmentService assessments, TimeProvide
         PracticeAnswer.Mostly => "WbTeam.Answer.Mostly",
         PracticeAnswer.Yes => "WbTeam.Answer.Yes",
     };
+
+    public static string AreaKey(AssessmentArea area) => area switch
+    {
+        AssessmentArea.Workload => "WbTeam.Area.Workload",
+        AssessmentArea.Rest => "WbTeam.Area.Rest",
+        AssessmentArea.Support => "WbTeam.Area.Support",
+        AssessmentArea.PsychosocialBudget => "WbTeam.Area.PsychosocialBudget",
+        AssessmentArea.Debriefs => "WbTeam.Area.Debriefs",
+        AssessmentArea.SecurityTogether => "WbTeam.Area.SecurityTogether",
+        AssessmentArea.RoomForFear => "WbTeam.Area.RoomForFear",
+    };
+
+    public static string StepKey(AssessmentArea area) => area switch
+    {
+        AssessmentArea.Workload => "WbTeam.Step.Workload",
+        AssessmentArea.Rest => "WbTeam.Step.Rest",
+        AssessmentArea.Support => "WbTeam.Step.Support",
+        AssessmentArea.PsychosocialBudget => "WbTeam.Step.PsychosocialBudget",
+        AssessmentArea.Debriefs => "WbTeam.Step.Debriefs",
+        AssessmentArea.SecurityTogether => "WbTeam.Step.SecurityTogether",
+        AssessmentArea.RoomForFear => "WbTeam.Step.RoomForFear",
+    };
 }
