@@ -22,7 +22,7 @@ public sealed record ExhaustionView(Guid OrganizationId, string Name, IReadOnlyL
 /// admins and focal points, and its members only if the organization grants the category to its members. Anyone else:
 /// not there (404). The view holds only what <see cref="TeamAnonymity"/> lets out; there is no filter.
 /// </summary>
-public sealed class TeamService(AmparoDbContext db, TimeProvider clock, TeamMonthCloser monthCloser)
+public sealed class TeamService(AmparoDbContext db, TimeProvider clock, TeamMonthCloser monthCloser, TeamCountsCache cache)
 {
     /// <summary>How many months the team view and the exhaustion page go back.</summary>
     public const int MonthsShown = 12;
@@ -85,14 +85,21 @@ public sealed class TeamService(AmparoDbContext db, TimeProvider clock, TeamMont
         var since = TeamMonthClose.MonthOf(clock.GetUtcNow().UtcDateTime).AddMonths(-MonthsShown);
         var closed = await db.TeamMonthsClosed.Where(m => m.OrganizationId == organizationId && m.Month >= since)
             .Select(m => m.Month).ToListAsync(ct);
-        // Counted by the database: a month of many rows comes back as at most 27 small groups.
-        var groups = await db.TeamMonthBands.Where(b => b.OrganizationId == organizationId && b.Month >= since)
-            .GroupBy(b => new { b.Month, b.Satisfaction, b.Burnout, b.SecondaryStress })
-            .Select(g => new { g.Key.Month, g.Key.Satisfaction, g.Key.Burnout, g.Key.SecondaryStress, Count = g.Count() })
-            .ToListAsync(ct);
+        // Counted by the database once per month (a closed month never changes: see TeamCountsCache), at most 27 small groups.
+        var missing = closed.Where(m => !cache.TryGet(organizationId, m, out _)).ToList();
+        if (missing.Count > 0)
+        {
+            var groups = await db.TeamMonthBands.Where(b => b.OrganizationId == organizationId && missing.Contains(b.Month))
+                .GroupBy(b => new { b.Month, b.Satisfaction, b.Burnout, b.SecondaryStress })
+                .Select(g => new { g.Key.Month, g.Key.Satisfaction, g.Key.Burnout, g.Key.SecondaryStress, Count = g.Count() })
+                .ToListAsync(ct);
+            foreach (var month in missing)
+                cache.Set(organizationId, month, TeamAnonymity.Count(month,
+                    groups.Where(g => g.Month == month).SelectMany(g => Enumerable.Repeat((g.Satisfaction, g.Burnout, g.SecondaryStress), g.Count))));
+        }
         // A month closed with nobody in it (the worker records it so that it is never closed again) is not a month to show.
-        return [.. closed.OrderByDescending(m => m).Select(month => TeamAnonymity.View(TeamAnonymity.Count(month,
-            groups.Where(g => g.Month == month).SelectMany(g => Enumerable.Repeat((g.Satisfaction, g.Burnout, g.SecondaryStress), g.Count)))))
+        return [.. closed.OrderByDescending(m => m)
+            .Select(month => TeamAnonymity.View(cache.TryGet(organizationId, month, out var counts) ? counts : TeamAnonymity.Count(month, [])))
             .Where(v => v.Responses > 0)];
     }
 

@@ -11,6 +11,7 @@ public static class WellbeingTeamSetup
         services.AddScoped<AssessmentService>();
         services.AddScoped<IPersonalData, WellbeingTeamPersonalData>();
         services.AddScoped<TeamMonthCloser>();
+        services.AddSingleton<TeamCountsCache>();
         services.AddSingleton<TeamMonthClose>();
         services.AddHostedService<TeamMonthClose.Host>();
         return services;
