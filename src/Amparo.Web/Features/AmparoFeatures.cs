@@ -32,7 +32,8 @@ public static class AmparoFeatures
         .AddPlans(configuration)
         .AddPlanShares(configuration)
         .AddWellbeing(configuration)
-        .AddWellbeingCare(configuration);
+        .AddWellbeingCare(configuration)
+        .AddWellbeingTeam(configuration);
 
     /// <summary>The features' APIs under /api/v1, and other endpoints a feature answers outside it.</summary>
     public static WebApplication MapAmparoFeatures(this WebApplication app)
@@ -45,6 +46,7 @@ public static class AmparoFeatures
         api.MapPlanCalendarApi();
         api.MapWellbeingCheckApi();
         api.MapWellbeingCareApi();
+        api.MapWellbeingTeamApi();
         app.MapSmsHooks();
         app.MapPlanCalendar();
         return app;

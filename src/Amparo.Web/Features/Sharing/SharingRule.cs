@@ -18,6 +18,8 @@ public enum DataCategory
     OrganizationSecurityPlan = 10,
     OrganizationProtocols = 11,
     OrganizationIncidents = 12,
+    /// <summary>The organization's team well-being view and its well-being assessment (issue 11): anonymous aggregates only.</summary>
+    OrganizationWellbeing = 13,
 
     // One shared item (the "owner" is the item itself): seen only through grants on it, e.g. a plan snapshot shared with a grantmaker.
     PlanSnapshot = 20,
@@ -41,6 +43,7 @@ public static class DataCategories
             case DataCategory.OrganizationSecurityPlan:
             case DataCategory.OrganizationProtocols:
             case DataCategory.OrganizationIncidents:
+            case DataCategory.OrganizationWellbeing:
                 return OwnerKind.Organization;
             case DataCategory.PlanSnapshot:
                 return OwnerKind.Item;

@@ -69,6 +69,11 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<CarePlan> WellbeingCarePlans => Set<CarePlan>();
     public DbSet<BuddyPair> WellbeingBuddyPairs => Set<BuddyPair>();
     public DbSet<DebriefOffer> WellbeingDebriefOffers => Set<DebriefOffer>();
+    // Well-being, team view and organizational assessment (issue 11, wbteam)
+    public DbSet<TeamContribution> TeamContributions => Set<TeamContribution>();
+    public DbSet<TeamMonthBands> TeamMonthBands => Set<TeamMonthBands>();
+    public DbSet<TeamMonthClosed> TeamMonthsClosed => Set<TeamMonthClosed>();
+    public DbSet<OrganizationAssessment> OrganizationAssessments => Set<OrganizationAssessment>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

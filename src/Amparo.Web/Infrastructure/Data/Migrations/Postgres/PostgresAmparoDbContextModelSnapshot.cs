@@ -1585,6 +1585,31 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("WellbeingDebriefOffers", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.OrganizationAssessment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("AnswersCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("TakenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TakenById")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "TakenAt");
+
+                    b.ToTable("WellbeingOrgAssessments", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Wellbeing.SelfCheck", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1636,6 +1661,61 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("NextEmailAt");
 
                     b.ToTable("WellbeingReminders", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamContribution", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("OrganizationId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("WellbeingTeamContributions", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamMonthBands", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Burnout")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Satisfaction")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SecondaryStress")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Month");
+
+                    b.ToTable("WellbeingTeamMonthBands", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamMonthClosed", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.HasKey("OrganizationId", "Month");
+
+                    b.ToTable("WellbeingTeamMonthsClosed", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Wellbeing.WellbeingMark", b =>
@@ -2293,6 +2373,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.OrganizationAssessment", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Wellbeing.SelfCheck", b =>
                 {
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
@@ -2307,6 +2396,33 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamContribution", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Membership", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamMonthBands", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamMonthClosed", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

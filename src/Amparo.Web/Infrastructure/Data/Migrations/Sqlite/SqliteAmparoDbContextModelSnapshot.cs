@@ -1578,6 +1578,31 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("WellbeingDebriefOffers", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.OrganizationAssessment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("AnswersCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("TakenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TakenById")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "TakenAt");
+
+                    b.ToTable("WellbeingOrgAssessments", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Wellbeing.SelfCheck", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1629,6 +1654,61 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("NextEmailAt");
 
                     b.ToTable("WellbeingReminders", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamContribution", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("WellbeingTeamContributions", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamMonthBands", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Burnout")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Satisfaction")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SecondaryStress")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Month");
+
+                    b.ToTable("WellbeingTeamMonthBands", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamMonthClosed", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId", "Month");
+
+                    b.ToTable("WellbeingTeamMonthsClosed", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Wellbeing.WellbeingMark", b =>
@@ -2280,6 +2360,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.OrganizationAssessment", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Wellbeing.SelfCheck", b =>
                 {
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
@@ -2294,6 +2383,33 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamContribution", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Membership", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamMonthBands", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamMonthClosed", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

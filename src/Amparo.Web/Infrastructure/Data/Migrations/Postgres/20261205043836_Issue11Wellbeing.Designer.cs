@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAmparoDbContext))]
-    [Migration("20261205035653_Issue11Care")]
-    partial class Issue11Care
+    [Migration("20261205043836_Issue11Wellbeing")]
+    partial class Issue11Wellbeing
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1588,6 +1588,31 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("WellbeingDebriefOffers", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.OrganizationAssessment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("AnswersCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("TakenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TakenById")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "TakenAt");
+
+                    b.ToTable("WellbeingOrgAssessments", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Wellbeing.SelfCheck", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1613,6 +1638,87 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("UserId", "TakenAt");
 
                     b.ToTable("WellbeingSelfChecks", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.SelfCheckReminder", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("ByEmail")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("NextEmailAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Rhythm")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("NextEmailAt");
+
+                    b.ToTable("WellbeingReminders", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamContribution", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("OrganizationId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("WellbeingTeamContributions", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamMonthBands", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Burnout")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Satisfaction")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SecondaryStress")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Month");
+
+                    b.ToTable("WellbeingTeamMonthBands", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamMonthClosed", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.HasKey("OrganizationId", "Month");
+
+                    b.ToTable("WellbeingTeamMonthsClosed", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Wellbeing.WellbeingMark", b =>
@@ -2270,11 +2376,56 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.OrganizationAssessment", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Wellbeing.SelfCheck", b =>
                 {
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.SelfCheckReminder", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamContribution", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Membership", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamMonthBands", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Wellbeing.TeamMonthClosed", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class Issue11Care : Migration
+    public partial class Issue11Wellbeing : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -106,6 +106,106 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "WellbeingOrgAssessments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TakenAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    TakenById = table.Column<Guid>(type: "uuid", nullable: false),
+                    AnswersCipher = table.Column<byte[]>(type: "bytea", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WellbeingOrgAssessments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WellbeingOrgAssessments_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WellbeingReminders",
+                columns: table => new
+                {
+                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Rhythm = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ByEmail = table.Column<bool>(type: "boolean", nullable: false),
+                    NextEmailAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WellbeingReminders", x => x.UserId);
+                    table.ForeignKey(
+                        name: "FK_WellbeingReminders_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WellbeingTeamContributions",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WellbeingTeamContributions", x => new { x.OrganizationId, x.UserId });
+                    table.ForeignKey(
+                        name: "FK_WellbeingTeamContributions_Memberships_OrganizationId_UserId",
+                        columns: x => new { x.OrganizationId, x.UserId },
+                        principalTable: "Memberships",
+                        principalColumns: new[] { "OrganizationId", "UserId" },
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WellbeingTeamMonthBands",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Month = table.Column<DateOnly>(type: "date", nullable: false),
+                    Satisfaction = table.Column<int>(type: "integer", nullable: false),
+                    Burnout = table.Column<int>(type: "integer", nullable: false),
+                    SecondaryStress = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WellbeingTeamMonthBands", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WellbeingTeamMonthBands_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WellbeingTeamMonthsClosed",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Month = table.Column<DateOnly>(type: "date", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WellbeingTeamMonthsClosed", x => new { x.OrganizationId, x.Month });
+                    table.ForeignKey(
+                        name: "FK_WellbeingTeamMonthsClosed_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_WellbeingBuddyPairs_InviteeId_State",
                 table: "WellbeingBuddyPairs",
@@ -137,6 +237,26 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 name: "IX_WellbeingDebriefOffers_UserId_State",
                 table: "WellbeingDebriefOffers",
                 columns: new[] { "UserId", "State" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WellbeingOrgAssessments_OrganizationId_TakenAt",
+                table: "WellbeingOrgAssessments",
+                columns: new[] { "OrganizationId", "TakenAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WellbeingReminders_NextEmailAt",
+                table: "WellbeingReminders",
+                column: "NextEmailAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WellbeingTeamContributions_UserId",
+                table: "WellbeingTeamContributions",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WellbeingTeamMonthBands_OrganizationId_Month",
+                table: "WellbeingTeamMonthBands",
+                columns: new[] { "OrganizationId", "Month" });
         }
 
         /// <inheritdoc />
@@ -150,6 +270,21 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "WellbeingDebriefOffers");
+
+            migrationBuilder.DropTable(
+                name: "WellbeingOrgAssessments");
+
+            migrationBuilder.DropTable(
+                name: "WellbeingReminders");
+
+            migrationBuilder.DropTable(
+                name: "WellbeingTeamContributions");
+
+            migrationBuilder.DropTable(
+                name: "WellbeingTeamMonthBands");
+
+            migrationBuilder.DropTable(
+                name: "WellbeingTeamMonthsClosed");
         }
     }
 }

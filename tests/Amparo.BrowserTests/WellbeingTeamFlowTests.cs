@@ -1,0 +1,171 @@
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Organizations;
+using Amparo.Web.Features.Wellbeing;
+using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Amparo.BrowserTests;
+
+/// <summary>
+/// The team side of well-being in a real browser, with JavaScript off and on: a member reads what contributing means and
+/// contributes; an admin sees "not enough responses" for a month of four, the distributions for a month of five, the
+/// exhaustion page, answers the assessment and sees its profile; then the team view and the assessment in Spanish and
+/// Arabic at 360 and 1280 px. The people, their self-checks and the closed months are made through the services (the
+/// month is closed with the worker's own <see cref="TeamMonthCloser.CloseAsync"/>), not the browser.
+/// </summary>
+public sealed class WellbeingTeamFlowTests(MailingAppFixture fixture) : IClassFixture<MailingAppFixture>
+{
+    private const string Passphrase = "amber river lantern 2031";
+    private string BaseUrl => fixture.BaseUrl;
+
+    [Fact]
+    public Task TeamView_AndAssessment_WithoutJavaScript() => RunAsync(javaScript: false);
+
+    [Fact]
+    public Task TeamView_AndAssessment_WithJavaScript() => RunAsync(javaScript: true);
+
+    private async Task RunAsync(bool javaScript)
+    {
+        var report = new PageReport();
+        try { await Chromium.RunFlowAsync(fixture, () => FlowAsync(report, javaScript)); }
+        finally { report.SaveWeights(javaScript ? "wellbeing-team-javascript-on" : "wellbeing-team-javascript-off"); }
+        report.AssertClean();
+    }
+
+    private async Task FlowAsync(PageReport report, bool javaScript)
+    {
+        var tag = javaScript ? "js" : "nojs";
+        var adminEmail = $"rosa.team.{tag}@example.org";
+        var memberEmail = $"tomas.team.{tag}@example.org";
+        Guid small, five;
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            var sp = scope.ServiceProvider;
+            var accounts = sp.GetRequiredService<AccountService>();
+            var orgs = sp.GetRequiredService<OrganizationService>();
+            var db = sp.GetRequiredService<AmparoDbContext>();
+            var cipher = sp.GetRequiredService<FieldCipher>();
+            var rosa = (await accounts.CreateAsync(adminEmail, "Rosa " + tag, Passphrase, false)).User!;
+            var member = (await accounts.CreateAsync(memberEmail, "Tomás " + tag, Passphrase, false)).User!;
+            small = (await orgs.CreateAsync("Colectivo Pequeño " + tag, OrganizationKind.CivilSociety, null))!.Id;
+            five = (await orgs.CreateAsync("Red de Defensoras " + tag, OrganizationKind.CivilSociety, null))!.Id;
+            await orgs.AddMemberAsync(small, rosa.Id, OrgRole.OrgAdmin, null);
+            await orgs.AddMemberAsync(five, rosa.Id, OrgRole.OrgAdmin, null);
+            await orgs.AddMemberAsync(five, member.Id, OrgRole.Member, null);
+            // Last month's self-checks of people who contributed then: four in one organization, five in the other.
+            var lastMonth = TeamMonthClose.MonthOf(fixture.App.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime).AddMonths(-1);
+            var bands = Enum.GetValues<WellbeingBand>();
+            for (var i = 0; i < 9; i++)
+            {
+                var org = i < 4 ? small : five;
+                var person = (await accounts.CreateAsync($"p{i}.team.{tag}@example.org", $"Person {i}", Passphrase, false)).User!;
+                await orgs.AddMemberAsync(org, person.Id, OrgRole.Member, null);
+                db.TeamContributions.Add(new TeamContribution { OrganizationId = org, UserId = person.Id });
+                var check = new SelfCheck { Id = Guid.NewGuid(), UserId = person.Id, TakenAt = lastMonth.ToDateTime(new TimeOnly(10, i), DateTimeKind.Utc) };
+                var text = SelfCheckBands.Encode(new Dictionary<WellbeingScale, WellbeingBand>
+                    { [WellbeingScale.Satisfaction] = bands[i % 2 == 0 ? 2 : 1], [WellbeingScale.Burnout] = bands[i % 3 == 0 ? 2 : 0], [WellbeingScale.SecondaryStress] = bands[1] });
+                check.BandsCipher = await cipher.EncryptAsync(db, person.DataKeyId, text, SelfCheck.Table, nameof(SelfCheck.BandsCipher), check.Id);
+                db.WellbeingSelfChecks.Add(check);
+                await db.SaveChangesAsync();
+            }
+            var close = sp.GetRequiredService<TeamMonthCloser>();
+            Assert.True(await close.CloseAsync(small, lastMonth));
+            Assert.True(await close.CloseAsync(five, lastMonth));
+        }
+
+        await using var context = await Chromium.NewContextAsync(fixture.Browser, javaScript);
+        await using var checks = new PageChecks(context, BaseUrl, javaScript);
+
+        // ---- A member reads what contributing means, forgets the box, then agrees.
+        var page = await context.NewPageAsync();
+        await SignInAsync(page, memberEmail);
+        await page.GotoAsync(BaseUrl + "/wellbeing/team");
+        await checks.CheckAsync(page, report, who: "member");
+        await Expect(page.Locator("main")).ToContainTextAsync(T("WbTeam.Page.How3"));
+        await page.GetByRole(AriaRole.Button, new() { Name = T("WbTeam.Page.Start") }).ClickAsync();
+        await Expect(page.Locator(".field-error")).ToContainTextAsync(T("WbTeam.Error.Understood"));
+        await checks.CheckAsync(page, report, who: "member");
+        await page.GetByLabel(T("WbTeam.Page.Understood")).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = T("WbTeam.Page.Start") }).ClickAsync();
+        await Expect(page.Locator("main")).ToContainTextAsync(T("WbTeam.Page.Contributing"));
+        // A member does not see the team view.
+        var response = await page.GotoAsync(BaseUrl + $"/wellbeing/team/{five}");
+        Assert.Equal(404, response!.Status);
+        await page.CloseAsync();
+
+        // ---- The admin: not enough responses for four, the distributions for five, the exhaustion page, the assessment.
+        var admin = await context.NewPageAsync();
+        await SignInAsync(admin, adminEmail);
+        await admin.GotoAsync(BaseUrl + "/wellbeing/team");
+        await checks.CheckAsync(admin, report, who: "admin");
+        await admin.GotoAsync(BaseUrl + $"/wellbeing/team/{small}");
+        await checks.CheckAsync(admin, report, who: "admin");
+        await Expect(admin.Locator("main")).ToContainTextAsync(T("WbTeam.View.NotEnough"));
+        await admin.GotoAsync(BaseUrl + $"/wellbeing/team/{five}");
+        await checks.CheckAsync(admin, report, who: "admin");
+        await Expect(admin.Locator("main")).ToContainTextAsync(T("WbTeam.View.Responses", "en", 5));
+        await Expect(admin.Locator("table.team-view")).ToBeVisibleAsync();
+        await admin.GotoAsync(BaseUrl + $"/wellbeing/team/exhaustion/{five}");
+        await checks.CheckAsync(admin, report, who: "admin");
+        await admin.GotoAsync(BaseUrl + "/wellbeing/assessment");
+        await checks.CheckAsync(admin, report, who: "admin");
+        await admin.GotoAsync(BaseUrl + $"/wellbeing/assessment/{five}");
+        await checks.CheckAsync(admin, report, who: "admin");
+        foreach (var (area, number, _) in AssessmentQuestions.All)
+        {
+            var answer = area == AssessmentArea.RoomForFear ? PracticeAnswer.No : area == AssessmentArea.Rest ? PracticeAnswer.Partly : PracticeAnswer.Yes;
+            await admin.Locator($"#{AssessmentQuestions.Field(area, number)}-{(int)answer}").CheckAsync();
+        }
+        await admin.GetByRole(AriaRole.Button, new() { Name = T("WbTeam.Assessment.Save") }).ClickAsync();
+        await Expect(admin.Locator("main")).ToContainTextAsync(T("WbTeam.Assessment.Saved"));
+        await Expect(admin.Locator("main")).ToContainTextAsync(T("WbTeam.Step.RoomForFear"));
+        await checks.CheckAsync(admin, report, who: "admin");
+        await Screenshot(admin, $"wellbeing-assessment-en-1280-{tag}");
+
+        // ---- Spanish and Arabic, on a phone and on a desktop.
+        var current = "en";
+        foreach (var language in new[] { "es", "ar" })
+        {
+            await admin.Locator("footer").GetByLabel(T("Layout.Language", current)).SelectOptionAsync(language);
+            await admin.Locator("footer").GetByRole(AriaRole.Button, new() { Name = T("Layout.ChangeLanguage", current) }).ClickAsync();
+            await admin.Locator($"html[lang={language}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            await admin.WaitForLoadStateAsync(LoadState.Load);
+            await checks.TakeWeightAsync();
+            current = language;
+            foreach (var width in new[] { 360, 1280 })
+            {
+                await admin.SetViewportSizeAsync(width, width == 360 ? 740 : 900);
+                await admin.GotoAsync(BaseUrl + $"/wellbeing/team/{five}");
+                await checks.CheckAsync(admin, report, who: "admin");
+                await Expect(admin.Locator("h1")).ToContainTextAsync(T("WbTeam.View.Title", language));
+                await Screenshot(admin, $"wellbeing-team-{language}-{width}-{tag}");
+                await admin.GotoAsync(BaseUrl + $"/wellbeing/assessment/{five}");
+                await checks.CheckAsync(admin, report, who: "admin");
+                await Screenshot(admin, $"wellbeing-assessment-{language}-{width}-{tag}");
+            }
+        }
+    }
+
+    private async Task SignInAsync(IPage page, string email)
+    {
+        await page.GotoAsync(BaseUrl + "/account/sign-in");
+        await page.GetByLabel(T("Field.Email")).FillAsync(email);
+        await page.GetByLabel(T("Field.Passphrase"), new() { Exact = true }).FillAsync(Passphrase);
+        await page.GetByRole(AriaRole.Button, new() { Name = T("SignIn.Submit") }).ClickAsync();
+        await page.WaitForURLAsync(BaseUrl + "/", new() { Timeout = 30_000 });
+    }
+
+    private static async Task Screenshot(IPage page, string name)
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+        Directory.CreateDirectory(dir);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+    }
+
+    private string T(string key, string language = "en", params object[] args) =>
+        Flows.Text(fixture.App.Services, key, language, args);
+
+    private static ILocatorAssertions Expect(ILocator locator) => Flows.Expect(locator);
+}
