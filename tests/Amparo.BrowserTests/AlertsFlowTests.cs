@@ -17,7 +17,7 @@ namespace Amparo.BrowserTests;
 /// desktop with JavaScript in Spanish — the board refreshing itself (Playwright's clock), "use my location", quick
 /// exit — then a phone in Arabic joining with its time zone suggested, and the service worker's offline page.
 /// Only pages new or changed by issue 9 and not checked elsewhere get the full checks (axe, origins, weight).
-/// Screenshots go to TestResults/screenshots under the test output directory.
+/// Screenshots (with AMPARO_SCREENSHOTS=1) go to TestResults/screenshots under the test output directory.
 /// </summary>
 public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassFixture<MailingAppFixture>
 {
@@ -72,12 +72,12 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await Expect(n.Locator("#onboarding-contact a[href='/contacts']")).ToBeVisibleAsync();
         await Expect(n.Locator("nav a[href='/contacts']")).ToBeVisibleAsync();
         await AssertSosAsync(n, "en");
-        await ShotAsync(n, "home-onboarding-360-en");
+        await Flows.ScreenshotAsync(n, "home-onboarding-360-en");
         await n.Locator("#sos").ClickAsync();
         await n.WaitForURLAsync(BaseUrl + "/panic");
         await Expect(n.Locator("#nobody-told a[href='/contacts']")).ToBeVisibleAsync();
         await Expect(n.Locator(".use-location")).ToBeHiddenAsync();
-        await ShotAsync(n, "panic-nobody-told-360-en");
+        await Flows.ScreenshotAsync(n, "panic-nobody-told-360-en");
 
         // Quick exit: signed out, a neutral page; a return address elsewhere is not followed.
         await n.Locator("#quick-exit").ClickAsync();
@@ -99,7 +99,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await Expect(d.Locator("#who-is-told")).ToContainTextAsync("Rosa Contact");
         await Expect(d.Locator("#nobody-told")).ToHaveCountAsync(0);
         await Expect(d.Locator(".use-location")).ToBeHiddenAsync();
-        await ShotAsync(d, "panic-who-is-told-360-en");
+        await Flows.ScreenshotAsync(d, "panic-who-is-told-360-en");
         await d.Locator("#latitude").FillAsync("2.4448");
         await d.Locator("#longitude").FillAsync("-76.6147");
         await d.GetByRole(AriaRole.Button, new() { Name = T("Panic.Confirm") }).First.ClickAsync();
@@ -132,7 +132,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         Assert.DoesNotContain(T("Whereabouts.Nobody"), await f.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         await Expect(f.Locator("#updated-at")).ToHaveTextAsync(new Regex(@"Updated .+ \(.+\)"));
         await Expect(f.Locator("p.updated a[href='/whereabouts']")).ToHaveTextAsync(T("Alerts.Refresh"));
-        await ShotAsync(f, "board-panic-360-en");
+        await Flows.ScreenshotAsync(f, "board-panic-360-en");
         await item.GetByRole(AriaRole.Link).ClickAsync();
         await f.WaitForURLAsync(BaseUrl + alertPath);
         await Expect(f.Locator("#updated-at")).ToHaveTextAsync(new Regex(@"Updated .+ \(.+\)"));
@@ -148,13 +148,13 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         Assert.True(await f.Locator("table.stack-table").EvaluateAsync<bool>("t => t.scrollWidth <= t.clientWidth"), "the board's table fits 360 px");
         Assert.True(await f.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling");
         await AssertSosAsync(f, "ar");
-        await ShotAsync(f, "board-panic-360-ar");
+        await Flows.ScreenshotAsync(f, "board-panic-360-ar");
         await f.SetViewportSizeAsync(1280, 800);
         await focalChecks.TakeWeightAsync();
         await AssertHomeAlertAsync(f, "Dana off");
         await focalChecks.CheckAsync(f, report, who: "focal");
         await AssertSosAsync(f, "ar");
-        await ShotAsync(f, "home-alerts-desktop-ar");
+        await Flows.ScreenshotAsync(f, "home-alerts-desktop-ar");
 
         // ---- The defender in Arabic on the phone: coordinates keep their direction, facts stack; an error summary.
         await SwitchLanguageAsync(d, "ar");
@@ -164,7 +164,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         Assert.True(facts[1] >= facts[0] * 0.9, $"a value takes the whole width on a phone ({facts[1]} of {facts[0]})");
         Assert.True(facts[3] >= facts[2] - 1, "the value is under its label");
         Assert.EndsWith("(UTC)", (await d.Locator("dl.facts dd").First.InnerTextAsync()).Trim(), StringComparison.Ordinal);
-        await ShotAsync(d, "visit-coordinates-360-ar");
+        await Flows.ScreenshotAsync(d, "visit-coordinates-360-ar");
 
         await d.GotoAsync(BaseUrl + "/contacts");
         // Name left empty; an address the browser itself accepts (type=email would stop "x" before the server sees it).
@@ -174,7 +174,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await d.Locator("#error-summary[role=alert]").WaitForAsync();
         await danaChecks.CheckAsync(d, report, who: "defender");
         Assert.Equal("error-summary", await d.EvaluateAsync<string>("() => document.activeElement.id"));
-        await ShotAsync(d, "contacts-error-summary-360-ar");
+        await Flows.ScreenshotAsync(d, "contacts-error-summary-360-ar");
         await d.Locator("#error-summary a").First.ClickAsync();
         await d.WaitForURLAsync(new Regex("#name$"));
         Assert.Equal("true", await d.Locator("#name").GetAttributeAsync("aria-invalid"));
@@ -205,7 +205,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await Expect(f.Locator("html")).ToHaveAttributeAsync("data-same-document", "yes"); // no navigation happened
         await f.CloseAsync();
         await home.GotoAsync(BaseUrl + "/whereabouts");
-        await ShotAsync(home, "board-alert-desktop-es");
+        await Flows.ScreenshotAsync(home, "board-alert-desktop-es");
         await AssertHomeAlertAsync(home, "Olga on");
 
         // ---- A defender at a desk: the visit page in one form of address, SOS, use my location, quick exit.
@@ -221,11 +221,11 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         Assert.Contains("¿Necesita más tiempo?", visitText, StringComparison.Ordinal);
         Assert.DoesNotContain("Necesitas", visitText, StringComparison.Ordinal);
         Assert.EndsWith("(UTC)", (await g.Locator("dl.facts dd").First.InnerTextAsync()).Trim(), StringComparison.Ordinal);
-        await ShotAsync(g, "visit-desktop-es");
+        await Flows.ScreenshotAsync(g, "visit-desktop-es");
         await g.SetViewportSizeAsync(360, 740);
         await g.GotoAsync(BaseUrl + "/visits/new");
         Assert.Equal(await g.Locator("#in-hours").EvaluateAsync<double>("e => e.offsetTop"), await g.Locator("#in-minutes").EvaluateAsync<double>("e => e.offsetTop"));
-        await ShotAsync(g, "visit-new-360-es");
+        await Flows.ScreenshotAsync(g, "visit-new-360-es");
         await g.SetViewportSizeAsync(1280, 800);
         await g.Locator("#sos").ClickAsync();
         await g.WaitForURLAsync(BaseUrl + "/panic");
@@ -236,7 +236,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await Expect(g.Locator("#latitude")).ToHaveValueAsync("2.444800");
         await Expect(g.Locator("#longitude")).ToHaveValueAsync("-76.614700");
         await Expect(g.Locator("#location-status")).ToContainTextAsync(T("UseLocation.Found", "es").Split("{0}")[0]);
-        await ShotAsync(g, "panic-location-desktop-es");
+        await Flows.ScreenshotAsync(g, "panic-location-desktop-es");
         await g.Locator("#quick-exit").ClickAsync();
         await g.WaitForURLAsync(new Regex("/weather$"));
         Assert.DoesNotContain("Amparo", await g.ContentAsync(), StringComparison.OrdinalIgnoreCase);
@@ -269,7 +269,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         Assert.Equal("rtl", await i.Locator("html").GetAttributeAsync("dir"));
         Assert.True(await i.Locator("kbd").CountAsync() > 0, "the SMS commands are shown");
         await irisChecks.CheckAsync(i, report, who: "offline");
-        await ShotAsync(i, "offline-360-ar");
+        await Flows.ScreenshotAsync(i, "offline-360-ar");
         await iris.SetOfflineAsync(false);
         await i.GotoAsync(BaseUrl + "/visits");
         await Expect(i.GetByRole(AriaRole.Heading, new() { Level = 1 })).Not.ToHaveTextAsync(T("Offline.Title", "ar"));
@@ -380,13 +380,6 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await page.Locator($"html[lang={language}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
-    private static async Task ShotAsync(IPage page, string name)
-    {
-        var file = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots", name + ".png");
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        await page.ScreenshotAsync(new() { Path = file, FullPage = true });
-        TestContext.Current.SendDiagnosticMessage($"screenshot {file}");
-    }
 
     private async Task<MimeKit.MimeMessage> WaitForMailAsync(string address, string containing)
     {

@@ -25,4 +25,16 @@ public static class Flows
         Assertions.SetDefaultExpectTimeout(20_000);
         return Assertions.Expect(locator);
     }
+
+    /// <summary>
+    /// A full-page screenshot for people to look at (TestResults/screenshots under the test output directory), taken
+    /// only when <c>AMPARO_SCREENSHOTS=1</c>: the suite's time is for what it asserts.
+    /// </summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("AMPARO_SCREENSHOTS") != "1") return;
+        var dir = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+        Directory.CreateDirectory(dir);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+    }
 }

@@ -130,7 +130,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             await Check();
             await Expect(page.Locator("main")).ToContainTextAsync("If Ana does not come back " + tag);
             await Expect(page.Locator("main")).ToContainTextAsync(T("Plans.Versions.State.Added"));
-            await Screenshot(page, "plan-compare");
+            await Flows.ScreenshotAsync(page, "plan-compare");
 
         }
 
@@ -158,7 +158,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             await page.GetByRole(AriaRole.Button, new() { Name = T("PlanShares.Page.Share") }).ClickAsync();
             await page.Locator("#Confirmed-error").WaitForAsync();
             await Check();
-            await Screenshot(page, "plan-share-consent");
+            await Flows.ScreenshotAsync(page, "plan-share-consent");
             var consent = page.Locator("label[for=Confirmed]");
             await Expect(consent).ToContainTextAsync(grantmaker);
             await page.Locator("#Confirmed").CheckAsync();
@@ -180,7 +180,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             var snapshotUrl = fund.Url;
             await fundChecks.CheckAsync(fund, report, who: "grantmaker");
             await Expect(fund.Locator("main")).ToContainTextAsync("Calls at night from an unknown number " + tag);
-            await Screenshot(fund, "plan-grantmaker-view");
+            await Flows.ScreenshotAsync(fund, "plan-grantmaker-view");
             await page.ReloadAsync();
             await Expect(page.Locator("main")).ToContainTextAsync("Gabriela " + tag);
 
@@ -206,7 +206,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             await page.GotoAsync(planUrl);
             await Check();
             await Expect(entry.Locator(".plan-band")).ToHaveTextAsync(T(RiskBands.BandKey(after), language));
-            await Screenshot(page, $"plan-{language}-{tag}");
+            await Flows.ScreenshotAsync(page, $"plan-{language}-{tag}");
             _language = language;
         }
         _language = "en";
@@ -227,12 +227,6 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
         await page.WaitForURLAsync(BaseUrl + "/", new() { Timeout = 30_000 });
     }
 
-    private static async Task Screenshot(IPage page, string name)
-    {
-        var dir = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
-        Directory.CreateDirectory(dir);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
-    }
 
     private string T(string key, string language = "en", params object[] args) =>
         Flows.Text(fixture.App.Services, key, language, args);

@@ -135,9 +135,9 @@ public sealed partial class WellbeingCareFlowTests(MailingAppFixture fixture) : 
                 await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
                 if (!javaScript)
                 {
-                    await Screenshot(page, $"wellbeing-{name}-{language}-360");
+                    await Flows.ScreenshotAsync(page, $"wellbeing-{name}-{language}-360");
                     await page.SetViewportSizeAsync(1280, 900);
-                    await Screenshot(page, $"wellbeing-{name}-{language}-1280");
+                    await Flows.ScreenshotAsync(page, $"wellbeing-{name}-{language}-1280");
                     await page.SetViewportSizeAsync(360, 740);
                 }
             }
@@ -157,12 +157,6 @@ public sealed partial class WellbeingCareFlowTests(MailingAppFixture fixture) : 
         await page.WaitForURLAsync(BaseUrl + "/", new() { Timeout = 30_000 });
     }
 
-    private static async Task Screenshot(IPage page, string name)
-    {
-        var dir = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
-        Directory.CreateDirectory(dir);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
-    }
 
     private string T(string key, string language = "en", params object[] args) =>
         Flows.Text(fixture.App.Services, key, language, args);

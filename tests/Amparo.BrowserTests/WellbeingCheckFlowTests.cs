@@ -128,7 +128,7 @@ public sealed partial class WellbeingCheckFlowTests(MailingAppFixture fixture) :
                 foreach (var width in new[] { 360, 1280 })
                 {
                     await page.SetViewportSizeAsync(width, 800);
-                    await Screenshot(page, $"wellbeing-{name}-{language}-{width}");
+                    await Flows.ScreenshotAsync(page, $"wellbeing-{name}-{language}-{width}");
                 }
             }
         }
@@ -149,12 +149,6 @@ public sealed partial class WellbeingCheckFlowTests(MailingAppFixture fixture) :
         await page.WaitForURLAsync(BaseUrl + "/", new() { Timeout = 30_000 });
     }
 
-    private static async Task Screenshot(IPage page, string name)
-    {
-        var dir = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
-        Directory.CreateDirectory(dir);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
-    }
 
     private string T(string key, string language = "en", params object[] args) =>
         Flows.Text(fixture.App.Services, key, language, args);
