@@ -33,6 +33,13 @@ public static class Validation
         return digits is >= 6 and <= 15;
     }
 
+    /// <summary>
+    /// Text a person wrote that is too long, or holds control characters other than line breaks and tabs (NUL among
+    /// them, which PostgreSQL refuses; the others are invisible and only ever come from a tool).
+    /// </summary>
+    public static bool IsUnacceptableText(string? value, int max) =>
+        value is not null && (value.Length > max || value.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'));
+
     public static bool IsTimeZone(string? value) =>
         !string.IsNullOrWhiteSpace(value) && value.Length <= 64 && TimeZoneInfo.TryFindSystemTimeZoneById(value, out _);
 }

@@ -264,6 +264,24 @@ public abstract partial class WellbeingCareTests(AppFixture app)
         var (_, list) = await c.GetAsync("/wellbeing/marks");
         Assert.Contains("Report season", list, StringComparison.Ordinal);
         Assert.Contains("Conversation planned", list, StringComparison.Ordinal);
+
+        // The API: the caller's own time line — a wrong kind is refused by its field, a hard week comes with its offer.
+        var token = await app.TokenAsync(person);
+        var wrong = await app.ApiAsync(token, HttpMethod.Post, "/api/v1/wellbeing/marks", new { kind = "Holiday", on = today });
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.Status);
+        Assert.True(wrong.Body.GetProperty("errors").TryGetProperty("kind", out _));
+        var added = await app.ApiAsync(token, HttpMethod.Post, "/api/v1/wellbeing/marks", new { kind = "HardWeek", on = today, note = "Court week" });
+        Assert.Equal(HttpStatusCode.Created, added.Status);
+        var apiMark = added.Body.GetProperty("markId").GetGuid();
+        Assert.Equal(JsonValueKind.String, added.Body.GetProperty("debriefId").ValueKind);
+        Assert.Contains((await app.ApiAsync(token, HttpMethod.Get, "/api/v1/wellbeing/marks")).Body.EnumerateArray(),
+            m => m.GetProperty("id").GetGuid() == apiMark && m.GetProperty("note").GetString() == "Court week" && m.GetProperty("debriefState").GetString() == "Offered");
+        // Someone else neither lists it nor deletes it.
+        var strangerToken = await app.TokenAsync(await app.PersonAsync("markstranger"));
+        Assert.DoesNotContain((await app.ApiAsync(strangerToken, HttpMethod.Get, "/api/v1/wellbeing/marks")).Body.EnumerateArray(), m => m.GetProperty("id").GetGuid() == apiMark);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.ApiAsync(strangerToken, HttpMethod.Delete, $"/api/v1/wellbeing/marks/{apiMark}")).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.ApiAsync(token, HttpMethod.Delete, $"/api/v1/wellbeing/marks/{apiMark}")).Status);
+        Assert.False(await app.WithDbAsync(db => db.WellbeingMarks.AnyAsync(m => m.Id == apiMark)));
     }
 
     [Fact]

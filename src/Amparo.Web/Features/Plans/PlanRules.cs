@@ -1,3 +1,4 @@
+using Amparo.Web.Infrastructure;
 namespace Amparo.Web.Features.Plans;
 
 /// <summary>
@@ -27,8 +28,7 @@ public static class PlanRules
     public static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>Too long, or holding control characters other than line breaks and tabs (NUL among them, which PostgreSQL refuses).</summary>
-    public static bool Unacceptable(string? value, int max) =>
-        value is not null && (value.Length > max || value.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'));
+    public static bool Unacceptable(string? value, int max) => Validation.IsUnacceptableText(value, max);
 
     public static Dictionary<string, string> Check(PlanInput input, DateTime now)
     {

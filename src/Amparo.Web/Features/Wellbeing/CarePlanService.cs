@@ -1,3 +1,4 @@
+using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
@@ -62,7 +63,7 @@ public sealed class CarePlanService(AmparoDbContext db, FieldCipher cipher, Time
 
     /// <summary>The parts that are too long (nothing written then). Blank parts are stored as nothing.</summary>
     public static List<CarePart> Invalid(IReadOnlyDictionary<CarePart, string?> parts) =>
-        [.. Parts.Where(p => Clean(parts.GetValueOrDefault(p)) is { Length: > CarePlan.MaxText })];
+        [.. Parts.Where(p => Validation.IsUnacceptableText(Clean(parts.GetValueOrDefault(p)), CarePlan.MaxText))];
 
     /// <summary>Writes the whole plan (creating it on first save). Returns false, writing nothing, when a part is too long.</summary>
     public async Task<bool> SaveAsync(Guid me, IReadOnlyDictionary<CarePart, string?> parts, CancellationToken ct = default)

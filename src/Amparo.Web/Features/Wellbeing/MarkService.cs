@@ -1,3 +1,5 @@
+using System.Globalization;
+using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Security;
@@ -64,6 +66,16 @@ public sealed class MarkService(AmparoDbContext db, FieldCipher cipher, BuddySer
     }
 
     /// <summary>The fields that are wrong, by name ("Kind", "On", "Until", "Note"); empty when the input may be saved.</summary>
+    /// <summary>A day as a date field or the API sends it (yyyy-MM-dd); blank is no day.</summary>
+    public static bool TryDay(string? value, out DateOnly? day)
+    {
+        day = null;
+        if (string.IsNullOrWhiteSpace(value)) return true;
+        if (!DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)) return false;
+        day = parsed;
+        return true;
+    }
+
     public List<string> Check(MarkInput input, string zone)
     {
         var errors = new List<string>();
@@ -71,7 +83,7 @@ public sealed class MarkService(AmparoDbContext db, FieldCipher cipher, BuddySer
         var today = Today(zone);
         if (input.On > today || input.On < today.AddDays(-MaxDaysBack)) errors.Add("On");
         if (input.Until is { } until && (until < input.On || until > input.On.AddDays(366))) errors.Add("Until");
-        if (CarePlanService.Clean(input.Note) is { Length: > MaxNote }) errors.Add("Note");
+        if (Validation.IsUnacceptableText(CarePlanService.Clean(input.Note), MaxNote)) errors.Add("Note");
         return errors;
     }
 
@@ -132,7 +144,7 @@ public sealed class MarkService(AmparoDbContext db, FieldCipher cipher, BuddySer
         if (!Enum.IsDefined(input.With)) errors.Add("With");
         var today = Today(zone);
         if (input.On is { } on && (on < today.AddDays(-366) || on > today.AddDays(366))) errors.Add("On");
-        if (CarePlanService.Clean(input.Detail) is { Length: > DebriefOffer.MaxDetail }) errors.Add("Detail");
+        if (Validation.IsUnacceptableText(CarePlanService.Clean(input.Detail), DebriefOffer.MaxDetail)) errors.Add("Detail");
         return errors;
     }
 

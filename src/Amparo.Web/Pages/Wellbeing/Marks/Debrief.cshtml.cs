@@ -43,7 +43,7 @@ public sealed class DebriefModel(MarkService marks, BuddyService buddies) : Page
         if (!await LoadAsync(id)) return NotFound();
         DebriefWith with = default;
         if (With is null || !Enum.TryParse(With, out with) || !Enum.IsDefined(with) || int.TryParse(With, out _)) Errors["With"] = "Care.Error.Choice";
-        if (!IndexModel.TryDay(On, out var on)) Errors["On"] = "Care.Error.Day";
+        if (!MarkService.TryDay(On, out var on)) Errors["On"] = "Care.Error.Day";
         if (Errors.Count == 0)
         {
             var input = new DebriefInput(with, on, Detail);

@@ -45,8 +45,8 @@ public sealed class IndexModel(MarkService marks, BuddyService buddies) : PageMo
         var zone = User.TimeZoneOf();
         WellbeingMarkKind kind = default;
         if (Kind is null || !Enum.TryParse(Kind, out kind) || !Enum.IsDefined(kind) || int.TryParse(Kind, out _)) Errors["Kind"] = "Care.Error.Choice";
-        if (!TryDay(On, out var on) || on is null) Errors["On"] = "Care.Error.Day";
-        if (!TryDay(Until, out var until)) Errors["Until"] = "Care.Error.Day";
+        if (!MarkService.TryDay(On, out var on) || on is null) Errors["On"] = "Care.Error.Day";
+        if (!MarkService.TryDay(Until, out var until)) Errors["Until"] = "Care.Error.Day";
         if (Errors.Count == 0)
         {
             var input = new MarkInput(kind, on!.Value, until, Note, AskBuddy);
@@ -62,15 +62,6 @@ public sealed class IndexModel(MarkService marks, BuddyService buddies) : PageMo
     public async Task<IActionResult> OnPostDeleteAsync() =>
         await marks.DeleteAsync(Me, Mark, Ct) ? Redirect("/wellbeing/marks?done=deleted") : NotFound();
 
-    /// <summary>A day as the date field sends it (yyyy-MM-dd); blank is no day.</summary>
-    public static bool TryDay(string? value, out DateOnly? day)
-    {
-        day = null;
-        if (string.IsNullOrWhiteSpace(value)) return true;
-        if (!DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)) return false;
-        day = parsed;
-        return true;
-    }
 
     private async Task LoadAsync()
     {
