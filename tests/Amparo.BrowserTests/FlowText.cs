@@ -37,4 +37,14 @@ public static class Flows
         Directory.CreateDirectory(dir);
         await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
     }
+
+    /// <summary>Signs in through the English sign-in form and waits for the home page.</summary>
+    public static async Task SignInAsync(IPage page, string baseUrl, IServiceProvider services, string email, string passphrase)
+    {
+        await page.GotoAsync(baseUrl + "/account/sign-in");
+        await page.GetByLabel(Text(services, "Field.Email", "en", [])).FillAsync(email);
+        await page.GetByLabel(Text(services, "Field.Passphrase", "en", []), new() { Exact = true }).FillAsync(passphrase);
+        await page.GetByRole(AriaRole.Button, new() { Name = Text(services, "SignIn.Submit", "en", []) }).ClickAsync();
+        await page.WaitForURLAsync(baseUrl + "/", new() { Timeout = 30_000 });
+    }
 }

@@ -148,14 +148,7 @@ public sealed partial class WellbeingCareFlowTests(MailingAppFixture fixture) : 
 
     private string _language = "en";
 
-    private async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync(BaseUrl + "/account/sign-in");
-        await page.GetByLabel(T("Field.Email")).FillAsync(email);
-        await page.GetByLabel(T("Field.Passphrase"), new() { Exact = true }).FillAsync(Passphrase);
-        await page.GetByRole(AriaRole.Button, new() { Name = T("SignIn.Submit") }).ClickAsync();
-        await page.WaitForURLAsync(BaseUrl + "/", new() { Timeout = 30_000 });
-    }
+    private Task SignInAsync(IPage page, string email) => Flows.SignInAsync(page, BaseUrl, fixture.App.Services, email, Passphrase);
 
 
     private string T(string key, string language = "en", params object[] args) =>
