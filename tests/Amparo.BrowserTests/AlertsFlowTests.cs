@@ -74,14 +74,14 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await AssertSosAsync(n, "en");
         await Flows.ScreenshotAsync(n, "home-onboarding-360-en");
         await n.Locator("#sos").ClickAsync();
-        await n.WaitForURLAsync(BaseUrl + "/panic");
+        await Flows.WaitForPageAsync(n, BaseUrl + "/panic");
         await Expect(n.Locator("#nobody-told a[href='/contacts']")).ToBeVisibleAsync();
         await Expect(n.Locator(".use-location")).ToBeHiddenAsync();
         await Flows.ScreenshotAsync(n, "panic-nobody-told-360-en");
 
         // Quick exit: signed out, a neutral page; a return address elsewhere is not followed.
         await n.Locator("#quick-exit").ClickAsync();
-        await n.WaitForURLAsync(new Regex("/weather$"));
+        await Flows.WaitForPageAsync(n, new Regex("/weather$"));
         Assert.DoesNotContain("Amparo", await n.ContentAsync(), StringComparison.OrdinalIgnoreCase);
         await Expect(n.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(T("Weather.Title"));
         await n.GotoAsync(BaseUrl + "/");
@@ -95,7 +95,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         var d = await dana.NewPageAsync();
         await SignInAsync(d, s.Dana);
         await d.Locator("#sos").ClickAsync();
-        await d.WaitForURLAsync(BaseUrl + "/panic");
+        await Flows.WaitForPageAsync(d, BaseUrl + "/panic");
         await Expect(d.Locator("#who-is-told")).ToContainTextAsync("Rosa Contact");
         await Expect(d.Locator("#nobody-told")).ToHaveCountAsync(0);
         await Expect(d.Locator(".use-location")).ToBeHiddenAsync();
@@ -103,7 +103,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await d.Locator("#latitude").FillAsync("2.4448");
         await d.Locator("#longitude").FillAsync("-76.6147");
         await d.GetByRole(AriaRole.Button, new() { Name = T("Panic.Confirm") }).First.ClickAsync();
-        await d.WaitForURLAsync(new Regex("/alerts/[0-9a-f-]{36}$"));
+        await Flows.WaitForPageAsync(d, new Regex("/alerts/[0-9a-f-]{36}$"));
         var alertPath = new Uri(d.Url).AbsolutePath;
 
         // ---- The contact: the e-mail says what happened and whose; the link's page gives times with their zone.
@@ -134,7 +134,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await Expect(f.Locator("p.updated a[href='/whereabouts']")).ToHaveTextAsync(T("Alerts.Refresh"));
         await Flows.ScreenshotAsync(f, "board-panic-360-en");
         await item.GetByRole(AriaRole.Link).ClickAsync();
-        await f.WaitForURLAsync(BaseUrl + alertPath);
+        await Flows.WaitForPageAsync(f, BaseUrl + alertPath);
         await Expect(f.Locator("#updated-at")).ToHaveTextAsync(new Regex(@"Updated .+ \(.+\)"));
         await Expect(f.Locator($"p.updated a[href='{alertPath}']")).ToBeVisibleAsync();
 
@@ -176,7 +176,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         Assert.Equal("error-summary", await d.EvaluateAsync<string>("() => document.activeElement.id"));
         await Flows.ScreenshotAsync(d, "contacts-error-summary-360-ar");
         await d.Locator("#error-summary a").First.ClickAsync();
-        await d.WaitForURLAsync(new Regex("#name$"));
+        await Flows.WaitForPageAsync(d, new Regex("#name$"));
         Assert.Equal("true", await d.Locator("#name").GetAttributeAsync("aria-invalid"));
     }
 
@@ -228,7 +228,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await Flows.ScreenshotAsync(g, "visit-new-360-es");
         await g.SetViewportSizeAsync(1280, 800);
         await g.Locator("#sos").ClickAsync();
-        await g.WaitForURLAsync(BaseUrl + "/panic");
+        await Flows.WaitForPageAsync(g, BaseUrl + "/panic");
         await Expect(g.Locator("#who-is-told")).ToContainTextAsync("Rosa Contact");
         var useLocation = g.Locator(".use-location");
         await Expect(useLocation).ToBeVisibleAsync();
@@ -238,7 +238,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await Expect(g.Locator("#location-status")).ToContainTextAsync(T("UseLocation.Found", "es").Split("{0}")[0]);
         await Flows.ScreenshotAsync(g, "panic-location-desktop-es");
         await g.Locator("#quick-exit").ClickAsync();
-        await g.WaitForURLAsync(new Regex("/weather$"));
+        await Flows.WaitForPageAsync(g, new Regex("/weather$"));
         Assert.DoesNotContain("Amparo", await g.ContentAsync(), StringComparison.OrdinalIgnoreCase);
         await g.GotoAsync(BaseUrl + "/");
         Assert.StartsWith(BaseUrl + "/account/sign-in", g.Url, StringComparison.Ordinal);
@@ -257,7 +257,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await i.GetByLabel(T("Field.Passphrase", "ar"), new() { Exact = true }).FillAsync(Passphrase);
         await i.GetByLabel(T("Invitation.PassphraseAgain", "ar")).FillAsync(Passphrase);
         await i.GetByRole(AriaRole.Button, new() { Name = T("Invitation.Accept", "ar") }).ClickAsync();
-        await i.WaitForURLAsync(BaseUrl + "/");
+        await Flows.WaitForPageAsync(i, BaseUrl + "/");
         await i.GotoAsync(BaseUrl + "/account");
         await Expect(i.Locator("main")).ToContainTextAsync("America/Bogota");
         await i.GotoAsync(BaseUrl + "/");
@@ -369,7 +369,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
         await page.Locator("input[type=email], input[name=Email]").First.FillAsync(email);
         await page.Locator("input[type=password]").First.FillAsync(Passphrase);
         await page.Locator("main form button[type=submit]").First.ClickAsync();
-        try { await page.WaitForURLAsync(BaseUrl + "/", new() { Timeout = 30_000 }); }
+        try { await Flows.WaitForPageAsync(page, BaseUrl + "/", new() { Timeout = 30_000 }); }
         catch (TimeoutException) { Assert.Fail($"sign-in ended at {page.Url}: {await page.Locator("main").InnerTextAsync()}"); }
     }
 

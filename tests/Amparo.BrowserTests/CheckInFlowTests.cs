@@ -49,7 +49,7 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
         await Check();
         await page.GetByLabel(T("CheckInSettings.Pin"), new() { Exact = true }).FillAsync(Pin);
         await page.GetByRole(AriaRole.Button, new() { Name = T("CheckInSettings.SavePins") }).ClickAsync();
-        await page.WaitForURLAsync(BaseUrl + "/account/check-ins?done=pins");
+        await Flows.WaitForPageAsync(page, BaseUrl + "/account/check-ins?done=pins");
         await Check();
 
         await page.GotoAsync(BaseUrl + "/visits/new");
@@ -58,12 +58,12 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
         await page.GetByLabel(T("Visit.Place")).FillAsync("Court of appeals");
         await page.GetByLabel(T("Visit.Hours"), new() { Exact = true }).FillAsync("1");
         await page.GetByRole(AriaRole.Button, new() { Name = T("Visit.Submit") }).ClickAsync();
-        await page.WaitForURLAsync(VisitPage());
+        await Flows.WaitForPageAsync(page, VisitPage());
         await Check(15 * 1024);
         var visitUrl = page.Url;
         await page.GetByLabel(T("CheckIn.Pin")).FillAsync(Pin);
         await page.GetByRole(AriaRole.Button, new() { Name = T("CheckIn.Submit") }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"\?done=checkin$"));
+        await Flows.WaitForPageAsync(page, new Regex(@"\?done=checkin$"));
         await Check(15 * 1024);
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync(T("CheckIn.Done.CheckIn"));
 
@@ -73,7 +73,7 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
         await page.GetByLabel(T("Visit.Hours"), new() { Exact = true }).FillAsync("0");
         await page.GetByLabel(T("Visit.Minutes"), new() { Exact = true }).FillAsync("5");
         await page.GetByRole(AriaRole.Button, new() { Name = T("Visit.Submit") }).ClickAsync();
-        await page.WaitForURLAsync(VisitPage());
+        await Flows.WaitForPageAsync(page, VisitPage());
         var missedUrl = page.Url;
         await checks.TakeWeightAsync();
         fixture.App.Clock!.Advance(TimeSpan.FromMinutes(16));
@@ -95,13 +95,13 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
         var focal = await focalContext.NewPageAsync();
         await SignInAsync(focal, focalEmail);
         await focal.GetByRole(AriaRole.Link, new() { Name = T("Whereabouts.Title") }).First.ClickAsync();
-        await focal.WaitForURLAsync(BaseUrl + "/whereabouts");
+        await Flows.WaitForPageAsync(focal, BaseUrl + "/whereabouts");
         await focalChecks.CheckAsync(focal, report, who: "focal");
         var row = focal.Locator("tbody tr").First;
         await Expect(row).ToContainTextAsync("Dana " + tag);
         await Expect(row).ToContainTextAsync(T("Visit.State.Alerting"));
         await row.GetByRole(AriaRole.Link).ClickAsync();
-        await focal.WaitForURLAsync(new Regex("/alerts/"));
+        await Flows.WaitForPageAsync(focal, new Regex("/alerts/"));
         await focalChecks.CheckAsync(focal, report, who: "focal");
         await Expect(focal.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(T("Responder.Heading", "en", "Dana " + tag));
 
@@ -113,13 +113,13 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
         await contactChecks.CheckAsync(contact, report, who: "contact");
         await Expect(contact.GetByText("Market street clinic")).ToBeVisibleAsync();
         await contact.GetByRole(AriaRole.Button, new() { Name = T("Responder.Acknowledge") }).ClickAsync();
-        await contact.WaitForURLAsync(new Regex(@"\?done=ack$"));
+        await Flows.WaitForPageAsync(contact, new Regex(@"\?done=ack$"));
         await contactChecks.CheckAsync(contact, report, who: "contact");
         await Expect(contact.GetByText(T("Responder.HandledByYou"), new() { Exact = true })).ToBeVisibleAsync();
         await contact.GetByLabel(T("Alert.Outcome.Safe")).CheckAsync();
         await contact.GetByLabel(T("Responder.ResolveNote")).FillAsync("Called her, all fine");
         await contact.GetByRole(AriaRole.Button, new() { Name = T("Responder.Resolve"), Exact = true }).ClickAsync();
-        await contact.WaitForURLAsync(new Regex(@"\?done=resolved$"));
+        await Flows.WaitForPageAsync(contact, new Regex(@"\?done=resolved$"));
         await contactChecks.CheckAsync(contact, report, who: "contact");
         await Expect(contact.GetByRole(AriaRole.Status)).ToHaveTextAsync(T("Responder.Done.Resolved"));
 
@@ -133,7 +133,7 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
             await Check();
         }
         await page.GetByRole(AriaRole.Button, new() { Name = T("Layout.Panic") }).ClickAsync();
-        await page.WaitForURLAsync(BaseUrl + "/panic");
+        await Flows.WaitForPageAsync(page, BaseUrl + "/panic");
         await Check();
         await page.GotoAsync(visitUrl);
         await page.Locator("footer").GetByLabel(T("Layout.Language")).SelectOptionAsync("ar");
@@ -141,7 +141,7 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
         await page.Locator("html[dir=rtl]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         // The budget is for one load of the page: the language change before it (a POST, its redirect and the page
         // shown after it) is not counted — on a slow machine it put the page 13.5 KB of its 15 KB on a knife's edge.
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        await Flows.WaitForLoadAsync(page);
         await checks.TakeWeightAsync();
         await page.GotoAsync(visitUrl);
         await Check(15 * 1024);
@@ -181,7 +181,7 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = T("SignIn.Submit") }).ClickAsync();
         // Wait for the home page itself: with JavaScript on, the load state of the sign-in page is already reached
         // before the form's navigation starts.
-        try { await page.WaitForURLAsync(BaseUrl + "/", new() { Timeout = 30_000 }); }
+        try { await Flows.WaitForPageAsync(page, BaseUrl + "/", new() { Timeout = 30_000 }); }
         catch (TimeoutException) { Assert.Fail($"sign-in ended at {page.Url}: {await page.Locator("main").InnerTextAsync()}"); }
     }
 

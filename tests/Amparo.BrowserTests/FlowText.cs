@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Amparo.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
@@ -38,6 +39,39 @@ public static class Flows
         await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
     }
 
+    /// <summary>
+    /// Waits until the page is at <paramref name="url"/> (a glob, as <c>WaitForURLAsync</c> takes) and loaded.
+    /// Playwright for .NET checks a frame's URL or load states and only then subscribes to the next change, so a change
+    /// delivered in between is lost and the wait hangs with the page already there (microsoft/playwright-dotnet#3364;
+    /// here a flow stopped that way in about one full run of three, "NetworkIdle fired" and no "load"). Short waits,
+    /// repeated: each one checks again, so a lost event costs one short wait instead of the flow.
+    /// </summary>
+    public static Task WaitForPageAsync(IPage page, string url, PageWaitForURLOptions? options = null) =>
+        RepeatAsync(t => page.WaitForURLAsync(url, new() { Timeout = t }), options?.Timeout);
+
+    /// <inheritdoc cref="WaitForPageAsync(IPage, string, PageWaitForURLOptions?)"/>
+    public static Task WaitForPageAsync(IPage page, Regex url, PageWaitForURLOptions? options = null) =>
+        RepeatAsync(t => page.WaitForURLAsync(url, new() { Timeout = t }), options?.Timeout);
+
+    /// <summary>Waits for the current document's load event (see <see cref="WaitForPageAsync(IPage, string, PageWaitForURLOptions?)"/> for why not <c>WaitForLoadStateAsync</c> alone).</summary>
+    public static Task WaitForLoadAsync(IPage page) =>
+        RepeatAsync(t => page.WaitForLoadStateAsync(LoadState.Load, new() { Timeout = t }), null);
+
+    private static async Task RepeatAsync(Func<float, Task> wait, float? totalMs)
+    {
+        var deadline = Environment.TickCount64 + (long)(totalMs ?? 60_000);
+        while (true)
+        {
+            var left = deadline - Environment.TickCount64;
+            try
+            {
+                await wait(Math.Clamp(left, 1, 5_000));
+                return;
+            }
+            catch (TimeoutException) when (Environment.TickCount64 < deadline) { }
+        }
+    }
+
     /// <summary>Signs in through the English sign-in form and waits for the home page.</summary>
     public static async Task SignInAsync(IPage page, string baseUrl, IServiceProvider services, string email, string passphrase)
     {
@@ -45,6 +79,6 @@ public static class Flows
         await page.GetByLabel(Text(services, "Field.Email", "en", [])).FillAsync(email);
         await page.GetByLabel(Text(services, "Field.Passphrase", "en", []), new() { Exact = true }).FillAsync(passphrase);
         await page.GetByRole(AriaRole.Button, new() { Name = Text(services, "SignIn.Submit", "en", []) }).ClickAsync();
-        await page.WaitForURLAsync(baseUrl + "/", new() { Timeout = 30_000 });
+        await Flows.WaitForPageAsync(page, baseUrl + "/", new() { Timeout = 30_000 });
     }
 }

@@ -56,7 +56,7 @@ public abstract partial class FoundationFlowTests(MailingAppFixture fixture)
         await admin.GetByLabel(T("Field.DisplayName")).FillAsync("Ana Admin");
         await admin.GetByLabel(T("Field.Passphrase"), new() { Exact = true }).FillAsync(AdminPassphrase);
         await admin.GetByRole(AriaRole.Button, new() { Name = T("Setup.Create") }).ClickAsync();
-        try { await admin.WaitForURLAsync(BaseUrl + "/organizations/new"); }
+        try { await Flows.WaitForPageAsync(admin, BaseUrl + "/organizations/new"); }
         catch (TimeoutException)
         {
             // Seen twice in full suite runs only: say what the setup page answered while the page is still open.
@@ -67,14 +67,14 @@ public abstract partial class FoundationFlowTests(MailingAppFixture fixture)
 
         await admin.GetByLabel(T("Orgs.Name")).FillAsync("Casa de Apoyo");
         await admin.GetByRole(AriaRole.Button, new() { Name = T("Orgs.CreateSubmit") }).ClickAsync();
-        await admin.WaitForURLAsync(OrganizationPage());
+        await Flows.WaitForPageAsync(admin, OrganizationPage());
         await CheckAdmin();
 
         await admin.GetByLabel(T("Field.Email")).FillAsync(MemberEmail);
         await admin.GetByLabel(T("Org.Role"), new() { Exact = true }).SelectOptionAsync("Member");
         var invitationQr = admin.WaitForResponseAsync(r => r.Url.Contains("/qr?k=", StringComparison.Ordinal));
         await admin.GetByRole(AriaRole.Button, new() { Name = T("Org.InviteSubmit"), Exact = true }).ClickAsync();
-        await admin.WaitForURLAsync(InvitationPage());
+        await Flows.WaitForPageAsync(admin, InvitationPage());
         Assert.Contains("mail=sent", admin.Url, StringComparison.Ordinal);
         await CheckAdmin();
         await Expect(admin.GetByRole(AriaRole.Status)).ToHaveTextAsync(T("Invite.MailSent"));
@@ -100,7 +100,7 @@ public abstract partial class FoundationFlowTests(MailingAppFixture fixture)
         await member.GetByLabel(T("Field.Passphrase"), new() { Exact = true }).FillAsync(MemberPassphrase);
         await member.GetByLabel(T("Invitation.PassphraseAgain")).FillAsync(MemberPassphrase);
         await member.GetByRole(AriaRole.Button, new() { Name = T("Invitation.Accept") }).ClickAsync();
-        await member.WaitForURLAsync(BaseUrl + "/");
+        await Flows.WaitForPageAsync(member, BaseUrl + "/");
         await CheckMember();
         await Expect(member.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(T("Home.Welcome", "en", MemberName));
         await Expect(member.GetByRole(AriaRole.Link, new() { Name = "Casa de Apoyo" })).ToBeVisibleAsync();
@@ -110,7 +110,7 @@ public abstract partial class FoundationFlowTests(MailingAppFixture fixture)
         await CheckMember();
         var setupQr = member.WaitForResponseAsync(r => r.Url.EndsWith("/account/security?handler=Qr", StringComparison.Ordinal));
         await member.GetByRole(AriaRole.Button, new() { Name = T("Security.BeginSubmit") }).ClickAsync();
-        await member.WaitForURLAsync(BaseUrl + "/account/security#two-factor");
+        await Flows.WaitForPageAsync(member, BaseUrl + "/account/security#two-factor");
         await CheckMember();
         var secret = (await member.Locator("#secret").InnerTextAsync()).Replace(" ", "", StringComparison.Ordinal).Trim();
         await Expect(member.GetByRole(AriaRole.Img, new() { Name = T("Security.QrAlt") })).ToBeVisibleAsync();
@@ -122,23 +122,23 @@ public abstract partial class FoundationFlowTests(MailingAppFixture fixture)
         await confirmForm.GetByLabel(T("Security.CurrentPassphrase")).FillAsync(MemberPassphrase);
         await confirmForm.GetByLabel(T("Security.FirstCode")).FillAsync(totp.ComputeTotp(StepStart(confirmStep)));
         await confirmButton.ClickAsync();
-        await member.WaitForURLAsync(BaseUrl + "/account/security?handler=Confirm");
+        await Flows.WaitForPageAsync(member, BaseUrl + "/account/security?handler=Confirm");
         await CheckMember();
         await Expect(member.GetByRole(AriaRole.Heading, new() { Name = T("Security.RecoveryCodesTitle") })).ToBeVisibleAsync();
         Assert.True(await member.Locator("ul.codes li").CountAsync() >= 8, "recovery codes are shown");
 
         // ---- Sign out, and back in with passphrase and code. A code is accepted once, so use the next time step if needed.
         await member.GetByRole(AriaRole.Button, new() { Name = T("Nav.SignOut") }).ClickAsync();
-        await member.WaitForURLAsync(BaseUrl + "/account/sign-in");
+        await Flows.WaitForPageAsync(member, BaseUrl + "/account/sign-in");
         await CheckMember();
         await member.GetByLabel(T("Field.Email")).FillAsync(MemberEmail);
         await member.GetByLabel(T("Field.Passphrase"), new() { Exact = true }).FillAsync(MemberPassphrase);
         await member.GetByRole(AriaRole.Button, new() { Name = T("SignIn.Submit") }).ClickAsync();
-        await member.WaitForURLAsync(new Regex("/account/two-factor"));
+        await Flows.WaitForPageAsync(member, new Regex("/account/two-factor"));
         await CheckMember();
         await member.GetByLabel(T("TwoFactor.Code")).FillAsync(totp.ComputeTotp(StepStart(Math.Max(CurrentStep(), confirmStep + 1))));
         await member.GetByRole(AriaRole.Button, new() { Name = T("TwoFactor.Submit") }).ClickAsync();
-        await member.WaitForURLAsync(BaseUrl + "/");
+        await Flows.WaitForPageAsync(member, BaseUrl + "/");
         await CheckMember();
         await Expect(member.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(T("Home.Welcome", "en", MemberName));
 
@@ -174,7 +174,7 @@ public abstract partial class FoundationFlowTests(MailingAppFixture fixture)
         await CheckMember();
         await Expect(member.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(T("Sessions.Title", "ar"));
         await member.GetByRole(AriaRole.Button, new() { Name = T("Sessions.EverywhereSubmit", "ar") }).ClickAsync();
-        await member.WaitForURLAsync(BaseUrl + "/account/sign-in");
+        await Flows.WaitForPageAsync(member, BaseUrl + "/account/sign-in");
         await CheckMember();
 
         await thief.GotoAsync(BaseUrl + "/");

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Deque.AxeCore.Commons;
@@ -84,16 +87,29 @@ public sealed class PageChecks : IAsyncDisposable
     private static readonly string AxeSource = new BundledAxeScriptProvider().GetScript();
 
     /// <summary>
-    /// Every rule axe enables by default runs on every node of the document; only the other result types (passes,
+    /// Every rule axe enables by default that can report a serious or critical violation runs on every node of the
+    /// document (the others can only report what is not counted); only the other result types (passes,
     /// incomplete, inapplicable) are not written out node by node, and no CSS selectors are built for the nodes
     /// (this class reads each node's HTML) — neither changes what is checked. In the page itself, one round trip:
     /// only the serious and critical violations come back, with the first three nodes' HTML.
     /// </summary>
     private const string RunAxeScript = """
         async (frames) => {
+          // The rules that can report a serious or critical violation (by the rule's own impact or one of its checks'),
+          // among those axe enables by default: a rule that can only report minor or moderate findings is not run, as
+          // nothing below serious is counted. region, the costliest best-practice rule, is moderate.
+          if (!window.__amparoRules) {
+            const rank = { minor: 1, moderate: 2, serious: 3, critical: 4 };
+            const checkRank = c => rank[axe._audit.data.checks[typeof c === 'string' ? c : c.id]?.impact] ?? 4;
+            window.__amparoRules = axe._audit.rules
+              .filter(r => r.enabled !== false)
+              .filter(r => (rank[r.impact] ?? 0) >= 3 || [...r.any, ...r.all, ...r.none].some(c => checkRank(c) >= 3))
+              .map(r => r.id);
+          }
+          const only = { runOnly: { type: 'rule', values: window.__amparoRules } };
           const result = await axe.run(document, frames
-            ? { resultTypes: ['violations'] }
-            : { resultTypes: ['violations'], selectors: false, iframes: false });
+            ? { ...only, resultTypes: ['violations'] }
+            : { ...only, resultTypes: ['violations'], selectors: false, iframes: false });
           return JSON.stringify(result.violations
             .filter(v => v.impact === 'serious' || v.impact === 'critical')
             .map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.html) })));
@@ -150,6 +166,44 @@ public sealed class PageChecks : IAsyncDisposable
 
     private static readonly TimeSpan AxeTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// axe's findings for every document checked in this run, by what axe sees: the live document (after its scripts,
+    /// where they run) and the viewport. axe's result is a function of those two, so a document already checked is not
+    /// checked again — the JavaScript-on and -off runs of a flow show the same pages (the twin of a page shown without
+    /// scripts runs them), and flows pass through the same pages. Per-request values that change no rule's outcome are
+    /// replaced by numbered placeholders first: ids, CSP nonces, antiforgery tokens, clock times. A difference anywhere
+    /// else means a new check.
+    /// (axe was about 45 % of the browser project's CPU: 119 → 66 core-seconds for three flows without it.)
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, IReadOnlyList<string>> Checked = new(StringComparer.Ordinal);
+    private static int _axeRuns, _axeReused;
+
+    /// <summary>How many documents axe checked in this run, and how many checks found an identical document already checked.</summary>
+    public static string AxeSummary => $"axe checked {_axeRuns} documents; {_axeReused} more were identical to one already checked";
+
+    private static readonly Regex PerRequest = new(
+        @"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|nonce=""[^""]*""|value=""CfDJ8[^""]*""|\b\d{1,2}:\d{2}(:\d{2})?\b",
+        RegexOptions.CultureInvariant);
+
+    private static async Task<IReadOnlyList<string>> AccessibilityProblemsOnceAsync(IPage page)
+    {
+        var size = page.ViewportSize;
+        // Each value becomes a placeholder, never nothing ("<a>14:05</a>" must not match an empty link), and equal ids stay
+        // equal while different ones stay different (a duplicated id must not match two distinct ones).
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var document = PerRequest.Replace(await page.ContentAsync(), m => "{" + (seen.TryGetValue(m.Value, out var n) ? n : seen[m.Value] = seen.Count) + "}");
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{size?.Width}x{size?.Height}\n{document}")));
+        if (Checked.TryGetValue(key, out var known))
+        {
+            Interlocked.Increment(ref _axeReused);
+            return known;
+        }
+        var found = await AccessibilityProblemsAsync(page);
+        Checked[key] = found;
+        Interlocked.Increment(ref _axeRuns);
+        return found;
+    }
+
     /// <summary>The fallback: the page's current HTML in a fresh context with scripts on, checked by Deque's RunAxe.</summary>
     private static async Task<IReadOnlyList<string>> AccessibilityProblemsWithRunAxeAsync(IPage page)
     {
@@ -187,7 +241,7 @@ public sealed class PageChecks : IAsyncDisposable
         }
         (_twinUrl, _twinHtml) = (document.Url, html);
         await _twinPage!.GotoAsync(document.Url);
-        return await AccessibilityProblemsAsync(_twinPage);
+        return await AccessibilityProblemsOnceAsync(_twinPage);
     }
 
     public async ValueTask DisposeAsync()
@@ -199,13 +253,13 @@ public sealed class PageChecks : IAsyncDisposable
     public async Task CheckAsync(IPage page, PageReport report, long budgetBytes = 60 * 1024, string? who = null)
     {
         // The load event: the document, its stylesheet, script and images are in.
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        await Flows.WaitForLoadAsync(page);
         var weight = await TakeWeightAsync();
         var path = Describe(page.Url);
         var dir = await page.Locator("html").GetAttributeAsync("dir") ?? "";
         report.Weights.Add(new PageWeight(who ?? "", path, dir, weight));
         if (weight > budgetBytes) report.Problems.Add($"{page.Url}: {weight} bytes, over the {budgetBytes}-byte budget");
-        report.Problems.AddRange(_javaScript ? await AccessibilityProblemsAsync(page) : await AccessibilityProblemsWithoutScriptsAsync(page));
+        report.Problems.AddRange(_javaScript ? await AccessibilityProblemsOnceAsync(page) : await AccessibilityProblemsWithoutScriptsAsync(page));
         lock (_lock)
         {
             report.Problems.AddRange(_foreign.Select(u => $"request to another origin: {u}"));
@@ -238,6 +292,8 @@ public sealed class PageReport
     public void AssertClean()
     {
         foreach (var w in Weights) TestContext.Current.SendDiagnosticMessage($"page weight {w.Who} {w.Path} ({w.Dir}): {w.Bytes} bytes");
+        TestContext.Current.SendDiagnosticMessage(PageChecks.AxeSummary);
+        Console.WriteLine(PageChecks.AxeSummary);
         Assert.True(Problems.Count == 0, string.Join("\n", Problems));
     }
 

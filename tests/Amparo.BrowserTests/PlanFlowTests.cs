@@ -63,7 +63,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
         await page.GetByLabel(template.Title, new() { Exact = true }).CheckAsync();
         await page.GetByLabel(T("Plans.Page.Field.Title"), new() { Exact = true }).FillAsync("The river case " + tag);
         await page.GetByRole(AriaRole.Button, new() { Name = T("Plans.Page.Create") }).ClickAsync();
-        await page.WaitForURLAsync(PlanPage());
+        await Flows.WaitForPageAsync(page, PlanPage());
         var planUrl = page.Url;
         await Check();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("The river case " + tag);
@@ -71,14 +71,14 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
 
         // ---- A threat of its own: strong threat, weak spots, little to hold it off — then more capacity.
         await page.GetByRole(AriaRole.Link, new() { Name = T("Plans.Page.AddEntry") }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/entries/new$"));
+        await Flows.WaitForPageAsync(page, new Regex("/entries/new$"));
         await Check();
         await page.GetByLabel(T("Plans.Page.Field.Threat"), new() { Exact = true }).FillAsync("Calls at night from an unknown number " + tag);
         await SelectLevelAsync(page, "ThreatLevel", PlanScale.Threat, PlanLevel.Four);
         await SelectLevelAsync(page, "VulnerabilityLevel", PlanScale.Vulnerability, PlanLevel.Three);
         await SelectLevelAsync(page, "CapacityLevel", PlanScale.Capacity, PlanLevel.One);
         await page.GetByRole(AriaRole.Button, new() { Name = T("Plans.Page.Save") }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"\?done=saved"));
+        await Flows.WaitForPageAsync(page, new Regex(@"\?done=saved"));
         await Check();
         var entry = page.Locator("#register li[id^=entry-]", new() { HasText = "Calls at night from an unknown number " + tag });
         var before = RiskBands.BandOf(PlanLevel.Four, PlanLevel.Three, PlanLevel.One);
@@ -86,10 +86,10 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
         Assert.True(await entry.Locator("ul.list li").CountAsync() > 0, "the band is shown with its reasons");
 
         await entry.GetByRole(AriaRole.Link, new() { Name = T("Plans.Page.Edit") }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/entries/[0-9a-f-]{36}$"));
+        await Flows.WaitForPageAsync(page, new Regex("/entries/[0-9a-f-]{36}$"));
         await SelectLevelAsync(page, "CapacityLevel", PlanScale.Capacity, PlanLevel.Four);
         await page.GetByRole(AriaRole.Button, new() { Name = T("Plans.Page.Save") }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"\?done=saved"));
+        await Flows.WaitForPageAsync(page, new Regex(@"\?done=saved"));
         var after = RiskBands.BandOf(PlanLevel.Four, PlanLevel.Three, PlanLevel.Four);
         Assert.True(after < before, "more capacity lowers the band");
         await Expect(entry.Locator(".plan-band")).ToHaveTextAsync(T(RiskBands.BandKey(after)));
@@ -106,7 +106,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             await page.Locator("#Currency").FillAsync("USD");
             await page.GetByLabel("Calls at night from an unknown number " + tag).CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = T("Plans.Page.Save") }).ClickAsync();
-            await page.WaitForURLAsync(new Regex(@"\?done=saved"));
+            await Flows.WaitForPageAsync(page, new Regex(@"\?done=saved"));
             await Check();
             await Expect(page.Locator("#actions")).ToContainTextAsync("Second phone for the case " + tag);
             await Expect(page.Locator("#budget")).ToContainTextAsync("120.00 USD");
@@ -116,17 +116,17 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             await page.GetByLabel(T("Plans.Page.Field.ProtocolName"), new() { Exact = true }).FillAsync("If Ana does not come back " + tag);
             await page.Locator("#Steps").FillAsync("Call her sister\nCall the lawyer");
             await page.GetByRole(AriaRole.Button, new() { Name = T("Plans.Page.Save") }).ClickAsync();
-            await page.WaitForURLAsync(new Regex(@"\?done=saved"));
+            await Flows.WaitForPageAsync(page, new Regex(@"\?done=saved"));
             await Check();
             await Expect(page.Locator("#protocols")).ToContainTextAsync("Call the lawyer");
 
             // ---- Every save made a version: compare the last two, side by side.
             await page.GotoAsync(planUrl);
             await page.GetByRole(AriaRole.Link, new() { Name = T("Plans.Versions.Link") }).ClickAsync();
-            await page.WaitForURLAsync(new Regex("/versions$"));
+            await Flows.WaitForPageAsync(page, new Regex("/versions$"));
             await Check();
             await page.GetByRole(AriaRole.Link, new() { Name = T("Plans.Versions.CompareLatest") }).ClickAsync();
-            await page.WaitForURLAsync(new Regex("/versions/compare"));
+            await Flows.WaitForPageAsync(page, new Regex("/versions/compare"));
             await Check();
             await Expect(page.Locator("main")).ToContainTextAsync("If Ana does not come back " + tag);
             await Expect(page.Locator("main")).ToContainTextAsync(T("Plans.Versions.State.Added"));
@@ -137,7 +137,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
         // ---- The print view: the whole plan; printed, no menu, no forms, no buttons.
         await page.GotoAsync(planUrl);
         await page.GetByRole(AriaRole.Link, new() { Name = T("Plans.Print.Link") }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/print$"));
+        await Flows.WaitForPageAsync(page, new Regex("/print$"));
         await Check();
         await Expect(page.Locator("main")).ToContainTextAsync(javaScript ? template.Protocols[0].Name : "Call the lawyer");
         await page.EmulateMediaAsync(new() { Media = Media.Print });
@@ -163,7 +163,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             await Expect(consent).ToContainTextAsync(grantmaker);
             await page.Locator("#Confirmed").CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = T("PlanShares.Page.Share") }).ClickAsync();
-            await page.WaitForURLAsync(new Regex(@"/shares\?done=shared$"));
+            await Flows.WaitForPageAsync(page, new Regex(@"/shares\?done=shared$"));
             await Check();
 
             // The grantmaker's admin finds it from their plans page and reads it; the owner sees who looked.
@@ -173,10 +173,10 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             await SignInAsync(fund, fundEmail);
             await fund.GotoAsync(BaseUrl + "/plans");
             await fund.GetByRole(AriaRole.Link, new() { Name = T("PlanShares.Page.ReceivedTitle") }).ClickAsync();
-            await fund.WaitForURLAsync(BaseUrl + "/grants/plans");
+            await Flows.WaitForPageAsync(fund, BaseUrl + "/grants/plans");
             await fundChecks.CheckAsync(fund, report, who: "grantmaker");
             await fund.GetByRole(AriaRole.Link, new() { Name = "The river case " + tag }).ClickAsync();
-            await fund.WaitForURLAsync(new Regex("/grants/plans/[0-9a-f-]{36}$"));
+            await Flows.WaitForPageAsync(fund, new Regex("/grants/plans/[0-9a-f-]{36}$"));
             var snapshotUrl = fund.Url;
             await fundChecks.CheckAsync(fund, report, who: "grantmaker");
             await Expect(fund.Locator("main")).ToContainTextAsync("Calls at night from an unknown number " + tag);
@@ -186,7 +186,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
 
             // Revoked: the grantmaker's next look finds nothing.
             await page.GetByRole(AriaRole.Button, new() { Name = T("PlanShares.Page.Revoke") }).ClickAsync();
-            await page.WaitForURLAsync(new Regex(@"/shares\?done=revoked$"));
+            await Flows.WaitForPageAsync(page, new Regex(@"/shares\?done=revoked$"));
             await Check();
             var gone = await fund.GotoAsync(snapshotUrl);
             Assert.Equal(404, gone!.Status);
@@ -201,7 +201,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             await page.Locator("footer").GetByLabel(T("Layout.Language", Current(page))).SelectOptionAsync(language);
             await page.Locator("footer").GetByRole(AriaRole.Button, new() { Name = T("Layout.ChangeLanguage", Current(page)) }).ClickAsync();
             await page.Locator($"html[lang={language}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-            await page.WaitForLoadStateAsync(LoadState.Load);
+            await Flows.WaitForLoadAsync(page);
             await checks.TakeWeightAsync();
             await page.GotoAsync(planUrl);
             await Check();

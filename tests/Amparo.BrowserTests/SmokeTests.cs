@@ -35,7 +35,7 @@ public sealed class SmokeTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         await page.GotoAsync(fixture.BaseUrl + "/account/sign-in");
         await page.SelectOptionAsync("#language-choice", "ar");
         await page.ClickAsync("footer button[type=submit]");
-        await page.WaitForURLAsync(fixture.BaseUrl + "/account/sign-in");
+        await Flows.WaitForPageAsync(page, fixture.BaseUrl + "/account/sign-in");
         Assert.Equal("rtl", await page.Locator("html").GetAttributeAsync("dir"));
         Assert.Equal("ar", await page.Locator("html").GetAttributeAsync("lang"));
     }

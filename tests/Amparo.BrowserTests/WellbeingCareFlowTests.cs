@@ -60,13 +60,13 @@ public sealed partial class WellbeingCareFlowTests(MailingAppFixture fixture) : 
         await page.GetByLabel(T("Care.Plan.Part.Drains"), new() { Exact = true }).FillAsync("Hearings that run late " + tag);
         await page.GetByLabel(T("Care.Plan.Part.Restores"), new() { Exact = true }).FillAsync("Cooking with my sister");
         await page.GetByRole(AriaRole.Button, new() { Name = T("Care.Plan.Save") }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/wellbeing/care\?done=saved$"));
+        await Flows.WaitForPageAsync(page, new Regex(@"/wellbeing/care\?done=saved$"));
         await Check();
         await Expect(page.Locator("[role=status]")).ToHaveTextAsync(T("Care.Plan.Done.saved"));
         await page.GetByRole(AriaRole.Button, new() { Name = T("Care.Plan.Reviewed") }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/wellbeing/care\?done=reviewed$"));
+        await Flows.WaitForPageAsync(page, new Regex(@"/wellbeing/care\?done=reviewed$"));
         await page.GetByRole(AriaRole.Link, new() { Name = T("Care.Plan.Print") }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/wellbeing/care/print$"));
+        await Flows.WaitForPageAsync(page, new Regex("/wellbeing/care/print$"));
         await Check();
         await Expect(page.Locator("article")).ToContainTextAsync("Hearings that run late " + tag);
         await page.EmulateMediaAsync(new() { Media = Media.Print });
@@ -78,7 +78,7 @@ public sealed partial class WellbeingCareFlowTests(MailingAppFixture fixture) : 
         await Check();
         await page.GetByLabel(T("Care.Buddy.Who"), new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = buddyName + " (Colectivo Ribera " + tag + ")" });
         await page.GetByRole(AriaRole.Button, new() { Name = T("Care.Buddy.Invite") }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/wellbeing/buddy\?done=invited$"));
+        await Flows.WaitForPageAsync(page, new Regex(@"/wellbeing/buddy\?done=invited$"));
         await Check();
         await Expect(page.Locator("#buddy-sent")).ToContainTextAsync(buddyName);
         await using (var other = await Chromium.NewContextAsync(fixture.Browser, javaScript))
@@ -90,7 +90,7 @@ public sealed partial class WellbeingCareFlowTests(MailingAppFixture fixture) : 
             await otherChecks.CheckAsync(buddy, report, who: "buddy");
             await Expect(buddy.Locator("#buddy-received")).ToContainTextAsync("Nour " + tag);
             await buddy.GetByRole(AriaRole.Button, new() { Name = T("Care.Buddy.Accept") }).ClickAsync();
-            await buddy.WaitForURLAsync(new Regex(@"/wellbeing/buddy\?done=accepted$"));
+            await Flows.WaitForPageAsync(buddy, new Regex(@"/wellbeing/buddy\?done=accepted$"));
             await otherChecks.CheckAsync(buddy, report, who: "buddy");
             await Expect(buddy.Locator("#buddy-active")).ToContainTextAsync("Nour " + tag);
         }
@@ -103,17 +103,17 @@ public sealed partial class WellbeingCareFlowTests(MailingAppFixture fixture) : 
         await page.GetByLabel(T("Care.Mark.Kind.HardWeek"), new() { Exact = true }).CheckAsync();
         await page.GetByLabel(T("Care.Mark.AskBuddy"), new() { Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = T("Care.Mark.Add") }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/wellbeing/marks/debrief/[0-9a-f-]{36}\?new=true$"));
+        await Flows.WaitForPageAsync(page, new Regex(@"/wellbeing/marks/debrief/[0-9a-f-]{36}\?new=true$"));
         await Check();
         await Expect(page.Locator("#debrief-guide")).ToContainTextAsync(T("Care.Debrief.Guide.1"));
         await page.GotoAsync(BaseUrl + "/");
         await Expect(page.Locator("#debrief-offers")).ToBeVisibleAsync();
         await page.Locator("#debrief-offers a").First.ClickAsync();
-        await page.WaitForURLAsync(new Regex("/wellbeing/marks/debrief/[0-9a-f-]{36}$"));
+        await Flows.WaitForPageAsync(page, new Regex("/wellbeing/marks/debrief/[0-9a-f-]{36}$"));
         await page.GetByLabel(T("Care.Debrief.With.Buddy"), new() { Exact = true }).CheckAsync();
         await page.GetByLabel(T("Care.Debrief.Detail"), new() { Exact = true }).FillAsync("Coffee on Friday");
         await page.GetByRole(AriaRole.Button, new() { Name = T("Care.Debrief.Save") }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/wellbeing/marks/debrief/[0-9a-f-]{36}\?saved=true$"));
+        await Flows.WaitForPageAsync(page, new Regex(@"/wellbeing/marks/debrief/[0-9a-f-]{36}\?saved=true$"));
         await Check();
         await page.GotoAsync(BaseUrl + "/wellbeing/marks");
         await Expect(page.Locator("#mark-list ~ ul")).ToContainTextAsync(T("Care.Debrief.State.scheduled"));
@@ -125,7 +125,7 @@ public sealed partial class WellbeingCareFlowTests(MailingAppFixture fixture) : 
             await page.Locator("footer").GetByLabel(T("Layout.Language", _language)).SelectOptionAsync(language);
             await page.Locator("footer").GetByRole(AriaRole.Button, new() { Name = T("Layout.ChangeLanguage", _language) }).ClickAsync();
             await page.Locator($"html[lang={language}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-            await page.WaitForLoadStateAsync(LoadState.Load);
+            await Flows.WaitForLoadAsync(page);
             await checks.TakeWeightAsync();
             _language = language;
             foreach (var (path, name) in new[] { ("/wellbeing/care", "care"), ("/wellbeing/marks", "marks"), ("/wellbeing/buddy", "buddy") })

@@ -50,11 +50,11 @@ public sealed partial class WellbeingCheckFlowTests(MailingAppFixture fixture) :
 
         // ---- The menu leads to the module's home; nothing taken yet.
         await page.Locator("nav.nav").GetByRole(AriaRole.Link, new() { Name = T("Wellbeing.Nav"), Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(BaseUrl + "/wellbeing");
+        await Flows.WaitForPageAsync(page, BaseUrl + "/wellbeing");
         await Check();
         await Expect(page.Locator("main")).ToContainTextAsync(T("Wellbeing.Home.None"));
         await page.Locator("#take-check").ClickAsync();
-        await page.WaitForURLAsync(BaseUrl + "/wellbeing/check");
+        await Flows.WaitForPageAsync(page, BaseUrl + "/wellbeing/check");
         await Check();
 
         // ---- Half answered: nothing saved, each empty item named beside itself.
@@ -77,7 +77,7 @@ public sealed partial class WellbeingCheckFlowTests(MailingAppFixture fixture) :
         // ---- Whole: the result, its bands in words, what helps, support, "not a diagnosis".
         foreach (var item in SelfCheckInstrument.Items.Skip(10)) await Answer(page, item.Id, heavy[item.Id]);
         await page.GetByRole(AriaRole.Button, new() { Name = T("Wellbeing.Check.Submit") }).ClickAsync();
-        await page.WaitForURLAsync(ResultPage());
+        await Flows.WaitForPageAsync(page, ResultPage());
         var resultUrl = page.Url;
         await Check();
         await Expect(page.Locator("#not-diagnosis")).ToHaveTextAsync(T("Wellbeing.Result.NotDiagnosis"));
@@ -97,11 +97,11 @@ public sealed partial class WellbeingCheckFlowTests(MailingAppFixture fixture) :
         await page.GotoAsync(BaseUrl + "/wellbeing/check");
         foreach (var item in SelfCheckInstrument.Items) await Answer(page, item.Id, Frequency.Sometimes);
         await page.GetByRole(AriaRole.Button, new() { Name = T("Wellbeing.Check.Submit") }).ClickAsync();
-        await page.WaitForURLAsync(ResultPage());
+        await Flows.WaitForPageAsync(page, ResultPage());
         await Expect(page.Locator("#band-Burnout")).ToContainTextAsync(T("Wellbeing.Band.Moderate"));
         await checks.TakeWeightAsync(); // the second questionnaire and its result are not the trend page's weight
         await page.GetByRole(AriaRole.Link, new() { Name = T("Wellbeing.Trend.Title"), Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(BaseUrl + "/wellbeing/trend");
+        await Flows.WaitForPageAsync(page, BaseUrl + "/wellbeing/trend");
         await Check();
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = T("Wellbeing.Trend.ChartTitle") })).ToBeVisibleAsync();
         await Expect(page.Locator(".wb-trend-table tbody tr")).ToHaveCountAsync(2);
@@ -115,7 +115,7 @@ public sealed partial class WellbeingCheckFlowTests(MailingAppFixture fixture) :
             await page.Locator("footer").GetByLabel(T("Layout.Language", _language)).SelectOptionAsync(language);
             await page.Locator("footer").GetByRole(AriaRole.Button, new() { Name = T("Layout.ChangeLanguage", _language) }).ClickAsync();
             await page.Locator($"html[lang={language}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-            await page.WaitForLoadStateAsync(LoadState.Load);
+            await Flows.WaitForLoadAsync(page);
             await checks.TakeWeightAsync();
             _language = language;
             foreach (var (url, name) in new[] { (resultUrl, "result"), (BaseUrl + "/wellbeing/trend", "trend"), (BaseUrl + "/wellbeing/check", "check") })

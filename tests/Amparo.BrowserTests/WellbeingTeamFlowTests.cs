@@ -131,7 +131,7 @@ public sealed class WellbeingTeamFlowTests(MailingAppFixture fixture) : IClassFi
             await admin.Locator("footer").GetByLabel(T("Layout.Language", current)).SelectOptionAsync(language);
             await admin.Locator("footer").GetByRole(AriaRole.Button, new() { Name = T("Layout.ChangeLanguage", current) }).ClickAsync();
             await admin.Locator($"html[lang={language}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-            await admin.WaitForLoadStateAsync(LoadState.Load);
+            await Flows.WaitForLoadAsync(admin);
             await checks.TakeWeightAsync();
             current = language;
             // The pages are checked once (axe reads the markup, not the width); both widths are photographed.

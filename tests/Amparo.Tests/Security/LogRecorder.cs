@@ -17,6 +17,15 @@ public sealed class LogRecorder : ILoggerProvider, ISupportExternalScope
 {
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
+    /// <param name="minimum">
+    /// Trace (the default) for the tests that search every entry for secrets; a host that only needs its errors asks for
+    /// less, because recording at Trace makes EF Core and ASP.NET Core format every command and event (the fuzzers send
+    /// thousands of requests).
+    /// </param>
+    public LogRecorder(LogLevel minimum = LogLevel.Trace) => Minimum = minimum;
+
+    public LogLevel Minimum { get; }
+
     public ConcurrentQueue<string> Lines { get; } = new();
 
     public ILogger CreateLogger(string categoryName) => new Recorder(this, categoryName);
@@ -36,15 +45,15 @@ public sealed class LogRecorder : ILoggerProvider, ISupportExternalScope
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<ILoggerProvider>(recorder);
-            // A rule for this provider alone, at Trace for every category: the app's own filters do not hide anything from it.
-            services.Configure<LoggerFilterOptions>(o => o.AddFilter<LogRecorder>(null, LogLevel.Trace));
+            // A rule for this provider alone, for every category: the app's own filters do not hide anything from it.
+            services.Configure<LoggerFilterOptions>(o => o.AddFilter<LogRecorder>(null, recorder.Minimum));
         });
 
     private sealed class Recorder(LogRecorder owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner._scopes.Push(state);
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && logLevel >= owner.Minimum;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
