@@ -118,6 +118,11 @@ public sealed partial class WellbeingCareFlowTests(MailingAppFixture fixture) : 
         await page.GotoAsync(BaseUrl + "/wellbeing/marks");
         await Expect(page.Locator("#mark-list ~ ul")).ToContainTextAsync(T("Care.Debrief.State.scheduled"));
 
+        // The module's pages have no scripts of their own: with JavaScript on, the English pass above shows that the forms
+        // work beside the common script; the other languages and widths are the JavaScript-off pass's (whose axe checks
+        // run in a twin page with scripts on).
+        if (javaScript) return;
+
         // ---- On a phone, in Spanish and in Arabic.
         await page.SetViewportSizeAsync(360, 740);
         foreach (var language in new[] { "es", "ar" })
@@ -133,13 +138,10 @@ public sealed partial class WellbeingCareFlowTests(MailingAppFixture fixture) : 
                 await page.GotoAsync(BaseUrl + path);
                 await Check();
                 await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
-                if (!javaScript)
-                {
-                    await Flows.ScreenshotAsync(page, $"wellbeing-{name}-{language}-360");
-                    await page.SetViewportSizeAsync(1280, 900);
-                    await Flows.ScreenshotAsync(page, $"wellbeing-{name}-{language}-1280");
-                    await page.SetViewportSizeAsync(360, 740);
-                }
+                await Flows.ScreenshotAsync(page, $"wellbeing-{name}-{language}-360");
+                await page.SetViewportSizeAsync(1280, 900);
+                await Flows.ScreenshotAsync(page, $"wellbeing-{name}-{language}-1280");
+                await page.SetViewportSizeAsync(360, 740);
             }
             await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
         }

@@ -109,6 +109,11 @@ public sealed partial class WellbeingCheckFlowTests(MailingAppFixture fixture) :
         await page.GotoAsync(BaseUrl + "/wellbeing");
         await Check();
 
+        // The module's pages have no scripts of their own: with JavaScript on, the English pass above shows that the forms
+        // work beside the common script; the other languages and widths are the JavaScript-off pass's (whose axe checks
+        // run in a twin page with scripts on).
+        if (javaScript) return;
+
         // ---- The same pages in Spanish and in Arabic, on a phone and a wide screen.
         foreach (var language in new[] { "es", "ar" })
         {
@@ -124,7 +129,6 @@ public sealed partial class WellbeingCheckFlowTests(MailingAppFixture fixture) :
                 await Check();
                 if (name == "result") await Expect(page.Locator("#not-diagnosis")).ToHaveTextAsync(T("Wellbeing.Result.NotDiagnosis", language));
                 if (name == "trend") await Expect(page.Locator(".wb-trend-table tbody tr")).ToHaveCountAsync(2);
-                if (javaScript) continue;
                 foreach (var width in new[] { 360, 1280 })
                 {
                     await page.SetViewportSizeAsync(width, 800);

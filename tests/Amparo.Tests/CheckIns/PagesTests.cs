@@ -310,6 +310,9 @@ public abstract partial class PagesTests(AppFixture app)
         var who = Regex.Match(page, "<ul class=\"plan\" id=\"who-is-told\">.*?</ul>", RegexOptions.Singleline).Value;
         Assert.DoesNotContain("nobody-told", page, StringComparison.Ordinal);
         Assert.Contains("Kim Contact", who, StringComparison.Ordinal);
+        // Each name keeps its own direction in a right-to-left page: isolated, not run together with the commas.
+        Assert.Contains("<bdi>Kim Contact</bdi>", who, StringComparison.Ordinal);
+        Assert.Contains($"<bdi>{System.Net.WebUtility.HtmlEncode(w.Coordinator.User.DisplayName)}</bdi>", who, StringComparison.Ordinal);
         Assert.Contains(w.Coordinator.User.DisplayName, who, StringComparison.Ordinal);
         Assert.DoesNotContain("Pat Pending", page, StringComparison.Ordinal);
         Assert.DoesNotContain(w.Focal.User.DisplayName, page, StringComparison.Ordinal);
