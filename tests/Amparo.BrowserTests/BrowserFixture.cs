@@ -196,6 +196,8 @@ public sealed class AppServer(IReadOnlyDictionary<string, string?>? settings = n
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new RecordRequests(Requests)));
         builder.UseSetting("Amparo:DataDirectory", DataDirectory);
         builder.UseSetting("Database:Provider", "Sqlite");
+        // From the run's migrated file, as the integration tests' SQLite hosts start (no flow is about migrating).
+        SqliteTemplate.CopyTo(DataDirectory);
         // The same Argon2id code at its smallest cost (as in tests/Amparo.Tests' AppFixture): the flows sign in many
         // times, and hashing at production cost only spends CPU the other test project needs at the same time.
         builder.UseSetting("Amparo:Argon2MemoryKib", "1024");

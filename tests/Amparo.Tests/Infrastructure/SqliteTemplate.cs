@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Amparo.Tests.Infrastructure;
 
 /// <summary>
-/// The run's one fresh migration on SQLite, as <see cref="PostgresServer"/> keeps one on PostgreSQL: a database file
+/// The run's one fresh migration on SQLite, as <c>PostgresServer</c> keeps one on PostgreSQL: a database file
 /// migrated once by the app's own code (<see cref="DatabaseSetup.MigrateAsync"/>), copied into each test host's data
 /// directory before it starts (a file copy instead of every migration again, ~1 s of CPU per host). The host's start
 /// still runs the migration step, which then finds nothing to do; tests where migrating is the point start empty.
