@@ -79,6 +79,6 @@ public static class Flows
         await page.GetByLabel(Text(services, "Field.Email", "en", [])).FillAsync(email);
         await page.GetByLabel(Text(services, "Field.Passphrase", "en", []), new() { Exact = true }).FillAsync(passphrase);
         await page.GetByRole(AriaRole.Button, new() { Name = Text(services, "SignIn.Submit", "en", []) }).ClickAsync();
-        await Flows.WaitForPageAsync(page, baseUrl + "/", new() { Timeout = 30_000 });
+        await WaitForPageAsync(page, baseUrl + "/", new() { Timeout = 30_000 });
     }
 }

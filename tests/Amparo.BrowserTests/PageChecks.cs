@@ -181,9 +181,11 @@ public sealed class PageChecks : IAsyncDisposable
     /// <summary>How many documents axe checked in this run, and how many checks found an identical document already checked.</summary>
     public static string AxeSummary => $"axe checked {_axeRuns} documents; {_axeReused} more were identical to one already checked";
 
+    private const string GuidPattern = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
     private static readonly Regex PerRequest = new(
-        @"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|nonce=""[^""]*""|value=""CfDJ8[^""]*""|\b\d{1,2}:\d{2}(:\d{2})?\b",
-        RegexOptions.CultureInvariant);
+        GuidPattern + @"|nonce=""[^""]*""|value=""CfDJ8[^""]*""|\b\d{1,2}:\d{2}(:\d{2})?\b",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
     private static async Task<IReadOnlyList<string>> AccessibilityProblemsOnceAsync(IPage page)
     {
@@ -271,7 +273,7 @@ public sealed class PageChecks : IAsyncDisposable
     public static string Describe(string url)
     {
         var u = new Uri(url);
-        var path = Regex.Replace(u.AbsolutePath, "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "{id}");
+        var path = Regex.Replace(u.AbsolutePath, GuidPattern, "{id}");
         path = Regex.Replace(path, "^/invitation/[^/]+", "/invitation/{token}");
         path = Regex.Replace(path, "^/(r|v|c)/[^/]+", "/$1/{token}");
         var query = string.Join('&', u.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries).Where(p => !p.StartsWith("k=", StringComparison.Ordinal)));
@@ -293,7 +295,6 @@ public sealed class PageReport
     {
         foreach (var w in Weights) TestContext.Current.SendDiagnosticMessage($"page weight {w.Who} {w.Path} ({w.Dir}): {w.Bytes} bytes");
         TestContext.Current.SendDiagnosticMessage(PageChecks.AxeSummary);
-        Console.WriteLine(PageChecks.AxeSummary);
         Assert.True(Problems.Count == 0, string.Join("\n", Problems));
     }
 

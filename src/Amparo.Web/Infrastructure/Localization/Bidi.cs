@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Html;
 using Microsoft.Extensions.Localization;
@@ -14,34 +13,41 @@ namespace Amparo.Web.Infrastructure.Localization;
 /// </summary>
 public static partial class Bidi
 {
-    /// <summary>The translation <paramref name="sentence"/> (taken without arguments, so its <c>{0}</c>… are still in it) with each piece isolated.</summary>
-    public static IHtmlContent Sentence(LocalizedString sentence, params string?[] pieces) => new Isolated(sentence.Value, pieces);
+    /// <summary>
+    /// The translation <paramref name="sentence"/> (taken without arguments, so its <c>{0}</c>… are still in it) with
+    /// each piece in its place: a text isolated, or markup already isolated (a <see cref="List"/>) as it is.
+    /// </summary>
+    public static IHtmlContent Sentence(LocalizedString sentence, params object?[] pieces)
+    {
+        var html = new HtmlContentBuilder();
+        var format = sentence.Value;
+        var at = 0;
+        foreach (Match m in Placeholder().Matches(format))
+        {
+            html.Append(format[at..m.Index]);
+            var i = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            var piece = i < pieces.Length ? pieces[i] : null;
+            if (piece is IHtmlContent markup) html.AppendHtml(markup);
+            else Isolate(html, piece?.ToString());
+            at = m.Index + m.Length;
+        }
+        return html.Append(format[at..]);
+    }
 
     /// <summary>Pieces separated by commas, each isolated.</summary>
     public static IHtmlContent List(IEnumerable<string> pieces)
     {
-        var all = pieces.ToArray();
-        return new Isolated(string.Join(", ", all.Select((_, i) => "{" + i.ToString(CultureInfo.InvariantCulture) + "}")), all);
+        var html = new HtmlContentBuilder();
+        foreach (var piece in pieces)
+        {
+            if (html.Count > 0) html.Append(", ");
+            Isolate(html, piece);
+        }
+        return html;
     }
+
+    private static void Isolate(HtmlContentBuilder html, string? text) => html.AppendHtml("<bdi>").Append(text ?? "").AppendHtml("</bdi>");
 
     [GeneratedRegex(@"\{(\d+)\}", RegexOptions.CultureInvariant)]
     private static partial Regex Placeholder();
-
-    private sealed class Isolated(string format, string?[] pieces) : IHtmlContent
-    {
-        public void WriteTo(TextWriter writer, HtmlEncoder encoder)
-        {
-            var at = 0;
-            foreach (Match m in Placeholder().Matches(format))
-            {
-                encoder.Encode(writer, format[at..m.Index]);
-                var i = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-                writer.Write("<bdi>");
-                encoder.Encode(writer, i < pieces.Length ? pieces[i] ?? "" : "");
-                writer.Write("</bdi>");
-                at = m.Index + m.Length;
-            }
-            encoder.Encode(writer, format[at..]);
-        }
-    }
 }
