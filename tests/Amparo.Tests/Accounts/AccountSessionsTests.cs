@@ -206,5 +206,7 @@ public abstract class AccountSessionsTests(AppFixture app)
     }
 }
 
-public sealed class AccountSessionsTestsSqlite(SqliteApp app) : AccountSessionsTests(app), IClassFixture<SqliteApp>;
-public sealed class AccountSessionsTestsPostgres(PostgresApp app) : AccountSessionsTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.AccountsOnSqlite))]
+public sealed class AccountSessionsTestsSqlite(SqliteApp app) : AccountSessionsTests(app);
+[Collection(nameof(SharedHosts.AccountsOnPostgres))]
+public sealed class AccountSessionsTestsPostgres(PostgresApp app) : AccountSessionsTests(app);

@@ -126,5 +126,7 @@ public abstract class ExportAndDeleteTests(AppFixture app)
     }
 }
 
-public sealed class ExportAndDeleteTestsSqlite(SqliteApp app) : ExportAndDeleteTests(app), IClassFixture<SqliteApp>;
-public sealed class ExportAndDeleteTestsPostgres(PostgresApp app) : ExportAndDeleteTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.AccountsOnSqlite))]
+public sealed class ExportAndDeleteTestsSqlite(SqliteApp app) : ExportAndDeleteTests(app);
+[Collection(nameof(SharedHosts.AccountsOnPostgres))]
+public sealed class ExportAndDeleteTestsPostgres(PostgresApp app) : ExportAndDeleteTests(app);

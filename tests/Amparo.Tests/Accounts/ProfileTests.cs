@@ -136,5 +136,7 @@ public abstract class ProfileTests(AppFixture app)
     }
 }
 
-public sealed class ProfileTestsSqlite(SqliteApp app) : ProfileTests(app), IClassFixture<SqliteApp>;
-public sealed class ProfileTestsPostgres(PostgresApp app) : ProfileTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.AccountsOnSqlite))]
+public sealed class ProfileTestsSqlite(SqliteApp app) : ProfileTests(app);
+[Collection(nameof(SharedHosts.AccountsOnPostgres))]
+public sealed class ProfileTestsPostgres(PostgresApp app) : ProfileTests(app);

@@ -134,5 +134,7 @@ public abstract class SharingPageTests(AppFixture app)
     }
 }
 
-public sealed class SharingPageTestsSqlite(SqliteApp app) : SharingPageTests(app), IClassFixture<SqliteApp>;
-public sealed class SharingPageTestsPostgres(PostgresApp app) : SharingPageTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.AccountsOnSqlite))]
+public sealed class SharingPageTestsSqlite(SqliteApp app) : SharingPageTests(app);
+[Collection(nameof(SharedHosts.AccountsOnPostgres))]
+public sealed class SharingPageTestsPostgres(PostgresApp app) : SharingPageTests(app);

@@ -47,5 +47,7 @@ public abstract class SignInTests(AppFixture app)
     }
 }
 
-public sealed class SignInTestsSqlite(SqliteApp app) : SignInTests(app), IClassFixture<SqliteApp>;
-public sealed class SignInTestsPostgres(PostgresApp app) : SignInTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.AccountsOnSqlite))]
+public sealed class SignInTestsSqlite(SqliteApp app) : SignInTests(app);
+[Collection(nameof(SharedHosts.AccountsOnPostgres))]
+public sealed class SignInTestsPostgres(PostgresApp app) : SignInTests(app);

@@ -277,5 +277,7 @@ public abstract class TwoFactorSetupTests(AppFixture app)
     }
 }
 
-public sealed class TwoFactorSetupTestsSqlite(SqliteApp app) : TwoFactorSetupTests(app), IClassFixture<SqliteApp>;
-public sealed class TwoFactorSetupTestsPostgres(PostgresApp app) : TwoFactorSetupTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.AccountsOnSqlite))]
+public sealed class TwoFactorSetupTestsSqlite(SqliteApp app) : TwoFactorSetupTests(app);
+[Collection(nameof(SharedHosts.AccountsOnPostgres))]
+public sealed class TwoFactorSetupTestsPostgres(PostgresApp app) : TwoFactorSetupTests(app);

@@ -171,5 +171,7 @@ public abstract class ClockTests(AppFixture app)
     }
 }
 
-public sealed class ClockTestsSqlite(CheckInSqliteApp app) : ClockTests(app), IClassFixture<CheckInSqliteApp>;
-public sealed class ClockTestsPostgres(CheckInPostgresApp app) : ClockTests(app), IClassFixture<CheckInPostgresApp>;
+[Collection(nameof(SharedHosts.CheckInsWithClockOnSqlite))]
+public sealed class ClockTestsSqlite(CheckInSqliteApp app) : ClockTests(app);
+[Collection(nameof(SharedHosts.CheckInsWithClockOnPostgres))]
+public sealed class ClockTestsPostgres(CheckInPostgresApp app) : ClockTests(app);

@@ -161,5 +161,7 @@ public abstract partial class CompanionTests(AppFixture app)
     private static partial Regex ResponderLink();
 }
 
-public sealed class CompanionTestsSqlite(CheckInSqliteApp app) : CompanionTests(app), IClassFixture<CheckInSqliteApp>;
-public sealed class CompanionTestsPostgres(CheckInPostgresApp app) : CompanionTests(app), IClassFixture<CheckInPostgresApp>;
+[Collection(nameof(SharedHosts.CheckInsWithClockOnSqlite))]
+public sealed class CompanionTestsSqlite(CheckInSqliteApp app) : CompanionTests(app);
+[Collection(nameof(SharedHosts.CheckInsWithClockOnPostgres))]
+public sealed class CompanionTestsPostgres(CheckInPostgresApp app) : CompanionTests(app);

@@ -84,5 +84,7 @@ public abstract class CoreFlowTests(AppFixture app)
     }
 }
 
-public sealed class CoreFlowTestsSqlite(SqliteApp app) : CoreFlowTests(app), IClassFixture<SqliteApp>;
-public sealed class CoreFlowTestsPostgres(PostgresApp app) : CoreFlowTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.CheckInsOnSqlite))]
+public sealed class CoreFlowTestsSqlite(SqliteApp app) : CoreFlowTests(app);
+[Collection(nameof(SharedHosts.CheckInsOnPostgres))]
+public sealed class CoreFlowTestsPostgres(PostgresApp app) : CoreFlowTests(app);

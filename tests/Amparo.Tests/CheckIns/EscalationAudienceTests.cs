@@ -185,5 +185,7 @@ public abstract class EscalationAudienceTests(AppFixture app)
     }
 }
 
-public sealed class EscalationAudienceTestsSqlite(CheckInSqliteApp app) : EscalationAudienceTests(app), IClassFixture<CheckInSqliteApp>;
-public sealed class EscalationAudienceTestsPostgres(CheckInPostgresApp app) : EscalationAudienceTests(app), IClassFixture<CheckInPostgresApp>;
+[Collection(nameof(SharedHosts.CheckInsWithClockOnSqlite))]
+public sealed class EscalationAudienceTestsSqlite(CheckInSqliteApp app) : EscalationAudienceTests(app);
+[Collection(nameof(SharedHosts.CheckInsWithClockOnPostgres))]
+public sealed class EscalationAudienceTestsPostgres(CheckInPostgresApp app) : EscalationAudienceTests(app);

@@ -373,5 +373,7 @@ public abstract class EscalationTests(AppFixture app)
     private static string NewPhone() => "+3461" + Random.Shared.Next(1000000, 9999999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
-public sealed class EscalationTestsSqlite(CheckInSqliteApp app) : EscalationTests(app), IClassFixture<CheckInSqliteApp>;
-public sealed class EscalationTestsPostgres(CheckInPostgresApp app) : EscalationTests(app), IClassFixture<CheckInPostgresApp>;
+[Collection(nameof(SharedHosts.CheckInsWithClockOnSqlite))]
+public sealed class EscalationTestsSqlite(CheckInSqliteApp app) : EscalationTests(app);
+[Collection(nameof(SharedHosts.CheckInsWithClockOnPostgres))]
+public sealed class EscalationTestsPostgres(CheckInPostgresApp app) : EscalationTests(app);

@@ -67,5 +67,7 @@ public abstract class OutageTests(AppFixture app)
     }
 }
 
-public sealed class OutageTestsSqlite(CheckInSqliteApp app) : OutageTests(app), IClassFixture<CheckInSqliteApp>;
-public sealed class OutageTestsPostgres(CheckInPostgresApp app) : OutageTests(app), IClassFixture<CheckInPostgresApp>;
+[Collection(nameof(SharedHosts.CheckInsWithClockOnSqlite))]
+public sealed class OutageTestsSqlite(CheckInSqliteApp app) : OutageTests(app);
+[Collection(nameof(SharedHosts.CheckInsWithClockOnPostgres))]
+public sealed class OutageTestsPostgres(CheckInPostgresApp app) : OutageTests(app);

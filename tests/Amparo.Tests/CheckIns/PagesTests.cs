@@ -406,6 +406,8 @@ public abstract partial class PagesTests(AppFixture app)
     private static partial Regex TimePattern();
 }
 
-public sealed class PagesTestsSqlite(SqliteApp app) : PagesTests(app), IClassFixture<SqliteApp>;
+[Collection(nameof(SharedHosts.CheckInsOnSqlite))]
+public sealed class PagesTestsSqlite(SqliteApp app) : PagesTests(app);
 
-public sealed class PagesTestsPostgres(PostgresApp app) : PagesTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.CheckInsOnPostgres))]
+public sealed class PagesTestsPostgres(PostgresApp app) : PagesTests(app);

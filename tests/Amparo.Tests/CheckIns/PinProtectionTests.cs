@@ -238,5 +238,7 @@ public abstract class PinProtectionTests(AppFixture app)
     }
 }
 
-public sealed class PinProtectionTestsSqlite(CheckInSqliteApp app) : PinProtectionTests(app), IClassFixture<CheckInSqliteApp>;
-public sealed class PinProtectionTestsPostgres(CheckInPostgresApp app) : PinProtectionTests(app), IClassFixture<CheckInPostgresApp>;
+[Collection(nameof(SharedHosts.CheckInsWithClockOnSqlite))]
+public sealed class PinProtectionTestsSqlite(CheckInSqliteApp app) : PinProtectionTests(app);
+[Collection(nameof(SharedHosts.CheckInsWithClockOnPostgres))]
+public sealed class PinProtectionTestsPostgres(CheckInPostgresApp app) : PinProtectionTests(app);

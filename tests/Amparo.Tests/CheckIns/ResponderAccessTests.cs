@@ -244,5 +244,7 @@ public abstract partial class ResponderAccessTests(AppFixture app)
     private static partial Regex ResponderLink();
 }
 
-public sealed class ResponderAccessTestsSqlite(CheckInSqliteApp app) : ResponderAccessTests(app), IClassFixture<CheckInSqliteApp>;
-public sealed class ResponderAccessTestsPostgres(CheckInPostgresApp app) : ResponderAccessTests(app), IClassFixture<CheckInPostgresApp>;
+[Collection(nameof(SharedHosts.CheckInsWithClockOnSqlite))]
+public sealed class ResponderAccessTestsSqlite(CheckInSqliteApp app) : ResponderAccessTests(app);
+[Collection(nameof(SharedHosts.CheckInsWithClockOnPostgres))]
+public sealed class ResponderAccessTestsPostgres(CheckInPostgresApp app) : ResponderAccessTests(app);

@@ -194,5 +194,7 @@ public abstract class VisitRulesTests(AppFixture app)
     }
 }
 
-public sealed class VisitRulesTestsSqlite(CheckInSqliteApp app) : VisitRulesTests(app), IClassFixture<CheckInSqliteApp>;
-public sealed class VisitRulesTestsPostgres(CheckInPostgresApp app) : VisitRulesTests(app), IClassFixture<CheckInPostgresApp>;
+[Collection(nameof(SharedHosts.CheckInsWithClockOnSqlite))]
+public sealed class VisitRulesTestsSqlite(CheckInSqliteApp app) : VisitRulesTests(app);
+[Collection(nameof(SharedHosts.CheckInsWithClockOnPostgres))]
+public sealed class VisitRulesTestsPostgres(CheckInPostgresApp app) : VisitRulesTests(app);

@@ -153,5 +153,7 @@ public abstract class ApiTokenTests(AppFixture app)
     }
 }
 
-public sealed class ApiTokenTestsSqlite(SqliteApp app) : ApiTokenTests(app), IClassFixture<SqliteApp>;
-public sealed class ApiTokenTestsPostgres(PostgresApp app) : ApiTokenTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.FoundationOnSqlite))]
+public sealed class ApiTokenTestsSqlite(SqliteApp app) : ApiTokenTests(app);
+[Collection(nameof(SharedHosts.FoundationOnPostgres))]
+public sealed class ApiTokenTestsPostgres(PostgresApp app) : ApiTokenTests(app);

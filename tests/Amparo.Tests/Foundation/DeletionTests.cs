@@ -39,5 +39,7 @@ public abstract class DeletionTests(AppFixture app)
     }
 }
 
-public sealed class DeletionTestsSqlite(SqliteApp app) : DeletionTests(app), IClassFixture<SqliteApp>;
-public sealed class DeletionTestsPostgres(PostgresApp app) : DeletionTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.FoundationOnSqlite))]
+public sealed class DeletionTestsSqlite(SqliteApp app) : DeletionTests(app);
+[Collection(nameof(SharedHosts.FoundationOnPostgres))]
+public sealed class DeletionTestsPostgres(PostgresApp app) : DeletionTests(app);

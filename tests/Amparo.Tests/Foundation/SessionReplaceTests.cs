@@ -24,5 +24,7 @@ public abstract class SessionReplaceTests(AppFixture app)
     }
 }
 
-public sealed class SessionReplaceTestsSqlite(SqliteApp app) : SessionReplaceTests(app), IClassFixture<SqliteApp>;
-public sealed class SessionReplaceTestsPostgres(PostgresApp app) : SessionReplaceTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.FoundationOnSqlite))]
+public sealed class SessionReplaceTestsSqlite(SqliteApp app) : SessionReplaceTests(app);
+[Collection(nameof(SharedHosts.FoundationOnPostgres))]
+public sealed class SessionReplaceTestsPostgres(PostgresApp app) : SessionReplaceTests(app);

@@ -349,4 +349,5 @@ public abstract class TranslationHttpTests(AppFixture app)
     }
 }
 
-public sealed class TranslationHttpTestsSqlite(SqliteApp app) : TranslationHttpTests(app), IClassFixture<SqliteApp>;
+[Collection(nameof(SharedHosts.FoundationOnSqlite))]
+public sealed class TranslationHttpTestsSqlite(SqliteApp app) : TranslationHttpTests(app);

@@ -101,5 +101,7 @@ public abstract class AuditPageTests(AppFixture app)
         html.Split("<tbody>")[1].Split("</tbody>")[0].Split("<tr>").Length - 1;
 }
 
-public sealed class AuditPageTestsSqlite(SqliteApp app) : AuditPageTests(app), IClassFixture<SqliteApp>;
-public sealed class AuditPageTestsPostgres(PostgresApp app) : AuditPageTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.OrganizationsOnSqlite))]
+public sealed class AuditPageTestsSqlite(SqliteApp app) : AuditPageTests(app);
+[Collection(nameof(SharedHosts.OrganizationsOnPostgres))]
+public sealed class AuditPageTestsPostgres(PostgresApp app) : AuditPageTests(app);

@@ -102,5 +102,7 @@ public abstract class ContactDetailsTests(AppFixture app)
     }
 }
 
-public sealed class ContactDetailsTestsSqlite(SqliteApp app) : ContactDetailsTests(app), IClassFixture<SqliteApp>;
-public sealed class ContactDetailsTestsPostgres(PostgresApp app) : ContactDetailsTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.OrganizationsOnSqlite))]
+public sealed class ContactDetailsTestsSqlite(SqliteApp app) : ContactDetailsTests(app);
+[Collection(nameof(SharedHosts.OrganizationsOnPostgres))]
+public sealed class ContactDetailsTestsPostgres(PostgresApp app) : ContactDetailsTests(app);

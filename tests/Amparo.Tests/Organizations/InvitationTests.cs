@@ -264,8 +264,10 @@ public abstract partial class InvitationTests(AppFixture app)
     private static partial Regex QrSource();
 }
 
-public sealed class InvitationTestsSqlite(SqliteApp app) : InvitationTests(app), IClassFixture<SqliteApp>;
-public sealed class InvitationTestsPostgres(PostgresApp app) : InvitationTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.OrganizationsOnSqlite))]
+public sealed class InvitationTestsSqlite(SqliteApp app) : InvitationTests(app);
+[Collection(nameof(SharedHosts.OrganizationsOnPostgres))]
+public sealed class InvitationTestsPostgres(PostgresApp app) : InvitationTests(app);
 
 /// <summary>With the mail server unreachable the invitation still works: the admin is told, and gets the link to hand over.</summary>
 public abstract class InvitationMailDownTests(AppFixture app)

@@ -135,5 +135,7 @@ public abstract class NetworkTests(AppFixture app)
     }
 }
 
-public sealed class NetworkTestsSqlite(SqliteApp app) : NetworkTests(app), IClassFixture<SqliteApp>;
-public sealed class NetworkTestsPostgres(PostgresApp app) : NetworkTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.OrganizationsOnSqlite))]
+public sealed class NetworkTestsSqlite(SqliteApp app) : NetworkTests(app);
+[Collection(nameof(SharedHosts.OrganizationsOnPostgres))]
+public sealed class NetworkTestsPostgres(PostgresApp app) : NetworkTests(app);

@@ -248,5 +248,7 @@ public abstract class OrganizationTests(AppFixture app)
     }
 }
 
-public sealed class OrganizationTestsSqlite(SqliteApp app) : OrganizationTests(app), IClassFixture<SqliteApp>;
-public sealed class OrganizationTestsPostgres(PostgresApp app) : OrganizationTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.OrganizationsOnSqlite))]
+public sealed class OrganizationTestsSqlite(SqliteApp app) : OrganizationTests(app);
+[Collection(nameof(SharedHosts.OrganizationsOnPostgres))]
+public sealed class OrganizationTestsPostgres(PostgresApp app) : OrganizationTests(app);

@@ -256,6 +256,8 @@ public abstract partial class PlanPagesTests(AppFixture app)
     private static partial Regex VersionPattern();
 }
 
-public sealed class PlanPagesTestsSqlite(SqliteApp app) : PlanPagesTests(app), IClassFixture<SqliteApp>;
+[Collection(nameof(SharedHosts.PlansOnSqlite))]
+public sealed class PlanPagesTestsSqlite(SqliteApp app) : PlanPagesTests(app);
 
-public sealed class PlanPagesTestsPostgres(PostgresApp app) : PlanPagesTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.PlansOnPostgres))]
+public sealed class PlanPagesTestsPostgres(PostgresApp app) : PlanPagesTests(app);

@@ -336,5 +336,7 @@ public abstract class PlanShareTests(AppFixture app)
     }
 }
 
-public sealed class PlanShareTestsSqlite(SqliteApp app) : PlanShareTests(app), IClassFixture<SqliteApp>;
-public sealed class PlanShareTestsPostgres(PostgresApp app) : PlanShareTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.PlansOnSqlite))]
+public sealed class PlanShareTestsSqlite(SqliteApp app) : PlanShareTests(app);
+[Collection(nameof(SharedHosts.PlansOnPostgres))]
+public sealed class PlanShareTestsPostgres(PostgresApp app) : PlanShareTests(app);

@@ -368,5 +368,7 @@ public abstract class PlanTests(AppFixture app)
     }
 }
 
-public sealed class PlanTestsSqlite(SqliteApp app) : PlanTests(app), IClassFixture<SqliteApp>;
-public sealed class PlanTestsPostgres(PostgresApp app) : PlanTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.PlansOnSqlite))]
+public sealed class PlanTestsSqlite(SqliteApp app) : PlanTests(app);
+[Collection(nameof(SharedHosts.PlansOnPostgres))]
+public sealed class PlanTestsPostgres(PostgresApp app) : PlanTests(app);

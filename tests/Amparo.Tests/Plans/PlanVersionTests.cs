@@ -222,6 +222,8 @@ public abstract class PlanVersionTests(AppFixture app)
     }
 }
 
-public sealed class PlanVersionTestsSqlite(SqliteApp app) : PlanVersionTests(app), IClassFixture<SqliteApp>;
+[Collection(nameof(SharedHosts.PlansOnSqlite))]
+public sealed class PlanVersionTestsSqlite(SqliteApp app) : PlanVersionTests(app);
 
-public sealed class PlanVersionTestsPostgres(PostgresApp app) : PlanVersionTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.PlansOnPostgres))]
+public sealed class PlanVersionTestsPostgres(PostgresApp app) : PlanVersionTests(app);

@@ -313,5 +313,7 @@ public abstract class PlansApiTests(AppFixture app)
     }
 }
 
-public sealed class PlansApiTestsSqlite(SqliteApp app) : PlansApiTests(app), IClassFixture<SqliteApp>;
-public sealed class PlansApiTestsPostgres(PostgresApp app) : PlansApiTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.PlansOnSqlite))]
+public sealed class PlansApiTestsSqlite(SqliteApp app) : PlansApiTests(app);
+[Collection(nameof(SharedHosts.PlansOnPostgres))]
+public sealed class PlansApiTestsPostgres(PostgresApp app) : PlansApiTests(app);

@@ -199,5 +199,7 @@ public abstract class AccessAudienceTests(AppFixture app)
     }
 }
 
-public sealed class AccessAudienceTestsSqlite(SqliteApp app) : AccessAudienceTests(app), IClassFixture<SqliteApp>;
-public sealed class AccessAudienceTestsPostgres(PostgresApp app) : AccessAudienceTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.SecurityOnSqlite))]
+public sealed class AccessAudienceTestsSqlite(SqliteApp app) : AccessAudienceTests(app);
+[Collection(nameof(SharedHosts.SecurityOnPostgres))]
+public sealed class AccessAudienceTestsPostgres(PostgresApp app) : AccessAudienceTests(app);

@@ -177,5 +177,7 @@ public abstract class AccessSqlPropertyTests(AppFixture app)
     }
 }
 
-public sealed class AccessSqlPropertyTestsSqlite(SqliteApp app) : AccessSqlPropertyTests(app), IClassFixture<SqliteApp>;
-public sealed class AccessSqlPropertyTestsPostgres(PostgresApp app) : AccessSqlPropertyTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.SecurityOnSqlite))]
+public sealed class AccessSqlPropertyTestsSqlite(SqliteApp app) : AccessSqlPropertyTests(app);
+[Collection(nameof(SharedHosts.SecurityOnPostgres))]
+public sealed class AccessSqlPropertyTestsPostgres(PostgresApp app) : AccessSqlPropertyTests(app);

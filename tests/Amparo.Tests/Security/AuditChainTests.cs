@@ -145,5 +145,7 @@ public abstract class AuditChainTests(AppFixture app)
         });
 }
 
-public sealed class AuditChainTestsSqlite(SqliteApp app) : AuditChainTests(app), IClassFixture<SqliteApp>;
-public sealed class AuditChainTestsPostgres(PostgresApp app) : AuditChainTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.SecurityOnSqlite))]
+public sealed class AuditChainTestsSqlite(SqliteApp app) : AuditChainTests(app);
+[Collection(nameof(SharedHosts.SecurityOnPostgres))]
+public sealed class AuditChainTestsPostgres(PostgresApp app) : AuditChainTests(app);

@@ -174,5 +174,7 @@ public abstract class EndpointPolicyTests(AppFixture app)
     }
 }
 
-public sealed class EndpointPolicyTestsSqlite(SqliteApp app) : EndpointPolicyTests(app), IClassFixture<SqliteApp>;
-public sealed class EndpointPolicyTestsPostgres(PostgresApp app) : EndpointPolicyTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.SecurityOnSqlite))]
+public sealed class EndpointPolicyTestsSqlite(SqliteApp app) : EndpointPolicyTests(app);
+[Collection(nameof(SharedHosts.SecurityOnPostgres))]
+public sealed class EndpointPolicyTestsPostgres(PostgresApp app) : EndpointPolicyTests(app);

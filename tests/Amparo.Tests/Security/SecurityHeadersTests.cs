@@ -343,8 +343,10 @@ public abstract class SecurityHeadersTests(AppFixture app)
     }
 }
 
-public sealed class SecurityHeadersTestsSqlite(SqliteApp app) : SecurityHeadersTests(app), IClassFixture<SqliteApp>;
-public sealed class SecurityHeadersTestsPostgres(PostgresApp app) : SecurityHeadersTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.SecurityOnSqlite))]
+public sealed class SecurityHeadersTestsSqlite(SqliteApp app) : SecurityHeadersTests(app);
+[Collection(nameof(SharedHosts.SecurityOnPostgres))]
+public sealed class SecurityHeadersTestsPostgres(PostgresApp app) : SecurityHeadersTests(app);
 
 /// <summary>"A migration is missing": the model must have no changes that no migration captures, on each provider.</summary>
 public abstract class MigrationTests(AppFixture app)
@@ -360,5 +362,7 @@ public abstract class MigrationTests(AppFixture app)
     }
 }
 
-public sealed class MigrationTestsSqlite(SqliteApp app) : MigrationTests(app), IClassFixture<SqliteApp>;
-public sealed class MigrationTestsPostgres(PostgresApp app) : MigrationTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.SecurityOnSqlite))]
+public sealed class MigrationTestsSqlite(SqliteApp app) : MigrationTests(app);
+[Collection(nameof(SharedHosts.SecurityOnPostgres))]
+public sealed class MigrationTestsPostgres(PostgresApp app) : MigrationTests(app);

@@ -173,8 +173,10 @@ public abstract class SessionAndFactorTests(AppFixture app)
     }
 }
 
-public sealed class SessionAndFactorTestsSqlite(SqliteApp app) : SessionAndFactorTests(app), IClassFixture<SqliteApp>;
-public sealed class SessionAndFactorTestsPostgres(PostgresApp app) : SessionAndFactorTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.SecurityOnSqlite))]
+public sealed class SessionAndFactorTestsSqlite(SqliteApp app) : SessionAndFactorTests(app);
+[Collection(nameof(SharedHosts.SecurityOnPostgres))]
+public sealed class SessionAndFactorTestsPostgres(PostgresApp app) : SessionAndFactorTests(app);
 
 /// <summary>Passphrase rules: long enough, not common, no composition rules, long passphrases welcome.</summary>
 public sealed class PassphrasePolicyTests

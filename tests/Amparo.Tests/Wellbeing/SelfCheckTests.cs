@@ -310,5 +310,7 @@ public abstract class SelfCheckTests(AppFixture app)
     }
 }
 
-public sealed class SelfCheckTestsSqlite(SqliteApp app) : SelfCheckTests(app), IClassFixture<SqliteApp>;
-public sealed class SelfCheckTestsPostgres(PostgresApp app) : SelfCheckTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.WellbeingOnSqlite))]
+public sealed class SelfCheckTestsSqlite(SqliteApp app) : SelfCheckTests(app);
+[Collection(nameof(SharedHosts.WellbeingOnPostgres))]
+public sealed class SelfCheckTestsPostgres(PostgresApp app) : SelfCheckTests(app);

@@ -279,5 +279,7 @@ public abstract class WellbeingTeamTests(AppFixture app)
     }
 }
 
-public sealed class WellbeingTeamTestsSqlite(SqliteApp app) : WellbeingTeamTests(app), IClassFixture<SqliteApp>;
-public sealed class WellbeingTeamTestsPostgres(PostgresApp app) : WellbeingTeamTests(app), IClassFixture<PostgresApp>;
+[Collection(nameof(SharedHosts.WellbeingOnSqlite))]
+public sealed class WellbeingTeamTestsSqlite(SqliteApp app) : WellbeingTeamTests(app);
+[Collection(nameof(SharedHosts.WellbeingOnPostgres))]
+public sealed class WellbeingTeamTestsPostgres(PostgresApp app) : WellbeingTeamTests(app);
