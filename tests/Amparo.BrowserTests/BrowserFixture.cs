@@ -14,19 +14,20 @@ namespace Amparo.BrowserTests;
 public sealed class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
-    public IBrowser Browser { get; private set; } = null!;
+    private IBrowser? _browser;
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("Chromium did not start.");
     public AppServer App { get; } = new();
     public string BaseUrl => App.BaseUrl;
 
     public async ValueTask InitializeAsync()
     {
         App.Start();
-        (_playwright, Browser) = await Chromium.LaunchAsync();
+        (_playwright, _browser) = await Chromium.LaunchAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Browser.DisposeAsync();
+        if (_browser is not null) await _browser.DisposeAsync();
         _playwright?.Dispose();
         await App.DisposeAsync();
     }
@@ -39,9 +40,10 @@ public sealed class BrowserFixture : IAsyncLifetime
 public class MailingAppFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
+    private IBrowser? _browser;
     public TestSmtpServer Smtp { get; } = new();
     public AppServer App { get; }
-    public IBrowser Browser { get; private set; } = null!;
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("Chromium did not start.");
     public string BaseUrl => App.BaseUrl;
 
     public MailingAppFixture() : this(null) { }
@@ -60,12 +62,12 @@ public class MailingAppFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         App.Start();
-        (_playwright, Browser) = await Chromium.LaunchAsync();
+        (_playwright, _browser) = await Chromium.LaunchAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Browser.DisposeAsync();
+        if (_browser is not null) await _browser.DisposeAsync();
         _playwright?.Dispose();
         await App.DisposeAsync();
         await Smtp.DisposeAsync();

@@ -9,10 +9,26 @@ public sealed record FormSubmission(string Page, string Method, string Action, I
     /// <summary>The fields a person (or an attacker) can change; the antiforgery token is not one of them.</summary>
     public IEnumerable<string> FieldNames => Fields.Select(f => f.Key).Where(n => n != "__af").Distinct();
 
-    /// <summary>Two submissions with the same target and field names exercise the same code: fuzz one of them.</summary>
+    /// <summary>
+    /// Two submissions with the same target and field names exercise the same code: fuzz one of them. The target is
+    /// the route and the page handler: ids, a trailing slash ("/plans/" is "/plans") and the other query values (a
+    /// list's page number; a GET form sends its fields instead of them) choose no other code.
+    /// </summary>
     public string Signature => $"{Method} {ActionPath} [{string.Join(",", FieldNames.Order(StringComparer.Ordinal))}]";
 
-    private string ActionPath => Regex.Replace(Action, "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", "{id}");
+    private string ActionPath
+    {
+        get
+        {
+            var parts = Action.Split('?', 2);
+            var path = Regex.Replace(parts[0], "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", "{id}");
+            if (path.Length > 1) path = path.TrimEnd('/');
+            var handler = parts.Length > 1 && Method == "POST"
+                ? parts[1].Split('&').FirstOrDefault(p => p.StartsWith("handler=", StringComparison.OrdinalIgnoreCase))
+                : null;
+            return handler is null ? path : path + "?" + handler;
+        }
+    }
 
     public override string ToString() => $"{Signature} on {Page}";
 }
