@@ -48,7 +48,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
 
         // ---- A new defender: the installable app's parts, the sign-in page's way to setup, onboarding, SOS.
         await using var nina = await NewContextAsync(javaScript: false, phone: true);
-        await using var ninaChecks = new PageChecks(nina, BaseUrl, javaScript: false);
+        var ninaChecks = new PageChecks(nina, BaseUrl, javaScript: false);
         var n = await nina.NewPageAsync();
         var signIn = await n.GotoAsync(BaseUrl + "/account/sign-in");
         var csp = (await signIn!.AllHeadersAsync())["content-security-policy"];
@@ -91,7 +91,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
 
         // ---- A defender with a trusted contact: SOS names who is told; typed coordinates.
         await using var dana = await NewContextAsync(javaScript: false, phone: true);
-        await using var danaChecks = new PageChecks(dana, BaseUrl, javaScript: false);
+        var danaChecks = new PageChecks(dana, BaseUrl, javaScript: false);
         var d = await dana.NewPageAsync();
         await SignInAsync(d, s.Dana);
         await d.Locator("#sos").ClickAsync();
@@ -120,7 +120,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
 
         // ---- The focal point, on a phone: the panic at the top of the board from the first second.
         await using var focal = await NewContextAsync(javaScript: false, phone: true);
-        await using var focalChecks = new PageChecks(focal, BaseUrl, javaScript: false);
+        var focalChecks = new PageChecks(focal, BaseUrl, javaScript: false);
         var f = await focal.NewPageAsync();
         await SignInAsync(f, s.Focal);
         await AssertHomeAlertAsync(f, "Dana off");
@@ -249,7 +249,7 @@ public sealed partial class AlertsFlowTests(MailingAppFixture fixture) : IClassF
             JavaScriptEnabled = true, Locale = "ar", TimezoneId = "America/Bogota", ViewportSize = new() { Width = 360, Height = 740 },
         });
         iris.SetDefaultTimeout(60_000);
-        await using var irisChecks = new PageChecks(iris, BaseUrl, javaScript: true);
+        var irisChecks = new PageChecks(iris, BaseUrl, javaScript: true);
         var i = await iris.NewPageAsync();
         await i.GotoAsync(BaseUrl + "/invitation/" + s.Invitation);
         await Expect(i.Locator("select#timezone")).ToHaveValueAsync("America/Bogota");

@@ -39,7 +39,7 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
 
         // ---- The defender: PIN, plan, check in.
         await using var context = await NewContextAsync();
-        await using var checks = new PageChecks(context, BaseUrl, JavaScript);
+        var checks = new PageChecks(context, BaseUrl, JavaScript);
         var page = await context.NewPageAsync();
         Task Check(long budget = 60 * 1024) => checks.CheckAsync(page, report, budget, who: "defender");
         await SignInAsync(page, defenderEmail);
@@ -91,7 +91,7 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
         fixture.App.Clock.Advance(TimeSpan.FromMinutes(15));
         await fixture.App.RunWorkersAsync();
         await using var focalContext = await NewContextAsync();
-        await using var focalChecks = new PageChecks(focalContext, BaseUrl, JavaScript);
+        var focalChecks = new PageChecks(focalContext, BaseUrl, JavaScript);
         var focal = await focalContext.NewPageAsync();
         await SignInAsync(focal, focalEmail);
         await focal.GetByRole(AriaRole.Link, new() { Name = T("Whereabouts.Title") }).First.ClickAsync();
@@ -107,7 +107,7 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
 
         // ---- The contact, without an account: the link from the e-mail.
         await using var contactContext = await NewContextAsync();
-        await using var contactChecks = new PageChecks(contactContext, BaseUrl, JavaScript);
+        var contactChecks = new PageChecks(contactContext, BaseUrl, JavaScript);
         var contact = await contactContext.NewPageAsync();
         await contact.GotoAsync(link);
         await contactChecks.CheckAsync(contact, report, who: "contact");

@@ -43,7 +43,7 @@ public abstract partial class FoundationFlowTests(MailingAppFixture fixture)
     {
         // ---- The operator: first-run setup, an organization, an invitation.
         await using var adminContext = await NewContextAsync();
-        await using var adminChecks = new PageChecks(adminContext, BaseUrl, JavaScript);
+        var adminChecks = new PageChecks(adminContext, BaseUrl, JavaScript);
         var admin = await adminContext.NewPageAsync();
         Task CheckAdmin() => adminChecks.CheckAsync(admin, report, who: "admin");
 
@@ -90,7 +90,7 @@ public abstract partial class FoundationFlowTests(MailingAppFixture fixture)
 
         // ---- The member, in a browser of their own: accept, set a passphrase.
         await using var memberContext = await NewContextAsync();
-        await using var memberChecks = new PageChecks(memberContext, BaseUrl, JavaScript);
+        var memberChecks = new PageChecks(memberContext, BaseUrl, JavaScript);
         var member = await memberContext.NewPageAsync();
         Task CheckMember() => memberChecks.CheckAsync(member, report, who: "member");
 
@@ -163,7 +163,7 @@ public abstract partial class FoundationFlowTests(MailingAppFixture fixture)
             Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path, Expires = c.Expires,
             HttpOnly = c.HttpOnly, Secure = c.Secure, SameSite = c.SameSite,
         }));
-        await using var thiefChecks = new PageChecks(thiefContext, BaseUrl, JavaScript);
+        var thiefChecks = new PageChecks(thiefContext, BaseUrl, JavaScript);
         var thief = await thiefContext.NewPageAsync();
         await thief.GotoAsync(BaseUrl + "/");
         await thiefChecks.CheckAsync(thief, report, who: "copied-cookie");

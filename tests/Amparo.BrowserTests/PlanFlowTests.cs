@@ -51,7 +51,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
         }
 
         await using var context = await Chromium.NewContextAsync(fixture.Browser, javaScript);
-        await using var checks = new PageChecks(context, BaseUrl, javaScript);
+        var checks = new PageChecks(context, BaseUrl, javaScript);
         var page = await context.NewPageAsync();
         Task Check() => checks.CheckAsync(page, report, who: "defender");
         await SignInAsync(page, email);
@@ -168,7 +168,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
 
             // The grantmaker's admin finds it from their plans page and reads it; the owner sees who looked.
             await using var fundContext = await Chromium.NewContextAsync(fixture.Browser, javaScript);
-            await using var fundChecks = new PageChecks(fundContext, BaseUrl, javaScript);
+            var fundChecks = new PageChecks(fundContext, BaseUrl, javaScript);
             var fund = await fundContext.NewPageAsync();
             await SignInAsync(fund, fundEmail);
             await fund.GotoAsync(BaseUrl + "/plans");

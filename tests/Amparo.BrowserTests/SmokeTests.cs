@@ -12,7 +12,7 @@ public sealed class SmokeTests(BrowserFixture fixture) : IClassFixture<BrowserFi
     public async Task AnonymousPages_AreAccessible_Small_AndStayOnOrigin(bool javaScript, string language)
     {
         await using var context = await fixture.Browser.NewContextAsync(new() { JavaScriptEnabled = javaScript, Locale = language });
-        await using var checks = new PageChecks(context, fixture.BaseUrl, javaScript);
+        var checks = new PageChecks(context, fixture.BaseUrl, javaScript);
         var report = new PageReport();
         var page = await context.NewPageAsync();
         foreach (var path in new[] { "/account/sign-in", "/setup", "/weather", "/does-not-exist" })
@@ -47,7 +47,7 @@ public sealed class SmokeTests(BrowserFixture fixture) : IClassFixture<BrowserFi
     public async Task PageChecks_FindViolations_ForeignRequests_AndWeight(bool javaScript)
     {
         await using var context = await fixture.Browser.NewContextAsync(new() { JavaScriptEnabled = javaScript });
-        await using var checks = new PageChecks(context, fixture.BaseUrl, javaScript);
+        var checks = new PageChecks(context, fixture.BaseUrl, javaScript);
         var report = new PageReport();
         var page = await context.NewPageAsync();
         const string bad = """

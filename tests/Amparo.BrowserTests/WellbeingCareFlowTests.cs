@@ -49,7 +49,7 @@ public sealed partial class WellbeingCareFlowTests(MailingAppFixture fixture) : 
         }
 
         await using var context = await Chromium.NewContextAsync(fixture.Browser, javaScript);
-        await using var checks = new PageChecks(context, BaseUrl, javaScript);
+        var checks = new PageChecks(context, BaseUrl, javaScript);
         var page = await context.NewPageAsync();
         Task Check() => checks.CheckAsync(page, report, who: "defender");
         await SignInAsync(page, email);
@@ -83,7 +83,7 @@ public sealed partial class WellbeingCareFlowTests(MailingAppFixture fixture) : 
         await Expect(page.Locator("#buddy-sent")).ToContainTextAsync(buddyName);
         await using (var other = await Chromium.NewContextAsync(fixture.Browser, javaScript))
         {
-            await using var otherChecks = new PageChecks(other, BaseUrl, javaScript);
+            var otherChecks = new PageChecks(other, BaseUrl, javaScript);
             var buddy = await other.NewPageAsync();
             await SignInAsync(buddy, buddyEmail);
             await buddy.GotoAsync(BaseUrl + "/wellbeing/buddy");
@@ -120,7 +120,7 @@ public sealed partial class WellbeingCareFlowTests(MailingAppFixture fixture) : 
 
         // The module's pages have no scripts of their own: with JavaScript on, the English pass above shows that the forms
         // work beside the common script; the other languages and widths are the JavaScript-off pass's (whose axe checks
-        // run in a twin page with scripts on).
+        // run with scripts on, in the axe page).
         if (javaScript) return;
 
         // ---- On a phone, in Spanish and in Arabic.

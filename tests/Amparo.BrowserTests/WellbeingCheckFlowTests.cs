@@ -43,7 +43,7 @@ public sealed partial class WellbeingCheckFlowTests(MailingAppFixture fixture) :
         }
 
         await using var context = await Chromium.NewContextAsync(fixture.Browser, javaScript);
-        await using var checks = new PageChecks(context, BaseUrl, javaScript);
+        var checks = new PageChecks(context, BaseUrl, javaScript);
         var page = await context.NewPageAsync();
         Task Check() => checks.CheckAsync(page, report, who: "defender");
         await SignInAsync(page, email);
@@ -111,7 +111,7 @@ public sealed partial class WellbeingCheckFlowTests(MailingAppFixture fixture) :
 
         // The module's pages have no scripts of their own: with JavaScript on, the English pass above shows that the forms
         // work beside the common script; the other languages and widths are the JavaScript-off pass's (whose axe checks
-        // run in a twin page with scripts on).
+        // run with scripts on, in the axe page).
         if (javaScript) return;
 
         // ---- The same pages in Spanish and in Arabic, on a phone and a wide screen.

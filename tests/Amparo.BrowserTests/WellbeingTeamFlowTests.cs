@@ -76,7 +76,7 @@ public sealed class WellbeingTeamFlowTests(MailingAppFixture fixture) : IClassFi
         }
 
         await using var context = await Chromium.NewContextAsync(fixture.Browser, javaScript);
-        await using var checks = new PageChecks(context, BaseUrl, javaScript);
+        var checks = new PageChecks(context, BaseUrl, javaScript);
 
         // ---- A member reads what contributing means, forgets the box, then agrees.
         var page = await context.NewPageAsync();
@@ -126,7 +126,7 @@ public sealed class WellbeingTeamFlowTests(MailingAppFixture fixture) : IClassFi
 
         // The module's pages have no scripts of their own: with JavaScript on, the English pass above shows that the forms
         // work beside the common script; the other languages and widths are the JavaScript-off pass's (whose axe checks
-        // run in a twin page with scripts on).
+        // run with scripts on, in the axe page).
         if (javaScript) return;
 
         // ---- Spanish and Arabic, on a phone and on a desktop.
