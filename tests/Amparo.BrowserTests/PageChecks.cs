@@ -225,8 +225,10 @@ public sealed class PageChecks
     /// axe for a page shown without JavaScript: the same HTML, exactly as the server sent it, written into the browser's
     /// axe page (<see cref="AxePage"/>), where its stylesheet loads from the app and its scripts run.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> AccessibilityProblemsWithoutScriptsAsync(IPage page, IResponse document)
+    private async Task<IReadOnlyList<string>> AccessibilityProblemsWithoutScriptsAsync(IPage page)
     {
+        IResponse document;
+        lock (_lock) document = _document ?? throw new InvalidOperationException("No document was loaded.");
         var html = await document.TextAsync();
         var checker = await AxePage.ForAsync(page, document.Url);
         await checker.Lock.WaitAsync();
@@ -314,13 +316,7 @@ public sealed class PageChecks
         var dir = await page.Locator("html").GetAttributeAsync("dir") ?? "";
         report.Weights.Add(new PageWeight(who ?? "", path, dir, weight));
         if (weight > budgetBytes) report.Problems.Add($"{page.Url}: {weight} bytes, over the {budgetBytes}-byte budget");
-        if (_javaScript) report.Problems.AddRange(await AccessibilityProblemsOnceAsync(page));
-        else
-        {
-            IResponse document;
-            lock (_lock) document = _document ?? throw new InvalidOperationException("No document was loaded.");
-            report.Problems.AddRange(await AccessibilityProblemsWithoutScriptsAsync(page, document));
-        }
+        report.Problems.AddRange(_javaScript ? await AccessibilityProblemsOnceAsync(page) : await AccessibilityProblemsWithoutScriptsAsync(page));
         lock (_lock)
         {
             report.Problems.AddRange(_foreign.Select(u => $"request to another origin: {u}"));
