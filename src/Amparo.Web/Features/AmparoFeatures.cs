@@ -1,6 +1,7 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.Incidents;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Organizations;
@@ -33,7 +34,8 @@ public static class AmparoFeatures
         .AddPlanShares(configuration)
         .AddWellbeing(configuration)
         .AddWellbeingCare(configuration)
-        .AddWellbeingTeam(configuration);
+        .AddWellbeingTeam(configuration)
+        .AddIncidents(configuration);
 
     /// <summary>The features' APIs under /api/v1, and other endpoints a feature answers outside it.</summary>
     public static WebApplication MapAmparoFeatures(this WebApplication app)
@@ -47,6 +49,7 @@ public static class AmparoFeatures
         api.MapWellbeingCheckApi();
         api.MapWellbeingCareApi();
         api.MapWellbeingTeamApi();
+        api.MapIncidentsApi();
         app.MapSmsHooks();
         app.MapPlanCalendar();
         return app;

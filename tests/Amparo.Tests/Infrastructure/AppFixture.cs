@@ -52,6 +52,8 @@ public abstract class AppFixture : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Amparo:PublicBaseUrl", "http://localhost");
         // Tests move the FakeTimeProvider and then run the alert engine and the dispatcher by hand (RunWorkersAsync).
         builder.UseSetting("CheckIns:RunWorkers", "false");
+        // The gazetteer sample that ships beside the app (Features/Incidents/gazetteer-sample.geojson).
+        builder.UseSetting("Incidents:GazetteerPath", "gazetteer-sample.geojson");
         if (!ProductionPasswordHashing)
         {
             builder.UseSetting("Amparo:Argon2MemoryKib", "1024");

@@ -19,6 +19,8 @@ public static class SharedHosts
     [CollectionDefinition(nameof(CheckInsWithClockOnPostgres))] public sealed class CheckInsWithClockOnPostgres : ICollectionFixture<CheckInPostgresApp>;
     [CollectionDefinition(nameof(FoundationOnSqlite))] public sealed class FoundationOnSqlite : ICollectionFixture<SqliteApp>;
     [CollectionDefinition(nameof(FoundationOnPostgres))] public sealed class FoundationOnPostgres : ICollectionFixture<PostgresApp>;
+    [CollectionDefinition(nameof(IncidentsOnSqlite))] public sealed class IncidentsOnSqlite : ICollectionFixture<SqliteApp>;
+    [CollectionDefinition(nameof(IncidentsOnPostgres))] public sealed class IncidentsOnPostgres : ICollectionFixture<PostgresApp>;
     [CollectionDefinition(nameof(OrganizationsOnSqlite))] public sealed class OrganizationsOnSqlite : ICollectionFixture<SqliteApp>;
     [CollectionDefinition(nameof(OrganizationsOnPostgres))] public sealed class OrganizationsOnPostgres : ICollectionFixture<PostgresApp>;
     [CollectionDefinition(nameof(PlansOnSqlite))] public sealed class PlansOnSqlite : ICollectionFixture<SqliteApp>;

@@ -67,6 +67,10 @@ public sealed partial class TranslationTests
         ("ru", "Alert.Head.Panic"),
         // Security plan pages: the same word in both languages.
         ("es", "Plans.Page.Domain.Digital"),
+        ("fr", "Incidents.Nav"),              // "Incidents" is French too
+        ("fr", "Incidents.Details.Notes"),    // "Notes"
+        ("fr", "Incidents.New.Latitude"),     // the same word in French
+        ("fr", "Incidents.New.Longitude"),
         ("es", "Plans.Page.Domain.Legal"),
         ("es", "Plans.Page.Stance.Neutral"),
         ("fr", "Plans.Page.Actions"),
@@ -100,6 +104,13 @@ public sealed partial class TranslationTests
         ["Care.Buddy.Done."] = ["invited", "accepted", "ended", "saved"],
         ["Care.Mark.Done."] = ["added", "deleted"],
         ["Care.Debrief.Guide."] = ["1", "2", "3", "4", "5", "6"],
+        // Incident reports (issue 12): Pages/Incidents/IncidentPages.cs builds these from the module's enums; DetailsModel accepts these ?done=.
+        ["Incidents.Details.Done."] = ["reported", "followed-up", "noted"],
+        ["Incidents.Act."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.IncidentActs>().Where(n => n != "None")],
+        ["Incidents.Group."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.TargetedGroups>().Where(n => n != "None")],
+        ["Incidents.Perpetrator."] = Enum.GetNames<Amparo.Web.Features.Incidents.PerpetratorType>(),
+        ["Incidents.Precision."] = Enum.GetNames<Amparo.Web.Features.Incidents.DatePrecision>(),
+        ["Incidents.Status."] = Enum.GetNames<Amparo.Web.Features.Incidents.IncidentStatus>(),
         ["Care.Debrief.State."] = [.. Enum.GetValues<Amparo.Web.Features.Wellbeing.DebriefState>().Select(Amparo.Web.Features.Wellbeing.CarePages.StateName)],
     };
 

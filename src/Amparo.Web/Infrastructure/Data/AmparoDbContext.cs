@@ -1,5 +1,6 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.Incidents;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Organizations;
@@ -74,6 +75,8 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<TeamMonthBands> TeamMonthBands => Set<TeamMonthBands>();
     public DbSet<TeamMonthClosed> TeamMonthsClosed => Set<TeamMonthClosed>();
     public DbSet<OrganizationAssessment> OrganizationAssessments => Set<OrganizationAssessment>();
+    public DbSet<Incident> Incidents => Set<Incident>();
+    public DbSet<IncidentNote> IncidentNotes => Set<IncidentNote>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

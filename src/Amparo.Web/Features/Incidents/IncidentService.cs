@@ -1,0 +1,198 @@
+using Amparo.Web.Features.Audit;
+using Amparo.Web.Features.Organizations;
+using Amparo.Web.Features.Sharing;
+using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Amparo.Web.Features.Incidents;
+
+/// <summary>
+/// Incident reports: writing one (to an organization, or as a personal record), listing and reading them through
+/// <see cref="IncidentAccess"/>, and following them up (status, handler, notes). Texts are encrypted with the owner's key
+/// (<see cref="KeyOfAsync"/>); a read by anyone but the reporter is audited.
+/// </summary>
+public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, TimeProvider clock, AuditLog audit, Gazetteer gazetteer)
+{
+    public const string ReportedEvent = "incident.reported";
+    public const string StatusChangedEvent = "incident.status-changed";
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>
+    /// Writes a report. To an organization: the reporter must be a member, and only its admins and focal points report for
+    /// someone else; anyone else gets <see cref="IncidentWriteStatus.NotFound"/> (the organization is not theirs to see).
+    /// </summary>
+    public async Task<IncidentWrite> CreateAsync(Guid viewer, IncidentInput input, CancellationToken ct = default)
+    {
+        if (input.OrganizationId is { } org)
+        {
+            // Not to a grantmaker: a grantmaker never holds an incident record (only the hot-zone aggregates).
+            var role = await (
+                from m in db.Memberships
+                where m.OrganizationId == org && m.UserId == viewer
+                join o in db.Organizations on m.OrganizationId equals o.Id
+                where o.Kind != OrganizationKind.Grantmaker
+                select (OrgRole?)m.Role).SingleOrDefaultAsync(ct);
+            if (role is null) return IncidentWrite.NotFound;
+            if (!input.AboutMe && role == OrgRole.Member) return IncidentWrite.NotAllowed;
+        }
+        else if (!input.AboutMe) return IncidentWrite.NotAllowed; // a personal record is about its writer
+
+        var now = Now;
+        var errors = IncidentRules.Check(input, DateOnly.FromDateTime(now), gazetteer);
+        if (errors.Count > 0) return IncidentWrite.Invalid(errors);
+
+        var cell = input.Latitude is { } lat && input.Longitude is { } lon ? CoarseCell.Snap(lat, lon) : null;
+        var incident = new Incident
+        {
+            Id = Guid.NewGuid(),
+            OrganizationId = input.OrganizationId,
+            ReporterId = viewer,
+            AboutReporter = input.AboutMe,
+            OccurredOn = IncidentRules.StartOf(input.OccurredOn!.Value, input.Precision),
+            Precision = input.Precision,
+            Acts = input.Acts,
+            PrimaryAct = input.PrimaryAct,
+            Perpetrator = input.Perpetrator,
+            Groups = input.Groups,
+            Domains = input.Domains,
+            AreaId = string.IsNullOrEmpty(input.AreaId) ? null : input.AreaId,
+            CellLatitude = cell?.Latitude,
+            CellLongitude = cell?.Longitude,
+            Status = IncidentStatus.New,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var key = await KeyOfAsync(incident, ct);
+        incident.NarrativeCipher = await cipher.EncryptAsync(db, key, IncidentRules.Clean(input.Narrative), Incident.Table, nameof(Incident.NarrativeCipher), incident.Id, ct);
+        if (!input.AboutMe && input.NamedWithConsent)
+            incident.ConcernedNameCipher = await cipher.EncryptAsync(db, key, IncidentRules.Clean(input.ConcernedName), Incident.Table, nameof(Incident.ConcernedNameCipher), incident.Id, ct);
+        db.Incidents.Add(incident);
+        await db.SaveChangesAsync(ct);
+        await audit.WriteAsync(ReportedEvent, viewer, incident.Id, incident.OrganizationId, "", ct);
+        return IncidentWrite.Done(incident.Id);
+    }
+
+    /// <summary>Every report the viewer may see, the newest first.</summary>
+    public Task<List<IncidentSummary>> ListAsync(Guid viewer, CancellationToken ct = default) =>
+        IncidentAccess.Visible(db.Incidents.AsNoTracking(), viewer, AccessSources.Of(db, clock))
+            .OrderByDescending(i => i.CreatedAt)
+            .Select(i => new IncidentSummary(i.Id, i.OrganizationId, i.OccurredOn, i.Precision, i.PrimaryAct, i.Acts, i.Status, i.ReporterId == viewer, i.CreatedAt))
+            .ToListAsync(ct);
+
+    /// <summary>One report decrypted for the viewer, or null (a 404). Staff reading someone's report is audited.</summary>
+    public async Task<IncidentView?> ReadAsync(Guid viewer, Guid id, CancellationToken ct = default)
+    {
+        if (await IncidentAccess.FindAsync(db, clock, id, viewer, ct: ct) is not { } found) return null;
+        var (incident, role) = found;
+        var key = await KeyOfAsync(incident, ct);
+        var notes = await (
+            from n in db.IncidentNotes.AsNoTracking()
+            where n.IncidentId == id
+            join u in db.Users on n.AuthorId equals u.Id into authors
+            from u in authors.DefaultIfEmpty()
+            orderby n.CreatedAt
+            select new { n.Id, n.AuthorId, Name = u == null ? null : u.DisplayName, n.TextCipher, n.CreatedAt }).ToListAsync(ct);
+        var noteViews = new List<IncidentNoteView>(notes.Count);
+        foreach (var n in notes)
+            noteViews.Add(new(n.Id, n.AuthorId, n.Name,
+                await cipher.DecryptAsync(db, key, n.TextCipher, IncidentNote.Table, nameof(IncidentNote.TextCipher), n.Id, ct), n.CreatedAt));
+        var people = new[] { incident.ReporterId, incident.HandlerId }.OfType<Guid>().ToList();
+        var names = await db.Users.Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var orgName = incident.OrganizationId is { } org ? await db.Organizations.Where(o => o.Id == org).Select(o => o.Name).SingleOrDefaultAsync(ct) : null;
+        var view = new IncidentView(incident, role, orgName,
+            incident.ReporterId is { } r ? names.GetValueOrDefault(r) : null,
+            incident.HandlerId is { } h ? names.GetValueOrDefault(h) : null,
+            await cipher.DecryptAsync(db, key, incident.ConcernedNameCipher, Incident.Table, nameof(Incident.ConcernedNameCipher), incident.Id, ct),
+            await cipher.DecryptAsync(db, key, incident.NarrativeCipher, Incident.Table, nameof(Incident.NarrativeCipher), incident.Id, ct),
+            noteViews);
+        if (incident.ReporterId != viewer)
+            await audit.WriteAsync(AuditEvents.SensitiveRead, viewer, incident.Id, incident.OrganizationId, "incident:" + incident.Id.ToString("N"), ct);
+        return view;
+    }
+
+    /// <summary>
+    /// Staff (or the owner of a personal record) set the status and who handles it. <paramref name="handlerId"/> must be one of
+    /// the organization's admins or focal points. <paramref name="version"/> is the one the person saw: a change made meanwhile is a conflict.
+    /// </summary>
+    public async Task<IncidentWrite> FollowUpAsync(Guid viewer, Guid id, IncidentStatus status, Guid? handlerId, int? version, CancellationToken ct = default)
+    {
+        if (await IncidentAccess.FindAsync(db, clock, id, viewer, tracked: true, ct: ct) is not { } found) return IncidentWrite.NotFound;
+        var (incident, role) = found;
+        if (!IncidentAccess.MayFollowUp(role)) return IncidentWrite.NotAllowed;
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!Enum.IsDefined(status)) errors["Status"] = "Incidents.Error.Choice";
+        if (handlerId is { } handler && !(await StaffAsync(incident, ct)).Contains(handler)) errors["HandlerId"] = "Incidents.Error.Choice";
+        if (errors.Count > 0) return IncidentWrite.Invalid(errors);
+        if (version is { } v && v != incident.Version) return IncidentWrite.Conflict;
+        if (incident.Status == status && incident.HandlerId == handlerId) return IncidentWrite.Done(id);
+        var from = incident.Status;
+        incident.Status = status;
+        incident.HandlerId = handlerId;
+        incident.UpdatedAt = Now;
+        incident.Version++;
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { return IncidentWrite.Conflict; }
+        await audit.WriteAsync(StatusChangedEvent, viewer, incident.Id, incident.OrganizationId, $"{StatusName(from)}->{StatusName(status)}", ct);
+        return IncidentWrite.Done(id);
+    }
+
+    /// <summary>A follow-up note by anyone who may see the report (its reporter tells more; its staff record what they did).</summary>
+    public async Task<IncidentWrite> AddNoteAsync(Guid viewer, Guid id, string? text, CancellationToken ct = default)
+    {
+        if (await IncidentAccess.FindAsync(db, clock, id, viewer, ct: ct) is not { } found) return IncidentWrite.NotFound;
+        var clean = IncidentRules.Clean(text);
+        if (clean is null) return IncidentWrite.Invalid(new(StringComparer.Ordinal) { ["Note"] = "Incidents.Error.NoteEmpty" });
+        if (Infrastructure.Validation.IsUnacceptableText(clean, IncidentRules.MaxNote))
+            return IncidentWrite.Invalid(new(StringComparer.Ordinal) { ["Note"] = "Incidents.Error.Text" });
+        var note = new IncidentNote { Id = Guid.NewGuid(), IncidentId = id, AuthorId = viewer, CreatedAt = Now };
+        note.TextCipher = await cipher.EncryptAsync(db, await KeyOfAsync(found.Incident, ct), clean, IncidentNote.Table, nameof(IncidentNote.TextCipher), note.Id, ct);
+        db.IncidentNotes.Add(note);
+        await db.SaveChangesAsync(ct);
+        return IncidentWrite.Done(id);
+    }
+
+    /// <summary>The people who may handle a report: its organization's admins and focal points (the owner, for a personal record).</summary>
+    public async Task<List<Guid>> StaffAsync(Incident incident, CancellationToken ct = default) =>
+        incident.OrganizationId is { } org
+            ? await Access.AudienceOf(org, DataCategory.OrganizationIncidents, AccessSources.Of(db, clock), AccessPath.OrganizationStaff).ToListAsync(ct)
+            : incident.ReporterId is { } owner ? [owner] : [];
+
+    /// <summary>Organizations the viewer may report to (every one they belong to), with whether they are its staff.</summary>
+    public async Task<List<(Guid Id, string Name, bool Staff)>> ReportableOrganizationsAsync(Guid viewer, CancellationToken ct = default)
+    {
+        var rows = await (
+            from m in db.Memberships
+            where m.UserId == viewer
+            join o in db.Organizations on m.OrganizationId equals o.Id
+            where o.Kind != OrganizationKind.Grantmaker
+            orderby o.Name
+            select new { o.Id, o.Name, m.Role }).ToListAsync(ct);
+        return rows.Select(x => (x.Id, x.Name, x.Role == OrgRole.FocalPoint || x.Role == OrgRole.OrgAdmin)).ToList();
+    }
+
+    /// <summary>The key a report's texts are encrypted with: its organization's, or its reporter's for a personal record.</summary>
+    private async Task<Guid> KeyOfAsync(Incident incident, CancellationToken ct) =>
+        incident.OrganizationId is { } org
+            ? await OrganizationKeys.KeyIdAsync(db, org, ct)
+            : await db.Users.Where(u => u.Id == incident.ReporterId).Select(u => u.DataKeyId).SingleAsync(ct);
+
+    /// <summary>The status as it appears in the API, exports and audit details.</summary>
+    public static string StatusName(IncidentStatus status) => status switch
+    {
+        IncidentStatus.New => "new",
+        IncidentStatus.Verified => "verified",
+        IncidentStatus.NeedsFollowUp => "needs-follow-up",
+        IncidentStatus.Closed => "closed",
+    };
+
+    public static IncidentStatus? ParseStatus(string? name) => name switch
+    {
+        "new" => IncidentStatus.New,
+        "verified" => IncidentStatus.Verified,
+        "needs-follow-up" => IncidentStatus.NeedsFollowUp,
+        "closed" => IncidentStatus.Closed,
+        _ => null,
+    };
+}

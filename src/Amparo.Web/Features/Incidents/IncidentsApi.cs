@@ -1,0 +1,140 @@
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Plans;
+using Amparo.Web.Infrastructure.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
+using Write = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.NoContent, Microsoft.AspNetCore.Http.HttpResults.NotFound,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem>;
+using Made = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Created<Amparo.Web.Features.Incidents.IncidentsApi.IdResponse>, Microsoft.AspNetCore.Http.HttpResults.NotFound,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem>;
+
+namespace Amparo.Web.Features.Incidents;
+
+/// <summary>
+/// The incident reports API under /api/v1/incidents: the same rules as the pages, through <see cref="IncidentService"/> and
+/// <see cref="IncidentAccess"/>. Choices are camelCase words ("arrestOrDetention", "week"); acts and perpetrators also carry
+/// their HURIDOCS codes when read. What the caller may not see is 404; a change by someone who may only read it is 403;
+/// a change over someone else's newer save is 409; bad input is 400 with the fields named.
+/// </summary>
+public static class IncidentsApi
+{
+    public sealed record IdResponse(Guid Id);
+    public sealed record CreateIncidentRequest(
+        Guid? OrganizationId, bool? AboutMe, string? ConcernedName, bool? NamedWithConsent,
+        DateOnly? OccurredOn, string? Precision, string[]? Acts, string? PrimaryAct, string? Perpetrator, string[]? Groups, string[]? Domains,
+        string? AreaId, double? Latitude, double? Longitude, string? Narrative);
+    public sealed record FollowUpRequest(string? Status, Guid? HandlerId, int? Version);
+    public sealed record NoteRequest(string? Text);
+
+    public sealed record ActDto(string Act, IReadOnlyList<string> HuridocsCodes);
+    public sealed record IncidentSummaryDto(Guid Id, Guid? OrganizationId, DateOnly OccurredOn, string Precision, string PrimaryAct, string[] Acts, string Status, bool ReportedByMe, DateTime CreatedAt);
+    public sealed record NoteDto(Guid Id, Guid? AuthorId, string? Text, DateTime CreatedAt);
+    public sealed record IncidentDto(
+        Guid Id, Guid? OrganizationId, string Role, Guid? ReporterId, bool AboutReporter, string? ConcernedName,
+        DateOnly OccurredOn, string Precision, IReadOnlyList<ActDto> Acts, string PrimaryAct, string Perpetrator, string PerpetratorHuridocsCode,
+        string[] Groups, string[] Domains, string? AreaId, double? CellLatitude, double? CellLongitude, string? Narrative,
+        string Status, Guid? HandlerId, DateTime CreatedAt, DateTime UpdatedAt, int Version, IReadOnlyList<NoteDto> Notes);
+
+    public static RouteGroupBuilder MapIncidentsApi(this RouteGroupBuilder api)
+    {
+        var incidents = api.MapGroup("/incidents").WithTags("Incidents").RequireAuthorization(WebSetup.ApiPolicy).RequireRateLimiting(WebSetup.ApiRateLimit)
+            .AddEndpointFilter(PlansApi.TwoFactorFirstAsync)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        incidents.MapGet("/", ListAsync).WithName("ListIncidents").WithSummary("The incident reports I may see")
+            .WithDescription("The caller's own reports and personal records, and the reports of organizations where the caller is an admin or focal point; newest first.");
+        incidents.MapPost("/", CreateAsync).WithName("CreateIncident").WithSummary("Report an incident")
+            .WithDescription("To organizationId (a member; only its admins and focal points report for someone else: aboutMe false), or, without organizationId, a personal record only the caller sees. A point (latitude, longitude) is kept only as its coarse cell.");
+        incidents.MapGet("/{id:guid}", GetAsync).WithName("GetIncident").WithSummary("An incident report, decrypted")
+            .WithDescription("With the HURIDOCS codes of its acts and perpetrator type, and its follow-up notes.");
+        incidents.MapPut("/{id:guid}/follow-up", FollowUpAsync).WithName("FollowUpIncident").WithSummary("Set the status and who handles it")
+            .WithDescription("status: new, verified, needs-follow-up or closed; handlerId: an admin or focal point of the organization (or null). Send the version you read: 409 when someone changed it since.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        incidents.MapPost("/{id:guid}/notes", NoteAsync).WithName("AddIncidentNote").WithSummary("Add a follow-up note");
+        return api;
+    }
+
+    private static async Task<Ok<List<IncidentSummaryDto>>> ListAsync(HttpContext http, IncidentService service) =>
+        TypedResults.Ok((await service.ListAsync(http.User.UserId(), http.RequestAborted))
+            .Select(s => new IncidentSummaryDto(s.Id, s.OrganizationId, s.OccurredOn, PlanWire.Word(s.Precision), PlanWire.Word(s.PrimaryAct),
+                Huridocs.Each(s.Acts).Select(PlanWire.Word).ToArray(), IncidentService.StatusName(s.Status), s.ReportedByViewer, s.CreatedAt))
+            .ToList());
+
+    private static async Task<Made> CreateAsync(CreateIncidentRequest? request, HttpContext http, IncidentService service, IStringLocalizer<SharedResource> t)
+    {
+        if (request is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [t["Incidents.Error.Choice"].Value] });
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var precision = One<DatePrecision>(errors, "precision", request.Precision ?? "day");
+        var primary = One<IncidentActs>(errors, "primaryAct", request.PrimaryAct);
+        var perpetrator = One<PerpetratorType>(errors, "perpetrator", request.Perpetrator ?? "unknown");
+        var acts = Many<IncidentActs>(errors, "acts", request.Acts);
+        var groups = Many<TargetedGroups>(errors, "groups", request.Groups);
+        var domains = Many<SecurityDomains>(errors, "domains", request.Domains);
+        if (errors.Count > 0) return Invalid(errors, t);
+        var input = new IncidentInput(request.OrganizationId, request.AboutMe ?? true, request.ConcernedName, request.NamedWithConsent ?? false,
+            request.OccurredOn, precision, acts, primary, perpetrator, groups, domains, request.AreaId, request.Latitude, request.Longitude, request.Narrative);
+        var result = await service.CreateAsync(http.User.UserId(), input, http.RequestAborted);
+        return result.Status == IncidentWriteStatus.Done
+            ? TypedResults.Created($"/api/v1/incidents/{result.Id}", new IdResponse(result.Id!.Value))
+            : Fail<Made>(result, t, x => x, x => x, x => x);
+    }
+
+    private static async Task<Results<Ok<IncidentDto>, NotFound>> GetAsync(Guid id, HttpContext http, IncidentService service)
+    {
+        if (await service.ReadAsync(http.User.UserId(), id, http.RequestAborted) is not { } view) return TypedResults.NotFound();
+        var i = view.Incident;
+        return TypedResults.Ok(new IncidentDto(
+            i.Id, i.OrganizationId, PlanWire.Word(view.Role), i.ReporterId, i.AboutReporter, view.ConcernedName,
+            i.OccurredOn, PlanWire.Word(i.Precision), Huridocs.Each(i.Acts).Select(a => new ActDto(PlanWire.Word(a), Huridocs.ActCodes(a))).ToList(),
+            PlanWire.Word(i.PrimaryAct), PlanWire.Word(i.Perpetrator), Huridocs.PerpetratorCode(i.Perpetrator),
+            Huridocs.Each(i.Groups).Select(PlanWire.Word).ToArray(), PlanWire.Words(i.Domains), i.AreaId, i.CellLatitude, i.CellLongitude, view.Narrative,
+            IncidentService.StatusName(i.Status), i.HandlerId, i.CreatedAt, i.UpdatedAt, i.Version,
+            view.Notes.Select(n => new NoteDto(n.Id, n.AuthorId, n.Text, n.CreatedAt)).ToList()));
+    }
+
+    private static async Task<Write> FollowUpAsync(Guid id, FollowUpRequest? request, HttpContext http, IncidentService service, IStringLocalizer<SharedResource> t)
+    {
+        if (request is null || IncidentService.ParseStatus(request.Status) is not { } status)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [t["Incidents.Error.Choice"].Value] });
+        return Answer(await service.FollowUpAsync(http.User.UserId(), id, status, request.HandlerId, request.Version, http.RequestAborted), t);
+    }
+
+    private static async Task<Write> NoteAsync(Guid id, NoteRequest? request, HttpContext http, IncidentService service, IStringLocalizer<SharedResource> t) =>
+        Answer(await service.AddNoteAsync(http.User.UserId(), id, request?.Text, http.RequestAborted), t);
+
+    private static T One<T>(Dictionary<string, string> errors, string field, string? word) where T : struct, Enum
+    {
+        if (PlanWire.TryParse<T>(word, out var value) && Enum.IsDefined(value)) return value;
+        errors[field] = "Incidents.Error.Choice";
+        return default;
+    }
+
+    private static T Many<T>(Dictionary<string, string> errors, string field, string[]? words) where T : struct, Enum
+    {
+        ulong bits = 0;
+        foreach (var word in words ?? [])
+        {
+            if (word is not null && PlanWire.TryParse<T>(word, out var value) && Convert.ToUInt64(value, System.Globalization.CultureInfo.InvariantCulture) != 0)
+                bits |= Convert.ToUInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+            else errors[field] = "Incidents.Error.Choice";
+        }
+        return (T)Enum.ToObject(typeof(T), bits);
+    }
+
+    private static ValidationProblem Invalid(IReadOnlyDictionary<string, string> errors, IStringLocalizer t) =>
+        TypedResults.ValidationProblem(errors.ToDictionary(e => char.ToLowerInvariant(e.Key[0]) + e.Key[1..], e => new[] { t[e.Value].Value }, StringComparer.Ordinal));
+
+    private static Write Answer(IncidentWrite result, IStringLocalizer t) =>
+        result.Status == IncidentWriteStatus.Done ? TypedResults.NoContent() : Fail<Write>(result, t, x => x, x => x, x => x);
+
+    /// <summary>Any outcome but Done, as its status code (the Done arm is never taken: callers answer it themselves).</summary>
+    private static T Fail<T>(IncidentWrite result, IStringLocalizer t, Func<NotFound, T> notFound, Func<ProblemHttpResult, T> problem, Func<ValidationProblem, T> invalid) =>
+        result.Status switch
+        {
+            IncidentWriteStatus.NotFound or IncidentWriteStatus.Done => notFound(TypedResults.NotFound()),
+            IncidentWriteStatus.NotAllowed => problem(TypedResults.Problem(title: t["Incidents.Error.NotAllowed"].Value, statusCode: StatusCodes.Status403Forbidden)),
+            IncidentWriteStatus.Conflict => problem(TypedResults.Problem(title: t["Incidents.Error.Conflict"].Value, statusCode: StatusCodes.Status409Conflict)),
+            IncidentWriteStatus.Invalid => invalid(Invalid(result.Errors ?? new Dictionary<string, string>(), t)),
+        };
+}

@@ -1,0 +1,37 @@
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Organizations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Amparo.Web.Features.Incidents;
+
+// Incident enums are stored as numbers (IncidentEnums.cs: never renumbered), so acts, groups and domains combine as
+// flags and can be counted by SQL (the hot-zones issue aggregates them).
+
+public sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
+{
+    public void Configure(EntityTypeBuilder<Incident> builder)
+    {
+        builder.ToTable(Incident.Table);
+        builder.Property(i => i.AreaId).HasMaxLength(Gazetteer.MaxIdLength);
+        builder.Property(i => i.Version).IsConcurrencyToken();
+        builder.HasIndex(i => new { i.OrganizationId, i.CreatedAt });
+        builder.HasIndex(i => i.ReporterId);
+        // A report goes with its organization; a personal record goes with its reporter's account (IncidentsPersonalData
+        // deletes it first). A report to an organization outlives its reporter's account.
+        builder.HasOne<Organization>().WithMany().HasForeignKey(i => i.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<User>().WithMany().HasForeignKey(i => i.ReporterId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<User>().WithMany().HasForeignKey(i => i.HandlerId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+public sealed class IncidentNoteConfiguration : IEntityTypeConfiguration<IncidentNote>
+{
+    public void Configure(EntityTypeBuilder<IncidentNote> builder)
+    {
+        builder.ToTable(IncidentNote.Table);
+        builder.HasIndex(n => new { n.IncidentId, n.CreatedAt });
+        builder.HasOne<Incident>().WithMany().HasForeignKey(n => n.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<User>().WithMany().HasForeignKey(n => n.AuthorId).OnDelete(DeleteBehavior.SetNull);
+    }
+}

@@ -1,0 +1,350 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Amparo.Tests.Infrastructure;
+using Amparo.Tests.Organizations;
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Audit;
+using Amparo.Web.Features.Incidents;
+using Amparo.Web.Features.Organizations;
+using Amparo.Web.Features.Plans;
+using Amparo.Web.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Amparo.Tests.Incidents;
+
+/// <summary>
+/// Incident reports (issue 12) on both databases: what is kept in clear and what is sealed; who sees a report (its
+/// organization's staff, its reporter while a member, a personal record's writer alone) and every refusal; reporting for
+/// someone else; the follow-up; "export my data" and "delete my account"; the API and the pages without JavaScript.
+/// </summary>
+public abstract class IncidentTests(AppFixture app)
+{
+    private Task<T> IncidentsAsync<T>(Func<IncidentService, Task<T>> work) => app.WithServicesAsync(sp => work(sp.GetRequiredService<IncidentService>()));
+
+    private static IncidentInput Report(Guid? org, string narrative = "Two men on a motorbike followed me from the court to my house",
+        bool aboutMe = true, string? name = null, bool consent = false, double? lat = null, double? lon = null, string? area = null) =>
+        new(org, aboutMe, name, consent, new DateOnly(2026, 11, 12), DatePrecision.Day,
+            IncidentActs.Surveillance | IncidentActs.Threat, IncidentActs.Threat, PerpetratorType.PowerfulPrivateActor,
+            TargetedGroups.LandOrEnvironmentalDefender | TargetedGroups.WomanDefender, SecurityDomains.Physical, area, lat, lon, narrative);
+
+    private static Guid Made(IncidentWrite result)
+    {
+        Assert.True(result.Status == IncidentWriteStatus.Done, $"{result.Status}: {string.Join(", ", result.Errors?.Select(e => e.Key + "=" + e.Value) ?? [])}");
+        return result.Id!.Value;
+    }
+
+    private async Task<(Guid Org, OrgKit.Person Admin, OrgKit.Person Focal, OrgKit.Person Member)> OrganizationAsync()
+    {
+        var admin = await app.PersonAsync("incadmin");
+        var org = await app.OrganizationAsync(admin);
+        var focal = await app.PersonAsync("incfocal");
+        await app.AddMemberAsync(org, focal, OrgRole.FocalPoint);
+        var member = await app.PersonAsync("incmember");
+        await app.AddMemberAsync(org, member);
+        return (org, admin, focal, member);
+    }
+
+    private static void AssertSealed(byte[]? stored, string plaintext)
+    {
+        Assert.NotNull(stored);
+        Assert.Equal(-1, stored.AsSpan().IndexOf(Encoding.UTF8.GetBytes(plaintext)));
+    }
+
+    [Fact]
+    public async Task AReport_IsSealedAtRest_KeepsOnlyTheCellOfItsPoint_AndIsSeenByItsStaffAndReporterOnly()
+    {
+        var (org, admin, focal, member) = await OrganizationAsync();
+        var otherMember = await app.PersonAsync("incother");
+        await app.AddMemberAsync(org, otherMember);
+        var otherAdmin = await app.PersonAsync("incotheradmin");
+        await app.OrganizationAsync(otherAdmin);
+        var stranger = await app.PersonAsync("incstranger");
+
+        var id = Made(await IncidentsAsync(s => s.CreateAsync(member.Id, Report(org, lat: 2.4412345, lon: -76.6061234))));
+
+        // In clear: what aggregation needs; the point only as its cell's centre (the same cell for a nearby point).
+        var row = await app.WithDbAsync(db => db.Incidents.AsNoTracking().SingleAsync(i => i.Id == id));
+        Assert.Equal((IncidentActs.Surveillance | IncidentActs.Threat, IncidentActs.Threat, new DateOnly(2026, 11, 12), IncidentStatus.New),
+            (row.Acts, row.PrimaryAct, row.OccurredOn, row.Status));
+        Assert.Equal(CoarseCell.Snap(2.4412345, -76.6061234), (row.CellLatitude!.Value, row.CellLongitude!.Value));
+        Assert.NotEqual(2.4412345, row.CellLatitude);
+        AssertSealed(row.NarrativeCipher, "motorbike");
+        var raw = await app.WithDbAsync(db => db.Database.SqlQuery<string>($"SELECT CAST(\"CellLatitude\" AS TEXT) AS \"Value\" FROM \"Incidents\" WHERE \"Id\" = {id}").SingleAsync());
+        Assert.DoesNotContain("2.4412345", raw, StringComparison.Ordinal);
+
+        // Its organization's admin and focal point follow it up; its reporter reads it; nobody else finds it at all.
+        Assert.Equal(IncidentRole.Staff, (await IncidentsAsync(s => s.ReadAsync(admin.Id, id)))!.Role);
+        var seen = (await IncidentsAsync(s => s.ReadAsync(focal.Id, id)))!;
+        Assert.Equal((IncidentRole.Staff, "Two men on a motorbike followed me from the court to my house"), (seen.Role, seen.Narrative));
+        Assert.Equal(IncidentRole.Reporter, (await IncidentsAsync(s => s.ReadAsync(member.Id, id)))!.Role);
+        foreach (var outsider in new[] { otherMember, otherAdmin, stranger })
+        {
+            Assert.Null(await IncidentsAsync(s => s.ReadAsync(outsider.Id, id)));
+            Assert.DoesNotContain(await IncidentsAsync(s => s.ListAsync(outsider.Id)), i => i.Id == id);
+            Assert.Equal(IncidentWriteStatus.NotFound, (await IncidentsAsync(s => s.AddNoteAsync(outsider.Id, id, "hello"))).Status);
+            Assert.Equal(IncidentWriteStatus.NotFound, (await IncidentsAsync(s => s.FollowUpAsync(outsider.Id, id, IncidentStatus.Closed, null, null))).Status);
+        }
+
+        // The staff's read is audited (ids only); the reporter's own is not.
+        var reads = await app.WithDbAsync(db => db.AuditEvents.Where(e => e.Type == AuditEvents.SensitiveRead && e.SubjectId == id).Select(e => e.ActorId).ToListAsync());
+        Assert.Equal([admin.Id, focal.Id], reads.Order().ToList(), Comparer.Instance);
+
+        // Former members: a focal point who left no longer sees it; nor does the reporter after leaving.
+        await app.WithServicesAsync(sp => sp.GetRequiredService<OrganizationService>().RemoveAsync(org, admin.Id, focal.Id));
+        await app.WithServicesAsync(sp => sp.GetRequiredService<OrganizationService>().RemoveAsync(org, admin.Id, member.Id));
+        Assert.Null(await IncidentsAsync(s => s.ReadAsync(focal.Id, id)));
+        Assert.Null(await IncidentsAsync(s => s.ReadAsync(member.Id, id)));
+        Assert.NotNull(await IncidentsAsync(s => s.ReadAsync(admin.Id, id)));
+    }
+
+    private sealed class Comparer : IEqualityComparer<IEnumerable<Guid?>>
+    {
+        public static readonly Comparer Instance = new();
+        public bool Equals(IEnumerable<Guid?>? x, IEnumerable<Guid?>? y) => x!.Order().SequenceEqual(y!.Order());
+        public int GetHashCode(IEnumerable<Guid?> obj) => 0;
+    }
+
+    [Fact]
+    public async Task ForSomeoneElse_OnlyStaffReport_AndANameIsKeptOnlyWithConsent_NeverToAGrantmaker()
+    {
+        var (org, _, focal, member) = await OrganizationAsync();
+        Assert.Equal(IncidentWriteStatus.NotAllowed, (await IncidentsAsync(s => s.CreateAsync(member.Id, Report(org, aboutMe: false)))).Status);
+        Assert.Equal(IncidentWriteStatus.NotAllowed, (await IncidentsAsync(s => s.CreateAsync(focal.Id, Report(null, aboutMe: false)))).Status);
+        var noConsent = await IncidentsAsync(s => s.CreateAsync(focal.Id, Report(org, aboutMe: false, name: "Luz Mery")));
+        Assert.Equal("Incidents.Error.NameWithoutConsent", noConsent.Errors!["ConcernedName"]);
+
+        var named = Made(await IncidentsAsync(s => s.CreateAsync(focal.Id, Report(org, aboutMe: false, name: "Luz Mery", consent: true))));
+        var unnamed = Made(await IncidentsAsync(s => s.CreateAsync(focal.Id, Report(org, aboutMe: false, consent: false))));
+        Assert.Equal("Luz Mery", (await IncidentsAsync(s => s.ReadAsync(focal.Id, named)))!.ConcernedName);
+        AssertSealed(await app.WithDbAsync(db => db.Incidents.Where(i => i.Id == named).Select(i => i.ConcernedNameCipher).SingleAsync()), "Luz Mery");
+        var plain = (await IncidentsAsync(s => s.ReadAsync(focal.Id, unnamed)))!;
+        Assert.Equal((false, null), (plain.Incident.AboutReporter, plain.ConcernedName));
+
+        // A grantmaker never holds an incident record: its own members cannot report to it.
+        var funderAdmin = await app.PersonAsync("funder");
+        var funder = await app.WithServicesAsync(async sp =>
+        {
+            var orgs = sp.GetRequiredService<OrganizationService>();
+            var o = await orgs.CreateAsync("Fund " + Guid.NewGuid().ToString("N")[..6], OrganizationKind.Grantmaker, null);
+            await orgs.AddMemberAsync(o!.Id, funderAdmin.Id, OrgRole.OrgAdmin, null);
+            return o.Id;
+        });
+        Assert.Equal(IncidentWriteStatus.NotFound, (await IncidentsAsync(s => s.CreateAsync(funderAdmin.Id, Report(funder)))).Status);
+        Assert.DoesNotContain(await IncidentsAsync(s => s.ReportableOrganizationsAsync(funderAdmin.Id)), o => o.Id == funder);
+        // Not a member of the organization: as if it did not exist.
+        Assert.Equal(IncidentWriteStatus.NotFound, (await IncidentsAsync(s => s.CreateAsync(funderAdmin.Id, Report(org)))).Status);
+    }
+
+    [Fact]
+    public async Task BadInput_IsRefusedFieldByField_AndWritesNothing()
+    {
+        var (org, _, _, member) = await OrganizationAsync();
+        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        var cases = new (IncidentInput Input, string Field, string Key)[]
+        {
+            (Report(org) with { OccurredOn = null }, "OccurredOn", "Incidents.Error.Date"),
+            (Report(org) with { OccurredOn = today.AddDays(3) }, "OccurredOn", "Incidents.Error.DateRange"),
+            (Report(org) with { Acts = IncidentActs.None }, "Acts", "Incidents.Error.Acts"),
+            (Report(org) with { Acts = (IncidentActs)(1 << 20) }, "Acts", "Incidents.Error.Choice"),
+            (Report(org) with { PrimaryAct = IncidentActs.KillingOrAttempt }, "PrimaryAct", "Incidents.Error.Primary"),
+            (Report(org) with { PrimaryAct = IncidentActs.Threat | IncidentActs.Surveillance }, "PrimaryAct", "Incidents.Error.Primary"),
+            (Report(org) with { Perpetrator = (PerpetratorType)99 }, "Perpetrator", "Incidents.Error.Choice"),
+            (Report(org) with { Precision = (DatePrecision)7 }, "Precision", "Incidents.Error.Choice"),
+            (Report(org, area: "XX-NOWHERE"), "AreaId", "Incidents.Error.Choice"),
+            (Report(org, area: "CO-CAU", lat: 2.4, lon: -76.6), "Latitude", "Incidents.Error.AreaOrPoint"),
+            (Report(org, lat: 91, lon: 0), "Latitude", "Incidents.Error.Point"),
+            (Report(org, lat: 4.6), "Latitude", "Incidents.Error.Point"),
+            (Report(org, narrative: "a\0b"), "Narrative", "Incidents.Error.Text"),
+            (Report(org, narrative: new string('x', IncidentRules.MaxNarrative + 1)), "Narrative", "Incidents.Error.Text"),
+        };
+        var before = await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.ReporterId == member.Id));
+        foreach (var (input, field, key) in cases)
+        {
+            var result = await IncidentsAsync(s => s.CreateAsync(member.Id, input));
+            Assert.True(result.Status == IncidentWriteStatus.Invalid && result.Errors!.GetValueOrDefault(field) == key,
+                $"{field}: expected {key}, got {result.Status} {string.Join(", ", result.Errors?.Select(e => e.Key + "=" + e.Value) ?? [])}");
+        }
+        Assert.Equal(before, await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.ReporterId == member.Id)));
+
+        // A week or a month is kept as its first day; an area of the gazetteer is kept by its id.
+        var week = Made(await IncidentsAsync(s => s.CreateAsync(member.Id, Report(org, area: "CO-CAU-POP") with { Precision = DatePrecision.Week })));
+        var month = Made(await IncidentsAsync(s => s.CreateAsync(member.Id, Report(org) with { Precision = DatePrecision.Month })));
+        var rows = await app.WithDbAsync(db => db.Incidents.Where(i => i.Id == week || i.Id == month).ToDictionaryAsync(i => i.Id));
+        Assert.Equal((new DateOnly(2026, 11, 9), "CO-CAU-POP", (double?)null), (rows[week].OccurredOn, rows[week].AreaId, rows[week].CellLatitude));
+        Assert.Equal(new DateOnly(2026, 11, 1), rows[month].OccurredOn);
+    }
+
+    [Fact]
+    public async Task FollowUp_IsForStaff_WithAStaffHandler_AndTheVersionSeen_NotesFromReporterAndStaff()
+    {
+        var (org, admin, focal, member) = await OrganizationAsync();
+        var id = Made(await IncidentsAsync(s => s.CreateAsync(member.Id, Report(org))));
+
+        Assert.Equal(IncidentWriteStatus.NotAllowed, (await IncidentsAsync(s => s.FollowUpAsync(member.Id, id, IncidentStatus.Closed, null, 0))).Status);
+        var notStaff = await IncidentsAsync(s => s.FollowUpAsync(focal.Id, id, IncidentStatus.Verified, member.Id, 0));
+        Assert.Equal("Incidents.Error.Choice", notStaff.Errors!["HandlerId"]);
+        Made(await IncidentsAsync(s => s.FollowUpAsync(focal.Id, id, IncidentStatus.NeedsFollowUp, focal.Id, 0)));
+        // The admin had the page open at version 0: told, not overwriting.
+        Assert.Equal(IncidentWriteStatus.Conflict, (await IncidentsAsync(s => s.FollowUpAsync(admin.Id, id, IncidentStatus.Closed, null, 0))).Status);
+
+        Made(await IncidentsAsync(s => s.AddNoteAsync(member.Id, id, "They came back on Sunday.")));
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        Made(await IncidentsAsync(s => s.AddNoteAsync(focal.Id, id, "Called the lawyer; relocation offered.")));
+        Assert.Equal("Incidents.Error.NoteEmpty", (await IncidentsAsync(s => s.AddNoteAsync(member.Id, id, "  "))).Errors!["Note"]);
+        var view = (await IncidentsAsync(s => s.ReadAsync(admin.Id, id)))!;
+        Assert.Equal((IncidentStatus.NeedsFollowUp, focal.Id, 1), (view.Incident.Status, view.Incident.HandlerId, view.Incident.Version));
+        Assert.Equal(["They came back on Sunday.", "Called the lawyer; relocation offered."], view.Notes.Select(n => n.Text).ToList());
+        var audited = await app.WithDbAsync(db => db.AuditEvents.Where(e => e.Type == IncidentService.StatusChangedEvent && e.SubjectId == id).Select(e => e.Detail).ToListAsync());
+        Assert.Equal(["new->needs-follow-up"], audited);
+    }
+
+    [Fact]
+    public async Task APersonalRecord_IsItsWritersAlone_InTheirExport_AndGoesWithTheirAccount_WhileReportsToTheOrganizationStay()
+    {
+        var (org, admin, _, member) = await OrganizationAsync();
+        var personal = Made(await IncidentsAsync(s => s.CreateAsync(member.Id, Report(null, narrative: "Only for me: the calls at night"))));
+        var reported = Made(await IncidentsAsync(s => s.CreateAsync(member.Id, Report(org))));
+        Made(await IncidentsAsync(s => s.AddNoteAsync(member.Id, personal, "A third call")));
+        Assert.Equal(IncidentRole.Owner, (await IncidentsAsync(s => s.ReadAsync(member.Id, personal)))!.Role);
+        Assert.Null(await IncidentsAsync(s => s.ReadAsync(admin.Id, personal)));
+        // Sealed with the person's own key.
+        var key = await app.WithDbAsync(db => db.Users.Where(u => u.Id == member.Id).Select(u => u.DataKeyId).SingleAsync());
+        var text = await app.WithServicesAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<Amparo.Web.Infrastructure.Data.AmparoDbContext>();
+            var row = await db.Incidents.AsNoTracking().SingleAsync(i => i.Id == personal);
+            return await sp.GetRequiredService<FieldCipher>().DecryptAsync(db, key, row.NarrativeCipher, Incident.Table, nameof(Incident.NarrativeCipher), personal);
+        });
+        Assert.Equal("Only for me: the calls at night", text);
+
+        var export = await app.WithServicesAsync(async sp =>
+        {
+            var part = sp.GetServices<Amparo.Web.Infrastructure.IPersonalData>().Single(p => p.Section == "incidents");
+            var user = await sp.GetRequiredService<Amparo.Web.Infrastructure.Data.AmparoDbContext>().Users.SingleAsync(u => u.Id == member.Id);
+            return System.Text.Json.JsonSerializer.Serialize(await part.ExportAsync(user, default));
+        });
+        Assert.Contains("Only for me: the calls at night", export, StringComparison.Ordinal);
+        Assert.Contains("A third call", export, StringComparison.Ordinal);
+        Assert.Contains("motorbike", export, StringComparison.Ordinal);
+
+        using var client = await app.SignedInAsync(member);
+        var deleted = await client.PostFormAsync("/account/delete", new Dictionary<string, string> { ["Passphrase"] = TestData.Passphrase });
+        Assert.True(deleted.StatusCode is HttpStatusCode.Redirect, $"{deleted.StatusCode}");
+        Assert.False(await app.WithDbAsync(db => db.Incidents.AnyAsync(i => i.Id == personal)));
+        Assert.False(await app.WithDbAsync(db => db.IncidentNotes.AnyAsync(n => n.IncidentId == personal)));
+        var kept = (await IncidentsAsync(s => s.ReadAsync(admin.Id, reported)))!;
+        Assert.Equal((null, (string?)null), (kept.Incident.ReporterId, kept.ReporterName));
+        Assert.Equal("Two men on a motorbike followed me from the court to my house", kept.Narrative);
+    }
+
+    [Fact]
+    public async Task Api_ReportsReadsAndFollowsUp_WithHuridocsCodes_AndAnswers404ToOthers()
+    {
+        var (org, admin, _, member) = await OrganizationAsync();
+        var stranger = await app.PersonAsync("incapistranger");
+        var (memberToken, adminToken, strangerToken) = (await TokenAsync(member), await TokenAsync(admin), await TokenAsync(stranger));
+        using var client = app.NewClient();
+
+        var bad = await client.SendAsync(HttpMethod.Post, "/api/v1/incidents", memberToken, JsonContent.Create(new { organizationId = org, occurredOn = "2026-11-12", acts = ThreatAndUnknown, primaryAct = "threat" }));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("acts", (await bad.Content.ReadFromJsonAsync<JsonNode>())!["errors"]!.AsObject().Select(p => p.Key));
+
+        var made = await client.SendAsync(HttpMethod.Post, "/api/v1/incidents", memberToken, JsonContent.Create(new
+        {
+            organizationId = org, occurredOn = "2026-11-12", precision = "week", acts = ArrestAndCharges,
+            primaryAct = "arrestOrDetention", perpetrator = "stateSecurityForces", groups = Journalist, domains = Legal,
+            areaId = "HN-AT", narrative = "Held for two days without charge",
+        }));
+        Assert.Equal(HttpStatusCode.Created, made.StatusCode);
+        var id = (await made.Content.ReadFromJsonAsync<JsonNode>())!["id"]!.GetValue<Guid>();
+
+        using var read = await client.SendAsync(HttpMethod.Get, $"/api/v1/incidents/{id}", adminToken);
+        var body = (await read.Content.ReadFromJsonAsync<JsonNode>())!;
+        Assert.Equal(("staff", "2026-11-09", "week", "010100000000", "Held for two days without charge"),
+            (body["role"]!.GetValue<string>(), body["occurredOn"]!.GetValue<string>(), body["precision"]!.GetValue<string>(),
+             body["perpetratorHuridocsCode"]!.GetValue<string>(), body["narrative"]!.GetValue<string>()));
+        var acts = body["acts"]!.AsArray().ToDictionary(a => a!["act"]!.GetValue<string>(), a => a!["huridocsCodes"]!.AsArray().Select(c => c!.GetValue<string>()).ToArray());
+        Assert.Equal(["030101000000", "030102000000"], acts["arrestOrDetention"]);
+        Assert.Equal(["350111000000", "350114000000"], acts["judicialHarassment"]);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(HttpMethod.Get, $"/api/v1/incidents/{id}", strangerToken)).StatusCode);
+        var strangerList = await (await client.SendAsync(HttpMethod.Get, "/api/v1/incidents", strangerToken)).Content.ReadFromJsonAsync<JsonArray>();
+        Assert.DoesNotContain(strangerList!, i => i!["id"]!.GetValue<Guid>() == id);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(HttpMethod.Put, $"/api/v1/incidents/{id}/follow-up", strangerToken, JsonContent.Create(new { status = "closed", version = 0 }))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(HttpMethod.Put, $"/api/v1/incidents/{id}/follow-up", memberToken, JsonContent.Create(new { status = "closed", version = 0 }))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(HttpMethod.Put, $"/api/v1/incidents/{id}/follow-up", adminToken, JsonContent.Create(new { status = "solved", version = 0 }))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(HttpMethod.Put, $"/api/v1/incidents/{id}/follow-up", adminToken, JsonContent.Create(new { status = "verified", handlerId = admin.Id, version = 0 }))).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.SendAsync(HttpMethod.Put, $"/api/v1/incidents/{id}/follow-up", adminToken, JsonContent.Create(new { status = "closed", version = 0 }))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(HttpMethod.Post, $"/api/v1/incidents/{id}/notes", memberToken, JsonContent.Create(new { text = "Released on Friday" }))).StatusCode);
+        var list = await (await client.SendAsync(HttpMethod.Get, "/api/v1/incidents", memberToken)).Content.ReadFromJsonAsync<JsonArray>();
+        var mine = list!.Single(i => i!["id"]!.GetValue<Guid>() == id)!;
+        Assert.Equal(("verified", true), (mine["status"]!.GetValue<string>(), mine["reportedByMe"]!.GetValue<bool>()));
+    }
+
+    private static readonly string[] ThreatAndUnknown = ["threat", "flying"], ArrestAndCharges = ["arrestOrDetention", "judicialHarassment"],
+        Journalist = ["journalist"], Legal = ["legal"];
+
+    private async Task<string> TokenAsync(OrgKit.Person person)
+    {
+        var secret = Tokens.NewUrlSafe();
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        await app.WithDbAsync(async db =>
+        {
+            db.ApiTokens.Add(new ApiToken { Id = Guid.NewGuid(), UserId = person.Id, Name = "test", TokenHash = Tokens.Hash(secret), CreatedAt = now, ExpiresAt = now.AddDays(30) });
+            return await db.SaveChangesAsync();
+        });
+        return secret;
+    }
+
+    [Fact]
+    public async Task Pages_ReportWithoutJavaScript_ShowTheReportAndItsFollowUp_ToStaff_And404ToOthers()
+    {
+        var (org, admin, _, member) = await OrganizationAsync();
+        using var client = await app.SignedInAsync(member);
+        var (status, form) = await client.GetAsync("/incidents/new");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Popayán", form, StringComparison.Ordinal); // the gazetteer's areas, as "Colombia › Cauca › Popayán"
+
+        var refused = await client.PostFormAsync("/incidents/new", new Dictionary<string, string> { ["To"] = org.ToString(), ["OccurredOn"] = "2026-11-12" });
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("Check at least one thing that happened.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var sent = await client.PostFormAsync("/incidents/new", new Dictionary<string, string>
+        {
+            ["To"] = org.ToString(), ["OccurredOn"] = "2026-11-12", ["Precision"] = "Day", ["Acts"] = "DigitalAttack",
+            ["Perpetrator"] = "Unknown", ["Latitude"] = "4,61", ["Longitude"] = "-74.08", ["Narrative"] = "My e-mail was taken over",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        var page = OrgKit.PathOf(sent.Headers.Location!);
+        Assert.StartsWith("/incidents/", page, StringComparison.Ordinal);
+        var (_, shown) = await client.GetAsync(page);
+        Assert.Contains("The report was sent.", shown, StringComparison.Ordinal);
+        Assert.Contains("My e-mail was taken over", shown, StringComparison.Ordinal);
+        Assert.Contains("Main: Digital attack", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("handler=FollowUp", shown, StringComparison.Ordinal); // the reporter does not follow it up
+
+        using var staff = await app.SignedInAsync(admin);
+        var (_, staffPage) = await staff.GetAsync(page);
+        Assert.Contains("handler=FollowUp", staffPage, StringComparison.Ordinal);
+        var id = page.Split('/', '?')[2];
+        var saved = await staff.PostFormAsync(page, new Dictionary<string, string> { ["Status"] = "Verified", ["HandlerId"] = admin.Id.ToString(), ["Version"] = "0" }, $"/incidents/{id}?handler=FollowUp");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var (_, after) = await staff.GetAsync($"/incidents/{id}");
+        Assert.Contains("Verified", after, StringComparison.Ordinal);
+
+        var stranger = await app.PersonAsync("incpagestranger");
+        using var other = await app.SignedInAsync(stranger);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync(page)).Status);
+        var (_, list) = await other.GetAsync("/incidents");
+        Assert.DoesNotContain(id, list, StringComparison.Ordinal);
+    }
+}
+
+[Collection(nameof(SharedHosts.IncidentsOnSqlite))]
+public sealed class IncidentTestsSqlite(SqliteApp app) : IncidentTests(app);
+
+[Collection(nameof(SharedHosts.IncidentsOnPostgres))]
+public sealed class IncidentTestsPostgres(PostgresApp app) : IncidentTests(app);
