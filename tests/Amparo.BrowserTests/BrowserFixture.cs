@@ -224,6 +224,7 @@ public sealed class AppServer(IReadOnlyDictionary<string, string?>? settings = n
         // times, and hashing at production cost only spends CPU the other test project needs at the same time.
         builder.UseSetting("Amparo:Argon2MemoryKib", "1024");
         builder.UseSetting("Amparo:Argon2Iterations", "1");
+        builder.UseSetting("Incidents:GazetteerPath", "gazetteer-sample.geojson");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
         if (clock is not null)
         {

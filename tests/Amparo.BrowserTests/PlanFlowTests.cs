@@ -194,6 +194,32 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             await Expect(fund.Locator("main")).Not.ToContainTextAsync("The river case " + tag);
         }
 
+        // ---- An incident, as a personal record (Lina has no organization), without JavaScript: one act is the main one,
+        // a point is kept only as its coarse cell.
+        string? incidentUrl = null;
+        if (!javaScript)
+        {
+            await page.GotoAsync(BaseUrl + "/incidents/new");
+            await Check();
+            await page.Locator("#OccurredOn").FillAsync("2026-11-12");
+            await page.GetByLabel(T("Incidents.Precision.Week"), new() { Exact = true }).CheckAsync();
+            await page.GetByLabel(T("Incidents.Act.Surveillance"), new() { Exact = true }).CheckAsync();
+            await page.Locator("#Latitude").FillAsync("4.6101");
+            await page.Locator("#Longitude").FillAsync("-74.0801");
+            await page.Locator("#Narrative").FillAsync("A grey car outside the office three mornings in a row " + tag);
+            await Flows.ScreenshotAsync(page, "incident-new-" + tag);
+            await page.GetByRole(AriaRole.Button, new() { Name = T("Incidents.New.Submit") }).ClickAsync();
+            await Flows.WaitForPageAsync(page, new Regex(@"/incidents/[0-9a-f-]{36}\?done=reported$"));
+            incidentUrl = page.Url.Split('?')[0];
+            await Check();
+            await Expect(page.Locator("main")).ToContainTextAsync("A grey car outside the office three mornings in a row " + tag);
+            await Expect(page.Locator("main")).ToContainTextAsync(T("Incidents.Details.Primary", "en", T("Incidents.Act.Surveillance")));
+            await Expect(page.Locator("main")).Not.ToContainTextAsync("4.6101");
+            await Flows.ScreenshotAsync(page, "incident-details-" + tag);
+            await page.GotoAsync(BaseUrl + "/incidents");
+            await Check();
+        }
+
         // ---- The same plan on a phone, in Spanish and in Arabic.
         await page.SetViewportSizeAsync(360, 740);
         foreach (var language in new[] { "es", "ar" })
@@ -207,6 +233,15 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             await Check();
             await Expect(entry.Locator(".plan-band")).ToHaveTextAsync(T(RiskBands.BandKey(after), language));
             await Flows.ScreenshotAsync(page, $"plan-{language}-{tag}");
+            if (incidentUrl is not null)
+            {
+                await page.GotoAsync(incidentUrl);
+                await Check();
+                await Flows.ScreenshotAsync(page, $"incident-{language}-{tag}");
+                await page.GotoAsync(BaseUrl + "/incidents/new");
+                await Check();
+                await Flows.ScreenshotAsync(page, $"incident-new-{language}-{tag}");
+            }
             _language = language;
         }
         _language = "en";

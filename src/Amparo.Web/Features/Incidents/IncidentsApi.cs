@@ -100,8 +100,11 @@ public static class IncidentsApi
         return Answer(await service.FollowUpAsync(http.User.UserId(), id, status, request.HandlerId, request.Version, http.RequestAborted), t);
     }
 
-    private static async Task<Write> NoteAsync(Guid id, NoteRequest? request, HttpContext http, IncidentService service, IStringLocalizer<SharedResource> t) =>
-        Answer(await service.AddNoteAsync(http.User.UserId(), id, request?.Text, http.RequestAborted), t);
+    private static async Task<Write> NoteAsync(Guid id, NoteRequest? request, HttpContext http, IncidentService service, IStringLocalizer<SharedResource> t)
+    {
+        if (request is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["text"] = [t["Incidents.Error.NoteEmpty"].Value] });
+        return Answer(await service.AddNoteAsync(http.User.UserId(), id, request.Text, http.RequestAborted), t);
+    }
 
     private static T One<T>(Dictionary<string, string> errors, string field, string? word) where T : struct, Enum
     {
