@@ -178,6 +178,72 @@ public abstract class IncidentTests(AppFixture app)
     }
 
     [Fact]
+    public async Task SharingWithANetwork_IsOffByDefault_ByAnAdmin_ReadOnlyForItsCoordinators_AndEndsWhenWithdrawn()
+    {
+        var (org, admin, focal, member) = await OrganizationAsync();
+        var coordinatorAdmin = await app.PersonAsync("inccoordadmin");
+        var coordinatorOrg = await app.OrganizationAsync(coordinatorAdmin);
+        var coordinator = await app.PersonAsync("inccoord");
+        await app.AddMemberAsync(coordinatorOrg, coordinator);
+        var otherCoordinator = await app.PersonAsync("incothercoord");
+        await app.AddMemberAsync(coordinatorOrg, otherCoordinator);
+        var (network, otherNetwork, strangerNetwork) = await app.WithServicesAsync(async sp =>
+        {
+            var networks = sp.GetRequiredService<Amparo.Web.Features.Networks.NetworkService>();
+            var n = (await networks.CreateAsync("Red " + Guid.NewGuid().ToString("N")[..6], null))!.Id;
+            var other = (await networks.CreateAsync("Other " + Guid.NewGuid().ToString("N")[..6], null))!.Id;
+            var stranger = (await networks.CreateAsync("Stranger " + Guid.NewGuid().ToString("N")[..6], null))!.Id;
+            foreach (var (net, o) in new[] { (n, org), (n, coordinatorOrg), (other, org), (other, coordinatorOrg), (stranger, coordinatorOrg) })
+                await networks.AddOrganizationAsync(net, o, null);
+            await networks.AddCoordinatorAsync(n, coordinator.Id, null);
+            await networks.AddCoordinatorAsync(other, otherCoordinator.Id, null);
+            return (n, other, stranger);
+        });
+        var id = Made(await IncidentsAsync(s => s.CreateAsync(member.Id, Report(org))));
+
+        // Off by default.
+        Assert.Null(await IncidentsAsync(s => s.ReadAsync(coordinator.Id, id)));
+        Assert.All((await IncidentsAsync(s => s.NetworkSharesAsync(admin.Id, org)))!, n => Assert.False(n.Shared));
+        // Only the organization's admin decides, and only for a network the organization is in.
+        Assert.Null(await IncidentsAsync(s => s.NetworkSharesAsync(focal.Id, org)));
+        Assert.Equal(IncidentWriteStatus.NotFound, (await IncidentsAsync(s => s.SetNetworkShareAsync(focal.Id, org, network, true))).Status);
+        Assert.Equal(IncidentWriteStatus.NotFound, (await IncidentsAsync(s => s.SetNetworkShareAsync(admin.Id, org, strangerNetwork, true))).Status);
+        Assert.Equal(IncidentWriteStatus.NotFound, (await IncidentsAsync(s => s.SetNetworkShareAsync(coordinatorAdmin.Id, org, network, true))).Status);
+        Assert.Null(await IncidentsAsync(s => s.ReadAsync(coordinator.Id, id)));
+
+        Made(await IncidentsAsync(s => s.SetNetworkShareAsync(admin.Id, org, network, true)));
+        var seen = (await IncidentsAsync(s => s.ReadAsync(coordinator.Id, id)))!;
+        Assert.Equal((IncidentRole.NetworkCoordinator, "Two men on a motorbike followed me from the court to my house"), (seen.Role, seen.Narrative));
+        Assert.Contains(await IncidentsAsync(s => s.ListAsync(coordinator.Id)), i => i.Id == id);
+        // Read-only; the other network's coordinator sees nothing.
+        Assert.Equal(IncidentWriteStatus.NotAllowed, (await IncidentsAsync(s => s.FollowUpAsync(coordinator.Id, id, IncidentStatus.Closed, null, 0))).Status);
+        Assert.Equal(IncidentWriteStatus.NotAllowed, (await IncidentsAsync(s => s.AddNoteAsync(coordinator.Id, id, "noted"))).Status);
+        Assert.Null(await IncidentsAsync(s => s.ReadAsync(otherCoordinator.Id, id)));
+        Assert.Equal([(network, true), (otherNetwork, false)],
+            (await IncidentsAsync(s => s.NetworkSharesAsync(admin.Id, org)))!.Select(n => (n.NetworkId, n.Shared)).OrderBy(n => n.Item1 == network ? 0 : 1).ToList());
+
+        Made(await IncidentsAsync(s => s.SetNetworkShareAsync(admin.Id, org, network, false)));
+        Assert.Null(await IncidentsAsync(s => s.ReadAsync(coordinator.Id, id)));
+        var audited = await app.WithDbAsync(db => db.AuditEvents.Where(e => e.Type == AuditEvents.SharingChanged && e.OrganizationId == org).Select(e => e.Detail).ToListAsync());
+        Assert.Equal(["incidents:network:off", "incidents:network:on"], audited.Order(StringComparer.Ordinal).ToList());
+
+        // Shared again through the page, as the admin, without JavaScript.
+        using var client = await app.SignedInAsync(admin);
+        var (_, page) = await client.GetAsync("/incidents");
+        Assert.Contains("Sharing with your networks", page, StringComparison.Ordinal);
+        var posted = await client.PostFormAsync("/incidents", new Dictionary<string, string>
+        {
+            ["organization"] = org.ToString(), ["network"] = network.ToString(), ["shared"] = "true",
+        }, "/incidents?handler=Share");
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.NotNull(await IncidentsAsync(s => s.ReadAsync(coordinator.Id, id)));
+        using var coordinatorClient = await app.SignedInAsync(coordinator);
+        var (status, shown) = await coordinatorClient.GetAsync($"/incidents/{id}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.DoesNotContain("handler=Note", shown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FollowUp_IsForStaff_WithAStaffHandler_AndTheVersionSeen_NotesFromReporterAndStaff()
     {
         var (org, admin, focal, member) = await OrganizationAsync();

@@ -106,6 +106,7 @@ public sealed partial class TranslationTests
         ["Care.Debrief.Guide."] = ["1", "2", "3", "4", "5", "6"],
         // Incident reports (issue 12): Pages/Incidents/IncidentPages.cs builds these from the module's enums; DetailsModel accepts these ?done=.
         ["Incidents.Details.Done."] = ["reported", "followed-up", "noted"],
+        ["Incidents.Page.Done."] = ["shared", "unshared"],
         ["Incidents.Act."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.IncidentActs>().Where(n => n != "None")],
         ["Incidents.Group."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.TargetedGroups>().Where(n => n != "None")],
         ["Incidents.Perpetrator."] = Enum.GetNames<Amparo.Web.Features.Incidents.PerpetratorType>(),

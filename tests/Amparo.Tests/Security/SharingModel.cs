@@ -30,7 +30,8 @@ public sealed record ReadAudience(int Owner, DataCategory Category) : SharingOp;
 /// opened it to OrgFocalPoints; a network coordinator (a person of a member organization) sees the category of a person
 /// of a member organization when that person opened it to NetworkCoordinators; an organization's focal points and admins
 /// see all of its categories; and, while a grant stands (not withdrawn, before its end), its named person, every member of
-/// its organization, or that organization's admins and the members assigned to it see what it opens.
+/// its organization, that organization's admins and the members assigned to it, or — for an organization's grant to a
+/// network — that network's coordinators while the organization is in it, see what it opens.
 /// </summary>
 public sealed class SharingWorld
 {
@@ -138,7 +139,8 @@ public sealed class SharingWorld
                 break;
             case Grant(var c, var o, var k, var g, var d):
                 if (_grants.Count == MaxGrants) break;
-                _grants.Add(new GrantState(_grants.Count, c, OwnerFor(c, o), k, k == GranteeKind.Person ? g : g % Orgs,
+                _grants.Add(new GrantState(_grants.Count, c, OwnerFor(c, o), k,
+                    k == GranteeKind.Person ? g : k == GranteeKind.NetworkCoordinators ? g % Networks : g % Orgs,
                     d == 0 ? null : Now.AddHours(12 * d)));
                 break;
             case Withdraw(var g):
@@ -192,6 +194,8 @@ public sealed class SharingWorld
                 GranteeKind.Person => g.Grantee == viewer ? "named person" : null,
                 GranteeKind.OrganizationMembers => _members.ContainsKey((g.Grantee, viewer)) ? "member" : null,
                 GranteeKind.AssignedStaff => _members.TryGetValue((g.Grantee, viewer), out var role) && (role == OrgRole.OrgAdmin || g.Assigned.Contains(viewer)) ? "assigned staff" : null,
+                // An organization's grant to a network's coordinators: while the organization is in that network.
+                GranteeKind.NetworkCoordinators => orgOwner >= 0 && _networkOrgs.Contains((g.Grantee, orgOwner)) && _coordinators.Contains((g.Grantee, viewer)) ? "network share" : null,
             };
             if (why is not null) return why;
         }
@@ -227,7 +231,8 @@ public sealed class SharingWorld
     {
         Id = GrantIds[g.Index], OwnerId = g.Owner, Category = g.Category,
         GrantedById = DataCategories.KindOf(g.Category) == OwnerKind.Item ? PersonIds[0] : g.Owner,
-        GranteeKind = g.Kind, GranteeId = g.Kind == GranteeKind.Person ? PersonIds[g.Grantee] : OrgIds[g.Grantee],
+        GranteeKind = g.Kind,
+        GranteeId = g.Kind == GranteeKind.Person ? PersonIds[g.Grantee] : g.Kind == GranteeKind.NetworkCoordinators ? NetworkIds[g.Grantee] : OrgIds[g.Grantee],
         CreatedAt = Start, ExpiresAt = g.Ends, RevokedAt = g.Withdrawn ? Start : null,
     }).ToList();
 
@@ -271,7 +276,7 @@ public sealed class AccessTally
         var expected = world.OracleOwners(viewer, category);
         var self = DataCategories.KindOf(category) == OwnerKind.Person ? 1 : 0;
         Interlocked.Add(ref _crossPersonGrants, expected.Count - self);
-        Interlocked.Add(ref _grantReads, expected.Count(o => world.Why(viewer, o, category) is "named person" or "member" or "assigned staff"));
+        Interlocked.Add(ref _grantReads, expected.Count(o => world.Why(viewer, o, category) is "named person" or "member" or "assigned staff" or "network share"));
         return Diff($"P{viewer} reading {category}", expected, actual, SharingWorld.OwnersOf(category).Length);
     }
 

@@ -10,7 +10,9 @@ namespace Amparo.Web.Features.Incidents;
 /// <list type="bullet">
 /// <item>a personal record (no organization): its reporter alone;</item>
 /// <item>a report to an organization: whoever the rule lets see <see cref="DataCategory.OrganizationIncidents"/> of that
-/// organization (its admins and focal points, who follow it up), and its reporter while they are still a member.</item>
+/// organization — its admins and focal points, who follow it up, and, while the organization shares its reports with a
+/// network it belongs to (a grant to the network's coordinators, off by default), that network's coordinators, who only
+/// read — and its reporter while they are still a member.</item>
 /// </list>
 /// A grantmaker never sees a report (no path of the rule gives it one). Anything else is not there at all: a 404, as for
 /// a report that does not exist.
@@ -36,14 +38,23 @@ public static class IncidentAccess
         var incident = await Visible(incidents, viewer, s).SingleOrDefaultAsync(i => i.Id == id, ct);
         if (incident is null) return null;
         if (incident.OrganizationId is not { } org) return (incident, IncidentRole.Owner);
-        var staff = await Access.AudienceOf(org, DataCategory.OrganizationIncidents, s, AccessPath.OrganizationStaff).AnyAsync(v => v == viewer, ct);
-        return (incident, staff ? IncidentRole.Staff : IncidentRole.Reporter);
+        if (await Access.AudienceOf(org, DataCategory.OrganizationIncidents, s, AccessPath.OrganizationStaff).AnyAsync(v => v == viewer, ct))
+            return (incident, IncidentRole.Staff);
+        var reporter = incident.ReporterId == viewer && await Access.OrganizationsOf(viewer, s.Memberships).AnyAsync(o => o == org, ct);
+        return (incident, reporter ? IncidentRole.Reporter : IncidentRole.NetworkCoordinator);
     }
 
     /// <summary>Whether the role may change the report's status and handler: its staff, or the owner of a personal record.</summary>
     public static bool MayFollowUp(IncidentRole role) => role switch
     {
         IncidentRole.Owner or IncidentRole.Staff => true,
-        IncidentRole.Reporter => false,
+        IncidentRole.Reporter or IncidentRole.NetworkCoordinator => false,
+    };
+
+    /// <summary>Whether the role may add notes: everyone who follows the report up or wrote it, not a network's coordinators.</summary>
+    public static bool MayAddNotes(IncidentRole role) => role switch
+    {
+        IncidentRole.Owner or IncidentRole.Staff or IncidentRole.Reporter => true,
+        IncidentRole.NetworkCoordinator => false,
     };
 }

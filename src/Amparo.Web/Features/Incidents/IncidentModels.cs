@@ -25,7 +25,12 @@ public enum IncidentRole
     Staff = 1,
     /// <summary>The reporter of a report to an organization (while a member): reads it and adds notes.</summary>
     Reporter = 2,
+    /// <summary>A coordinator of a network the organization shares its reports with: reads them, changes and adds nothing.</summary>
+    NetworkCoordinator = 3,
 }
+
+/// <summary>A network an organization belongs to, and whether its reports are shared with that network's coordinators.</summary>
+public sealed record NetworkShare(Guid NetworkId, string Name, bool Shared);
 
 public sealed record IncidentSummary(
     Guid Id, Guid? OrganizationId, DateOnly OccurredOn, DatePrecision Precision, IncidentActs PrimaryAct, IncidentActs Acts,

@@ -142,6 +142,7 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
     public async Task<IncidentWrite> AddNoteAsync(Guid viewer, Guid id, string? text, CancellationToken ct = default)
     {
         if (await IncidentAccess.FindAsync(db, clock, id, viewer, ct: ct) is not { } found) return IncidentWrite.NotFound;
+        if (!IncidentAccess.MayAddNotes(found.Role)) return IncidentWrite.NotAllowed;
         var clean = IncidentRules.Clean(text);
         if (clean is null) return IncidentWrite.Invalid(new(StringComparer.Ordinal) { ["Note"] = "Incidents.Error.NoteEmpty" });
         if (Infrastructure.Validation.IsUnacceptableText(clean, IncidentRules.MaxNote))
@@ -152,6 +153,47 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
         await db.SaveChangesAsync(ct);
         return IncidentWrite.Done(id);
     }
+
+    /// <summary>
+    /// The networks an organization belongs to and whether it shares its reports with each one's coordinators — for its
+    /// admins only (null for anyone else).
+    /// </summary>
+    public async Task<List<NetworkShare>?> NetworkSharesAsync(Guid viewer, Guid organizationId, CancellationToken ct = default)
+    {
+        if (!await IsAdminAsync(viewer, organizationId, ct)) return null;
+        var now = Now;
+        return await (
+            from no in db.NetworkOrganizations
+            where no.OrganizationId == organizationId
+            join n in db.Networks on no.NetworkId equals n.Id
+            orderby n.Name
+            select new NetworkShare(n.Id, n.Name, db.AccessGrants.Any(g => g.OwnerId == organizationId && g.Category == DataCategory.OrganizationIncidents
+                && g.GranteeKind == GranteeKind.NetworkCoordinators && g.GranteeId == n.Id && g.RevokedAt == null && (g.ExpiresAt == null || g.ExpiresAt > now))))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// An organization's admin shares its reports with the coordinators of a network it belongs to, or stops: a grant of the
+    /// audience rule, given and withdrawn like any other, audited. Anyone else, or a network the organization is not in: NotFound.
+    /// </summary>
+    public async Task<IncidentWrite> SetNetworkShareAsync(Guid viewer, Guid organizationId, Guid networkId, bool shared, CancellationToken ct = default)
+    {
+        if (!await IsAdminAsync(viewer, organizationId, ct)
+            || !await db.NetworkOrganizations.AnyAsync(n => n.NetworkId == networkId && n.OrganizationId == organizationId, ct))
+            return IncidentWrite.NotFound;
+        var live = await db.AccessGrants.Where(g => g.OwnerId == organizationId && g.Category == DataCategory.OrganizationIncidents
+            && g.GranteeKind == GranteeKind.NetworkCoordinators && g.GranteeId == networkId && g.RevokedAt == null).ToListAsync(ct);
+        if (shared == live.Count > 0) return IncidentWrite.Done(organizationId);
+        var now = Now;
+        if (shared) db.AccessGrants.Add(AccessGrant.ToNetworkCoordinators(organizationId, DataCategory.OrganizationIncidents, networkId, now));
+        foreach (var grant in live) grant.RevokedAt = now;
+        await db.SaveChangesAsync(ct);
+        await audit.WriteAsync(AuditEvents.SharingChanged, viewer, networkId, organizationId, $"incidents:network:{(shared ? "on" : "off")}", ct);
+        return IncidentWrite.Done(organizationId);
+    }
+
+    private Task<bool> IsAdminAsync(Guid viewer, Guid organizationId, CancellationToken ct) =>
+        db.Memberships.AnyAsync(m => m.OrganizationId == organizationId && m.UserId == viewer && m.Role == OrgRole.OrgAdmin, ct);
 
     /// <summary>The people who may handle a report: its organization's admins and focal points (the owner, for a personal record).</summary>
     public async Task<List<Guid>> StaffAsync(Incident incident, CancellationToken ct = default) =>

@@ -13,7 +13,11 @@ public enum AccessPath
     Self = 0,
     /// <summary>A focal point or admin of an organization the owner belongs to, while the owner's rule opens the category to them.</summary>
     OrgFocalPoints = 1,
-    /// <summary>A coordinator of a network one of the owner's organizations belongs to, while the owner's rule opens the category to them.</summary>
+    /// <summary>
+    /// A coordinator of a network one of the owner's organizations belongs to, while the owner's rule opens the category to
+    /// them; or, for an organization's category, a coordinator of a network the organization belongs to while its grant to
+    /// that network's coordinators stands.
+    /// </summary>
     NetworkCoordinators = 2,
     /// <summary>An admin or focal point of the owning organization (organization categories).</summary>
     OrganizationStaff = 3,
@@ -77,7 +81,8 @@ public static class Access
             .Select(r => r.Audience == Audience.OrgFocalPoints ? AccessPath.OrgFocalPoints : AccessPath.NetworkCoordinators);
         var grants = Standing(s, category).Where(g => g.OwnerId == owner)
             .Select(g => g.GranteeKind == GranteeKind.Person ? AccessPath.NamedPerson
-                : g.GranteeKind == GranteeKind.OrganizationMembers ? AccessPath.OrganizationMembers : AccessPath.AssignedStaff);
+                : g.GranteeKind == GranteeKind.OrganizationMembers ? AccessPath.OrganizationMembers
+                : g.GranteeKind == GranteeKind.NetworkCoordinators ? AccessPath.NetworkCoordinators : AccessPath.AssignedStaff);
         return rules.Union(grants);
     }
 
@@ -141,6 +146,15 @@ public static class Access
                 where g.GranteeKind == GranteeKind.OrganizationMembers
                 join m in s.Memberships on g.GranteeId equals m.OrganizationId
                 select new Reach { Viewer = m.UserId, Owner = g.OwnerId, Path = AccessPath.OrganizationMembers };
+
+        // An organization's grant to a network's coordinators: only while the organization is in that network.
+        if (via.Contains(AccessPath.NetworkCoordinators))
+            yield return
+                from g in Standing(s, category)
+                where g.GranteeKind == GranteeKind.NetworkCoordinators
+                join no in s.NetworkOrgs on new { Network = g.GranteeId, Org = g.OwnerId } equals new { Network = no.NetworkId, Org = no.OrganizationId }
+                join c in s.Coordinators on no.NetworkId equals c.NetworkId
+                select new Reach { Viewer = c.UserId, Owner = g.OwnerId, Path = AccessPath.NetworkCoordinators };
 
         if (via.Contains(AccessPath.AssignedStaff))
             yield return

@@ -12,6 +12,11 @@ public enum GranteeKind
     /// staff assigned to a shared plan snapshot. An assignee who leaves the organization loses access.
     /// </summary>
     AssignedStaff = 2,
+    /// <summary>
+    /// The coordinators of a network the owning organization belongs to (<see cref="AccessGrant.GranteeId"/> is the network),
+    /// e.g. an organization sharing its incident reports with its network. It opens nothing once the organization leaves it.
+    /// </summary>
+    NetworkCoordinators = 3,
 }
 
 /// <summary>
@@ -28,7 +33,7 @@ public sealed class AccessGrant
     /// <summary>The person or organization that gave the grant and may withdraw it (the owner, for person and organization categories).</summary>
     public Guid GrantedById { get; set; }
     public GranteeKind GranteeKind { get; set; }
-    /// <summary>A user id for <see cref="GranteeKind.Person"/>, an organization id otherwise.</summary>
+    /// <summary>A user id for <see cref="GranteeKind.Person"/>, a network id for <see cref="GranteeKind.NetworkCoordinators"/>, an organization id otherwise.</summary>
     public Guid GranteeId { get; set; }
     public DateTime CreatedAt { get; set; }
     /// <summary>After this instant the grant opens nothing. Null: until withdrawn.</summary>
@@ -46,6 +51,12 @@ public sealed class AccessGrant
     /// <summary>One item (e.g. a plan snapshot) given by a person or organization to another organization's assigned staff, until a date.</summary>
     public static AccessGrant ToAssignedStaff(Guid itemId, DataCategory category, Guid grantedById, Guid organizationId, DateTime now, DateTime until) =>
         New(itemId, category, grantedById, GranteeKind.AssignedStaff, organizationId, now, until);
+
+    /// <summary>An organization's category opened to the coordinators of a network it belongs to (while it belongs to it).</summary>
+    public static AccessGrant ToNetworkCoordinators(Guid organizationId, DataCategory category, Guid networkId, DateTime now) =>
+        DataCategories.KindOf(category) == OwnerKind.Organization
+            ? New(organizationId, category, organizationId, GranteeKind.NetworkCoordinators, networkId, now, null)
+            : throw new ArgumentException($"{category} is not an organization's category.", nameof(category));
 
     private static AccessGrant New(Guid ownerId, DataCategory category, Guid grantedBy, GranteeKind kind, Guid grantee, DateTime now, DateTime? until)
     {

@@ -1,23 +1,56 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Incidents;
+using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Pages.Incidents;
 
-/// <summary>The reports the viewer may see: their own, their personal records, and their organizations' (as staff).</summary>
+/// <summary>
+/// The reports the viewer may see: their own, their personal records, their organizations' (as staff) and those shared
+/// with a network they coordinate; and, for an organization's admins, whether its reports are shared with each of its networks.
+/// </summary>
 public sealed class IndexModel(AmparoDbContext db, IncidentService incidents) : PageModel
 {
+    public sealed record OrgShares(Guid Id, string Name, List<NetworkShare> Networks);
+
     public List<IncidentSummary> List { get; private set; } = [];
     public Dictionary<Guid, string> OrganizationNames { get; private set; } = [];
+    public List<OrgShares> Shares { get; private set; } = [];
+    /// <summary>"shared" or "unshared" after a change (the page says so).</summary>
+    public string? Done { get; private set; }
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(string? done)
+    {
+        Done = done is "shared" or "unshared" ? done : null;
+        await LoadAsync();
+    }
+
+    public async Task<IActionResult> OnPostShareAsync(Guid organization, Guid network, bool shared)
+    {
+        var result = await incidents.SetNetworkShareAsync(User.UserId(), organization, network, shared, HttpContext.RequestAborted);
+        return result.Status == IncidentWriteStatus.Done ? Redirect("/incidents?done=" + (shared ? "shared" : "unshared") + "#networks") : NotFound();
+    }
+
+    private async Task LoadAsync()
     {
         Response.Headers.CacheControl = "no-store";
+        var me = User.UserId();
         var ct = HttpContext.RequestAborted;
-        List = await incidents.ListAsync(User.UserId(), ct);
+        List = await incidents.ListAsync(me, ct);
         var orgIds = List.Where(i => i.OrganizationId is not null).Select(i => i.OrganizationId!.Value).Distinct().ToList();
         OrganizationNames = await db.Organizations.Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var administered = await (
+            from m in db.Memberships
+            where m.UserId == me && m.Role == OrgRole.OrgAdmin
+            join o in db.Organizations on m.OrganizationId equals o.Id
+            where o.Kind != OrganizationKind.Grantmaker
+            orderby o.Name
+            select new { o.Id, o.Name }).ToListAsync(ct);
+        foreach (var org in administered)
+            if (await incidents.NetworkSharesAsync(me, org.Id, ct) is { Count: > 0 } networks)
+                Shares.Add(new OrgShares(org.Id, org.Name, networks));
     }
 }
