@@ -244,6 +244,47 @@ public abstract class IncidentTests(AppFixture app)
     }
 
     [Fact]
+    public async Task AReport_CallsBackForReview_ThePlansOfThoseItConcerns_ThroughTheFactSeam()
+    {
+        var (org, admin, focal, member) = await OrganizationAsync();
+        var otherAdmin = await app.PersonAsync("incplanother");
+        var otherOrg = await app.OrganizationAsync(otherAdmin);
+        async Task<Guid> PlanAsync(Func<PlanService, Task<PlanWrite>> make)
+        {
+            var made = await app.WithServicesAsync(sp => make(sp.GetRequiredService<PlanService>()));
+            return made.Id!.Value;
+        }
+        var memberPlan = await PlanAsync(p => p.CreateForPersonAsync(member.Id, new PlanInput("Mine", true, null, null, null)));
+        var focalPlan = await PlanAsync(p => p.CreateForPersonAsync(focal.Id, new PlanInput("Focal's own", true, null, null, null)));
+        var orgPlan = await PlanAsync(p => p.CreateForOrganizationAsync(admin.Id, org, new PlanInput("Office", true, null, null, null)));
+        var otherPlan = await PlanAsync(p => p.CreateForOrganizationAsync(otherAdmin.Id, otherOrg, new PlanInput("Elsewhere", true, null, null, null)));
+        Task<ReviewReason> ReasonAsync(Guid plan) => app.WithDbAsync(db => db.SecurityPlans.Where(p => p.Id == plan).Select(p => p.ReviewReason).SingleAsync());
+        // The host's own fact worker runs too: deliver until the report's facts are delivered, whichever worker does it.
+        async Task RunFactsAsync(Guid incident)
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var id = incident.ToString();
+            while (await app.WithDbAsync(db => db.Set<Amparo.Web.Infrastructure.Events.StoredFact>().AnyAsync(f => f.Payload.Contains(id) && f.DeliveredAt == null)))
+            {
+                limit.Token.ThrowIfCancellationRequested();
+                await app.Services.GetRequiredService<Amparo.Web.Infrastructure.Events.FactWorker>().RunOnceAsync(CancellationToken.None);
+                await Task.Yield();
+            }
+        }
+
+        // A focal point reporting for someone else: the organization's plans, not the focal point's own.
+        await RunFactsAsync(Made(await IncidentsAsync(s => s.CreateAsync(focal.Id, Report(org, aboutMe: false)))));
+        Assert.Equal((ReviewReason.AfterIncident, ReviewReason.Scheduled, ReviewReason.Scheduled, ReviewReason.Scheduled),
+            (await ReasonAsync(orgPlan), await ReasonAsync(focalPlan), await ReasonAsync(memberPlan), await ReasonAsync(otherPlan)));
+
+        // The member about themself: their own plans too; another organization's never.
+        await RunFactsAsync(Made(await IncidentsAsync(s => s.CreateAsync(member.Id, Report(org)))));
+        Assert.Equal((ReviewReason.AfterIncident, ReviewReason.Scheduled), (await ReasonAsync(memberPlan), await ReasonAsync(otherPlan)));
+        var due = await app.WithDbAsync(db => db.SecurityPlans.Where(p => p.Id == memberPlan).Select(p => p.NextReviewAt).SingleAsync());
+        Assert.True(due <= app.Clock.GetUtcNow().UtcDateTime, "due now");
+    }
+
+    [Fact]
     public async Task FollowUp_IsForStaff_WithAStaffHandler_AndTheVersionSeen_NotesFromReporterAndStaff()
     {
         var (org, admin, focal, member) = await OrganizationAsync();

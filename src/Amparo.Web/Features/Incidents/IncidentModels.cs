@@ -53,3 +53,10 @@ public sealed record IncidentWrite(IncidentWriteStatus Status, Guid? Id = null, 
     public static IncidentWrite Done(Guid id) => new(IncidentWriteStatus.Done, id);
     public static IncidentWrite Invalid(Dictionary<string, string> errors) => new(IncidentWriteStatus.Invalid, null, errors);
 }
+
+/// <summary>
+/// A report was written (issue 12), told to other modules through the fact seam: <paramref name="OwnerId"/> is the
+/// reporter; <paramref name="AboutReporter"/> says the incident happened to them. Ids only, as every fact.
+/// </summary>
+public sealed record IncidentReported(Guid OwnerId, DateTime At, Guid IncidentId, Guid? OrganizationId, bool AboutReporter)
+    : Infrastructure.Events.Fact(OwnerId, At);

@@ -2,6 +2,7 @@ using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Events;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,7 @@ namespace Amparo.Web.Features.Incidents;
 /// <see cref="IncidentAccess"/>, and following them up (status, handler, notes). Texts are encrypted with the owner's key
 /// (<see cref="KeyOfAsync"/>); a read by anyone but the reporter is audited.
 /// </summary>
-public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, TimeProvider clock, AuditLog audit, Gazetteer gazetteer)
+public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, TimeProvider clock, AuditLog audit, Gazetteer gazetteer, FactDispatcher facts)
 {
     public const string ReportedEvent = "incident.reported";
     public const string StatusChangedEvent = "incident.status-changed";
@@ -69,7 +70,11 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
         if (!input.AboutMe && input.NamedWithConsent)
             incident.ConcernedNameCipher = await cipher.EncryptAsync(db, key, IncidentRules.Clean(input.ConcernedName), Incident.Table, nameof(Incident.ConcernedNameCipher), incident.Id, ct);
         db.Incidents.Add(incident);
+        // Other modules hear of it after the commit (a plan review): recorded with the report, or not at all.
+        var told = Published.Same(new IncidentReported(viewer, now, incident.Id, incident.OrganizationId, input.AboutMe));
+        facts.Record(db, told);
         await db.SaveChangesAsync(ct);
+        await facts.PublishAsync(told, ct);
         await audit.WriteAsync(ReportedEvent, viewer, incident.Id, incident.OrganizationId, "", ct);
         return IncidentWrite.Done(incident.Id);
     }

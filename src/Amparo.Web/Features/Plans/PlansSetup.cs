@@ -14,6 +14,7 @@ public static class PlansSetup
         services.AddHostedService<PlanReviewReminders.Host>();
         services.AddScoped<PlanCalendar>();
         services.AddScoped<IDurableFactHandler, ReviewAfterAlert>();
+        services.AddScoped<IDurableFactHandler, ReviewAfterIncident>();
         services.AddRateLimiter(PlanCalendarEndpoint.AddRateLimit);
         return services;
     }
