@@ -285,6 +285,50 @@ public abstract class IncidentTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Export_GivesStaffEveryReportWithHuridocsCodes_AsCsvAndJson_AndNobodyElse()
+    {
+        var (org, admin, focal, member) = await OrganizationAsync();
+        var otherAdmin = await app.PersonAsync("incexportother");
+        await app.OrganizationAsync(otherAdmin);
+        Made(await IncidentsAsync(s => s.CreateAsync(member.Id, Report(org, narrative: "=HYPERLINK(\"http://x\") and \"quotes\"", area: "HN-AT"))));
+        Made(await IncidentsAsync(s => s.CreateAsync(focal.Id, Report(org, aboutMe: false, name: "Luz Mery", consent: true))));
+
+        using var staff = await app.SignedInAsync(focal);
+        using var csvResponse = await staff.SendAsync(HttpMethod.Get, $"/incidents/export?organization={org}&format=csv");
+        Assert.Equal(HttpStatusCode.OK, csvResponse.StatusCode);
+        Assert.StartsWith("text/csv", csvResponse.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
+        var csv = await csvResponse.Content.ReadAsStringAsync();
+        var lines = csv.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Equal(string.Join(',', IncidentExport.Columns.Select(c => $"\"{c}\"")), lines[0]);
+        Assert.Contains("\"'=HYPERLINK(\"\"http://x\"\") and \"\"quotes\"\"\"", csv, StringComparison.Ordinal); // no formula runs, quotes doubled
+        Assert.Contains("\"threat; surveillance\",\"020103010000; 020103020000; 020103030000; 120104000000\"", csv, StringComparison.Ordinal);
+        Assert.Contains("\"Honduras › Atlántida\"", csv, StringComparison.Ordinal);
+        Assert.Contains("\"Luz Mery\"", csv, StringComparison.Ordinal);
+
+        using var json = await staff.SendAsync(HttpMethod.Get, $"/incidents/export?organization={org}&format=json");
+        var body = (await json.Content.ReadFromJsonAsync<JsonNode>())!;
+        Assert.Equal("amparo-incidents/1", body["format"]!.GetValue<string>());
+        Assert.Equal(2, body["incidents"]!.AsArray().Count);
+        Assert.All(body["incidents"]!.AsArray(), i => Assert.Equal("110000000000", i!["perpetratorCode"]!.GetValue<string>()));
+        var exported = await app.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Type == AuditEvents.DataExported && e.OrganizationId == org));
+        Assert.Equal(2, exported);
+
+        // A member, another organization's admin: as if there were nothing there (page and API).
+        foreach (var outsider in new[] { member, otherAdmin })
+        {
+            using var client = await app.SignedInAsync(outsider);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/incidents/export?organization={org}&format=csv")).Status);
+            var token = await TokenAsync(outsider);
+            using var api = await client.SendAsync(HttpMethod.Get, $"/api/v1/incidents/export?organizationId={org}&format=csv", token);
+            Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        }
+        using var adminApi = app.NewClient();
+        using var viaApi = await adminApi.SendAsync(HttpMethod.Get, $"/api/v1/incidents/export?organizationId={org}&format=csv", await TokenAsync(admin));
+        Assert.Equal(HttpStatusCode.OK, viaApi.StatusCode);
+    }
+
+    [Fact]
     public async Task FollowUp_IsForStaff_WithAStaffHandler_AndTheVersionSeen_NotesFromReporterAndStaff()
     {
         var (org, admin, focal, member) = await OrganizationAsync();

@@ -51,6 +51,9 @@ public static class IncidentsApi
         incidents.MapPut("/{id:guid}/follow-up", FollowUpAsync).WithName("FollowUpIncident").WithSummary("Set the status and who handles it")
             .WithDescription("status: new, verified, needs-follow-up or closed; handlerId: an admin or focal point of the organization (or null). Send the version you read: 409 when someone changed it since.")
             .ProducesProblem(StatusCodes.Status409Conflict);
+        incidents.MapGet("/export", ExportAsync).WithName("ExportIncidents").WithSummary("An organization's reports as JSON or CSV, with HURIDOCS codes")
+            .WithDescription("organizationId: an organization where the caller is an admin or focal point (anyone else: 404). format: json (default, amparo-incidents/1) or csv (the columns the import reads). Texts are decrypted; the export is audited.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
         incidents.MapPost("/{id:guid}/notes", NoteAsync).WithName("AddIncidentNote").WithSummary("Add a follow-up note");
         return api;
     }
@@ -104,6 +107,19 @@ public static class IncidentsApi
     {
         if (request is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["text"] = [t["Incidents.Error.NoteEmpty"].Value] });
         return Answer(await service.AddNoteAsync(http.User.UserId(), id, request.Text, http.RequestAborted), t);
+    }
+
+    private static async Task<Results<FileContentHttpResult, NotFound, ValidationProblem>> ExportAsync(
+        Guid? organizationId, string? format, HttpContext http, IncidentExport export, IStringLocalizer<SharedResource> t)
+    {
+        if (format is not (null or "json" or "csv"))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [t["Incidents.Error.Choice"].Value] });
+        if (organizationId is not { } org || await export.RowsAsync(http.User.UserId(), org, http.RequestAborted) is not { } rows)
+            return TypedResults.NotFound();
+        http.Response.Headers.CacheControl = "no-store";
+        return format == "csv"
+            ? TypedResults.File(IncidentExport.ToCsv(rows), "text/csv; charset=utf-8", "incidents.csv")
+            : TypedResults.File(IncidentExport.ToJson(rows), "application/json", "incidents.json");
     }
 
     private static T One<T>(Dictionary<string, string> errors, string field, string? word) where T : struct, Enum

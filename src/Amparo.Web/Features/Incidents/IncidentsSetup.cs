@@ -10,6 +10,7 @@ public static class IncidentsSetup
         services.AddOptions<IncidentsOptions>().Bind(configuration.GetSection(IncidentsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Gazetteer>();
         services.AddScoped<IncidentService>();
+        services.AddScoped<IncidentExport>();
         services.AddScoped<IPersonalData, IncidentsPersonalData>();
         return services;
     }

@@ -19,6 +19,8 @@ public sealed class IndexModel(AmparoDbContext db, IncidentService incidents) : 
     public List<IncidentSummary> List { get; private set; } = [];
     public Dictionary<Guid, string> OrganizationNames { get; private set; } = [];
     public List<OrgShares> Shares { get; private set; } = [];
+    /// <summary>Organizations whose reports the viewer may export (admins and focal points).</summary>
+    public List<(Guid Id, string Name)> Exportable { get; private set; } = [];
     /// <summary>"shared" or "unshared" after a change (the page says so).</summary>
     public string? Done { get; private set; }
 
@@ -42,6 +44,7 @@ public sealed class IndexModel(AmparoDbContext db, IncidentService incidents) : 
         List = await incidents.ListAsync(me, ct);
         var orgIds = List.Where(i => i.OrganizationId is not null).Select(i => i.OrganizationId!.Value).Distinct().ToList();
         OrganizationNames = await db.Organizations.Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        Exportable = (await incidents.ReportableOrganizationsAsync(me, ct)).Where(o => o.Staff).Select(o => (o.Id, o.Name)).ToList();
         var administered = await (
             from m in db.Memberships
             where m.UserId == me && m.Role == OrgRole.OrgAdmin
