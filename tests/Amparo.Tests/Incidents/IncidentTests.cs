@@ -329,6 +329,59 @@ public abstract class IncidentTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Evidence_APhotoIsStoredWithoutItsMetadata_Encrypted_ShownToThoseWhoSeeTheReport_AndRefusedClearly()
+    {
+        var (org, admin, _, member) = await OrganizationAsync();
+        var stranger = await app.PersonAsync("incevidencestranger");
+        var id = Made(await IncidentsAsync(s => s.CreateAsync(member.Id, Report(org))));
+        using var client = await app.SignedInAsync(member);
+
+        async Task<HttpResponseMessage> UploadAsync(TestClient who, byte[] bytes, string name)
+        {
+            var (_, form) = await who.GetAsync($"/incidents/{id}/evidence");
+            using var content = new MultipartFormDataContent
+            {
+                { new StringContent(TestClient.AntiforgeryToken(form)!), "__af" },
+                { new ByteArrayContent(bytes), "upload", name },
+            };
+            return await who.SendAsync(HttpMethod.Post, $"/incidents/{id}/evidence", null, content);
+        }
+
+        var photo = EvidenceFiles.JpegWithExif();
+        var added = await UploadAsync(client, photo, "IMG_2041.jpg");
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        var (_, page) = await client.GetAsync($"/incidents/{id}");
+        Assert.Contains("Removed before storing: where it was taken (GPS), the phone or camera, when it was taken, other hidden data.", page, StringComparison.Ordinal);
+        Assert.Contains("IMG_2041.jpg", page, StringComparison.Ordinal);
+
+        // Stored encrypted: neither the camera's name nor the image's bytes are in the row.
+        var row = await app.WithDbAsync(db => db.IncidentAttachments.AsNoTracking().SingleAsync(a => a.IncidentId == id));
+        Assert.Equal(-1, row.DataCipher.AsSpan().IndexOf(Encoding.ASCII.GetBytes(EvidenceFiles.Camera)));
+        Assert.Equal(-1, row.DataCipher.AsSpan().IndexOf(photo.AsSpan(photo.Length - 64)));
+        AssertSealed(row.FileNameCipher, "IMG_2041");
+
+        // Staff download the clean copy; a stranger gets 404 for the page, the file and the upload.
+        using var staff = await app.SignedInAsync(admin);
+        using var download = await staff.SendAsync(HttpMethod.Get, $"/incidents/{id}/evidence?file={row.Id}");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition!.DispositionType);
+        var bytes = await download.Content.ReadAsByteArrayAsync();
+        Assert.Equal(PhotoMetadata.None, Evidence.Find(bytes));
+        Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.ASCII.GetBytes(EvidenceFiles.Camera)));
+        using var other = await app.SignedInAsync(stranger);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/incidents/{id}/evidence?file={row.Id}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/incidents/{id}/evidence")).Status);
+        Assert.Equal(IncidentWriteStatus.NotFound, (await IncidentsAsync(s => s.AddEvidenceAsync(stranger.Id, id, "x.png", EvidenceFiles.Png()))).Status);
+
+        // A HEIC photo is refused with a message that says what to do; nothing is written.
+        byte[] heic = [0, 0, 0, 24, .. "ftypheic"u8, 0, 0, 0, 0, .. "mif1heic"u8];
+        var refused = await UploadAsync(client, heic, "IMG_2042.HEIC");
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("Save it as JPEG first", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await app.WithDbAsync(db => db.IncidentAttachments.CountAsync(a => a.IncidentId == id)));
+    }
+
+    [Fact]
     public async Task FollowUp_IsForStaff_WithAStaffHandler_AndTheVersionSeen_NotesFromReporterAndStaff()
     {
         var (org, admin, focal, member) = await OrganizationAsync();

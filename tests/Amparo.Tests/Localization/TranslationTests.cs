@@ -105,7 +105,10 @@ public sealed partial class TranslationTests
         ["Care.Mark.Done."] = ["added", "deleted"],
         ["Care.Debrief.Guide."] = ["1", "2", "3", "4", "5", "6"],
         // Incident reports (issue 12): Pages/Incidents/IncidentPages.cs builds these from the module's enums; DetailsModel accepts these ?done=.
-        ["Incidents.Details.Done."] = ["reported", "followed-up", "noted"],
+        ["Incidents.Details.Done."] = ["reported", "followed-up", "noted", "evidence"],
+        ["Incidents.Evidence.Kind."] = Enum.GetNames<Amparo.Web.Features.Incidents.EvidenceKind>(),
+        ["Incidents.Evidence.Meta."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.PhotoMetadata>().Where(n => n != "None")],
+        ["Incidents.Evidence.Error."] = ["None", .. Enum.GetNames<Amparo.Web.Features.Incidents.EvidenceRefusal>().Where(n => n != "None")],
         ["Incidents.Page.Done."] = ["shared", "unshared"],
         ["Incidents.Act."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.IncidentActs>().Where(n => n != "None")],
         ["Incidents.Group."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.TargetedGroups>().Where(n => n != "None")],

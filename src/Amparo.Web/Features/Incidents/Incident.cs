@@ -64,3 +64,24 @@ public sealed class IncidentNote
 
     public const string Table = "IncidentNotes";
 }
+
+/// <summary>
+/// A file added to a report as evidence: encrypted with the report's key (its bytes and its name), a photo already
+/// cleaned of its metadata (<see cref="Removed"/> says what was found and removed, to show the reporter).
+/// </summary>
+public sealed class IncidentAttachment
+{
+    public Guid Id { get; set; }
+    public Guid IncidentId { get; set; }
+    /// <summary>Null once the author's account is deleted.</summary>
+    public Guid? AuthorId { get; set; }
+    public EvidenceKind Kind { get; set; }
+    public string ContentType { get; set; } = "";
+    public int Size { get; set; }
+    public PhotoMetadata Removed { get; set; }
+    public byte[]? FileNameCipher { get; set; }
+    public byte[] DataCipher { get; set; } = [];
+    public DateTime CreatedAt { get; set; }
+
+    public const string Table = "IncidentAttachments";
+}

@@ -38,10 +38,16 @@ public sealed record IncidentSummary(
 
 public sealed record IncidentNoteView(Guid Id, Guid? AuthorId, string? AuthorName, string? Text, DateTime CreatedAt);
 
+/// <summary>An evidence file as listed (its bytes are read one at a time, on download). Name null when its key is gone.</summary>
+public sealed record EvidenceView(Guid Id, EvidenceKind Kind, string ContentType, int Size, PhotoMetadata Removed, string? FileName, DateTime CreatedAt);
+
+/// <summary>The outcome of adding a file: the write, what was found in a photo and removed, or why the file was refused.</summary>
+public sealed record EvidenceWrite(IncidentWriteStatus Status, Guid? Id = null, PhotoMetadata Removed = PhotoMetadata.None, EvidenceRefusal Refusal = EvidenceRefusal.None);
+
 /// <summary>One report decrypted for one viewer. Texts are null when the owner's key is gone (deleted organization).</summary>
 public sealed record IncidentView(
     Incident Incident, IncidentRole Role, string? OrganizationName, string? ReporterName, string? HandlerName,
-    string? ConcernedName, string? Narrative, IReadOnlyList<IncidentNoteView> Notes);
+    string? ConcernedName, string? Narrative, IReadOnlyList<IncidentNoteView> Notes, IReadOnlyList<EvidenceView> Evidence);
 
 public enum IncidentWriteStatus { Done, Invalid, NotFound, NotAllowed, Conflict }
 

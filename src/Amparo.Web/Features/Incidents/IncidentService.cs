@@ -106,6 +106,12 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
         foreach (var n in notes)
             noteViews.Add(new(n.Id, n.AuthorId, n.Name,
                 await cipher.DecryptAsync(db, key, n.TextCipher, IncidentNote.Table, nameof(IncidentNote.TextCipher), n.Id, ct), n.CreatedAt));
+        var files = await db.IncidentAttachments.AsNoTracking().Where(a => a.IncidentId == id).OrderBy(a => a.CreatedAt)
+            .Select(a => new { a.Id, a.Kind, a.ContentType, a.Size, a.Removed, a.FileNameCipher, a.CreatedAt }).ToListAsync(ct);
+        var evidence = new List<EvidenceView>(files.Count);
+        foreach (var f in files)
+            evidence.Add(new(f.Id, f.Kind, f.ContentType, f.Size, f.Removed,
+                await cipher.DecryptAsync(db, key, f.FileNameCipher, IncidentAttachment.Table, nameof(IncidentAttachment.FileNameCipher), f.Id, ct), f.CreatedAt));
         var people = new[] { incident.ReporterId, incident.HandlerId }.OfType<Guid>().ToList();
         var names = await db.Users.Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var orgName = incident.OrganizationId is { } org ? await db.Organizations.Where(o => o.Id == org).Select(o => o.Name).SingleOrDefaultAsync(ct) : null;
@@ -114,7 +120,7 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
             incident.HandlerId is { } h ? names.GetValueOrDefault(h) : null,
             await cipher.DecryptAsync(db, key, incident.ConcernedNameCipher, Incident.Table, nameof(Incident.ConcernedNameCipher), incident.Id, ct),
             await cipher.DecryptAsync(db, key, incident.NarrativeCipher, Incident.Table, nameof(Incident.NarrativeCipher), incident.Id, ct),
-            noteViews);
+            noteViews, evidence);
         if (audited && incident.ReporterId != viewer)
             await audit.WriteAsync(AuditEvents.SensitiveRead, viewer, incident.Id, incident.OrganizationId, "incident:" + incident.Id.ToString("N"), ct);
         return view;
@@ -202,6 +208,48 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
 
     private Task<bool> IsAdminAsync(Guid viewer, Guid organizationId, CancellationToken ct) =>
         db.Memberships.AnyAsync(m => m.OrganizationId == organizationId && m.UserId == viewer && m.Role == OrgRole.OrgAdmin, ct);
+
+    /// <summary>
+    /// Adds a file to a report, for anyone who may add notes to it. A photo is stored re-encoded without its metadata
+    /// (<see cref="Evidence.Clean"/>); a file that cannot be kept safely is refused and nothing is written.
+    /// </summary>
+    public async Task<EvidenceWrite> AddEvidenceAsync(Guid viewer, Guid id, string? fileName, byte[] bytes, CancellationToken ct = default)
+    {
+        if (await IncidentAccess.FindAsync(db, clock, id, viewer, ct: ct) is not { } found) return new(IncidentWriteStatus.NotFound);
+        if (!IncidentAccess.MayAddNotes(found.Role)) return new(IncidentWriteStatus.NotAllowed);
+        if (await db.IncidentAttachments.CountAsync(a => a.IncidentId == id, ct) >= Evidence.MaxPerIncident)
+            return new(IncidentWriteStatus.Invalid, Refusal: EvidenceRefusal.TooLarge);
+        var (file, refusal) = Evidence.Clean(bytes);
+        if (file is null) return new(IncidentWriteStatus.Invalid, Refusal: refusal);
+        var name = IncidentRules.Clean(Path.GetFileNameWithoutExtension(fileName ?? ""));
+        if (name is not null && (Infrastructure.Validation.IsUnacceptableText(name, 120) || name.Length > 120)) name = null;
+        var key = await KeyOfAsync(found.Incident, ct);
+        var attachment = new IncidentAttachment
+        {
+            Id = Guid.NewGuid(), IncidentId = id, AuthorId = viewer, Kind = file.Kind, ContentType = file.ContentType,
+            Size = file.Bytes.Length, Removed = file.Removed, CreatedAt = Now,
+        };
+        attachment.FileNameCipher = await cipher.EncryptAsync(db, key, (name ?? "evidence") + file.Extension, IncidentAttachment.Table, nameof(IncidentAttachment.FileNameCipher), attachment.Id, ct);
+        attachment.DataCipher = await cipher.EncryptBytesAsync(db, key, file.Bytes, IncidentAttachment.Table, nameof(IncidentAttachment.DataCipher), attachment.Id, ct);
+        db.IncidentAttachments.Add(attachment);
+        await db.SaveChangesAsync(ct);
+        return new(IncidentWriteStatus.Done, attachment.Id, file.Removed);
+    }
+
+    /// <summary>One evidence file's bytes, for whoever may see its report; null otherwise (a 404). Audited like a read.</summary>
+    public async Task<(string FileName, string ContentType, byte[] Bytes)?> ReadEvidenceAsync(Guid viewer, Guid id, Guid attachmentId, CancellationToken ct = default)
+    {
+        if (await IncidentAccess.FindAsync(db, clock, id, viewer, ct: ct) is not { } found) return null;
+        var row = await db.IncidentAttachments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == attachmentId && a.IncidentId == id, ct);
+        if (row is null) return null;
+        var key = await KeyOfAsync(found.Incident, ct);
+        var bytes = await cipher.DecryptBytesAsync(db, key, row.DataCipher, IncidentAttachment.Table, nameof(IncidentAttachment.DataCipher), row.Id, ct);
+        if (bytes is null) return null;
+        var name = await cipher.DecryptAsync(db, key, row.FileNameCipher, IncidentAttachment.Table, nameof(IncidentAttachment.FileNameCipher), row.Id, ct);
+        if (found.Incident.ReporterId != viewer)
+            await audit.WriteAsync(AuditEvents.SensitiveRead, viewer, found.Incident.Id, found.Incident.OrganizationId, "incident-file:" + row.Id.ToString("N"), ct);
+        return (name ?? "evidence", row.ContentType, bytes);
+    }
 
     /// <summary>The people who may handle a report: its organization's admins and focal points (the owner, for a personal record).</summary>
     public async Task<List<Guid>> StaffAsync(Incident incident, CancellationToken ct = default) =>

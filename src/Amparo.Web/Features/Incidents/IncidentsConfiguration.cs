@@ -35,3 +35,15 @@ public sealed class IncidentNoteConfiguration : IEntityTypeConfiguration<Inciden
         builder.HasOne<User>().WithMany().HasForeignKey(n => n.AuthorId).OnDelete(DeleteBehavior.SetNull);
     }
 }
+
+public sealed class IncidentAttachmentConfiguration : IEntityTypeConfiguration<IncidentAttachment>
+{
+    public void Configure(EntityTypeBuilder<IncidentAttachment> builder)
+    {
+        builder.ToTable(IncidentAttachment.Table);
+        builder.Property(a => a.ContentType).HasMaxLength(64);
+        builder.HasIndex(a => new { a.IncidentId, a.CreatedAt });
+        builder.HasOne<Incident>().WithMany().HasForeignKey(a => a.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<User>().WithMany().HasForeignKey(a => a.AuthorId).OnDelete(DeleteBehavior.SetNull);
+    }
+}

@@ -39,6 +39,7 @@ public sealed class IncidentsPersonalData(AmparoDbContext db, IncidentService in
     {
         var personal = db.Incidents.Where(i => i.OrganizationId == null && i.ReporterId == person.Id);
         await db.IncidentNotes.Where(n => personal.Select(i => i.Id).Contains(n.IncidentId)).ExecuteDeleteAsync(ct);
+        await db.IncidentAttachments.Where(a => personal.Select(i => i.Id).Contains(a.IncidentId)).ExecuteDeleteAsync(ct);
         await personal.ExecuteDeleteAsync(ct);
     }
 }

@@ -77,6 +77,7 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<OrganizationAssessment> OrganizationAssessments => Set<OrganizationAssessment>();
     public DbSet<Incident> Incidents => Set<Incident>();
     public DbSet<IncidentNote> IncidentNotes => Set<IncidentNote>();
+    public DbSet<IncidentAttachment> IncidentAttachments => Set<IncidentAttachment>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

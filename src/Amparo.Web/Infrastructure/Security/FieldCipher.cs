@@ -39,6 +39,20 @@ public sealed class FieldCipher(MasterKey masterKey, TimeProvider clock)
         return Encoding.UTF8.GetString(Aead.Open(key, ciphertext, Context(table, column, rowId)));
     }
 
+    /// <summary>Bytes (a file) encrypted as a field is: with the owner's key, bound to table, column and row.</summary>
+    public async Task<byte[]> EncryptBytesAsync(AmparoDbContext db, Guid keyId, byte[] plaintext, string table, string column, Guid rowId, CancellationToken ct = default)
+    {
+        var key = await KeyAsync(db, keyId, ct) ?? throw new InvalidOperationException("data key destroyed");
+        return Aead.Seal(key, plaintext, Context(table, column, rowId));
+    }
+
+    /// <summary>Null when its key has been destroyed.</summary>
+    public async Task<byte[]?> DecryptBytesAsync(AmparoDbContext db, Guid keyId, byte[] ciphertext, string table, string column, Guid rowId, CancellationToken ct = default)
+    {
+        var key = await KeyAsync(db, keyId, ct);
+        return key is null ? null : Aead.Open(key, ciphertext, Context(table, column, rowId));
+    }
+
     /// <summary>Crypto-shredding: the wrapped key is erased and its id recorded in the ledger beside the master key.</summary>
     public async Task DestroyAsync(AmparoDbContext db, Guid keyId, CancellationToken ct = default)
     {

@@ -28,7 +28,7 @@ public sealed class DetailsModel(AmparoDbContext db, IncidentService incidents, 
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? done)
     {
-        Done = done is "reported" or "followed-up" or "noted" ? done : null;
+        Done = done is "reported" or "followed-up" or "noted" or "evidence" ? done : null;
         return await LoadAsync(id) ? Page() : NotFound();
     }
 

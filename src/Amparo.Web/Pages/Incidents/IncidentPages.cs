@@ -24,6 +24,15 @@ public static class IncidentPages
         DatePrecision.Month => on.ToString("Y", CultureInfo.CurrentCulture),
     };
 
+    /// <summary>"1.2 MB", "340 KB".</summary>
+    public static string Size(int bytes) =>
+        bytes >= 1024 * 1024 ? (bytes / (1024.0 * 1024)).ToString("0.0", CultureInfo.CurrentCulture) + " MB"
+        : Math.Max(1, bytes / 1024).ToString(CultureInfo.CurrentCulture) + " KB";
+
+    /// <summary>The kinds of metadata removed from a photo, in words.</summary>
+    public static string RemovedWords(IStringLocalizer t, PhotoMetadata removed) =>
+        string.Join(", ", Enum.GetValues<PhotoMetadata>().Where(m => m != PhotoMetadata.None && removed.HasFlag(m)).Select(m => t["Incidents.Evidence.Meta." + m].Value));
+
     public static T Fold<T>(IEnumerable<T>? picked) where T : struct, Enum =>
         (T)Enum.ToObject(typeof(T), (picked ?? []).Aggregate(0L, (a, b) => a | Convert.ToInt64(b, CultureInfo.InvariantCulture)));
 }
