@@ -216,6 +216,17 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             await Expect(page.Locator("main")).ToContainTextAsync(T("Incidents.Details.Primary", "en", T("Incidents.Act.Surveillance")));
             await Expect(page.Locator("main")).Not.ToContainTextAsync("4.6101");
             await Flows.ScreenshotAsync(page, "incident-details-" + tag);
+
+            // A photo with its camera's location: stored without it, and the page says what was removed.
+            await page.GetByRole(AriaRole.Link, new() { Name = T("Incidents.Evidence.AddLink") }).ClickAsync();
+            await Flows.WaitForPageAsync(page, new Regex(@"/incidents/[0-9a-f-]{36}/evidence$"));
+            await Check();
+            await page.Locator("#upload").SetInputFilesAsync(new FilePayload { Name = "IMG_2041.jpg", MimeType = "image/jpeg", Buffer = Amparo.Tests.Incidents.EvidenceFiles.JpegWithExif() });
+            await page.GetByRole(AriaRole.Button, new() { Name = T("Incidents.Evidence.Add") }).ClickAsync();
+            await Flows.WaitForPageAsync(page, new Regex(@"\?done=evidence"));
+            await Check();
+            await Expect(page.Locator("#evidence + ul")).ToContainTextAsync(T("Incidents.Evidence.Meta.Location"));
+            await Flows.ScreenshotAsync(page, "incident-evidence-" + tag);
             await page.GotoAsync(BaseUrl + "/incidents");
             await Check();
         }
