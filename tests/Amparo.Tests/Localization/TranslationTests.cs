@@ -71,6 +71,8 @@ public sealed partial class TranslationTests
         ("fr", "Incidents.Details.Notes"),    // "Notes"
         ("fr", "Incidents.New.Latitude"),     // the same word in French
         ("fr", "Incidents.New.Longitude"),
+        ("fr", "Incidents.Evidence.Kind.Image"),    // "photo"
+        ("fr", "Incidents.Evidence.Kind.Document"), // "document"
         ("es", "Plans.Page.Domain.Legal"),
         ("es", "Plans.Page.Stance.Neutral"),
         ("fr", "Plans.Page.Actions"),

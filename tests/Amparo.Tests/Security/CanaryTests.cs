@@ -162,6 +162,63 @@ public abstract class CanaryTests(AppFixture app)
         Assert.True(logHits.Count == 0, "Check-in values found in log lines:\n" + string.Join("\n", logHits.Take(20)));
     }
 
+    [Fact]
+    public async Task IncidentValues_NarrativeNamesNotesPointsAndFiles_AppearInNoDatabaseFileAndNoLogLine()
+    {
+        var logs = LogRecorder.Of(app);
+        var tag = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+        string Canary(string what) => $"canary{what}{tag}";
+        // A point with six decimals: only its ~28-km cell may be kept, never these digits.
+        var (lat, lon) = ($"4.{Digits(5)}{1 + RandomNumberGenerator.GetInt32(9)}", $"-74.{Digits(5)}{1 + RandomNumberGenerator.GetInt32(9)}");
+        var admin = await app.PersonAsync("canaryincadmin");
+        var org = await app.OrganizationAsync(admin);
+        var focal = await app.PersonAsync("canaryincfocal");
+        await app.AddMemberAsync(org, focal, Amparo.Web.Features.Organizations.OrgRole.FocalPoint);
+        var id = await app.WithServicesAsync(async sp =>
+        {
+            var incidents = sp.GetRequiredService<Amparo.Web.Features.Incidents.IncidentService>();
+            var made = await incidents.CreateAsync(focal.Id, new Amparo.Web.Features.Incidents.IncidentInput(
+                org, false, Canary("concerned"), true, new DateOnly(2026, 11, 12), Amparo.Web.Features.Incidents.DatePrecision.Day,
+                Amparo.Web.Features.Incidents.IncidentActs.Threat, Amparo.Web.Features.Incidents.IncidentActs.Threat,
+                Amparo.Web.Features.Incidents.PerpetratorType.Unknown, Amparo.Web.Features.Incidents.TargetedGroups.None,
+                Amparo.Web.Features.Plans.SecurityDomains.None, null,
+                double.Parse(lat, System.Globalization.CultureInfo.InvariantCulture), double.Parse(lon, System.Globalization.CultureInfo.InvariantCulture),
+                Canary("narrative")));
+            var incident = made.Id!.Value;
+            await incidents.AddNoteAsync(admin.Id, incident, Canary("note"));
+            var file = await incidents.AddEvidenceAsync(focal.Id, incident, Canary("filename") + ".pdf", [.. "%PDF-1.7\n"u8, .. Utf8(Canary("filebytes"))]);
+            Assert.Equal(Amparo.Web.Features.Incidents.IncidentWriteStatus.Done, file.Status);
+            return incident;
+        });
+        // Really stored, and readable by the organization's staff: a clean scan means they are encrypted.
+        var view = await app.WithServicesAsync(sp => sp.GetRequiredService<Amparo.Web.Features.Incidents.IncidentService>().ReadAsync(admin.Id, id));
+        Assert.Equal((Canary("narrative"), Canary("concerned")), (view!.Narrative, view.ConcernedName));
+        Assert.Equal(Canary("filename") + ".pdf", Assert.Single(view.Evidence).FileName);
+
+        var values = new Dictionary<string, string>
+        {
+            ["narrative"] = Canary("narrative"), ["concerned name"] = Canary("concerned"), ["note"] = Canary("note"),
+            ["file name"] = Canary("filename"), ["file bytes"] = Canary("filebytes"), ["latitude"] = lat, ["longitude"] = lon,
+        };
+        var files = await StorageFilesAsync();
+        var hits = new List<string>();
+        var adminFound = false;
+        foreach (var file in files)
+        {
+            var bytes = ReadShared(file);
+            adminFound |= bytes.AsSpan().IndexOf(Utf8(admin.Email)) >= 0;
+            foreach (var (name, value) in values)
+            {
+                if (bytes.AsSpan().IndexOf(Utf8(value)) >= 0) hits.Add($"{name} in {file}");
+                if (bytes.AsSpan().IndexOf(Encoding.Unicode.GetBytes(value)) >= 0) hits.Add($"{name} (UTF-16) in {file}");
+            }
+        }
+        Assert.True(adminFound, "the scan did not find the admin's e-mail address, so it is not reading the database files");
+        Assert.True(hits.Count == 0, "Incident values found in storage:\n" + string.Join("\n", hits));
+        var logHits = values.SelectMany(kv => logs.Containing(kv.Value).Select(l => $"{kv.Key}: {l}")).ToList();
+        Assert.True(logHits.Count == 0, "Incident values found in log lines:\n" + string.Join("\n", logHits.Take(20)));
+    }
+
     private async Task<Planted> PlantAsync()
     {
         var tag = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
