@@ -379,6 +379,21 @@ public abstract class IncidentTests(AppFixture app)
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains("Save it as JPEG first", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await app.WithDbAsync(db => db.IncidentAttachments.CountAsync(a => a.IncidentId == id)));
+
+        // The same through the API: the file is the body.
+        var token = await TokenAsync(member);
+        using var api = app.NewClient();
+        using var created = await api.SendAsync(HttpMethod.Post, $"/api/v1/incidents/{id}/attachments?fileName=DSC_0001.jpg", token, new ByteArrayContent(photo));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var answer = (await created.Content.ReadFromJsonAsync<JsonNode>())!;
+        Assert.Equal(["location", "device", "dateTaken", "other"], answer["removed"]!.AsArray().Select(r => r!.GetValue<string>()).ToArray());
+        using var fetched = await api.SendAsync(HttpMethod.Get, $"/api/v1/incidents/{id}/attachments/{answer["id"]!.GetValue<Guid>()}", await TokenAsync(admin));
+        Assert.Equal(PhotoMetadata.None, Evidence.Find(await fetched.Content.ReadAsByteArrayAsync()));
+        using var heicByApi = await api.SendAsync(HttpMethod.Post, $"/api/v1/incidents/{id}/attachments", token, new ByteArrayContent(heic));
+        Assert.Equal(HttpStatusCode.BadRequest, heicByApi.StatusCode);
+        using var strangers = await api.SendAsync(HttpMethod.Post, $"/api/v1/incidents/{id}/attachments", await TokenAsync(stranger), new ByteArrayContent(photo));
+        Assert.Equal(HttpStatusCode.NotFound, strangers.StatusCode);
+        Assert.Equal(2, await app.WithDbAsync(db => db.IncidentAttachments.CountAsync(a => a.IncidentId == id)));
     }
 
     [Fact]

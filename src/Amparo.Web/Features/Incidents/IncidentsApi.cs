@@ -54,6 +54,12 @@ public static class IncidentsApi
         incidents.MapGet("/export", ExportAsync).WithName("ExportIncidents").WithSummary("An organization's reports as JSON or CSV, with HURIDOCS codes")
             .WithDescription("organizationId: an organization where the caller is an admin or focal point (anyone else: 404). format: json (default, amparo-incidents/1) or csv (the columns the import reads). Texts are decrypted; the export is audited.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
+        incidents.MapPost("/{id:guid}/attachments", AttachAsync).WithName("AddIncidentAttachment").WithSummary("Add a photo, document or recording")
+            .WithDescription("The file is the request body (up to 10 MB; its type is read from its bytes), its name in ?fileName=. A photo (JPEG, PNG, WebP) is stored re-encoded without its metadata and the answer lists what was removed; HEIC and other images that cannot be cleaned are refused (400, field \"file\"). Documents and recordings are kept as sent.")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(Evidence.MaxBytes + 1))
+            .Accepts<byte[]>("application/octet-stream", "image/jpeg", "image/png", "image/webp", "application/pdf", "audio/mpeg");
+        incidents.MapGet("/{id:guid}/attachments/{fileId:guid}", DownloadAsync).WithName("GetIncidentAttachment").WithSummary("Download a file of a report")
+            .Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream");
         incidents.MapPost("/{id:guid}/notes", NoteAsync).WithName("AddIncidentNote").WithSummary("Add a follow-up note");
         return api;
     }
@@ -121,6 +127,37 @@ public static class IncidentsApi
             ? TypedResults.File(IncidentExport.ToCsv(rows), "text/csv; charset=utf-8", "incidents.csv")
             : TypedResults.File(IncidentExport.ToJson(rows), "application/json", "incidents.json");
     }
+
+    public sealed record AttachmentResponse(Guid Id, string[] Removed);
+
+    private static async Task<Results<Created<AttachmentResponse>, NotFound, ProblemHttpResult, ValidationProblem>> AttachAsync(
+        Guid id, string? fileName, HttpContext http, IncidentService service, IStringLocalizer<SharedResource> t)
+    {
+        using var buffer = new MemoryStream();
+        var limit = Evidence.MaxBytes + 1;
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limit) break;
+        }
+        if (buffer.Length == 0) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [t["Incidents.Evidence.Error.None"].Value] });
+        var result = await service.AddEvidenceAsync(http.User.UserId(), id, fileName, buffer.ToArray(), http.RequestAborted);
+        return result.Status switch
+        {
+            IncidentWriteStatus.Done => TypedResults.Created($"/api/v1/incidents/{id}/attachments/{result.Id}",
+                new AttachmentResponse(result.Id!.Value, Enum.GetValues<PhotoMetadata>().Where(m => m != PhotoMetadata.None && result.Removed.HasFlag(m)).Select(PlanWire.Word).ToArray())),
+            IncidentWriteStatus.Invalid => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [t["Incidents.Evidence.Error." + result.Refusal].Value] }),
+            IncidentWriteStatus.NotAllowed => TypedResults.Problem(title: t["Incidents.Error.NotAllowed"].Value, statusCode: StatusCodes.Status403Forbidden),
+            IncidentWriteStatus.NotFound or IncidentWriteStatus.Conflict => TypedResults.NotFound(),
+        };
+    }
+
+    private static async Task<Results<FileContentHttpResult, NotFound>> DownloadAsync(Guid id, Guid fileId, HttpContext http, IncidentService service) =>
+        await service.ReadEvidenceAsync(http.User.UserId(), id, fileId, http.RequestAborted) is { } file
+            ? TypedResults.File(file.Bytes, file.ContentType, file.FileName)
+            : TypedResults.NotFound();
 
     private static T One<T>(Dictionary<string, string> errors, string field, string? word) where T : struct, Enum
     {

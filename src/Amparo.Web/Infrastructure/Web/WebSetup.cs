@@ -25,6 +25,8 @@ public static class WebSetup
     public const string ServerAdminPolicy = "ServerAdmin";
     public const string ApiRateLimit = "api";
     public const int ApiBodyLimit = 64 * 1024;
+    /// <summary>The most any one request may carry: an evidence file (10 MB) and its envelope.</summary>
+    public const int FileBodyLimit = 11 * 1024 * 1024;
 
     /// <summary>`--demo` alone means Amparo:Demo=true (the configuration reader needs a value).</summary>
     public static string[] ExpandFlags(string[] args) =>
@@ -162,10 +164,13 @@ public static class WebSetup
             return Task.CompletedTask;
         });
         app.UseStaticFiles();
+        app.UseRouting();
         app.Use(async (context, next) =>
         {
-            // API bodies are small; refuse large ones before anything reads them (Kestrel also enforces the limit while streaming).
-            if (context.Request.Path.StartsWithSegments("/api") && context.Request.ContentLength > ApiBodyLimit)
+            // API bodies are small; refuse large ones before anything reads them (Kestrel also enforces the limit while
+            // streaming). An endpoint that takes a file says how much it takes (its RequestSizeLimit), after routing.
+            var limit = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? ApiBodyLimit;
+            if (context.Request.Path.StartsWithSegments("/api") && context.Request.ContentLength > Math.Min(limit, FileBodyLimit))
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                 await context.Response.WriteAsJsonAsync(new { title = "The request body is too large.", status = 413 }, context.RequestAborted);
@@ -173,7 +178,6 @@ public static class WebSetup
             }
             await next(context);
         });
-        app.UseRouting();
         app.UseAuthentication();
         app.UseRequestLocalization();
         app.UseRateLimiter();
