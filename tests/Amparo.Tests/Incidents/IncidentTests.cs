@@ -393,6 +393,9 @@ public abstract class IncidentTests(AppFixture app)
         Assert.Equal(HttpStatusCode.BadRequest, heicByApi.StatusCode);
         using var strangers = await api.SendAsync(HttpMethod.Post, $"/api/v1/incidents/{id}/attachments", await TokenAsync(stranger), new ByteArrayContent(photo));
         Assert.Equal(HttpStatusCode.NotFound, strangers.StatusCode);
+        // Over 10 MB: refused by its declared length before it is read.
+        using var huge = await api.SendAsync(HttpMethod.Post, $"/api/v1/incidents/{id}/attachments", token, new ByteArrayContent(new byte[Evidence.MaxBytes + 2]));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
         Assert.Equal(2, await app.WithDbAsync(db => db.IncidentAttachments.CountAsync(a => a.IncidentId == id)));
     }
 

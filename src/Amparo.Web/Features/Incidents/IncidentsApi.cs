@@ -56,8 +56,9 @@ public static class IncidentsApi
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
         incidents.MapPost("/{id:guid}/attachments", AttachAsync).WithName("AddIncidentAttachment").WithSummary("Add a photo, document or recording")
             .WithDescription("The file is the request body (up to 10 MB; its type is read from its bytes), its name in ?fileName=. A photo (JPEG, PNG, WebP) is stored re-encoded without its metadata and the answer lists what was removed; HEIC and other images that cannot be cleaned are refused (400, field \"file\"). Documents and recordings are kept as sent.")
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(Evidence.MaxBytes + 1))
-            .Accepts<byte[]>("application/octet-stream", "image/jpeg", "image/png", "image/webp", "application/pdf", "audio/mpeg");
+            // The body is read as bytes by the handler (any content type: the file's own bytes say what it is), so no
+            // Accepts metadata, which would refuse a content type before the handler could say why.
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(Evidence.MaxBytes + 1));
         incidents.MapGet("/{id:guid}/attachments/{fileId:guid}", DownloadAsync).WithName("GetIncidentAttachment").WithSummary("Download a file of a report")
             .Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream");
         incidents.MapPost("/{id:guid}/notes", NoteAsync).WithName("AddIncidentNote").WithSummary("Add a follow-up note");
