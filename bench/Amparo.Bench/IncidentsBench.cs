@@ -30,7 +30,7 @@ internal static class IncidentsBench
                 var visits = await seed.AddVisitsAsync(seed.Owners.Select(_ => DateTime.UtcNow.AddDays(1)).ToArray(), checkInEveryMinutes: 60);
                 targets = seed.Owners.Zip(visits, (o, v) => (o.Token, v)).ToList();
             }
-            var photo = EvidenceFiles.JpegWithExif(640, 480);
+            var photo = EvidenceFiles.JpegWithExif(1024, 768, noisy: true);
             Console.WriteLine($"incidents: {clients} clients, {owners} people with a token, {seconds} s per variant, photo {photo.Length / 1024} KB");
             await using var app = await ChildApp.StartHealthyAsync(appDll, dataDir, CheckInSeed.AppSettings(smtp.Port));
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };

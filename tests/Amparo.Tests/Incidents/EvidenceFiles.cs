@@ -19,10 +19,16 @@ public static class EvidenceFiles
     }
 
     /// <summary>A JPEG with EXIF: Make <see cref="Camera"/>, a DateTime, a GPS IFD (latitude ref "N"); optionally an orientation.</summary>
-    public static byte[] JpegWithExif(int width = 40, int height = 20, ushort? orientation = null)
+    /// <param name="noisy">Random pixels, so the JPEG is as large as a real photo of its size (a plain one compresses to almost nothing).</param>
+    public static byte[] JpegWithExif(int width = 40, int height = 20, ushort? orientation = null, bool noisy = false)
     {
         using var bitmap = new SKBitmap(width, height);
         bitmap.Erase(SKColors.SteelBlue);
+        if (noisy)
+        {
+            var bytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes(width * height * 3);
+            bitmap.Pixels = [.. Enumerable.Range(0, width * height).Select(i => new SKColor(bytes[3 * i], bytes[(3 * i) + 1], bytes[(3 * i) + 2]))];
+        }
         using var image = SKImage.FromBitmap(bitmap);
         using var data = image.Encode(SKEncodedImageFormat.Jpeg, 90);
         var jpeg = data.ToArray();
