@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Amparo.Tests.CheckIns;
 using Amparo.Tests.Infrastructure;
 using Amparo.Tests.Organizations;
 using Amparo.Web.Features.Accounts;
@@ -397,6 +398,56 @@ public abstract class IncidentTests(AppFixture app)
         using var huge = await api.SendAsync(HttpMethod.Post, $"/api/v1/incidents/{id}/attachments", token, new ByteArrayContent(new byte[Evidence.MaxBytes + 2]));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
         Assert.Equal(2, await app.WithDbAsync(db => db.IncidentAttachments.CountAsync(a => a.IncidentId == id)));
+    }
+
+    [Fact]
+    public async Task FromAnAlertClosedAsNeedsHelp_ItsResponderOfTheOrganization_RecordsAnIncident_PrefilledAndLinked_NobodyElse()
+    {
+        var w = await app.WorldAsync();
+        var panic = (await app.PostAsync(w.Token, "/api/v1/panic", new { })).Body.GetProperty("alertId").GetGuid();
+        await app.RunWorkersAsync();
+        await app.StepAsync(TimeSpan.FromMinutes(20));
+        var focalToken = await app.TokenAsync(w.Focal);
+        using var client = await app.SignedInAsync(w.Focal);
+        // Open: nothing to record yet.
+        var (_, openPage) = await client.GetAsync($"/alerts/{panic}");
+        Assert.DoesNotContain($"/incidents/new?alert={panic}", openPage, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync(focalToken, $"/api/v1/alerts/{panic}/acknowledge")).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync(focalToken, $"/api/v1/alerts/{panic}/resolve", new { outcome = "needs-help", note = "x" })).Status);
+
+        var (_, page) = await client.GetAsync($"/alerts/{panic}");
+        Assert.Contains($"/incidents/new?alert={panic}", page, StringComparison.Ordinal);
+        var (status, form) = await client.GetAsync($"/incidents/new?alert={panic}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("From the alert you responded to", form, StringComparison.Ordinal);
+        var raisedOn = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime.AddMinutes(-20)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"value=\"{raisedOn}\"", form, StringComparison.Ordinal);
+        var sent = await client.PostFormAsync($"/incidents/new?alert={panic}", new Dictionary<string, string>
+        {
+            ["Alert"] = panic.ToString(), ["To"] = w.OrgId.ToString(), ["AboutSomeoneElse"] = "true", ["OccurredOn"] = raisedOn,
+            ["Precision"] = "Day", ["Acts"] = "PhysicalAttackOrTorture", ["Perpetrator"] = "Unknown",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        var row = await app.WithDbAsync(db => db.Incidents.AsNoTracking().SingleAsync(i => i.AlertId == panic));
+        Assert.Equal((w.OrgId, false, w.Focal.Id), (row.OrganizationId!.Value, row.AboutReporter, row.ReporterId!.Value));
+
+        // The network's coordinator responds too but is no staff of an organization of the person: no link, 404.
+        using var coordinator = await app.SignedInAsync(w.Coordinator);
+        var (_, coordinatorPage) = await coordinator.GetAsync($"/alerts/{panic}");
+        Assert.DoesNotContain("/incidents/new?alert=", coordinatorPage, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await coordinator.GetAsync($"/incidents/new?alert={panic}")).Status);
+        // The person themself, and a stranger, cannot link a report to it either.
+        Assert.Null(await IncidentsAsync(s => s.AlertForReportAsync(w.Owner.Id, panic)));
+        var stranger = await app.PersonAsync("incalertstranger");
+        var strangerOrg = await app.OrganizationAsync(stranger);
+        Assert.Equal(IncidentWriteStatus.NotFound,
+            (await IncidentsAsync(s => s.CreateAsync(stranger.Id, Report(strangerOrg, aboutMe: false) with { AlertId = panic }))).Status);
+        // An alert closed as safe is nothing to record.
+        var safe = (await app.PostAsync(w.Token, "/api/v1/panic", new { })).Body.GetProperty("alertId").GetGuid();
+        await app.RunWorkersAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync(focalToken, $"/api/v1/alerts/{safe}/acknowledge")).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync(focalToken, $"/api/v1/alerts/{safe}/resolve", new { outcome = "safe", note = "x" })).Status);
+        Assert.Null(await IncidentsAsync(s => s.AlertForReportAsync(w.Focal.Id, safe)));
     }
 
     [Fact]

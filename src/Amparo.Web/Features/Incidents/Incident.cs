@@ -41,6 +41,9 @@ public sealed class Incident
 
     public byte[]? NarrativeCipher { get; set; }
 
+    /// <summary>The alert it was recorded from (closed as "needs help" or "missing"), when a responder recorded it from there.</summary>
+    public Guid? AlertId { get; set; }
+
     public IncidentStatus Status { get; set; }
     /// <summary>The admin or focal point following it up, if someone took it on.</summary>
     public Guid? HandlerId { get; set; }

@@ -14,7 +14,10 @@ public sealed record IncidentInput(
     Guid? OrganizationId, bool AboutMe, string? ConcernedName, bool NamedWithConsent,
     DateOnly? OccurredOn, DatePrecision Precision, IncidentActs Acts, IncidentActs PrimaryAct,
     PerpetratorType Perpetrator, TargetedGroups Groups, SecurityDomains Domains,
-    string? AreaId, double? Latitude, double? Longitude, string? Narrative);
+    string? AreaId, double? Latitude, double? Longitude, string? Narrative, Guid? AlertId = null);
+
+/// <summary>What a closed alert offers a report recorded from it: the organizations to report to, and the day it was raised.</summary>
+public sealed record AlertForReport(Guid AlertId, DateOnly RaisedOn, IReadOnlyList<Guid> Organizations);
 
 /// <summary>What a viewer is to a report; it decides what they may do with it.</summary>
 public enum IncidentRole

@@ -40,6 +40,9 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
         }
         else if (!input.AboutMe) return IncidentWrite.NotAllowed; // a personal record is about its writer
 
+        if (input.AlertId is { } alertId
+            && (input.AboutMe || input.OrganizationId is not { } to || await AlertForReportAsync(viewer, alertId, ct) is not { } fromAlert || !fromAlert.Organizations.Contains(to)))
+            return IncidentWrite.NotFound;
         var now = Now;
         var errors = IncidentRules.Check(input, DateOnly.FromDateTime(now), gazetteer);
         if (errors.Count > 0) return IncidentWrite.Invalid(errors);
@@ -61,6 +64,7 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
             AreaId = string.IsNullOrEmpty(input.AreaId) ? null : input.AreaId,
             CellLatitude = cell?.Latitude,
             CellLongitude = cell?.Longitude,
+            AlertId = input.AlertId,
             Status = IncidentStatus.New,
             CreatedAt = now,
             UpdatedAt = now,
@@ -166,6 +170,28 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
         db.IncidentNotes.Add(note);
         await db.SaveChangesAsync(ct);
         return IncidentWrite.Done(id);
+    }
+
+    /// <summary>
+    /// An alert a responder may record an incident from: closed as "needs help" or "missing" (not a drill), about someone
+    /// whose alerts the viewer may see (the audience rule of visits and alerts, as for responding), and the organizations
+    /// the report can go to — those where the viewer is an admin or focal point and the person is a member. Null otherwise.
+    /// </summary>
+    public async Task<AlertForReport?> AlertForReportAsync(Guid viewer, Guid alertId, CancellationToken ct = default)
+    {
+        var alert = await db.Alerts.AsNoTracking().Where(a => a.Id == alertId && !a.IsDrill
+                && (a.Outcome == Features.CheckIns.AlertOutcome.NeedsHelp || a.Outcome == Features.CheckIns.AlertOutcome.Missing))
+            .Select(a => new { a.OwnerId, a.CreatedAt }).SingleOrDefaultAsync(ct);
+        if (alert is null || alert.OwnerId == viewer) return null;
+        var s = AccessSources.Of(db, clock);
+        if (!await Access.OwnersVisibleTo(viewer, DataCategory.VisitsAndAlerts, s).AnyAsync(o => o == alert.OwnerId, ct)) return null;
+        var orgs = await (
+            from staff in db.Memberships
+            where staff.UserId == viewer && (staff.Role == OrgRole.FocalPoint || staff.Role == OrgRole.OrgAdmin)
+            join member in db.Memberships on staff.OrganizationId equals member.OrganizationId
+            where member.UserId == alert.OwnerId
+            select staff.OrganizationId).Distinct().ToListAsync(ct);
+        return orgs.Count == 0 ? null : new AlertForReport(alertId, DateOnly.FromDateTime(alert.CreatedAt), orgs);
     }
 
     /// <summary>

@@ -22,6 +22,8 @@ public sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         builder.HasOne<Organization>().WithMany().HasForeignKey(i => i.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<User>().WithMany().HasForeignKey(i => i.ReporterId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne<User>().WithMany().HasForeignKey(i => i.HandlerId).OnDelete(DeleteBehavior.SetNull);
+        // The alert it was recorded from goes with its owner's account; the report stays, without the link.
+        builder.HasOne<Amparo.Web.Features.CheckIns.Alert>().WithMany().HasForeignKey(i => i.AlertId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 

@@ -30,6 +30,8 @@ public sealed class NewModel(IncidentService incidents, Gazetteer gazetteer, Tim
     [BindProperty] public string? Latitude { get; set; }
     [BindProperty] public string? Longitude { get; set; }
     [BindProperty] public string? Narrative { get; set; }
+    /// <summary>The closed alert this report is recorded from (a responder's "record an incident"), if any.</summary>
+    [BindProperty] public Guid? Alert { get; set; }
 
     public List<(Guid Id, string Name, bool Staff)> Organizations { get; private set; } = [];
     public IReadOnlyList<(GazetteerArea Area, string Path)> Areas { get; private set; } = [];
@@ -39,11 +41,21 @@ public sealed class NewModel(IncidentService incidents, Gazetteer gazetteer, Tim
 
     public string? Error(string field) => Errors.TryGetValue(field, out var key) ? t[key].Value : null;
 
-    public async Task OnGetAsync()
+    public async Task<IActionResult> OnGetAsync(Guid? alert)
     {
         await LoadAsync();
         To ??= Organizations.Count > 0 ? Organizations[0].Id.ToString() : "me";
         OccurredOn ??= Today;
+        if (alert is { } alertId)
+        {
+            // From a closed alert: for the person it was about, to an organization of theirs where the viewer is staff, on its day.
+            if (await incidents.AlertForReportAsync(User.UserId(), alertId, HttpContext.RequestAborted) is not { } from) return NotFound();
+            Alert = alertId;
+            AboutSomeoneElse = true;
+            To = from.Organizations[0].ToString();
+            OccurredOn = from.RaisedOn;
+        }
+        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
@@ -68,7 +80,7 @@ public sealed class NewModel(IncidentService incidents, Gazetteer gazetteer, Tim
         if (Errors.Count == 0)
         {
             var input = new IncidentInput(org, !AboutSomeoneElse, ConcernedName, NamedWithConsent, OccurredOn, Precision, acts, primary,
-                Perpetrator, IncidentPages.Fold(Groups), IncidentPages.Fold(Domains), AreaId, lat, lon, Narrative);
+                Perpetrator, IncidentPages.Fold(Groups), IncidentPages.Fold(Domains), AreaId, lat, lon, Narrative, Alert);
             var made = await incidents.CreateAsync(User.UserId(), input, HttpContext.RequestAborted);
             switch (made.Status)
             {

@@ -700,6 +700,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<int>("Acts")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("AlertId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("AreaId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -757,6 +760,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AlertId");
 
                     b.HasIndex("HandlerId");
 
@@ -2257,6 +2262,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
             modelBuilder.Entity("Amparo.Web.Features.Incidents.Incident", b =>
                 {
+                    b.HasOne("Amparo.Web.Features.CheckIns.Alert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("HandlerId")

@@ -693,6 +693,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<int>("Acts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("AlertId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("AreaId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -750,6 +753,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AlertId");
 
                     b.HasIndex("HandlerId");
 
@@ -2244,6 +2249,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Amparo.Web.Features.Incidents.Incident", b =>
                 {
+                    b.HasOne("Amparo.Web.Features.CheckIns.Alert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("HandlerId")
