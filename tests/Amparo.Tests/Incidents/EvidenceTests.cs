@@ -49,10 +49,42 @@ public sealed class EvidenceTests
         Assert.Equal(EvidenceRefusal.Damaged, Evidence.Clean([0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0]).Refusal);
         Assert.Equal(EvidenceRefusal.TooLarge, Evidence.Clean(new byte[Evidence.MaxBytes + 1]).Refusal);
 
+        // Hostile structures: a PNG chunk claiming 4 GB (the length must not wrap), and a PNG declaring 100,000 × 100,000 pixels.
+        byte[] signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+        byte[] hugeChunk = [.. signature, 0xFF, 0xFF, 0xFF, 0xF0, .. "tEXt"u8, 1, 2, 3, 4];
+        Assert.Equal(PhotoMetadata.None, Evidence.Find(hugeChunk));
+        Assert.Equal(EvidenceRefusal.Damaged, Evidence.Clean(hugeChunk).Refusal);
+        Assert.Equal(EvidenceRefusal.TooLarge, Evidence.Clean(PngDeclaring(100_000, 100_000)).Refusal);
+        byte[] hugeWebpChunk = [.. "RIFF"u8, 0, 0, 0, 0, .. "WEBP"u8, .. "EXIF"u8, 0xF0, 0xFF, 0xFF, 0xFF, 1, 2];
+        Assert.Equal(PhotoMetadata.None, Evidence.Find(hugeWebpChunk));
+
         byte[] pdf = [.. "%PDF-1.7\n% Author: Someone\n"u8];
         var (kept, _) = Evidence.Clean(pdf);
         Assert.Equal((EvidenceKind.Document, "application/pdf"), (kept!.Kind, kept.ContentType));
         Assert.Equal(pdf, kept.Bytes);
         Assert.Equal(EvidenceKind.Audio, Evidence.Clean([.. "OggS"u8, 0, 2, 0, 0]).File!.Kind);
+    }
+
+    /// <summary>A valid small PNG whose header then claims another size: a decompression bomb's first bytes.</summary>
+    private static byte[] PngDeclaring(int width, int height)
+    {
+        var png = EvidenceFiles.Png();
+        // IHDR is the first chunk: 8 (signature) + 4 (length) + 4 ("IHDR"), then width and height, big-endian, and its
+        // CRC over type and 13 bytes of data, written again so that the decoder believes the header.
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), height);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), Crc32(png.AsSpan(12, 17)));
+        return png;
+    }
+
+    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+        }
+        return ~crc;
     }
 }

@@ -52,6 +52,8 @@ public sealed record CleanedEvidence(EvidenceKind Kind, string ContentType, stri
 public static class Evidence
 {
     public const int MaxBytes = 10 * 1024 * 1024, MaxPerIncident = 10;
+    /// <summary>The largest photo decoded (50 megapixels, a large phone camera's): about 200 MB of pixels at most.</summary>
+    public const long MaxPixels = 50_000_000;
 
     public static (CleanedEvidence? File, EvidenceRefusal Refusal) Clean(byte[] bytes)
     {
@@ -78,6 +80,9 @@ public static class Evidence
         var found = Find(bytes);
         using var codec = SKCodec.Create(new SKMemoryStream(bytes));
         if (codec is null) return (null, EvidenceRefusal.Damaged);
+        // A few bytes can declare an image of billions of pixels: refuse before decoding allocates it.
+        if ((long)codec.Info.Width * codec.Info.Height > MaxPixels || codec.Info.Width <= 0 || codec.Info.Height <= 0)
+            return (null, EvidenceRefusal.TooLarge);
         using var decoded = SKBitmap.Decode(codec);
         if (decoded is null) return (null, EvidenceRefusal.Damaged);
         using var upright = Upright(decoded, codec.EncodedOrigin);
@@ -131,13 +136,13 @@ public static class Evidence
             var at = 8;
             while (at + 12 <= file.Length)
             {
-                var length = (int)BinaryPrimitives.ReadUInt32BigEndian(file[at..]);
-                if (length < 0 || at + 12 + length > file.Length) break;
+                var length = BinaryPrimitives.ReadUInt32BigEndian(file[at..]);
+                if (at + 12L + length > file.Length) break; // long: a hostile length must not wrap around
                 var type = file.Slice(at + 4, 4);
-                var data = file.Slice(at + 8, length);
+                var data = file.Slice(at + 8, (int)length);
                 if (type.SequenceEqual("eXIf"u8)) found |= Exif(data);
                 else if (type.SequenceEqual("tEXt"u8) || type.SequenceEqual("zTXt"u8) || type.SequenceEqual("iTXt"u8) || type.SequenceEqual("tIME"u8)) found |= PhotoMetadata.Other;
-                at += 12 + length;
+                at += 12 + (int)length;
             }
         }
         else if (IsRiff(file, "WEBP"))
@@ -145,12 +150,12 @@ public static class Evidence
             var at = 12;
             while (at + 8 <= file.Length)
             {
-                var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(file[(at + 4)..]);
-                if (length < 0 || at + 8 + length > file.Length) break;
+                var length = BinaryPrimitives.ReadUInt32LittleEndian(file[(at + 4)..]);
+                if (at + 8L + length > file.Length) break;
                 var type = file.Slice(at, 4);
-                if (type.SequenceEqual("EXIF"u8)) found |= Exif(StripExifHeader(file.Slice(at + 8, length)));
+                if (type.SequenceEqual("EXIF"u8)) found |= Exif(StripExifHeader(file.Slice(at + 8, (int)length)));
                 else if (type.SequenceEqual("XMP "u8)) found |= PhotoMetadata.Other;
-                at += 8 + length + (length & 1);
+                at += 8 + (int)length + (int)(length & 1);
             }
         }
         return found;
