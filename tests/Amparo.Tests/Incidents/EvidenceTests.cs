@@ -55,6 +55,10 @@ public sealed class EvidenceTests
         Assert.Equal(PhotoMetadata.None, Evidence.Find(hugeChunk));
         Assert.Equal(EvidenceRefusal.Damaged, Evidence.Clean(hugeChunk).Refusal);
         Assert.Equal(EvidenceRefusal.TooLarge, Evidence.Clean(PngDeclaring(100_000, 100_000)).Refusal);
+        // An EXIF offset near int.MaxValue (the arithmetic must not wrap into a read out of range).
+        byte[] badOffset = [0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x10, .. "Exif\0\0"u8, .. "II*\0"u8, 0xFE, 0xFF, 0xFF, 0x7F, 0xFF, 0xD9];
+        Assert.Equal(PhotoMetadata.Other, Evidence.Find(badOffset));
+        Assert.Equal(EvidenceRefusal.Damaged, Evidence.Clean(badOffset).Refusal);
         byte[] hugeWebpChunk = [.. "RIFF"u8, 0, 0, 0, 0, .. "WEBP"u8, .. "EXIF"u8, 0xF0, 0xFF, 0xFF, 0xFF, 1, 2];
         Assert.Equal(PhotoMetadata.None, Evidence.Find(hugeWebpChunk));
 

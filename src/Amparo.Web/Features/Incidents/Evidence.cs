@@ -52,8 +52,12 @@ public sealed record CleanedEvidence(EvidenceKind Kind, string ContentType, stri
 public static class Evidence
 {
     public const int MaxBytes = 10 * 1024 * 1024, MaxPerIncident = 10;
-    /// <summary>The largest photo decoded (50 megapixels, a large phone camera's): about 200 MB of pixels at most.</summary>
-    public const long MaxPixels = 50_000_000;
+    /// <summary>The largest photo decoded (24 megapixels, a good phone camera's): about 100 MB of pixels at most.</summary>
+    public const long MaxPixels = 24_000_000;
+
+    // Decoding holds the pixels (up to ~100 MB at MaxPixels) and a turned copy: two at a time at most, so a burst of
+    // uploads waits rather than running the server out of memory (alerts run in the same process).
+    private static readonly SemaphoreSlim Decoding = new(2, 2);
 
     public static (CleanedEvidence? File, EvidenceRefusal Refusal) Clean(byte[] bytes)
     {
@@ -77,7 +81,17 @@ public static class Evidence
 
     private static (CleanedEvidence?, EvidenceRefusal) Reencode(byte[] bytes, SKEncodedImageFormat format, string type, string extension)
     {
-        var found = Find(bytes);
+        Decoding.Wait();
+        try { return ReencodeOne(bytes, format, type, extension); }
+        finally { Decoding.Release(); }
+    }
+
+    private static (CleanedEvidence?, EvidenceRefusal) ReencodeOne(byte[] bytes, SKEncodedImageFormat format, string type, string extension)
+    {
+        PhotoMetadata found;
+        // A structure the reader cannot follow is a damaged file, never a server error.
+        try { found = Find(bytes); }
+        catch (ArgumentOutOfRangeException) { return (null, EvidenceRefusal.Damaged); }
         using var codec = SKCodec.Create(new SKMemoryStream(bytes));
         if (codec is null) return (null, EvidenceRefusal.Damaged);
         // A few bytes can declare an image of billions of pixels: refuse before decoding allocates it.
@@ -85,15 +99,18 @@ public static class Evidence
             return (null, EvidenceRefusal.TooLarge);
         using var decoded = SKBitmap.Decode(codec);
         if (decoded is null) return (null, EvidenceRefusal.Damaged);
-        using var upright = Upright(decoded, codec.EncodedOrigin);
-        using var image = SKImage.FromBitmap(upright);
+        using var turned = Upright(decoded, codec.EncodedOrigin);
+        using var image = SKImage.FromBitmap(turned ?? decoded);
         using var data = image.Encode(format, 90);
         if (data is null) return (null, EvidenceRefusal.Damaged);
         return (new CleanedEvidence(EvidenceKind.Image, type, extension, data.ToArray(), found), EvidenceRefusal.None);
     }
 
-    /// <summary>The pixels turned as the photo's orientation tag says (the tag itself goes with the rest of the metadata).</summary>
-    private static SKBitmap Upright(SKBitmap source, SKEncodedOrigin origin)
+    /// <summary>
+    /// The pixels turned as the photo's orientation tag says (the tag itself goes with the rest of the metadata), or null
+    /// when they are upright already (no second copy).
+    /// </summary>
+    private static SKBitmap? Upright(SKBitmap source, SKEncodedOrigin origin)
     {
         var (degrees, swap) = origin switch
         {
@@ -102,6 +119,7 @@ public static class Evidence
             SKEncodedOrigin.LeftBottom => (270f, true),
             _ => (0f, false),
         };
+        if (degrees == 0) return null;
         var turned = new SKBitmap(swap ? source.Height : source.Width, swap ? source.Width : source.Height, source.ColorType, source.AlphaType);
         using var canvas = new SKCanvas(turned);
         canvas.Translate(turned.Width / 2f, turned.Height / 2f);
@@ -174,9 +192,9 @@ public static class Evidence
         while (ifds.Count > 0 && seen.Count < 8)
         {
             var ifd = (int)ifds.Dequeue();
-            if (ifd <= 0 || ifd + 2 > tiff.Length || !seen.Add((uint)ifd)) continue;
+            if (ifd <= 0 || ifd > tiff.Length - 2 || !seen.Add((uint)ifd)) continue;
             int count = U16(tiff, ifd, little);
-            for (var i = 0; i < count && ifd + 2 + (i * 12) + 12 <= tiff.Length; i++)
+            for (var i = 0; i < count && ifd + 2 + (i * 12) <= tiff.Length - 12; i++)
             {
                 var entry = ifd + 2 + (i * 12);
                 switch (U16(tiff, entry, little))
@@ -192,10 +210,10 @@ public static class Evidence
     }
 
     private static uint U32(ReadOnlySpan<byte> b, int at, bool little) =>
-        at + 4 <= b.Length ? (little ? BinaryPrimitives.ReadUInt32LittleEndian(b[at..]) : BinaryPrimitives.ReadUInt32BigEndian(b[at..])) : 0;
+        at >= 0 && at <= b.Length - 4 ? (little ? BinaryPrimitives.ReadUInt32LittleEndian(b[at..]) : BinaryPrimitives.ReadUInt32BigEndian(b[at..])) : 0;
 
     private static ushort U16(ReadOnlySpan<byte> b, int at, bool little) =>
-        at + 2 <= b.Length ? (little ? BinaryPrimitives.ReadUInt16LittleEndian(b[at..]) : BinaryPrimitives.ReadUInt16BigEndian(b[at..])) : (ushort)0;
+        at >= 0 && at <= b.Length - 2 ? (little ? BinaryPrimitives.ReadUInt16LittleEndian(b[at..]) : BinaryPrimitives.ReadUInt16BigEndian(b[at..])) : (ushort)0;
 
     private static bool IsJpeg(ReadOnlySpan<byte> b) => b.Length > 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF;
     private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];

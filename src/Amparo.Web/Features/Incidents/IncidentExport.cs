@@ -84,12 +84,12 @@ public sealed class IncidentExport(AmparoDbContext db, IncidentService incidents
     }
 
     /// <summary>
-    /// A quoted cell. A text a spreadsheet would take for a formula (=, +, -, @ first) gets a leading apostrophe, which
+    /// A quoted cell. A text a spreadsheet would take for a formula (=, +, -, @, a tab or a carriage return first) gets a leading apostrophe, which
     /// the import removes again: an exported narrative must not run as a formula on a colleague's computer.
     /// </summary>
     public static string Cell(string value)
     {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             value = "'" + value;
         return "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }

@@ -262,6 +262,10 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
         return new(IncidentWriteStatus.Done, attachment.Id, file.Removed);
     }
 
+    /// <summary>Whether the viewer may add a file to the report: asked before a 10-MB body is read at all.</summary>
+    public async Task<bool> MayAddEvidenceAsync(Guid viewer, Guid id, CancellationToken ct = default) =>
+        await IncidentAccess.FindAsync(db, clock, id, viewer, ct: ct) is { } found && IncidentAccess.MayAddNotes(found.Role);
+
     /// <summary>One evidence file's bytes, for whoever may see its report; null otherwise (a 404). Audited like a read.</summary>
     public async Task<(string FileName, string ContentType, byte[] Bytes)?> ReadEvidenceAsync(Guid viewer, Guid id, Guid attachmentId, CancellationToken ct = default)
     {

@@ -134,6 +134,8 @@ public static class IncidentsApi
     private static async Task<Results<Created<AttachmentResponse>, NotFound, ProblemHttpResult, ValidationProblem>> AttachAsync(
         Guid id, string? fileName, HttpContext http, IncidentService service, IStringLocalizer<SharedResource> t)
     {
+        // Someone who may not add to this report (or a made-up id) is answered before the body is read.
+        if (!await service.MayAddEvidenceAsync(http.User.UserId(), id, http.RequestAborted)) return TypedResults.NotFound();
         using var buffer = new MemoryStream();
         var limit = Evidence.MaxBytes + 1;
         var chunk = new byte[81920];
