@@ -252,6 +252,12 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
                 await page.GotoAsync(BaseUrl + "/incidents/new");
                 await Check();
                 await Flows.ScreenshotAsync(page, $"incident-new-{language}-{tag}");
+                await page.GotoAsync(incidentUrl + "/evidence");
+                await Check();
+                await Flows.ScreenshotAsync(page, $"incident-evidence-form-{language}-{tag}");
+                await page.GotoAsync(BaseUrl + "/incidents");
+                await Check();
+                await Flows.ScreenshotAsync(page, $"incident-list-{language}-{tag}");
             }
             _language = language;
         }

@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Amparo.Web.Features.Audit;
+using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Plans;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Features.Incidents;
@@ -22,7 +24,7 @@ public sealed record IncidentRow(
 /// OpenEvSys) or a case system — for the organization's admins and focal points only (anyone else: null, a 404), audited.
 /// Texts are decrypted: the file is as sensitive as the reports (docs/incidents.md says how to keep it).
 /// </summary>
-public sealed class IncidentExport(AmparoDbContext db, IncidentService incidents, Gazetteer gazetteer, TimeProvider clock, AuditLog audit)
+public sealed class IncidentExport(AmparoDbContext db, FieldCipher cipher, Gazetteer gazetteer, TimeProvider clock, AuditLog audit)
 {
     /// <summary>The CSV columns, in order; the import reads the same names.</summary>
     public static readonly string[] Columns =
@@ -36,19 +38,22 @@ public sealed class IncidentExport(AmparoDbContext db, IncidentService incidents
     {
         var staff = Access.AudienceOf(organizationId, DataCategory.OrganizationIncidents, AccessSources.Of(db, clock), AccessPath.OrganizationStaff);
         if (!await staff.AnyAsync(v => v == viewer, ct)) return null;
-        var ids = await db.Incidents.Where(i => i.OrganizationId == organizationId).OrderBy(i => i.OccurredOn).ThenBy(i => i.CreatedAt).Select(i => i.Id).ToListAsync(ct);
-        var rows = new List<IncidentRow>(ids.Count);
-        foreach (var id in ids)
+        // One key and one query for the whole export: only the narrative and the name are decrypted, row by row.
+        var key = await OrganizationKeys.KeyIdAsync(db, organizationId, ct);
+        var reports = await db.Incidents.AsNoTracking().Where(i => i.OrganizationId == organizationId)
+            .OrderBy(i => i.OccurredOn).ThenBy(i => i.CreatedAt).ToListAsync(ct);
+        var rows = new List<IncidentRow>(reports.Count);
+        foreach (var i in reports)
         {
-            if (await incidents.ReadAsync(viewer, id, audited: false, ct) is not { } view) continue;
-            var i = view.Incident;
             rows.Add(new IncidentRow(
                 i.Id, i.OccurredOn, PlanWire.Word(i.Precision),
                 Huridocs.Each(i.Acts).Select(PlanWire.Word).ToList(), Huridocs.Each(i.Acts).SelectMany(Huridocs.ActCodes).Distinct().ToList(),
                 PlanWire.Word(i.PrimaryAct), Huridocs.ActCodes(i.PrimaryAct), PlanWire.Word(i.Perpetrator), Huridocs.PerpetratorCode(i.Perpetrator),
                 Huridocs.Each(i.Groups).Select(PlanWire.Word).ToList(), PlanWire.Words(i.Domains), i.AreaId,
                 gazetteer.Find(i.AreaId) is { } area ? gazetteer.PathOf(area, "en") : null,
-                i.CellLatitude, i.CellLongitude, i.AboutReporter, view.ConcernedName, view.Narrative,
+                i.CellLatitude, i.CellLongitude, i.AboutReporter,
+                await cipher.DecryptAsync(db, key, i.ConcernedNameCipher, Incident.Table, nameof(Incident.ConcernedNameCipher), i.Id, ct),
+                await cipher.DecryptAsync(db, key, i.NarrativeCipher, Incident.Table, nameof(Incident.NarrativeCipher), i.Id, ct),
                 IncidentService.StatusName(i.Status), i.CreatedAt));
         }
         await audit.WriteAsync(AuditEvents.DataExported, viewer, organizationId, organizationId, $"incidents:{rows.Count}", ct);

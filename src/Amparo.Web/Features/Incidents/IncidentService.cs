@@ -91,10 +91,7 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
             .ToListAsync(ct);
 
     /// <summary>One report decrypted for the viewer, or null (a 404). Staff reading someone's report is audited.</summary>
-    public async Task<IncidentView?> ReadAsync(Guid viewer, Guid id, CancellationToken ct = default) => await ReadAsync(viewer, id, audited: true, ct);
-
-    /// <summary>As <see cref="ReadAsync(Guid, Guid, CancellationToken)"/>; <paramref name="audited"/> false for a caller that audits the whole read itself (an export).</summary>
-    public async Task<IncidentView?> ReadAsync(Guid viewer, Guid id, bool audited, CancellationToken ct = default)
+    public async Task<IncidentView?> ReadAsync(Guid viewer, Guid id, CancellationToken ct = default)
     {
         if (await IncidentAccess.FindAsync(db, clock, id, viewer, ct: ct) is not { } found) return null;
         var (incident, role) = found;
@@ -125,7 +122,7 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
             await cipher.DecryptAsync(db, key, incident.ConcernedNameCipher, Incident.Table, nameof(Incident.ConcernedNameCipher), incident.Id, ct),
             await cipher.DecryptAsync(db, key, incident.NarrativeCipher, Incident.Table, nameof(Incident.NarrativeCipher), incident.Id, ct),
             noteViews, evidence);
-        if (audited && incident.ReporterId != viewer)
+        if (incident.ReporterId != viewer)
             await audit.WriteAsync(AuditEvents.SensitiveRead, viewer, incident.Id, incident.OrganizationId, "incident:" + incident.Id.ToString("N"), ct);
         return view;
     }

@@ -27,7 +27,7 @@ public sealed class EvidenceModel(IncidentService incidents) : PageModel
             // Always a download, never shown inline: a file someone sent must not run as a page of this site.
             return File(found.Bytes, found.ContentType, found.FileName);
         }
-        return await incidents.ReadAsync(User.UserId(), id, HttpContext.RequestAborted) is { } view && IncidentAccess.MayAddNotes(view.Role) ? Page() : NotFound();
+        return await incidents.MayAddEvidenceAsync(User.UserId(), id, HttpContext.RequestAborted) ? Page() : NotFound();
     }
 
     public async Task<IActionResult> OnPostAsync(Guid id, IFormFile? upload)
@@ -53,6 +53,6 @@ public sealed class EvidenceModel(IncidentService incidents) : PageModel
                     break;
             }
         }
-        return await incidents.ReadAsync(User.UserId(), id, HttpContext.RequestAborted) is { } view && IncidentAccess.MayAddNotes(view.Role) ? Page() : NotFound();
+        return await incidents.MayAddEvidenceAsync(User.UserId(), id, HttpContext.RequestAborted) ? Page() : NotFound();
     }
 }
