@@ -41,8 +41,26 @@ public sealed class Incident
 
     public byte[]? NarrativeCipher { get; set; }
 
+    /// <summary>
+    /// The precise point, encrypted with the organization's key, kept only when the organization chose to
+    /// (<see cref="IncidentSettings.KeepPointDays"/>) and only until <see cref="PointKeptUntil"/>: <see cref="IncidentPointPurge"/>
+    /// then removes it. Null otherwise — the default.
+    /// </summary>
+    public byte[]? PointCipher { get; set; }
+    public DateTime? PointKeptUntil { get; set; }
+
     /// <summary>The alert it was recorded from (closed as "needs help" or "missing"), when a responder recorded it from there.</summary>
     public Guid? AlertId { get; set; }
+
+    /// <summary>The organization's report link it came through, sent by someone without an account (no reporter).</summary>
+    public Guid? LinkId { get; set; }
+    /// <summary>
+    /// A report sent through a link waits for the organization's staff: until one of them accepts it, only they see it, and
+    /// it is left out of exports, network sharing and aggregates. Discarding it deletes it.
+    /// </summary>
+    public bool AwaitingReview { get; set; }
+    /// <summary>How to reach the person who sent a report through a link, if they gave a way; encrypted.</summary>
+    public byte[]? ContactCipher { get; set; }
 
     public IncidentStatus Status { get; set; }
     /// <summary>The admin or focal point following it up, if someone took it on.</summary>

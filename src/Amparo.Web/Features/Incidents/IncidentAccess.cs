@@ -14,6 +14,7 @@ namespace Amparo.Web.Features.Incidents;
 /// network it belongs to (a grant to the network's coordinators, off by default), that network's coordinators, who only
 /// read — and its reporter while they are still a member.</item>
 /// </list>
+/// A report sent through the organization's link and not yet reviewed is its staff's alone.
 /// A grantmaker never sees a report (no path of the rule gives it one). Anything else is not there at all: a 404, as for
 /// a report that does not exist.
 /// </summary>
@@ -22,11 +23,13 @@ public static class IncidentAccess
     public static IQueryable<Incident> Visible(IQueryable<Incident> incidents, Guid viewer, AccessSources s)
     {
         var orgs = Access.OwnersVisibleTo(viewer, DataCategory.OrganizationIncidents, s);
+        var staffOf = Access.OwnersVisibleThrough(viewer, DataCategory.OrganizationIncidents, s, AccessPath.OrganizationStaff);
         var memberOf = Access.OrganizationsOf(viewer, s.Memberships);
         return incidents.Where(i =>
             (i.OrganizationId == null && i.ReporterId == viewer)
-            || (i.OrganizationId != null && (orgs.Contains(i.OrganizationId.Value)
-                || (i.ReporterId == viewer && memberOf.Contains(i.OrganizationId.Value)))));
+            || (i.OrganizationId != null && !i.AwaitingReview && (orgs.Contains(i.OrganizationId.Value)
+                || (i.ReporterId == viewer && memberOf.Contains(i.OrganizationId.Value))))
+            || (i.OrganizationId != null && i.AwaitingReview && staffOf.Contains(i.OrganizationId.Value)));
     }
 
     /// <summary>The report with the viewer's role on it, or null when they may not see it. Asked on every access.</summary>

@@ -40,7 +40,7 @@ public sealed class IncidentExport(AmparoDbContext db, FieldCipher cipher, Gazet
         if (!await staff.AnyAsync(v => v == viewer, ct)) return null;
         // One key and one query for the whole export: only the narrative and the name are decrypted, row by row.
         var key = await OrganizationKeys.KeyIdAsync(db, organizationId, ct);
-        var reports = await db.Incidents.AsNoTracking().Where(i => i.OrganizationId == organizationId)
+        var reports = await db.Incidents.AsNoTracking().Where(i => i.OrganizationId == organizationId && !i.AwaitingReview)
             .OrderBy(i => i.OccurredOn).ThenBy(i => i.CreatedAt).ToListAsync(ct);
         var rows = new List<IncidentRow>(reports.Count);
         foreach (var i in reports)

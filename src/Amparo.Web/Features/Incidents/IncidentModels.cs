@@ -37,7 +37,7 @@ public sealed record NetworkShare(Guid NetworkId, string Name, bool Shared);
 
 public sealed record IncidentSummary(
     Guid Id, Guid? OrganizationId, DateOnly OccurredOn, DatePrecision Precision, IncidentActs PrimaryAct, IncidentActs Acts,
-    IncidentStatus Status, bool ReportedByViewer, DateTime CreatedAt);
+    IncidentStatus Status, bool ReportedByViewer, DateTime CreatedAt, bool AwaitingReview);
 
 public sealed record IncidentNoteView(Guid Id, Guid? AuthorId, string? AuthorName, string? Text, DateTime CreatedAt);
 
@@ -50,7 +50,8 @@ public sealed record EvidenceWrite(IncidentWriteStatus Status, Guid? Id = null, 
 /// <summary>One report decrypted for one viewer. Texts are null when the owner's key is gone (deleted organization).</summary>
 public sealed record IncidentView(
     Incident Incident, IncidentRole Role, string? OrganizationName, string? ReporterName, string? HandlerName,
-    string? ConcernedName, string? Narrative, IReadOnlyList<IncidentNoteView> Notes, IReadOnlyList<EvidenceView> Evidence);
+    string? ConcernedName, string? Narrative, IReadOnlyList<IncidentNoteView> Notes, IReadOnlyList<EvidenceView> Evidence,
+    string? Contact = null, string? Point = null);
 
 public enum IncidentWriteStatus { Done, Invalid, NotFound, NotAllowed, Conflict }
 

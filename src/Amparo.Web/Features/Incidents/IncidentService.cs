@@ -1,3 +1,4 @@
+using System.Globalization;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Sharing;
@@ -17,6 +18,7 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
 {
     public const string ReportedEvent = "incident.reported";
     public const string StatusChangedEvent = "incident.status-changed";
+    public const string LinkReportEvent = "incident.link-report", AcceptedEvent = "incident.accepted", DiscardedEvent = "incident.discarded";
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -47,12 +49,29 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
         var errors = IncidentRules.Check(input, DateOnly.FromDateTime(now), gazetteer);
         if (errors.Count > 0) return IncidentWrite.Invalid(errors);
 
+        var incident = await NewIncidentAsync(input, viewer, link: null, contact: null, now, ct);
+        db.Incidents.Add(incident);
+        // Other modules hear of it after the commit (a plan review): recorded with the report, or not at all.
+        var told = Published.Same(new IncidentReported(viewer, now, incident.Id, incident.OrganizationId, input.AboutMe));
+        facts.Record(db, told);
+        await db.SaveChangesAsync(ct);
+        await facts.PublishAsync(told, ct);
+        await audit.WriteAsync(ReportedEvent, viewer, incident.Id, incident.OrganizationId, "", ct);
+        return IncidentWrite.Done(incident.Id);
+    }
+
+    /// <summary>
+    /// A report as written, in the context (not saved): the point snapped to its cell (and kept encrypted only for an
+    /// organization that chose to, until its day), the texts encrypted with the owner's key.
+    /// </summary>
+    private async Task<Incident> NewIncidentAsync(IncidentInput input, Guid? reporter, IncidentReportLink? link, string? contact, DateTime now, CancellationToken ct, bool keepPoint = true)
+    {
         var cell = input.Latitude is { } lat && input.Longitude is { } lon ? CoarseCell.Snap(lat, lon) : null;
         var incident = new Incident
         {
             Id = Guid.NewGuid(),
             OrganizationId = input.OrganizationId,
-            ReporterId = viewer,
+            ReporterId = reporter,
             AboutReporter = input.AboutMe,
             OccurredOn = IncidentRules.StartOf(input.OccurredOn!.Value, input.Precision),
             Precision = input.Precision,
@@ -65,6 +84,8 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
             CellLatitude = cell?.Latitude,
             CellLongitude = cell?.Longitude,
             AlertId = input.AlertId,
+            LinkId = link?.Id,
+            AwaitingReview = link is not null,
             Status = IncidentStatus.New,
             CreatedAt = now,
             UpdatedAt = now,
@@ -73,21 +94,102 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
         incident.NarrativeCipher = await cipher.EncryptAsync(db, key, IncidentRules.Clean(input.Narrative), Incident.Table, nameof(Incident.NarrativeCipher), incident.Id, ct);
         if (!input.AboutMe && input.NamedWithConsent)
             incident.ConcernedNameCipher = await cipher.EncryptAsync(db, key, IncidentRules.Clean(input.ConcernedName), Incident.Table, nameof(Incident.ConcernedNameCipher), incident.Id, ct);
+        if (IncidentRules.Clean(contact) is { } reach)
+            incident.ContactCipher = await cipher.EncryptAsync(db, key, reach, Incident.Table, nameof(Incident.ContactCipher), incident.Id, ct);
+        if (keepPoint && cell is not null && input.OrganizationId is { } org
+            && await db.IncidentSettings.Where(x => x.OrganizationId == org).Select(x => x.KeepPointDays).SingleOrDefaultAsync(ct) is > 0 and var days)
+        {
+            var point = string.Create(CultureInfo.InvariantCulture, $"{input.Latitude!.Value:R},{input.Longitude!.Value:R}");
+            incident.PointCipher = await cipher.EncryptAsync(db, key, point, Incident.Table, nameof(Incident.PointCipher), incident.Id, ct);
+            incident.PointKeptUntil = now.AddDays(Math.Min(days, IncidentSettings.MaxKeepPointDays));
+        }
+        return incident;
+    }
+
+    /// <summary>
+    /// A report sent through an organization's link by someone without an account: about themself or someone they know,
+    /// no name field (the narrative says what they choose), an optional way to reach them. It waits for the organization's
+    /// review. A revoked or unknown link is NotFound; past <see cref="IncidentReportLink.MaxReportsPerHour"/> the link is
+    /// busy (an "Link" error) and nothing is written.
+    /// </summary>
+    public async Task<IncidentWrite> SubmitThroughLinkAsync(string token, IncidentInput input, string? contact, CancellationToken ct = default)
+    {
+        if (await LinkAsync(token, ct) is not { } link) return IncidentWrite.NotFound;
+        input = input with { OrganizationId = link.OrganizationId, AboutMe = true, ConcernedName = null, NamedWithConsent = false, AlertId = null };
+        var now = Now;
+        var errors = IncidentRules.Check(input, DateOnly.FromDateTime(now), gazetteer);
+        if (Infrastructure.Validation.IsUnacceptableText(IncidentRules.Clean(contact), IncidentRules.MaxName)) errors["Contact"] = "Incidents.Error.Text";
+        if (errors.Count > 0) return IncidentWrite.Invalid(errors);
+        var hourAgo = now.AddHours(-1);
+        if (await db.Incidents.CountAsync(i => i.LinkId == link.Id && i.CreatedAt > hourAgo, ct) >= IncidentReportLink.MaxReportsPerHour)
+            return IncidentWrite.Invalid(new(StringComparer.Ordinal) { ["Link"] = "Incidents.Link.Busy" });
+        var incident = await NewIncidentAsync(input, reporter: null, link, contact, now, ct);
         db.Incidents.Add(incident);
-        // Other modules hear of it after the commit (a plan review): recorded with the report, or not at all.
-        var told = Published.Same(new IncidentReported(viewer, now, incident.Id, incident.OrganizationId, input.AboutMe));
-        facts.Record(db, told);
         await db.SaveChangesAsync(ct);
-        await facts.PublishAsync(told, ct);
-        await audit.WriteAsync(ReportedEvent, viewer, incident.Id, incident.OrganizationId, "", ct);
+        await audit.WriteAsync(LinkReportEvent, null, incident.Id, incident.OrganizationId, "link:" + link.Id.ToString("N"), ct);
         return IncidentWrite.Done(incident.Id);
+    }
+
+    /// <summary>
+    /// An imported report, added to the context for <see cref="IncidentImport"/> to save with all the others in one
+    /// transaction; checked by the caller. Its point, if any, is a cell already: none is kept.
+    /// </summary>
+    internal async Task AddImportedAsync(Guid viewer, IncidentInput input, IncidentStatus status, CancellationToken ct)
+    {
+        var incident = await NewIncidentAsync(input, viewer, link: null, contact: null, Now, ct, keepPoint: false);
+        incident.Status = status;
+        db.Incidents.Add(incident);
+    }
+
+    /// <summary>The live link a token opens (not revoked, its organization not a grantmaker), or null.</summary>
+    public async Task<IncidentReportLink?> LinkAsync(string? token, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 100) return null;
+        var hash = Tokens.Hash(token);
+        return await (
+            from l in db.IncidentReportLinks.AsNoTracking()
+            where l.TokenHash == hash && l.RevokedAt == null
+            join o in db.Organizations on l.OrganizationId equals o.Id
+            where o.Kind != OrganizationKind.Grantmaker
+            select l).SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// The organization's staff accept a report sent through a link (it joins the others: follow-up, exports, network
+    /// sharing, plan reviews) or discard it (deleted with its notes). Only a report still awaiting review; anyone but its
+    /// staff: NotFound.
+    /// </summary>
+    public async Task<IncidentWrite> ReviewAsync(Guid viewer, Guid id, bool accept, CancellationToken ct = default)
+    {
+        if (await IncidentAccess.FindAsync(db, clock, id, viewer, tracked: true, ct: ct) is not { } found) return IncidentWrite.NotFound;
+        var (incident, role) = found;
+        if (role != IncidentRole.Staff || !incident.AwaitingReview) return IncidentWrite.NotAllowed;
+        var now = Now;
+        if (!accept)
+        {
+            db.Incidents.Remove(incident);
+            try { await db.SaveChangesAsync(ct); }
+            catch (DbUpdateConcurrencyException) { return IncidentWrite.Conflict; }
+            await audit.WriteAsync(DiscardedEvent, viewer, incident.Id, incident.OrganizationId, "", ct);
+            return IncidentWrite.Done(id);
+        }
+        incident.AwaitingReview = false;
+        incident.UpdatedAt = now;
+        incident.Version++;
+        var told = Published.Same(new IncidentReported(viewer, now, incident.Id, incident.OrganizationId, AboutReporter: false));
+        facts.Record(db, told);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { return IncidentWrite.Conflict; }
+        await facts.PublishAsync(told, ct);
+        await audit.WriteAsync(AcceptedEvent, viewer, incident.Id, incident.OrganizationId, "", ct);
+        return IncidentWrite.Done(id);
     }
 
     /// <summary>Every report the viewer may see, the newest first.</summary>
     public Task<List<IncidentSummary>> ListAsync(Guid viewer, CancellationToken ct = default) =>
         IncidentAccess.Visible(db.Incidents.AsNoTracking(), viewer, AccessSources.Of(db, clock))
             .OrderByDescending(i => i.CreatedAt)
-            .Select(i => new IncidentSummary(i.Id, i.OrganizationId, i.OccurredOn, i.Precision, i.PrimaryAct, i.Acts, i.Status, i.ReporterId == viewer, i.CreatedAt))
+            .Select(i => new IncidentSummary(i.Id, i.OrganizationId, i.OccurredOn, i.Precision, i.PrimaryAct, i.Acts, i.Status, i.ReporterId == viewer, i.CreatedAt, i.AwaitingReview))
             .ToListAsync(ct);
 
     /// <summary>One report decrypted for the viewer, or null (a 404). Staff reading someone's report is audited.</summary>
@@ -121,7 +223,10 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
             incident.HandlerId is { } h ? names.GetValueOrDefault(h) : null,
             await cipher.DecryptAsync(db, key, incident.ConcernedNameCipher, Incident.Table, nameof(Incident.ConcernedNameCipher), incident.Id, ct),
             await cipher.DecryptAsync(db, key, incident.NarrativeCipher, Incident.Table, nameof(Incident.NarrativeCipher), incident.Id, ct),
-            noteViews, evidence);
+            noteViews, evidence,
+            // How to reach a link's sender and the kept point are for those who follow the report up.
+            IncidentAccess.MayFollowUp(role) ? await cipher.DecryptAsync(db, key, incident.ContactCipher, Incident.Table, nameof(Incident.ContactCipher), incident.Id, ct) : null,
+            IncidentAccess.MayFollowUp(role) ? await cipher.DecryptAsync(db, key, incident.PointCipher, Incident.Table, nameof(Incident.PointCipher), incident.Id, ct) : null);
         if (incident.ReporterId != viewer)
             await audit.WriteAsync(AuditEvents.SensitiveRead, viewer, incident.Id, incident.OrganizationId, "incident:" + incident.Id.ToString("N"), ct);
         return view;
@@ -135,7 +240,8 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
     {
         if (await IncidentAccess.FindAsync(db, clock, id, viewer, tracked: true, ct: ct) is not { } found) return IncidentWrite.NotFound;
         var (incident, role) = found;
-        if (!IncidentAccess.MayFollowUp(role)) return IncidentWrite.NotAllowed;
+        // A report sent through a link is accepted or discarded first (ReviewAsync).
+        if (!IncidentAccess.MayFollowUp(role) || incident.AwaitingReview) return IncidentWrite.NotAllowed;
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!Enum.IsDefined(status)) errors["Status"] = "Incidents.Error.Choice";
         if (handlerId is { } handler && !(await StaffAsync(incident, ct)).Contains(handler)) errors["HandlerId"] = "Incidents.Error.Choice";

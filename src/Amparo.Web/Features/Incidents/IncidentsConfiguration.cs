@@ -24,6 +24,34 @@ public sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         builder.HasOne<User>().WithMany().HasForeignKey(i => i.HandlerId).OnDelete(DeleteBehavior.SetNull);
         // The alert it was recorded from goes with its owner's account; the report stays, without the link.
         builder.HasOne<Amparo.Web.Features.CheckIns.Alert>().WithMany().HasForeignKey(i => i.AlertId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<IncidentReportLink>().WithMany().HasForeignKey(i => i.LinkId).OnDelete(DeleteBehavior.SetNull);
+        // The purge worker looks for points past their day.
+        builder.HasIndex(i => i.PointKeptUntil);
+        // The per-link hourly limit counts recent reports of a link.
+        builder.HasIndex(i => new { i.LinkId, i.CreatedAt });
+    }
+}
+
+public sealed class IncidentReportLinkConfiguration : IEntityTypeConfiguration<IncidentReportLink>
+{
+    public void Configure(EntityTypeBuilder<IncidentReportLink> builder)
+    {
+        builder.ToTable(IncidentReportLink.Table);
+        builder.Property(l => l.TokenHash).HasMaxLength(64);
+        builder.HasIndex(l => l.TokenHash).IsUnique();
+        builder.HasIndex(l => l.OrganizationId);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(l => l.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<User>().WithMany().HasForeignKey(l => l.CreatedById).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+public sealed class IncidentSettingsConfiguration : IEntityTypeConfiguration<IncidentSettings>
+{
+    public void Configure(EntityTypeBuilder<IncidentSettings> builder)
+    {
+        builder.ToTable(IncidentSettings.Table);
+        builder.HasKey(s => s.OrganizationId);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(s => s.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -11,6 +11,10 @@ public static class IncidentsSetup
         services.AddSingleton<Gazetteer>();
         services.AddScoped<IncidentService>();
         services.AddScoped<IncidentExport>();
+        services.AddScoped<IncidentImport>();
+        services.AddScoped<ReportLinks>();
+        services.AddSingleton<IncidentPointPurge>();
+        services.AddHostedService<IncidentPointPurge.Host>();
         services.AddScoped<IPersonalData, IncidentsPersonalData>();
         return services;
     }

@@ -61,7 +61,11 @@ public static class Access
 {
     /// <summary>The owners whose <paramref name="category"/> <paramref name="viewer"/> may read (themself included, for person categories).</summary>
     public static IQueryable<Guid> OwnersVisibleTo(Guid viewer, DataCategory category, AccessSources sources) =>
-        Union(Paths(category, sources, AllPaths).Select(p => p.Where(r => r.Viewer == viewer).Select(r => r.Owner)));
+        OwnersVisibleThrough(viewer, category, sources, AllPaths);
+
+    /// <summary>The owners whose <paramref name="category"/> the viewer may read through <paramref name="via"/> only (e.g. the organizations whose staff they are).</summary>
+    public static IQueryable<Guid> OwnersVisibleThrough(Guid viewer, DataCategory category, AccessSources sources, params AccessPath[] via) =>
+        Union(Paths(category, sources, via).Select(p => p.Where(r => r.Viewer == viewer).Select(r => r.Owner)));
 
     /// <summary>
     /// The people who may read <paramref name="owner"/>'s <paramref name="category"/> — and hence who may be told about it —

@@ -130,6 +130,23 @@ public sealed class MarkService(AmparoDbContext db, FieldCipher cipher, BuddySer
         return true;
     }
 
+    /// <summary>
+    /// The events seam's way in for an incident the person reported about themself (<see cref="DebriefAfterIncident"/>):
+    /// the incident's day on their time line, as the date it happened, and a debrief offer. Nothing of the report is copied,
+    /// and no buddy is told (the person reported it; they choose whom to tell). Idempotent: one mark per incident.
+    /// </summary>
+    public async Task<bool> MarkIncidentAsync(Guid ownerId, Guid incidentId, DateOnly occurredOn, CancellationToken ct = default)
+    {
+        if (await db.WellbeingMarks.AnyAsync(m => m.UserId == ownerId && m.IncidentId == incidentId, ct)) return false;
+        if (!await db.Users.AnyAsync(u => u.Id == ownerId, ct)) return false; // the account is gone
+        var now = clock.GetUtcNow().UtcDateTime;
+        var mark = new WellbeingMark { Id = Guid.NewGuid(), UserId = ownerId, Kind = WellbeingMarkKind.Incident, IncidentId = incidentId, On = occurredOn, CreatedAt = now };
+        db.WellbeingMarks.Add(mark);
+        db.WellbeingDebriefOffers.Add(NewOffer(ownerId, mark.Id, now));
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
     /// <summary>Deletes the person's mark (its debrief offer goes with it).</summary>
     public async Task<bool> DeleteAsync(Guid me, Guid markId, CancellationToken ct = default)
     {

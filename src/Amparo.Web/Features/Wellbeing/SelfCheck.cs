@@ -71,6 +71,8 @@ public sealed class WellbeingMark
     public DateOnly? Until { get; set; }
     public byte[]? NoteCipher { get; set; }
     public Guid? AlertId { get; set; }
+    /// <summary>The incident the person reported about themself, when the mark came from it (no words are copied).</summary>
+    public Guid? IncidentId { get; set; }
     public DateTime CreatedAt { get; set; }
 
     public const string Table = "WellbeingMarks";

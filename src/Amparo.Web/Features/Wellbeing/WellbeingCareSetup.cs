@@ -12,6 +12,7 @@ public static class WellbeingCareSetup
         services.AddScoped<BuddyService>();
         services.AddScoped<MarkService>();
         services.AddScoped<IDurableFactHandler, DebriefAfterAlert>();
+        services.AddScoped<IDurableFactHandler, DebriefAfterIncident>();
         services.AddScoped<IPersonalData, WellbeingCarePersonalData>();
         return services;
     }

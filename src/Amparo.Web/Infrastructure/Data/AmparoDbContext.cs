@@ -78,6 +78,8 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<Incident> Incidents => Set<Incident>();
     public DbSet<IncidentNote> IncidentNotes => Set<IncidentNote>();
     public DbSet<IncidentAttachment> IncidentAttachments => Set<IncidentAttachment>();
+    public DbSet<IncidentReportLink> IncidentReportLinks => Set<IncidentReportLink>();
+    public DbSet<IncidentSettings> IncidentSettings => Set<IncidentSettings>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -707,6 +707,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<bool>("AwaitingReview")
+                        .HasColumnType("boolean");
+
                     b.Property<double?>("CellLatitude")
                         .HasColumnType("double precision");
 
@@ -714,6 +717,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("double precision");
 
                     b.Property<byte[]>("ConcernedNameCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("ContactCipher")
                         .HasColumnType("bytea");
 
                     b.Property<DateTime>("CreatedAt")
@@ -728,6 +734,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid?>("HandlerId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("LinkId")
+                        .HasColumnType("uuid");
+
                     b.Property<byte[]>("NarrativeCipher")
                         .HasColumnType("bytea");
 
@@ -739,6 +748,12 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<int>("Perpetrator")
                         .HasColumnType("integer");
+
+                    b.Property<byte[]>("PointCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime?>("PointKeptUntil")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Precision")
                         .HasColumnType("integer");
@@ -765,7 +780,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("HandlerId");
 
+                    b.HasIndex("PointKeptUntil");
+
                     b.HasIndex("ReporterId");
+
+                    b.HasIndex("LinkId", "CreatedAt");
 
                     b.HasIndex("OrganizationId", "CreatedAt");
 
@@ -842,6 +861,57 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("IncidentId", "CreatedAt");
 
                     b.ToTable("IncidentNotes", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentReportLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("LabelCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("IncidentReportLinks", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentSettings", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("KeepPointDays")
+                        .HasColumnType("integer");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("IncidentSettings", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Networks.Network", b =>
@@ -1886,6 +1956,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("IncidentId")
+                        .HasColumnType("uuid");
+
                     b.Property<int>("Kind")
                         .HasColumnType("integer");
 
@@ -2272,6 +2345,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasForeignKey("HandlerId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Amparo.Web.Features.Incidents.IncidentReportLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
@@ -2307,6 +2385,29 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Amparo.Web.Features.Incidents.Incident", null)
                         .WithMany()
                         .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentReportLink", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentSettings", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

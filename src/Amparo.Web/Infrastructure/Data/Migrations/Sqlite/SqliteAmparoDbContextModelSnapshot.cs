@@ -700,6 +700,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("AwaitingReview")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double?>("CellLatitude")
                         .HasColumnType("REAL");
 
@@ -707,6 +710,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("REAL");
 
                     b.Property<byte[]>("ConcernedNameCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("ContactCipher")
                         .HasColumnType("BLOB");
 
                     b.Property<DateTime>("CreatedAt")
@@ -721,6 +727,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid?>("HandlerId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("LinkId")
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("NarrativeCipher")
                         .HasColumnType("BLOB");
 
@@ -732,6 +741,12 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<int>("Perpetrator")
                         .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("PointCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime?>("PointKeptUntil")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Precision")
                         .HasColumnType("INTEGER");
@@ -758,7 +773,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("HandlerId");
 
+                    b.HasIndex("PointKeptUntil");
+
                     b.HasIndex("ReporterId");
+
+                    b.HasIndex("LinkId", "CreatedAt");
 
                     b.HasIndex("OrganizationId", "CreatedAt");
 
@@ -835,6 +854,57 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("IncidentId", "CreatedAt");
 
                     b.ToTable("IncidentNotes", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentReportLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("LabelCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("IncidentReportLinks", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentSettings", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("KeepPointDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("IncidentSettings", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Networks.Network", b =>
@@ -1879,6 +1949,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("IncidentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
@@ -2259,6 +2332,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("HandlerId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Amparo.Web.Features.Incidents.IncidentReportLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
@@ -2294,6 +2372,29 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Amparo.Web.Features.Incidents.Incident", null)
                         .WithMany()
                         .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentReportLink", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentSettings", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
