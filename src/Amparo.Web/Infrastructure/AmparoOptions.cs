@@ -31,6 +31,10 @@ public sealed class AmparoOptions : IValidatableObject
     /// <summary>Public address used in links sent by e-mail (invitations). Empty: taken from the request.</summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>The address links handed to people start with: <see cref="PublicBaseUrl"/>, or this request's own, without a trailing slash.</summary>
+    public string BaseUrlFor(HttpRequest request) =>
+        (string.IsNullOrWhiteSpace(PublicBaseUrl) ? $"{request.Scheme}://{request.Host}{request.PathBase}" : PublicBaseUrl).TrimEnd('/');
+
     [Range(5, 24 * 60)]
     public int IdleTimeoutMinutes { get; set; } = 30;
 

@@ -27,15 +27,17 @@ public static class IncidentsApi
         string? AreaId, double? Latitude, double? Longitude, string? Narrative);
     public sealed record FollowUpRequest(string? Status, Guid? HandlerId, int? Version);
     public sealed record NoteRequest(string? Text);
+    public sealed record ReviewRequest(bool? Accept);
 
     public sealed record ActDto(string Act, IReadOnlyList<string> HuridocsCodes);
-    public sealed record IncidentSummaryDto(Guid Id, Guid? OrganizationId, DateOnly OccurredOn, string Precision, string PrimaryAct, string[] Acts, string Status, bool ReportedByMe, DateTime CreatedAt);
+    public sealed record IncidentSummaryDto(Guid Id, Guid? OrganizationId, DateOnly OccurredOn, string Precision, string PrimaryAct, string[] Acts, string Status, bool ReportedByMe, DateTime CreatedAt, bool AwaitingReview);
     public sealed record NoteDto(Guid Id, Guid? AuthorId, string? Text, DateTime CreatedAt);
     public sealed record IncidentDto(
         Guid Id, Guid? OrganizationId, string Role, Guid? ReporterId, bool AboutReporter, string? ConcernedName,
         DateOnly OccurredOn, string Precision, IReadOnlyList<ActDto> Acts, string PrimaryAct, string Perpetrator, string PerpetratorHuridocsCode,
         string[] Groups, string[] Domains, string? AreaId, double? CellLatitude, double? CellLongitude, string? Narrative,
-        string Status, Guid? HandlerId, DateTime CreatedAt, DateTime UpdatedAt, int Version, IReadOnlyList<NoteDto> Notes);
+        string Status, Guid? HandlerId, DateTime CreatedAt, DateTime UpdatedAt, int Version, IReadOnlyList<NoteDto> Notes,
+        bool AwaitingReview, bool ThroughLink, string? Contact);
 
     public static RouteGroupBuilder MapIncidentsApi(this RouteGroupBuilder api)
     {
@@ -61,6 +63,8 @@ public static class IncidentsApi
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(Evidence.MaxBytes + 1));
         incidents.MapGet("/{id:guid}/attachments/{fileId:guid}", DownloadAsync).WithName("GetIncidentAttachment").WithSummary("Download a file of a report")
             .Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream");
+        incidents.MapPost("/{id:guid}/review", ReviewAsync).WithName("ReviewIncident").WithSummary("Accept or discard a report sent through a report link")
+            .WithDescription("For the organization's admins and focal points, while the report awaits review (awaitingReview true). accept true: it joins the organization's reports; false: it is deleted. 403 once reviewed or for anyone who only reads it.");
         incidents.MapPost("/{id:guid}/notes", NoteAsync).WithName("AddIncidentNote").WithSummary("Add a follow-up note");
         return api;
     }
@@ -68,7 +72,7 @@ public static class IncidentsApi
     private static async Task<Ok<List<IncidentSummaryDto>>> ListAsync(HttpContext http, IncidentService service) =>
         TypedResults.Ok((await service.ListAsync(http.User.UserId(), http.RequestAborted))
             .Select(s => new IncidentSummaryDto(s.Id, s.OrganizationId, s.OccurredOn, PlanWire.Word(s.Precision), PlanWire.Word(s.PrimaryAct),
-                Huridocs.Each(s.Acts).Select(PlanWire.Word).ToArray(), IncidentService.StatusName(s.Status), s.ReportedByViewer, s.CreatedAt))
+                Huridocs.Each(s.Acts).Select(PlanWire.Word).ToArray(), IncidentService.StatusName(s.Status), s.ReportedByViewer, s.CreatedAt, s.AwaitingReview))
             .ToList());
 
     private static async Task<Made> CreateAsync(CreateIncidentRequest? request, HttpContext http, IncidentService service, IStringLocalizer<SharedResource> t)
@@ -100,7 +104,8 @@ public static class IncidentsApi
             PlanWire.Word(i.PrimaryAct), PlanWire.Word(i.Perpetrator), Huridocs.PerpetratorCode(i.Perpetrator),
             Huridocs.Each(i.Groups).Select(PlanWire.Word).ToArray(), PlanWire.Words(i.Domains), i.AreaId, i.CellLatitude, i.CellLongitude, view.Narrative,
             IncidentService.StatusName(i.Status), i.HandlerId, i.CreatedAt, i.UpdatedAt, i.Version,
-            view.Notes.Select(n => new NoteDto(n.Id, n.AuthorId, n.Text, n.CreatedAt)).ToList()));
+            view.Notes.Select(n => new NoteDto(n.Id, n.AuthorId, n.Text, n.CreatedAt)).ToList(),
+            i.AwaitingReview, i.LinkId is not null, view.Contact));
     }
 
     private static async Task<Write> FollowUpAsync(Guid id, FollowUpRequest? request, HttpContext http, IncidentService service, IStringLocalizer<SharedResource> t)
@@ -108,6 +113,12 @@ public static class IncidentsApi
         if (request is null || IncidentService.ParseStatus(request.Status) is not { } status)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [t["Incidents.Error.Choice"].Value] });
         return Answer(await service.FollowUpAsync(http.User.UserId(), id, status, request.HandlerId, request.Version, http.RequestAborted), t);
+    }
+
+    private static async Task<Write> ReviewAsync(Guid id, ReviewRequest? request, HttpContext http, IncidentService service, IStringLocalizer<SharedResource> t)
+    {
+        if (request?.Accept is not { } accept) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["accept"] = [t["Incidents.Error.Choice"].Value] });
+        return Answer(await service.ReviewAsync(http.User.UserId(), id, accept, http.RequestAborted), t);
     }
 
     private static async Task<Write> NoteAsync(Guid id, NoteRequest? request, HttpContext http, IncidentService service, IStringLocalizer<SharedResource> t)

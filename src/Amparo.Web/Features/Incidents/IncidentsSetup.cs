@@ -1,3 +1,5 @@
+using System.Threading.RateLimiting;
+using Amparo.Web.Features.Accounts;
 using Amparo.Web.Infrastructure;
 
 namespace Amparo.Web.Features.Incidents;
@@ -5,6 +7,9 @@ namespace Amparo.Web.Features.Incidents;
 /// <summary>Incident reports (issue 12).</summary>
 public static class IncidentsSetup
 {
+    /// <summary>Rate limit of the report-link page, per client address (each link also takes at most 20 reports an hour).</summary>
+    public const string LinkRateLimit = "incident-report-link";
+
     public static IServiceCollection AddIncidents(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<IncidentsOptions>().Bind(configuration.GetSection(IncidentsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -15,6 +20,9 @@ public static class IncidentsSetup
         services.AddScoped<ReportLinks>();
         services.AddSingleton<IncidentPointPurge>();
         services.AddHostedService<IncidentPointPurge.Host>();
+        services.AddRateLimiter(o => o.AddPolicy(LinkRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+            SignInThrottle.ClientKey(ctx.Connection.RemoteIpAddress),
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));
         services.AddScoped<IPersonalData, IncidentsPersonalData>();
         return services;
     }

@@ -21,9 +21,7 @@ public sealed class InvitationLinks(IDataProtectionProvider protection, IMailSen
 
     public string Url(HttpRequest request, string token)
     {
-        var configured = options.Value.PublicBaseUrl;
-        var baseUrl = string.IsNullOrWhiteSpace(configured) ? $"{request.Scheme}://{request.Host}{request.PathBase}" : configured;
-        return baseUrl.TrimEnd('/') + "/invitation/" + Uri.EscapeDataString(token);
+        return options.Value.BaseUrlFor(request) + "/invitation/" + Uri.EscapeDataString(token);
     }
 
     public string Protect(string token, Guid orgId, Guid invitationId, Guid adminId) =>

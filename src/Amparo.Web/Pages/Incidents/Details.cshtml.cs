@@ -28,7 +28,7 @@ public sealed class DetailsModel(AmparoDbContext db, IncidentService incidents, 
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? done)
     {
-        Done = done is "reported" or "followed-up" or "noted" or "evidence" ? done : null;
+        Done = done is "reported" or "followed-up" or "noted" or "evidence" or "accepted" ? done : null;
         return await LoadAsync(id) ? Page() : NotFound();
     }
 
@@ -48,6 +48,22 @@ public sealed class DetailsModel(AmparoDbContext db, IncidentService incidents, 
                     foreach (var (field, key) in result.Errors ?? new Dictionary<string, string>()) Errors[field] = key;
                     break;
             }
+        }
+        return await LoadAsync(id) ? Page() : NotFound();
+    }
+
+    /// <summary>Staff accept a report sent through a link, or discard it.</summary>
+    public async Task<IActionResult> OnPostReviewAsync(Guid id, bool accept)
+    {
+        var result = await incidents.ReviewAsync(User.UserId(), id, accept, HttpContext.RequestAborted);
+        switch (result.Status)
+        {
+            case IncidentWriteStatus.Done: return Redirect(accept ? $"/incidents/{id}?done=accepted" : "/incidents?done=discarded");
+            case IncidentWriteStatus.Conflict: Errors["Review"] = "Incidents.Error.Conflict"; break;
+            case IncidentWriteStatus.NotFound:
+            case IncidentWriteStatus.NotAllowed:
+            case IncidentWriteStatus.Invalid:
+                return NotFound();
         }
         return await LoadAsync(id) ? Page() : NotFound();
     }

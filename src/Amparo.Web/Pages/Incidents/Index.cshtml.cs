@@ -21,12 +21,14 @@ public sealed class IndexModel(AmparoDbContext db, IncidentService incidents) : 
     public List<OrgShares> Shares { get; private set; } = [];
     /// <summary>Organizations whose reports the viewer may export (admins and focal points).</summary>
     public List<(Guid Id, string Name)> Exportable { get; private set; } = [];
-    /// <summary>"shared" or "unshared" after a change (the page says so).</summary>
+    /// <summary>"shared", "unshared", "imported" (with <see cref="Count"/>) or "discarded" after a change (the page says so).</summary>
     public string? Done { get; private set; }
+    public int Count { get; private set; }
 
-    public async Task OnGetAsync(string? done)
+    public async Task OnGetAsync(string? done, int count = 0)
     {
-        Done = done is "shared" or "unshared" ? done : null;
+        Done = done is "shared" or "unshared" or "imported" or "discarded" ? done : null;
+        Count = Math.Max(0, count);
         await LoadAsync();
     }
 

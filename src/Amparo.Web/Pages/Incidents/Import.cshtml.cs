@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Incidents;
+using Amparo.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Amparo.Web.Pages.Incidents;
+
+/// <summary>
+/// Imports an organization's reports from CSV in two steps without JavaScript: the file is read and its columns shown,
+/// each of Amparo's fields mapped to one (the same name by default); then every row is checked and the file is written
+/// whole or not at all. Between the steps the file travels in the form encrypted with Data Protection, bound to this
+/// person and organization and good for an hour — it is never stored on the server. For the organization's staff; 404 otherwise.
+/// </summary>
+public sealed class ImportModel(IncidentImport import, ReportLinks links, AmparoDbContext db, IDataProtectionProvider protection, TimeProvider clock) : PageModel
+{
+    public Guid Id { get; private set; }
+    public string Name { get; private set; } = "";
+    /// <summary>The file, protected, once it has been read; null on the first step.</summary>
+    [BindProperty] public string? Payload { get; set; }
+    /// <summary>Each field's column index, "" for none.</summary>
+    [BindProperty] public Dictionary<string, string>? Map { get; set; }
+
+    public string[] Header { get; private set; } = [];
+    public int Rows { get; private set; }
+    public Dictionary<string, int?> Mapping { get; private set; } = [];
+    public string? FileError { get; private set; }
+    public List<ImportProblem> Problems { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(Guid org) => await LoadAsync(org) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostReadAsync(Guid org, IFormFile? file)
+    {
+        if (!await LoadAsync(org)) return NotFound();
+        if (file is null || file.Length == 0) { FileError = "Incidents.Import.Error.Empty"; return Page(); }
+        if (file.Length > IncidentImport.MaxBytes) { FileError = "Incidents.Import.Error.TooLarge"; return Page(); }
+        using var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, HttpContext.RequestAborted);
+        var bytes = buffer.ToArray();
+        var (rows, error) = IncidentImport.Parse(bytes);
+        if (rows is null) { FileError = error; return Page(); }
+        Payload = Convert.ToBase64String(Protector(org).Protect(bytes, clock.GetUtcNow().AddHours(1)));
+        Show(rows, IncidentImport.GuessMapping(rows[0]));
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostImportAsync(Guid org)
+    {
+        if (!await LoadAsync(org)) return NotFound();
+        if (Unprotect(org) is not { } bytes || IncidentImport.Parse(bytes) is not ({ } rows, null))
+        {
+            FileError = "Incidents.Import.Error.Expired";
+            Payload = null;
+            return Page();
+        }
+        var mapping = IncidentImport.Fields.ToDictionary(f => f,
+            f => int.TryParse(Map?.GetValueOrDefault(f), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) ? (int?)c : null, StringComparer.Ordinal);
+        var result = await import.ImportAsync(User.UserId(), org, rows, mapping, HttpContext.RequestAborted);
+        if (result is not { } done) return NotFound();
+        if (done.Problems.Count == 0) return Redirect($"/incidents?done=imported&count={done.Imported}");
+        Problems = done.Problems;
+        Show(rows, mapping);
+        return Page();
+    }
+
+    private void Show(List<string[]> rows, Dictionary<string, int?> mapping)
+    {
+        Header = rows[0];
+        Rows = rows.Count - 1;
+        Mapping = mapping;
+    }
+
+    private async Task<bool> LoadAsync(Guid org)
+    {
+        Response.Headers.CacheControl = "no-store";
+        if (!await links.IsStaffAsync(User.UserId(), org, HttpContext.RequestAborted)) return false;
+        Id = org;
+        Name = await db.Organizations.Where(o => o.Id == org).Select(o => o.Name).SingleAsync(HttpContext.RequestAborted);
+        return true;
+    }
+
+    private ITimeLimitedDataProtector Protector(Guid org) =>
+        protection.CreateProtector("Amparo.Incidents.Import", User.UserId().ToString("N"), org.ToString("N")).ToTimeLimitedDataProtector();
+
+    private byte[]? Unprotect(Guid org)
+    {
+        if (string.IsNullOrEmpty(Payload)) return null;
+        try
+        {
+            var bytes = Protector(org).Unprotect(Convert.FromBase64String(Payload), out var expiration);
+            return expiration > clock.GetUtcNow() ? bytes : null;
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException) { return null; }
+    }
+}
