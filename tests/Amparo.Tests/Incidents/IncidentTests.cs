@@ -21,7 +21,7 @@ namespace Amparo.Tests.Incidents;
 /// organization's staff, its reporter while a member, a personal record's writer alone) and every refusal; reporting for
 /// someone else; the follow-up; "export my data" and "delete my account"; the API and the pages without JavaScript.
 /// </summary>
-public abstract class IncidentTests(AppFixture app)
+public abstract partial class IncidentTests(AppFixture app)
 {
     private Task<T> IncidentsAsync<T>(Func<IncidentService, Task<T>> work) => app.WithServicesAsync(sp => work(sp.GetRequiredService<IncidentService>()));
 
