@@ -231,6 +231,87 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             await Check();
         }
 
+        // ---- An organization's report link: someone without an account reports (in Arabic without JavaScript, right to
+        // left, on a phone; in Spanish with it); the admin reviews and accepts it, exports the reports and imports the
+        // file into a second organization, mapping the columns by name.
+        {
+            var martaEmail = $"marta.org.{tag}@example.org";
+            Guid collective, archive;
+            using (var scope = fixture.App.Services.CreateScope())
+            {
+                var marta = (await scope.ServiceProvider.GetRequiredService<AccountService>().CreateAsync(martaEmail, "Marta " + tag, Passphrase, false)).User!;
+                var orgs = scope.ServiceProvider.GetRequiredService<OrganizationService>();
+                collective = (await orgs.CreateAsync("Colectivo Río " + tag, OrganizationKind.CivilSociety, null))!.Id;
+                archive = (await orgs.CreateAsync("Archivo " + tag, OrganizationKind.CivilSociety, null))!.Id;
+                await orgs.AddMemberAsync(collective, marta.Id, OrgRole.OrgAdmin, null);
+                await orgs.AddMemberAsync(archive, marta.Id, OrgRole.OrgAdmin, null);
+            }
+            await using var orgContext = await Chromium.NewContextAsync(fixture.Browser, javaScript);
+            var orgChecks = new PageChecks(orgContext, BaseUrl, javaScript);
+            var admin = await orgContext.NewPageAsync();
+            Task AdminCheck() => orgChecks.CheckAsync(admin, report, who: "organization admin");
+            await SignInAsync(admin, martaEmail);
+            await admin.GotoAsync(BaseUrl + $"/incidents/organization/{collective}");
+            await AdminCheck();
+            await admin.GetByLabel(T("Incidents.Org.Label")).FillAsync("Community radio " + tag);
+            await admin.GetByRole(AriaRole.Button, new() { Name = T("Incidents.Org.MakeLink") }).ClickAsync();
+            await admin.Locator(".notice .mono").WaitForAsync();
+            await AdminCheck();
+            var linkUrl = (await admin.Locator(".notice .mono").InnerTextAsync()).Trim();
+            Assert.StartsWith(BaseUrl + "/report/", linkUrl, StringComparison.Ordinal);
+            await Flows.ScreenshotAsync(admin, "incident-org-link-" + tag);
+
+            var language = javaScript ? "es" : "ar";
+            await using var anonymousContext = await Chromium.NewContextAsync(fixture.Browser, javaScript, language);
+            var anonymousChecks = new PageChecks(anonymousContext, BaseUrl, javaScript);
+            var sender = await anonymousContext.NewPageAsync();
+            await sender.SetViewportSizeAsync(360, 740);
+            await sender.GotoAsync(linkUrl);
+            await anonymousChecks.CheckAsync(sender, report, who: "someone without an account");
+            await Expect(sender.Locator("html")).ToHaveAttributeAsync("lang", language);
+            await sender.Locator("#OccurredOn").FillAsync("2026-11-20");
+            await sender.GetByLabel(T("Incidents.Act.Threat", language), new() { Exact = true }).CheckAsync();
+            await sender.Locator("#Narrative").FillAsync("Men asked at the radio station where I live " + tag);
+            await sender.GetByLabel(T("Incidents.Link.Contact", language)).FillAsync("Rosa, market stall 4");
+            await Flows.ScreenshotAsync(sender, $"incident-link-form-{language}-{tag}");
+            await sender.GetByRole(AriaRole.Button, new() { Name = T("Incidents.New.Submit", language) }).ClickAsync();
+            await Flows.WaitForPageAsync(sender, new Regex(@"/report/[A-Za-z0-9_-]+\?sent=true$"));
+            await anonymousChecks.CheckAsync(sender, report, who: "someone without an account");
+            await Expect(sender.Locator("main")).Not.ToContainTextAsync("radio station");
+            await Flows.ScreenshotAsync(sender, $"incident-link-sent-{language}-{tag}");
+
+            // The review, then the report is one of the organization's.
+            await admin.GotoAsync(BaseUrl + "/incidents");
+            await AdminCheck();
+            await Expect(admin.Locator("main")).ToContainTextAsync(T("Incidents.Review.Badge"));
+            await admin.Locator("main table a").First.ClickAsync();
+            await Flows.WaitForPageAsync(admin, new Regex(@"/incidents/[0-9a-f-]{36}$"));
+            await AdminCheck();
+            await Expect(admin.Locator("main")).ToContainTextAsync("Rosa, market stall 4");
+            await Flows.ScreenshotAsync(admin, "incident-review-" + tag);
+            await admin.GetByRole(AriaRole.Button, new() { Name = T("Incidents.Review.Accept") }).ClickAsync();
+            await Flows.WaitForPageAsync(admin, new Regex(@"\?done=accepted$"));
+            await AdminCheck();
+            await Expect(admin.Locator("main")).ToContainTextAsync("Men asked at the radio station where I live " + tag);
+
+            // Export, and the same file imported into the second organization, columns matched by name.
+            var exported = await admin.APIRequest.GetAsync(BaseUrl + $"/incidents/export?organization={collective}&format=csv");
+            Assert.Equal(200, exported.Status);
+            var csv = await exported.BodyAsync();
+            await admin.GotoAsync(BaseUrl + $"/incidents/import/{archive}");
+            await AdminCheck();
+            await admin.Locator("#file").SetInputFilesAsync(new FilePayload { Name = "incidents.csv", MimeType = "text/csv", Buffer = csv });
+            await admin.GetByRole(AriaRole.Button, new() { Name = T("Incidents.Import.Read") }).ClickAsync();
+            await admin.Locator("#map-occurred_on").WaitForAsync();
+            await AdminCheck();
+            await Expect(admin.Locator("#map-narrative option[selected]")).ToHaveTextAsync("narrative");
+            await Flows.ScreenshotAsync(admin, "incident-import-mapping-" + tag);
+            await admin.GetByRole(AriaRole.Button, new() { Name = T("Incidents.Import.Go") }).ClickAsync();
+            await Flows.WaitForPageAsync(admin, new Regex(@"/incidents\?done=imported&count=1$"));
+            await AdminCheck();
+            await Expect(admin.Locator("main .notice")).ToHaveTextAsync(T("Incidents.Page.Done.imported", "en", 1));
+        }
+
         // ---- The same plan on a phone, in Spanish and in Arabic.
         await page.SetViewportSizeAsync(360, 740);
         foreach (var language in new[] { "es", "ar" })

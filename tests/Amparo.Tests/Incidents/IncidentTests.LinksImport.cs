@@ -34,13 +34,17 @@ public abstract partial class IncidentTests
         Assert.Null(await LinksAsync(l => l.ListAsync(member.Id, org)));
         using var staff = await app.SignedInAsync(focal);
         var made = await staff.PostFormAsync($"/incidents/organization/{org}", new Dictionary<string, string> { ["Label"] = "Community radio" }, $"/incidents/organization/{org}?handler=Link");
-        var madePage = await made.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Redirect, made.StatusCode);
+        Assert.DoesNotContain("/report/", made.Headers.Location!.OriginalString, StringComparison.Ordinal); // the secret is not in the address
+        var (_, madePage) = await staff.GetAsync(OrgKit.PathOf(made.Headers.Location!));
         var token = System.Text.RegularExpressions.Regex.Match(madePage, "/report/([A-Za-z0-9_-]{40,})").Groups[1].Value;
         Assert.NotEmpty(token);
         var link = await app.WithDbAsync(db => db.IncidentReportLinks.AsNoTracking().SingleAsync(l => l.OrganizationId == org));
         Assert.Equal(Amparo.Web.Infrastructure.Security.Tokens.Hash(token), link.TokenHash); // only the hash is kept
         AssertSealed(link.LabelCipher, "Community radio");
-        Assert.DoesNotContain(token, (await staff.GetAsync($"/incidents/organization/{org}")).Html, StringComparison.Ordinal); // shown once
+        Assert.DoesNotContain(token, (await staff.GetAsync($"/incidents/organization/{org}")).Html, StringComparison.Ordinal); // shown only after making it
+        using (var otherClient = await app.SignedInAsync(admin)) // not to another person, even of the same organization
+            Assert.DoesNotContain(token, (await otherClient.GetAsync(OrgKit.PathOf(made.Headers.Location!))).Html, StringComparison.Ordinal);
 
         // Someone without an account sends a report; nothing of it is shown back.
         using var anonymous = app.NewClient();
@@ -133,7 +137,7 @@ public abstract partial class IncidentTests
             fields["Payload"] = System.Net.WebUtility.HtmlDecode(payload);
             var imported = await client.PostFormAsync($"/incidents/import/{target}", fields, $"/incidents/import/{target}?handler=Import");
             Assert.Equal(HttpStatusCode.Redirect, imported.StatusCode);
-            Assert.Contains("2 reports imported.", (await client.GetAsync(OrgKit.PathOf(imported.Headers.Location!))).Html, StringComparison.Ordinal);
+            Assert.Contains("Reports imported: 2.", (await client.GetAsync(OrgKit.PathOf(imported.Headers.Location!))).Html, StringComparison.Ordinal);
             // A payload that was tampered with (or from someone else) is not read.
             fields["Payload"] = fields["Payload"][..^8] + "AAAAAAAA";
             var tampered = await client.PostFormAsync($"/incidents/import/{target}", fields, $"/incidents/import/{target}?handler=Import");

@@ -163,7 +163,7 @@ public abstract class CanaryTests(AppFixture app)
     }
 
     [Fact]
-    public async Task IncidentValues_NarrativeNamesNotesPointsAndFiles_AppearInNoDatabaseFileAndNoLogLine()
+    public async Task IncidentValues_NarrativeNamesNotesKeptPointsFilesAndLinkReports_AppearInNoDatabaseFileAndNoLogLine()
     {
         var logs = LogRecorder.Of(app);
         var tag = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
@@ -174,9 +174,22 @@ public abstract class CanaryTests(AppFixture app)
         var org = await app.OrganizationAsync(admin);
         var focal = await app.PersonAsync("canaryincfocal");
         await app.AddMemberAsync(org, focal, Amparo.Web.Features.Organizations.OrgRole.FocalPoint);
+        // The organization keeps precise points (encrypted) for a week, and takes reports through a link.
+        var token = await app.WithServicesAsync(async sp =>
+        {
+            var links = sp.GetRequiredService<Amparo.Web.Features.Incidents.ReportLinks>();
+            Assert.Equal(Amparo.Web.Features.Incidents.IncidentWriteStatus.Done, await links.SetKeepPointDaysAsync(admin.Id, org, 7));
+            return (await links.CreateAsync(admin.Id, org, Canary("linklabel"), () => { }))!;
+        });
         var id = await app.WithServicesAsync(async sp =>
         {
             var incidents = sp.GetRequiredService<Amparo.Web.Features.Incidents.IncidentService>();
+            var sent = await incidents.SubmitThroughLinkAsync(token, new Amparo.Web.Features.Incidents.IncidentInput(
+                null, true, null, false, new DateOnly(2026, 11, 12), Amparo.Web.Features.Incidents.DatePrecision.Day,
+                Amparo.Web.Features.Incidents.IncidentActs.Threat, Amparo.Web.Features.Incidents.IncidentActs.Threat,
+                Amparo.Web.Features.Incidents.PerpetratorType.Unknown, Amparo.Web.Features.Incidents.TargetedGroups.None,
+                Amparo.Web.Features.Plans.SecurityDomains.None, null, null, null, Canary("linknarrative")), Canary("contact"));
+            Assert.Equal(Amparo.Web.Features.Incidents.IncidentWriteStatus.Done, sent.Status);
             var made = await incidents.CreateAsync(focal.Id, new Amparo.Web.Features.Incidents.IncidentInput(
                 org, false, Canary("concerned"), true, new DateOnly(2026, 11, 12), Amparo.Web.Features.Incidents.DatePrecision.Day,
                 Amparo.Web.Features.Incidents.IncidentActs.Threat, Amparo.Web.Features.Incidents.IncidentActs.Threat,
@@ -194,11 +207,13 @@ public abstract class CanaryTests(AppFixture app)
         var view = await app.WithServicesAsync(sp => sp.GetRequiredService<Amparo.Web.Features.Incidents.IncidentService>().ReadAsync(admin.Id, id));
         Assert.Equal((Canary("narrative"), Canary("concerned")), (view!.Narrative, view.ConcernedName));
         Assert.Equal(Canary("filename") + ".pdf", Assert.Single(view.Evidence).FileName);
+        Assert.Equal($"{lat},{lon}", view.Point);
 
         var values = new Dictionary<string, string>
         {
             ["narrative"] = Canary("narrative"), ["concerned name"] = Canary("concerned"), ["note"] = Canary("note"),
             ["file name"] = Canary("filename"), ["file bytes"] = Canary("filebytes"), ["latitude"] = lat, ["longitude"] = lon,
+            ["link label"] = Canary("linklabel"), ["link report"] = Canary("linknarrative"), ["link contact"] = Canary("contact"), ["link secret"] = token,
         };
         var files = await StorageFilesAsync();
         var hits = new List<string>();

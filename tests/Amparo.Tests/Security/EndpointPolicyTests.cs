@@ -46,6 +46,9 @@ public abstract class EndpointPolicyTests(AppFixture app)
         "POST|GET /hooks/sms/{adapter}/{channelKey}",
         // A person's calendar feed of review and due dates: the random token in the path is the credential (only its hash is kept).
         "GET /calendar/{token}.ics",
+        // An organization's report link for people without an account: the random secret in the path is the credential
+        // (only its hash is kept; 404 once revoked; 20 reports an hour per link).
+        "PAGE /report/{token}",
     };
 
     [Fact]

@@ -1,7 +1,9 @@
+using System.Security.Cryptography;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Incidents;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +15,7 @@ namespace Amparo.Web.Pages.Incidents;
 /// An organization's incident choices, for its admins and focal points: report links for people without an account
 /// (made, shown once, revoked), whether precise points are kept (admins), and the way to the CSV import. 404 for anyone else.
 /// </summary>
-public sealed class OrganizationModel(ReportLinks links, AmparoDbContext db, IOptions<AmparoOptions> options) : PageModel
+public sealed class OrganizationModel(ReportLinks links, AmparoDbContext db, IOptions<AmparoOptions> options, IDataProtectionProvider protection, TimeProvider clock) : PageModel
 {
     public static readonly int[] KeepChoices = [0, 1, 3, 7, 14, 30];
 
@@ -24,15 +26,17 @@ public sealed class OrganizationModel(ReportLinks links, AmparoDbContext db, IOp
     public string Name { get; private set; } = "";
     public List<ReportLinkView> Links { get; private set; } = [];
     public bool IsAdmin { get; private set; }
-    /// <summary>The address of a link just made: shown on this one response only (only its hash is kept).</summary>
+    /// <summary>The address of a link just made, shown to the person who made it for ten minutes (only its hash is kept).</summary>
     public string? NewLinkUrl { get; private set; }
     public string? LabelError { get; private set; }
     public string? Done { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid org, string? done)
+    public async Task<IActionResult> OnGetAsync(Guid org, string? done, string? shown)
     {
         Done = done is "revoked" or "kept" ? done : null;
-        return await LoadAsync(org) ? Page() : NotFound();
+        if (!await LoadAsync(org)) return NotFound();
+        if (Unprotect(org, shown) is { } token) NewLinkUrl = options.Value.BaseUrlFor(Request) + "/report/" + token;
+        return Page();
     }
 
     public async Task<IActionResult> OnPostLinkAsync(Guid org)
@@ -40,13 +44,24 @@ public sealed class OrganizationModel(ReportLinks links, AmparoDbContext db, IOp
         var invalid = false;
         var token = await links.CreateAsync(User.UserId(), org, Label, () => invalid = true, HttpContext.RequestAborted);
         if (token is null && !invalid) return NotFound();
-        if (invalid) LabelError = "Incidents.Org.LabelError";
-        else
-        {
-            NewLinkUrl = options.Value.BaseUrlFor(Request) + "/report/" + token;
-            Label = null;
-        }
+        if (token is not null)
+            // After the redirect the page shows the address once, from the secret carried encrypted (never in clear in a URL).
+            return Redirect($"/incidents/organization/{org}?shown={Uri.EscapeDataString(Protector(org).Protect(token, clock.GetUtcNow().Add(ShownFor)))}#links");
+        LabelError = "Incidents.Org.LabelError";
         return await LoadAsync(org) ? Page() : NotFound();
+    }
+
+    /// <summary>How long the address of a new link can be shown again (a reload soon after making it).</summary>
+    private static readonly TimeSpan ShownFor = TimeSpan.FromMinutes(10);
+
+    private ITimeLimitedDataProtector Protector(Guid org) =>
+        protection.CreateProtector("Amparo.Incidents.ReportLink", User.UserId().ToString("N"), org.ToString("N")).ToTimeLimitedDataProtector();
+
+    private string? Unprotect(Guid org, string? shown)
+    {
+        if (string.IsNullOrEmpty(shown) || shown.Length > 1000) return null;
+        try { return Protector(org).Unprotect(shown, out var expiration) is var token && expiration > clock.GetUtcNow() ? token : null; }
+        catch (CryptographicException) { return null; }
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid org, Guid link) =>
