@@ -36,10 +36,18 @@ public static class FormEncoding
         string.Join('&', encodedFields.Select(f => f.Key + "=" + f.Value));
 }
 
-/// <summary>Malformed, hostile and random values: the same list for every field of every form.</summary>
+/// <summary>
+/// Malformed, hostile and random values, one list per kind of field: <see cref="FreeText"/> for what a person types
+/// (text, textarea, email, tel, password, url, search), <see cref="Parsed"/> for what the page chose and a binder parses
+/// (number, date, time, datetime-local, select, radio, checkbox, hidden, a button's value).
+/// </summary>
 public static class FuzzValues
 {
-    public static IReadOnlyList<FuzzValue> Fixed { get; } =
+    /// <summary>
+    /// Everything, for the fields a person types into: sizes, encodings, scripts, markup, SQL, templates, paths, return
+    /// addresses, numbers, dates and GUIDs (a text field may be bound to a number, a date or an address), invalid UTF-8.
+    /// </summary>
+    public static IReadOnlyList<FuzzValue> FreeText { get; } =
     [
         FuzzValue.Plain("", "(empty)"),
         FuzzValue.Plain(" ", "(space)"),
@@ -59,8 +67,11 @@ public static class FuzzValues
         FuzzValue.Plain("{{7*7}}${7*7}@(7*7)"),
         FuzzValue.Plain("-1"),
         FuzzValue.Plain("0"),
-        FuzzValue.Plain("99999999999999999999999999999"),
+        FuzzValue.Plain("2147483647"),
+        FuzzValue.Plain("2147483648"),
         FuzzValue.Plain("-2147483649"),
+        FuzzValue.Plain("9223372036854775807"),
+        FuzzValue.Plain("99999999999999999999999999999"),
         FuzzValue.Plain("1e309"),
         FuzzValue.Plain("NaN"),
         FuzzValue.Plain("true"),
@@ -71,6 +82,7 @@ public static class FuzzValues
         FuzzValue.Plain("5d0c5b1e-3b64-4c0f-9c1b-2a1e7f1b9d11"),
         FuzzValue.Plain("00000000-0000-0000-0000-00000000000g"),
         FuzzValue.Plain("9999-12-31T23:59:59Z"),
+        FuzzValue.Plain("9999-12-31"),
         FuzzValue.Plain("0001-01-01"),
         FuzzValue.Plain("Not/A_Zone"),
         FuzzValue.Plain("https://evil.example/"),
@@ -90,21 +102,48 @@ public static class FuzzValues
     ];
 
     /// <summary>
+    /// For the fields whose value the page chose and a binder parses (a number, a date, an enum, a GUID, a time zone, a
+    /// return address in a hidden field): what reaches those parsers and the databases — empty, whitespace, NUL and
+    /// control characters, invalid UTF-8, a lone surrogate, a very long value, numbers at and past the int, long and
+    /// decimal limits, negative, NaN, 1e309, dates at the limits, GUIDs (empty, unknown, malformed), a time zone and a
+    /// path that are not, off-site return addresses, one markup value (it breaks out of an attribute, where a chosen
+    /// value is echoed), one SQL quote. Scripts, templates and e-mail shapes only matter where text is kept as typed.
+    /// </summary>
+    public static IReadOnlyList<FuzzValue> Parsed { get; } = Pick(FreeText,
+        "(empty)", "(whitespace)", "(NUL)", "(embedded NUL)", "(control characters)", "raw %FF%FE%C0%AF", "(lone surrogate)", "(100000 chars)",
+        "-1", "0", "2147483647", "2147483648", "-2147483649", "9223372036854775807", "99999999999999999999999999999", "NaN", "1e309",
+        "9999-12-31T23:59:59Z", "9999-12-31", "0001-01-01",
+        "00000000-0000-0000-0000-000000000000", "5d0c5b1e-3b64-4c0f-9c1b-2a1e7f1b9d11", "00000000-0000-0000-0000-00000000000g",
+        "Not/A_Zone", "../../../../etc/passwd", "https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)",
+        "\"><img src=x onerror=alert(1)>", "' OR '1'='1");
+
+    /// <summary>
     /// The values that reach each database differently — NUL and control characters (PostgreSQL refuses NUL in text),
     /// sizes, numbers and dates at and past the types' limits, GUIDs, characters outside the BMP, invalid UTF-8, quotes.
-    /// The second provider gets these: validation, encoding and markup are the same code on both and are fuzzed in
-    /// full on the first.
+    /// The second provider gets these (those of them in <see cref="Parsed"/> for a parsed field): validation, encoding
+    /// and markup are the same code on both and are fuzzed in full on the first.
     /// </summary>
-    public static IReadOnlyList<FuzzValue> ReachingTheDatabase { get; } =
-    [
-        .. new[]
-        {
-            "(empty)", "(NUL)", "(embedded NUL)", "(control characters)", "(lone surrogate)", "raw %FF%FE%C0%AF", "raw %00%00",
-            "' OR '1'='1", "'; DROP TABLE \"AspNetUsers\"; --", "99999999999999999999999999999", "-2147483649", "1e309",
-            "9999-12-31T23:59:59Z", "0001-01-01", "00000000-0000-0000-0000-000000000000", "5d0c5b1e-3b64-4c0f-9c1b-2a1e7f1b9d11",
-            "🙂🙂🙂", "(100000 chars)", "(10000 chars)",
-        }.Select(label => Fixed.Single(v => v.Label == label || (label.StartsWith('(') && label.EndsWith(" chars)", StringComparison.Ordinal) && v.Label.EndsWith(label, StringComparison.Ordinal)))),
-    ];
+    public static IReadOnlyList<FuzzValue> ReachingTheDatabase { get; } = Pick(FreeText,
+        "(empty)", "(NUL)", "(embedded NUL)", "(control characters)", "(lone surrogate)", "raw %FF%FE%C0%AF", "raw %00%00",
+        "' OR '1'='1", "'; DROP TABLE \"AspNetUsers\"; --", "99999999999999999999999999999", "-2147483649", "1e309",
+        "9999-12-31T23:59:59Z", "9999-12-31", "0001-01-01", "00000000-0000-0000-0000-000000000000", "5d0c5b1e-3b64-4c0f-9c1b-2a1e7f1b9d11",
+        "🙂🙂🙂", "(100000 chars)", "(10000 chars)");
+
+    /// <summary>
+    /// What the form fuzzer sends to one field: its kind's list (<paramref name="everyValue"/>) or the part of it that
+    /// reaches the database differently, and random values — fewer for a parsed field, whose parser refuses most of them alike.
+    /// </summary>
+    public static IEnumerable<FuzzValue> For(bool freeText, bool everyValue)
+    {
+        var list = freeText ? FreeText : Parsed;
+        return everyValue
+            ? list.Concat(Random(freeText ? 6 : 2))
+            : list.Intersect(ReachingTheDatabase).Concat(Random(freeText ? 2 : 1));
+    }
+
+    /// <summary>The values of <paramref name="from"/> with these labels ("(n chars)" names a long value by its length); a label that is not there throws.</summary>
+    private static FuzzValue[] Pick(IReadOnlyList<FuzzValue> from, params string[] labels) =>
+        [.. labels.Select(label => from.Single(v => v.Label == label || (label.StartsWith('(') && label.EndsWith(" chars)", StringComparison.Ordinal) && v.Label.EndsWith(label, StringComparison.Ordinal))))];
 
     private static readonly Gen<string> RandomText = Gen.OneOf(
         Gen.String[0, 300],

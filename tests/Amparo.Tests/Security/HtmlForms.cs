@@ -3,9 +3,24 @@ using System.Text.RegularExpressions;
 
 namespace Amparo.Tests.Security;
 
-/// <summary>One way to submit a form: where to, how, and the fields a browser would send by default.</summary>
-public sealed record FormSubmission(string Page, string Method, string Action, IReadOnlyList<KeyValuePair<string, string>> Fields)
+/// <summary>
+/// One way to submit a form: where to, how, the fields a browser would send by default, and each field's kind — the
+/// input's type ("text", "number", "date", "hidden", "checkbox", …), "select", "textarea", or "button".
+/// </summary>
+public sealed record FormSubmission(string Page, string Method, string Action, IReadOnlyList<KeyValuePair<string, string>> Fields,
+    IReadOnlyDictionary<string, string> Kinds)
 {
+    /// <summary>The kinds whose value the page chose (or a browser's widget constrains) and a binder parses; any other kind is typed freely.</summary>
+    private static readonly HashSet<string> ParsedKinds = new(StringComparer.Ordinal)
+    {
+        "number", "range", "date", "time", "datetime-local", "month", "week", "color", "select", "radio", "checkbox", "hidden", "button",
+    };
+
+    /// <summary>Whether a person types the field's value (text, textarea, email, …, or a type we do not know): it gets every fuzz value.</summary>
+    public bool TakesFreeText(string field) => !IsParsed(Kinds.GetValueOrDefault(field, "text"));
+
+    public static bool IsParsed(string kind) => ParsedKinds.Contains(kind);
+
     /// <summary>The fields a person (or an attacker) can change; the antiforgery token is not one of them.</summary>
     public IEnumerable<string> FieldNames => Fields.Select(f => f.Key).Where(n => n != "__af").Distinct();
 
@@ -50,6 +65,12 @@ public static partial class HtmlForms
             var action = Resolve(pageUrl, attributes.GetValueOrDefault("action"));
             if (action is null) continue;
             var fields = new List<KeyValuePair<string, string>>();
+            // A name used by two kinds of field (a hidden default before a checkbox) is as free as the freest of them.
+            var kinds = new Dictionary<string, string>(StringComparer.Ordinal);
+            void Kind(string name, string kind)
+            {
+                if (!kinds.TryGetValue(name, out var known) || FormSubmission.IsParsed(known)) kinds[name] = kind;
+            }
             foreach (Match input in InputPattern().Matches(body))
             {
                 var a = Attributes(input.Groups[1].Value);
@@ -57,6 +78,7 @@ public static partial class HtmlForms
                 var type = (a.GetValueOrDefault("type") ?? "text").ToLowerInvariant();
                 if (type is "submit" or "button" or "image" or "reset" or "file") continue;
                 if (type is "checkbox" or "radio" && !a.ContainsKey("checked")) continue;
+                Kind(name, type);
                 fields.Add(new(name, a.GetValueOrDefault("value") ?? (type == "checkbox" ? "on" : "")));
             }
             foreach (Match select in SelectPattern().Matches(body))
@@ -67,12 +89,15 @@ public static partial class HtmlForms
                     .Select(o => (Attributes: Attributes(o.Groups[1].Value), Text: WebUtility.HtmlDecode(o.Groups[2].Value.Trim()))).ToList();
                 var chosen = options.FirstOrDefault(o => o.Attributes.ContainsKey("selected"));
                 if (chosen == default && options.Count > 0) chosen = options[0];
+                Kind(name, "select");
                 fields.Add(new(name, chosen == default ? "" : chosen.Attributes.GetValueOrDefault("value") ?? chosen.Text));
             }
             foreach (Match textarea in TextareaPattern().Matches(body))
             {
                 var a = Attributes(textarea.Groups[1].Value);
-                if (a.GetValueOrDefault("name") is { Length: > 0 } name) fields.Add(new(name, WebUtility.HtmlDecode(textarea.Groups[2].Value)));
+                if (a.GetValueOrDefault("name") is not { Length: > 0 } name) continue;
+                Kind(name, "textarea");
+                fields.Add(new(name, WebUtility.HtmlDecode(textarea.Groups[2].Value)));
             }
             var buttons = ButtonPattern().Matches(body).Select(b => Attributes(b.Groups[1].Value))
                 .Where(b => (b.GetValueOrDefault("type") ?? "submit").Equals("submit", StringComparison.OrdinalIgnoreCase)).ToList();
@@ -82,9 +107,14 @@ public static partial class HtmlForms
                 var target = button.TryGetValue("formaction", out var formAction) ? Resolve(pageUrl, formAction) : action;
                 if (target is null) continue;
                 var withButton = new List<KeyValuePair<string, string>>(fields);
-                if (button.GetValueOrDefault("name") is { Length: > 0 } buttonName) withButton.Add(new(buttonName, button.GetValueOrDefault("value") ?? ""));
+                var buttonKinds = new Dictionary<string, string>(kinds, StringComparer.Ordinal);
+                if (button.GetValueOrDefault("name") is { Length: > 0 } buttonName)
+                {
+                    withButton.Add(new(buttonName, button.GetValueOrDefault("value") ?? ""));
+                    buttonKinds.TryAdd(buttonName, "button");
+                }
                 var buttonMethod = button.GetValueOrDefault("formmethod")?.ToUpperInvariant() ?? method;
-                result.Add(new FormSubmission(pageUrl, buttonMethod, target, withButton));
+                result.Add(new FormSubmission(pageUrl, buttonMethod, target, withButton, buttonKinds));
             }
         }
         return result;

@@ -45,7 +45,8 @@ public abstract class KestrelApp : AppFixture, IAsyncLifetime
     }
 
     /// <summary>
-    /// Whether the form fuzzer sends every value to every field here, or only <see cref="FuzzValues.ReachingTheDatabase"/>:
+    /// Whether the form fuzzer sends each field its kind's whole list here (<see cref="FuzzValues.FreeText"/> or
+    /// <see cref="FuzzValues.Parsed"/>), or only the part of it in <see cref="FuzzValues.ReachingTheDatabase"/>:
     /// SQLite (in-process, the default database) gets them all; PostgreSQL the values whose handling differs by database.
     /// </summary>
     public virtual bool FuzzesEveryValue => true;
