@@ -116,12 +116,24 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
         await Flows.WaitForPageAsync(contact, new Regex(@"\?done=ack$"));
         await contactChecks.CheckAsync(contact, report, who: "contact");
         await Expect(contact.GetByText(T("Responder.HandledByYou"), new() { Exact = true })).ToBeVisibleAsync();
-        await contact.GetByLabel(T("Alert.Outcome.Safe")).CheckAsync();
-        await contact.GetByLabel(T("Responder.ResolveNote")).FillAsync("Called her, all fine");
+        await contact.GetByLabel(T("Alert.Outcome.NeedsHelp")).CheckAsync();
+        await contact.GetByLabel(T("Responder.ResolveNote")).FillAsync("Found her; she was held at a checkpoint and needs a lawyer");
         await contact.GetByRole(AriaRole.Button, new() { Name = T("Responder.Resolve"), Exact = true }).ClickAsync();
         await Flows.WaitForPageAsync(contact, new Regex(@"\?done=resolved$"));
         await contactChecks.CheckAsync(contact, report, who: "contact");
         await Expect(contact.GetByRole(AriaRole.Status)).ToHaveTextAsync(T("Responder.Done.Resolved"));
+
+        // ---- Closed as "needs help": the focal point records an incident from the alert, pre-filled and linked.
+        await focal.ReloadAsync();
+        await focal.GetByRole(AriaRole.Link, new() { Name = T("Incidents.FromAlert.Link") }).ClickAsync();
+        await Flows.WaitForPageAsync(focal, new Regex(@"/incidents/new\?alert=[0-9a-f-]{36}$"));
+        await focalChecks.CheckAsync(focal, report, who: "focal");
+        await Expect(focal.Locator("main")).ToContainTextAsync(T("Incidents.New.FromAlert"));
+        await focal.GetByLabel(T("Incidents.Act.ArrestOrDetention"), new() { Exact = true }).CheckAsync();
+        await focal.GetByRole(AriaRole.Button, new() { Name = T("Incidents.New.Submit") }).ClickAsync();
+        await Flows.WaitForPageAsync(focal, new Regex(@"/incidents/[0-9a-f-]{36}\?done=reported$"));
+        await focalChecks.CheckAsync(focal, report, who: "focal");
+        await Expect(focal.Locator("main")).ToContainTextAsync(T("Incidents.Act.ArrestOrDetention"));
 
         // ---- The defender's pages afterwards, then in Arabic.
         await page.GotoAsync(missedUrl);

@@ -131,7 +131,7 @@ public abstract partial class IncidentTests
         {
             using var read = await client.SendAsync(HttpMethod.Post, $"/incidents/import/{target}?handler=Read", null, upload);
             var mapping = await read.Content.ReadAsStringAsync();
-            Assert.Contains("The file has 2 rows of reports", mapping, StringComparison.Ordinal);
+            Assert.Contains("Reports in the file: 2.", mapping, StringComparison.Ordinal);
             var payload = System.Text.RegularExpressions.Regex.Match(mapping, "name=\"Payload\" value=\"([^\"]+)\"").Groups[1].Value;
             var fields = IncidentImport.Fields.ToDictionary(f => $"Map[{f}]", f => Array.IndexOf(IncidentExport.Columns, f).ToString(System.Globalization.CultureInfo.InvariantCulture));
             fields["Payload"] = System.Net.WebUtility.HtmlDecode(payload);

@@ -30,6 +30,16 @@ public sealed class ImportModel(IncidentImport import, ReportLinks links, Amparo
     public string? FileError { get; private set; }
     public List<ImportProblem> Problems { get; private set; } = [];
 
+    /// <summary>The words of the form's own label for each field the import reads.</summary>
+    public static string FieldKey(string field) => field switch
+    {
+        "occurred_on" => "Incidents.New.When", "acts" => "Incidents.New.Acts", "precision" => "Incidents.New.Precision",
+        "primary_act" => "Incidents.New.Primary", "perpetrator" => "Incidents.New.Perpetrator", "groups" => "Incidents.New.Groups",
+        "domains" => "Plans.Page.Domains", "area_id" => "Incidents.New.Area", "cell_latitude" => "Incidents.New.Latitude",
+        "cell_longitude" => "Incidents.New.Longitude", "concerned_name" => "Incidents.New.ConcernedName", "narrative" => "Incidents.New.Narrative",
+        _ => "Incidents.Page.Status",
+    };
+
     public async Task<IActionResult> OnGetAsync(Guid org) => await LoadAsync(org) ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostReadAsync(Guid org, IFormFile? file)
