@@ -76,6 +76,8 @@ public abstract partial class IncidentTests
         var (_, reviewPage) = await staff.GetAsync($"/incidents/{row.Id}");
         Assert.Contains("This report awaits your review.", reviewPage, StringComparison.Ordinal);
         Assert.Contains("Ask for Rosa at the market", reviewPage, StringComparison.Ordinal);
+        // A post without a choice decides nothing (discarding deletes).
+        Assert.Equal(HttpStatusCode.BadRequest, (await staff.PostFormAsync($"/incidents/{row.Id}", new Dictionary<string, string>(), $"/incidents/{row.Id}?handler=Review")).StatusCode);
         var accepted = await staff.PostFormAsync($"/incidents/{row.Id}", new Dictionary<string, string> { ["accept"] = "true" }, $"/incidents/{row.Id}?handler=Review");
         Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
         Assert.False(await app.WithDbAsync(db => db.Incidents.Where(i => i.Id == row.Id).Select(i => i.AwaitingReview).SingleAsync()));
@@ -138,6 +140,10 @@ public abstract partial class IncidentTests
             var imported = await client.PostFormAsync($"/incidents/import/{target}", fields, $"/incidents/import/{target}?handler=Import");
             Assert.Equal(HttpStatusCode.Redirect, imported.StatusCode);
             Assert.Contains("Reports imported: 2.", (await client.GetAsync(OrgKit.PathOf(imported.Headers.Location!))).Html, StringComparison.Ordinal);
+            // Sent again (a second click, the back button): imported once.
+            var again = await client.PostFormAsync($"/incidents/import/{target}", fields, $"/incidents/import/{target}?handler=Import");
+            Assert.Contains("This file was already imported", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(2, await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.OrganizationId == target)));
             // A payload that was tampered with (or from someone else) is not read.
             fields["Payload"] = fields["Payload"][..^8] + "AAAAAAAA";
             var tampered = await client.PostFormAsync($"/incidents/import/{target}", fields, $"/incidents/import/{target}?handler=Import");
@@ -148,6 +154,10 @@ public abstract partial class IncidentTests
         Assert.Equal(original!.Select(Same).Order(StringComparer.Ordinal), back!.Select(Same).Order(StringComparer.Ordinal));
         Assert.Contains(back!, r => r.Narrative == "=SUM(A1) was written on the wall" && r.AreaName == "Honduras › Atlántida");
         Assert.All(back!, r => Assert.False(r.AboutReporter)); // the importer wrote them for someone else
+        // The importer is recorded as such, not as their reporter: a member the importer may become reads none of them.
+        var importedRows = await app.WithDbAsync(db => db.Incidents.AsNoTracking().Where(i => i.OrganizationId == target).ToListAsync());
+        Assert.All(importedRows, i => Assert.Equal(((Guid?)null, (Guid?)admin.Id), (i.ReporterId, i.ImportedById)));
+        Assert.Contains($"Imported from a file by", (await client.GetAsync($"/incidents/{importedRows[0].Id}")).Html, StringComparison.Ordinal);
 
         // A file with problems: every one listed by row and column, nothing written.
         var header = "date,what,narrative\r\n";
@@ -156,15 +166,20 @@ public abstract partial class IncidentTests
         Assert.Null(error);
         var map = new Dictionary<string, int?> { ["occurred_on"] = 0, ["acts"] = 1, ["narrative"] = 2 };
         var before = await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.OrganizationId == target));
-        var result = await app.WithServicesAsync(sp => sp.GetRequiredService<IncidentImport>().ImportAsync(focal.Id, org, rows!, map));
+        var result = await app.WithServicesAsync(sp => sp.GetRequiredService<IncidentImport>().ImportAsync(focal.Id, org, rows!, map, Guid.NewGuid()));
         Assert.Equal([new ImportProblem(2, "date", "Incidents.Error.Date"), new ImportProblem(3, "what", "Incidents.Error.Choice")], result!.Value.Problems);
         Assert.Equal(before, await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.OrganizationId == target)));
         // A required field not mapped; a file that is not CSV; not the organization's staff.
-        var unmapped = await app.WithServicesAsync(sp => sp.GetRequiredService<IncidentImport>().ImportAsync(admin.Id, target, rows!, new Dictionary<string, int?> { ["occurred_on"] = 0 }));
+        var unmapped = await app.WithServicesAsync(sp => sp.GetRequiredService<IncidentImport>().ImportAsync(admin.Id, target, rows!, new Dictionary<string, int?> { ["occurred_on"] = 0 }, Guid.NewGuid()));
         Assert.Equal([new ImportProblem(0, "acts", "Incidents.Import.Error.Required")], unmapped!.Value.Problems);
         Assert.Equal("Incidents.Import.Error.Shape", IncidentImport.Parse(Encoding.UTF8.GetBytes("a,b\r\n1\r\n")).Error);
         Assert.Equal("Incidents.Import.Error.Encoding", IncidentImport.Parse([0x61, 0x2C, 0xFF, 0x0A, 0x31, 0x2C, 0x32]).Error);
-        Assert.Null(await app.WithServicesAsync(sp => sp.GetRequiredService<IncidentImport>().ImportAsync(member.Id, org, rows!, map)));
+        Assert.Null(await app.WithServicesAsync(sp => sp.GetRequiredService<IncidentImport>().ImportAsync(member.Id, org, rows!, map, Guid.NewGuid())));
+        // A spreadsheet in Spanish or French saves semicolons and decimal commas: read as such.
+        var (semicolons, _) = IncidentImport.Parse(Encoding.UTF8.GetBytes("occurred_on;acts;cell_latitude;cell_longitude;narrative\r\n2026-11-01;threat;4,61;-74,08;\"uno; dos\"\r\n"));
+        var fromSemicolons = await app.WithServicesAsync(sp => sp.GetRequiredService<IncidentImport>().ImportAsync(admin.Id, target, semicolons!, IncidentImport.GuessMapping(semicolons![0]), Guid.NewGuid()));
+        Assert.Equal((1, 0), (fromSemicolons!.Value.Imported, fromSemicolons.Value.Problems.Count));
+        Assert.True(await app.WithDbAsync(db => db.Incidents.AnyAsync(i => i.OrganizationId == target && i.CellLatitude == CoarseCell.Snap(4.61, -74.08)!.Value.Latitude)));
         using var memberClient = await app.SignedInAsync(member);
         Assert.Equal(HttpStatusCode.NotFound, (await memberClient.GetAsync($"/incidents/import/{org}")).Status);
 
@@ -188,6 +203,9 @@ public abstract partial class IncidentTests
         var set = await adminClient.PostFormAsync($"/incidents/organization/{org}", new Dictionary<string, string> { ["KeepPointDays"] = "7" }, $"/incidents/organization/{org}?handler=Keep");
         Assert.Equal(HttpStatusCode.Redirect, set.StatusCode);
         Assert.Equal(7, await LinksAsync(l => l.KeepPointDaysAsync(focal.Id, org)));
+        // The form says so before anyone gives a point.
+        using (var memberClient = await app.SignedInAsync(member))
+            Assert.Contains("keeps the exact point of a report for <bdi>7</bdi> days", (await memberClient.GetAsync("/incidents/new")).Html, StringComparison.Ordinal);
 
         var kept = Made(await IncidentsAsync(s => s.CreateAsync(member.Id, Report(org, lat: 2.4412345, lon: -76.6061234))));
         var row = await app.WithDbAsync(db => db.Incidents.AsNoTracking().SingleAsync(i => i.Id == kept));

@@ -61,6 +61,8 @@ public sealed class Incident
     public bool AwaitingReview { get; set; }
     /// <summary>How to reach the person who sent a report through a link, if they gave a way; encrypted.</summary>
     public byte[]? ContactCipher { get; set; }
+    /// <summary>Who imported it from a file (an imported report has no reporter: the importer did not write it).</summary>
+    public Guid? ImportedById { get; set; }
 
     public IncidentStatus Status { get; set; }
     /// <summary>The admin or focal point following it up, if someone took it on.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.Plans;
 using Amparo.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Features.Incidents;
 
@@ -12,10 +13,11 @@ public sealed record ImportProblem(int Row, string Column, string Key);
 /// <summary>
 /// Imports an organization's reports from CSV (a spreadsheet, another system, or Amparo's own export) for its admins and
 /// focal points: each of Amparo's fields is read from the column the person mapped it to (by default the column of the
-/// same name, so an export comes back as it left). Every row is checked first, and the problems are listed by row and
-/// column; only a file without any is written, in one transaction — nothing is ever half-imported. Imported reports are
-/// written by the importer for someone else (named only when the file names them), with no point kept, and are not told
-/// to other modules as new (they are history, not an incident happening now).
+/// same name, so a file exported from Amparo can be imported as it is). Every row is checked first, and the problems are listed by row and
+/// column; only a file without any is written, in one transaction — nothing is ever half-imported, and a file is
+/// imported once (<see cref="IncidentImportBatch"/>). Imported reports have no reporter (the importer is recorded as
+/// such), are about someone else (named only when the file names them), keep no point, and are not told to other
+/// modules as new (they are history, not an incident happening now).
 /// </summary>
 public sealed class IncidentImport(AmparoDbContext db, IncidentService incidents, ReportLinks links, Gazetteer gazetteer, TimeProvider clock, AuditLog audit)
 {
@@ -43,6 +45,9 @@ public sealed class IncidentImport(AmparoDbContext db, IncidentService incidents
         try { text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes); }
         catch (DecoderFallbackException) { return (null, "Incidents.Import.Error.Encoding"); }
         if (text.StartsWith('\uFEFF')) text = text[1..];
+        // Spreadsheets in languages with a decimal comma save "CSV" with semicolons: the header row says which.
+        var firstLine = text.AsSpan(0, text.IndexOfAny(['\r', '\n']) is var end and >= 0 ? end : text.Length);
+        var separator = firstLine.Count(';') > firstLine.Count(',') ? ';' : ',';
         var rows = new List<string[]>();
         var row = new List<string>();
         var cell = new StringBuilder();
@@ -57,7 +62,7 @@ public sealed class IncidentImport(AmparoDbContext db, IncidentService incidents
                 else cell.Append(c);
             }
             else if (c == '"' && cell.Length == 0) quoted = true;
-            else if (c == ',') { row.Add(cell.ToString()); cell.Clear(); }
+            else if (c == separator) { row.Add(cell.ToString()); cell.Clear(); }
             else if (c is '\r' or '\n')
             {
                 if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
@@ -85,9 +90,10 @@ public sealed class IncidentImport(AmparoDbContext db, IncidentService incidents
     /// Checks every row and, when none has a problem, writes them all. Null: the viewer is not the organization's staff.
     /// The result is the number written, or the problems (nothing written).
     /// </summary>
-    public async Task<(int Imported, List<ImportProblem> Problems)?> ImportAsync(Guid viewer, Guid organizationId, List<string[]> rows, IReadOnlyDictionary<string, int?> mapping, CancellationToken ct = default)
+    public async Task<(int Imported, List<ImportProblem> Problems)?> ImportAsync(Guid viewer, Guid organizationId, List<string[]> rows, IReadOnlyDictionary<string, int?> mapping, Guid batch, CancellationToken ct = default)
     {
         if (!await links.IsStaffAsync(viewer, organizationId, ct)) return null;
+        if (await db.IncidentImports.AnyAsync(b => b.Id == batch, ct)) return (0, [Used]);
         var problems = new List<ImportProblem>();
         var header = rows[0];
         foreach (var field in Fields)
@@ -139,9 +145,25 @@ public sealed class IncidentImport(AmparoDbContext db, IncidentService incidents
 
         foreach (var (input, status) in inputs)
             await incidents.AddImportedAsync(viewer, input, status, ct);
-        await db.SaveChangesAsync(ct); // one transaction: every row or none
+        db.IncidentImports.Add(new IncidentImportBatch { Id = batch, OrganizationId = organizationId, ImportedById = viewer, Reports = inputs.Count, At = clock.GetUtcNow().UtcDateTime });
+        try { await db.SaveChangesAsync(ct); } // one transaction: every row or none, and the batch once
+        catch (DbUpdateException)
+        {
+            // The same batch saved at the same moment by a second click: that one imported it.
+            if (await BatchExistsAsync(batch)) return (0, [Used]);
+            throw;
+        }
         await audit.WriteAsync(ImportedEvent, viewer, organizationId, organizationId, $"incidents:{inputs.Count}", ct);
         return (inputs.Count, problems);
+    }
+
+    private static readonly ImportProblem Used = new(0, "", "Incidents.Import.Error.Used");
+
+    /// <summary>Asked in a fresh context after a failed save (the failed one still holds the rows it could not write).</summary>
+    private async Task<bool> BatchExistsAsync(Guid batch)
+    {
+        db.ChangeTracker.Clear();
+        return await db.IncidentImports.AnyAsync(b => b.Id == batch);
     }
 
     private static string ColumnName(string[] header, IReadOnlyDictionary<string, int?> mapping, string field) =>
@@ -180,7 +202,9 @@ public sealed class IncidentImport(AmparoDbContext db, IncidentService incidents
     private static double? Number(string cell, string field, Action<string, string> problem)
     {
         if (cell.Length == 0) return null;
-        if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)) return value;
+        // A decimal comma ("4,61") as a spreadsheet in Spanish or French writes it.
+        var text = cell.Contains('.', StringComparison.Ordinal) ? cell : cell.Replace(',', '.');
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)) return value;
         problem(field, "Incidents.Error.Point");
         return null;
     }

@@ -51,7 +51,7 @@ public sealed record EvidenceWrite(IncidentWriteStatus Status, Guid? Id = null, 
 public sealed record IncidentView(
     Incident Incident, IncidentRole Role, string? OrganizationName, string? ReporterName, string? HandlerName,
     string? ConcernedName, string? Narrative, IReadOnlyList<IncidentNoteView> Notes, IReadOnlyList<EvidenceView> Evidence,
-    string? Contact = null, string? Point = null);
+    string? Contact = null, string? Point = null, string? ImporterName = null);
 
 public enum IncidentWriteStatus { Done, Invalid, NotFound, NotAllowed, Conflict }
 

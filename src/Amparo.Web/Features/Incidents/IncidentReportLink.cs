@@ -22,6 +22,21 @@ public sealed class IncidentReportLink
     public const int MaxLabel = 80;
 }
 
+/// <summary>
+/// One import of a file into an organization, written in the same transaction as its reports: its id travels with the
+/// file between the import's two steps, so sending the second step twice (a double click, the back button) imports once.
+/// </summary>
+public sealed class IncidentImportBatch
+{
+    public Guid Id { get; set; }
+    public Guid OrganizationId { get; set; }
+    public Guid? ImportedById { get; set; }
+    public int Reports { get; set; }
+    public DateTime At { get; set; }
+
+    public const string Table = "IncidentImports";
+}
+
 /// <summary>An organization's choices about its incident reports; a missing row is the defaults.</summary>
 public sealed class IncidentSettings
 {

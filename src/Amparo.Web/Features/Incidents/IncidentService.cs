@@ -136,10 +136,18 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
     /// </summary>
     internal async Task AddImportedAsync(Guid viewer, IncidentInput input, IncidentStatus status, CancellationToken ct)
     {
-        var incident = await NewIncidentAsync(input, viewer, link: null, contact: null, Now, ct, keepPoint: false);
+        var incident = await NewIncidentAsync(input, reporter: null, link: null, contact: null, Now, ct, keepPoint: false);
         incident.Status = status;
+        incident.ImportedById = viewer;
         db.Incidents.Add(incident);
     }
+
+    /// <summary>
+    /// The organizations among <paramref name="organizations"/> that keep reports' exact points, and for how many days: the
+    /// report forms say so before anyone gives a point.
+    /// </summary>
+    public Task<Dictionary<Guid, int>> KeptPointDaysAsync(IReadOnlyCollection<Guid> organizations, CancellationToken ct = default) =>
+        db.IncidentSettings.Where(s => organizations.Contains(s.OrganizationId) && s.KeepPointDays > 0).ToDictionaryAsync(s => s.OrganizationId, s => s.KeepPointDays, ct);
 
     /// <summary>The live link a token opens (not revoked, its organization not a grantmaker), or null.</summary>
     public async Task<IncidentReportLink?> LinkAsync(string? token, CancellationToken ct = default)
@@ -215,7 +223,7 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
         foreach (var f in files)
             evidence.Add(new(f.Id, f.Kind, f.ContentType, f.Size, f.Removed,
                 await cipher.DecryptAsync(db, key, f.FileNameCipher, IncidentAttachment.Table, nameof(IncidentAttachment.FileNameCipher), f.Id, ct), f.CreatedAt));
-        var people = new[] { incident.ReporterId, incident.HandlerId }.OfType<Guid>().ToList();
+        var people = new[] { incident.ReporterId, incident.HandlerId, incident.ImportedById }.OfType<Guid>().ToList();
         var names = await db.Users.Where(u => people.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var orgName = incident.OrganizationId is { } org ? await db.Organizations.Where(o => o.Id == org).Select(o => o.Name).SingleOrDefaultAsync(ct) : null;
         var view = new IncidentView(incident, role, orgName,
@@ -226,7 +234,8 @@ public sealed class IncidentService(AmparoDbContext db, FieldCipher cipher, Time
             noteViews, evidence,
             // How to reach a link's sender and the kept point are for those who follow the report up.
             IncidentAccess.MayFollowUp(role) ? await cipher.DecryptAsync(db, key, incident.ContactCipher, Incident.Table, nameof(Incident.ContactCipher), incident.Id, ct) : null,
-            IncidentAccess.MayFollowUp(role) ? await cipher.DecryptAsync(db, key, incident.PointCipher, Incident.Table, nameof(Incident.PointCipher), incident.Id, ct) : null);
+            IncidentAccess.MayFollowUp(role) ? await cipher.DecryptAsync(db, key, incident.PointCipher, Incident.Table, nameof(Incident.PointCipher), incident.Id, ct) : null,
+            incident.ImportedById is { } importer ? names.GetValueOrDefault(importer) : null);
         if (incident.ReporterId != viewer)
             await audit.WriteAsync(AuditEvents.SensitiveRead, viewer, incident.Id, incident.OrganizationId, "incident:" + incident.Id.ToString("N"), ct);
         return view;

@@ -47,7 +47,7 @@ public static class IncidentsApi
         incidents.MapGet("/", ListAsync).WithName("ListIncidents").WithSummary("The incident reports I may see")
             .WithDescription("The caller's own reports and personal records, and the reports of organizations where the caller is an admin or focal point; newest first.");
         incidents.MapPost("/", CreateAsync).WithName("CreateIncident").WithSummary("Report an incident")
-            .WithDescription("To organizationId (a member; only its admins and focal points report for someone else: aboutMe false), or, without organizationId, a personal record only the caller sees. A point (latitude, longitude) is kept only as its coarse cell.");
+            .WithDescription("To organizationId (a member; only its admins and focal points report for someone else: aboutMe false), or, without organizationId, a personal record only the caller sees. A point (latitude, longitude) is kept as its coarse cell, and the exact point only when the organization chose to keep it (encrypted, for its chosen days, at most 30).");
         incidents.MapGet("/{id:guid}", GetAsync).WithName("GetIncident").WithSummary("An incident report, decrypted")
             .WithDescription("With the HURIDOCS codes of its acts and perpetrator type, and its follow-up notes.");
         incidents.MapPut("/{id:guid}/follow-up", FollowUpAsync).WithName("FollowUpIncident").WithSummary("Set the status and who handles it")

@@ -25,6 +25,7 @@ public sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         // The alert it was recorded from goes with its owner's account; the report stays, without the link.
         builder.HasOne<Amparo.Web.Features.CheckIns.Alert>().WithMany().HasForeignKey(i => i.AlertId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne<IncidentReportLink>().WithMany().HasForeignKey(i => i.LinkId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<User>().WithMany().HasForeignKey(i => i.ImportedById).OnDelete(DeleteBehavior.SetNull);
         // The purge worker looks for points past their day.
         builder.HasIndex(i => i.PointKeptUntil);
         // The per-link hourly limit counts recent reports of a link.
@@ -42,6 +43,17 @@ public sealed class IncidentReportLinkConfiguration : IEntityTypeConfiguration<I
         builder.HasIndex(l => l.OrganizationId);
         builder.HasOne<Organization>().WithMany().HasForeignKey(l => l.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<User>().WithMany().HasForeignKey(l => l.CreatedById).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+public sealed class IncidentImportBatchConfiguration : IEntityTypeConfiguration<IncidentImportBatch>
+{
+    public void Configure(EntityTypeBuilder<IncidentImportBatch> builder)
+    {
+        builder.ToTable(IncidentImportBatch.Table);
+        builder.HasIndex(b => b.OrganizationId);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(b => b.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<User>().WithMany().HasForeignKey(b => b.ImportedById).OnDelete(DeleteBehavior.SetNull);
     }
 }
 

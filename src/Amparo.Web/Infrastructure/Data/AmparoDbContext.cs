@@ -80,6 +80,7 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<IncidentAttachment> IncidentAttachments => Set<IncidentAttachment>();
     public DbSet<IncidentReportLink> IncidentReportLinks => Set<IncidentReportLink>();
     public DbSet<IncidentSettings> IncidentSettings => Set<IncidentSettings>();
+    public DbSet<IncidentImportBatch> IncidentImports => Set<IncidentImportBatch>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

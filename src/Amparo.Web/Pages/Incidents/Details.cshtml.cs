@@ -53,12 +53,14 @@ public sealed class DetailsModel(AmparoDbContext db, IncidentService incidents, 
     }
 
     /// <summary>Staff accept a report sent through a link, or discard it.</summary>
-    public async Task<IActionResult> OnPostReviewAsync(Guid id, bool accept)
+    public async Task<IActionResult> OnPostReviewAsync(Guid id, bool? accept)
     {
-        var result = await incidents.ReviewAsync(User.UserId(), id, accept, HttpContext.RequestAborted);
+        // Each button sends its choice; a post without one decides nothing (discarding deletes).
+        if (accept is not { } accepted) return BadRequest();
+        var result = await incidents.ReviewAsync(User.UserId(), id, accepted, HttpContext.RequestAborted);
         switch (result.Status)
         {
-            case IncidentWriteStatus.Done: return Redirect(accept ? $"/incidents/{id}?done=accepted" : "/incidents?done=discarded");
+            case IncidentWriteStatus.Done: return Redirect(accepted ? $"/incidents/{id}?done=accepted" : "/incidents?done=discarded");
             case IncidentWriteStatus.Conflict: Errors["Review"] = "Incidents.Error.Conflict"; break;
             case IncidentWriteStatus.NotFound:
             case IncidentWriteStatus.NotAllowed:

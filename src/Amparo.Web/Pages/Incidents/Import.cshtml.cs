@@ -52,7 +52,8 @@ public sealed class ImportModel(IncidentImport import, ReportLinks links, Amparo
         var bytes = buffer.ToArray();
         var (rows, error) = IncidentImport.Parse(bytes);
         if (rows is null) { FileError = error; return Page(); }
-        Payload = Convert.ToBase64String(Protector(org).Protect(bytes, clock.GetUtcNow().AddHours(1)));
+        // The file, and the id of this one import (so that sending the second step twice imports once).
+        Payload = Convert.ToBase64String(Protector(org).Protect([.. Guid.NewGuid().ToByteArray(), .. bytes], clock.GetUtcNow().AddHours(1)));
         Show(rows, IncidentImport.GuessMapping(rows[0]));
         return Page();
     }
@@ -60,7 +61,7 @@ public sealed class ImportModel(IncidentImport import, ReportLinks links, Amparo
     public async Task<IActionResult> OnPostImportAsync(Guid org)
     {
         if (!await LoadAsync(org)) return NotFound();
-        if (Unprotect(org) is not { } bytes || IncidentImport.Parse(bytes) is not ({ } rows, null))
+        if (Unprotect(org) is not { Length: > 16 } sealedFile || IncidentImport.Parse(sealedFile[16..]) is not ({ } rows, null))
         {
             FileError = "Incidents.Import.Error.Expired";
             Payload = null;
@@ -68,9 +69,15 @@ public sealed class ImportModel(IncidentImport import, ReportLinks links, Amparo
         }
         var mapping = IncidentImport.Fields.ToDictionary(f => f,
             f => int.TryParse(Map?.GetValueOrDefault(f), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) ? (int?)c : null, StringComparer.Ordinal);
-        var result = await import.ImportAsync(User.UserId(), org, rows, mapping, HttpContext.RequestAborted);
+        var result = await import.ImportAsync(User.UserId(), org, rows, mapping, new Guid(sealedFile.AsSpan(0, 16)), HttpContext.RequestAborted);
         if (result is not { } done) return NotFound();
         if (done.Problems.Count == 0) return Redirect($"/incidents?done=imported&count={done.Imported}");
+        if (done.Problems is [{ Key: "Incidents.Import.Error.Used" }])
+        {
+            FileError = "Incidents.Import.Error.Used";
+            Payload = null;
+            return Page();
+        }
         Problems = done.Problems;
         Show(rows, mapping);
         return Page();

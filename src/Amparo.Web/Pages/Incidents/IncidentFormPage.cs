@@ -29,6 +29,8 @@ public abstract class IncidentFormPage(Gazetteer gazetteer, TimeProvider clock, 
     public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
     public IncidentActs ActsPicked => IncidentPages.Fold(Acts);
     public DateOnly Today { get; private set; }
+    /// <summary>The organizations the form may report to that keep exact points, with their days (the form says so).</summary>
+    public List<(string Organization, int Days)> KeptPoints { get; protected set; } = [];
 
     /// <summary>The field ids the error summary links to.</summary>
     public static Dictionary<string, string> FieldIds() => new(StringComparer.Ordinal)

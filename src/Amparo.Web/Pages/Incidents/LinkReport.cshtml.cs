@@ -54,6 +54,8 @@ public sealed class LinkReportModel(IncidentService incidents, AmparoDbContext d
         if (await incidents.LinkAsync(token, HttpContext.RequestAborted) is not { } link) return false;
         Token = token;
         OrganizationName = await db.Organizations.Where(o => o.Id == link.OrganizationId).Select(o => o.Name).SingleAsync(HttpContext.RequestAborted);
+        if ((await incidents.KeptPointDaysAsync([link.OrganizationId], HttpContext.RequestAborted)).TryGetValue(link.OrganizationId, out var days))
+            KeptPoints = [(OrganizationName, days)];
         LoadFormLists();
         return true;
     }

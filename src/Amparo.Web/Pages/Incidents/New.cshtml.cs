@@ -74,6 +74,8 @@ public sealed class NewModel(IncidentService incidents, Gazetteer gazetteer, Tim
     private async Task LoadAsync()
     {
         Organizations = await incidents.ReportableOrganizationsAsync(User.UserId(), HttpContext.RequestAborted);
+        var kept = await incidents.KeptPointDaysAsync(Organizations.Select(o => o.Id).ToList(), HttpContext.RequestAborted);
+        KeptPoints = Organizations.Where(o => kept.ContainsKey(o.Id)).Select(o => (o.Name, kept[o.Id])).ToList();
         LoadFormLists();
     }
 }

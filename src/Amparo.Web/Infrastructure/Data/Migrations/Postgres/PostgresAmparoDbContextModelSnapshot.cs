@@ -734,6 +734,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid?>("HandlerId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("ImportedById")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid?>("LinkId")
                         .HasColumnType("uuid");
 
@@ -779,6 +782,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("AlertId");
 
                     b.HasIndex("HandlerId");
+
+                    b.HasIndex("ImportedById");
 
                     b.HasIndex("PointKeptUntil");
 
@@ -834,6 +839,33 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("IncidentId", "CreatedAt");
 
                     b.ToTable("IncidentAttachments", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentImportBatch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ImportedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Reports")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ImportedById");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("IncidentImports", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentNote", b =>
@@ -2345,6 +2377,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasForeignKey("HandlerId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("ImportedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Amparo.Web.Features.Incidents.IncidentReportLink", null)
                         .WithMany()
                         .HasForeignKey("LinkId")
@@ -2371,6 +2408,20 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Amparo.Web.Features.Incidents.Incident", null)
                         .WithMany()
                         .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentImportBatch", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("ImportedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -727,6 +727,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid?>("HandlerId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ImportedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("LinkId")
                         .HasColumnType("TEXT");
 
@@ -772,6 +775,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("AlertId");
 
                     b.HasIndex("HandlerId");
+
+                    b.HasIndex("ImportedById");
 
                     b.HasIndex("PointKeptUntil");
 
@@ -827,6 +832,33 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("IncidentId", "CreatedAt");
 
                     b.ToTable("IncidentAttachments", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentImportBatch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ImportedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Reports")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ImportedById");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("IncidentImports", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentNote", b =>
@@ -2332,6 +2364,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("HandlerId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("ImportedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Amparo.Web.Features.Incidents.IncidentReportLink", null)
                         .WithMany()
                         .HasForeignKey("LinkId")
@@ -2358,6 +2395,20 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Amparo.Web.Features.Incidents.Incident", null)
                         .WithMany()
                         .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentImportBatch", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("ImportedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

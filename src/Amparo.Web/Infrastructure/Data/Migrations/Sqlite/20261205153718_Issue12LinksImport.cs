@@ -31,6 +31,12 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
+                name: "ImportedById",
+                table: "Incidents",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
                 name: "LinkId",
                 table: "Incidents",
                 type: "TEXT",
@@ -47,6 +53,33 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                 table: "Incidents",
                 type: "TEXT",
                 nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "IncidentImports",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ImportedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Reports = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IncidentImports", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IncidentImports_AspNetUsers_ImportedById",
+                        column: x => x.ImportedById,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_IncidentImports_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
 
             migrationBuilder.CreateTable(
                 name: "IncidentReportLinks",
@@ -96,6 +129,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Incidents_ImportedById",
+                table: "Incidents",
+                column: "ImportedById");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Incidents_LinkId_CreatedAt",
                 table: "Incidents",
                 columns: new[] { "LinkId", "CreatedAt" });
@@ -104,6 +142,16 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                 name: "IX_Incidents_PointKeptUntil",
                 table: "Incidents",
                 column: "PointKeptUntil");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentImports_ImportedById",
+                table: "IncidentImports",
+                column: "ImportedById");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentImports_OrganizationId",
+                table: "IncidentImports",
+                column: "OrganizationId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_IncidentReportLinks_CreatedById",
@@ -122,6 +170,14 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.AddForeignKey(
+                name: "FK_Incidents_AspNetUsers_ImportedById",
+                table: "Incidents",
+                column: "ImportedById",
+                principalTable: "AspNetUsers",
+                principalColumn: "Id",
+                onDelete: ReferentialAction.SetNull);
+
+            migrationBuilder.AddForeignKey(
                 name: "FK_Incidents_IncidentReportLinks_LinkId",
                 table: "Incidents",
                 column: "LinkId",
@@ -134,14 +190,25 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropForeignKey(
+                name: "FK_Incidents_AspNetUsers_ImportedById",
+                table: "Incidents");
+
+            migrationBuilder.DropForeignKey(
                 name: "FK_Incidents_IncidentReportLinks_LinkId",
                 table: "Incidents");
+
+            migrationBuilder.DropTable(
+                name: "IncidentImports");
 
             migrationBuilder.DropTable(
                 name: "IncidentReportLinks");
 
             migrationBuilder.DropTable(
                 name: "IncidentSettings");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Incidents_ImportedById",
+                table: "Incidents");
 
             migrationBuilder.DropIndex(
                 name: "IX_Incidents_LinkId_CreatedAt",
@@ -161,6 +228,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "ContactCipher",
+                table: "Incidents");
+
+            migrationBuilder.DropColumn(
+                name: "ImportedById",
                 table: "Incidents");
 
             migrationBuilder.DropColumn(

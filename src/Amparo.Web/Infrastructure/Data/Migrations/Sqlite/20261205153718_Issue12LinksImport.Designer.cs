@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAmparoDbContext))]
-    [Migration("20261205145614_Issue12LinksImport")]
+    [Migration("20261205153718_Issue12LinksImport")]
     partial class Issue12LinksImport
     {
         /// <inheritdoc />
@@ -730,6 +730,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid?>("HandlerId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ImportedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("LinkId")
                         .HasColumnType("TEXT");
 
@@ -775,6 +778,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("AlertId");
 
                     b.HasIndex("HandlerId");
+
+                    b.HasIndex("ImportedById");
 
                     b.HasIndex("PointKeptUntil");
 
@@ -830,6 +835,33 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("IncidentId", "CreatedAt");
 
                     b.ToTable("IncidentAttachments", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentImportBatch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ImportedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Reports")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ImportedById");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("IncidentImports", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentNote", b =>
@@ -2335,6 +2367,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("HandlerId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("ImportedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Amparo.Web.Features.Incidents.IncidentReportLink", null)
                         .WithMany()
                         .HasForeignKey("LinkId")
@@ -2361,6 +2398,20 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Amparo.Web.Features.Incidents.Incident", null)
                         .WithMany()
                         .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Incidents.IncidentImportBatch", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("ImportedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
