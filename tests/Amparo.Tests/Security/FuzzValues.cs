@@ -43,11 +43,8 @@ public static class FormEncoding
 /// </summary>
 public static class FuzzValues
 {
-    /// <summary>
-    /// Everything, for the fields a person types into: sizes, encodings, scripts, markup, SQL, templates, paths, return
-    /// addresses, numbers, dates and GUIDs (a text field may be bound to a number, a date or an address), invalid UTF-8.
-    /// </summary>
-    public static IReadOnlyList<FuzzValue> FreeText { get; } =
+    /// <summary>Every value, the lists below are drawn from.</summary>
+    private static IReadOnlyList<FuzzValue> All { get; } =
     [
         FuzzValue.Plain("", "(empty)"),
         FuzzValue.Plain(" ", "(space)"),
@@ -101,6 +98,18 @@ public static class FuzzValues
         FuzzValue.Raw("%00%00"),
     ];
 
+
+    /// <summary>
+    /// For the fields a person types into: sizes, encodings, scripts, markup, SQL, templates, paths, return addresses,
+    /// e-mail shapes, digits past the int and long limits (a phone number is parsed digit by digit), invalid UTF-8. Not
+    /// the small numbers, words of JSON, dates and GUIDs: a text field keeps them as text (a field that asks for a number
+    /// pad — a PIN, a coordinate — is a number and gets <see cref="Parsed"/>).
+    /// </summary>
+    public static IReadOnlyList<FuzzValue> FreeText { get; } = [.. All.Where(v => v.Label is not (
+        "-1" or "0" or "2147483647" or "2147483648" or "1e309" or "NaN" or "true" or "null" or "[]" or "{}"
+        or "00000000-0000-0000-0000-000000000000" or "5d0c5b1e-3b64-4c0f-9c1b-2a1e7f1b9d11" or "00000000-0000-0000-0000-00000000000g"
+        or "9999-12-31T23:59:59Z" or "9999-12-31" or "0001-01-01" or "Not/A_Zone"))];
+
     /// <summary>
     /// For the fields whose value the page chose and a binder parses (a number, a date, an enum, a GUID, a time zone, a
     /// return address in a hidden field): what reaches those parsers and the databases — empty, whitespace, NUL and
@@ -109,7 +118,7 @@ public static class FuzzValues
     /// path that are not, off-site return addresses, one markup value (it breaks out of an attribute, where a chosen
     /// value is echoed), one SQL quote. Scripts, templates and e-mail shapes only matter where text is kept as typed.
     /// </summary>
-    public static IReadOnlyList<FuzzValue> Parsed { get; } = Pick(FreeText,
+    public static IReadOnlyList<FuzzValue> Parsed { get; } = Pick(All,
         "(empty)", "(whitespace)", "(NUL)", "(embedded NUL)", "(control characters)", "raw %FF%FE%C0%AF", "(lone surrogate)", "(100000 chars)",
         "-1", "0", "2147483647", "2147483648", "-2147483649", "9223372036854775807", "99999999999999999999999999999", "NaN", "1e309",
         "9999-12-31T23:59:59Z", "9999-12-31", "0001-01-01",
@@ -123,7 +132,7 @@ public static class FuzzValues
     /// The second provider gets these (those of them in <see cref="Parsed"/> for a parsed field): validation, encoding
     /// and markup are the same code on both and are fuzzed in full on the first.
     /// </summary>
-    public static IReadOnlyList<FuzzValue> ReachingTheDatabase { get; } = Pick(FreeText,
+    public static IReadOnlyList<FuzzValue> ReachingTheDatabase { get; } = Pick(All,
         "(empty)", "(NUL)", "(embedded NUL)", "(control characters)", "(lone surrogate)", "raw %FF%FE%C0%AF", "raw %00%00",
         "' OR '1'='1", "'; DROP TABLE \"AspNetUsers\"; --", "99999999999999999999999999999", "-2147483649", "1e309",
         "9999-12-31T23:59:59Z", "9999-12-31", "0001-01-01", "00000000-0000-0000-0000-000000000000", "5d0c5b1e-3b64-4c0f-9c1b-2a1e7f1b9d11",

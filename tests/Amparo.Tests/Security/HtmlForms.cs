@@ -78,7 +78,8 @@ public static partial class HtmlForms
                 var type = (a.GetValueOrDefault("type") ?? "text").ToLowerInvariant();
                 if (type is "submit" or "button" or "image" or "reset" or "file") continue;
                 if (type is "checkbox" or "radio" && !a.ContainsKey("checked")) continue;
-                Kind(name, type);
+                // A text field that asks the phone for a number pad (a PIN, a coordinate) is read as a number.
+                Kind(name, a.GetValueOrDefault("inputmode") is "numeric" or "decimal" ? "number" : type);
                 fields.Add(new(name, a.GetValueOrDefault("value") ?? (type == "checkbox" ? "on" : "")));
             }
             foreach (Match select in SelectPattern().Matches(body))

@@ -98,7 +98,13 @@ public sealed class ReportLinks(AmparoDbContext db, FieldCipher cipher, TimeProv
         if (row is null) db.IncidentSettings.Add(row = new IncidentSettings { OrganizationId = organizationId });
         if (row.KeepPointDays == days && db.Entry(row).State != EntityState.Added) return IncidentWriteStatus.Done;
         row.KeepPointDays = days;
-        await db.SaveChangesAsync(ct);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException) when (db.Entry(row).State == EntityState.Added)
+        {
+            // Another admin saved the organization's first choice at the same moment: this one is the later choice.
+            db.ChangeTracker.Clear();
+            await db.IncidentSettings.Where(s => s.OrganizationId == organizationId).ExecuteUpdateAsync(s => s.SetProperty(x => x.KeepPointDays, days), ct);
+        }
         await audit.WriteAsync(SettingsEvent, viewer, organizationId, organizationId, $"keep-point-days:{days}", ct);
         return IncidentWriteStatus.Done;
     }
