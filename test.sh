@@ -40,12 +40,8 @@ for project in tests/Amparo.Tests tests/Amparo.BrowserTests; do
   [ -d "$project" ] || continue
   projects+=("$project")
   name=$(basename "$project")
-  # The browser flows are the shorter project and spend much of their time waiting: at a lower priority they take the
-  # CPU the integration tests leave idle instead of slowing them, so both end nearer the same moment.
-  priority=0
-  [ "$name" = "Amparo.BrowserTests" ] && priority=10
   ( SECONDS=0
-    nice -n "$priority" dotnet test --project "$project" -c Release --no-build >"$logs/$name.log" 2>&1
+    dotnet test --project "$project" -c Release --no-build >"$logs/$name.log" 2>&1
     echo $? >"$logs/$name.rc"
     echo "$SECONDS" >"$logs/$name.seconds" ) &
 done
