@@ -185,3 +185,80 @@ public sealed class HexGridTests
         return Math.Abs(area) * HexGrid.EarthRadiusKm * HexGrid.EarthRadiusKm;
     }
 }
+
+/// <summary>The prospective space-time permutation scan against a brute-force enumeration of every cylinder.</summary>
+public sealed class SpaceTimeScanTests
+{
+    [Fact]
+    public void TheMostLikelyCluster_AndItsRatio_AreThoseOfEveryCylinderEnumeratedFromScratch_OverRandomInputs()
+    {
+        var random = new Random(2005);
+        for (var run = 0; run < 200; run++)
+        {
+            int cells = 3 + random.Next(8), periods = 2 + random.Next(8), maxPeriods = 1 + random.Next(periods);
+            var counts = Enumerable.Range(0, cells).Select(_ => Enumerable.Range(0, periods).Select(_ => random.Next(4) == 0 ? random.Next(6) : random.Next(2)).ToArray()).ToArray();
+            // Circles: cells on a line, each centre's cells ordered by distance, cut at a random radius.
+            var radius = 1 + random.Next(3);
+            IReadOnlyList<int>[] circles = [.. Enumerable.Range(0, cells).Select(c => (IReadOnlyList<int>)[.. Enumerable.Range(0, cells)
+                .Where(o => Math.Abs(o - c) <= radius).OrderBy(o => Math.Abs(o - c)).ThenBy(o => o)])];
+
+            var found = SpaceTimeScan.MostLikely(counts, circles, maxPeriods);
+            var (best, cylinder) = BruteForce(counts, circles, maxPeriods);
+            if (best <= 0) { Assert.Null(found); continue; }
+            Assert.NotNull(found);
+            Assert.Equal(best, found.LogLikelihoodRatio, 9);
+            // The same cylinder, or one that scores exactly the same (ties between cylinders are possible).
+            var (cells2, window) = cylinder;
+            Assert.True(found.Cells.Order().SequenceEqual(cells2.Order()) && found.Periods == window
+                        || Math.Abs(Score(counts, found.Cells, found.Periods) - best) < 1e-9, $"run {run}");
+        }
+    }
+
+    [Fact]
+    public void ASurgeInOnePlace_Alarms_WhileAPlaceThatAlwaysReportsMore_DoesNot()
+    {
+        // Twelve cells in a line, 24 months. Cell 0 always reports a lot; cells 6–7 surge in the last two months.
+        var counts = Enumerable.Range(0, 12).Select(c => Enumerable.Range(0, 24).Select(t => c == 0 ? 6 : 1).ToArray()).ToArray();
+        IReadOnlyList<int>[] circles = [.. Enumerable.Range(0, 12).Select(c => (IReadOnlyList<int>)[.. Enumerable.Range(0, 12).Where(o => Math.Abs(o - c) <= 1).OrderBy(o => Math.Abs(o - c)).ThenBy(o => o)])];
+        var quiet = SpaceTimeScan.Run(counts, circles, maxPeriods: 3, replicates: 199, seed: 1);
+        Assert.True(quiet.MostLikely is null || quiet.P > 0.05, $"no surge, p = {quiet.P}");
+
+        counts[6][22] = counts[6][23] = 7;
+        counts[7][23] = 6;
+        var surge = SpaceTimeScan.Run(counts, circles, maxPeriods: 3, replicates: 199, seed: 1);
+        Assert.True(surge.P <= 0.01, $"p = {surge.P}");
+        Assert.Contains(6, surge.MostLikely!.Cells);
+        Assert.InRange(surge.MostLikely.Periods, 1, 2);
+        Assert.Equal(surge.P, SpaceTimeScan.Run(counts, circles, maxPeriods: 3, replicates: 199, seed: 1).P); // replayable
+    }
+
+    private static (double Best, (int[] Cells, int Periods) Cylinder) BruteForce(int[][] counts, IReadOnlyList<int>[] circles, int maxPeriods)
+    {
+        var best = 0.0;
+        (int[], int) cylinder = ([], 0);
+        foreach (var circle in circles)
+            for (var size = 1; size <= circle.Count; size++)
+                for (var w = 1; w <= Math.Min(maxPeriods, counts[0].Length); w++)
+                {
+                    var members = circle.Take(size).ToArray();
+                    var score = Score(counts, members, w);
+                    if (score > best + 1e-12) (best, cylinder) = (score, (members, w));
+                }
+        return (best, cylinder);
+    }
+
+    /// <summary>A cylinder's ratio computed from scratch: its cases, and the expected count Σ C_cell·C_period / C.</summary>
+    private static double Score(int[][] counts, IReadOnlyList<int> members, int window)
+    {
+        var periods = counts[0].Length;
+        double total = counts.Sum(r => r.Sum()), c = 0, mu = 0;
+        foreach (var cell in members)
+            for (var t = periods - window; t < periods; t++)
+            {
+                c += counts[cell][t];
+                mu += counts[cell].Sum() * counts.Sum(r => r[t]) / total;
+            }
+        if (total == 0 || c <= mu) return 0;
+        return (c * Math.Log(c / mu)) + (total - c > 0 ? (total - c) * Math.Log((total - c) / (total - mu)) : 0);
+    }
+}
