@@ -1,6 +1,7 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.HotZones;
 using Amparo.Web.Features.Incidents;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Networks;
@@ -35,7 +36,8 @@ public static class AmparoFeatures
         .AddWellbeing(configuration)
         .AddWellbeingCare(configuration)
         .AddWellbeingTeam(configuration)
-        .AddIncidents(configuration);
+        .AddIncidents(configuration)
+        .AddHotZones(configuration);
 
     /// <summary>The features' APIs under /api/v1, and other endpoints a feature answers outside it.</summary>
     public static WebApplication MapAmparoFeatures(this WebApplication app)
