@@ -293,6 +293,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             await Flows.WaitForPageAsync(admin, new Regex(@"\?done=accepted$"));
             await AdminCheck();
             await Expect(admin.Locator("main")).ToContainTextAsync("Men asked at the radio station where I live " + tag);
+            var reportUrl = admin.Url.Split('?')[0];
 
             // Export, and the same file imported into the second organization, columns matched by name.
             var exported = await admin.APIRequest.GetAsync(BaseUrl + $"/incidents/export?organization={collective}&format=csv");
@@ -310,6 +311,28 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             await Flows.WaitForPageAsync(admin, new Regex(@"/incidents\?done=imported&count=1$"));
             await AdminCheck();
             await Expect(admin.Locator("main .notice")).ToHaveTextAsync(T("Incidents.Page.Done.imported", "en", 1));
+
+            // The organization's pages on a phone, in Spanish and in Arabic, without JavaScript.
+            if (!javaScript)
+            {
+                await admin.SetViewportSizeAsync(360, 740);
+                var shown = "en";
+                foreach (var adminLanguage in new[] { "es", "ar" })
+                {
+                    await admin.Locator("footer").GetByLabel(T("Layout.Language", shown)).SelectOptionAsync(adminLanguage);
+                    await admin.Locator("footer").GetByRole(AriaRole.Button, new() { Name = T("Layout.ChangeLanguage", shown) }).ClickAsync();
+                    await admin.Locator($"html[lang={adminLanguage}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+                    await Flows.WaitForLoadAsync(admin);
+                    await orgChecks.TakeWeightAsync();
+                    shown = adminLanguage;
+                    foreach (var (url, name) in new[] { ($"/incidents/organization/{collective}", "org"), ($"/incidents/import/{archive}", "import"), (reportUrl, "report"), ("/incidents", "list") })
+                    {
+                        await admin.GotoAsync(url.StartsWith("http", StringComparison.Ordinal) ? url : BaseUrl + url);
+                        await AdminCheck();
+                        await Flows.ScreenshotAsync(admin, $"incident-{name}-{adminLanguage}-{tag}");
+                    }
+                }
+            }
         }
 
         // ---- The same plan on a phone, in Spanish and in Arabic.

@@ -25,6 +25,7 @@ public static class CoreSetup
             return MasterKey.Load(options.DataDirectory, Environment.GetEnvironmentVariable(MasterKey.EnvironmentVariable));
         });
         services.AddSingleton<FieldCipher>();
+        services.AddSingleton<ShortLivedValues>();
         // System keys created at start (StartupKeys), never on first use.
         services.AddSystemKey("lookup").AddSystemKey(ReplyCodes.KeyPurpose);
         services.AddScoped<ReplyCodes>();

@@ -22,7 +22,7 @@ public static class SpaceTimeScan
     /// <summary>The most likely cluster of <paramref name="counts"/>[cell][period] (the last period is now), or null when none has more than expected.</summary>
     public static ScanCluster? MostLikely(int[][] counts, IReadOnlyList<IReadOnlyList<int>> circles, int maxPeriods, int minCases = 1)
     {
-        var best = Best(counts, circles, maxPeriods, minCases, out var centre, out var size, out var periods, out var observed, out var expected);
+        var best = Best(counts, Totals.Of(counts), circles, maxPeriods, minCases, out var centre, out var size, out var periods, out var observed, out var expected);
         return best > 0 ? new ScanCluster(centre, circles[centre].Take(size).ToArray(), periods, observed, expected, best) : null;
     }
 
@@ -47,6 +47,8 @@ public static class SpaceTimeScan
                     casePeriods.Add(t);
                 }
         var periods = casePeriods.ToArray();
+        // Shuffling periods among cases keeps every cell's total and every period's total: they are the data's.
+        var totals = Totals.Of(counts);
         var random = new ReplayableRandom((ulong)seed);
         var permuted = new int[cells][];
         for (var c = 0; c < cells; c++) permuted[c] = new int[periodCount];
@@ -60,7 +62,7 @@ public static class SpaceTimeScan
             }
             foreach (var row in permuted) Array.Clear(row);
             for (var i = 0; i < periods.Length; i++) permuted[caseCells[i]][periods[i]]++;
-            if (Best(permuted, circles, maxPeriods, minCases, out _, out _, out _, out _, out _) >= cluster.LogLikelihoodRatio - 1e-9) atLeast++;
+            if (Best(permuted, totals, circles, maxPeriods, minCases, out _, out _, out _, out _, out _) >= cluster.LogLikelihoodRatio - 1e-9) atLeast++;
         }
         return new ScanResult(cluster, (atLeast + 1.0) / (replicates + 1.0), replicates);
     }
@@ -75,25 +77,34 @@ public static class SpaceTimeScan
         return rest > 0 ? inside + (rest * Math.Log(rest / (total - mu))) : inside;
     }
 
-    private static double Best(int[][] counts, IReadOnlyList<IReadOnlyList<int>> circles, int maxPeriods, int minCases,
+    /// <summary>Each cell's and each period's count, and all cases: what the expected counts are made of.</summary>
+    private sealed record Totals(double[] Cells, double[] Periods, double All)
+    {
+        public static Totals Of(int[][] counts)
+        {
+            var cells = new double[counts.Length];
+            var periods = new double[counts.Length == 0 ? 0 : counts[0].Length];
+            double all = 0;
+            for (var c = 0; c < cells.Length; c++)
+                for (var t = 0; t < periods.Length; t++)
+                {
+                    cells[c] += counts[c][t];
+                    periods[t] += counts[c][t];
+                    all += counts[c][t];
+                }
+            return new Totals(cells, periods, all);
+        }
+    }
+
+    private static double Best(int[][] counts, Totals totals, IReadOnlyList<IReadOnlyList<int>> circles, int maxPeriods, int minCases,
         out int bestCentre, out int bestSize, out int bestPeriods, out double bestObserved, out double bestExpected)
     {
         bestCentre = bestSize = bestPeriods = 0;
         bestObserved = bestExpected = 0;
         var cells = counts.Length;
-        if (cells == 0) return 0;
-        var periodCount = counts[0].Length;
-        var cellTotals = new double[cells];
-        var periodTotals = new double[periodCount];
-        double total = 0;
-        for (var c = 0; c < cells; c++)
-            for (var t = 0; t < periodCount; t++)
-            {
-                cellTotals[c] += counts[c][t];
-                periodTotals[t] += counts[c][t];
-                total += counts[c][t];
-            }
-        if (total == 0) return 0;
+        var (cellTotals, periodTotals, total) = totals;
+        if (cells == 0 || total == 0) return 0;
+        var periodCount = periodTotals.Length;
         double best = 0;
         var windows = Math.Min(maxPeriods, periodCount);
         for (var centre = 0; centre < cells; centre++)

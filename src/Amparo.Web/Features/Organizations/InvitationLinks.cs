@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Mail;
-using Microsoft.AspNetCore.DataProtection;
+using Amparo.Web.Infrastructure.Security;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using QRCoder;
@@ -15,7 +14,7 @@ public enum MailOutcome { Sent, NotConfigured, Failed }
 /// hashed, so for the minutes after inviting, the inviting admin's pages carry it encrypted with Data
 /// Protection, bound to that admin, organization and invitation, instead of in clear in any URL.
 /// </summary>
-public sealed class InvitationLinks(IDataProtectionProvider protection, IMailSender mail, IOptions<AmparoOptions> options, TimeProvider clock, ILogger<InvitationLinks> logger)
+public sealed class InvitationLinks(ShortLivedValues shortLived, IMailSender mail, IOptions<AmparoOptions> options, ILogger<InvitationLinks> logger)
 {
     public static readonly TimeSpan ShownFor = TimeSpan.FromHours(1);
 
@@ -25,25 +24,13 @@ public sealed class InvitationLinks(IDataProtectionProvider protection, IMailSen
     }
 
     public string Protect(string token, Guid orgId, Guid invitationId, Guid adminId) =>
-        Protector(orgId, invitationId, adminId).Protect(token, clock.GetUtcNow().Add(ShownFor));
+        shortLived.Protect(token, ShownFor, Purpose, orgId, invitationId, adminId);
 
     /// <summary>The token, or null when the value is foreign, tampered with, for someone else, or too old.</summary>
-    public string? Unprotect(string? protectedToken, Guid orgId, Guid invitationId, Guid adminId)
-    {
-        if (string.IsNullOrEmpty(protectedToken) || protectedToken.Length > 1000) return null;
-        try
-        {
-            return Protector(orgId, invitationId, adminId).Unprotect(protectedToken, out var expiration) is var token && expiration > clock.GetUtcNow() ? token : null;
-        }
-        catch (CryptographicException)
-        {
-            return null;
-        }
-    }
+    public string? Unprotect(string? protectedToken, Guid orgId, Guid invitationId, Guid adminId) =>
+        protectedToken is { Length: <= 1000 } ? shortLived.Unprotect(protectedToken, Purpose, orgId, invitationId, adminId) : null;
 
-    private ITimeLimitedDataProtector Protector(Guid orgId, Guid invitationId, Guid adminId) =>
-        protection.CreateProtector("Amparo.InvitationLink", orgId.ToString("D"), invitationId.ToString("D"), adminId.ToString("D"))
-            .ToTimeLimitedDataProtector();
+    private const string Purpose = "Amparo.InvitationLink";
 
     public static byte[] QrPng(string url)
     {

@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Incidents;
 using Amparo.Web.Infrastructure.Data;
-using Microsoft.AspNetCore.DataProtection;
+using Amparo.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +14,7 @@ namespace Amparo.Web.Pages.Incidents;
 /// whole or not at all. Between the steps the file travels in the form encrypted with Data Protection, bound to this
 /// person and organization and good for an hour — it is never stored on the server. For the organization's staff; 404 otherwise.
 /// </summary>
-public sealed class ImportModel(IncidentImport import, ReportLinks links, AmparoDbContext db, IDataProtectionProvider protection, TimeProvider clock) : PageModel
+public sealed class ImportModel(IncidentImport import, ReportLinks links, AmparoDbContext db, ShortLivedValues shortLived) : PageModel
 {
     public Guid Id { get; private set; }
     public string Name { get; private set; } = "";
@@ -53,7 +52,7 @@ public sealed class ImportModel(IncidentImport import, ReportLinks links, Amparo
         var (rows, error) = IncidentImport.Parse(bytes);
         if (rows is null) { FileError = error; return Page(); }
         // The file, and the id of this one import (so that sending the second step twice imports once).
-        Payload = Convert.ToBase64String(Protector(org).Protect([.. Guid.NewGuid().ToByteArray(), .. bytes], clock.GetUtcNow().AddHours(1)));
+        Payload = Convert.ToBase64String(shortLived.Protect([.. Guid.NewGuid().ToByteArray(), .. bytes], TimeSpan.FromHours(1), Purpose, User.UserId(), org));
         Show(rows, IncidentImport.GuessMapping(rows[0]));
         return Page();
     }
@@ -99,17 +98,14 @@ public sealed class ImportModel(IncidentImport import, ReportLinks links, Amparo
         return true;
     }
 
-    private ITimeLimitedDataProtector Protector(Guid org) =>
-        protection.CreateProtector("Amparo.Incidents.Import", User.UserId().ToString("N"), org.ToString("N")).ToTimeLimitedDataProtector();
+    private const string Purpose = "Amparo.Incidents.Import";
 
+    /// <summary>The file read in the first step, or null when the payload is not base64 or not ours, or too old.</summary>
     private byte[]? Unprotect(Guid org)
     {
-        if (string.IsNullOrEmpty(Payload)) return null;
-        try
-        {
-            var bytes = Protector(org).Unprotect(Convert.FromBase64String(Payload), out var expiration);
-            return expiration > clock.GetUtcNow() ? bytes : null;
-        }
-        catch (Exception e) when (e is CryptographicException or FormatException) { return null; }
+        var bytes = new byte[((Payload?.Length ?? 0) * 3 / 4) + 3];
+        return Convert.TryFromBase64String(Payload ?? "", bytes, out var length)
+            ? shortLived.Unprotect(bytes[..length], Purpose, User.UserId(), org)
+            : null;
     }
 }

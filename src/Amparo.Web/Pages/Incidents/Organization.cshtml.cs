@@ -1,9 +1,8 @@
-using System.Security.Cryptography;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Incidents;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
-using Microsoft.AspNetCore.DataProtection;
+using Amparo.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +14,7 @@ namespace Amparo.Web.Pages.Incidents;
 /// An organization's incident choices, for its admins and focal points: report links for people without an account
 /// (made, shown once, revoked), whether precise points are kept (admins), and the way to the CSV import. 404 for anyone else.
 /// </summary>
-public sealed class OrganizationModel(ReportLinks links, AmparoDbContext db, IOptions<AmparoOptions> options, IDataProtectionProvider protection, TimeProvider clock) : PageModel
+public sealed class OrganizationModel(ReportLinks links, AmparoDbContext db, IOptions<AmparoOptions> options, ShortLivedValues shortLived) : PageModel
 {
     public static readonly int[] KeepChoices = [0, 1, 3, 7, 14, 30];
 
@@ -46,7 +45,7 @@ public sealed class OrganizationModel(ReportLinks links, AmparoDbContext db, IOp
         if (token is null && !invalid) return NotFound();
         if (token is not null)
             // After the redirect the page shows the address once, from the secret carried encrypted (never in clear in a URL).
-            return Redirect($"/incidents/organization/{org}?shown={Uri.EscapeDataString(Protector(org).Protect(token, clock.GetUtcNow().Add(ShownFor)))}#links");
+            return Redirect($"/incidents/organization/{org}?shown={Uri.EscapeDataString(shortLived.Protect(token, ShownFor, Purpose, User.UserId(), org))}#links");
         LabelError = "Incidents.Org.LabelError";
         return await LoadAsync(org) ? Page() : NotFound();
     }
@@ -54,15 +53,10 @@ public sealed class OrganizationModel(ReportLinks links, AmparoDbContext db, IOp
     /// <summary>How long the address of a new link can be shown again (a reload soon after making it).</summary>
     private static readonly TimeSpan ShownFor = TimeSpan.FromMinutes(10);
 
-    private ITimeLimitedDataProtector Protector(Guid org) =>
-        protection.CreateProtector("Amparo.Incidents.ReportLink", User.UserId().ToString("N"), org.ToString("N")).ToTimeLimitedDataProtector();
+    private const string Purpose = "Amparo.Incidents.ReportLink";
 
-    private string? Unprotect(Guid org, string? shown)
-    {
-        if (string.IsNullOrEmpty(shown) || shown.Length > 1000) return null;
-        try { return Protector(org).Unprotect(shown, out var expiration) is var token && expiration > clock.GetUtcNow() ? token : null; }
-        catch (CryptographicException) { return null; }
-    }
+    private string? Unprotect(Guid org, string? shown) =>
+        shown is { Length: <= 1000 } ? shortLived.Unprotect(shown, Purpose, User.UserId(), org) : null;
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid org, Guid link) =>
         await links.RevokeAsync(User.UserId(), org, link, HttpContext.RequestAborted) ? Redirect($"/incidents/organization/{org}?done=revoked#links") : NotFound();
