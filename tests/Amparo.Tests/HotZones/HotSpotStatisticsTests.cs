@@ -33,25 +33,29 @@ public sealed class HotSpotStatisticsTests
     }
 
     [Fact]
-    public void PermutationP_AgreesWithTheExactShareOverEveryDraw_AndIsReplayable()
+    public void RelocationP_AgreesWithTheExactShareOverEveryPlacement_AndIsReplayable()
     {
-        // Ten cells, one with two high neighbours: the exact p is the share of all C(9, 2) draws at least as high.
-        double[] values = [1, 9, 8, 2, 3, 1, 2, 4, 0, 1];
-        IReadOnlyList<int>[] neighbours = [[1, 2], [0], [0], [4], [3], [6], [5], [8], [7], []];
-        var others = values.Skip(1).ToArray();
-        var observed = values[1] + values[2];
-        var atLeast = 0;
-        var all = 0;
-        for (var a = 0; a < others.Length; a++)
-            for (var b = a + 1; b < others.Length; b++, all++)
-                if (others[a] + others[b] >= observed) atLeast++;
-        var exact = (double)atLeast / all; // 1 of 36
+        // Five cells in a row, four events, three of them in cell 1: the exact p of each cell is the share of all 5⁴
+        // equally likely placements of the four events whose Gi* is at least as extreme, on the observed side.
+        double[] counts = [1, 3, 0, 0, 0];
+        IReadOnlyList<int>[] neighbours = [[1], [0, 2], [1, 3], [2, 4], [3]];
+        var observed = HotSpotStatistics.LocalZ(counts, neighbours, star: true);
+        var atLeast = new int[5];
+        var placements = 0;
+        for (var code = 0; code < 625; code++, placements++)
+        {
+            var placed = new double[5];
+            for (int e = 0, c = code; e < 4; e++, c /= 5) placed[c % 5]++;
+            var z = HotSpotStatistics.LocalZ(placed, neighbours, star: true);
+            for (var i = 0; i < 5; i++)
+                if (observed[i] >= 0 ? z[i] >= observed[i] - 1e-9 : z[i] <= observed[i] + 1e-9) atLeast[i]++;
+        }
 
-        var p = HotSpotStatistics.PermutationP(values, neighbours, 19_999, seed: 7);
-        Assert.InRange(p[0], exact - 0.005, exact + 0.005);
-        Assert.Equal(1, p[9]); // no neighbours: no test
-        Assert.Equal(p, HotSpotStatistics.PermutationP(values, neighbours, 19_999, seed: 7));
-        Assert.Equal([1.0, 1.0], HotSpotStatistics.PermutationP(values, neighbours, 99, seed: 7, only: new HashSet<int> { 0 })[1..3]);
+        var p = HotSpotStatistics.RelocationP(counts, neighbours, 19_999, seed: 7);
+        for (var i = 0; i < 5; i++) Assert.InRange(p[i], ((double)atLeast[i] / placements) - 0.01, ((double)atLeast[i] / placements) + 0.01);
+        Assert.True(p[0] < p[4], "the cells around the pile are hotter than the far end");
+        Assert.Equal(p, HotSpotStatistics.RelocationP(counts, neighbours, 19_999, seed: 7));
+        Assert.All(HotSpotStatistics.RelocationP([0, 0, 0], [[1], [0, 2], [1]], 99, seed: 7), v => Assert.True(double.IsNaN(v))); // nothing reported: no test
     }
 
     /// <summary>

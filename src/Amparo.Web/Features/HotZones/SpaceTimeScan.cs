@@ -30,7 +30,7 @@ public static class SpaceTimeScan
     /// The most likely cluster and its p-value over <paramref name="replicates"/> permuted datasets (deterministic for a
     /// seed). The p-value is (1 + the number of replicates scoring at least as high) / (replicates + 1).
     /// </summary>
-    public static ScanResult Run(int[][] counts, IReadOnlyList<IReadOnlyList<int>> circles, int maxPeriods, int replicates, int seed, int minCases = 1)
+    public static ScanResult Run(int[][] counts, IReadOnlyList<IReadOnlyList<int>> circles, int maxPeriods, int replicates, ulong seed, int minCases = 1)
     {
         var cluster = MostLikely(counts, circles, maxPeriods, minCases);
         if (cluster is null) return new ScanResult(null, 1, replicates);
@@ -49,7 +49,7 @@ public static class SpaceTimeScan
         var periods = casePeriods.ToArray();
         // Shuffling periods among cases keeps every cell's total and every period's total: they are the data's.
         var totals = Totals.Of(counts);
-        var random = new ReplayableRandom((ulong)seed);
+        var random = new ReplayableRandom(seed);
         var permuted = new int[cells][];
         for (var c = 0; c < cells; c++) permuted[c] = new int[periodCount];
         var atLeast = 0;

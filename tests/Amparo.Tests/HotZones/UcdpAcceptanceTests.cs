@@ -1,0 +1,100 @@
+using System.Globalization;
+using Amparo.Tests.Infrastructure;
+using Amparo.Web.Features.HotZones;
+using Amparo.Web.Features.Incidents;
+
+namespace Amparo.Tests.HotZones;
+
+/// <summary>
+/// The acceptance run of issue 13 on real data: UCDP GED 23.1's events in the Central African Republic (Sundberg &amp;
+/// Melander 2013; Davies, Pettersson &amp; Öberg 2023; republished CC0 by optgeo/ucdp-23.1-482), read from
+/// <c>../shared/data</c> beside the repository, never copied into it. The parameters were fixed before the run:
+/// events placed to at least the district (<c>where_prec</c> ≤ 3), hexagons 50 km across, neighbourhood the ring and the
+/// cell, yearly periods classified as of each year over a series of 10 years, Gi* with 999 Monte Carlo replicates,
+/// Benjamini–Hochberg at q = 0.05; the scan month by month with circles up to 50 km, clusters up to 3 months, a study
+/// period of 36 months, 999 replicates, an alarm at p &lt; 0.05 with at least 5 events. The suite scans 2013 only; the
+/// whole history is in bench/.
+/// </summary>
+public sealed class UcdpAcceptanceTests
+{
+    private static readonly HexGrid Grid = new(50);
+    private static readonly Lazy<UcdpEvents> Data = new(UcdpEvents.Load);
+
+    [Fact]
+    public void YearlyClassification_LabelsTheKnownSurges_Bangui2013And2014_Ouham2013_BasseAndHauteKotto2017()
+    {
+        var data = Data.Value;
+        var parameters = new HotSpotParameters(SeriesPeriods: 10, Replicates: 999, FalseDiscoveryRate: 0.05);
+        var y2013 = HotSpotAnalyses.AsOf(data.Events, PeriodKind.Year, new DateOnly(2013, 1, 1), parameters);
+        var y2014 = HotSpotAnalyses.AsOf(data.Events, PeriodKind.Year, new DateOnly(2014, 1, 1), parameters);
+        var y2017 = HotSpotAnalyses.AsOf(data.Events, PeriodKind.Year, new DateOnly(2017, 1, 1), parameters);
+
+        EmergingClass[] emerging = [EmergingClass.New, EmergingClass.Consecutive];
+        Assert.Contains(Describe(y2013, data, "Bangui"), c => emerging.Contains(c.Class));
+        Assert.Contains(Describe(y2014, data, "Bangui"), c => emerging.Contains(c.Class));
+        Assert.Contains(Describe(y2013, data, "Ouham province"), c => c.State == SpotState.Hot);
+        EmergingClass[] rising = [EmergingClass.New, EmergingClass.Consecutive, EmergingClass.Intensifying];
+        Assert.Contains(Describe(y2017, data, "Basse-Kotto"), c => rising.Contains(c.Class));
+        Assert.Contains(Describe(y2017, data, "Haute-Kotto"), c => rising.Contains(c.Class));
+
+        // And not everywhere: a quiet year labels no cell hot (a detector that always fires would pass the above).
+        var y2009 = HotSpotAnalyses.AsOf(data.Events, PeriodKind.Year, new DateOnly(2009, 1, 1), parameters);
+        Assert.True(y2013.Cells.Count(c => c.State == SpotState.Hot) < y2013.Cells.Count / 10, "a hot spot is the exception");
+        Assert.DoesNotContain(Describe(y2009, data, "Basse-Kotto"), c => c.State == SpotState.Hot);
+
+        // Replayable: the same period gives the same answer.
+        Assert.Equal(y2013.Cells.Select(c => (c.Cell, c.State, c.Class, c.P)),
+            HotSpotAnalyses.AsOf(data.Events, PeriodKind.Year, new DateOnly(2013, 1, 1), parameters).Cells.Select(c => (c.Cell, c.State, c.Class, c.P)));
+    }
+
+    [Fact]
+    public void ProspectiveScan_MonthByMonthThrough2013_AlarmsForTheBanguiArea()
+    {
+        var data = Data.Value;
+        var parameters = new ScanParameters(MaxRadiusKm: 50, MaxPeriods: 3, StudyPeriods: 36, Replicates: 999, Alpha: 0.05, MinCases: 5);
+        var bangui = Grid.CellOf(4.366667, 18.583333);
+        var alarms = new List<string>();
+        ZoneScan? first = null;
+        for (var month = 1; month <= 12; month++)
+        {
+            var scan = ZoneScans.AsOf(data.Events, Grid, PeriodKind.Month, new DateOnly(2013, month, 1), parameters);
+            if (!scan.Alarm) continue;
+            alarms.Add(FormattableString.Invariant($"{scan.Period:yyyy-MM}: {scan.Result.MostLikely!.Observed} events, {scan.Result.MostLikely.Expected:F1} expected, p {scan.Result.P:F3}, {string.Join(' ', scan.Cells.Select(c => data.AreaOf(c)))}"));
+            if (first is null && scan.Cells.Contains(bangui)) first = scan;
+        }
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join('\n', alarms));
+        Assert.True(first is not null, "no alarm for Bangui in 2013; alarms: " + string.Join("; ", alarms));
+        Assert.True(first.Result.P < 0.05 && first.Result.MostLikely!.Observed >= 5);
+    }
+
+    private static List<CellResult> Describe(HotSpotAnalysis analysis, UcdpEvents data, string area) =>
+        [.. analysis.Cells.Where(c => data.AreaOf(c.Cell).Contains(area, StringComparison.Ordinal))];
+
+    /// <summary>The events as hot zones see them, and the first-level area most of each cell's events name (to find a place by name).</summary>
+    private sealed record UcdpEvents(List<ZoneEvent> Events, Dictionary<Hex, string> Areas)
+    {
+        public string AreaOf(Hex cell) => Areas.GetValueOrDefault(cell, "");
+
+        public static UcdpEvents Load()
+        {
+            var path = Path.GetFullPath(Path.Combine(ChildApp.RepositoryRoot(), "..", "shared", "data", "ucdp-ged-23.1-central-african-republic.csv"));
+            Assert.True(File.Exists(path), $"the acceptance data is read from {path} (beside the repository; see ../shared/data/README.md)");
+            var lines = File.ReadAllLines(path);
+            var header = lines[0].Split(',').Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i);
+            var events = new List<ZoneEvent>();
+            var names = new Dictionary<Hex, Dictionary<string, int>>();
+            foreach (var line in lines.Skip(1))
+            {
+                var f = line.Split(',');
+                if (int.Parse(f[header["where_prec"]], CultureInfo.InvariantCulture) > 3) continue;
+                var cell = Grid.CellOf(double.Parse(f[header["latitude"]], CultureInfo.InvariantCulture), double.Parse(f[header["longitude"]], CultureInfo.InvariantCulture));
+                var day = DateOnly.ParseExact(f[header["date_start"]], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                events.Add(new ZoneEvent(cell, day, day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), null, IncidentActs.KillingOrAttempt));
+                var counts = names.TryGetValue(cell, out var c) ? c : names[cell] = [];
+                counts[f[header["adm_1"]]] = counts.GetValueOrDefault(f[header["adm_1"]]) + 1;
+            }
+            Assert.Equal(1737, events.Count);
+            return new UcdpEvents(events, names.ToDictionary(n => n.Key, n => n.Value.MaxBy(v => v.Value).Key));
+        }
+    }
+}
