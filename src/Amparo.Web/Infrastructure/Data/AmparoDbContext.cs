@@ -1,5 +1,6 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.HotZones;
 using Amparo.Web.Features.Incidents;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Networks;
@@ -81,6 +82,9 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<IncidentReportLink> IncidentReportLinks => Set<IncidentReportLink>();
     public DbSet<IncidentSettings> IncidentSettings => Set<IncidentSettings>();
     public DbSet<IncidentImportBatch> IncidentImports => Set<IncidentImportBatch>();
+    // Hot zones (issue 13)
+    public DbSet<HotZonePeriod> HotZonePeriods => Set<HotZonePeriod>();
+    public DbSet<HotZoneCell> HotZoneCells => Set<HotZoneCell>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

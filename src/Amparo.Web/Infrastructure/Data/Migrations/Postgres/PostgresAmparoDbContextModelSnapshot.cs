@@ -688,6 +688,94 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("Visits", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZoneCell", b =>
+                {
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Q")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("R")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Class")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Organizations")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("P")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TopAct")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("Z")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("NetworkId", "Kind", "PeriodStart", "Q", "R");
+
+                    b.ToTable("HotZoneCells", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZonePeriod", b =>
+                {
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Events")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("ScanAlarm")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ScanCells")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<double>("ScanExpected")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("ScanObserved")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ScanOrganizations")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("ScanP")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("ScanPeriods")
+                        .HasColumnType("integer");
+
+                    b.HasKey("NetworkId", "Kind", "PeriodStart");
+
+                    b.ToTable("HotZonePeriods", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Incidents.Incident", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2361,6 +2449,24 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZoneCell", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.HotZones.HotZonePeriod", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId", "Kind", "PeriodStart")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZonePeriod", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Networks.Network", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

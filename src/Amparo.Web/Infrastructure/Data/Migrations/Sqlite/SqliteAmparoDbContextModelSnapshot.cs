@@ -681,6 +681,94 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("Visits", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZoneCell", b =>
+                {
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Q")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("R")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Class")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Organizations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("P")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TopAct")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Z")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("NetworkId", "Kind", "PeriodStart", "Q", "R");
+
+                    b.ToTable("HotZoneCells", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZonePeriod", b =>
+                {
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Events")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ScanAlarm")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ScanCells")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("ScanExpected")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("ScanObserved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ScanOrganizations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ScanP")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("ScanPeriods")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NetworkId", "Kind", "PeriodStart");
+
+                    b.ToTable("HotZonePeriods", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Incidents.Incident", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2348,6 +2436,24 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZoneCell", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.HotZones.HotZonePeriod", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId", "Kind", "PeriodStart")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZonePeriod", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Networks.Network", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,78 @@
+using Amparo.Web.Features.Incidents;
+using Amparo.Web.Features.Networks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Amparo.Web.Features.HotZones;
+
+/// <summary>
+/// One network's hot-zone analysis of one closed period, as of its close (<see cref="HotZoneWorker"/>): how many reports
+/// it counted, and the prospective scan's most likely cluster. Inserted once: its key (network, kind, period) lets only
+/// one of two instances, or of a round repeated after a crash, commit the period and its alerts.
+/// </summary>
+public sealed class HotZonePeriod
+{
+    public Guid NetworkId { get; set; }
+    public PeriodKind Kind { get; set; }
+    public DateOnly PeriodStart { get; set; }
+    public DateTime ComputedAt { get; set; }
+    /// <summary>Reports counted in this period (those shared with the network and known when it closed).</summary>
+    public int Events { get; set; }
+    /// <summary>The scan's most likely cluster, space-separated cells "q:r" (empty when there was none).</summary>
+    public string ScanCells { get; set; } = "";
+    public int ScanPeriods { get; set; }
+    public int ScanObserved { get; set; }
+    public double ScanExpected { get; set; }
+    public double ScanP { get; set; } = 1;
+    public int ScanOrganizations { get; set; }
+    public bool ScanAlarm { get; set; }
+
+    public const string Table = "HotZonePeriods";
+}
+
+/// <summary>What one cell was in one network's period: only cells with reports in it, or a significant state, or a class.</summary>
+public sealed class HotZoneCell
+{
+    public Guid NetworkId { get; set; }
+    public PeriodKind Kind { get; set; }
+    public DateOnly PeriodStart { get; set; }
+    public int Q { get; set; }
+    public int R { get; set; }
+    public int Count { get; set; }
+    /// <summary>How many organizations' reports the count holds (a zone of one organization's reports is not shown beyond the network).</summary>
+    public int Organizations { get; set; }
+    /// <summary>Gi*; null where it is undefined (nothing varied).</summary>
+    public double? Z { get; set; }
+    public double? P { get; set; }
+    public SpotState State { get; set; }
+    public EmergingClass Class { get; set; }
+    /// <summary>The primary act most reports here named (for the act-type band of an alert).</summary>
+    public IncidentActs TopAct { get; set; }
+
+    public Hex Cell => new(Q, R);
+
+    public const string Table = "HotZoneCells";
+}
+
+public sealed class HotZonePeriodConfiguration : IEntityTypeConfiguration<HotZonePeriod>
+{
+    public void Configure(EntityTypeBuilder<HotZonePeriod> builder)
+    {
+        builder.ToTable(HotZonePeriod.Table);
+        builder.HasKey(p => new { p.NetworkId, p.Kind, p.PeriodStart });
+        builder.Property(p => p.ScanCells).HasMaxLength(4000);
+        // A network's results go with the network.
+        builder.HasOne<Network>().WithMany().HasForeignKey(p => p.NetworkId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public sealed class HotZoneCellConfiguration : IEntityTypeConfiguration<HotZoneCell>
+{
+    public void Configure(EntityTypeBuilder<HotZoneCell> builder)
+    {
+        builder.ToTable(HotZoneCell.Table);
+        builder.HasKey(c => new { c.NetworkId, c.Kind, c.PeriodStart, c.Q, c.R });
+        builder.Ignore(c => c.Cell);
+        builder.HasOne<HotZonePeriod>().WithMany().HasForeignKey(c => new { c.NetworkId, c.Kind, c.PeriodStart }).OnDelete(DeleteBehavior.Cascade);
+    }
+}

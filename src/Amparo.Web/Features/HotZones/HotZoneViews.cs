@@ -1,0 +1,136 @@
+using Amparo.Web.Features.Organizations;
+using Amparo.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Amparo.Web.Features.HotZones;
+
+/// <summary>Who is looking at a network's hot zones: its coordinators see the figures whole; a grantmaker in the network sees only what is published.</summary>
+public enum ZoneAudience { Coordinator = 1, Published = 2 }
+
+/// <summary>One cell as the viewer may see it. <see cref="Count"/> is null for "fewer than k".</summary>
+public sealed record ZoneCellView(Hex Cell, int? Count, SpotState State, EmergingClass Class, double? Z, ActBand Band, double Latitude, double Longitude);
+
+/// <summary>The scan's most likely cluster as the viewer may see it (<see cref="Observed"/> null: fewer than k).</summary>
+public sealed record ZoneScanView(IReadOnlyList<Hex> Cells, int Periods, int? Observed, double Expected, double P, bool Alarm);
+
+/// <summary>
+/// A network's hot zones for one period, as the viewer may see them. <see cref="Events"/> is the period's count when every
+/// cell is shown whole; otherwise null, and <see cref="AtLeast"/> the sum of the counts shown (a total would give the
+/// hidden ones away by difference).
+/// </summary>
+public sealed record ZonePeriodView(Guid NetworkId, string NetworkName, ZoneAudience Audience, PeriodKind Kind, DateOnly? Period,
+    IReadOnlyList<DateOnly> Periods, int? Events, int AtLeast, IReadOnlyList<ZoneCellView> Cells, ZoneScanView? Scan, int MinimumCount);
+
+/// <summary>A network the viewer may see hot zones of.</summary>
+public sealed record ZoneNetwork(Guid Id, string Name, ZoneAudience Audience);
+
+public static class HotZoneRoutes
+{
+    public const string List = "/hot-zones";
+    public static string Network(Guid id, PeriodKind kind, DateOnly? period) =>
+        FormattableString.Invariant($"/hot-zones/{id}?kind={kind.ToString().ToLowerInvariant()}") + (period is { } p ? FormattableString.Invariant($"&period={p:yyyy-MM-dd}") : "");
+}
+
+/// <summary>
+/// What a viewer may see of a network's hot zones — the one place for it, read by the pages and the API.
+/// <list type="bullet">
+/// <item>The network's coordinators: every computed period, exact counts, every class and the scan (they may read the
+/// shared reports themselves).</item>
+/// <item>Members of a grantmaker organization in the network: months only, closed at least
+/// <see cref="HotZonesOptions.PublishAfterDays"/> ago; a count under <see cref="HotZonesOptions.MinimumCount"/> is "fewer
+/// than k" and the period's total is then withheld (complementary suppression: no total, no difference); a cell whose
+/// reports all came through one organization is not shown at all, nor a scan cluster of one organization's reports (it
+/// would tell who reported).</item>
+/// <item>Anyone else: nothing (404), as for a network that does not exist.</item>
+/// </list>
+/// </summary>
+public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZonesOptions> options, TimeProvider clock)
+{
+    private HotZonesOptions Options => options.Value;
+
+    public async Task<List<ZoneNetwork>> NetworksAsync(Guid viewer, CancellationToken ct = default)
+    {
+        var coordinated = await db.Networks.AsNoTracking().Where(n => db.NetworkCoordinators.Any(c => c.NetworkId == n.Id && c.UserId == viewer))
+            .Select(n => new { n.Id, n.Name }).ToListAsync(ct);
+        var funded = await db.Networks.AsNoTracking().Where(n => GrantmakerNetworks(viewer).Contains(n.Id))
+            .Select(n => new { n.Id, n.Name }).ToListAsync(ct);
+        return [.. coordinated.Select(n => new ZoneNetwork(n.Id, n.Name, ZoneAudience.Coordinator))
+            .Concat(funded.Where(f => coordinated.All(c => c.Id != f.Id)).Select(n => new ZoneNetwork(n.Id, n.Name, ZoneAudience.Published)))
+            .OrderBy(n => n.Name, StringComparer.CurrentCulture)];
+    }
+
+    private IQueryable<Guid> GrantmakerNetworks(Guid viewer) =>
+        from m in db.Memberships
+        where m.UserId == viewer
+        join o in db.Organizations on m.OrganizationId equals o.Id
+        where o.Kind == OrganizationKind.Grantmaker
+        join no in db.NetworkOrganizations on o.Id equals no.OrganizationId
+        select no.NetworkId;
+
+    /// <summary>The viewer's audience for a network, or null when they may see nothing of it.</summary>
+    public async Task<ZoneAudience?> AudienceAsync(Guid viewer, Guid networkId, CancellationToken ct = default)
+    {
+        if (await db.NetworkCoordinators.AnyAsync(c => c.NetworkId == networkId && c.UserId == viewer, ct)) return ZoneAudience.Coordinator;
+        if (await GrantmakerNetworks(viewer).AnyAsync(n => n == networkId, ct)) return ZoneAudience.Published;
+        return null;
+    }
+
+    /// <summary>One period of a network's hot zones (the latest the viewer may see when <paramref name="period"/> is null), or null: 404.</summary>
+    public async Task<ZonePeriodView?> PeriodAsync(Guid viewer, Guid networkId, PeriodKind kind, DateOnly? period, CancellationToken ct = default)
+    {
+        if (await AudienceAsync(viewer, networkId, ct) is not { } audience) return null;
+        var name = await db.Networks.Where(n => n.Id == networkId).Select(n => n.Name).SingleAsync(ct);
+        var k = Options.MinimumCount;
+        var published = audience == ZoneAudience.Published;
+        if (published && kind != PeriodKind.Month) return new(networkId, name, audience, kind, null, [], null, 0, [], null, k);
+
+        var periods = db.HotZonePeriods.AsNoTracking().Where(p => p.NetworkId == networkId && p.Kind == kind);
+        if (published)
+        {
+            // Months that closed at least the delay ago: the month's start is before (now − delay) minus one month.
+            var latestStart = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(-Options.PublishAfterDays)).AddMonths(-1);
+            periods = periods.Where(p => p.PeriodStart <= latestStart);
+        }
+        var starts = await periods.OrderByDescending(p => p.PeriodStart).Select(p => p.PeriodStart).Take(60).ToListAsync(ct);
+        var chosen = period is { } wanted ? starts.Contains(Periods.StartOf(kind, wanted)) ? Periods.StartOf(kind, wanted) : (DateOnly?)null : starts.FirstOrDefault();
+        if (starts.Count == 0 || chosen is null) return new(networkId, name, audience, kind, null, starts, null, 0, [], null, k);
+
+        var row = await periods.SingleAsync(p => p.PeriodStart == chosen, ct);
+        var cells = await db.HotZoneCells.AsNoTracking().Where(c => c.NetworkId == networkId && c.Kind == kind && c.PeriodStart == chosen)
+            .ToListAsync(ct);
+        var shown = new List<ZoneCellView>();
+        var whole = true;
+        foreach (var c in cells.OrderBy(c => c.Q).ThenBy(c => c.R))
+        {
+            var (lat, lon) = grid.Centre(c.Cell);
+            if (!published)
+            {
+                shown.Add(new(c.Cell, c.Count, c.State, c.Class, c.Z, ActBands.Of(c.TopAct), lat, lon));
+                continue;
+            }
+            if (c.Count == 0 && c.Class == EmergingClass.NoPattern && c.State == SpotState.None) continue;
+            if (c.Organizations < 2)
+            {
+                whole &= c.Count == 0;
+                continue;
+            }
+            var count = c.Count >= k ? c.Count : (int?)null;
+            whole &= count is not null || c.Count == 0;
+            shown.Add(new(c.Cell, c.Count == 0 ? 0 : count, c.State, c.Class, null, count is null ? ActBand.Other : ActBands.Of(c.TopAct), lat, lon));
+        }
+        var scanCells = row.ScanCells.Length == 0 ? [] : row.ScanCells.Split(' ').Select(Parse).ToList();
+        ZoneScanView? scan = scanCells.Count == 0 ? null
+            : !published ? new(scanCells, row.ScanPeriods, row.ScanObserved, row.ScanExpected, row.ScanP, row.ScanAlarm)
+            : row.ScanAlarm && row.ScanOrganizations >= 2 ? new(scanCells, row.ScanPeriods, row.ScanObserved >= k ? row.ScanObserved : null, row.ScanExpected, row.ScanP, true)
+            : null;
+        var atLeast = shown.Sum(c => c.Count ?? 0);
+        return new(networkId, name, audience, kind, chosen, starts, whole ? row.Events : null, atLeast, shown, scan, k);
+    }
+
+    private static Hex Parse(string cell)
+    {
+        var parts = cell.Split(':');
+        return new Hex(int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

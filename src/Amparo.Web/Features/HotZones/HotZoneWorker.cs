@@ -1,0 +1,224 @@
+using System.Globalization;
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.Incidents;
+using Amparo.Web.Features.Notifications;
+using Amparo.Web.Features.Sharing;
+using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Localization;
+using Amparo.Web.Infrastructure.Workers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Amparo.Web.Features.HotZones;
+
+/// <summary>
+/// Computes each network's hot zones when a week or a month closes (<see cref="HotSpotAnalyses"/>, <see cref="ZoneScans"/>), over the reports its
+/// member organizations share with it (a grant of <see cref="DataCategory.OrganizationIncidents"/> to the network's
+/// coordinators), reviewed and placed on a coarse cell; as of the period's close (only reports Amparo knew of then).
+/// Stores the period and its cells, and tells the network's coordinators, in their language, when a cell becomes
+/// emerging or intensifying or the scan alarms — only the cell, the period, the act-type band and a count band.
+/// </summary>
+/// <remarks>
+/// A period is stored once: its row's key (network, kind, period) is inserted in the same transaction as its cells and
+/// its notifications, so a second instance, or a round repeated after a crash, commits nothing twice. A server that was
+/// down computes the periods it missed, up to <see cref="CatchUp"/> back, oldest first.
+/// </remarks>
+public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartbeats, TimeProvider clock, ILogger<HotZoneWorker> logger)
+    : DurableWorker(scopes, heartbeats, clock, logger)
+{
+    public const string WorkerName = "hot-zones";
+    /// <summary>How many closed periods back a round looks for one not computed yet.</summary>
+    public const int CatchUp = 4;
+    public static readonly PeriodKind[] Kinds = [PeriodKind.Week, PeriodKind.Month];
+
+    public override string Name => WorkerName;
+    // Periods close at midnight UTC once a week or month: ten minutes late is fine.
+    protected override TimeSpan MaxSleep => TimeSpan.FromMinutes(10);
+    protected override TimeSpan RetryAfterFailure => TimeSpan.FromMinutes(5);
+
+    protected override async Task<DateTime?> RoundAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var db = services.GetRequiredService<AmparoDbContext>();
+        var now = Clock.GetUtcNow().UtcDateTime;
+        var networks = await SharingNetworks(db, now).ToListAsync(ct);
+        var sent = false;
+        foreach (var network in networks)
+            foreach (var kind in Kinds)
+                for (var back = CatchUp - 1; back >= 0; back--)
+                {
+                    var period = Periods.Add(kind, Periods.LastClosed(kind, now), -back);
+                    if (await db.HotZonePeriods.AnyAsync(p => p.NetworkId == network && p.Kind == kind && p.PeriodStart == period, ct)) continue;
+                    sent |= await ComputeAsync(services, db, network, kind, period, now, ct);
+                }
+        if (sent) services.GetRequiredService<WorkSignal>().WakeDispatcher();
+        return Kinds.Select(k => Periods.ClosesAt(k, Periods.StartOf(k, DateOnly.FromDateTime(now)))).Min();
+    }
+
+    /// <summary>Networks at least one member organization shares its reports with today.</summary>
+    private static IQueryable<Guid> SharingNetworks(AmparoDbContext db, DateTime now) => SharingGrants(db, now).Select(g => g.GranteeId).Distinct();
+
+    /// <summary>Live grants of an organization's reports to the coordinators of a network it is still a member of.</summary>
+    private static IQueryable<AccessGrant> SharingGrants(AmparoDbContext db, DateTime now) =>
+        db.AccessGrants.Where(g => g.Category == DataCategory.OrganizationIncidents && g.GranteeKind == GranteeKind.NetworkCoordinators
+            && g.RevokedAt == null && (g.ExpiresAt == null || g.ExpiresAt > now)
+            && db.NetworkOrganizations.Any(n => n.NetworkId == g.GranteeId && n.OrganizationId == g.OwnerId));
+
+    /// <summary>
+    /// The reports a network's hot zones count: those of organizations that share them with it today, reviewed, placed on
+    /// a coarse cell, that happened since <paramref name="since"/> (a report known only by its area has no cell here).
+    /// </summary>
+    public static async Task<List<ZoneEvent>> EventsAsync(AmparoDbContext db, HexGrid grid, Guid networkId, DateOnly since, DateTime now, CancellationToken ct)
+    {
+        var sharing = SharingGrants(db, now).Where(g => g.GranteeId == networkId).Select(g => g.OwnerId);
+        var rows = await db.Incidents.AsNoTracking()
+            .Where(i => i.OrganizationId != null && sharing.Contains(i.OrganizationId.Value) && !i.AwaitingReview
+                && i.CellLatitude != null && i.CellLongitude != null && i.OccurredOn >= since)
+            .Select(i => new { i.CellLatitude, i.CellLongitude, i.OccurredOn, i.CreatedAt, i.OrganizationId, i.PrimaryAct })
+            .ToListAsync(ct);
+        return [.. rows.Select(r => new ZoneEvent(grid.CellOf(r.CellLatitude!.Value, r.CellLongitude!.Value), r.OccurredOn, r.CreatedAt, r.OrganizationId, r.PrimaryAct))];
+    }
+
+    /// <returns>True when this round stored the period and queued its alerts (false: another instance did first).</returns>
+    private async Task<bool> ComputeAsync(IServiceProvider services, AmparoDbContext db, Guid networkId, PeriodKind kind, DateOnly period, DateTime now, CancellationToken ct)
+    {
+        var grid = services.GetRequiredService<HexGrid>();
+        var options = services.GetRequiredService<IOptions<HotZonesOptions>>().Value;
+        var (spots, scan) = (options.Spots, options.Scan);
+        var since = Periods.Add(kind, period, -Math.Max(spots.SeriesPeriods, scan.StudyPeriods));
+        var events = await EventsAsync(db, grid, networkId, since, now, ct);
+        var analysis = HotSpotAnalyses.AsOf(events, kind, period, spots);
+        var zoneScan = ZoneScans.AsOf(events, grid, kind, period, scan);
+        var previous = Periods.Add(kind, period, -1);
+        var wasEmerging = (await db.HotZoneCells.AsNoTracking()
+            .Where(c => c.NetworkId == networkId && c.Kind == kind && c.PeriodStart == previous && Emerging.Contains(c.Class))
+            .Select(c => new { c.Q, c.R }).ToListAsync(ct)).Select(c => new Hex(c.Q, c.R)).ToHashSet();
+
+        db.ChangeTracker.Clear();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var cluster = zoneScan.Result.MostLikely;
+            db.HotZonePeriods.Add(new HotZonePeriod
+            {
+                NetworkId = networkId, Kind = kind, PeriodStart = period, ComputedAt = now,
+                Events = analysis.Cells.Sum(c => c.Count),
+                ScanCells = string.Join(' ', zoneScan.Cells), ScanPeriods = cluster?.Periods ?? 0, ScanObserved = (int)(cluster?.Observed ?? 0),
+                ScanExpected = cluster?.Expected ?? 0, ScanP = zoneScan.Result.P, ScanOrganizations = zoneScan.Organizations, ScanAlarm = zoneScan.Alarm,
+            });
+            foreach (var c in analysis.Cells.Where(c => c.Count > 0 || c.State != SpotState.None || c.Class != EmergingClass.NoPattern))
+                db.HotZoneCells.Add(new HotZoneCell
+                {
+                    NetworkId = networkId, Kind = kind, PeriodStart = period, Q = c.Cell.Q, R = c.Cell.R, Count = c.Count, Organizations = c.Organizations,
+                    Z = double.IsNaN(c.Z) ? null : c.Z, P = double.IsNaN(c.P) ? null : c.P, State = c.State, Class = c.Class, TopAct = c.TopAct,
+                });
+
+            var alerts = analysis.Cells.Where(c => Emerging.Contains(c.Class) && !wasEmerging.Contains(c.Cell))
+                .Select(c => new ZoneAlert(c.Cell, c.Class, c.Count, c.TopAct)).ToList();
+            if (zoneScan.Alarm)
+            {
+                var centre = zoneScan.Cells[0];
+                var since0 = Periods.Add(kind, period, -(cluster!.Periods - 1));
+                var inside = zoneScan.Cells.ToHashSet();
+                var top = events.Where(e => inside.Contains(e.Cell) && e.OccurredOn >= since0 && e.KnownAt < Periods.ClosesAt(kind, period))
+                    .GroupBy(e => e.Act).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefault();
+                alerts.Add(new ZoneAlert(centre, null, (int)cluster.Observed, top));
+            }
+            if (alerts.Count > 0)
+            {
+                var notifier = services.GetRequiredService<Notifier>();
+                var texts = services.GetRequiredService<MessageTexts>();
+                var coordinators = await db.Users.AsNoTracking()
+                    .Where(u => db.NetworkCoordinators.Any(n => n.NetworkId == networkId && n.UserId == u.Id) && u.Email != null)
+                    .ToListAsync(ct);
+                foreach (var user in coordinators)
+                    foreach (var alert in alerts)
+                        await notifier.EnqueueAsync(db, Message(texts, user, networkId, kind, period, alert), ct);
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            Logger.LogInformation("Hot zones of network {NetworkId}, {Kind} {Period}: {Cells} cells, {Alerts} alerts", networkId, kind, period, analysis.Cells.Count, alerts.Count);
+            return alerts.Count > 0;
+        }
+        catch (DbUpdateException)
+        {
+            Logger.LogInformation("Hot zones of network {NetworkId}, {Kind} {Period} were computed by another worker", networkId, kind, period);
+            return false;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>The classes that are news to a coordinator: a hot zone that appeared or grows.</summary>
+    public static readonly EmergingClass[] Emerging = [EmergingClass.New, EmergingClass.Consecutive, EmergingClass.Intensifying];
+
+    /// <summary>One thing to tell: a cell that became emerging or intensifying (<see cref="Class"/>), or the scan's alarm (no class).</summary>
+    public sealed record ZoneAlert(Hex Cell, EmergingClass? Class, int Count, IncidentActs Act);
+
+    /// <summary>
+    /// The alert to one coordinator, in their language: the cell (its grid name, which says nothing without the map behind
+    /// sign-in), the period, the act-type band and a count band — no organization, no report, no place name.
+    /// </summary>
+    public static Notification Message(MessageTexts texts, User user, Guid networkId, PeriodKind kind, DateOnly period, ZoneAlert alert)
+    {
+        var language = user.Language;
+        var link = texts.Url(HotZoneRoutes.Network(networkId, kind, period));
+        var what = alert.Class is { } c ? texts.Text(language, false, "HotZones.Class." + c) : texts.Text(language, false, "HotZones.EarlyWarning");
+        var text = texts.Text(language, false, "HotZones.Msg.Alert", what, alert.Cell.ToString(), PeriodLabel(texts, language, kind, period),
+            texts.Text(language, false, "HotZones.Band." + ActBands.Of(alert.Act)), texts.Text(language, false, CountBands.KeyOf(alert.Count)), link);
+        return new Notification($"hot-zone:{networkId:N}:{(int)kind}:{period.DayNumber}:{alert.Cell}:{(alert.Class is null ? "scan" : "class")}:{user.Id:N}",
+            new(NotificationSourceKind.Account, user.Id), NotificationPriority.Normal, language,
+            [new Destination(ChannelKind.Email, user.Email!)], texts.Text(language, false, "HotZones.Mail.Subject"), text);
+    }
+
+    public static string PeriodLabel(MessageTexts texts, string language, PeriodKind kind, DateOnly period)
+    {
+        var culture = CultureInfo.GetCultureInfo(Cultures.IsSupported(language) ? language : "en");
+        return kind switch
+        {
+            PeriodKind.Week => texts.Text(language, false, "HotZones.Period.Week", period.ToString("d", culture)),
+            PeriodKind.Month => period.ToString("MMMM yyyy", culture),
+            PeriodKind.Year => period.ToString("yyyy", culture),
+        };
+    }
+
+    /// <summary>Runs the worker where <c>CheckIns:RunWorkers</c> is true, like the other workers (tests run <see cref="DurableWorker.RunOnceAsync"/> by hand).</summary>
+    internal sealed class Host(HotZoneWorker worker, IOptions<CheckInOptions> options) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StartAsync(cancellationToken) : Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StopAsync(cancellationToken) : Task.CompletedTask;
+    }
+}
+
+/// <summary>The act-type bands alerts and published figures use: a kind of harm, never the exact act of a report.</summary>
+public enum ActBand { LifeAndBody = 1, Liberty = 2, Intimidation = 3, Digital = 4, Other = 5 }
+
+public static class ActBands
+{
+    private const IncidentActs LifeAndBody = IncidentActs.KillingOrAttempt | IncidentActs.DisappearanceOrAbduction
+        | IncidentActs.PhysicalAttackOrTorture | IncidentActs.SexualOrGenderBasedViolence;
+    private const IncidentActs Liberty = IncidentActs.ArrestOrDetention | IncidentActs.JudicialHarassment | IncidentActs.TravelRestriction;
+    private const IncidentActs Intimidation = IncidentActs.Threat | IncidentActs.Surveillance | IncidentActs.SmearCampaign | IncidentActs.RaidOrPropertyDamage;
+
+    /// <summary>The band of a report's primary act (the gravest band when several acts are given).</summary>
+    public static ActBand Of(IncidentActs act) =>
+        (act & LifeAndBody) != 0 ? ActBand.LifeAndBody
+        : (act & Liberty) != 0 ? ActBand.Liberty
+        : (act & Intimidation) != 0 ? ActBand.Intimidation
+        : (act & IncidentActs.DigitalAttack) != 0 ? ActBand.Digital
+        : ActBand.Other;
+}
+
+/// <summary>Counts told in bands (an alert and a published figure never give an exact small number).</summary>
+public static class CountBands
+{
+    public static string KeyOf(int count) => count switch
+    {
+        < 5 => "HotZones.Count.Under5",
+        < 10 => "HotZones.Count.From5",
+        < 20 => "HotZones.Count.From10",
+        _ => "HotZones.Count.From20",
+    };
+}
