@@ -373,7 +373,8 @@ public abstract class EscalationTests(AppFixture app)
     private static string NewPhone() => "+3461" + Random.Shared.Next(1000000, 9999999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
-[Collection(nameof(SharedHosts.CheckInsWithClockOnSqlite))]
-public sealed class EscalationTestsSqlite(CheckInSqliteApp app) : EscalationTests(app);
-[Collection(nameof(SharedHosts.CheckInsWithClockOnPostgres))]
-public sealed class EscalationTestsPostgres(CheckInPostgresApp app) : EscalationTests(app);
+// A host of its own, not the shared CheckInsWithClock one: this class walks the clock through every escalation level
+// and its repeats, and on the shared host each step also ran the alert engine over the alerts
+// the other classes left open (their repeats, their check-backs): several times slower. Alone it also runs beside them.
+public sealed class EscalationTestsSqlite(CheckInSqliteApp app) : EscalationTests(app), IClassFixture<CheckInSqliteApp>;
+public sealed class EscalationTestsPostgres(CheckInPostgresApp app) : EscalationTests(app), IClassFixture<CheckInPostgresApp>;
