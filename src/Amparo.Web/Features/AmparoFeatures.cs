@@ -52,6 +52,7 @@ public static class AmparoFeatures
         api.MapWellbeingCareApi();
         api.MapWellbeingTeamApi();
         api.MapIncidentsApi();
+        api.MapHotZonesApi();
         app.MapSmsHooks();
         app.MapPlanCalendar();
         return app;

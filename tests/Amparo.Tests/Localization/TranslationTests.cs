@@ -113,6 +113,11 @@ public sealed partial class TranslationTests
         ["Incidents.Evidence.Meta."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.PhotoMetadata>().Where(n => n != "None")],
         ["Incidents.Evidence.Error."] = ["None", .. Enum.GetNames<Amparo.Web.Features.Incidents.EvidenceRefusal>().Where(n => n != "None")],
         ["Incidents.Page.Done."] = ["shared", "unshared", "discarded"],
+        // Hot zones (issue 13): the pages and messages name each class, state, act band and audience by its enum value.
+        ["HotZones.Class."] = Enum.GetNames<Amparo.Web.Features.HotZones.EmergingClass>(),
+        ["HotZones.State."] = Enum.GetNames<Amparo.Web.Features.HotZones.SpotState>(),
+        ["HotZones.Band."] = Enum.GetNames<Amparo.Web.Features.HotZones.ActBand>(),
+        ["HotZones.Audience."] = Enum.GetNames<Amparo.Web.Features.HotZones.ZoneAudience>(),
         ["Incidents.Act."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.IncidentActs>().Where(n => n != "None")],
         ["Incidents.Group."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.TargetedGroups>().Where(n => n != "None")],
         ["Incidents.Perpetrator."] = Enum.GetNames<Amparo.Web.Features.Incidents.PerpetratorType>(),

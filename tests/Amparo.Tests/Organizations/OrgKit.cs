@@ -32,6 +32,19 @@ public static partial class OrgKit
             return org.Id;
         });
 
+    /// <summary>A personal API token for the person, valid for 30 days of the app's clock: its secret, for a Bearer header.</summary>
+    public static async Task<string> ApiTokenAsync(this AppFixture app, Person person)
+    {
+        var secret = Amparo.Web.Infrastructure.Security.Tokens.NewUrlSafe();
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        await app.WithDbAsync(async db =>
+        {
+            db.ApiTokens.Add(new ApiToken { Id = Guid.NewGuid(), UserId = person.Id, Name = "test", TokenHash = Amparo.Web.Infrastructure.Security.Tokens.Hash(secret), CreatedAt = now, ExpiresAt = now.AddDays(30) });
+            return await db.SaveChangesAsync();
+        });
+        return secret;
+    }
+
     public static Task AddMemberAsync(this AppFixture app, Guid orgId, Person person, OrgRole role = OrgRole.Member) =>
         app.WithServicesAsync(async sp =>
         {

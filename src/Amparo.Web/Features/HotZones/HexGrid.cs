@@ -67,16 +67,19 @@ public sealed class HexGrid
         return Unproject(x, y);
     }
 
-    /// <summary>The six corners of a cell as latitude and longitude (for drawing it).</summary>
-    public (double Latitude, double Longitude)[] Corners(Hex cell)
+    /// <summary>The six corners of a cell on the projection's plane, in km (for drawing it).</summary>
+    public (double X, double Y)[] PlaneCorners(Hex cell)
     {
         var (cx, cy) = PlaneCentre(cell);
         return [.. Enumerable.Range(0, 6).Select(k =>
         {
             var angle = Math.PI / 180 * ((60 * k) - 30);
-            return Unproject(cx + (_size * Math.Cos(angle)), cy + (_size * Math.Sin(angle)));
+            return (cx + (_size * Math.Cos(angle)), cy + (_size * Math.Sin(angle)));
         })];
     }
+
+    /// <summary>The six corners of a cell as latitude and longitude.</summary>
+    public (double Latitude, double Longitude)[] Corners(Hex cell) => [.. PlaneCorners(cell).Select(p => Unproject(p.X, p.Y))];
 
     /// <summary>The area of every cell, in km² of the globe.</summary>
     public double AreaKm2 => 1.5 * Math.Sqrt(3) * _size * _size;

@@ -71,10 +71,12 @@ public static class HotSpotStatistics
 
     /// <summary>
     /// Monte Carlo p-values of Gi* by relocation: the period's events (<paramref name="counts"/>, whole numbers) are
-    /// placed again at random, each in any of the cells with equal chance, <paramref name="replicates"/> times, and each
-    /// cell's Gi* is compared with its Gi* over the relocated maps; the p-value is the share at least as extreme on the
-    /// observed side, (k + 1) / (replicates + 1). Deterministic for a given seed (a history can be replayed). NaN where
-    /// Gi* is undefined.
+    /// placed again at random, each in any of the cells with equal chance, <paramref name="replicates"/> times; a cell's
+    /// p-value is the share of relocated maps whose count over the cell and its neighbours is at least as extreme as the
+    /// observed one, on the observed side of its expectation, (k + 1) / (replicates + 1). The total is the same in every
+    /// map, so this sum orders the maps as Gi* would with the spread held; comparing Gi* itself would let a surge shrink
+    /// its own z (its one full cell inflates the spread it is divided by). Deterministic for a given seed (a history can be
+    /// replayed). NaN where nothing was reported.
     /// <para>Why not the conditional permutation of values (PySAL's, where the cell keeps its value and its neighbours'
     /// are drawn from the others): a surge reported at one place — every event of a city geocoded to its centre — fills
     /// one cell and leaves its neighbours empty; drawing that cell's neighbours from the others finds nothing unusual,
@@ -85,7 +87,6 @@ public static class HotSpotStatistics
     public static double[] RelocationP(IReadOnlyList<double> counts, IReadOnlyList<IReadOnlyList<int>> neighbours, int replicates, ulong seed)
     {
         var n = counts.Count;
-        var observed = LocalZ(counts, neighbours, star: true);
         var p = new double[n];
         var events = (int)Math.Round(counts.Sum());
         if (n == 0 || events == 0)
@@ -93,6 +94,9 @@ public static class HotSpotStatistics
             Array.Fill(p, double.NaN);
             return p;
         }
+        var observed = NeighbourhoodSums(counts, neighbours);
+        var high = new bool[n];
+        for (var i = 0; i < n; i++) high[i] = observed[i] >= (double)events * (neighbours[i].Count + 1) / n;
         var random = new ReplayableRandom(seed);
         var relocated = new double[n];
         var extreme = new int[n];
@@ -100,12 +104,25 @@ public static class HotSpotStatistics
         {
             Array.Clear(relocated);
             for (var e = 0; e < events; e++) relocated[random.Next(n)]++;
-            var z = LocalZ(relocated, neighbours, star: true);
+            var sums = NeighbourhoodSums(relocated, neighbours);
             for (var i = 0; i < n; i++)
-                if (observed[i] >= 0 ? z[i] >= observed[i] - 1e-9 : z[i] <= observed[i] + 1e-9) extreme[i]++;
+                if (high[i] ? sums[i] >= observed[i] : sums[i] <= observed[i]) extreme[i]++;
         }
-        for (var i = 0; i < n; i++) p[i] = double.IsNaN(observed[i]) ? double.NaN : (extreme[i] + 1.0) / (replicates + 1.0);
+        for (var i = 0; i < n; i++) p[i] = (extreme[i] + 1.0) / (replicates + 1.0);
         return p;
+    }
+
+    /// <summary>Each cell's value plus its neighbours': the numerator of Gi*.</summary>
+    private static double[] NeighbourhoodSums(IReadOnlyList<double> values, IReadOnlyList<IReadOnlyList<int>> neighbours)
+    {
+        var sums = new double[values.Count];
+        for (var i = 0; i < sums.Length; i++)
+        {
+            var sum = values[i];
+            foreach (var j in neighbours[i]) sum += values[j];
+            sums[i] = sum;
+        }
+        return sums;
     }
 
     /// <summary>

@@ -113,7 +113,9 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
                     Z = double.IsNaN(c.Z) ? null : c.Z, P = double.IsNaN(c.P) ? null : c.P, State = c.State, Class = c.Class, TopAct = c.TopAct,
                 });
 
-            var alerts = analysis.Cells.Where(c => Emerging.Contains(c.Class) && !wasEmerging.Contains(c.Cell))
+            // A cell told about is one with reports of its own in the period: its empty neighbours share its Gi* but are not news.
+            var alerts = analysis.Cells.Where(c => Emerging.Contains(c.Class) && !wasEmerging.Contains(c.Cell) && c.Count > 0)
+                .OrderByDescending(c => c.Count)
                 .Select(c => new ZoneAlert(c.Cell, c.Class, c.Count, c.TopAct)).ToList();
             if (zoneScan.Alarm)
             {
@@ -132,8 +134,7 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
                     .Where(u => db.NetworkCoordinators.Any(n => n.NetworkId == networkId && n.UserId == u.Id) && u.Email != null)
                     .ToListAsync(ct);
                 foreach (var user in coordinators)
-                    foreach (var alert in alerts)
-                        await notifier.EnqueueAsync(db, Message(texts, user, networkId, kind, period, alert), ct);
+                    await notifier.EnqueueAsync(db, Message(texts, user, networkId, kind, period, alerts), ct);
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -157,18 +158,24 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
     /// <summary>One thing to tell: a cell that became emerging or intensifying (<see cref="Class"/>), or the scan's alarm (no class).</summary>
     public sealed record ZoneAlert(Hex Cell, EmergingClass? Class, int Count, IncidentActs Act);
 
+    /// <summary>At most this many cells are named in one message; the map behind sign-in has them all.</summary>
+    public const int CellsPerMessage = 10;
+
     /// <summary>
-    /// The alert to one coordinator, in their language: the cell (its grid name, which says nothing without the map behind
-    /// sign-in), the period, the act-type band and a count band — no organization, no report, no place name.
+    /// One period's alert to one coordinator, in their language: for each cell (its grid name, which says nothing without
+    /// the map behind sign-in) what it became, the act-type band and a count band; the period; a link — no organization,
+    /// no report, no place name.
     /// </summary>
-    public static Notification Message(MessageTexts texts, User user, Guid networkId, PeriodKind kind, DateOnly period, ZoneAlert alert)
+    public static Notification Message(MessageTexts texts, User user, Guid networkId, PeriodKind kind, DateOnly period, IReadOnlyList<ZoneAlert> alerts)
     {
         var language = user.Language;
-        var link = texts.Url(HotZoneRoutes.Network(networkId, kind, period));
-        var what = alert.Class is { } c ? texts.Text(language, false, "HotZones.Class." + c) : texts.Text(language, false, "HotZones.EarlyWarning");
-        var text = texts.Text(language, false, "HotZones.Msg.Alert", what, alert.Cell.ToString(), PeriodLabel(texts, language, kind, period),
-            texts.Text(language, false, "HotZones.Band." + ActBands.Of(alert.Act)), texts.Text(language, false, CountBands.KeyOf(alert.Count)), link);
-        return new Notification($"hot-zone:{networkId:N}:{(int)kind}:{period.DayNumber}:{alert.Cell}:{(alert.Class is null ? "scan" : "class")}:{user.Id:N}",
+        var lines = alerts.Take(CellsPerMessage).Select(a => texts.Text(language, false, "HotZones.Msg.Cell",
+            a.Class is { } c ? texts.Text(language, false, "HotZones.Class." + c) : texts.Text(language, false, "HotZones.Msg.Scan"),
+            a.Cell.ToString(), texts.Text(language, false, "HotZones.Band." + ActBands.Of(a.Act)), texts.Text(language, false, CountBands.KeyOf(a.Count))));
+        if (alerts.Count > CellsPerMessage) lines = lines.Append(texts.Text(language, false, "HotZones.Msg.More", alerts.Count - CellsPerMessage));
+        var text = string.Join("\n", [texts.Text(language, false, "HotZones.Msg.Intro", PeriodLabel(texts, language, kind, period)), .. lines,
+            texts.Text(language, false, "HotZones.Msg.Link", texts.Url(HotZoneRoutes.Network(networkId, kind, period)))]);
+        return new Notification($"hot-zone:{networkId:N}:{(int)kind}:{period.DayNumber}:{user.Id:N}",
             new(NotificationSourceKind.Account, user.Id), NotificationPriority.Normal, language,
             [new Destination(ChannelKind.Email, user.Email!)], texts.Text(language, false, "HotZones.Mail.Subject"), text);
     }

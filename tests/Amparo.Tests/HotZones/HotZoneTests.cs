@@ -1,0 +1,193 @@
+using System.Net;
+using Amparo.Tests.CheckIns;
+using System.Text.Json.Nodes;
+using Amparo.Tests.Infrastructure;
+using Amparo.Tests.Organizations;
+using Amparo.Web.Features.HotZones;
+using Amparo.Web.Features.Incidents;
+using Amparo.Web.Features.Networks;
+using Amparo.Web.Features.Organizations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Amparo.Tests.HotZones;
+
+/// <summary>
+/// Hot zones on both databases (issue 13): the worker computes a network's closed periods over the reports its
+/// organizations share with it — not reports awaiting review, not an organization that does not share — tells its
+/// coordinators once, with only the cell, the period, the act-type band and a count band; the coordinator sees every
+/// figure; a grantmaker in the network sees only published months with the privacy rules; anyone else nothing.
+/// </summary>
+public abstract class HotZoneTests(AppFixture app)
+{
+    private sealed record Setup(Guid Network, Guid OrgA, Guid OrgB, Guid Silent, OrgKit.Person Coordinator, OrgKit.Person Funder,
+        OrgKit.Person Stranger, OrgKit.Person OtherCoordinator, OrgKit.Person AdminA, string NameA);
+
+    private async Task<Setup> NetworkAsync()
+    {
+        var adminA = await app.PersonAsync("hzadmina");
+        var nameA = "Colectivo " + Guid.NewGuid().ToString("N")[..6];
+        var orgA = await app.OrganizationAsync(adminA, nameA);
+        var adminB = await app.PersonAsync("hzadminb");
+        var orgB = await app.OrganizationAsync(adminB);
+        var adminD = await app.PersonAsync("hzadmind");
+        var silent = await app.OrganizationAsync(adminD);
+        var funderAdmin = await app.PersonAsync("hzfunderadmin");
+        var funderOrg = await app.OrganizationAsync(funderAdmin);
+        var funder = await app.PersonAsync("hzfunder");
+        await app.AddMemberAsync(funderOrg, funder);
+        var coordinator = await app.PersonAsync("hzcoord");
+        await app.AddMemberAsync(orgB, coordinator); // coordinators belong to a member organization
+        var otherCoordinator = await app.PersonAsync("hzothercoord");
+        var otherOrg = await app.OrganizationAsync(otherCoordinator);
+        var stranger = await app.PersonAsync("hzstranger");
+        var network = await app.WithServicesAsync(async sp =>
+        {
+            var networks = sp.GetRequiredService<NetworkService>();
+            var db = sp.GetRequiredService<Amparo.Web.Infrastructure.Data.AmparoDbContext>();
+            await db.Organizations.Where(o => o.Id == funderOrg).ExecuteUpdateAsync(s => s.SetProperty(o => o.Kind, OrganizationKind.Grantmaker));
+            var n = (await networks.CreateAsync("Red " + Guid.NewGuid().ToString("N")[..6], null))!.Id;
+            var other = (await networks.CreateAsync("Otra " + Guid.NewGuid().ToString("N")[..6], null))!.Id;
+            foreach (var o in new[] { orgA, orgB, silent, funderOrg }) Assert.True(await networks.AddOrganizationAsync(n, o, null));
+            Assert.True(await networks.AddOrganizationAsync(other, otherOrg, null));
+            Assert.True(await networks.AddCoordinatorAsync(n, coordinator.Id, null));
+            Assert.True(await networks.AddCoordinatorAsync(other, otherCoordinator.Id, null));
+            var incidents = sp.GetRequiredService<IncidentService>();
+            Assert.Equal(IncidentWriteStatus.Done, (await incidents.SetNetworkShareAsync(adminA.Id, orgA, n, true)).Status);
+            Assert.Equal(IncidentWriteStatus.Done, (await incidents.SetNetworkShareAsync(adminB.Id, orgB, n, true)).Status);
+            return n;
+        });
+        return new Setup(network, orgA, orgB, silent, coordinator, funder, stranger, otherCoordinator, adminA, nameA);
+    }
+
+    /// <summary>A report placed at a cell of the grid, as a report with a point is stored (its coarse cell only).</summary>
+    private static Incident Report(HexGrid grid, Hex cell, Guid org, DateOnly on, IncidentActs act = IncidentActs.PhysicalAttackOrTorture, bool awaiting = false)
+    {
+        var (lat, lon) = grid.Centre(cell);
+        var (cellLat, cellLon) = CoarseCell.Snap(lat, lon)!.Value;
+        var at = on.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc);
+        return new Incident
+        {
+            Id = Guid.NewGuid(), OrganizationId = org, OccurredOn = on, Precision = DatePrecision.Day, Acts = act, PrimaryAct = act,
+            CellLatitude = cellLat, CellLongitude = cellLon, AwaitingReview = awaiting, Status = IncidentStatus.New, CreatedAt = at, UpdatedAt = at,
+        };
+    }
+
+    private static async Task<JsonObject> JsonAsync(TestClient client, string url, string token)
+    {
+        using var response = await client.SendAsync(HttpMethod.Get, url, token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    [Fact]
+    public async Task AClosedMonth_WithASurge_IsComputedOnce_TellsTheCoordinatorOnly_AndEachViewerSeesWhatTheRulesAllow()
+    {
+        var s = await NetworkAsync();
+        var grid = app.Services.GetRequiredService<HexGrid>();
+        var now = app.Now();
+        var lastMonth = Periods.LastClosed(PeriodKind.Month, now);
+        var published = lastMonth.AddMonths(-1); // closed at least 14 days ago, whatever today's date
+        // Each network's figures are its own: other tests' reports elsewhere in the host do not count here.
+        var origin = grid.CellOf(2.44, -76.6);
+        Hex At(int q, int r) => new(origin.Q + q, origin.R + r);
+        var surge = At(0, 0);
+        var oneOrganization = At(9, 0);
+        var few = At(0, 9);
+        var awaiting = At(-9, 0);
+        var silentCell = At(0, -9);
+
+        var rows = new List<Incident>();
+        // A quiet background: each month of the series, one report in each of twelve cells far apart, A and B in turn.
+        for (var m = 0; m < 10; m++)
+            for (var k = 0; k < 12; k++)
+                rows.Add(Report(grid, At(3 * (k % 4) - 4, 3 * (k / 4) + 3), k % 2 == 0 ? s.OrgA : s.OrgB, lastMonth.AddMonths(-m).AddDays(k % 20)));
+        // Last month: twelve reports in one cell, from both organizations.
+        for (var k = 0; k < 12; k++) rows.Add(Report(grid, surge, k % 2 == 0 ? s.OrgA : s.OrgB, lastMonth.AddDays(k)));
+        // The month before: six reports of one organization only, and three from both.
+        for (var k = 0; k < 6; k++) rows.Add(Report(grid, oneOrganization, s.OrgA, published.AddDays(k)));
+        for (var k = 0; k < 3; k++) rows.Add(Report(grid, few, k == 0 ? s.OrgA : s.OrgB, published.AddDays(k), IncidentActs.Threat));
+        // Not counted: reports awaiting review, and an organization that does not share.
+        for (var k = 0; k < 30; k++) rows.Add(Report(grid, awaiting, s.OrgA, lastMonth.AddDays(k % 25), awaiting: true));
+        for (var k = 0; k < 30; k++) rows.Add(Report(grid, silentCell, s.Silent, lastMonth.AddDays(k % 25)));
+        await app.WithDbAsync(async db =>
+        {
+            db.Incidents.AddRange(rows);
+            return await db.SaveChangesAsync();
+        });
+
+        var worker = app.Services.GetRequiredService<HotZoneWorker>();
+        await worker.RunOnceAsync(CancellationToken.None);
+        await worker.RunOnceAsync(CancellationToken.None); // a second round (or a second instance) adds nothing
+        await app.Services.GetRequiredService<Amparo.Web.Features.Notifications.OutboxDispatcher>().RunOnceAsync(CancellationToken.None);
+
+        var stored = await app.WithDbAsync(db => db.HotZoneCells.AsNoTracking().Where(c => c.NetworkId == s.Network && c.Kind == PeriodKind.Month && c.PeriodStart == lastMonth).ToListAsync());
+        var surgeRow = Assert.Single(stored, c => c.Cell == surge);
+        Assert.Equal((12, 2, SpotState.Hot, EmergingClass.New), (surgeRow.Count, surgeRow.Organizations, surgeRow.State, surgeRow.Class));
+        Assert.DoesNotContain(stored, c => c.Cell == awaiting && c.Count > 0);
+        Assert.DoesNotContain(stored, c => c.Cell == silentCell && c.Count > 0);
+        Assert.Equal(HotZoneWorker.Kinds.Length * HotZoneWorker.CatchUp,
+            await app.WithDbAsync(db => db.HotZonePeriods.CountAsync(p => p.NetworkId == s.Network)));
+
+        // The coordinator is told once for the month, in a message with the cell, the period, the band and the count band only.
+        var monthMail = Assert.Single(app.MailTo(s.Coordinator.Email), m => (m.TextBody ?? "").Contains(lastMonth.ToString("MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("en")), StringComparison.Ordinal));
+        Assert.Equal("Amparo: a hot zone in your network", monthMail.Subject);
+        Assert.Contains($"new hot zone — cell {surge}. Most reported harm: life and physical integrity. Reports: 10 to 19.", monthMail.TextBody ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain(s.NameA, monthMail.TextBody ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain(awaiting.ToString(), monthMail.TextBody ?? "", StringComparison.Ordinal);
+        Assert.Empty(app.MailTo(s.Funder.Email));
+        Assert.Empty(app.MailTo(s.OtherCoordinator.Email));
+        Assert.Empty(app.MailTo(s.AdminA.Email));
+
+        // The coordinator's page, without JavaScript: the map, the table, the class, exact counts.
+        using var coordinator = await app.SignedInAsync(s.Coordinator);
+        var page = await coordinator.GetAsync(HotZoneRoutes.Network(s.Network, PeriodKind.Month, lastMonth));
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("<svg", page.Html, StringComparison.Ordinal);
+        Assert.Contains($"<span class=\"ltr\">{surge}</span>", page.Html, StringComparison.Ordinal);
+        Assert.Contains("new hot zone", page.Html, StringComparison.Ordinal);
+        var coordinatorToken = await app.ApiTokenAsync(s.Coordinator);
+        var api = await JsonAsync(coordinator, $"/api/v1/hot-zones/{s.Network}?kind=month&period={lastMonth:yyyy-MM-dd}", coordinatorToken);
+        var surgeJson = api!["cells"]!.AsArray().Single(c => (string)c!["cell"]! == surge.ToString())!;
+        Assert.Equal((12, "new", "hot"), ((int)surgeJson["count"]!, (string)surgeJson["class"]!, (string)surgeJson["state"]!));
+        Assert.Equal("coordinator", (string)api["audience"]!);
+
+        // The grantmaker: last month is too recent; the month before shows "fewer than 5" and not the one-organization cell.
+        using var funder = await app.SignedInAsync(s.Funder);
+        var funderToken = await app.ApiTokenAsync(s.Funder);
+        var tooSoon = await JsonAsync(funder, $"/api/v1/hot-zones/{s.Network}?kind=month&period={lastMonth:yyyy-MM-dd}", funderToken);
+        Assert.Null(tooSoon!["period"]);
+        Assert.DoesNotContain(tooSoon["periods"]!.AsArray(), d => (string)d! == lastMonth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        var view = await JsonAsync(funder, $"/api/v1/hot-zones/{s.Network}?kind=month&period={published:yyyy-MM-dd}", funderToken);
+        Assert.Equal("published", (string)view!["audience"]!);
+        var cells = view["cells"]!.AsArray();
+        Assert.DoesNotContain(cells, c => (string)c!["cell"]! == oneOrganization.ToString());
+        var fewJson = cells.Single(c => (string)c!["cell"]! == few.ToString())!;
+        Assert.True((bool)fewJson["fewerThanMinimum"]!);
+        Assert.Null(fewJson["count"]);
+        Assert.Null(view["events"]); // a total would give the hidden counts away
+        Assert.All(cells, c => Assert.Null(c!["giStarZ"]));
+        Assert.Empty((await JsonAsync(funder, $"/api/v1/hot-zones/{s.Network}?kind=week", funderToken))["cells"]!.AsArray()); // weeks are not published
+        var funderPage = await funder.GetAsync(HotZoneRoutes.Network(s.Network, PeriodKind.Month, published));
+        Assert.Contains("fewer than 5", funderPage.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain($">{oneOrganization}<", funderPage.Html, StringComparison.Ordinal);
+
+        // Anyone else: nothing, as for a network that does not exist.
+        foreach (var outsider in new[] { s.Stranger, s.OtherCoordinator, s.AdminA })
+        {
+            using var client = await app.SignedInAsync(outsider);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(HotZoneRoutes.Network(s.Network, PeriodKind.Month, null))).Status);
+            using var api404 = await client.SendAsync(HttpMethod.Get, $"/api/v1/hot-zones/{s.Network}", await app.ApiTokenAsync(outsider));
+            Assert.Equal(HttpStatusCode.NotFound, api404.StatusCode);
+            Assert.DoesNotContain(s.Network.ToString(), (await client.GetAsync(HotZoneRoutes.List)).Html, StringComparison.Ordinal);
+        }
+        using var badKind = await coordinator.SendAsync(HttpMethod.Get, $"/api/v1/hot-zones/{s.Network}?kind=decade", coordinatorToken);
+        Assert.Equal(HttpStatusCode.BadRequest, badKind.StatusCode);
+    }
+}
+
+[Collection(nameof(SharedHosts.IncidentsOnSqlite))]
+public sealed class HotZoneTestsSqlite(SqliteApp app) : HotZoneTests(app);
+
+[Collection(nameof(SharedHosts.IncidentsOnPostgres))]
+public sealed class HotZoneTestsPostgres(PostgresApp app) : HotZoneTests(app);
