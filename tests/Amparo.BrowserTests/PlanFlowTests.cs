@@ -40,6 +40,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
         var email = $"lina.plan.{tag}@example.org";
         var fundEmail = $"gabriela.fund.{tag}@example.org";
         var grantmaker = "Fondo Semilla " + tag;
+        Guid fundOrgId;
         using (var scope = fixture.App.Services.CreateScope())
         {
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
@@ -48,6 +49,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             var orgs = scope.ServiceProvider.GetRequiredService<OrganizationService>();
             var fundOrg = await orgs.CreateAsync(grantmaker, OrganizationKind.Grantmaker, null);
             await orgs.AddMemberAsync(fundOrg!.Id, fundAdmin.Id, OrgRole.OrgAdmin, null);
+            fundOrgId = fundOrg.Id;
         }
 
         await using var context = await Chromium.NewContextAsync(fixture.Browser, javaScript);
@@ -332,7 +334,13 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
                         await Flows.ScreenshotAsync(admin, $"incident-{name}-{adminLanguage}-{tag}");
                     }
                 }
+                await admin.SetViewportSizeAsync(1280, 900);
+                await admin.Locator("footer").GetByLabel(T("Layout.Language", shown)).SelectOptionAsync("en");
+                await admin.Locator("footer").GetByRole(AriaRole.Button, new() { Name = T("Layout.ChangeLanguage", shown) }).ClickAsync();
+                await admin.Locator("html[lang=en]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
             }
+
+            await HotZonesAsync(report, javaScript, admin, orgChecks, collective, archive, fundEmail, fundOrgId);
         }
 
         // ---- The same plan on a phone, in Spanish and in Arabic.

@@ -1,7 +1,4 @@
-using System.Globalization;
-using Amparo.Tests.Infrastructure;
 using Amparo.Web.Features.HotZones;
-using Amparo.Web.Features.Incidents;
 
 namespace Amparo.Tests.HotZones;
 
@@ -18,7 +15,7 @@ namespace Amparo.Tests.HotZones;
 public sealed class UcdpAcceptanceTests
 {
     private static readonly HexGrid Grid = new(50);
-    private static readonly Lazy<UcdpEvents> Data = new(UcdpEvents.Load);
+    private static readonly Lazy<UcdpEvents> Data = new(() => UcdpEvents.Load(Grid));
 
     [Fact]
     public void YearlyClassification_LabelsTheKnownSurges_Bangui2013And2014_Ouham2013_BasseAndHauteKotto2017()
@@ -69,32 +66,4 @@ public sealed class UcdpAcceptanceTests
 
     private static List<CellResult> Describe(HotSpotAnalysis analysis, UcdpEvents data, string area) =>
         [.. analysis.Cells.Where(c => data.AreaOf(c.Cell).Contains(area, StringComparison.Ordinal))];
-
-    /// <summary>The events as hot zones see them, and the first-level area most of each cell's events name (to find a place by name).</summary>
-    private sealed record UcdpEvents(List<ZoneEvent> Events, Dictionary<Hex, string> Areas)
-    {
-        public string AreaOf(Hex cell) => Areas.GetValueOrDefault(cell, "");
-
-        public static UcdpEvents Load()
-        {
-            var path = Path.GetFullPath(Path.Combine(ChildApp.RepositoryRoot(), "..", "shared", "data", "ucdp-ged-23.1-central-african-republic.csv"));
-            Assert.True(File.Exists(path), $"the acceptance data is read from {path} (beside the repository; see ../shared/data/README.md)");
-            var lines = File.ReadAllLines(path);
-            var header = lines[0].Split(',').Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i);
-            var events = new List<ZoneEvent>();
-            var names = new Dictionary<Hex, Dictionary<string, int>>();
-            foreach (var line in lines.Skip(1))
-            {
-                var f = line.Split(',');
-                if (int.Parse(f[header["where_prec"]], CultureInfo.InvariantCulture) > 3) continue;
-                var cell = Grid.CellOf(double.Parse(f[header["latitude"]], CultureInfo.InvariantCulture), double.Parse(f[header["longitude"]], CultureInfo.InvariantCulture));
-                var day = DateOnly.ParseExact(f[header["date_start"]], "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                events.Add(new ZoneEvent(cell, day, day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), null, IncidentActs.KillingOrAttempt));
-                var counts = names.TryGetValue(cell, out var c) ? c : names[cell] = [];
-                counts[f[header["adm_1"]]] = counts.GetValueOrDefault(f[header["adm_1"]]) + 1;
-            }
-            Assert.Equal(1737, events.Count);
-            return new UcdpEvents(events, names.ToDictionary(n => n.Key, n => n.Value.MaxBy(v => v.Value).Key));
-        }
-    }
 }

@@ -50,6 +50,7 @@ public static class HotZonesSetup
     {
         services.AddOptions<HotZonesOptions>().Bind(configuration.GetSection(HotZonesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new HexGrid(sp.GetRequiredService<IOptions<HotZonesOptions>>().Value.CellAcrossKm));
+        services.AddSingleton<CountryOutlines>();
         services.AddSingleton<HotZoneWorker>();
         services.AddHostedService<HotZoneWorker.Host>();
         services.AddScoped<HotZoneViews>();

@@ -9,7 +9,7 @@ namespace Amparo.Web.Pages.HotZones;
 /// Hot zones: without a network, the networks the viewer may see; with one, a period's map, table and early warning, as
 /// <see cref="HotZoneViews"/> allows (a network the viewer may not see: 404).
 /// </summary>
-public sealed class IndexModel(HotZoneViews views, HexGrid grid) : PageModel
+public sealed class IndexModel(HotZoneViews views, HexGrid grid, CountryOutlines outlines) : PageModel
 {
     [FromRoute] public Guid? Network { get; set; }
     public List<ZoneNetwork> Networks { get; private set; } = [];
@@ -28,7 +28,7 @@ public sealed class IndexModel(HotZoneViews views, HexGrid grid) : PageModel
         var parsed = kind == "week" ? PeriodKind.Week : PeriodKind.Month;
         View = await views.PeriodAsync(me, network, parsed, period, HttpContext.RequestAborted);
         if (View is null) return NotFound();
-        Map = ZoneMap.Draw(grid, View.Cells, View.Scan?.Cells ?? []);
+        Map = ZoneMap.Draw(grid, outlines, View.Cells, View.Scan?.Cells ?? []);
         return Page();
     }
 }
