@@ -62,6 +62,18 @@ public sealed class HotSpotStatisticsTests
         Assert.All(HotSpotStatistics.RelocationP([0, 0, 0], [[1], [0, 2], [1]], 99, seed: 7), v => Assert.True(double.IsNaN(v))); // nothing reported: no test
     }
 
+    [Fact]
+    public void Combined_TakesGiStarsNormalP_BelowThe010Level_AndItsTail_WhereNoReplicateWasAsExtreme()
+    {
+        // 99 replicates: the floor is 0.01.
+        var combined = HotSpotStatistics.Combined([0.01, 0.01, 0.03, 0.2, double.NaN], [4, 1, 2, 4, double.NaN], replicates: 99);
+        Assert.Equal(HotSpotStatistics.NormalUpperTail(4), combined[0], 12); // beyond every replicate, z = 4: the normal tail
+        Assert.Equal(2 * HotSpotStatistics.NormalUpperTail(1), combined[1], 12); // z = 1 does not pass 0.10: its normal p, whatever the draws
+        Assert.Equal(0.03, combined[2]); // z = 2 passes, not at the floor: the Monte Carlo p
+        Assert.Equal(0.2, combined[3]);
+        Assert.True(double.IsNaN(combined[4]));
+    }
+
     /// <summary>
     /// References computed once, independently, with SciPy 1.10.1 (Debian's python3-scipy): S from
     /// <c>kendalltau(range(n), y, method="asymptotic")</c> (τ-b · √(n₀(n₀ − n₂))), the variance from its p-value

@@ -26,6 +26,9 @@ public sealed class UcdpAcceptanceTests
         var y2014 = HotSpotAnalyses.AsOf(data.Events, PeriodKind.Year, new DateOnly(2014, 1, 1), parameters);
         var y2017 = HotSpotAnalyses.AsOf(data.Events, PeriodKind.Year, new DateOnly(2017, 1, 1), parameters);
 
+        foreach (var (year, analysis) in new[] { (2013, y2013), (2014, y2014), (2017, y2017) })
+            foreach (var c in analysis.Cells.Where(c => c.State == SpotState.Hot || c.Class != EmergingClass.NoPattern).Where(c => c.Count > 0))
+                TestContext.Current.TestOutputHelper?.WriteLine(FormattableString.Invariant($"{year} {c.Cell} {data.AreaOf(c.Cell)}: {c.Count} events, Gi* z {c.Z:F2}, p {c.P:G3}, {c.State}, {c.Class}"));
         EmergingClass[] emerging = [EmergingClass.New, EmergingClass.Consecutive];
         Assert.Contains(Describe(y2013, data, "Bangui"), c => emerging.Contains(c.Class));
         Assert.Contains(Describe(y2014, data, "Bangui"), c => emerging.Contains(c.Class));

@@ -50,7 +50,7 @@ public sealed record HotSpotAnalysis(PeriodKind Kind, DateOnly Period, IReadOnly
 /// over the series of the last <see cref="HotSpotParameters.SeriesPeriods"/> periods. The study area is every cell where
 /// something was reported in the series, and the ring around each (the zeros around a surge are what make it stand out).
 /// Each period of the series: Gi* with the cell and its ring of six as its neighbourhood, Monte Carlo p-values by
-/// relocation, Benjamini–Hochberg over the area's cells; then each cell's class from its states and the Mann–Kendall
+/// relocation read with Gi*'s normal p (<see cref="HotSpotStatistics.Combined"/>), Benjamini–Hochberg over the area's cells; then each cell's class from its states and the Mann–Kendall
 /// trend of its Gi* series. Seeded by the period, so a replay gives the same answer.
 /// </summary>
 public static class HotSpotAnalyses
@@ -90,7 +90,7 @@ public static class HotSpotAnalyses
             foreach (var e in known)
                 if (Periods.StartOf(kind, e.OccurredOn) == start) counts[index[e.Cell]]++;
             var z = HotSpotStatistics.LocalZ(counts, neighbours, star: true);
-            var p = HotSpotStatistics.RelocationP(counts, neighbours, parameters.Replicates, SeedOf(kind, start));
+            var p = HotSpotStatistics.Combined(HotSpotStatistics.RelocationP(counts, neighbours, parameters.Replicates, SeedOf(kind, start)), z, parameters.Replicates);
             var significant = HotSpotStatistics.BenjaminiHochberg(p, parameters.FalseDiscoveryRate);
             for (var i = 0; i < cells.Length; i++)
             {
