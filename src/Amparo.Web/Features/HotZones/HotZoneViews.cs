@@ -99,33 +99,46 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZ
         var row = await periods.SingleAsync(p => p.PeriodStart == chosen, ct);
         var cells = await db.HotZoneCells.AsNoTracking().Where(c => c.NetworkId == networkId && c.Kind == kind && c.PeriodStart == chosen)
             .ToListAsync(ct);
-        var shown = new List<ZoneCellView>();
-        var whole = true;
-        foreach (var c in cells.OrderBy(c => c.Q).ThenBy(c => c.R))
-        {
-            var (lat, lon) = grid.Centre(c.Cell);
-            if (!published)
-            {
-                shown.Add(new(c.Cell, c.Count, c.State, c.Class, c.Z, ActBands.Of(c.TopAct), lat, lon));
-                continue;
-            }
-            if (c.Count == 0 && c.Class == EmergingClass.NoPattern && c.State == SpotState.None) continue;
-            if (c.Organizations < 2)
-            {
-                whole &= c.Count == 0;
-                continue;
-            }
-            var count = c.Count >= k ? c.Count : (int?)null;
-            whole &= count is not null || c.Count == 0;
-            shown.Add(new(c.Cell, c.Count == 0 ? 0 : count, c.State, c.Class, null, count is null ? ActBand.Other : ActBands.Of(c.TopAct), lat, lon));
-        }
+        var (shown, whole) = published ? Published(grid, cells, k)
+            : ([.. cells.OrderBy(c => c.Q).ThenBy(c => c.R).Select(c => View(grid, c, c.Count, c.Z, ActBands.Of(c.TopAct)))], true);
         var scanCells = row.ScanCells.Length == 0 ? [] : row.ScanCells.Split(' ').Select(Parse).ToList();
         ZoneScanView? scan = scanCells.Count == 0 ? null
             : !published ? new(scanCells, row.ScanPeriods, row.ScanObserved, row.ScanExpected, row.ScanP, row.ScanAlarm)
             : row.ScanAlarm && row.ScanOrganizations >= 2 ? new(scanCells, row.ScanPeriods, row.ScanObserved >= k ? row.ScanObserved : null, row.ScanExpected, row.ScanP, true)
             : null;
         var atLeast = shown.Sum(c => c.Count ?? 0);
+        // Complementary suppression: the total only when every count behind it is shown.
         return new(networkId, name, audience, kind, chosen, starts, whole ? row.Events : null, atLeast, shown, scan, k);
+    }
+
+    /// <summary>
+    /// A period's cells as a grantmaker may see them, and whether every count is shown (only then may the total be): a
+    /// count below <paramref name="k"/> is "fewer than k" (null); a cell whose reports all came through one
+    /// organization is left out; no z-scores; the harm band only with a count shown.
+    /// </summary>
+    public static (List<ZoneCellView> Cells, bool Whole) Published(HexGrid grid, IEnumerable<HotZoneCell> cells, int k)
+    {
+        var shown = new List<ZoneCellView>();
+        var whole = true;
+        foreach (var c in cells.OrderBy(c => c.Q).ThenBy(c => c.R))
+        {
+            if (c.Count == 0 && c.Class == EmergingClass.NoPattern && c.State == SpotState.None) continue;
+            if (c.Organizations < 2)
+            {
+                whole &= c.Count == 0;
+                continue;
+            }
+            var count = c.Count == 0 || c.Count >= k ? c.Count : (int?)null;
+            whole &= count is not null;
+            shown.Add(View(grid, c, count, null, count is null ? ActBand.Other : ActBands.Of(c.TopAct)));
+        }
+        return (shown, whole);
+    }
+
+    private static ZoneCellView View(HexGrid grid, HotZoneCell c, int? count, double? z, ActBand band)
+    {
+        var (lat, lon) = grid.Centre(c.Cell);
+        return new(c.Cell, count, c.State, c.Class, z, band, lat, lon);
     }
 
     private static Hex Parse(string cell)
