@@ -76,6 +76,15 @@ public abstract partial class PlanFlowTests
         await Expect(surgeRow).ToContainTextAsync("14");
         await Flows.ScreenshotAsync(coordinator, "hot-zones-coordinator-" + tag);
 
+        // The surge's cell over the months: its trend, drawn on the server, and the same figures as a table.
+        await surgeRow.GetByRole(AriaRole.Link, new() { Name = At(0, 0).ToString() }).ClickAsync();
+        await Flows.WaitForPageAsync(coordinator, new Regex("/hot-zones/[0-9a-f-]{36}/cell"));
+        await Check();
+        await Expect(coordinator.Locator("main h1")).ToHaveTextAsync(T("HotZones.CellTitle", "en", At(0, 0).ToString()));
+        Assert.True(await coordinator.Locator("svg rect.hz-emerging").CountAsync() == 1, "the last month's bar is the new hot zone's");
+        await Flows.ScreenshotAsync(coordinator, "hot-zones-cell-" + tag);
+        await coordinator.GoBackAsync();
+
         // The grantmaker: the month before, published; three reports read "fewer than 5"; the last month is not offered.
         await using var fundContext = await Chromium.NewContextAsync(fixture.Browser, javaScript);
         var fundChecks = new PageChecks(fundContext, BaseUrl, javaScript);
@@ -105,6 +114,9 @@ public abstract partial class PlanFlowTests
                 await Check();
                 await Expect(coordinator.Locator("main table tr", new() { HasText = At(0, 0).ToString() })).ToContainTextAsync(T("HotZones.Class.New", language));
                 await Flows.ScreenshotAsync(coordinator, $"hot-zones-{language}-{tag}");
+                await coordinator.GotoAsync(BaseUrl + HotZoneRoutes.Cell(network, PeriodKind.Month, At(0, 0)));
+                await Check();
+                await Flows.ScreenshotAsync(coordinator, $"hot-zones-cell-{language}-{tag}");
             }
         }
     }

@@ -144,7 +144,7 @@ public abstract class HotZoneTests(AppFixture app)
         var page = await coordinator.GetAsync(HotZoneRoutes.Network(s.Network, PeriodKind.Month, lastMonth));
         Assert.Equal(HttpStatusCode.OK, page.Status);
         Assert.Contains("<svg", page.Html, StringComparison.Ordinal);
-        Assert.Contains($"<span class=\"ltr\">{surge}</span>", page.Html, StringComparison.Ordinal);
+        Assert.Contains($">{surge}</a>", page.Html, StringComparison.Ordinal);
         Assert.Contains("new hot zone", page.Html, StringComparison.Ordinal);
         var coordinatorToken = await app.ApiTokenAsync(s.Coordinator);
         var api = await JsonAsync(coordinator, $"/api/v1/hot-zones/{s.Network}?kind=month&period={lastMonth:yyyy-MM-dd}", coordinatorToken);
@@ -172,11 +172,24 @@ public abstract class HotZoneTests(AppFixture app)
         Assert.Contains("fewer than 5", funderPage.Html, StringComparison.Ordinal);
         Assert.DoesNotContain($">{oneOrganization}<", funderPage.Html, StringComparison.Ordinal);
 
+        // A cell's trend, period by period: the coordinator sees the count; the grantmaker "fewer than 5", and nothing of
+        // the cell whose reports came through one organization.
+        var trend = await coordinator.GetAsync(HotZoneRoutes.Cell(s.Network, PeriodKind.Month, surge));
+        Assert.Equal(HttpStatusCode.OK, trend.Status);
+        Assert.Contains("<svg", trend.Html, StringComparison.Ordinal);
+        Assert.Matches($"<td>{lastMonth.ToString("Y", System.Globalization.CultureInfo.GetCultureInfo("en"))}</td>\\s*<td>12</td>", trend.Html);
+        var fewTrend = await funder.GetAsync(HotZoneRoutes.Cell(s.Network, PeriodKind.Month, few));
+        Assert.Matches($"<td>{published.ToString("Y", System.Globalization.CultureInfo.GetCultureInfo("en"))}</td>\\s*<td>fewer than 5</td>", fewTrend.Html);
+        var oneTrend = await funder.GetAsync(HotZoneRoutes.Cell(s.Network, PeriodKind.Month, oneOrganization));
+        Assert.Contains("<td>not shown</td>", oneTrend.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<td>6</td>", oneTrend.Html, StringComparison.Ordinal);
+
         // Anyone else: nothing, as for a network that does not exist.
         foreach (var outsider in new[] { s.Stranger, s.OtherCoordinator, s.AdminA })
         {
             using var client = await app.SignedInAsync(outsider);
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(HotZoneRoutes.Network(s.Network, PeriodKind.Month, null))).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(HotZoneRoutes.Cell(s.Network, PeriodKind.Month, surge))).Status);
             using var api404 = await client.SendAsync(HttpMethod.Get, $"/api/v1/hot-zones/{s.Network}", await app.ApiTokenAsync(outsider));
             Assert.Equal(HttpStatusCode.NotFound, api404.StatusCode);
             Assert.DoesNotContain(s.Network.ToString(), (await client.GetAsync(HotZoneRoutes.List)).Html, StringComparison.Ordinal);

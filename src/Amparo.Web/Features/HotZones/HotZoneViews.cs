@@ -22,6 +22,15 @@ public sealed record ZoneScanView(IReadOnlyList<Hex> Cells, int Periods, int? Ob
 public sealed record ZonePeriodView(Guid NetworkId, string NetworkName, ZoneAudience Audience, PeriodKind Kind, DateOnly? Period,
     IReadOnlyList<DateOnly> Periods, int? Events, int AtLeast, IReadOnlyList<ZoneCellView> Cells, ZoneScanView? Scan, int MinimumCount);
 
+/// <summary>
+/// One period of a cell's trend: its count (null: fewer than k), or <see cref="Withheld"/> when it is not shown at all
+/// (its reports came through one organization), its state and class, and Gi*'s z for coordinators.
+/// </summary>
+public sealed record ZoneTrendPoint(DateOnly Period, int? Count, bool Withheld, SpotState State, EmergingClass Class, double? Z);
+
+/// <summary>A cell over the last periods, as the viewer may see it.</summary>
+public sealed record ZoneTrendView(Guid NetworkId, string NetworkName, ZoneAudience Audience, PeriodKind Kind, Hex Cell, IReadOnlyList<ZoneTrendPoint> Points, int MinimumCount);
+
 /// <summary>A network the viewer may see hot zones of.</summary>
 public sealed record ZoneNetwork(Guid Id, string Name, ZoneAudience Audience);
 
@@ -30,6 +39,9 @@ public static class HotZoneRoutes
     public const string List = "/hot-zones";
     public static string Network(Guid id, PeriodKind kind, DateOnly? period) =>
         FormattableString.Invariant($"/hot-zones/{id}?kind={kind.ToString().ToLowerInvariant()}") + (period is { } p ? FormattableString.Invariant($"&period={p:yyyy-MM-dd}") : "");
+
+    public static string Cell(Guid id, PeriodKind kind, Hex cell) =>
+        FormattableString.Invariant($"/hot-zones/{id}/cell?kind={kind.ToString().ToLowerInvariant()}&q={cell.Q}&r={cell.R}");
 }
 
 /// <summary>
@@ -85,13 +97,7 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZ
         var published = audience == ZoneAudience.Published;
         if (published && kind != PeriodKind.Month) return new(networkId, name, audience, kind, null, [], null, 0, [], null, k);
 
-        var periods = db.HotZonePeriods.AsNoTracking().Where(p => p.NetworkId == networkId && p.Kind == kind);
-        if (published)
-        {
-            // Months that closed at least the delay ago: the month's start is before (now − delay) minus one month.
-            var latestStart = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(-Options.PublishAfterDays)).AddMonths(-1);
-            periods = periods.Where(p => p.PeriodStart <= latestStart);
-        }
+        var periods = VisiblePeriods(networkId, kind, published);
         var starts = await periods.OrderByDescending(p => p.PeriodStart).Select(p => p.PeriodStart).Take(60).ToListAsync(ct);
         var chosen = period is { } wanted ? starts.Contains(Periods.StartOf(kind, wanted)) ? Periods.StartOf(kind, wanted) : (DateOnly?)null : starts.FirstOrDefault();
         if (starts.Count == 0 || chosen is null) return new(networkId, name, audience, kind, null, starts, null, 0, [], null, k);
@@ -110,6 +116,56 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZ
         // Complementary suppression: the total only when every count behind it is shown.
         return new(networkId, name, audience, kind, chosen, starts, whole ? row.Events : null, atLeast, shown, scan, k);
     }
+
+    /// <summary>The computed periods the audience may see: all for coordinators; for the published audience, months closed at least the delay ago.</summary>
+    private IQueryable<HotZonePeriod> VisiblePeriods(Guid networkId, PeriodKind kind, bool published)
+    {
+        var periods = db.HotZonePeriods.AsNoTracking().Where(p => p.NetworkId == networkId && p.Kind == kind);
+        if (!published) return periods;
+        // A month closes when the next begins: it is published once (start + 1 month) ≤ now − delay.
+        var latestStart = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(-Options.PublishAfterDays)).AddMonths(-1);
+        return periods.Where(p => p.PeriodStart <= latestStart);
+    }
+
+    /// <summary>
+    /// One cell over the last <see cref="TrendPeriods"/> computed periods the viewer may see, oldest first (a period with
+    /// nothing stored for the cell had no report there), with the same rules as a period's view; null: 404.
+    /// </summary>
+    public async Task<ZoneTrendView?> TrendAsync(Guid viewer, Guid networkId, PeriodKind kind, Hex cell, CancellationToken ct = default)
+    {
+        if (await AudienceAsync(viewer, networkId, ct) is not { } audience) return null;
+        var name = await db.Networks.Where(n => n.Id == networkId).Select(n => n.Name).SingleAsync(ct);
+        var k = Options.MinimumCount;
+        var published = audience == ZoneAudience.Published;
+        if (published && kind != PeriodKind.Month) return new(networkId, name, audience, kind, cell, [], k);
+        var starts = await VisiblePeriods(networkId, kind, published).OrderByDescending(p => p.PeriodStart).Select(p => p.PeriodStart).Take(TrendPeriods).ToListAsync(ct);
+        var first = starts.Count == 0 ? DateOnly.MaxValue : starts.Min();
+        var rows = (await db.HotZoneCells.AsNoTracking()
+            .Where(c => c.NetworkId == networkId && c.Kind == kind && c.Q == cell.Q && c.R == cell.R && c.PeriodStart >= first)
+            .ToListAsync(ct)).ToDictionary(c => c.PeriodStart);
+        var points = new List<ZoneTrendPoint>();
+        foreach (var start in starts.Order())
+        {
+            if (!rows.TryGetValue(start, out var row))
+            {
+                points.Add(new(start, 0, false, SpotState.None, EmergingClass.NoPattern, null));
+                continue;
+            }
+            if (!published)
+            {
+                points.Add(new(start, row.Count, false, row.State, row.Class, row.Z));
+                continue;
+            }
+            var (shown, _) = Published(grid, [row], k);
+            points.Add(shown.SingleOrDefault() is { } view
+                ? new(start, view.Count, false, view.State, view.Class, null)
+                : new(start, null, row.Count > 0, SpotState.None, EmergingClass.NoPattern, null));
+        }
+        return new(networkId, name, audience, kind, cell, points, k);
+    }
+
+    /// <summary>How many periods a cell's trend shows.</summary>
+    public const int TrendPeriods = 24;
 
     /// <summary>
     /// A period's cells as a grantmaker may see them, and whether every count is shown (only then may the total be): a
