@@ -21,7 +21,8 @@ namespace Amparo.Tests.HotZones;
 public abstract class HotZoneTests(AppFixture app)
 {
     private sealed record Setup(Guid Network, Guid OrgA, Guid OrgB, Guid Silent, OrgKit.Person Coordinator, OrgKit.Person Funder,
-        OrgKit.Person Stranger, OrgKit.Person OtherCoordinator, OrgKit.Person AdminA, string NameA);
+        OrgKit.Person Stranger, OrgKit.Person OtherCoordinator, OrgKit.Person AdminA, string NameA,
+        Guid FunderOrg, OrgKit.Person FunderAdmin, Guid OtherFunderOrg, OrgKit.Person OtherFunderAdmin);
 
     private async Task<Setup> NetworkAsync()
     {
@@ -35,6 +36,8 @@ public abstract class HotZoneTests(AppFixture app)
         var funderAdmin = await app.PersonAsync("hzfunderadmin");
         var funderOrg = await app.OrganizationAsync(funderAdmin);
         var funder = await app.PersonAsync("hzfunder");
+        var otherFunderAdmin = await app.PersonAsync("hzotherfunder");
+        var otherFunderOrg = await app.OrganizationAsync(otherFunderAdmin);
         await app.AddMemberAsync(funderOrg, funder);
         var coordinator = await app.PersonAsync("hzcoord");
         await app.AddMemberAsync(orgB, coordinator); // coordinators belong to a member organization
@@ -45,10 +48,10 @@ public abstract class HotZoneTests(AppFixture app)
         {
             var networks = sp.GetRequiredService<NetworkService>();
             var db = sp.GetRequiredService<Amparo.Web.Infrastructure.Data.AmparoDbContext>();
-            await db.Organizations.Where(o => o.Id == funderOrg).ExecuteUpdateAsync(s => s.SetProperty(o => o.Kind, OrganizationKind.Grantmaker));
+            await db.Organizations.Where(o => o.Id == funderOrg || o.Id == otherFunderOrg).ExecuteUpdateAsync(s => s.SetProperty(o => o.Kind, OrganizationKind.Grantmaker));
             var n = (await networks.CreateAsync("Red " + Guid.NewGuid().ToString("N")[..6], null))!.Id;
             var other = (await networks.CreateAsync("Otra " + Guid.NewGuid().ToString("N")[..6], null))!.Id;
-            foreach (var o in new[] { orgA, orgB, silent, funderOrg }) Assert.True(await networks.AddOrganizationAsync(n, o, null));
+            foreach (var o in new[] { orgA, orgB, silent, funderOrg, otherFunderOrg }) Assert.True(await networks.AddOrganizationAsync(n, o, null));
             Assert.True(await networks.AddOrganizationAsync(other, otherOrg, null));
             Assert.True(await networks.AddCoordinatorAsync(n, coordinator.Id, null));
             Assert.True(await networks.AddCoordinatorAsync(other, otherCoordinator.Id, null));
@@ -57,7 +60,7 @@ public abstract class HotZoneTests(AppFixture app)
             Assert.Equal(IncidentWriteStatus.Done, (await incidents.SetNetworkShareAsync(adminB.Id, orgB, n, true)).Status);
             return n;
         });
-        return new Setup(network, orgA, orgB, silent, coordinator, funder, stranger, otherCoordinator, adminA, nameA);
+        return new Setup(network, orgA, orgB, silent, coordinator, funder, stranger, otherCoordinator, adminA, nameA, funderOrg, funderAdmin, otherFunderOrg, otherFunderAdmin);
     }
 
     /// <summary>A report placed at a cell of the grid, as a report with a point is stored (its coarse cell only).</summary>
@@ -107,6 +110,9 @@ public abstract class HotZoneTests(AppFixture app)
         // The month before: six reports of one organization only, and three from both.
         for (var k = 0; k < 6; k++) rows.Add(Report(grid, oneOrganization, s.OrgA, published.AddDays(k)));
         for (var k = 0; k < 3; k++) rows.Add(Report(grid, few, k == 0 ? s.OrgA : s.OrgB, published.AddDays(k), IncidentActs.Threat));
+        // And eight from both in a cell of their own: published, and news to a grantmaker that funds in the country.
+        var both = At(5, -6);
+        for (var k = 0; k < 8; k++) rows.Add(Report(grid, both, k % 2 == 0 ? s.OrgA : s.OrgB, published.AddDays(k)));
         // Not counted: reports awaiting review, and an organization that does not share.
         for (var k = 0; k < 30; k++) rows.Add(Report(grid, awaiting, s.OrgA, lastMonth.AddDays(k % 25), awaiting: true));
         for (var k = 0; k < 30; k++) rows.Add(Report(grid, silentCell, s.Silent, lastMonth.AddDays(k % 25)));
@@ -114,6 +120,21 @@ public abstract class HotZoneTests(AppFixture app)
         {
             db.Incidents.AddRange(rows);
             return await db.SaveChangesAsync();
+        });
+
+        // The grantmakers' admins choose the countries they fund in; no one else may.
+        var (bothLat, bothLon) = grid.Centre(both);
+        Assert.Equal("EC", app.Services.GetRequiredService<CountryOutlines>().CountryOf(bothLat, bothLon));
+        await app.WithServicesAsync(async sp =>
+        {
+            var regions = sp.GetRequiredService<GrantmakerRegions>();
+            Assert.True(await regions.SetAsync(s.FunderAdmin.Id, s.FunderOrg, "EC", true));
+            Assert.True(await regions.SetAsync(s.OtherFunderAdmin.Id, s.OtherFunderOrg, "PE", true));
+            Assert.False(await regions.SetAsync(s.Funder.Id, s.FunderOrg, "PE", true)); // a member, not an admin
+            Assert.False(await regions.SetAsync(s.AdminA.Id, s.OrgA, "CO", true)); // not a grantmaker
+            Assert.False(await regions.SetAsync(s.FunderAdmin.Id, s.FunderOrg, "ZZ", true)); // no such country
+            Assert.Equal(["EC"], (await regions.ListAsync(s.FunderAdmin.Id, s.FunderOrg))!.Value.Countries);
+            return 0;
         });
 
         var worker = app.Services.GetRequiredService<HotZoneWorker>();
@@ -136,6 +157,13 @@ public abstract class HotZoneTests(AppFixture app)
         Assert.DoesNotContain(s.NameA, monthMail.TextBody ?? "", StringComparison.Ordinal);
         Assert.DoesNotContain(awaiting.ToString(), monthMail.TextBody ?? "", StringComparison.Ordinal);
         Assert.Empty(app.MailTo(s.Funder.Email));
+        // The grantmaker's admin, who funds in Ecuador (the cell lies there), is told of the published month once: the cell of both
+        // organizations' reports, never the cell of one organization's reports; the one who funds in Peru hears nothing.
+        var funderMail = Assert.Single(app.MailTo(s.FunderAdmin.Email));
+        Assert.Contains(published.ToString("MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("en")), funderMail.TextBody ?? "", StringComparison.Ordinal);
+        Assert.Contains($"cell {both}. Most reported harm: life and physical integrity. Reports: 5 to 9.", funderMail.TextBody ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain(oneOrganization.ToString(), funderMail.TextBody ?? "", StringComparison.Ordinal);
+        Assert.Empty(app.MailTo(s.OtherFunderAdmin.Email));
         Assert.Empty(app.MailTo(s.OtherCoordinator.Email));
         Assert.Empty(app.MailTo(s.AdminA.Email));
 
@@ -183,6 +211,16 @@ public abstract class HotZoneTests(AppFixture app)
         var oneTrend = await funder.GetAsync(HotZoneRoutes.Cell(s.Network, PeriodKind.Month, oneOrganization));
         Assert.Contains("<td>not shown</td>", oneTrend.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("<td>6</td>", oneTrend.Html, StringComparison.Ordinal);
+
+        // The regions page: the grantmaker's admin sees the country followed; its member and anyone else, nothing.
+        using (var funderAdmin = await app.SignedInAsync(s.FunderAdmin))
+        {
+            var regionsPage = await funderAdmin.GetAsync(Amparo.Web.Pages.HotZones.RegionsModel.Route + s.FunderOrg);
+            Assert.Equal(HttpStatusCode.OK, regionsPage.Status);
+            Assert.Contains("Ecuador", regionsPage.Html, StringComparison.Ordinal);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await funder.GetAsync(Amparo.Web.Pages.HotZones.RegionsModel.Route + s.FunderOrg)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await coordinator.GetAsync(Amparo.Web.Pages.HotZones.RegionsModel.Route + s.FunderOrg)).Status);
 
         // Anyone else: nothing, as for a network that does not exist.
         foreach (var outsider in new[] { s.Stranger, s.OtherCoordinator, s.AdminA })

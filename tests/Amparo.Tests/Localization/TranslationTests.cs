@@ -118,6 +118,7 @@ public sealed partial class TranslationTests
         ["HotZones.State."] = Enum.GetNames<Amparo.Web.Features.HotZones.SpotState>(),
         ["HotZones.Band."] = Enum.GetNames<Amparo.Web.Features.HotZones.ActBand>(),
         ["HotZones.Audience."] = Enum.GetNames<Amparo.Web.Features.HotZones.ZoneAudience>(),
+        ["HotZones.Regions.Done."] = ["added", "removed"],
         ["Incidents.Act."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.IncidentActs>().Where(n => n != "None")],
         ["Incidents.Group."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.TargetedGroups>().Where(n => n != "None")],
         ["Incidents.Perpetrator."] = Enum.GetNames<Amparo.Web.Features.Incidents.PerpetratorType>(),

@@ -26,6 +26,8 @@ public sealed class HotZonePeriod
     public double ScanP { get; set; } = 1;
     public int ScanOrganizations { get; set; }
     public bool ScanAlarm { get; set; }
+    /// <summary>When the grantmakers following the regions of this (published) month were told; null until then.</summary>
+    public DateTime? GrantmakersToldAt { get; set; }
 
     public const string Table = "HotZonePeriods";
 }
@@ -52,6 +54,29 @@ public sealed class HotZoneCell
     public Hex Cell => new(Q, R);
 
     public const string Table = "HotZoneCells";
+}
+
+/// <summary>
+/// A region a grantmaker organization funds in (a country, ISO 3166 alpha-2): its admins are told of published hot
+/// zones there. Set by the organization's admins.
+/// </summary>
+public sealed class GrantmakerRegion
+{
+    public Guid OrganizationId { get; set; }
+    public string Country { get; set; } = "";
+
+    public const string Table = "GrantmakerRegions";
+}
+
+public sealed class GrantmakerRegionConfiguration : IEntityTypeConfiguration<GrantmakerRegion>
+{
+    public void Configure(EntityTypeBuilder<GrantmakerRegion> builder)
+    {
+        builder.ToTable(GrantmakerRegion.Table);
+        builder.HasKey(r => new { r.OrganizationId, r.Country });
+        builder.Property(r => r.Country).HasMaxLength(2);
+        builder.HasOne<Amparo.Web.Features.Organizations.Organization>().WithMany().HasForeignKey(r => r.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+    }
 }
 
 public sealed class HotZonePeriodConfiguration : IEntityTypeConfiguration<HotZonePeriod>

@@ -51,6 +51,7 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
                     if (await db.HotZonePeriods.AnyAsync(p => p.NetworkId == network && p.Kind == kind && p.PeriodStart == period, ct)) continue;
                     sent |= await ComputeAsync(services, db, network, kind, period, now, ct);
                 }
+        foreach (var network in networks) sent |= await TellGrantmakersAsync(services, db, network, now, ct);
         if (sent) services.GetRequiredService<WorkSignal>().WakeDispatcher();
         return Kinds.Select(k => Periods.ClosesAt(k, Periods.StartOf(k, DateOnly.FromDateTime(now)))).Min();
     }
@@ -152,6 +153,78 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
         }
     }
 
+    /// <summary>
+    /// Once a month is published (closed at least <see cref="HotZonesOptions.PublishAfterDays"/> ago), tells the admins of
+    /// each grantmaker organization in the network of its published new, consecutive or intensifying cells, and of a scan
+    /// alarm that passes the same rules, in the countries the organization funds in (<see cref="GrantmakerRegion"/>):
+    /// exactly what the grantmaker's page shows (<see cref="HotZoneViews.Published"/>), nothing of one organization's
+    /// reports, no count below the minimum. Once per month, claimed in the same transaction as the messages; only the
+    /// month just published (a first start does not send old news).
+    /// </summary>
+    private async Task<bool> TellGrantmakersAsync(IServiceProvider services, AmparoDbContext db, Guid networkId, DateTime now, CancellationToken ct)
+    {
+        var options = services.GetRequiredService<IOptions<HotZonesOptions>>().Value;
+        var latest = DateOnly.FromDateTime(now.AddDays(-options.PublishAfterDays)).AddMonths(-1);
+        var due = await db.HotZonePeriods.AsNoTracking()
+            .Where(p => p.NetworkId == networkId && p.Kind == PeriodKind.Month && p.GrantmakersToldAt == null && p.PeriodStart <= latest && p.PeriodStart > latest.AddMonths(-1))
+            .ToListAsync(ct);
+        if (due.Count == 0) return false;
+        var grid = services.GetRequiredService<HexGrid>();
+        var outlines = services.GetRequiredService<CountryOutlines>();
+        var followers = await (
+            from no in db.NetworkOrganizations
+            where no.NetworkId == networkId
+            join o in db.Organizations on no.OrganizationId equals o.Id
+            where o.Kind == Organizations.OrganizationKind.Grantmaker
+            join r in db.GrantmakerRegions on o.Id equals r.OrganizationId
+            select new { r.OrganizationId, r.Country }).ToListAsync(ct);
+        var sent = false;
+        foreach (var period in due)
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var claimed = await db.HotZonePeriods
+                .Where(p => p.NetworkId == networkId && p.Kind == PeriodKind.Month && p.PeriodStart == period.PeriodStart && p.GrantmakersToldAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(p => p.GrantmakersToldAt, now), ct);
+            if (claimed == 0) continue; // another instance told them
+            var rows = await db.HotZoneCells.AsNoTracking()
+                .Where(c => c.NetworkId == networkId && c.Kind == PeriodKind.Month && c.PeriodStart == period.PeriodStart).ToListAsync(ct);
+            var acts = rows.ToDictionary(c => c.Cell, c => c.TopAct);
+            var (shown, _) = HotZoneViews.Published(grid, rows, options.MinimumCount);
+            var alerts = shown.Where(c => Emerging.Contains(c.Class) && c.Count > 0).OrderByDescending(c => c.Count)
+                .Select(c => new ZoneAlert(c.Cell, c.Class, c.Count!.Value, acts[c.Cell])).ToList();
+            if (period.ScanAlarm && period.ScanOrganizations >= 2 && period.ScanObserved >= options.MinimumCount && period.ScanCells.Length > 0)
+            {
+                var centre = period.ScanCells.Split(' ')[0].Split(':');
+                alerts.Add(new ZoneAlert(new Hex(int.Parse(centre[0], CultureInfo.InvariantCulture), int.Parse(centre[1], CultureInfo.InvariantCulture)), null, period.ScanObserved, IncidentActs.None));
+            }
+            var countryOf = alerts.Select(a => a.Cell).Distinct().ToDictionary(c => c, c =>
+            {
+                var (lat, lon) = grid.Centre(c);
+                return outlines.CountryOf(lat, lon);
+            });
+            var notifier = services.GetRequiredService<Notifier>();
+            var texts = services.GetRequiredService<MessageTexts>();
+            foreach (var organization in followers.GroupBy(f => f.OrganizationId))
+            {
+                var countries = organization.Select(f => f.Country).ToHashSet();
+                var theirs = alerts.Where(a => countryOf[a.Cell] is { } c && countries.Contains(c)).ToList();
+                if (theirs.Count == 0) continue;
+                var admins = await db.Users.AsNoTracking()
+                    .Where(u => db.Memberships.Any(m => m.OrganizationId == organization.Key && m.UserId == u.Id && m.Role == Organizations.OrgRole.OrgAdmin) && u.Email != null)
+                    .ToListAsync(ct);
+                foreach (var admin in admins)
+                    await notifier.EnqueueAsync(db, Message(texts, admin, networkId, PeriodKind.Month, period.PeriodStart, theirs, "grantmaker:" + organization.Key.ToString("N")), ct);
+                sent |= admins.Count > 0;
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            Logger.LogInformation("Hot zones of network {NetworkId}, month {Period}: published, {Alerts} alerts for grantmakers", networkId, period.PeriodStart, alerts.Count);
+        }
+        return sent;
+    }
+
     /// <summary>The classes that are news to a coordinator: a hot zone that appeared or grows.</summary>
     public static readonly EmergingClass[] Emerging = [EmergingClass.New, EmergingClass.Consecutive, EmergingClass.Intensifying];
 
@@ -166,7 +239,7 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
     /// the map behind sign-in) what it became, the act-type band and a count band; the period; a link — no organization,
     /// no report, no place name.
     /// </summary>
-    public static Notification Message(MessageTexts texts, User user, Guid networkId, PeriodKind kind, DateOnly period, IReadOnlyList<ZoneAlert> alerts)
+    public static Notification Message(MessageTexts texts, User user, Guid networkId, PeriodKind kind, DateOnly period, IReadOnlyList<ZoneAlert> alerts, string audience = "coordinator")
     {
         var language = user.Language;
         var lines = alerts.Take(CellsPerMessage).Select(a => texts.Text(language, false, "HotZones.Msg.Cell",
@@ -175,7 +248,7 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
         if (alerts.Count > CellsPerMessage) lines = lines.Append(texts.Text(language, false, "HotZones.Msg.More", alerts.Count - CellsPerMessage));
         var text = string.Join("\n", [texts.Text(language, false, "HotZones.Msg.Intro", PeriodLabel(texts, language, kind, period)), .. lines,
             texts.Text(language, false, "HotZones.Msg.Link", texts.Url(HotZoneRoutes.Network(networkId, kind, period)))]);
-        return new Notification($"hot-zone:{networkId:N}:{(int)kind}:{period.DayNumber}:{user.Id:N}",
+        return new Notification($"hot-zone:{networkId:N}:{(int)kind}:{period.DayNumber}:{audience}:{user.Id:N}",
             new(NotificationSourceKind.Account, user.Id), NotificationPriority.Normal, language,
             [new Destination(ChannelKind.Email, user.Email!)], texts.Text(language, false, "HotZones.Mail.Subject"), text);
     }

@@ -54,6 +54,7 @@ public static class HotZonesSetup
         services.AddSingleton<HotZoneWorker>();
         services.AddHostedService<HotZoneWorker.Host>();
         services.AddScoped<HotZoneViews>();
+        services.AddScoped<GrantmakerRegions>();
         return services;
     }
 }

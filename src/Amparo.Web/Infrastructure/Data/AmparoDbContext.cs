@@ -85,6 +85,7 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     // Hot zones (issue 13)
     public DbSet<HotZonePeriod> HotZonePeriods => Set<HotZonePeriod>();
     public DbSet<HotZoneCell> HotZoneCells => Set<HotZoneCell>();
+    public DbSet<GrantmakerRegion> GrantmakerRegions => Set<GrantmakerRegion>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -9,10 +9,12 @@ namespace Amparo.Web.Pages.HotZones;
 /// Hot zones: without a network, the networks the viewer may see; with one, a period's map, table and early warning, as
 /// <see cref="HotZoneViews"/> allows (a network the viewer may not see: 404).
 /// </summary>
-public sealed class IndexModel(HotZoneViews views, HexGrid grid, CountryOutlines outlines) : PageModel
+public sealed class IndexModel(HotZoneViews views, HexGrid grid, CountryOutlines outlines, GrantmakerRegions regions) : PageModel
 {
     [FromRoute] public Guid? Network { get; set; }
     public List<ZoneNetwork> Networks { get; private set; } = [];
+    /// <summary>Grantmaker organizations the person administers: where they choose the regions they are told about.</summary>
+    public List<(Guid Id, string Name)> Funders { get; private set; } = [];
     public ZonePeriodView? View { get; private set; }
     public ZoneMap? Map { get; private set; }
 
@@ -22,6 +24,7 @@ public sealed class IndexModel(HotZoneViews views, HexGrid grid, CountryOutlines
         if (Network is not { } network)
         {
             Networks = await views.NetworksAsync(me, HttpContext.RequestAborted);
+            Funders = await regions.OrganizationsAsync(me, HttpContext.RequestAborted);
             return Page();
         }
         // An unknown kind reads as the default (month): a link, not a form; nothing to re-ask.

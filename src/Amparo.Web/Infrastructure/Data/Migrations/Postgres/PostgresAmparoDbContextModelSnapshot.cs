@@ -688,6 +688,20 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("Visits", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.GrantmakerRegion", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)");
+
+                    b.HasKey("OrganizationId", "Country");
+
+                    b.ToTable("GrantmakerRegions", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZoneCell", b =>
                 {
                     b.Property<Guid>("NetworkId")
@@ -747,6 +761,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<int>("Events")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("GrantmakersToldAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<bool>("ScanAlarm")
                         .HasColumnType("boolean");
@@ -2449,6 +2466,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.GrantmakerRegion", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -681,6 +681,20 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("Visits", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.GrantmakerRegion", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId", "Country");
+
+                    b.ToTable("GrantmakerRegions", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZoneCell", b =>
                 {
                     b.Property<Guid>("NetworkId")
@@ -740,6 +754,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<int>("Events")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("GrantmakersToldAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<bool>("ScanAlarm")
                         .HasColumnType("INTEGER");
@@ -2436,6 +2453,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.GrantmakerRegion", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
