@@ -18,6 +18,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+if ! dotnet build Amparo.slnx -c Release -nologo -v q -clp:ErrorsOnly; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 
 logs=$(mktemp -d)
 # Temporary files (the tests' SQLite databases, the PostgreSQL cluster, browser profiles) go to memory when there is
@@ -30,18 +35,9 @@ if [ -z "${AMPARO_TEST_ON_DISK:-}" ] && [ -d /dev/shm ] && [ "$(df -Pk /dev/shm 
   export TMPDIR="$scratch"
 fi
 trap 'rm -rf "$logs" ${scratch:+"$scratch"}' EXIT
-# Each test project starts as soon as it is built: the integration tests (the longest) are built first and run while
-# the browser tests and the benchmarks are compiled, rather than after every project of the solution is. The benchmarks
-# are built (never run) so that a change that breaks them fails here too.
 projects=()
-build_failed=0
 for project in tests/Amparo.Tests tests/Amparo.BrowserTests; do
   [ -d "$project" ] || continue
-  if ! dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly; then
-    echo "build failed: $project"
-    build_failed=1
-    break
-  fi
   projects+=("$project")
   name=$(basename "$project")
   ( SECONDS=0
@@ -49,10 +45,6 @@ for project in tests/Amparo.Tests tests/Amparo.BrowserTests; do
     echo $? >"$logs/$name.rc"
     echo "$SECONDS" >"$logs/$name.seconds" ) &
 done
-if [ "$build_failed" -eq 0 ] && [ -d bench/Amparo.Bench ] && ! dotnet build bench/Amparo.Bench -c Release -nologo -v q -clp:ErrorsOnly; then
-  echo "build failed: bench/Amparo.Bench"
-  build_failed=1
-fi
 wait
 
 passed=0; failed=0; status=0
@@ -74,6 +66,5 @@ for project in "${projects[@]}"; do
   [ "$rc" -ne 0 ] && status=1
 done
 
-if [ "$build_failed" -ne 0 ]; then failed=$((failed + 1)); status=1; fi
 echo "$passed passed, $failed failed"
 exit $status
