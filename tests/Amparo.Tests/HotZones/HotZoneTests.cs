@@ -222,6 +222,23 @@ public abstract class HotZoneTests(AppFixture app)
         Assert.Equal(HttpStatusCode.NotFound, (await funder.GetAsync(Amparo.Web.Pages.HotZones.RegionsModel.Route + s.FunderOrg)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await coordinator.GetAsync(Amparo.Web.Pages.HotZones.RegionsModel.Route + s.FunderOrg)).Status);
 
+        // The public page: off by default (404 for anyone); a coordinator turns it on, and anyone sees the published month
+        // as the grantmaker does; no one else may turn it on; off again, 404 again.
+        using var anonymous = app.NewClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(HotZoneRoutes.Public(s.Network))).Status);
+        Assert.False(await app.WithServicesAsync(sp => sp.GetRequiredService<HotZoneViews>().SetPublicAsync(s.FunderAdmin.Id, s.Network, true)));
+        Assert.False(await app.WithServicesAsync(sp => sp.GetRequiredService<HotZoneViews>().SetPublicAsync(s.OtherCoordinator.Id, s.Network, true)));
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(HotZoneRoutes.Public(s.Network))).Status);
+        Assert.True(await app.WithServicesAsync(sp => sp.GetRequiredService<HotZoneViews>().SetPublicAsync(s.Coordinator.Id, s.Network, true)));
+        var publicPage = await anonymous.GetAsync(HotZoneRoutes.Public(s.Network));
+        Assert.Equal(HttpStatusCode.OK, publicPage.Status);
+        Assert.Contains("fewer than 5", publicPage.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain($">{oneOrganization}<", publicPage.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain($">{surge}<", publicPage.Html, StringComparison.Ordinal); // last month: not published yet
+        Assert.DoesNotContain("/cell?", publicPage.Html, StringComparison.Ordinal);
+        Assert.True(await app.WithServicesAsync(sp => sp.GetRequiredService<HotZoneViews>().SetPublicAsync(s.Coordinator.Id, s.Network, false)));
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(HotZoneRoutes.Public(s.Network))).Status);
+
         // Anyone else: nothing, as for a network that does not exist.
         foreach (var outsider in new[] { s.Stranger, s.OtherCoordinator, s.AdminA })
         {

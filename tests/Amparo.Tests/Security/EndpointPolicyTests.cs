@@ -49,6 +49,8 @@ public abstract class EndpointPolicyTests(AppFixture app)
         // An organization's report link for people without an account: the random secret in the path is the credential
         // (only its hash is kept; 404 once revoked; 20 reports an hour per link).
         "PAGE /report/{token}",
+        // A network's public page of published hot zones: 404 unless its coordinators turned it on; the grantmakers' rule.
+        "PAGE /hot-zones/public/{network:guid}",
     };
 
     [Fact]

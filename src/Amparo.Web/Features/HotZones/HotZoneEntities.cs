@@ -79,6 +79,25 @@ public sealed class GrantmakerRegionConfiguration : IEntityTypeConfiguration<Gra
     }
 }
 
+/// <summary>A network whose coordinators turned its public page of published hot zones on (no row: off, the default).</summary>
+public sealed class HotZonePublicPage
+{
+    public Guid NetworkId { get; set; }
+    public DateTime Since { get; set; }
+
+    public const string Table = "HotZonePublicPages";
+}
+
+public sealed class HotZonePublicPageConfiguration : IEntityTypeConfiguration<HotZonePublicPage>
+{
+    public void Configure(EntityTypeBuilder<HotZonePublicPage> builder)
+    {
+        builder.ToTable(HotZonePublicPage.Table);
+        builder.HasKey(p => p.NetworkId);
+        builder.HasOne<Network>().WithMany().HasForeignKey(p => p.NetworkId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 public sealed class HotZonePeriodConfiguration : IEntityTypeConfiguration<HotZonePeriod>
 {
     public void Configure(EntityTypeBuilder<HotZonePeriod> builder)

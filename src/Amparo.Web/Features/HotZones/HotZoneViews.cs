@@ -40,6 +40,8 @@ public static class HotZoneRoutes
     public static string Network(Guid id, PeriodKind kind, DateOnly? period) =>
         FormattableString.Invariant($"/hot-zones/{id}?kind={kind.ToString().ToLowerInvariant()}") + (period is { } p ? FormattableString.Invariant($"&period={p:yyyy-MM-dd}") : "");
 
+    public static string Public(Guid id) => FormattableString.Invariant($"/hot-zones/public/{id}");
+
     public static string Cell(Guid id, PeriodKind kind, Hex cell) =>
         FormattableString.Invariant($"/hot-zones/{id}/cell?kind={kind.ToString().ToLowerInvariant()}&q={cell.Q}&r={cell.R}");
 }
@@ -54,10 +56,11 @@ public static class HotZoneRoutes
 /// than k" and the period's total is then withheld (complementary suppression: no total, no difference); a cell whose
 /// reports all came through one organization is not shown at all, nor a scan cluster of one organization's reports (it
 /// would tell who reported).</item>
+/// <item>Anyone, on the network's public page while its coordinators keep it on (off by default): the same as grantmakers.</item>
 /// <item>Anyone else: nothing (404), as for a network that does not exist.</item>
 /// </list>
 /// </summary>
-public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZonesOptions> options, TimeProvider clock)
+public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZonesOptions> options, TimeProvider clock, Audit.AuditLog audit)
 {
     private HotZonesOptions Options => options.Value;
 
@@ -89,9 +92,38 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZ
     }
 
     /// <summary>One period of a network's hot zones (the latest the viewer may see when <paramref name="period"/> is null), or null: 404.</summary>
-    public async Task<ZonePeriodView?> PeriodAsync(Guid viewer, Guid networkId, PeriodKind kind, DateOnly? period, CancellationToken ct = default)
+    public async Task<ZonePeriodView?> PeriodAsync(Guid viewer, Guid networkId, PeriodKind kind, DateOnly? period, CancellationToken ct = default) =>
+        await AudienceAsync(viewer, networkId, ct) is { } audience ? await PeriodForAsync(audience, networkId, kind, period, ct) : null;
+
+    /// <summary>A month of the network's public page (the published rule, for anyone), or null while the page is off: 404.</summary>
+    public async Task<ZonePeriodView?> PublicPeriodAsync(Guid networkId, DateOnly? period, CancellationToken ct = default) =>
+        await IsPublicAsync(networkId, ct) ? await PeriodForAsync(ZoneAudience.Published, networkId, PeriodKind.Month, period, ct) : null;
+
+    /// <summary>Whether the network's coordinators keep its public page on (off by default).</summary>
+    public Task<bool> IsPublicAsync(Guid networkId, CancellationToken ct = default) => db.HotZonePublicPages.AnyAsync(p => p.NetworkId == networkId, ct);
+
+    /// <summary>A coordinator turns the public page on or off, audited; false for anyone else (404).</summary>
+    public async Task<bool> SetPublicAsync(Guid viewer, Guid networkId, bool on, CancellationToken ct = default)
     {
-        if (await AudienceAsync(viewer, networkId, ct) is not { } audience) return null;
+        if (!await db.NetworkCoordinators.AnyAsync(c => c.NetworkId == networkId && c.UserId == viewer, ct)) return false;
+        var existing = await db.HotZonePublicPages.SingleOrDefaultAsync(p => p.NetworkId == networkId, ct);
+        if (on == existing is not null) return true;
+        if (on) db.HotZonePublicPages.Add(new HotZonePublicPage { NetworkId = networkId, Since = clock.GetUtcNow().UtcDateTime });
+        else db.HotZonePublicPages.Remove(existing!);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear(); // two coordinators at once: the page is as asked
+        }
+        await audit.WriteAsync(Audit.AuditEvents.SharingChanged, viewer, networkId, null, $"hot-zones:public:{(on ? "on" : "off")}", ct);
+        return true;
+    }
+
+    private async Task<ZonePeriodView?> PeriodForAsync(ZoneAudience audience, Guid networkId, PeriodKind kind, DateOnly? period, CancellationToken ct)
+    {
         var name = await db.Networks.Where(n => n.Id == networkId).Select(n => n.Name).SingleAsync(ct);
         var k = Options.MinimumCount;
         var published = audience == ZoneAudience.Published;

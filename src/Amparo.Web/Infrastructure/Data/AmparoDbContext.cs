@@ -86,6 +86,7 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<HotZonePeriod> HotZonePeriods => Set<HotZonePeriod>();
     public DbSet<HotZoneCell> HotZoneCells => Set<HotZoneCell>();
     public DbSet<GrantmakerRegion> GrantmakerRegions => Set<GrantmakerRegion>();
+    public DbSet<HotZonePublicPage> HotZonePublicPages => Set<HotZonePublicPage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -5,6 +5,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Amparo.Web.Pages.HotZones;
 
+/// <summary>What the period partial draws: the view, its map, and whether it is the public page (no trend links).</summary>
+public sealed record ZonePeriodPartial(ZonePeriodView View, ZoneMap? Map, bool Public);
+
 /// <summary>
 /// Hot zones: without a network, the networks the viewer may see; with one, a period's map, table and early warning, as
 /// <see cref="HotZoneViews"/> allows (a network the viewer may not see: 404).
@@ -32,6 +35,17 @@ public sealed class IndexModel(HotZoneViews views, HexGrid grid, CountryOutlines
         View = await views.PeriodAsync(me, network, parsed, period, HttpContext.RequestAborted);
         if (View is null) return NotFound();
         Map = ZoneMap.Draw(grid, outlines, View.Cells, View.Scan?.Cells ?? []);
+        IsPublic = await views.IsPublicAsync(network, HttpContext.RequestAborted);
         return Page();
+    }
+
+    /// <summary>Whether the network's public page of published figures is on (shown to its coordinators).</summary>
+    public bool IsPublic { get; private set; }
+
+    /// <summary>A coordinator turns the network's public page on or off; anyone else: 404.</summary>
+    public async Task<IActionResult> OnPostPublicAsync(bool on)
+    {
+        if (Network is not { } network || !await views.SetPublicAsync(User.UserId(), network, on, HttpContext.RequestAborted)) return NotFound();
+        return Redirect(HotZoneRoutes.Network(network, PeriodKind.Month, null));
     }
 }

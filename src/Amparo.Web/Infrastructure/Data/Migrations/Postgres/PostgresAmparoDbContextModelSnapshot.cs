@@ -793,6 +793,19 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("HotZonePeriods", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZonePublicPage", b =>
+                {
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("Since")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("NetworkId");
+
+                    b.ToTable("HotZonePublicPages", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Incidents.Incident", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2489,6 +2502,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZonePeriod", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Networks.Network", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZonePublicPage", b =>
                 {
                     b.HasOne("Amparo.Web.Features.Networks.Network", null)
                         .WithMany()

@@ -786,6 +786,19 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("HotZonePeriods", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZonePublicPage", b =>
+                {
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Since")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("NetworkId");
+
+                    b.ToTable("HotZonePublicPages", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Incidents.Incident", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2476,6 +2489,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZonePeriod", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Networks.Network", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.HotZones.HotZonePublicPage", b =>
                 {
                     b.HasOne("Amparo.Web.Features.Networks.Network", null)
                         .WithMany()
