@@ -7,6 +7,14 @@ public readonly record struct Hex(int Q, int R)
     public Hex[] Neighbours() => [new(Q + 1, R), new(Q - 1, R), new(Q, R + 1), new(Q, R - 1), new(Q + 1, R - 1), new(Q - 1, R + 1)];
 
     public override string ToString() => FormattableString.Invariant($"{Q}:{R}");
+
+    /// <summary>A cell from its name "q:r" (as <see cref="ToString"/> writes it and the periods store it).</summary>
+    public static Hex Parse(string name)
+    {
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        return new Hex(int.Parse(name.AsSpan(0, colon), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(name.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture));
+    }
 }
 
 /// <summary>

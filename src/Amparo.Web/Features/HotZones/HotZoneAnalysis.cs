@@ -10,8 +10,8 @@ public static class Periods
     /// <summary>The first day of the period a date falls in.</summary>
     public static DateOnly StartOf(PeriodKind kind, DateOnly date) => kind switch
     {
-        PeriodKind.Week => date.AddDays(-(((int)date.DayOfWeek + 6) % 7)),
-        PeriodKind.Month => new DateOnly(date.Year, date.Month, 1),
+        PeriodKind.Week => IncidentRules.StartOf(date, DatePrecision.Week),
+        PeriodKind.Month => IncidentRules.StartOf(date, DatePrecision.Month),
         PeriodKind.Year => new DateOnly(date.Year, 1, 1),
     };
 
@@ -31,7 +31,12 @@ public static class Periods
 }
 
 /// <summary>One report as hot zones see it: its cell, when it happened, when Amparo learned of it, who it came through, its act.</summary>
-public readonly record struct ZoneEvent(Hex Cell, DateOnly OccurredOn, DateTime KnownAt, Guid? OrganizationId, IncidentActs Act);
+public readonly record struct ZoneEvent(Hex Cell, DateOnly OccurredOn, DateTime KnownAt, Guid? OrganizationId, IncidentActs Act)
+{
+    /// <summary>The primary act most of these reports named (the smaller value on a tie), or None when there are none.</summary>
+    public static IncidentActs TopAct(IEnumerable<ZoneEvent> events) =>
+        events.GroupBy(e => e.Act).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefault();
+}
 
 /// <summary>
 /// The fixed parameters of a classification (set by the operator, not tuned per run): how many periods the series of
@@ -105,7 +110,7 @@ public static class HotSpotAnalyses
         for (var i = 0; i < cells.Length; i++)
         {
             var here = inPeriod[cells[i]].ToList();
-            var top = here.GroupBy(e => e.Act).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefault();
+            var top = ZoneEvent.TopAct(here);
             results[i] = new CellResult(cells[i], here.Count, here.Select(e => e.OrganizationId).Distinct().Count(),
                 lastZ[i], lastP[i], states[i][series - 1], EmergingHotSpots.Classify(states[i], HotSpotStatistics.Trend(zs[i]), parameters.TrendAlpha), top);
         }
@@ -123,8 +128,8 @@ public static class HotSpotAnalyses
 /// </summary>
 public sealed record ScanParameters(double MaxRadiusKm = 50, int MaxPeriods = 3, int StudyPeriods = 36, int Replicates = 999, double Alpha = 0.05, int MinCases = 5);
 
-/// <summary>A period's scan, as of its close: the most likely cluster's cells, and whether it is an alarm.</summary>
-public sealed record ZoneScan(PeriodKind Kind, DateOnly Period, ScanResult Result, IReadOnlyList<Hex> Cells, int Organizations, bool Alarm);
+/// <summary>A period's scan, as of its close: the most likely cluster's cells, how many organizations and which act its reports came with, and whether it is an alarm.</summary>
+public sealed record ZoneScan(PeriodKind Kind, DateOnly Period, ScanResult Result, IReadOnlyList<Hex> Cells, int Organizations, IncidentActs TopAct, bool Alarm);
 
 public static class ZoneScans
 {
@@ -152,15 +157,15 @@ public static class ZoneScans
         var circles = cells.Select(c => (IReadOnlyList<int>)Circle(grid, c, parameters.MaxRadiusKm, index)).ToArray();
         var result = SpaceTimeScan.Run(counts, circles, parameters.MaxPeriods, parameters.Replicates, HotSpotAnalyses.SeedOf(kind, period), parameters.MinCases);
         IReadOnlyList<Hex> clusterCells = result.MostLikely is { } m ? [.. m.Cells.Select(i => cells[i])] : [];
-        var organizations = 0;
+        List<ZoneEvent> inCluster = [];
         if (result.MostLikely is { } cluster)
         {
             var since = Periods.Add(kind, period, -(cluster.Periods - 1));
             var inside = clusterCells.ToHashSet();
-            organizations = known.Where(e => inside.Contains(e.Cell) && e.OccurredOn >= since).Select(e => e.OrganizationId).Distinct().Count();
+            inCluster = [.. known.Where(e => inside.Contains(e.Cell) && e.OccurredOn >= since)];
         }
         var alarm = result.MostLikely is { } best && result.P < parameters.Alpha && best.Observed >= parameters.MinCases;
-        return new ZoneScan(kind, period, result, clusterCells, organizations, alarm);
+        return new ZoneScan(kind, period, result, clusterCells, inCluster.Select(e => e.OrganizationId).Distinct().Count(), ZoneEvent.TopAct(inCluster), alarm);
     }
 
     /// <summary>The cells of the area within <paramref name="radiusKm"/> of a cell's centre, nearest first (the cell itself first).</summary>

@@ -139,7 +139,7 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZ
             .ToListAsync(ct);
         var (shown, whole) = published ? Published(grid, cells, k)
             : ([.. cells.OrderBy(c => c.Q).ThenBy(c => c.R).Select(c => View(grid, c, c.Count, c.Z, ActBands.Of(c.TopAct)))], true);
-        var scanCells = row.ScanCells.Length == 0 ? [] : row.ScanCells.Split(' ').Select(Parse).ToList();
+        var scanCells = row.ScanCells.Length == 0 ? [] : row.ScanCells.Split(' ').Select(Hex.Parse).ToList();
         ZoneScanView? scan = scanCells.Count == 0 ? null
             : !published ? new(scanCells, row.ScanPeriods, row.ScanObserved, row.ScanExpected, row.ScanP, row.ScanAlarm)
             : row.ScanAlarm && row.ScanOrganizations >= 2 ? new(scanCells, row.ScanPeriods, row.ScanObserved >= k ? row.ScanObserved : null, row.ScanExpected, row.ScanP, true)
@@ -229,9 +229,4 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZ
         return new(c.Cell, count, c.State, c.Class, z, band, lat, lon);
     }
 
-    private static Hex Parse(string cell)
-    {
-        var parts = cell.Split(':');
-        return new Hex(int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
-    }
 }

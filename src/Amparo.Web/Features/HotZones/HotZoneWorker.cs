@@ -118,15 +118,7 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
             var alerts = analysis.Cells.Where(c => Emerging.Contains(c.Class) && !wasEmerging.Contains(c.Cell) && c.Count > 0)
                 .OrderByDescending(c => c.Count)
                 .Select(c => new ZoneAlert(c.Cell, c.Class, c.Count, c.TopAct)).ToList();
-            if (zoneScan.Alarm)
-            {
-                var centre = zoneScan.Cells[0];
-                var since0 = Periods.Add(kind, period, -(cluster!.Periods - 1));
-                var inside = zoneScan.Cells.ToHashSet();
-                var top = events.Where(e => inside.Contains(e.Cell) && e.OccurredOn >= since0 && e.KnownAt < Periods.ClosesAt(kind, period))
-                    .GroupBy(e => e.Act).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefault();
-                alerts.Add(new ZoneAlert(centre, null, (int)cluster.Observed, top));
-            }
+            if (zoneScan.Alarm) alerts.Add(new ZoneAlert(zoneScan.Cells[0], null, (int)cluster!.Observed, zoneScan.TopAct));
             if (alerts.Count > 0)
             {
                 var notifier = services.GetRequiredService<Notifier>();
@@ -195,8 +187,7 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
                 .Select(c => new ZoneAlert(c.Cell, c.Class, c.Count!.Value, acts[c.Cell])).ToList();
             if (period.ScanAlarm && period.ScanOrganizations >= 2 && period.ScanObserved >= options.MinimumCount && period.ScanCells.Length > 0)
             {
-                var centre = period.ScanCells.Split(' ')[0].Split(':');
-                alerts.Add(new ZoneAlert(new Hex(int.Parse(centre[0], CultureInfo.InvariantCulture), int.Parse(centre[1], CultureInfo.InvariantCulture)), null, period.ScanObserved, IncidentActs.None));
+                alerts.Add(new ZoneAlert(Hex.Parse(period.ScanCells.Split(' ')[0]), null, period.ScanObserved, IncidentActs.None));
             }
             var countryOf = alerts.Select(a => a.Cell).Distinct().ToDictionary(c => c, c =>
             {
