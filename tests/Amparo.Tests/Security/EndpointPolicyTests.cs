@@ -179,7 +179,7 @@ public abstract class EndpointPolicyTests(AppFixture app)
     }
 }
 
+// SQLite only: endpoint policies are the web stack's, the same code whatever the database (the PostgreSQL host is exercised by
+// the fuzzers, which crawl every page and form there, and by every feature's classes).
 [Collection(nameof(SharedHosts.SecurityOnSqlite))]
 public sealed class EndpointPolicyTestsSqlite(SqliteApp app) : EndpointPolicyTests(app);
-[Collection(nameof(SharedHosts.SecurityOnPostgres))]
-public sealed class EndpointPolicyTestsPostgres(PostgresApp app) : EndpointPolicyTests(app);

@@ -127,27 +127,26 @@ public static class FuzzValues
         "\"><img src=x onerror=alert(1)>", "' OR '1'='1");
 
     /// <summary>
-    /// The values that reach each database differently — NUL and control characters (PostgreSQL refuses NUL in text),
-    /// sizes, numbers and dates at and past the types' limits, GUIDs, characters outside the BMP, invalid UTF-8, quotes.
-    /// The second provider gets these (those of them in <see cref="Parsed"/> for a parsed field): validation, encoding
-    /// and markup are the same code on both and are fuzzed in full on the first.
+    /// The values whose fate depends on the database: NUL (PostgreSQL refuses it in text, SQLite keeps it), sizes past a
+    /// column's length (PostgreSQL enforces varchar(n), SQLite does not), characters outside the BMP (counted as one
+    /// character by PostgreSQL, two UTF-16 units by .NET), numbers past decimal's range, dates at the types' limits (each
+    /// provider converts them its own way), an SQL quote (a provider-specific raw query), and the empty value. The
+    /// second provider gets these (those of them in <see cref="Parsed"/> for a parsed field) and no random values:
+    /// binding, validation, encoding and markup are the same code on both and are fuzzed in full on the first.
     /// </summary>
     public static IReadOnlyList<FuzzValue> ReachingTheDatabase { get; } = Pick(All,
-        "(empty)", "(NUL)", "(embedded NUL)", "(control characters)", "(lone surrogate)", "raw %FF%FE%C0%AF", "raw %00%00",
-        "' OR '1'='1", "'; DROP TABLE \"AspNetUsers\"; --", "99999999999999999999999999999", "-2147483649", "1e309",
-        "9999-12-31T23:59:59Z", "9999-12-31", "0001-01-01", "00000000-0000-0000-0000-000000000000", "5d0c5b1e-3b64-4c0f-9c1b-2a1e7f1b9d11",
-        "🙂🙂🙂", "(100000 chars)", "(10000 chars)");
+        "(empty)", "(NUL)", "(embedded NUL)", "raw %00%00", "' OR '1'='1", "99999999999999999999999999999",
+        "9999-12-31T23:59:59Z", "9999-12-31", "0001-01-01", "🙂🙂🙂", "(100000 chars)", "(10000 chars)");
 
     /// <summary>
-    /// What the form fuzzer sends to one field: its kind's list (<paramref name="everyValue"/>) or the part of it that
-    /// reaches the database differently, and random values — fewer for a parsed field, whose parser refuses most of them alike.
+    /// What the form fuzzer sends to one field: its kind's list and random values (<paramref name="everyValue"/>) — fewer
+    /// random ones for a parsed field, whose parser refuses most of them alike —, or only the part that reaches the
+    /// databases differently.
     /// </summary>
     public static IEnumerable<FuzzValue> For(bool freeText, bool everyValue)
     {
         var list = freeText ? FreeText : Parsed;
-        return everyValue
-            ? list.Concat(Random(freeText ? 6 : 2))
-            : list.Intersect(ReachingTheDatabase).Concat(Random(freeText ? 2 : 1));
+        return everyValue ? list.Concat(Random(freeText ? 6 : 2)) : list.Intersect(ReachingTheDatabase);
     }
 
     /// <summary>The values of <paramref name="from"/> with these labels ("(n chars)" names a long value by its length); a label that is not there throws.</summary>

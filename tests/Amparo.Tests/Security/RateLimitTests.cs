@@ -179,5 +179,6 @@ public abstract class RateLimitTests(KestrelApp app)
     }
 }
 
+// SQLite only: the rate limiters (in memory) are the web stack's, the same code whatever the database (the PostgreSQL host is exercised by
+// the fuzzers, which crawl every page and form there, and by every feature's classes).
 public sealed class RateLimitTestsSqlite(KestrelSqliteApp app) : RateLimitTests(app), IClassFixture<KestrelSqliteApp>;
-public sealed class RateLimitTestsPostgres(KestrelPostgresApp app) : RateLimitTests(app), IClassFixture<KestrelPostgresApp>;

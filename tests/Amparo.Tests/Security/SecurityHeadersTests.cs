@@ -343,10 +343,10 @@ public abstract class SecurityHeadersTests(AppFixture app)
     }
 }
 
+// SQLite only: headers, cookies, sign-out and the offline files are the web stack's, the same code whatever the database (the PostgreSQL host is exercised by
+// the fuzzers, which crawl every page and form there, and by every feature's classes).
 [Collection(nameof(SharedHosts.SecurityOnSqlite))]
 public sealed class SecurityHeadersTestsSqlite(SqliteApp app) : SecurityHeadersTests(app);
-[Collection(nameof(SharedHosts.SecurityOnPostgres))]
-public sealed class SecurityHeadersTestsPostgres(PostgresApp app) : SecurityHeadersTests(app);
 
 /// <summary>"A migration is missing": the model must have no changes that no migration captures, on each provider.</summary>
 public abstract class MigrationTests(AppFixture app)
