@@ -252,6 +252,91 @@ public abstract class HotZoneTests(AppFixture app)
         using var badKind = await coordinator.SendAsync(HttpMethod.Get, $"/api/v1/hot-zones/{s.Network}?kind=decade", coordinatorToken);
         Assert.Equal(HttpStatusCode.BadRequest, badKind.StatusCode);
     }
+
+    /// <summary>A report that names only a gazetteer area (no point, so no cell), as a report placed by its area is stored.</summary>
+    private static Incident AreaReport(string areaId, Guid org, DateOnly on)
+    {
+        var at = on.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc);
+        return new Incident
+        {
+            Id = Guid.NewGuid(), OrganizationId = org, OccurredOn = on, Precision = DatePrecision.Day, Acts = IncidentActs.Threat, PrimaryAct = IncidentActs.Threat,
+            AreaId = areaId, Status = IncidentStatus.New, CreatedAt = at, UpdatedAt = at,
+        };
+    }
+
+    [Fact]
+    public async Task ReportsPlacedOnlyByAnArea_AreCountedInIt_TheCoordinatorSeesTheAreaByName_AGrantmakerOnlyWhatIsPublished()
+    {
+        var s = await NetworkAsync();
+        var now = app.Now();
+        var lastMonth = Periods.LastClosed(PeriodKind.Month, now);
+        var published = lastMonth.AddMonths(-1);
+        var rows = new List<Incident>();
+        // The sample gazetteer's regions (Cauca and Antioquia in Colombia, Atlántida and Francisco Morazán in Honduras).
+        for (var k = 0; k < 8; k++) rows.Add(AreaReport("CO-CAU", k % 2 == 0 ? s.OrgA : s.OrgB, lastMonth.AddDays(k)));
+        for (var k = 0; k < 6; k++) rows.Add(AreaReport("CO-ANT", s.OrgA, published.AddDays(k))); // one organization's
+        for (var k = 0; k < 3; k++) rows.Add(AreaReport("HN-AT", k == 0 ? s.OrgA : s.OrgB, published.AddDays(k))); // fewer than 5
+        for (var k = 0; k < 7; k++) rows.Add(AreaReport("HN-FM", k % 2 == 0 ? s.OrgA : s.OrgB, published.AddDays(k)));
+        for (var k = 0; k < 9; k++) rows.Add(AreaReport("HN-FM", s.Silent, lastMonth.AddDays(k))); // does not share
+        await app.WithDbAsync(async db =>
+        {
+            db.Incidents.AddRange(rows);
+            return await db.SaveChangesAsync();
+        });
+        await app.Services.GetRequiredService<HotZoneWorker>().RunOnceAsync(CancellationToken.None);
+
+        var stored = await app.WithDbAsync(db => db.HotZoneCells.AsNoTracking().Where(c => c.NetworkId == s.Network && c.Kind == PeriodKind.Month && c.AreaId != "").ToListAsync());
+        Assert.Equal((8, 2), stored.Where(c => c.AreaId == "CO-CAU" && c.PeriodStart == lastMonth).Select(c => (c.Count, c.Organizations)).Single());
+        Assert.Equal(7, stored.Single(c => c.AreaId == "HN-FM" && c.PeriodStart == published).Count);
+        Assert.DoesNotContain(stored, c => c.AreaId == "HN-FM" && c.PeriodStart == lastMonth && c.Count > 0);
+        // None of these reports has a cell: the hexagon layer has nothing of them.
+        Assert.Equal(0, await app.WithDbAsync(db => db.HotZoneCells.CountAsync(c => c.NetworkId == s.Network && c.AreaId == "" && c.Count > 0)));
+
+        // The coordinator: the area by its path, its count, and its trend.
+        using var coordinator = await app.SignedInAsync(s.Coordinator);
+        var page = await coordinator.GetAsync(HotZoneRoutes.Network(s.Network, PeriodKind.Month, lastMonth));
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("By administrative area", page.Html, StringComparison.Ordinal);
+        Assert.Matches("Colombia › Cauca</a></td>\\s*<td>8</td>", page.Html);
+        // Eight reports where under three were expected: the scan over the areas warns, naming the area.
+        Assert.Contains("more reports than usual in and around <bdi>Colombia › Cauca</bdi>", page.Html, StringComparison.Ordinal);
+        var trend = await coordinator.GetAsync(HotZoneRoutes.Area(s.Network, PeriodKind.Month, "CO-CAU"));
+        Assert.Equal(HttpStatusCode.OK, trend.Status);
+        Assert.Contains("Colombia › Cauca", trend.Html, StringComparison.Ordinal);
+        Assert.Matches($"<td>{lastMonth.ToString("Y", System.Globalization.CultureInfo.GetCultureInfo("en"))}</td>\\s*<td>8</td>", trend.Html);
+        Assert.Equal(HttpStatusCode.NotFound, (await coordinator.GetAsync(HotZoneRoutes.Area(s.Network, PeriodKind.Month, "XX-NOPE"))).Status);
+        var token = await app.ApiTokenAsync(s.Coordinator);
+        var api = await JsonAsync(coordinator, $"/api/v1/hot-zones/{s.Network}?kind=month&period={lastMonth:yyyy-MM-dd}", token);
+        var cauca = api["areas"]!.AsArray().Single(a => (string)a!["area"]! == "CO-CAU")!;
+        Assert.Equal((8, "Colombia › Cauca"), ((int)cauca["count"]!, (string)cauca["name"]!));
+
+        // A grantmaker in the network: the published month, without the one-organization area, "fewer than 5" for Atlántida.
+        using var funder = await app.SignedInAsync(s.Funder);
+        var funderPage = await funder.GetAsync(HotZoneRoutes.Network(s.Network, PeriodKind.Month, published));
+        Assert.Equal(HttpStatusCode.OK, funderPage.Status);
+        Assert.DoesNotContain("Antioquia", funderPage.Html, StringComparison.Ordinal);
+        Assert.Matches("Honduras › Atlántida</a></td>\\s*<td>fewer than 5</td>", funderPage.Html);
+        Assert.Matches("Honduras › Francisco Morazán</a></td>\\s*<td>7</td>", funderPage.Html);
+        var funderApi = await JsonAsync(funder, $"/api/v1/hot-zones/{s.Network}?kind=month&period={published:yyyy-MM-dd}", await app.ApiTokenAsync(s.Funder));
+        Assert.DoesNotContain(funderApi["areas"]!.AsArray(), a => (string)a!["area"]! == "CO-ANT");
+        Assert.All(funderApi["areas"]!.AsArray(), a => Assert.Null(a!["giStarZ"]));
+        var oneTrend = await funder.GetAsync(HotZoneRoutes.Area(s.Network, PeriodKind.Month, "CO-ANT"));
+        Assert.Contains("<td>not shown</td>", oneTrend.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<td>6</td>", oneTrend.Html, StringComparison.Ordinal);
+
+        // Anyone else: 404 for the area's trend too.
+        using var stranger = await app.SignedInAsync(s.Stranger);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync(HotZoneRoutes.Area(s.Network, PeriodKind.Month, "CO-CAU"))).Status);
+
+        // An alert about an area does not name it: the e-mail is read outside Amparo.
+        var texts = app.Services.GetRequiredService<Amparo.Web.Features.Notifications.MessageTexts>();
+        var user = new Amparo.Web.Features.Accounts.User { Id = Guid.NewGuid(), Email = "a@example.org", Language = "es" };
+        var message = HotZoneWorker.Message(texts, user, s.Network, PeriodKind.Month, lastMonth,
+            [new HotZoneWorker.ZoneAlert(default, EmergingClass.New, 8, IncidentActs.Threat, "CO-CAU")]);
+        Assert.Contains("una división administrativa (nombrada en la página)", message.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cauca", message.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("CO-CAU", message.Text, StringComparison.Ordinal);
+    }
 }
 
 [Collection(nameof(SharedHosts.IncidentsOnSqlite))]

@@ -34,9 +34,18 @@ public static class Periods
 public readonly record struct ZoneEvent(Hex Cell, DateOnly OccurredOn, DateTime KnownAt, Guid? OrganizationId, IncidentActs Act)
 {
     /// <summary>The primary act most of these reports named (the smaller value on a tie), or None when there are none.</summary>
-    public static IncidentActs TopAct(IEnumerable<ZoneEvent> events) =>
-        events.GroupBy(e => e.Act).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefault();
+    public static IncidentActs TopAct(IEnumerable<ZoneEvent> events) => TopAct(events.Select(e => e.Act));
+
+    /// <summary>The act named most often (the smaller value on a tie), or None when there are none.</summary>
+    public static IncidentActs TopAct(IEnumerable<IncidentActs> acts) =>
+        acts.GroupBy(a => a).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefault();
 }
+
+/// <summary>A report counted in one zone of a layout (a hexagon or a gazetteer area), by the zone's index: what the statistics need of it.</summary>
+public readonly record struct PlacedEvent(int Zone, DateOnly OccurredOn, Guid? OrganizationId, IncidentActs Act);
+
+/// <summary>What one zone was as of the period just closed, whatever the zones are.</summary>
+public readonly record struct ZoneFigures(int Count, int Organizations, double Z, double P, SpotState State, EmergingClass Class, IncidentActs TopAct);
 
 /// <summary>
 /// The fixed parameters of a classification (set by the operator, not tuned per run): how many periods the series of
@@ -78,26 +87,41 @@ public static class HotSpotAnalyses
         for (var i = 0; i < cells.Length; i++) index[cells[i]] = i;
         IReadOnlyList<int>[] neighbours = [.. cells.Select(c => (IReadOnlyList<int>)[.. c.Neighbours().Where(index.ContainsKey).Select(h => index[h])])];
 
+        var placed = known.Select(e => new PlacedEvent(index[e.Cell], e.OccurredOn, e.OrganizationId, e.Act)).ToList();
+        var figures = Classify(placed, neighbours, kind, first, period, parameters);
+        return new HotSpotAnalysis(kind, period, [.. cells.Select((c, i) => new CellResult(c, figures[i].Count, figures[i].Organizations,
+            figures[i].Z, figures[i].P, figures[i].State, figures[i].Class, figures[i].TopAct))]);
+    }
+
+    /// <summary>
+    /// The core of every layout: each period of the series, Gi* over the zones' neighbourhoods, Monte Carlo p-values by
+    /// relocation read with Gi*'s normal p, Benjamini–Hochberg; then each zone's class from its states and the
+    /// Mann–Kendall trend of its Gi* series. <paramref name="known"/> are the series' reports known at the close.
+    /// </summary>
+    public static ZoneFigures[] Classify(IReadOnlyList<PlacedEvent> known, IReadOnlyList<IReadOnlyList<int>> neighbours,
+        PeriodKind kind, DateOnly first, DateOnly period, HotSpotParameters parameters)
+    {
+        var zones = neighbours.Count;
         var series = parameters.SeriesPeriods;
-        var states = new SpotState[cells.Length][];
-        var zs = new double[cells.Length][];
-        for (var i = 0; i < cells.Length; i++)
+        var states = new SpotState[zones][];
+        var zs = new double[zones][];
+        for (var i = 0; i < zones; i++)
         {
             states[i] = new SpotState[series];
             zs[i] = new double[series];
         }
         double[] lastZ = [], lastP = [];
-        var counts = new double[cells.Length];
+        var counts = new double[zones];
         for (var t = 0; t < series; t++)
         {
             var start = Periods.Add(kind, first, t);
             Array.Clear(counts);
             foreach (var e in known)
-                if (Periods.StartOf(kind, e.OccurredOn) == start) counts[index[e.Cell]]++;
+                if (Periods.StartOf(kind, e.OccurredOn) == start) counts[e.Zone]++;
             var z = HotSpotStatistics.LocalZ(counts, neighbours, star: true);
             var p = HotSpotStatistics.Combined(HotSpotStatistics.RelocationP(counts, neighbours, parameters.Replicates, SeedOf(kind, start)), z, parameters.Replicates);
             var significant = HotSpotStatistics.BenjaminiHochberg(p, parameters.FalseDiscoveryRate);
-            for (var i = 0; i < cells.Length; i++)
+            for (var i = 0; i < zones; i++)
             {
                 states[i][t] = !significant[i] ? SpotState.None : z[i] > 0 ? SpotState.Hot : SpotState.Cold;
                 zs[i][t] = double.IsNaN(z[i]) ? 0 : z[i];
@@ -105,16 +129,15 @@ public static class HotSpotAnalyses
             if (t == series - 1) (lastZ, lastP) = (z, p);
         }
 
-        var inPeriod = known.Where(e => Periods.StartOf(kind, e.OccurredOn) == period).ToLookup(e => e.Cell);
-        var results = new CellResult[cells.Length];
-        for (var i = 0; i < cells.Length; i++)
+        var inPeriod = known.Where(e => Periods.StartOf(kind, e.OccurredOn) == period).ToLookup(e => e.Zone);
+        var results = new ZoneFigures[zones];
+        for (var i = 0; i < zones; i++)
         {
-            var here = inPeriod[cells[i]].ToList();
-            var top = ZoneEvent.TopAct(here);
-            results[i] = new CellResult(cells[i], here.Count, here.Select(e => e.OrganizationId).Distinct().Count(),
-                lastZ[i], lastP[i], states[i][series - 1], EmergingHotSpots.Classify(states[i], HotSpotStatistics.Trend(zs[i]), parameters.TrendAlpha), top);
+            var here = inPeriod[i].ToList();
+            results[i] = new ZoneFigures(here.Count, here.Select(e => e.OrganizationId).Distinct().Count(), lastZ[i], lastP[i], states[i][series - 1],
+                EmergingHotSpots.Classify(states[i], HotSpotStatistics.Trend(zs[i]), parameters.TrendAlpha), ZoneEvent.TopAct(here.Select(e => e.Act)));
         }
-        return new HotSpotAnalysis(kind, period, results);
+        return results;
     }
 
     /// <summary>The seed of a period's Monte Carlo draws: fixed by the period, so every replay draws the same.</summary>
@@ -148,24 +171,32 @@ public static class ZoneScans
         var index = new Dictionary<Hex, int>(cells.Length);
         for (var i = 0; i < cells.Length; i++) index[cells[i]] = i;
 
-        var counts = new int[cells.Length][];
-        for (var i = 0; i < cells.Length; i++) counts[i] = new int[parameters.StudyPeriods];
+        var placed = known.Select(e => new PlacedEvent(index[e.Cell], e.OccurredOn, e.OrganizationId, e.Act)).ToList();
+        var circles = cells.Select(c => (IReadOnlyList<int>)Circle(grid, c, parameters.MaxRadiusKm, index)).ToArray();
+        var (result, cluster, organizations, top, alarm) = Scan(placed, circles, kind, first, period, parameters);
+        return new ZoneScan(kind, period, result, [.. cluster.Select(i => cells[i])], organizations, top, alarm);
+    }
+
+    /// <summary>
+    /// The core of every layout: the scan over each zone's counts by period of the study period, its most likely
+    /// cluster's zones, how many organizations and which act its reports came with, and whether it is an alarm.
+    /// </summary>
+    public static (ScanResult Result, IReadOnlyList<int> Cluster, int Organizations, IncidentActs TopAct, bool Alarm) Scan(
+        IReadOnlyList<PlacedEvent> known, IReadOnlyList<IReadOnlyList<int>> circles, PeriodKind kind, DateOnly first, DateOnly period, ScanParameters parameters)
+    {
+        var counts = new int[circles.Count][];
+        for (var i = 0; i < counts.Length; i++) counts[i] = new int[parameters.StudyPeriods];
         var periodOf = new Dictionary<DateOnly, int>();
         for (var t = 0; t < parameters.StudyPeriods; t++) periodOf[Periods.Add(kind, first, t)] = t;
-        foreach (var e in known) counts[index[e.Cell]][periodOf[Periods.StartOf(kind, e.OccurredOn)]]++;
+        foreach (var e in known) counts[e.Zone][periodOf[Periods.StartOf(kind, e.OccurredOn)]]++;
 
-        var circles = cells.Select(c => (IReadOnlyList<int>)Circle(grid, c, parameters.MaxRadiusKm, index)).ToArray();
         var result = SpaceTimeScan.Run(counts, circles, parameters.MaxPeriods, parameters.Replicates, HotSpotAnalyses.SeedOf(kind, period), parameters.MinCases);
-        IReadOnlyList<Hex> clusterCells = result.MostLikely is { } m ? [.. m.Cells.Select(i => cells[i])] : [];
-        List<ZoneEvent> inCluster = [];
-        if (result.MostLikely is { } cluster)
-        {
-            var since = Periods.Add(kind, period, -(cluster.Periods - 1));
-            var inside = clusterCells.ToHashSet();
-            inCluster = [.. known.Where(e => inside.Contains(e.Cell) && e.OccurredOn >= since)];
-        }
-        var alarm = result.MostLikely is { } best && result.P < parameters.Alpha && best.Observed >= parameters.MinCases;
-        return new ZoneScan(kind, period, result, clusterCells, inCluster.Select(e => e.OrganizationId).Distinct().Count(), ZoneEvent.TopAct(inCluster), alarm);
+        if (result.MostLikely is not { } cluster) return (result, [], 0, IncidentActs.None, false);
+        var since = Periods.Add(kind, period, -(cluster.Periods - 1));
+        var inside = cluster.Cells.ToHashSet();
+        var inCluster = known.Where(e => inside.Contains(e.Zone) && e.OccurredOn >= since).ToList();
+        var alarm = result.P < parameters.Alpha && cluster.Observed >= parameters.MinCases;
+        return (result, cluster.Cells, inCluster.Select(e => e.OrganizationId).Distinct().Count(), ZoneEvent.TopAct(inCluster.Select(e => e.Act)), alarm);
     }
 
     /// <summary>The cells of the area within <paramref name="radiusKm"/> of a cell's centre, nearest first (the cell itself first).</summary>

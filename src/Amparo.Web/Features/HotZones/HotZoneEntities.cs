@@ -26,18 +26,31 @@ public sealed class HotZonePeriod
     public double ScanP { get; set; } = 1;
     public int ScanOrganizations { get; set; }
     public bool ScanAlarm { get; set; }
+    /// <summary>The scan over the gazetteer's areas: its most likely cluster, space-separated area ids (empty when there was none).</summary>
+    public string AreaScanAreas { get; set; } = "";
+    public int AreaScanPeriods { get; set; }
+    public int AreaScanObserved { get; set; }
+    public double AreaScanExpected { get; set; }
+    public double AreaScanP { get; set; } = 1;
+    public int AreaScanOrganizations { get; set; }
+    public bool AreaScanAlarm { get; set; }
     /// <summary>When the grantmakers following the regions of this (published) month were told; null until then.</summary>
     public DateTime? GrantmakersToldAt { get; set; }
 
     public const string Table = "HotZonePeriods";
 }
 
-/// <summary>What one cell was in one network's period: only cells with reports in it, or a significant state, or a class.</summary>
+/// <summary>
+/// What one zone was in one network's period — a hexagon (<see cref="Q"/>, <see cref="R"/>, no <see cref="AreaId"/>) or a
+/// gazetteer area (<see cref="AreaId"/>, Q and R 0): only zones with reports in it, or a significant state, or a class.
+/// </summary>
 public sealed class HotZoneCell
 {
     public Guid NetworkId { get; set; }
     public PeriodKind Kind { get; set; }
     public DateOnly PeriodStart { get; set; }
+    /// <summary>The gazetteer area this row is about, or "" for a hexagon.</summary>
+    public string AreaId { get; set; } = "";
     public int Q { get; set; }
     public int R { get; set; }
     public int Count { get; set; }
@@ -52,6 +65,7 @@ public sealed class HotZoneCell
     public IncidentActs TopAct { get; set; }
 
     public Hex Cell => new(Q, R);
+    public bool IsArea => AreaId.Length > 0;
 
     public const string Table = "HotZoneCells";
 }
@@ -105,6 +119,7 @@ public sealed class HotZonePeriodConfiguration : IEntityTypeConfiguration<HotZon
         builder.ToTable(HotZonePeriod.Table);
         builder.HasKey(p => new { p.NetworkId, p.Kind, p.PeriodStart });
         builder.Property(p => p.ScanCells).HasMaxLength(4000);
+        builder.Property(p => p.AreaScanAreas).HasMaxLength(8000);
         // A network's results go with the network.
         builder.HasOne<Network>().WithMany().HasForeignKey(p => p.NetworkId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -115,8 +130,10 @@ public sealed class HotZoneCellConfiguration : IEntityTypeConfiguration<HotZoneC
     public void Configure(EntityTypeBuilder<HotZoneCell> builder)
     {
         builder.ToTable(HotZoneCell.Table);
-        builder.HasKey(c => new { c.NetworkId, c.Kind, c.PeriodStart, c.Q, c.R });
+        builder.HasKey(c => new { c.NetworkId, c.Kind, c.PeriodStart, c.AreaId, c.Q, c.R });
+        builder.Property(c => c.AreaId).HasMaxLength(Gazetteer.MaxIdLength);
         builder.Ignore(c => c.Cell);
+        builder.Ignore(c => c.IsArea);
         builder.HasOne<HotZonePeriod>().WithMany().HasForeignKey(c => new { c.NetworkId, c.Kind, c.PeriodStart }).OnDelete(DeleteBehavior.Cascade);
     }
 }

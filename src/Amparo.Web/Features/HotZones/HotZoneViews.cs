@@ -1,3 +1,5 @@
+using System.Globalization;
+using Amparo.Web.Features.Incidents;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
@@ -11,6 +13,9 @@ public enum ZoneAudience { Coordinator = 1, Published = 2 }
 /// <summary>One cell as the viewer may see it. <see cref="Count"/> is null for "fewer than k".</summary>
 public sealed record ZoneCellView(Hex Cell, int? Count, SpotState State, EmergingClass Class, double? Z, ActBand Band, double Latitude, double Longitude);
 
+/// <summary>One gazetteer area as the viewer may see it: its id, its path in the viewer's language, and the same figures as a cell.</summary>
+public sealed record ZoneAreaView(string AreaId, string Name, int? Count, SpotState State, EmergingClass Class, double? Z, ActBand Band);
+
 /// <summary>The scan's most likely cluster as the viewer may see it (<see cref="Observed"/> null: fewer than k).</summary>
 public sealed record ZoneScanView(IReadOnlyList<Hex> Cells, int Periods, int? Observed, double Expected, double P, bool Alarm);
 
@@ -20,7 +25,14 @@ public sealed record ZoneScanView(IReadOnlyList<Hex> Cells, int Periods, int? Ob
 /// hidden ones away by difference).
 /// </summary>
 public sealed record ZonePeriodView(Guid NetworkId, string NetworkName, ZoneAudience Audience, PeriodKind Kind, DateOnly? Period,
-    IReadOnlyList<DateOnly> Periods, int? Events, int AtLeast, IReadOnlyList<ZoneCellView> Cells, ZoneScanView? Scan, int MinimumCount);
+    IReadOnlyList<DateOnly> Periods, int? Events, int AtLeast, IReadOnlyList<ZoneCellView> Cells, ZoneScanView? Scan, int MinimumCount)
+{
+    /// <summary>The period's gazetteer areas (a second layer of zones: the reports that name an area, with or without a cell).</summary>
+    public IReadOnlyList<ZoneAreaView> Areas { get; init; } = [];
+    /// <summary>The scan over the areas, as <see cref="Scan"/> is over the cells; its cells are empty, its areas named.</summary>
+    public ZoneScanView? AreaScan { get; init; }
+    public IReadOnlyList<ZoneAreaView> AreaScanAreas { get; init; } = [];
+}
 
 /// <summary>
 /// One period of a cell's trend: its count (null: fewer than k), or <see cref="Withheld"/> when it is not shown at all
@@ -29,7 +41,12 @@ public sealed record ZonePeriodView(Guid NetworkId, string NetworkName, ZoneAudi
 public sealed record ZoneTrendPoint(DateOnly Period, int? Count, bool Withheld, SpotState State, EmergingClass Class, double? Z);
 
 /// <summary>A cell over the last periods, as the viewer may see it.</summary>
-public sealed record ZoneTrendView(Guid NetworkId, string NetworkName, ZoneAudience Audience, PeriodKind Kind, Hex Cell, IReadOnlyList<ZoneTrendPoint> Points, int MinimumCount);
+public sealed record ZoneTrendView(Guid NetworkId, string NetworkName, ZoneAudience Audience, PeriodKind Kind, Hex Cell, IReadOnlyList<ZoneTrendPoint> Points, int MinimumCount)
+{
+    /// <summary>The gazetteer area this trend is about (null: the cell) and its path in the viewer's language.</summary>
+    public string? AreaId { get; init; }
+    public string? AreaName { get; init; }
+}
 
 /// <summary>A network the viewer may see hot zones of.</summary>
 public sealed record ZoneNetwork(Guid Id, string Name, ZoneAudience Audience);
@@ -44,6 +61,9 @@ public static class HotZoneRoutes
 
     public static string Cell(Guid id, PeriodKind kind, Hex cell) =>
         FormattableString.Invariant($"/hot-zones/{id}/cell?kind={kind.ToString().ToLowerInvariant()}&q={cell.Q}&r={cell.R}");
+
+    public static string Area(Guid id, PeriodKind kind, string areaId) =>
+        FormattableString.Invariant($"/hot-zones/{id}/cell?kind={kind.ToString().ToLowerInvariant()}&area={Uri.EscapeDataString(areaId)}");
 }
 
 /// <summary>
@@ -60,7 +80,7 @@ public static class HotZoneRoutes
 /// <item>Anyone else: nothing (404), as for a network that does not exist.</item>
 /// </list>
 /// </summary>
-public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZonesOptions> options, TimeProvider clock, Audit.AuditLog audit)
+public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, Gazetteer gazetteer, IOptions<HotZonesOptions> options, TimeProvider clock, Audit.AuditLog audit)
 {
     private HotZonesOptions Options => options.Value;
 
@@ -135,10 +155,22 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZ
         if (starts.Count == 0 || chosen is null) return new(networkId, name, audience, kind, null, starts, null, 0, [], null, k);
 
         var row = await periods.SingleAsync(p => p.PeriodStart == chosen, ct);
-        var cells = await db.HotZoneCells.AsNoTracking().Where(c => c.NetworkId == networkId && c.Kind == kind && c.PeriodStart == chosen)
+        var rows = await db.HotZoneCells.AsNoTracking().Where(c => c.NetworkId == networkId && c.Kind == kind && c.PeriodStart == chosen)
             .ToListAsync(ct);
+        var cells = rows.Where(c => !c.IsArea).ToList();
         var (shown, whole) = published ? Published(grid, cells, k)
             : ([.. cells.OrderBy(c => c.Q).ThenBy(c => c.R).Select(c => View(grid, c, c.Count, c.Z, ActBands.Of(c.TopAct)))], true);
+        var areaRows = rows.Where(c => c.IsArea).ToList();
+        var areas = published
+            ? [.. PublishedRows(areaRows, k).Rows.Select(r => AreaView(r.Row, r.Count, null, r.Count is null ? ActBand.Other : ActBands.Of(r.Row.TopAct)))]
+            : areaRows.Select(c => AreaView(c, c.Count, c.Z, ActBands.Of(c.TopAct))).ToList();
+        areas = [.. areas.OrderByDescending(a => a.Count ?? 0).ThenBy(a => a.Name, StringComparer.CurrentCulture)];
+        var areaScanIds = row.AreaScanAreas.Length == 0 ? [] : row.AreaScanAreas.Split(' ');
+        ZoneScanView? areaScan = areaScanIds.Length == 0 ? null
+            : !published ? new([], row.AreaScanPeriods, row.AreaScanObserved, row.AreaScanExpected, row.AreaScanP, row.AreaScanAlarm)
+            : row.AreaScanAlarm && row.AreaScanOrganizations >= 2 ? new([], row.AreaScanPeriods, row.AreaScanObserved >= k ? row.AreaScanObserved : null, row.AreaScanExpected, row.AreaScanP, true)
+            : null;
+        IReadOnlyList<ZoneAreaView> areaScanAreas = areaScan is null ? [] : [.. areaScanIds.Select(id => new ZoneAreaView(id, AreaName(id), null, SpotState.None, EmergingClass.NoPattern, null, ActBand.Other))];
         var scanCells = row.ScanCells.Length == 0 ? [] : row.ScanCells.Split(' ').Select(Hex.Parse).ToList();
         ZoneScanView? scan = scanCells.Count == 0 ? null
             : !published ? new(scanCells, row.ScanPeriods, row.ScanObserved, row.ScanExpected, row.ScanP, row.ScanAlarm)
@@ -146,7 +178,10 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZ
             : null;
         var atLeast = shown.Sum(c => c.Count ?? 0);
         // Complementary suppression: the total only when every count behind it is shown.
-        return new(networkId, name, audience, kind, chosen, starts, whole ? row.Events : null, atLeast, shown, scan, k);
+        return new(networkId, name, audience, kind, chosen, starts, whole ? row.Events : null, atLeast, shown, scan, k)
+        {
+            Areas = areas, AreaScan = areaScan, AreaScanAreas = areaScanAreas,
+        };
     }
 
     /// <summary>The computed periods the audience may see: all for coordinators; for the published audience, months closed at least the delay ago.</summary>
@@ -163,7 +198,14 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZ
     /// One cell over the last <see cref="TrendPeriods"/> computed periods the viewer may see, oldest first (a period with
     /// nothing stored for the cell had no report there), with the same rules as a period's view; null: 404.
     /// </summary>
-    public async Task<ZoneTrendView?> TrendAsync(Guid viewer, Guid networkId, PeriodKind kind, Hex cell, CancellationToken ct = default)
+    public async Task<ZoneTrendView?> TrendAsync(Guid viewer, Guid networkId, PeriodKind kind, Hex cell, CancellationToken ct = default) =>
+        await TrendAsync(viewer, networkId, kind, cell, "", ct);
+
+    /// <summary>A gazetteer area's trend, with the same rules as a cell's; null: 404 (an area the gazetteer does not have too).</summary>
+    public async Task<ZoneTrendView?> AreaTrendAsync(Guid viewer, Guid networkId, PeriodKind kind, string areaId, CancellationToken ct = default) =>
+        gazetteer.Find(areaId) is null ? null : await TrendAsync(viewer, networkId, kind, default, areaId, ct) is { } view ? view with { AreaId = areaId, AreaName = AreaName(areaId) } : null;
+
+    private async Task<ZoneTrendView?> TrendAsync(Guid viewer, Guid networkId, PeriodKind kind, Hex cell, string areaId, CancellationToken ct)
     {
         if (await AudienceAsync(viewer, networkId, ct) is not { } audience) return null;
         var name = await db.Networks.Where(n => n.Id == networkId).Select(n => n.Name).SingleAsync(ct);
@@ -173,7 +215,7 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZ
         var starts = await VisiblePeriods(networkId, kind, published).OrderByDescending(p => p.PeriodStart).Select(p => p.PeriodStart).Take(TrendPeriods).ToListAsync(ct);
         var first = starts.Count == 0 ? DateOnly.MaxValue : starts.Min();
         var rows = (await db.HotZoneCells.AsNoTracking()
-            .Where(c => c.NetworkId == networkId && c.Kind == kind && c.Q == cell.Q && c.R == cell.R && c.PeriodStart >= first)
+            .Where(c => c.NetworkId == networkId && c.Kind == kind && c.AreaId == areaId && c.Q == cell.Q && c.R == cell.R && c.PeriodStart >= first)
             .ToListAsync(ct)).ToDictionary(c => c.PeriodStart);
         var points = new List<ZoneTrendPoint>();
         foreach (var start in starts.Order())
@@ -188,9 +230,9 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZ
                 points.Add(new(start, row.Count, false, row.State, row.Class, row.Z));
                 continue;
             }
-            var (shown, _) = Published(grid, [row], k);
-            points.Add(shown.SingleOrDefault() is { } view
-                ? new(start, view.Count, false, view.State, view.Class, null)
+            var (shown, _) = PublishedRows([row], k);
+            points.Add(shown.Count == 1
+                ? new(start, shown[0].Count, false, row.State, row.Class, null)
                 : new(start, null, row.Count > 0, SpotState.None, EmergingClass.NoPattern, null));
         }
         return new(networkId, name, audience, kind, cell, points, k);
@@ -206,9 +248,19 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZ
     /// </summary>
     public static (List<ZoneCellView> Cells, bool Whole) Published(HexGrid grid, IEnumerable<HotZoneCell> cells, int k)
     {
-        var shown = new List<ZoneCellView>();
+        var (rows, whole) = PublishedRows(cells.OrderBy(c => c.Q).ThenBy(c => c.R), k);
+        return ([.. rows.Select(r => View(grid, r.Row, r.Count, null, r.Count is null ? ActBand.Other : ActBands.Of(r.Row.TopAct)))], whole);
+    }
+
+    /// <summary>
+    /// The published rule over rows of one layer (cells, or areas): the rows shown with their count (null: fewer than
+    /// <paramref name="k"/>), and whether every count is shown. A row of one organization's reports is left out.
+    /// </summary>
+    public static (List<(HotZoneCell Row, int? Count)> Rows, bool Whole) PublishedRows(IEnumerable<HotZoneCell> cells, int k)
+    {
+        var shown = new List<(HotZoneCell, int?)>();
         var whole = true;
-        foreach (var c in cells.OrderBy(c => c.Q).ThenBy(c => c.R))
+        foreach (var c in cells)
         {
             if (c.Count == 0 && c.Class == EmergingClass.NoPattern && c.State == SpotState.None) continue;
             if (c.Organizations < 2)
@@ -218,10 +270,16 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, IOptions<HotZ
             }
             var count = c.Count == 0 || c.Count >= k ? c.Count : (int?)null;
             whole &= count is not null;
-            shown.Add(View(grid, c, count, null, count is null ? ActBand.Other : ActBands.Of(c.TopAct)));
+            shown.Add((c, count));
         }
         return (shown, whole);
     }
+
+    private ZoneAreaView AreaView(HotZoneCell c, int? count, double? z, ActBand band) => new(c.AreaId, AreaName(c.AreaId), count, c.State, c.Class, z, band);
+
+    /// <summary>An area's path in the viewer's language ("Country › Region › District"), or its id when the gazetteer no longer has it.</summary>
+    private string AreaName(string areaId) =>
+        gazetteer.Find(areaId) is { } area ? gazetteer.PathOf(area, CultureInfo.CurrentUICulture.TwoLetterISOLanguageName) : areaId;
 
     private static ZoneCellView View(HexGrid grid, HotZoneCell c, int? count, double? z, ActBand band)
     {

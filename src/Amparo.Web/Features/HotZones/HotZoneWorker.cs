@@ -80,6 +80,17 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
         return [.. rows.Select(r => new ZoneEvent(grid.CellOf(r.CellLatitude!.Value, r.CellLongitude!.Value), r.OccurredOn, r.CreatedAt, r.OrganizationId, r.PrimaryAct))];
     }
 
+    /// <summary>The reports a network's hot zones count by gazetteer area: the same reports as <see cref="EventsAsync"/>, those that name an area (with or without a cell).</summary>
+    public static async Task<List<AreaEvent>> AreaEventsAsync(AmparoDbContext db, Guid networkId, DateOnly since, DateTime now, CancellationToken ct)
+    {
+        var sharing = SharingGrants(db, now).Where(g => g.GranteeId == networkId).Select(g => g.OwnerId);
+        var rows = await db.Incidents.AsNoTracking()
+            .Where(i => i.OrganizationId != null && sharing.Contains(i.OrganizationId.Value) && !i.AwaitingReview && i.AreaId != null && i.OccurredOn >= since)
+            .Select(i => new { i.AreaId, i.OccurredOn, i.CreatedAt, i.OrganizationId, i.PrimaryAct })
+            .ToListAsync(ct);
+        return [.. rows.Select(r => new AreaEvent(r.AreaId!, r.OccurredOn, r.CreatedAt, r.OrganizationId, r.PrimaryAct))];
+    }
+
     /// <returns>True when this round stored the period and queued its alerts (false: another instance did first).</returns>
     private async Task<bool> ComputeAsync(IServiceProvider services, AmparoDbContext db, Guid networkId, PeriodKind kind, DateOnly period, DateTime now, CancellationToken ct)
     {
@@ -90,10 +101,16 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
         var events = await EventsAsync(db, grid, networkId, since, now, ct);
         var analysis = HotSpotAnalyses.AsOf(events, kind, period, spots);
         var zoneScan = ZoneScans.AsOf(events, grid, kind, period, scan);
+        var layout = services.GetRequiredService<AreaLayout>();
+        var areaEvents = await AreaEventsAsync(db, networkId, since, now, ct);
+        var areas = AreaAnalyses.AsOf(areaEvents, layout, kind, period, spots);
+        var areaScan = AreaAnalyses.ScanAsOf(areaEvents, layout, kind, period, options.AreaScan);
         var previous = Periods.Add(kind, period, -1);
-        var wasEmerging = (await db.HotZoneCells.AsNoTracking()
+        var wasEmergingRows = await db.HotZoneCells.AsNoTracking()
             .Where(c => c.NetworkId == networkId && c.Kind == kind && c.PeriodStart == previous && Emerging.Contains(c.Class))
-            .Select(c => new { c.Q, c.R }).ToListAsync(ct)).Select(c => new Hex(c.Q, c.R)).ToHashSet();
+            .Select(c => new { c.AreaId, c.Q, c.R }).ToListAsync(ct);
+        var wasEmerging = wasEmergingRows.Where(c => c.AreaId.Length == 0).Select(c => new Hex(c.Q, c.R)).ToHashSet();
+        var areaWasEmerging = wasEmergingRows.Where(c => c.AreaId.Length > 0).Select(c => c.AreaId).ToHashSet(StringComparer.Ordinal);
 
         db.ChangeTracker.Clear();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -106,7 +123,16 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
                 Events = analysis.Cells.Sum(c => c.Count),
                 ScanCells = string.Join(' ', zoneScan.Cells), ScanPeriods = cluster?.Periods ?? 0, ScanObserved = (int)(cluster?.Observed ?? 0),
                 ScanExpected = cluster?.Expected ?? 0, ScanP = zoneScan.Result.P, ScanOrganizations = zoneScan.Organizations, ScanAlarm = zoneScan.Alarm,
+                AreaScanAreas = string.Join(' ', areaScan.Areas), AreaScanPeriods = areaScan.Result.MostLikely?.Periods ?? 0,
+                AreaScanObserved = (int)(areaScan.Result.MostLikely?.Observed ?? 0), AreaScanExpected = areaScan.Result.MostLikely?.Expected ?? 0,
+                AreaScanP = areaScan.Result.P, AreaScanOrganizations = areaScan.Organizations, AreaScanAlarm = areaScan.Alarm,
             });
+            foreach (var (id, f) in areas.Where(a => a.Figures.Count > 0 || a.Figures.State != SpotState.None || a.Figures.Class != EmergingClass.NoPattern))
+                db.HotZoneCells.Add(new HotZoneCell
+                {
+                    NetworkId = networkId, Kind = kind, PeriodStart = period, AreaId = id, Count = f.Count, Organizations = f.Organizations,
+                    Z = double.IsNaN(f.Z) ? null : f.Z, P = double.IsNaN(f.P) ? null : f.P, State = f.State, Class = f.Class, TopAct = f.TopAct,
+                });
             foreach (var c in analysis.Cells.Where(c => c.Count > 0 || c.State != SpotState.None || c.Class != EmergingClass.NoPattern))
                 db.HotZoneCells.Add(new HotZoneCell
                 {
@@ -119,6 +145,10 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
                 .OrderByDescending(c => c.Count)
                 .Select(c => new ZoneAlert(c.Cell, c.Class, c.Count, c.TopAct)).ToList();
             if (zoneScan.Alarm) alerts.Add(new ZoneAlert(zoneScan.Cells[0], null, (int)cluster!.Observed, zoneScan.TopAct));
+            alerts.AddRange(areas.Where(a => Emerging.Contains(a.Figures.Class) && !areaWasEmerging.Contains(a.AreaId) && a.Figures.Count > 0)
+                .OrderByDescending(a => a.Figures.Count)
+                .Select(a => new ZoneAlert(default, a.Figures.Class, a.Figures.Count, a.Figures.TopAct, a.AreaId)));
+            if (areaScan.Alarm) alerts.Add(new ZoneAlert(default, null, (int)areaScan.Result.MostLikely!.Observed, areaScan.TopAct, areaScan.Areas[0]));
             if (alerts.Count > 0)
             {
                 var notifier = services.GetRequiredService<Notifier>();
@@ -131,7 +161,7 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            Logger.LogInformation("Hot zones of network {NetworkId}, {Kind} {Period}: {Cells} cells, {Alerts} alerts", networkId, kind, period, analysis.Cells.Count, alerts.Count);
+            Logger.LogInformation("Hot zones of network {NetworkId}, {Kind} {Period}: {Cells} cells, {Areas} areas, {Alerts} alerts", networkId, kind, period, analysis.Cells.Count, areas.Count, alerts.Count);
             return alerts.Count > 0;
         }
         catch (DbUpdateException)
@@ -181,25 +211,26 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
             if (claimed == 0) continue; // another instance told them
             var rows = await db.HotZoneCells.AsNoTracking()
                 .Where(c => c.NetworkId == networkId && c.Kind == PeriodKind.Month && c.PeriodStart == period.PeriodStart).ToListAsync(ct);
-            var acts = rows.ToDictionary(c => c.Cell, c => c.TopAct);
-            var (shown, _) = HotZoneViews.Published(grid, rows, options.MinimumCount);
-            var alerts = shown.Where(c => Emerging.Contains(c.Class) && c.Count > 0).OrderByDescending(c => c.Count)
-                .Select(c => new ZoneAlert(c.Cell, c.Class, c.Count!.Value, acts[c.Cell])).ToList();
+            var alerts = HotZoneViews.PublishedRows(rows.Where(c => !c.IsArea), options.MinimumCount).Rows
+                .Concat(HotZoneViews.PublishedRows(rows.Where(c => c.IsArea), options.MinimumCount).Rows)
+                .Where(c => Emerging.Contains(c.Row.Class) && c.Count > 0).OrderByDescending(c => c.Count)
+                .Select(c => new ZoneAlert(c.Row.Cell, c.Row.Class, c.Count!.Value, c.Row.TopAct, c.Row.IsArea ? c.Row.AreaId : null)).ToList();
             if (period.ScanAlarm && period.ScanOrganizations >= 2 && period.ScanObserved >= options.MinimumCount && period.ScanCells.Length > 0)
-            {
                 alerts.Add(new ZoneAlert(Hex.Parse(period.ScanCells.Split(' ')[0]), null, period.ScanObserved, IncidentActs.None));
-            }
-            var countryOf = alerts.Select(a => a.Cell).Distinct().ToDictionary(c => c, c =>
+            if (period.AreaScanAlarm && period.AreaScanOrganizations >= 2 && period.AreaScanObserved >= options.MinimumCount && period.AreaScanAreas.Length > 0)
+                alerts.Add(new ZoneAlert(default, null, period.AreaScanObserved, IncidentActs.None, period.AreaScanAreas.Split(' ')[0]));
+            var gazetteer = services.GetRequiredService<Gazetteer>();
+            var countryOf = alerts.Distinct().ToDictionary(a => a, a =>
             {
-                var (lat, lon) = grid.Centre(c);
-                return outlines.CountryOf(lat, lon);
+                var (lat, lon) = a.AreaId is null ? grid.Centre(a.Cell) : gazetteer.Find(a.AreaId) is { } area ? (area.Latitude, area.Longitude) : (double.NaN, double.NaN);
+                return double.IsNaN(lat) ? null : outlines.CountryOf(lat, lon);
             });
             var notifier = services.GetRequiredService<Notifier>();
             var texts = services.GetRequiredService<MessageTexts>();
             foreach (var organization in followers.GroupBy(f => f.OrganizationId))
             {
                 var countries = organization.Select(f => f.Country).ToHashSet();
-                var theirs = alerts.Where(a => countryOf[a.Cell] is { } c && countries.Contains(c)).ToList();
+                var theirs = alerts.Where(a => countryOf[a] is { } c && countries.Contains(c)).ToList();
                 if (theirs.Count == 0) continue;
                 var admins = await db.Users.AsNoTracking()
                     .Where(u => db.Memberships.Any(m => m.OrganizationId == organization.Key && m.UserId == u.Id && m.Role == Organizations.OrgRole.OrgAdmin) && u.Email != null)
@@ -219,15 +250,18 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
     /// <summary>The classes that are news to a coordinator: a hot zone that appeared or grows.</summary>
     public static readonly EmergingClass[] Emerging = [EmergingClass.New, EmergingClass.Consecutive, EmergingClass.Intensifying];
 
-    /// <summary>One thing to tell: a cell that became emerging or intensifying (<see cref="Class"/>), or the scan's alarm (no class).</summary>
-    public sealed record ZoneAlert(Hex Cell, EmergingClass? Class, int Count, IncidentActs Act);
+    /// <summary>
+    /// One thing to tell: a cell, or a gazetteer area (<see cref="AreaId"/>), that became emerging or intensifying
+    /// (<see cref="Class"/>), or a scan's alarm (no class).
+    /// </summary>
+    public sealed record ZoneAlert(Hex Cell, EmergingClass? Class, int Count, IncidentActs Act, string? AreaId = null);
 
     /// <summary>At most this many cells are named in one message; the map behind sign-in has them all.</summary>
     public const int CellsPerMessage = 10;
 
     /// <summary>
     /// One period's alert to one coordinator, in their language: for each cell (its grid name, which says nothing without
-    /// the map behind sign-in) what it became, the act-type band and a count band; the period; a link — no organization,
+    /// the map behind sign-in; an area of the gazetteer is not named at all) what it became, the act-type band and a count band; the period; a link — no organization,
     /// no report, no place name.
     /// </summary>
     public static Notification Message(MessageTexts texts, User user, Guid networkId, PeriodKind kind, DateOnly period, IReadOnlyList<ZoneAlert> alerts, string audience = "coordinator")
@@ -235,7 +269,8 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
         var language = user.Language;
         var lines = alerts.Take(CellsPerMessage).Select(a => texts.Text(language, false, "HotZones.Msg.Cell",
             a.Class is { } c ? texts.Text(language, false, "HotZones.Class." + c) : texts.Text(language, false, "HotZones.Msg.Scan"),
-            a.Cell.ToString(), texts.Text(language, false, "HotZones.Band." + ActBands.Of(a.Act)), texts.Text(language, false, CountBands.KeyOf(a.Count))));
+            a.AreaId is null ? a.Cell.ToString() : texts.Text(language, false, "HotZones.Msg.AnArea"),
+            texts.Text(language, false, "HotZones.Band." + ActBands.Of(a.Act)), texts.Text(language, false, CountBands.KeyOf(a.Count))));
         if (alerts.Count > CellsPerMessage) lines = lines.Append(texts.Text(language, false, "HotZones.Msg.More", alerts.Count - CellsPerMessage));
         var text = string.Join("\n", [texts.Text(language, false, "HotZones.Msg.Intro", PeriodLabel(texts, language, kind, period)), .. lines,
             texts.Text(language, false, "HotZones.Msg.Link", texts.Url(HotZoneRoutes.Network(networkId, kind, period)))]);

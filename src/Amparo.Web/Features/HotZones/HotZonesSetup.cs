@@ -27,6 +27,10 @@ public sealed class HotZonesOptions
     [Range(HexGrid.FinestAcross, 1000)]
     public double ScanRadiusKm { get; set; } = 50;
 
+    /// <summary>The largest circle of the scan over the gazetteer's areas, in km between area centres (areas are larger than cells).</summary>
+    [Range(HexGrid.FinestAcross, 2000)]
+    public double AreaScanRadiusKm { get; set; } = 100;
+
     /// <summary>The scan's longest cluster, in periods; its study period is twelve times as long.</summary>
     [Range(1, 8)]
     public int ScanMaxPeriods { get; set; } = 3;
@@ -41,6 +45,7 @@ public sealed class HotZonesOptions
 
     public HotSpotParameters Spots => new(SeriesPeriods, Replicates);
     public ScanParameters Scan => new(ScanRadiusKm, ScanMaxPeriods, 12 * ScanMaxPeriods, Replicates);
+    public ScanParameters AreaScan => Scan with { MaxRadiusKm = AreaScanRadiusKm };
 }
 
 /// <summary>Hot zones (issue 13): the installation's fixed hexagon grid, the worker that computes each network's periods, and what a viewer may see of them.</summary>
@@ -51,6 +56,7 @@ public static class HotZonesSetup
         services.AddOptions<HotZonesOptions>().Bind(configuration.GetSection(HotZonesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new HexGrid(sp.GetRequiredService<IOptions<HotZonesOptions>>().Value.CellAcrossKm));
         services.AddSingleton<CountryOutlines>();
+        services.AddSingleton(sp => AreaLayout.Of(sp.GetRequiredService<Incidents.Gazetteer>()));
         services.AddSingleton<HotZoneWorker>();
         services.AddHostedService<HotZoneWorker.Host>();
         services.AddScoped<HotZoneViews>();

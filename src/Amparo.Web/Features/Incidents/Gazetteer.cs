@@ -35,6 +35,17 @@ public sealed class Gazetteer
 
     public GazetteerArea? Find(string? id) => id is not null && _areas.TryGetValue(id, out var area) ? area : null;
 
+    /// <summary>Every area, in no order.</summary>
+    public IReadOnlyCollection<GazetteerArea> Areas => _areas.Values;
+
+    /// <summary>How far down the hierarchy an area is: 0 for an area without a parent (a country), 1 for its regions, and so on.</summary>
+    public int DepthOf(GazetteerArea area)
+    {
+        var depth = 0;
+        for (var a = Find(area.ParentId); a is not null && depth < 8; a = Find(a.ParentId)) depth++;
+        return depth;
+    }
+
     /// <summary>"Country › Region › District" in the language asked.</summary>
     public string PathOf(GazetteerArea area, string language)
     {

@@ -713,6 +713,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateOnly>("PeriodStart")
                         .HasColumnType("date");
 
+                    b.Property<string>("AreaId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int>("Q")
                         .HasColumnType("integer");
 
@@ -740,7 +744,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<double?>("Z")
                         .HasColumnType("double precision");
 
-                    b.HasKey("NetworkId", "Kind", "PeriodStart", "Q", "R");
+                    b.HasKey("NetworkId", "Kind", "PeriodStart", "AreaId", "Q", "R");
 
                     b.ToTable("HotZoneCells", (string)null);
                 });
@@ -755,6 +759,29 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<DateOnly>("PeriodStart")
                         .HasColumnType("date");
+
+                    b.Property<bool>("AreaScanAlarm")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("AreaScanAreas")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<double>("AreaScanExpected")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("AreaScanObserved")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AreaScanOrganizations")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("AreaScanP")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("AreaScanPeriods")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime>("ComputedAt")
                         .HasColumnType("timestamp with time zone");

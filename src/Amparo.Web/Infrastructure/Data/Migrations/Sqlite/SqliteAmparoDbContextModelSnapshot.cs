@@ -706,6 +706,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateOnly>("PeriodStart")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AreaId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Q")
                         .HasColumnType("INTEGER");
 
@@ -733,7 +737,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<double?>("Z")
                         .HasColumnType("REAL");
 
-                    b.HasKey("NetworkId", "Kind", "PeriodStart", "Q", "R");
+                    b.HasKey("NetworkId", "Kind", "PeriodStart", "AreaId", "Q", "R");
 
                     b.ToTable("HotZoneCells", (string)null);
                 });
@@ -748,6 +752,29 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<DateOnly>("PeriodStart")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("AreaScanAlarm")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AreaScanAreas")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("AreaScanExpected")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("AreaScanObserved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AreaScanOrganizations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("AreaScanP")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("AreaScanPeriods")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("ComputedAt")
                         .HasColumnType("TEXT");
