@@ -39,6 +39,15 @@ public static class Flows
         await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
     }
 
+    /// <summary>One part of a long page, for a person to look at (only with AMPARO_SCREENSHOTS=1).</summary>
+    public static async Task ScreenshotAsync(ILocator part, string name)
+    {
+        if (Environment.GetEnvironmentVariable("AMPARO_SCREENSHOTS") != "1") return;
+        var dir = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+        Directory.CreateDirectory(dir);
+        await part.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png") });
+    }
+
     /// <summary>
     /// Waits until the page is at <paramref name="url"/> (a glob, as <c>WaitForURLAsync</c> takes) and loaded.
     /// Playwright for .NET checks a frame's URL or load states and only then subscribes to the next change, so a change

@@ -56,6 +56,9 @@ public abstract partial class PlanFlowTests
                 rows.Add(Placed(grid, At(3 * (k % 4) - 4, 3 * (k / 4) + 3), k % 2 == 0 ? collective : archive, lastMonth.AddMonths(-m).AddDays(k % 20)));
         for (var k = 0; k < 14; k++) rows.Add(Placed(grid, At(0, 0), k % 2 == 0 ? collective : archive, lastMonth.AddDays(k)));
         for (var k = 0; k < 3; k++) rows.Add(Placed(grid, At(0, 9), k == 0 ? collective : archive, published.AddDays(k)));
+        // Six reports that name only an administrative area (no point): counted by area, not on the grid.
+        var areaId = javaScript ? "CO-ANT" : "CO-CAU";
+        for (var k = 0; k < 6; k++) rows.Add(Named(areaId, k % 2 == 0 ? collective : archive, lastMonth.AddDays(k)));
         using (var scope = fixture.App.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
@@ -74,6 +77,10 @@ public abstract partial class PlanFlowTests
         var surgeRow = coordinator.Locator("main table tr", new() { HasText = At(0, 0).ToString() });
         await Expect(surgeRow).ToContainTextAsync(T("HotZones.Class.New"));
         await Expect(surgeRow).ToContainTextAsync("14");
+        var areaName = javaScript ? "Colombia › Antioquia" : "Colombia › Cauca";
+        var areaRow = coordinator.Locator("main table tr", new() { HasText = areaName });
+        await Expect(areaRow).ToContainTextAsync("6");
+        Assert.Equal(1, await coordinator.Locator("svg[aria-labelledby=area-map-title] path.hz-cell").CountAsync());
         await Flows.ScreenshotAsync(coordinator, "hot-zones-coordinator-" + tag);
 
         // The surge's cell over the months: its trend, drawn on the server, and the same figures as a table.
@@ -114,11 +121,38 @@ public abstract partial class PlanFlowTests
                 await Check();
                 await Expect(coordinator.Locator("main table tr", new() { HasText = At(0, 0).ToString() })).ToContainTextAsync(T("HotZones.Class.New", language));
                 await Flows.ScreenshotAsync(coordinator, $"hot-zones-{language}-{tag}");
+                await Flows.ScreenshotAsync(coordinator.Locator("section.hz-areas"), $"hot-zones-areas-{language}-{tag}");
                 await coordinator.GotoAsync(BaseUrl + HotZoneRoutes.Cell(network, PeriodKind.Month, At(0, 0)));
                 await Check();
                 await Flows.ScreenshotAsync(coordinator, $"hot-zones-cell-{language}-{tag}");
+                await coordinator.GotoAsync(BaseUrl + HotZoneRoutes.Area(network, PeriodKind.Month, areaId));
+                await Check();
+                await Flows.ScreenshotAsync(coordinator, $"hot-zones-area-{language}-{tag}");
             }
+
+            // The public page (turned on by a coordinator) and the grantmaker's regions, on a phone in Arabic.
+            using (var scope = fixture.App.Services.CreateScope())
+                Assert.True(await scope.ServiceProvider.GetRequiredService<HotZoneViews>().SetPublicAsync(martaId, network, true));
+            await coordinator.GotoAsync(BaseUrl + HotZoneRoutes.Public(network));
+            await Check();
+            await Expect(coordinator.Locator("main table").First).ToContainTextAsync(T("HotZones.FewerThan", "ar", 5));
+            await Flows.ScreenshotAsync(coordinator, $"hot-zones-public-ar-{tag}");
+            await Flows.ScreenshotAsync(coordinator.Locator("main > p").First, $"hot-zones-public-ar-top-{tag}");
+            await fund.SetViewportSizeAsync(360, 740);
+            await fund.GotoAsync(BaseUrl + Amparo.Web.Pages.HotZones.RegionsModel.Route + fundOrg);
+            await fundChecks.CheckAsync(fund, report, who: "grantmaker");
+            await Flows.ScreenshotAsync(fund, $"hot-zones-regions-{tag}");
         }
+    }
+
+    private static Incident Named(string areaId, Guid org, DateOnly on)
+    {
+        var at = on.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc);
+        return new Incident
+        {
+            Id = Guid.NewGuid(), OrganizationId = org, OccurredOn = on, Precision = DatePrecision.Day, Acts = IncidentActs.Threat, PrimaryAct = IncidentActs.Threat,
+            AreaId = areaId, Status = IncidentStatus.New, CreatedAt = at, UpdatedAt = at,
+        };
     }
 
     private static Incident Placed(HexGrid grid, Hex cell, Guid org, DateOnly on)

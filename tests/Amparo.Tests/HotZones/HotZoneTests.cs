@@ -298,6 +298,7 @@ public abstract class HotZoneTests(AppFixture app)
         Assert.Equal(HttpStatusCode.OK, page.Status);
         Assert.Contains("By administrative area", page.Html, StringComparison.Ordinal);
         Assert.Matches("Colombia › Cauca</a></td>\\s*<td>8</td>", page.Html);
+        Assert.Contains("<title id=\"area-map-title\">", page.Html, StringComparison.Ordinal); // the areas' map, drawn on the server
         // Eight reports where under three were expected: the scan over the areas warns, naming the area.
         Assert.Contains("more reports than usual in and around <bdi>Colombia › Cauca</bdi>", page.Html, StringComparison.Ordinal);
         var trend = await coordinator.GetAsync(HotZoneRoutes.Area(s.Network, PeriodKind.Month, "CO-CAU"));

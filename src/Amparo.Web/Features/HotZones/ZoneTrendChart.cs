@@ -27,7 +27,7 @@ public sealed record ZoneTrendChart(IReadOnlyList<ZoneTrendChart.Bar> Bars, IRea
             if (p.Withheld) continue;
             var value = p.Count ?? minimum - 1;
             var h = PlotHeight * value / top;
-            var css = p.Count is null ? "hz-bar-hidden" : "hz-cell " + ZoneMap.CssOf(new ZoneCellView(default, p.Count, p.State, p.Class, null, ActBand.Other, 0, 0));
+            var css = p.Count is null ? "hz-bar-hidden" : "hz-cell " + ZoneMap.CssOf(p.Class, p.State);
             bars.Add(new Bar(N(Left + (i * step) + (step * 0.15)), N(Top + PlotHeight - h), N(step * 0.7), N(h), css, p.Period.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
         }
         var ticks = new[] { 0, top / 2, top }.Distinct().Select(v => new Tick(N(Top + PlotHeight - (PlotHeight * (double)v / top)), v.ToString(CultureInfo.CurrentCulture))).ToList();

@@ -5,21 +5,34 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Amparo.Web.Pages.HotZones;
 
+/// <summary>What the map partial draws: the map, its title and the title's id, whether the scan's cluster is outlined, and the note under the legend.</summary>
+public sealed record ZoneMapPartial(ZoneMap Map, string Title, string TitleId, bool ScanAlarm, string Note);
+
 /// <summary>What the period partial draws: the view, its map, and whether it is the public page (no trend links).</summary>
-public sealed record ZonePeriodPartial(ZonePeriodView View, ZoneMap? Map, bool Public);
+public sealed record ZonePeriodPartial(ZonePeriodView View, ZoneMap? Map, bool Public)
+{
+    /// <summary>The administrative areas' map (circles at their centres), when there are areas to draw.</summary>
+    public ZoneMap? AreaMap { get; init; }
+
+    public static ZonePeriodPartial Of(ZonePeriodView view, HexGrid grid, AreaLayout layout, CountryOutlines outlines, bool isPublic) =>
+        new(view, ZoneMap.Draw(grid, outlines, view.Cells, view.Scan?.Cells ?? []), isPublic)
+        {
+            AreaMap = ZoneMap.DrawAreas(layout, outlines, view.Areas, view.AreaScan is { Alarm: true } ? [.. view.AreaScanAreas.Select(a => a.AreaId)] : []),
+        };
+}
 
 /// <summary>
 /// Hot zones: without a network, the networks the viewer may see; with one, a period's map, table and early warning, as
 /// <see cref="HotZoneViews"/> allows (a network the viewer may not see: 404).
 /// </summary>
-public sealed class IndexModel(HotZoneViews views, HexGrid grid, CountryOutlines outlines, GrantmakerRegions regions) : PageModel
+public sealed class IndexModel(HotZoneViews views, HexGrid grid, AreaLayout layout, CountryOutlines outlines, GrantmakerRegions regions) : PageModel
 {
     [FromRoute] public Guid? Network { get; set; }
     public List<ZoneNetwork> Networks { get; private set; } = [];
     /// <summary>Grantmaker organizations the person administers: where they choose the regions they are told about.</summary>
     public List<(Guid Id, string Name)> Funders { get; private set; } = [];
     public ZonePeriodView? View { get; private set; }
-    public ZoneMap? Map { get; private set; }
+    public ZonePeriodPartial? Period { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string? kind, DateOnly? period)
     {
@@ -34,7 +47,7 @@ public sealed class IndexModel(HotZoneViews views, HexGrid grid, CountryOutlines
         var parsed = kind == "week" ? PeriodKind.Week : PeriodKind.Month;
         View = await views.PeriodAsync(me, network, parsed, period, HttpContext.RequestAborted);
         if (View is null) return NotFound();
-        Map = ZoneMap.Draw(grid, outlines, View.Cells, View.Scan?.Cells ?? []);
+        Period = ZonePeriodPartial.Of(View, grid, layout, outlines, isPublic: false);
         IsPublic = await views.IsPublicAsync(network, HttpContext.RequestAborted);
         return Page();
     }

@@ -11,17 +11,17 @@ namespace Amparo.Web.Pages.HotZones;
 /// 5", no area of one organization's reports, no totals that would give a hidden count away.
 /// </summary>
 [AllowAnonymous]
-public sealed class PublicModel(HotZoneViews views, HexGrid grid, CountryOutlines outlines) : PageModel
+public sealed class PublicModel(HotZoneViews views, HexGrid grid, AreaLayout layout, CountryOutlines outlines) : PageModel
 {
     [FromRoute] public Guid Network { get; set; }
     public ZonePeriodView View { get; private set; } = null!;
-    public ZoneMap? Map { get; private set; }
+    public ZonePeriodPartial Period { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(DateOnly? period)
     {
         if (await views.PublicPeriodAsync(Network, period, HttpContext.RequestAborted) is not { } view) return NotFound();
         View = view;
-        Map = ZoneMap.Draw(grid, outlines, view.Cells, view.Scan?.Cells ?? []);
+        Period = ZonePeriodPartial.Of(view, grid, layout, outlines, isPublic: true);
         return Page();
     }
 }
