@@ -67,6 +67,38 @@ public sealed class UcdpAcceptanceTests
         Assert.True(first.Result.P < 0.05 && first.Result.MostLikely!.Observed >= 5);
     }
 
+    /// <summary>
+    /// The same run over the second-level areas (sub-prefectures) as zones, each compared with its six nearest: fixed
+    /// before the run as above, and the scan's circles up to 100 km between area centres (the areas' default).
+    /// </summary>
+    [Fact]
+    public void ByArea_Bangui_IsNewOrConsecutiveIn2013Or2014_AndTheAreaScanAlarmsForItIn2013()
+    {
+        var data = Data.Value;
+        var parameters = new HotSpotParameters(SeriesPeriods: 10, Replicates: 999, FalseDiscoveryRate: 0.05);
+        var lines = new List<string>();
+        var emergingYears = new List<int>();
+        foreach (var year in new[] { 2013, 2014 })
+        {
+            var results = AreaAnalyses.AsOf(data.AreaEvents, data.Layout, PeriodKind.Year, new DateOnly(year, 1, 1), parameters);
+            lines.AddRange(results.Where(r => r.Figures.Count > 0 && (r.Figures.State == SpotState.Hot || r.Figures.Class != EmergingClass.NoPattern))
+                .Select(r => FormattableString.Invariant($"{year} {r.AreaId}: {r.Figures.Count} events, Gi* z {r.Figures.Z:F2}, {r.Figures.State}, {r.Figures.Class}")));
+            if (results.Any(r => r.AreaId.StartsWith("Bangui", StringComparison.Ordinal) && r.Figures.Class is EmergingClass.New or EmergingClass.Consecutive)) emergingYears.Add(year);
+        }
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join('\n', lines));
+        Assert.True(emergingYears.Count > 0, "Bangui not new or consecutive by area in 2013–2014:\n" + string.Join('\n', lines));
+
+        var scanParameters = new ScanParameters(MaxRadiusKm: 100, MaxPeriods: 3, StudyPeriods: 36, Replicates: 999, Alpha: 0.05, MinCases: 5);
+        var alarms = new List<string>();
+        for (var month = 1; month <= 12; month++)
+        {
+            var scan = AreaAnalyses.ScanAsOf(data.AreaEvents, data.Layout, PeriodKind.Month, new DateOnly(2013, month, 1), scanParameters);
+            if (scan.Alarm) alarms.Add(FormattableString.Invariant($"2013-{month:00}: {scan.Result.MostLikely!.Observed} events, {scan.Result.MostLikely.Expected:F1} expected, p {scan.Result.P:F3}, {string.Join(" + ", scan.Areas)}"));
+        }
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join('\n', alarms));
+        Assert.Contains(alarms, a => a.Contains("Bangui", StringComparison.Ordinal));
+    }
+
     private static List<CellResult> Describe(HotSpotAnalysis analysis, UcdpEvents data, string area) =>
         [.. analysis.Cells.Where(c => data.AreaOf(c.Cell).Contains(area, StringComparison.Ordinal))];
 }
