@@ -53,6 +53,8 @@ internal static class HotZonesBench
                 var (amparoGi, denseGi, amparoScan, plainScan) = PerReplicate(events, grid, latest);
                 rows.Add(Row("Gi* over the 10-week series, per replicate (peer: dense n×n weights)", amparoGi, null, "ms", denseGi, "dense matrix"));
                 rows.Add(Row("scan, per replicate (peer: every cylinder summed afresh)", amparoScan, null, "ms", plainScan, "plain scan"));
+                rows.Add(Row("the same week by administrative area: each cell's centre an area, six nearest, 100-km circles (peer: the hexagon layer above)",
+                    AreaLayer(events, grid, latest, spots, scan), 10_000, "ms", totalMs, "hexagons"));
             }
         }
 
@@ -84,6 +86,22 @@ internal static class HotZonesBench
         Print("Hot zones (in process)", rows);
         await WriteAsync("hot-zones", new { sizes, spots, scan, ucdpScan }, rows, new { growth, ucdpAlarms = months, firstBangui });
         return 0;
+    }
+
+    /// <summary>
+    /// The administrative-area layer on the same incidents: every cell's centre made an area of one level (about 2,000:
+    /// a country's districts), the layout built (buckets) and the latest week classified and scanned, in ms.
+    /// </summary>
+    private static double AreaLayer(List<ZoneEvent> events, HexGrid grid, DateOnly latest, HotSpotParameters spots, ScanParameters scan)
+    {
+        var watch = Stopwatch.StartNew();
+        var layout = new AreaLayout(events.Select(e => e.Cell).Distinct().Select(c => { var (lat, lon) = grid.Centre(c); return (c.ToString(), 1, lat, lon); }));
+        var areaEvents = events.Select(e => new AreaEvent(e.Cell.ToString(), e.OccurredOn, e.KnownAt, e.OrganizationId, e.Act)).ToList();
+        var results = AreaAnalyses.AsOf(areaEvents, layout, PeriodKind.Week, latest, spots);
+        var areaScan = AreaAnalyses.ScanAsOf(areaEvents, layout, PeriodKind.Week, latest, scan with { MaxRadiusKm = 100 });
+        var ms = watch.Elapsed.TotalMilliseconds;
+        Console.WriteLine(FormattableString.Invariant($"  by area: {results.Count} areas, {results.Count(r => r.Figures.State == SpotState.Hot)} hot, scan p {areaScan.Result.P:F3} over {areaScan.Areas.Count} areas, {ms:F0} ms"));
+        return ms;
     }
 
     /// <summary>
