@@ -15,6 +15,9 @@ public sealed class AreaLayout
     private readonly Dictionary<string, (double X, double Y, int Depth)> _places = new(StringComparer.Ordinal);
     private readonly Dictionary<(int Depth, int Bx, int By), List<string>> _buckets = [];
     private readonly Dictionary<int, int> _reach = []; // per level, the largest bucket distance any area can be at
+    private readonly Dictionary<int, List<string>> _levels = [];
+    /// <summary>A level this small is searched whole: cheaper than walking empty buckets between a few far-apart areas.</summary>
+    private const int SearchedWhole = 256;
 
     public AreaLayout(IEnumerable<(string Id, int Depth, double Latitude, double Longitude)> areas)
     {
@@ -25,6 +28,8 @@ public sealed class AreaLayout
             var key = (depth, Bucket(x), Bucket(y));
             if (!_buckets.TryGetValue(key, out var list)) _buckets[key] = list = [];
             list.Add(id);
+            if (!_levels.TryGetValue(depth, out var level)) _levels[depth] = level = [];
+            level.Add(id);
         }
         foreach (var group in _buckets.Keys.GroupBy(k => k.Depth))
         {
@@ -56,25 +61,52 @@ public sealed class AreaLayout
     private List<(string Id, double Distance)> Search(string id, Func<List<(string Id, double Distance)>, int, bool> enough)
     {
         var (x, y, depth) = _places[id];
-        var (bx, by) = (Bucket(x), Bucket(y));
         var found = new List<(string Id, double Distance)>();
+        void Add(List<string> list)
+        {
+            foreach (var other in list)
+            {
+                var (ox, oy, _) = _places[other];
+                found.Add((other, Math.Sqrt(((ox - x) * (ox - x)) + ((oy - y) * (oy - y)))));
+            }
+        }
+        void Sort() => found.Sort((a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : string.CompareOrdinal(a.Id, b.Id));
+        if (_levels[depth].Count <= SearchedWhole)
+        {
+            Add(_levels[depth]);
+            Sort();
+            return found;
+        }
+        var (bx, by) = (Bucket(x), Bucket(y));
         for (var ring = 0; ring <= _reach[depth] + 1; ring++)
         {
-            for (var dx = -ring; dx <= ring; dx++)
-                for (var dy = -ring; dy <= ring; dy++)
-                {
-                    if (Math.Max(Math.Abs(dx), Math.Abs(dy)) != ring || !_buckets.TryGetValue((depth, bx + dx, by + dy), out var list)) continue;
-                    foreach (var other in list)
-                    {
-                        var (ox, oy, _) = _places[other];
-                        found.Add((other, Math.Sqrt(((ox - x) * (ox - x)) + ((oy - y) * (oy - y)))));
-                    }
-                }
-            found.Sort((a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : string.CompareOrdinal(a.Id, b.Id));
+            // The ring's edge only: the buckets at exactly this many steps.
+            foreach (var (dx, dy) in Edge(ring))
+                if (_buckets.TryGetValue((depth, bx + dx, by + dy), out var list)) Add(list);
+            Sort();
             // Itself is in the list at distance 0: Nearest counts k others.
             if (enough(found.Where(f => f.Id != id).ToList(), ring)) break;
         }
         return found;
+    }
+
+    private static IEnumerable<(int Dx, int Dy)> Edge(int ring)
+    {
+        if (ring == 0)
+        {
+            yield return (0, 0);
+            yield break;
+        }
+        for (var d = -ring; d <= ring; d++)
+        {
+            yield return (d, -ring);
+            yield return (d, ring);
+        }
+        for (var d = -ring + 1; d < ring; d++)
+        {
+            yield return (-ring, d);
+            yield return (ring, d);
+        }
     }
 
     private static int Bucket(double km) => (int)Math.Floor(km / BucketKm);

@@ -16,8 +16,15 @@ public sealed record ZoneCellView(Hex Cell, int? Count, SpotState State, Emergin
 /// <summary>One gazetteer area as the viewer may see it: its id, its path in the viewer's language, and the same figures as a cell.</summary>
 public sealed record ZoneAreaView(string AreaId, string Name, int? Count, SpotState State, EmergingClass Class, double? Z, ActBand Band);
 
-/// <summary>The scan's most likely cluster as the viewer may see it (<see cref="Observed"/> null: fewer than k).</summary>
-public sealed record ZoneScanView(IReadOnlyList<Hex> Cells, int Periods, int? Observed, double Expected, double P, bool Alarm);
+/// <summary>
+/// The scan's most likely cluster as the viewer may see it. For the published audience <see cref="FiguresWithheld"/>:
+/// only the cluster's zones that are themselves published are listed, and no count, expectation or duration is given
+/// (a cluster's total less the counts shown would give a hidden zone's count away).
+/// </summary>
+public sealed record ZoneScanView(IReadOnlyList<Hex> Cells, int Periods, int? Observed, double Expected, double P, bool Alarm)
+{
+    public bool FiguresWithheld { get; init; }
+}
 
 /// <summary>
 /// A network's hot zones for one period, as the viewer may see them. <see cref="Events"/> is the period's count when every
@@ -166,16 +173,16 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, Gazetteer gaz
             : areaRows.Select(c => AreaView(c, c.Count, c.Z, ActBands.Of(c.TopAct))).ToList();
         areas = [.. areas.OrderByDescending(a => a.Count ?? 0).ThenBy(a => a.Name, StringComparer.CurrentCulture)];
         var areaScanIds = row.AreaScanAreas.Length == 0 ? [] : row.AreaScanAreas.Split(' ');
+        if (published) areaScanIds = row.AreaScanAlarm && row.AreaScanOrganizations >= 2 ? [.. areaScanIds.Where(id => areas.Any(a => a.AreaId == id))] : [];
         ZoneScanView? areaScan = areaScanIds.Length == 0 ? null
             : !published ? new([], row.AreaScanPeriods, row.AreaScanObserved, row.AreaScanExpected, row.AreaScanP, row.AreaScanAlarm)
-            : row.AreaScanAlarm && row.AreaScanOrganizations >= 2 ? new([], row.AreaScanPeriods, row.AreaScanObserved >= k ? row.AreaScanObserved : null, row.AreaScanExpected, row.AreaScanP, true)
-            : null;
+            : new([], 0, null, 0, row.AreaScanP, true) { FiguresWithheld = true };
         IReadOnlyList<ZoneAreaView> areaScanAreas = areaScan is null ? [] : [.. areaScanIds.Select(id => new ZoneAreaView(id, AreaName(id), null, SpotState.None, EmergingClass.NoPattern, null, ActBand.Other))];
         var scanCells = row.ScanCells.Length == 0 ? [] : row.ScanCells.Split(' ').Select(Hex.Parse).ToList();
+        if (published) scanCells = row.ScanAlarm && row.ScanOrganizations >= 2 ? [.. scanCells.Where(c => shown.Any(v => v.Cell == c))] : [];
         ZoneScanView? scan = scanCells.Count == 0 ? null
             : !published ? new(scanCells, row.ScanPeriods, row.ScanObserved, row.ScanExpected, row.ScanP, row.ScanAlarm)
-            : row.ScanAlarm && row.ScanOrganizations >= 2 ? new(scanCells, row.ScanPeriods, row.ScanObserved >= k ? row.ScanObserved : null, row.ScanExpected, row.ScanP, true)
-            : null;
+            : new(scanCells, 0, null, 0, row.ScanP, true) { FiguresWithheld = true };
         var atLeast = shown.Sum(c => c.Count ?? 0);
         // Complementary suppression: the total only when every count behind it is shown.
         return new(networkId, name, audience, kind, chosen, starts, whole ? row.Events : null, atLeast, shown, scan, k)
@@ -222,7 +229,7 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, Gazetteer gaz
         {
             if (!rows.TryGetValue(start, out var row))
             {
-                points.Add(new(start, 0, false, SpotState.None, EmergingClass.NoPattern, null));
+                points.Add(published ? new(start, null, true, SpotState.None, EmergingClass.NoPattern, null) : new(start, 0, false, SpotState.None, EmergingClass.NoPattern, null));
                 continue;
             }
             if (!published)
@@ -230,10 +237,11 @@ public sealed class HotZoneViews(AmparoDbContext db, HexGrid grid, Gazetteer gaz
                 points.Add(new(start, row.Count, false, row.State, row.Class, row.Z));
                 continue;
             }
+            // Nothing published and "withheld" read alike: which zones had one organization's reports is not told either.
             var (shown, _) = PublishedRows([row], k);
             points.Add(shown.Count == 1
                 ? new(start, shown[0].Count, false, row.State, row.Class, null)
-                : new(start, null, row.Count > 0, SpotState.None, EmergingClass.NoPattern, null));
+                : new(start, null, true, SpotState.None, EmergingClass.NoPattern, null));
         }
         return new(networkId, name, audience, kind, cell, points, k);
     }

@@ -121,9 +121,9 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
             {
                 NetworkId = networkId, Kind = kind, PeriodStart = period, ComputedAt = now,
                 Events = analysis.Cells.Sum(c => c.Count),
-                ScanCells = string.Join(' ', zoneScan.Cells), ScanPeriods = cluster?.Periods ?? 0, ScanObserved = (int)(cluster?.Observed ?? 0),
+                ScanCells = JoinCapped(zoneScan.Cells.Select(c => c.ToString()), 4000), ScanPeriods = cluster?.Periods ?? 0, ScanObserved = (int)(cluster?.Observed ?? 0),
                 ScanExpected = cluster?.Expected ?? 0, ScanP = zoneScan.Result.P, ScanOrganizations = zoneScan.Organizations, ScanAlarm = zoneScan.Alarm,
-                AreaScanAreas = string.Join(' ', areaScan.Areas), AreaScanPeriods = areaScan.Result.MostLikely?.Periods ?? 0,
+                AreaScanAreas = JoinCapped(areaScan.Areas, 8000), AreaScanPeriods = areaScan.Result.MostLikely?.Periods ?? 0,
                 AreaScanObserved = (int)(areaScan.Result.MostLikely?.Observed ?? 0), AreaScanExpected = areaScan.Result.MostLikely?.Expected ?? 0,
                 AreaScanP = areaScan.Result.P, AreaScanOrganizations = areaScan.Organizations, AreaScanAlarm = areaScan.Alarm,
             });
@@ -166,6 +166,9 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
         }
         catch (DbUpdateException)
         {
+            db.ChangeTracker.Clear();
+            // Only the period's key can collide; anything else is a fault the worker's loop reports and retries.
+            if (!await db.HotZonePeriods.AnyAsync(p => p.NetworkId == networkId && p.Kind == kind && p.PeriodStart == period, ct)) throw;
             Logger.LogInformation("Hot zones of network {NetworkId}, {Kind} {Period} were computed by another worker", networkId, kind, period);
             return false;
         }
@@ -173,6 +176,19 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
         {
             db.ChangeTracker.Clear();
         }
+    }
+
+    /// <summary>A cluster's zones, nearest its centre first, as many as fit the column (a huge circle of small areas is cut, never refused).</summary>
+    private static string JoinCapped(IEnumerable<string> ids, int max)
+    {
+        var joined = new System.Text.StringBuilder();
+        foreach (var id in ids)
+        {
+            if (joined.Length + id.Length + 1 > max) break;
+            if (joined.Length > 0) joined.Append(' ');
+            joined.Append(id);
+        }
+        return joined.ToString();
     }
 
     /// <summary>
@@ -211,14 +227,18 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
             if (claimed == 0) continue; // another instance told them
             var rows = await db.HotZoneCells.AsNoTracking()
                 .Where(c => c.NetworkId == networkId && c.Kind == PeriodKind.Month && c.PeriodStart == period.PeriodStart).ToListAsync(ct);
-            var alerts = HotZoneViews.PublishedRows(rows.Where(c => !c.IsArea), options.MinimumCount).Rows
-                .Concat(HotZoneViews.PublishedRows(rows.Where(c => c.IsArea), options.MinimumCount).Rows)
-                .Where(c => Emerging.Contains(c.Row.Class) && c.Count > 0).OrderByDescending(c => c.Count)
+            var publishedRows = HotZoneViews.PublishedRows(rows.Where(c => !c.IsArea), options.MinimumCount).Rows
+                .Concat(HotZoneViews.PublishedRows(rows.Where(c => c.IsArea), options.MinimumCount).Rows).ToList();
+            var alerts = publishedRows.Where(c => Emerging.Contains(c.Row.Class) && c.Count > 0).OrderByDescending(c => c.Count)
                 .Select(c => new ZoneAlert(c.Row.Cell, c.Row.Class, c.Count!.Value, c.Row.TopAct, c.Row.IsArea ? c.Row.AreaId : null)).ToList();
-            if (period.ScanAlarm && period.ScanOrganizations >= 2 && period.ScanObserved >= options.MinimumCount && period.ScanCells.Length > 0)
-                alerts.Add(new ZoneAlert(Hex.Parse(period.ScanCells.Split(' ')[0]), null, period.ScanObserved, IncidentActs.None));
-            if (period.AreaScanAlarm && period.AreaScanOrganizations >= 2 && period.AreaScanObserved >= options.MinimumCount && period.AreaScanAreas.Length > 0)
-                alerts.Add(new ZoneAlert(default, null, period.AreaScanObserved, IncidentActs.None, period.AreaScanAreas.Split(' ')[0]));
+            // A scan alarm is told by the nearest of its zones that is itself published with a count, and by that zone's
+            // count: the cluster's total, less the counts shown, would give a hidden zone's count away.
+            if (period.ScanAlarm && period.ScanOrganizations >= 2 && period.ScanCells.Length > 0
+                && period.ScanCells.Split(' ').Select(Hex.Parse).Select(h => publishedRows.FirstOrDefault(r => !r.Row.IsArea && r.Row.Cell == h && r.Count > 0)).FirstOrDefault(r => r.Row is not null) is { Row: { } cellRow } cell)
+                alerts.Add(new ZoneAlert(cellRow.Cell, null, cell.Count!.Value, IncidentActs.None));
+            if (period.AreaScanAlarm && period.AreaScanOrganizations >= 2 && period.AreaScanAreas.Length > 0
+                && period.AreaScanAreas.Split(' ').Select(id => publishedRows.FirstOrDefault(r => r.Row.IsArea && r.Row.AreaId == id && r.Count > 0)).FirstOrDefault(r => r.Row is not null) is { Row: { } areaRow } area)
+                alerts.Add(new ZoneAlert(default, null, area.Count!.Value, IncidentActs.None, areaRow.AreaId));
             var gazetteer = services.GetRequiredService<Gazetteer>();
             var countryOf = alerts.Distinct().ToDictionary(a => a, a =>
             {
