@@ -1,6 +1,7 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.Grants;
 using Amparo.Web.Features.HotZones;
 using Amparo.Web.Features.Incidents;
 using Amparo.Web.Features.Notifications;
@@ -37,7 +38,8 @@ public static class AmparoFeatures
         .AddWellbeingCare(configuration)
         .AddWellbeingTeam(configuration)
         .AddIncidents(configuration)
-        .AddHotZones(configuration);
+        .AddHotZones(configuration)
+        .AddGrants(configuration);
 
     /// <summary>The features' APIs under /api/v1, and other endpoints a feature answers outside it.</summary>
     public static WebApplication MapAmparoFeatures(this WebApplication app)
@@ -53,6 +55,7 @@ public static class AmparoFeatures
         api.MapWellbeingTeamApi();
         api.MapIncidentsApi();
         api.MapHotZonesApi();
+        api.MapGrantsApi();
         app.MapSmsHooks();
         app.MapPlanCalendar();
         return app;

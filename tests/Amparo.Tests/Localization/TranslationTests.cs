@@ -48,6 +48,9 @@ public sealed partial class TranslationTests
     /// </summary>
     private static readonly HashSet<(string Language, string Key)> SameAsEnglish =
     [
+        // Grants (issue 14): "communications" and "Description" are the ordinary French words.
+        ("fr", "Grants.Category.Communications"),
+        ("fr", "Grants.Field.Description"),
         // "Actions" is the ordinary French word for a column of buttons (visually hidden on the sessions page).
         ("fr", "Org.Actions"),
         ("fr", "Sessions.Actions"),
@@ -119,6 +122,11 @@ public sealed partial class TranslationTests
         ["HotZones.Band."] = Enum.GetNames<Amparo.Web.Features.HotZones.ActBand>(),
         ["HotZones.Audience."] = Enum.GetNames<Amparo.Web.Features.HotZones.ZoneAudience>(),
         ["HotZones.Regions.Done."] = ["added", "removed"],
+        ["Grants.Kind."] = Enum.GetNames<Amparo.Web.Features.Grants.ProgramKind>(),
+        ["Grants.Status."] = Enum.GetNames<Amparo.Web.Features.Grants.ProgramStatus>(),
+        ["Grants.Role."] = Enum.GetNames<Amparo.Web.Features.Grants.ProgramRole>(),
+        ["Grants.Category."] = [.. Enum.GetNames<Amparo.Web.Features.Grants.CostCategories>().Where(n => n != "None")],
+        ["Grants.Done."] = ["assigned", "unassigned", "saved"],
         ["Incidents.Act."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.IncidentActs>().Where(n => n != "None")],
         ["Incidents.Group."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.TargetedGroups>().Where(n => n != "None")],
         ["Incidents.Perpetrator."] = Enum.GetNames<Amparo.Web.Features.Incidents.PerpetratorType>(),

@@ -39,6 +39,8 @@ public static class AuditEvents
     public const string BackupCreated = "backup.created";
     public const string Restored = "backup.restored";
     public const string NetworkChanged = "network.changed";
+    public const string GrantProgramChanged = "grants.program-changed";
+    public const string GrantAssignmentChanged = "grants.assignment-changed";
     public const string CheckInPinChanged = "checkin.pin-changed";
     public const string CheckInWrongPin = "checkin.wrong-pin";
     public const string CheckInPinUnlocked = "checkin.pin-unlocked";

@@ -86,6 +86,8 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<HotZonePeriod> HotZonePeriods => Set<HotZonePeriod>();
     public DbSet<HotZoneCell> HotZoneCells => Set<HotZoneCell>();
     public DbSet<GrantmakerRegion> GrantmakerRegions => Set<GrantmakerRegion>();
+    public DbSet<Features.Grants.GrantProgram> GrantPrograms => Set<Features.Grants.GrantProgram>();
+    public DbSet<Features.Grants.ProgramAssignment> ProgramAssignments => Set<Features.Grants.ProgramAssignment>();
     public DbSet<HotZonePublicPage> HotZonePublicPages => Set<HotZonePublicPage>();
 
     protected override void OnModelCreating(ModelBuilder builder)

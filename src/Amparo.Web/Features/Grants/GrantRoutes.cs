@@ -1,0 +1,9 @@
+namespace Amparo.Web.Features.Grants;
+
+public static class GrantRoutes
+{
+    public const string List = "/grants";
+    public static string Program(Guid id) => FormattableString.Invariant($"/grants/programs/{id}");
+    public static string NewProgram(Guid organizationId) => FormattableString.Invariant($"/grants/programs/edit?org={organizationId}");
+    public static string EditProgram(Guid id) => FormattableString.Invariant($"/grants/programs/edit/{id}");
+}

@@ -1,0 +1,124 @@
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Plans;
+using Amparo.Web.Infrastructure.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
+
+namespace Amparo.Web.Features.Grants;
+
+/// <summary>
+/// Grantmakers' programs under /api/v1/grants, with the rules of <see cref="GrantPrograms"/>: what the caller may not see
+/// or change is 404, bad input 400 with the fields named. Enum values are camelCase words ("protectionAndCapacity").
+/// </summary>
+public static class GrantsApi
+{
+    public sealed record ProgramBody(
+        Guid? OrganizationId, string? Name, string? Kind, string? Description, string? Eligibility, string? Currency, decimal? Ceiling,
+        string[]? Categories, string[]? Languages, string[]? Regions, string? Status, int? ResponseHours);
+    public sealed record AssignmentBody(Guid? UserId, string? Role, bool? On);
+    public sealed record SummaryDto(Guid Id, string Name, string Kind, string Status, Guid OrganizationId, string Organization, bool CanEdit, string[] MyRoles);
+    public sealed record AssignmentDto(Guid UserId, string Name, string Role, DateTime AssignedAt);
+    public sealed record ProgramDto(Guid Id, Guid OrganizationId, string Organization, string Name, string Kind, string Description, string Eligibility,
+        string Currency, decimal? Ceiling, string[] Categories, string[] Languages, string[] Regions, string Status, int? ResponseHours,
+        bool CanEdit, AssignmentDto[] Assignments);
+    public sealed record ListDto(SummaryDto[] Mine, SummaryDto[] Open);
+    public sealed record IdResponse(Guid Id);
+
+    public static RouteGroupBuilder MapGrantsApi(this RouteGroupBuilder api)
+    {
+        var programs = api.MapGroup("/grants/programs").WithTags("Grants").RequireAuthorization(WebSetup.ApiPolicy)
+            .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(PlansApi.TwoFactorFirstAsync);
+        programs.MapGet("/", ListAsync).WithName("ListGrantPrograms").WithSummary("Programs I run, and every program that takes requests")
+            .WithDescription("mine: programs of grantmaker organizations I administer and programs I am assigned to; open: programs that are open or rolling, for anyone signed in.");
+        programs.MapGet("/{id:guid}", GetAsync).WithName("GetGrantProgram").WithSummary("One program")
+            .WithDescription("Its staff are listed for the grantmaker's admins and the program's staff only; a closed program is 404 for anyone else.");
+        programs.MapPost("/", CreateAsync).WithName("CreateGrantProgram").WithSummary("Create a program (an admin of a grantmaker organization)")
+            .WithDescription("kind: emergency, protectionAndCapacity, longTermSecurity, psychosocialAndWellbeing, digitalSecurity, temporaryRelocation or other; categories: physicalSecurity, digitalSecurity, communications, securityTraining, secureTransport, legal, medicalAndPsychosocial, familyAndHumanitarian, relocation, monitoringAndAdvocacy, other; languages: en, es, fr, ar, ru; regions: ISO 3166 alpha-2 codes (none: anywhere); status: open, rolling or closed; responseHours: 1–720 for an emergency program, left out otherwise; currency: ISO 4217.")
+            .ProducesValidationProblem();
+        programs.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateGrantProgram").WithSummary("Change a program (its grantmaker's admins)").ProducesValidationProblem();
+        programs.MapPut("/{id:guid}/assignments", AssignAsync).WithName("AssignGrantProgramStaff").WithSummary("Give or take back a member's role on a program")
+            .WithDescription("role: programOfficer, reviewer, finance or dutyOfficer; on: true to give, false to take back. The person must be a member of the grantmaker organization.")
+            .ProducesValidationProblem();
+        return api;
+    }
+
+    private static async Task<Ok<ListDto>> ListAsync(HttpContext http, GrantPrograms programs)
+    {
+        var mine = await programs.ManagedAsync(http.User.UserId(), http.RequestAborted);
+        var open = await programs.OpenAsync(http.RequestAborted);
+        return TypedResults.Ok(new ListDto([.. mine.Select(Dto)], [.. open.Select(Dto)]));
+    }
+
+    private static async Task<Results<Ok<ProgramDto>, NotFound>> GetAsync(Guid id, HttpContext http, GrantPrograms programs) =>
+        await programs.GetAsync(http.User.UserId(), id, http.RequestAborted) is { } view ? TypedResults.Ok(Dto(view)) : TypedResults.NotFound();
+
+    private static async Task<Results<Created<IdResponse>, NotFound, ValidationProblem>> CreateAsync(ProgramBody body, HttpContext http, GrantPrograms programs, IStringLocalizer<SharedResource> t)
+    {
+        var (input, errors) = Read(body);
+        if (body.OrganizationId is not { } organization) return TypedResults.NotFound();
+        if (errors.Count > 0) return Invalid(errors, t);
+        var result = await programs.CreateAsync(http.User.UserId(), organization, input, http.RequestAborted);
+        return result.Status switch
+        {
+            ProgramWriteStatus.Done => TypedResults.Created($"/api/v1/grants/programs/{result.Id}", new IdResponse(result.Id!.Value)),
+            ProgramWriteStatus.Invalid => Invalid(result.Errors!, t),
+            ProgramWriteStatus.NotFound => TypedResults.NotFound(),
+        };
+    }
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> UpdateAsync(Guid id, ProgramBody body, HttpContext http, GrantPrograms programs, IStringLocalizer<SharedResource> t)
+    {
+        var (input, errors) = Read(body);
+        if (errors.Count > 0)
+            return await programs.GetAsync(http.User.UserId(), id, http.RequestAborted) is { CanEdit: true } ? Invalid(errors, t) : TypedResults.NotFound();
+        var result = await programs.UpdateAsync(http.User.UserId(), id, input, http.RequestAborted);
+        return result.Status switch
+        {
+            ProgramWriteStatus.Done => TypedResults.NoContent(),
+            ProgramWriteStatus.Invalid => Invalid(result.Errors!, t),
+            ProgramWriteStatus.NotFound => TypedResults.NotFound(),
+        };
+    }
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> AssignAsync(Guid id, AssignmentBody body, HttpContext http, GrantPrograms programs, IStringLocalizer<SharedResource> t)
+    {
+        if (body.UserId is not { } user || !PlanWire.TryParse<ProgramRole>(body.Role, out var role) || body.On is not { } on)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [t["Grants.Error.Assignment"].Value] });
+        return await programs.AssignAsync(http.User.UserId(), id, user, role, on, http.RequestAborted) switch
+        {
+            AssignmentResult.Done => TypedResults.NoContent(),
+            AssignmentResult.NotFound => TypedResults.NotFound(),
+            AssignmentResult.NotAMember => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userId"] = [t["Grants.Error.NotAMember"].Value] }),
+        };
+    }
+
+    /// <summary>The body's words read into the service's input; an unknown word is an error on its field.</summary>
+    private static (ProgramInput Input, Dictionary<string, string> Errors) Read(ProgramBody body)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        ProgramKind? kind = PlanWire.TryParse<ProgramKind>(body.Kind, out var k) ? k : null;
+        ProgramStatus? status = PlanWire.TryParse<ProgramStatus>(body.Status, out var s) ? s : null;
+        var categories = new List<CostCategories>();
+        foreach (var word in body.Categories ?? [])
+            if (PlanWire.TryParse<CostCategories>(word, out var c) && c != CostCategories.None) categories.Add(c);
+            else errors["Categories"] = "Grants.Error.Categories";
+        var input = new ProgramInput(body.Name, kind, body.Description, body.Eligibility, body.Currency, body.Ceiling, categories,
+            body.Languages ?? [], string.Join(' ', body.Regions ?? []), status, body.ResponseHours);
+        return (input, errors);
+    }
+
+    private static ValidationProblem Invalid(IReadOnlyDictionary<string, string> errors, IStringLocalizer t) =>
+        TypedResults.ValidationProblem(errors.ToDictionary(e => char.ToLowerInvariant(e.Key[0]) + e.Key[1..], e => new[] { t[e.Value].Value }, StringComparer.Ordinal));
+
+    private static SummaryDto Dto(ProgramSummary s) =>
+        new(s.Id, s.Name, PlanWire.Word(s.Kind), PlanWire.Word(s.Status), s.OrganizationId, s.Organization, s.CanEdit, [.. s.MyRoles.Select(r => PlanWire.Word(r))]);
+
+    private static ProgramDto Dto(ProgramView v)
+    {
+        var p = v.Program;
+        return new(p.Id, p.OrganizationId, v.Organization, p.Name, PlanWire.Word(p.Kind), p.Description, p.Eligibility, p.Currency, p.Ceiling,
+            [.. GrantRules.Each(p.Categories).Select(c => PlanWire.Word(c))], p.Languages.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            p.Regions.Split(' ', StringSplitOptions.RemoveEmptyEntries), PlanWire.Word(p.Status), p.ResponseHours, v.CanEdit,
+            [.. v.Assignments.Select(a => new AssignmentDto(a.UserId, a.Name, PlanWire.Word(a.Role), a.AssignedAt))]);
+    }
+}

@@ -1,0 +1,14 @@
+using Amparo.Web.Infrastructure;
+
+namespace Amparo.Web.Features.Grants;
+
+/// <summary>Grants (issue 14): grantmakers' programs and the staff assigned to them.</summary>
+public static class GrantsSetup
+{
+    public static IServiceCollection AddGrants(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<GrantPrograms>();
+        services.AddScoped<IPersonalData, GrantsPersonalData>();
+        return services;
+    }
+}

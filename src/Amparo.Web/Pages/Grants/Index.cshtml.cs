@@ -1,0 +1,21 @@
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Grants;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Amparo.Web.Pages.Grants;
+
+/// <summary>Grants: the programs the person runs (and where they may create one), and every program that takes requests.</summary>
+public sealed class IndexModel(GrantPrograms programs) : PageModel
+{
+    public List<ProgramSummary> Mine { get; private set; } = [];
+    public List<ProgramSummary> Open { get; private set; } = [];
+    public List<(Guid Id, string Name)> Grantmakers { get; private set; } = [];
+
+    public async Task OnGetAsync()
+    {
+        var me = User.UserId();
+        Mine = await programs.ManagedAsync(me, HttpContext.RequestAborted);
+        Open = await programs.OpenAsync(HttpContext.RequestAborted);
+        Grantmakers = await programs.GrantmakersAsync(me, HttpContext.RequestAborted);
+    }
+}
