@@ -23,7 +23,7 @@ public static class PlanPages
 
     /// <summary>"Physical, Digital" in the viewer's language; empty when none.</summary>
     public static string DomainWords(SecurityDomains domains, IStringLocalizer t) =>
-        string.Join(", ", Domains.Where(d => domains.HasFlag(d)).Select(d => t[DomainKey(d)].Value));
+        Cultures.JoinList(Domains.Where(d => domains.HasFlag(d)).Select(d => t[DomainKey(d)].Value));
 
     public static SecurityDomains Fold(IEnumerable<SecurityDomains>? picked) =>
         (picked ?? []).Aggregate(SecurityDomains.None, (a, b) => a | b);
