@@ -114,13 +114,24 @@ public abstract class GrantProgramTests(AppFixture app)
             Assert.Contains("id=\"Currency-error\"", html, StringComparison.Ordinal);
             Assert.Contains("value=\"Cuidado colectivo\"", html, StringComparison.Ordinal);
         }
+        // A value the binder cannot read is that field's problem, not silently dropped; a ceiling with a thousands
+        // separator is refused (it would read differently in another language).
+        foreach (var (field, value) in new[] { ("Categories", "-1"), ("ResponseHours", "abc"), ("Ceiling", "2,500"), ("Kind", "99") })
+        {
+            var tampered = new Dictionary<string, string>(form) { ["Currency"] = "EUR", [field] = value };
+            using var refused = await admin.PostFormAsync(GrantRoutes.NewProgram(p.Fund), tampered);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains($"id=\"{field}-error\"", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.False(await app.WithDbAsync(db => db.GrantPrograms.AnyAsync(g => g.OrganizationId == p.Fund && g.Name == "Cuidado colectivo")));
         form["Currency"] = "eur";
+        form["Ceiling"] = "2500.50";
         using (var saved = await admin.PostFormAsync(GrantRoutes.NewProgram(p.Fund), form))
         {
             Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
             Assert.Contains("done=saved", saved.Headers.Location!.ToString(), StringComparison.Ordinal);
         }
-        Assert.Equal("EUR", await app.WithDbAsync(db => db.GrantPrograms.Where(g => g.OrganizationId == p.Fund && g.Name == "Cuidado colectivo").Select(g => g.Currency).SingleAsync()));
+        Assert.Equal(("EUR", 2500.50m), await app.WithDbAsync(db => db.GrantPrograms.Where(g => g.OrganizationId == p.Fund && g.Name == "Cuidado colectivo").Select(g => new ValueTuple<string, decimal?>(g.Currency, g.Ceiling)).SingleAsync()));
         using var stranger = await app.SignedInAsync(p.Stranger);
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync(GrantRoutes.Program(id))).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync(GrantRoutes.NewProgram(p.Fund))).Status);
@@ -154,6 +165,9 @@ public abstract class GrantProgramTests(AppFixture app)
         await app.WithServicesAsync(sp => sp.GetRequiredService<OrganizationService>().RemoveAsync(p.Fund, p.Admin.Id, p.Member.Id));
         Assert.Null(await With(g => g.GetAsync(p.Member.Id, id)));
         Assert.DoesNotContain(await With(g => g.ManagedAsync(p.Member.Id)), s => s.Id == id);
+        Assert.Empty((await With(g => g.GetAsync(p.Admin.Id, id)))!.Assignments);
+        await app.AddMemberAsync(p.Fund, p.Member); // rejoining does not bring the roles back
+        Assert.Null(await With(g => g.GetAsync(p.Member.Id, id)));
     }
 }
 

@@ -83,7 +83,7 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
         var organization = await db.Organizations.Where(o => o.Id == program.OrganizationId).Select(o => o.Name).SingleAsync(ct);
         List<AssignmentView> assignments = !isStaff ? [] : [.. await (
             from a in db.ProgramAssignments.AsNoTracking()
-            where a.ProgramId == programId
+            where a.ProgramId == programId && db.Memberships.Any(m => m.OrganizationId == program.OrganizationId && m.UserId == a.UserId)
             join u in db.Users on a.UserId equals u.Id
             orderby u.DisplayName, a.Role
             select new AssignmentView(a.UserId, u.DisplayName, a.Role, a.AssignedAt)).ToListAsync(ct)];

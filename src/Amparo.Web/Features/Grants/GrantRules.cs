@@ -46,5 +46,5 @@ public static class GrantRules
         Enum.GetValues<CostCategories>().Where(c => c != CostCategories.None && categories.HasFlag(c));
 
     public static string Money(decimal amount, string currency) =>
-        string.Create(CultureInfo.CurrentCulture, $"{amount:N0} {currency}");
+        string.Create(CultureInfo.CurrentCulture, $"{amount:N2} {currency}");
 }

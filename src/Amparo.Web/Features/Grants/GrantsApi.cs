@@ -56,7 +56,8 @@ public static class GrantsApi
     {
         var (input, errors) = Read(body);
         if (body.OrganizationId is not { } organization) return TypedResults.NotFound();
-        if (errors.Count > 0) return Invalid(errors, t);
+        if (errors.Count > 0)
+            return (await programs.GrantmakersAsync(http.User.UserId(), http.RequestAborted)).Any(g => g.Id == organization) ? Invalid(errors, t) : TypedResults.NotFound();
         var result = await programs.CreateAsync(http.User.UserId(), organization, input, http.RequestAborted);
         return result.Status switch
         {

@@ -241,6 +241,9 @@ public sealed class OrganizationService(
             var viaOther = await db.NetworkOrganizations.AnyAsync(n => n.NetworkId == seat.NetworkId && stillIn.Contains(n.OrganizationId), ct);
             if (!viaOther) db.NetworkCoordinators.Remove(seat);
         }
+        // Roles on a grantmaker's programs exist only through membership: leaving ends them (rejoining does not bring them back).
+        db.ProgramAssignments.RemoveRange(await db.ProgramAssignments
+            .Where(a => a.UserId == memberId && db.GrantPrograms.Any(p => p.Id == a.ProgramId && p.OrganizationId == orgId)).ToListAsync(ct));
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(AuditEvents.MemberRemoved, actorId, memberId, orgId, ct: ct);
         return ChangeResult.Done;

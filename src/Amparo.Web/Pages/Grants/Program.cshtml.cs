@@ -18,12 +18,20 @@ public sealed class ProgramModel(GrantPrograms programs) : PageModel
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostAssignAsync(Guid userId, ProgramRole role, bool on)
+    public async Task<IActionResult> OnPostAssignAsync(Guid userId, ProgramRole role, bool? on)
     {
-        switch (await programs.AssignAsync(User.UserId(), Id, userId, role, on, HttpContext.RequestAborted))
+        if (on is null || !ModelState.IsValid)
+        {
+            // A form this page did not send: say so rather than guess whether to give or take back.
+            if (!await LoadAsync() || !View.CanEdit) return NotFound();
+            Error = "Grants.Error.Assignment";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        switch (await programs.AssignAsync(User.UserId(), Id, userId, role, on.Value, HttpContext.RequestAborted))
         {
             case AssignmentResult.Done:
-                return Redirect(GrantRoutes.Program(Id) + "?done=" + (on ? "assigned" : "unassigned"));
+                return Redirect(GrantRoutes.Program(Id) + "?done=" + (on.Value ? "assigned" : "unassigned"));
             case AssignmentResult.NotFound:
                 return NotFound();
             case AssignmentResult.NotAMember:
