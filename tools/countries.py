@@ -8,7 +8,7 @@ reads only the output, never the network.
 
 usage: npm install world-atlas@2.0.2 i18n-iso-countries@7.14.0 --prefix /tmp/wa
        tools/countries.py /tmp/wa/node_modules/world-atlas/countries-50m.json /tmp/wa/node_modules/i18n-iso-countries \
-           src/Amparo.Web/Features/HotZones/countries-50m.txt src/Amparo.Web/Features/HotZones/countries-names.tsv
+           src/Amparo.Web/Infrastructure/Geography/countries-50m.txt src/Amparo.Web/Infrastructure/Geography/countries-names.tsv
 """
 import json
 import sys

@@ -9,6 +9,7 @@ using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Organizations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Amparo.Web.Infrastructure.Geography;
 
 namespace Amparo.Tests.HotZones;
 

@@ -1,8 +1,8 @@
 using Amparo.Web.Features.Audit;
-using Amparo.Web.Features.HotZones;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
+using Amparo.Web.Infrastructure.Geography;
 
 namespace Amparo.Web.Features.Grants;
 

@@ -1,4 +1,6 @@
 using Amparo.Web.Infrastructure;
+using Amparo.Web.Infrastructure.Geography;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Amparo.Web.Features.Grants;
 
@@ -7,6 +9,7 @@ public static class GrantsSetup
 {
     public static IServiceCollection AddGrants(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton<CountryOutlines>(); // programs' regions are checked against its countries
         services.AddScoped<GrantPrograms>();
         services.AddScoped<IPersonalData, GrantsPersonalData>();
         return services;

@@ -2,6 +2,7 @@ using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
+using Amparo.Web.Infrastructure.Geography;
 
 namespace Amparo.Web.Features.HotZones;
 

@@ -9,6 +9,7 @@ using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Amparo.Web.Infrastructure.Geography;
 
 namespace Amparo.Web.Features.HotZones;
 

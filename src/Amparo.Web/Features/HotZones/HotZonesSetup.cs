@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Amparo.Web.Infrastructure.Geography;
 
 namespace Amparo.Web.Features.HotZones;
 
@@ -55,7 +57,7 @@ public static class HotZonesSetup
     {
         services.AddOptions<HotZonesOptions>().Bind(configuration.GetSection(HotZonesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new HexGrid(sp.GetRequiredService<IOptions<HotZonesOptions>>().Value.CellAcrossKm));
-        services.AddSingleton<CountryOutlines>();
+        services.TryAddSingleton<CountryOutlines>();
         services.AddSingleton(sp => AreaLayout.Of(sp.GetRequiredService<Incidents.Gazetteer>()));
         services.AddSingleton<HotZoneWorker>();
         services.AddHostedService<HotZoneWorker.Host>();

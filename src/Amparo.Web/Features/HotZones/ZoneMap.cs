@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Amparo.Web.Infrastructure.Geography;
 
 namespace Amparo.Web.Features.HotZones;
 

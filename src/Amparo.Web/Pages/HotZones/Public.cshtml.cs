@@ -2,6 +2,7 @@ using Amparo.Web.Features.HotZones;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Amparo.Web.Infrastructure.Geography;
 
 namespace Amparo.Web.Pages.HotZones;
 

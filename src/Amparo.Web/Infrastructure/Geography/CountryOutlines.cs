@@ -1,11 +1,13 @@
 using System.Globalization;
 
-namespace Amparo.Web.Features.HotZones;
+namespace Amparo.Web.Infrastructure.Geography;
 
 /// <summary>
 /// Natural Earth's country outlines (1:50 million, public domain; <c>countries-50m.txt</c> beside the app, made once by
-/// <c>tools/countries.py</c> from the npm package world-atlas): what the hot-zone maps draw under the cells. Read on
-/// first use and kept; no tile server, no request anywhere.
+/// <c>tools/countries.py</c> from the npm package world-atlas) and the countries' names in Amparo's languages: what the
+/// hot-zone maps draw under the cells, the country a point lies in, and the list of countries a field may name (grant
+/// programs' regions). Read on first use and kept; no tile server, no request anywhere. Features that use it register it
+/// with <c>TryAddSingleton</c>.
 /// </summary>
 public sealed class CountryOutlines
 {
