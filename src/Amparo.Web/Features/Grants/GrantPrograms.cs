@@ -32,11 +32,8 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
 {
     /// <summary>The grantmaker organizations whose admins the viewer is one of: where they may create programs.</summary>
     public Task<List<(Guid Id, string Name)>> GrantmakersAsync(Guid viewer, CancellationToken ct = default) =>
-        (from o in AdministeredGrantmakers(viewer) orderby o.Name select new ValueTuple<Guid, string>(o.Id, o.Name)).ToListAsync(ct);
+        (from o in Grantmakers.AdministeredBy(db, viewer) orderby o.Name select new ValueTuple<Guid, string>(o.Id, o.Name)).ToListAsync(ct);
 
-    private IQueryable<Organization> AdministeredGrantmakers(Guid viewer) =>
-        db.Organizations.Where(o => o.Kind == OrganizationKind.Grantmaker
-            && db.Memberships.Any(m => m.OrganizationId == o.Id && m.UserId == viewer && m.Role == OrgRole.OrgAdmin));
 
     /// <summary>The programs the viewer is assigned to while still a member of the program's organization (leaving it ends the role).</summary>
     private IQueryable<Guid> Assigned(Guid viewer) =>
@@ -49,7 +46,7 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
     /// <summary>Programs the viewer runs: those of grantmakers they administer and those they are assigned to.</summary>
     public async Task<List<ProgramSummary>> ManagedAsync(Guid viewer, CancellationToken ct = default)
     {
-        var administered = AdministeredGrantmakers(viewer).Select(o => o.Id);
+        var administered = Grantmakers.AdministeredBy(db, viewer).Select(o => o.Id);
         var rows = await (
             from p in db.GrantPrograms.AsNoTracking()
             where administered.Contains(p.OrganizationId) || Assigned(viewer).Contains(p.Id)
@@ -77,7 +74,7 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
     {
         var program = await db.GrantPrograms.AsNoTracking().SingleOrDefaultAsync(p => p.Id == programId, ct);
         if (program is null) return null;
-        var canEdit = await AdministeredGrantmakers(viewer).AnyAsync(o => o.Id == program.OrganizationId, ct);
+        var canEdit = await Grantmakers.AdministeredBy(db, viewer).AnyAsync(o => o.Id == program.OrganizationId, ct);
         var isStaff = canEdit || await Assigned(viewer).AnyAsync(id => id == programId, ct);
         if (!isStaff && program.Status == ProgramStatus.Closed) return null;
         var organization = await db.Organizations.Where(o => o.Id == program.OrganizationId).Select(o => o.Name).SingleAsync(ct);
@@ -99,7 +96,7 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
     /// <summary>An admin of a grantmaker creates one of its programs; NotFound for anyone else or another kind of organization.</summary>
     public async Task<ProgramWrite> CreateAsync(Guid viewer, Guid organizationId, ProgramInput input, CancellationToken ct = default)
     {
-        if (!await AdministeredGrantmakers(viewer).AnyAsync(o => o.Id == organizationId, ct)) return new(ProgramWriteStatus.NotFound);
+        if (!await Grantmakers.AdministeredBy(db, viewer).AnyAsync(o => o.Id == organizationId, ct)) return new(ProgramWriteStatus.NotFound);
         var errors = GrantRules.Check(input, countries.Countries.ContainsKey);
         if (errors.Count > 0) return new(ProgramWriteStatus.Invalid, null, errors);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -115,7 +112,7 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
     public async Task<ProgramWrite> UpdateAsync(Guid viewer, Guid programId, ProgramInput input, CancellationToken ct = default)
     {
         var program = await db.GrantPrograms.SingleOrDefaultAsync(p => p.Id == programId, ct);
-        if (program is null || !await AdministeredGrantmakers(viewer).AnyAsync(o => o.Id == program.OrganizationId, ct)) return new(ProgramWriteStatus.NotFound);
+        if (program is null || !await Grantmakers.AdministeredBy(db, viewer).AnyAsync(o => o.Id == program.OrganizationId, ct)) return new(ProgramWriteStatus.NotFound);
         var errors = GrantRules.Check(input, countries.Countries.ContainsKey);
         if (errors.Count > 0) return new(ProgramWriteStatus.Invalid, programId, errors);
         Apply(program, input, clock.GetUtcNow().UtcDateTime);
@@ -147,7 +144,7 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
     public async Task<AssignmentResult> AssignAsync(Guid viewer, Guid programId, Guid userId, ProgramRole role, bool on, CancellationToken ct = default)
     {
         var program = await db.GrantPrograms.AsNoTracking().SingleOrDefaultAsync(p => p.Id == programId, ct);
-        if (program is null || !Enum.IsDefined(role) || !await AdministeredGrantmakers(viewer).AnyAsync(o => o.Id == program.OrganizationId, ct)) return AssignmentResult.NotFound;
+        if (program is null || !Enum.IsDefined(role) || !await Grantmakers.AdministeredBy(db, viewer).AnyAsync(o => o.Id == program.OrganizationId, ct)) return AssignmentResult.NotFound;
         var existing = await db.ProgramAssignments.SingleOrDefaultAsync(a => a.ProgramId == programId && a.UserId == userId && a.Role == role, ct);
         if (on)
         {

@@ -57,12 +57,12 @@ public static class GrantsApi
         var (input, errors) = Read(body);
         if (body.OrganizationId is not { } organization) return TypedResults.NotFound();
         if (errors.Count > 0)
-            return (await programs.GrantmakersAsync(http.User.UserId(), http.RequestAborted)).Any(g => g.Id == organization) ? Invalid(errors, t) : TypedResults.NotFound();
+            return (await programs.GrantmakersAsync(http.User.UserId(), http.RequestAborted)).Any(g => g.Id == organization) ? ApiErrors.Invalid(errors, t) : TypedResults.NotFound();
         var result = await programs.CreateAsync(http.User.UserId(), organization, input, http.RequestAborted);
         return result.Status switch
         {
             ProgramWriteStatus.Done => TypedResults.Created($"/api/v1/grants/programs/{result.Id}", new IdResponse(result.Id!.Value)),
-            ProgramWriteStatus.Invalid => Invalid(result.Errors!, t),
+            ProgramWriteStatus.Invalid => ApiErrors.Invalid(result.Errors!, t),
             ProgramWriteStatus.NotFound => TypedResults.NotFound(),
         };
     }
@@ -71,12 +71,12 @@ public static class GrantsApi
     {
         var (input, errors) = Read(body);
         if (errors.Count > 0)
-            return await programs.GetAsync(http.User.UserId(), id, http.RequestAborted) is { CanEdit: true } ? Invalid(errors, t) : TypedResults.NotFound();
+            return await programs.GetAsync(http.User.UserId(), id, http.RequestAborted) is { CanEdit: true } ? ApiErrors.Invalid(errors, t) : TypedResults.NotFound();
         var result = await programs.UpdateAsync(http.User.UserId(), id, input, http.RequestAborted);
         return result.Status switch
         {
             ProgramWriteStatus.Done => TypedResults.NoContent(),
-            ProgramWriteStatus.Invalid => Invalid(result.Errors!, t),
+            ProgramWriteStatus.Invalid => ApiErrors.Invalid(result.Errors!, t),
             ProgramWriteStatus.NotFound => TypedResults.NotFound(),
         };
     }
@@ -108,8 +108,6 @@ public static class GrantsApi
         return (input, errors);
     }
 
-    private static ValidationProblem Invalid(IReadOnlyDictionary<string, string> errors, IStringLocalizer t) =>
-        TypedResults.ValidationProblem(errors.ToDictionary(e => char.ToLowerInvariant(e.Key[0]) + e.Key[1..], e => new[] { t[e.Value].Value }, StringComparer.Ordinal));
 
     private static SummaryDto Dto(ProgramSummary s) =>
         new(s.Id, s.Name, PlanWire.Word(s.Kind), PlanWire.Word(s.Status), s.OrganizationId, s.Organization, s.CanEdit, [.. s.MyRoles.Select(r => PlanWire.Word(r))]);

@@ -43,17 +43,8 @@ public sealed class GrantmakerRegions(AmparoDbContext db, CountryOutlines outlin
 
     /// <summary>The grantmaker organizations whose admins the viewer is one of (for the hot-zones page's link).</summary>
     public Task<List<(Guid Id, string Name)>> OrganizationsAsync(Guid viewer, CancellationToken ct = default) =>
-        (from m in db.Memberships
-         where m.UserId == viewer && m.Role == OrgRole.OrgAdmin
-         join o in db.Organizations on m.OrganizationId equals o.Id
-         where o.Kind == OrganizationKind.Grantmaker
-         orderby o.Name
-         select new ValueTuple<Guid, string>(o.Id, o.Name)).ToListAsync(ct);
+        (from o in Grantmakers.AdministeredBy(db, viewer) orderby o.Name select new ValueTuple<Guid, string>(o.Id, o.Name)).ToListAsync(ct);
 
     private Task<string?> AdminOfGrantmakerAsync(Guid viewer, Guid organizationId, CancellationToken ct) =>
-        (from m in db.Memberships
-         where m.UserId == viewer && m.OrganizationId == organizationId && m.Role == OrgRole.OrgAdmin
-         join o in db.Organizations on m.OrganizationId equals o.Id
-         where o.Kind == OrganizationKind.Grantmaker
-         select o.Name).SingleOrDefaultAsync(ct);
+        Grantmakers.AdministeredBy(db, viewer).Where(o => o.Id == organizationId).Select(o => o.Name).SingleOrDefaultAsync(ct);
 }

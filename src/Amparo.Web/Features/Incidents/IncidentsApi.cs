@@ -85,7 +85,7 @@ public static class IncidentsApi
         var acts = Many<IncidentActs>(errors, "acts", request.Acts);
         var groups = Many<TargetedGroups>(errors, "groups", request.Groups);
         var domains = Many<SecurityDomains>(errors, "domains", request.Domains);
-        if (errors.Count > 0) return Invalid(errors, t);
+        if (errors.Count > 0) return ApiErrors.Invalid(errors, t);
         var input = new IncidentInput(request.OrganizationId, request.AboutMe ?? true, request.ConcernedName, request.NamedWithConsent ?? false,
             request.OccurredOn, precision, acts, primary, perpetrator, groups, domains, request.AreaId, request.Latitude, request.Longitude, request.Narrative);
         var result = await service.CreateAsync(http.User.UserId(), input, http.RequestAborted);
@@ -192,8 +192,6 @@ public static class IncidentsApi
         return (T)Enum.ToObject(typeof(T), bits);
     }
 
-    private static ValidationProblem Invalid(IReadOnlyDictionary<string, string> errors, IStringLocalizer t) =>
-        TypedResults.ValidationProblem(errors.ToDictionary(e => char.ToLowerInvariant(e.Key[0]) + e.Key[1..], e => new[] { t[e.Value].Value }, StringComparer.Ordinal));
 
     private static Write Answer(IncidentWrite result, IStringLocalizer t) =>
         result.Status == IncidentWriteStatus.Done ? TypedResults.NoContent() : Fail<Write>(result, t, x => x, x => x, x => x);
@@ -205,6 +203,6 @@ public static class IncidentsApi
             IncidentWriteStatus.NotFound or IncidentWriteStatus.Done => notFound(TypedResults.NotFound()),
             IncidentWriteStatus.NotAllowed => problem(TypedResults.Problem(title: t["Incidents.Error.NotAllowed"].Value, statusCode: StatusCodes.Status403Forbidden)),
             IncidentWriteStatus.Conflict => problem(TypedResults.Problem(title: t["Incidents.Error.Conflict"].Value, statusCode: StatusCodes.Status409Conflict)),
-            IncidentWriteStatus.Invalid => invalid(Invalid(result.Errors ?? new Dictionary<string, string>(), t)),
+            IncidentWriteStatus.Invalid => invalid(ApiErrors.Invalid(result.Errors ?? new Dictionary<string, string>(), t)),
         };
 }

@@ -1,3 +1,5 @@
+using Amparo.Web.Infrastructure.Data;
+
 namespace Amparo.Web.Features.Organizations;
 
 public enum OrganizationKind { CivilSociety, Grantmaker, Practitioner }
@@ -40,4 +42,12 @@ public sealed class Invitation
     public DateTime ExpiresAt { get; set; }
     public DateTime? AcceptedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
+}
+
+public static class Grantmakers
+{
+    /// <summary>The grantmaker organizations whose admins the viewer is one of: where they run programs and choose regions.</summary>
+    public static IQueryable<Organization> AdministeredBy(AmparoDbContext db, Guid viewer) =>
+        db.Organizations.Where(o => o.Kind == OrganizationKind.Grantmaker
+            && db.Memberships.Any(m => m.OrganizationId == o.Id && m.UserId == viewer && m.Role == OrgRole.OrgAdmin));
 }

@@ -64,9 +64,7 @@ public static class PlanSharesApi
         PlanWriteStatus.Invalid => Invalid(result, t),
     };
 
-    private static ValidationProblem Invalid(PlanWrite result, IStringLocalizer t) =>
-        TypedResults.ValidationProblem((result.Errors ?? new Dictionary<string, string>())
-            .ToDictionary(e => char.ToLowerInvariant(e.Key[0]) + e.Key[1..], e => new[] { t[e.Value].Value }, StringComparer.Ordinal));
+    private static ValidationProblem Invalid(PlanWrite result, IStringLocalizer t) => ApiErrors.Invalid(result.Errors ?? new Dictionary<string, string>(), t);
 
     public static string ScopeWord(ShareScope scope) => PlanWire.Word(scope);
 

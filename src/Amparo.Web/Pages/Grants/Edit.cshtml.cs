@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Grants;
+using Amparo.Web.Infrastructure.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -29,7 +30,6 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
     [BindProperty] public int? ResponseHours { get; set; }
 
     public Dictionary<string, string> Errors { get; private set; } = [];
-    public string? Error(string field) => Errors.TryGetValue(field, out var key) ? key : null;
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -51,20 +51,14 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
         return Page();
     }
 
-    /// <summary>The fields a binder parses: a value it could not read is that field's problem, never silently dropped.</summary>
-    private static readonly string[] Parsed = [nameof(Kind), nameof(Status), nameof(Categories), nameof(ResponseHours)];
-
     public async Task<IActionResult> OnPostAsync()
     {
-        foreach (var (key, entry) in ModelState)
-            if (entry.Errors.Count > 0 && Parsed.FirstOrDefault(f => key == f || key.StartsWith(f + "[", StringComparison.Ordinal)) is { } field)
-                Errors.TryAdd(field, "Grants.Error." + field);
+        // A value the binder could not read is that field's problem, never silently dropped (only the parsed fields can fail).
+        foreach (var field in FormErrors.Unreadable(ModelState)) Errors.TryAdd(field, "Grants.Error." + field);
         decimal? ceiling = null;
         if (!string.IsNullOrWhiteSpace(Ceiling))
         {
-            // A decimal point only (the page's or "."), no thousands separators: "1.500" must not read as 1500 in one language and 1.5 in another.
-            const NumberStyles amount = NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite;
-            if (decimal.TryParse(Ceiling, amount, CultureInfo.CurrentCulture, out var c) || decimal.TryParse(Ceiling, amount, CultureInfo.InvariantCulture, out c)) ceiling = c;
+            if (Amounts.TryParse(Ceiling, out var c)) ceiling = c;
             else Errors["Ceiling"] = "Grants.Error.Ceiling";
         }
         var input = new ProgramInput(Name, Kind, Description, Eligibility, Currency?.Trim().ToUpperInvariant(), ceiling, Categories, Languages, Regions, Status, ResponseHours);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Plans;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -54,8 +55,7 @@ public sealed class ActionModel(AmparoDbContext db, PlanService plans, IStringLo
         decimal? cost = null;
         if (!string.IsNullOrWhiteSpace(EstimatedCost))
         {
-            if (decimal.TryParse(EstimatedCost.Trim(), NumberStyles.Number, CultureInfo.CurrentCulture, out var c)
-                || decimal.TryParse(EstimatedCost.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out c)) cost = c;
+            if (Amounts.TryParse(EstimatedCost, out var c)) cost = c;
             else Errors["EstimatedCost"] = "Plans.Error.Cost";
         }
         if (Errors.Count > 0 || Stale()) return Page();

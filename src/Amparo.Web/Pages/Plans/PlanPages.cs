@@ -108,8 +108,7 @@ public abstract class PlanFormPage(PlanService plans, IStringLocalizer<SharedRes
     /// <summary>A value the binder could not read (a level of 7, a domain that does not exist) is named next to its field.</summary>
     protected void ReadBindingErrors()
     {
-        foreach (var (field, state) in ModelState)
-            if (state.Errors.Count > 0) Errors[field.Split('[')[0]] = "Plans.Error.Choice";
+        foreach (var field in FormErrors.Unreadable(ModelState)) Errors[field] = "Plans.Error.Choice";
     }
 
     /// <summary>The summary's lines, each linked to the field of the same name.</summary>

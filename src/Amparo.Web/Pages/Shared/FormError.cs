@@ -33,6 +33,10 @@ public static class FormErrors
         return ids.Length == 0 ? null : ids;
     }
 
+    /// <summary>The fields whose posted value the binder could not read (a choice that does not exist, letters in a number), by field name.</summary>
+    public static IEnumerable<string> Unreadable(Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary modelState) =>
+        modelState.Where(s => s.Value is { Errors.Count: > 0 }).Select(s => s.Key.Split('[')[0]).Distinct(StringComparer.Ordinal);
+
     /// <summary>A page's field → message-key dictionary as summary lines, each linked to its field's element id.</summary>
     public static List<FormError> Linked(IReadOnlyDictionary<string, string> errors, Func<string, string> text, IReadOnlyDictionary<string, string> fieldIds) =>
         [.. errors.Select(e => new FormError(text(e.Value), fieldIds.GetValueOrDefault(e.Key)))];
