@@ -90,7 +90,8 @@ public static class InstallableApp
 
     public static IEndpointRouteBuilder MapInstallableApp(this IEndpointRouteBuilder app)
     {
-        app.MapGet(ManifestPath, (IOptions<AppOptions> options, IStringLocalizer<SharedResource> t, HttpContext context) =>
+        // IResult, not the anonymous type: the request delegate generator cannot name an anonymous type.
+        app.MapGet(ManifestPath, IResult (IOptions<AppOptions> options, IStringLocalizer<SharedResource> t, HttpContext context) =>
         {
             var o = options.Value;
             // The default name is in the phone's language (the manifest is fetched without cookies: Accept-Language).
