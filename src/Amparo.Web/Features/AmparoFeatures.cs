@@ -56,6 +56,7 @@ public static class AmparoFeatures
         api.MapIncidentsApi();
         api.MapHotZonesApi();
         api.MapGrantsApi();
+        api.MapGrantRequestsApi();
         app.MapSmsHooks();
         app.MapPlanCalendar();
         return app;

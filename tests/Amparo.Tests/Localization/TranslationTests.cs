@@ -51,6 +51,7 @@ public sealed partial class TranslationTests
         // Grants (issue 14): "communications" and "Description" are the ordinary French words.
         ("fr", "Grants.Category.Communications"),
         ("fr", "Grants.Field.Description"),
+        ("fr", "Grants.Request.Budget"),
         // "Actions" is the ordinary French word for a column of buttons (visually hidden on the sessions page).
         ("fr", "Org.Actions"),
         ("fr", "Sessions.Actions"),
@@ -127,6 +128,12 @@ public sealed partial class TranslationTests
         ["Grants.Role."] = Enum.GetNames<Amparo.Web.Features.Grants.ProgramRole>(),
         ["Grants.Category."] = [.. Enum.GetNames<Amparo.Web.Features.Grants.CostCategories>().Where(n => n != "None")],
         ["Grants.Done."] = ["assigned", "unassigned", "saved"],
+        // Grant requests: Pages/Grants/Request.cshtml names states, missing items and the staff's moves by their enum values.
+        ["Grants.Request.State."] = Enum.GetNames<Amparo.Web.Features.Grants.RequestState>(),
+        ["Grants.Request.Missing."] = Enum.GetNames<Amparo.Web.Features.Grants.MissingItem>(),
+        ["Grants.Request.Move."] = ["InReview", "Rework", "Approved", "Declined", "Withdrawn"],
+        ["Grants.Request.MoveHint."] = ["InReview", "Rework", "Approved", "Declined", "Withdrawn"],
+        ["Grants.Request.Done."] = ["saved", "submitted", "commented", "Withdrawn", "InReview", "Rework", "Approved", "Declined"],
         ["Incidents.Act."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.IncidentActs>().Where(n => n != "None")],
         ["Incidents.Group."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.TargetedGroups>().Where(n => n != "None")],
         ["Incidents.Perpetrator."] = Enum.GetNames<Amparo.Web.Features.Incidents.PerpetratorType>(),

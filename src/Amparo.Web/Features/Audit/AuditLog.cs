@@ -41,6 +41,8 @@ public static class AuditEvents
     public const string NetworkChanged = "network.changed";
     public const string GrantProgramChanged = "grants.program-changed";
     public const string GrantAssignmentChanged = "grants.assignment-changed";
+    public const string GrantRequestChanged = "grants.request-changed";
+    public const string GrantRequestOpened = "grants.request-opened";
     public const string CheckInPinChanged = "checkin.pin-changed";
     public const string CheckInWrongPin = "checkin.wrong-pin";
     public const string CheckInPinUnlocked = "checkin.pin-unlocked";

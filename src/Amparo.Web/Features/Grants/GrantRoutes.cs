@@ -6,4 +6,5 @@ public static class GrantRoutes
     public static string Program(Guid id) => FormattableString.Invariant($"/grants/programs/{id}");
     public static string NewProgram(Guid organizationId) => FormattableString.Invariant($"/grants/programs/edit?org={organizationId}");
     public static string EditProgram(Guid id) => FormattableString.Invariant($"/grants/programs/edit/{id}");
+    public static string Request(Guid id) => FormattableString.Invariant($"/grants/requests/{id}");
 }

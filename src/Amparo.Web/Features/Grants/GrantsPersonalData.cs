@@ -1,6 +1,7 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Features.Grants;
@@ -27,4 +28,36 @@ public sealed class GrantsPersonalData(AmparoDbContext db) : IPersonalData
     }
 
     public Task DeleteAsync(User person, CancellationToken ct) => Task.CompletedTask;
+}
+
+/// <summary>
+/// The person's requests to grantmakers, with their answers and history decrypted. Deleting the account deletes the
+/// drafts (and destroys their keys); a submitted request is also the grantmaker's record and stays with it, no longer
+/// linked to the account (the applicant loses access, as docs/grants.md tells them before they submit).
+/// </summary>
+public sealed class GrantRequestsPersonalData(AmparoDbContext db, GrantRequests requests, FieldCipher cipher) : IPersonalData
+{
+    public sealed record Request(Guid Id, string Program, string? Reference, string State, DateTime CreatedAt, DateTime? SubmittedAt,
+        RequestAnswers Answers, IReadOnlyList<RequestEntryView> History);
+
+    public string Section => "grantRequests";
+
+    public async Task<object?> ExportAsync(User person, CancellationToken ct)
+    {
+        var list = new List<Request>();
+        foreach (var summary in await requests.MineAsync(person.Id, ct))
+        {
+            if (await requests.GetAsync(person.Id, summary.Id, ct) is not { } view) continue;
+            list.Add(new Request(summary.Id, summary.Program, summary.Reference, summary.State.ToString(), view.Request.CreatedAt,
+                summary.SubmittedAt, view.Answers, view.History));
+        }
+        return list.Count == 0 ? null : list;
+    }
+
+    public async Task DeleteAsync(User person, CancellationToken ct)
+    {
+        var drafts = await db.GrantRequests.Where(r => r.ApplicantId == person.Id && r.State == RequestState.Draft).ToListAsync(ct);
+        foreach (var draft in drafts) await cipher.DestroyAsync(db, draft.DataKeyId, ct);
+        db.GrantRequests.RemoveRange(drafts);
+    }
 }

@@ -11,7 +11,9 @@ public static class GrantsSetup
     {
         services.TryAddSingleton<CountryOutlines>(); // programs' regions are checked against its countries
         services.AddScoped<GrantPrograms>();
+        services.AddScoped<GrantRequests>();
         services.AddScoped<IPersonalData, GrantsPersonalData>();
+        services.AddScoped<IPersonalData, GrantRequestsPersonalData>();
         return services;
     }
 }

@@ -88,6 +88,8 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<GrantmakerRegion> GrantmakerRegions => Set<GrantmakerRegion>();
     public DbSet<Features.Grants.GrantProgram> GrantPrograms => Set<Features.Grants.GrantProgram>();
     public DbSet<Features.Grants.ProgramAssignment> ProgramAssignments => Set<Features.Grants.ProgramAssignment>();
+    public DbSet<Features.Grants.GrantRequest> GrantRequests => Set<Features.Grants.GrantRequest>();
+    public DbSet<Features.Grants.GrantRequestEntry> GrantRequestEntries => Set<Features.Grants.GrantRequestEntry>();
     public DbSet<HotZonePublicPage> HotZonePublicPages => Set<HotZonePublicPage>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -4,9 +4,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Amparo.Web.Pages.Grants;
 
-/// <summary>Grants: the programs the person runs (and where they may create one), and every program that takes requests.</summary>
-public sealed class IndexModel(GrantPrograms programs) : PageModel
+/// <summary>Grants: the person's requests, the programs they run (and where they may create one), and every program that takes requests.</summary>
+public sealed class IndexModel(GrantPrograms programs, GrantRequests requests) : PageModel
 {
+    public List<RequestSummary> Requests { get; private set; } = [];
     public List<ProgramSummary> Mine { get; private set; } = [];
     public List<ProgramSummary> Open { get; private set; } = [];
     public List<(Guid Id, string Name)> Grantmakers { get; private set; } = [];
@@ -17,5 +18,6 @@ public sealed class IndexModel(GrantPrograms programs) : PageModel
         Mine = await programs.ManagedAsync(me, HttpContext.RequestAborted);
         Open = await programs.OpenAsync(HttpContext.RequestAborted);
         Grantmakers = await programs.GrantmakersAsync(me, HttpContext.RequestAborted);
+        Requests = await requests.MineAsync(me, HttpContext.RequestAborted);
     }
 }

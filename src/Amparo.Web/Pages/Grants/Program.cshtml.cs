@@ -9,8 +9,11 @@ namespace Amparo.Web.Pages.Grants;
 /// One program: what it funds and for whom (anyone signed in while it takes requests); its staff (its grantmaker's admins
 /// and the program's staff); giving and taking back roles (the admins). Anyone else, or a closed program: 404.
 /// </summary>
-public sealed class ProgramModel(GrantPrograms programs) : PageModel
+public sealed class ProgramModel(GrantPrograms programs, GrantRequests requests) : PageModel
 {
+    /// <summary>The program's submitted requests for its staff (first page); null for anyone else.</summary>
+    public List<RequestSummary>? Requests { get; private set; }
+    [FromQuery(Name = "page")] public int PageNumber { get; set; } = 1;
     [FromRoute] public Guid Id { get; set; }
     public ProgramView View { get; private set; } = null!;
     public string? Error { get; private set; }
@@ -42,10 +45,34 @@ public sealed class ProgramModel(GrantPrograms programs) : PageModel
         return NotFound();
     }
 
+    /// <summary>Start a request to this program: a draft, opened at once.</summary>
+    public async Task<IActionResult> OnPostApplyAsync()
+    {
+        var started = await requests.StartAsync(User.UserId(), Id, HttpContext.RequestAborted);
+        switch (started.Status)
+        {
+            case RequestWriteStatus.Done:
+                return Redirect(GrantRoutes.Request(started.Id!.Value));
+            case RequestWriteStatus.Refused:
+                // The program's own staff: they would review their own request.
+                if (!await LoadAsync()) return NotFound();
+                Error = "Grants.Request.Error.OwnProgram";
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return Page();
+            case RequestWriteStatus.NotFound:
+            case RequestWriteStatus.Invalid:
+            case RequestWriteStatus.Conflict:
+                return NotFound();
+        }
+        return NotFound();
+    }
+
     private async Task<bool> LoadAsync()
     {
-        if (await programs.GetAsync(User.UserId(), Id, HttpContext.RequestAborted) is not { } view) return false;
+        var me = User.UserId();
+        if (await programs.GetAsync(me, Id, HttpContext.RequestAborted) is not { } view) return false;
         View = view;
+        Requests = await requests.ForProgramAsync(me, Id, Math.Max(1, PageNumber), GrantRequestsApi.RequestPageSize, HttpContext.RequestAborted);
         return true;
     }
 }

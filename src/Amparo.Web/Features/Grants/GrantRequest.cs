@@ -1,0 +1,89 @@
+using Amparo.Web.Features.Accounts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Amparo.Web.Features.Grants;
+
+/// <summary>
+/// Where a request stands. Draft → Submitted → InReview → Approved or Declined; InReview → Rework → Submitted again;
+/// Withdrawn by the applicant from any state before a decision. What follows approval (tranches, reports, closure) is
+/// part 2 of grants: new states after Approved, not changes to these.
+/// </summary>
+public enum RequestState { Draft = 1, Submitted = 2, InReview = 3, Rework = 4, Approved = 5, Declined = 6, Withdrawn = 7 }
+
+/// <summary>A line of a request's history: a move between states, a comment, or someone at the grantmaker opening it.</summary>
+public enum RequestEntryKind { Moved = 1, Comment = 2, Opened = 3 }
+
+/// <summary>
+/// A request to a program. Its answers are encrypted with a data key of its own (wrapped by the master key), readable by
+/// the applicant and the program's assigned staff only; the state, the dates and the tracking reference are plain so
+/// that lists and clocks need no key. The applicant's account may go (the link becomes null: the grantmaker's copy
+/// lives on); a draft goes with the account.
+/// </summary>
+public sealed class GrantRequest
+{
+    public Guid Id { get; set; }
+    public Guid ProgramId { get; set; }
+    public Guid? ApplicantId { get; set; }
+    public RequestState State { get; set; }
+    /// <summary>Given at the first submission (e.g. "GR-7K3QX9FD"): what the applicant quotes by any channel.</summary>
+    public string? Reference { get; set; }
+    public Guid DataKeyId { get; set; }
+    /// <summary>The answers (<see cref="RequestAnswers"/> as JSON), encrypted with <see cref="DataKeyId"/>.</summary>
+    public byte[]? AnswersCipher { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? SubmittedAt { get; set; }
+    public DateTime? DecidedAt { get; set; }
+    /// <summary>Bumped by every change: two officers deciding at once, the second is told and nothing is half-written.</summary>
+    public int Version { get; set; }
+
+    public const string Table = "GrantRequests";
+    public const string DataKeyPurpose = "grant-request";
+}
+
+/// <summary>One line of a request's history; its words (a reason, conditions, a comment) and an approved amount are encrypted with the request's key.</summary>
+public sealed class GrantRequestEntry
+{
+    public Guid Id { get; set; }
+    public Guid RequestId { get; set; }
+    public DateTime At { get; set; }
+    /// <summary>Who did it; null once their account is deleted (the history stays).</summary>
+    public Guid? ActorId { get; set; }
+    public RequestEntryKind Kind { get; set; }
+    public RequestState? From { get; set; }
+    public RequestState? To { get; set; }
+    public byte[]? TextCipher { get; set; }
+    public byte[]? AmountCipher { get; set; }
+
+    public const string Table = "GrantRequestEntries";
+}
+
+public sealed class GrantRequestConfiguration : IEntityTypeConfiguration<GrantRequest>
+{
+    public void Configure(EntityTypeBuilder<GrantRequest> builder)
+    {
+        builder.ToTable(GrantRequest.Table);
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Reference).HasMaxLength(16);
+        builder.HasIndex(r => r.Reference).IsUnique();
+        // The program's list: its requests newest first, by state.
+        builder.HasIndex(r => new { r.ProgramId, r.State, r.SubmittedAt });
+        builder.HasIndex(r => r.ApplicantId);
+        builder.Property(r => r.Version).IsConcurrencyToken();
+        builder.HasOne<GrantProgram>().WithMany().HasForeignKey(r => r.ProgramId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<User>().WithMany().HasForeignKey(r => r.ApplicantId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+public sealed class GrantRequestEntryConfiguration : IEntityTypeConfiguration<GrantRequestEntry>
+{
+    public void Configure(EntityTypeBuilder<GrantRequestEntry> builder)
+    {
+        builder.ToTable(GrantRequestEntry.Table);
+        builder.HasKey(e => e.Id);
+        builder.HasIndex(e => new { e.RequestId, e.At });
+        builder.HasOne<GrantRequest>().WithMany().HasForeignKey(e => e.RequestId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<User>().WithMany().HasForeignKey(e => e.ActorId).OnDelete(DeleteBehavior.SetNull);
+    }
+}

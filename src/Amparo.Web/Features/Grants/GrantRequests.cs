@@ -1,0 +1,271 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Amparo.Web.Features.Audit;
+using Amparo.Web.Features.Organizations;
+using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Amparo.Web.Features.Grants;
+
+public sealed record RequestSummary(Guid Id, Guid ProgramId, string Program, string? Reference, RequestState State, DateTime UpdatedAt, DateTime? SubmittedAt, DateTime? DueAt);
+
+public sealed record RequestEntryView(DateTime At, string? Actor, RequestEntryKind Kind, RequestState? From, RequestState? To, string? Text, decimal? Amount);
+
+/// <summary>A request as the viewer may see it: its answers decrypted, its history, and what the viewer may do next.</summary>
+public sealed record RequestView(
+    GrantRequest Request, GrantProgram Program, string Organization, RequestSide Side, RequestAnswers Answers,
+    IReadOnlyList<MissingItem> Missing, CostCategories Reminder, IReadOnlyList<RequestState> Moves, DateTime? DueAt,
+    IReadOnlyList<RequestEntryView> History);
+
+public enum RequestWriteStatus { Done = 1, Invalid = 2, NotFound = 3, Conflict = 4, Refused = 5 }
+
+public sealed record RequestWrite(RequestWriteStatus Status, Guid? Id = null, IReadOnlyDictionary<string, string>? Errors = null);
+
+/// <summary>
+/// Requests to grantmakers' programs (issue 14). Deny by default: a request is the applicant's and, once submitted, the
+/// program's assigned staff's (while they are members of its organization) — nobody else's, not even the grantmaker's
+/// admins unless they assign themselves. Anything else is "not found". Each request has its own data key; its answers,
+/// reasons and comments are encrypted with it. Every opening by the grantmaker's staff is in the history the applicant reads.
+/// </summary>
+public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimeProvider clock, AuditLog audit)
+{
+    private const string AnswersColumn = "Answers", TextColumn = "Text", AmountColumn = "Amount";
+    // An officer who reads a request five times in an hour is one opening in its history, not five.
+    private static readonly TimeSpan OpeningWindow = TimeSpan.FromHours(1);
+
+    /// <summary>The viewer's roles on a program while they are a member of its organization (leaving it ends them).</summary>
+    private IQueryable<ProgramRole> RolesOn(Guid viewer, Guid programId) =>
+        from a in db.ProgramAssignments
+        where a.UserId == viewer && a.ProgramId == programId
+        join p in db.GrantPrograms on a.ProgramId equals p.Id
+        where db.Memberships.Any(m => m.OrganizationId == p.OrganizationId && m.UserId == viewer)
+        select a.Role;
+
+    private async Task<RequestSide?> SideAsync(Guid viewer, GrantRequest request, CancellationToken ct)
+    {
+        if (request.ApplicantId == viewer) return RequestSide.Applicant;
+        if (request.State == RequestState.Draft) return null; // a draft is the applicant's alone
+        var roles = await RolesOn(viewer, request.ProgramId).ToListAsync(ct);
+        if (roles.Contains(ProgramRole.ProgramOfficer)) return RequestSide.Officer;
+        if (roles.Contains(ProgramRole.Reviewer)) return RequestSide.Reviewer;
+        return roles.Count > 0 ? RequestSide.Staff : null;
+    }
+
+    /// <summary>
+    /// The viewer starts a draft to a program that takes requests. Its staff and its grantmaker's admins may not apply
+    /// to it (they would review their own request): NotFound for a closed or unknown program, Refused for them.
+    /// </summary>
+    public async Task<RequestWrite> StartAsync(Guid viewer, Guid programId, CancellationToken ct = default)
+    {
+        var program = await db.GrantPrograms.AsNoTracking().SingleOrDefaultAsync(p => p.Id == programId, ct);
+        if (program is null || program.Status == ProgramStatus.Closed) return new(RequestWriteStatus.NotFound);
+        if (await RolesOn(viewer, programId).AnyAsync(ct) || await Grantmakers.AdministeredBy(db, viewer).AnyAsync(o => o.Id == program.OrganizationId, ct))
+            return new(RequestWriteStatus.Refused);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var key = cipher.NewDataKey(GrantRequest.DataKeyPurpose);
+        var request = new GrantRequest
+        {
+            Id = Guid.NewGuid(), ProgramId = programId, ApplicantId = viewer, State = RequestState.Draft, DataKeyId = key.Id,
+            CreatedAt = now, UpdatedAt = now,
+        };
+        request.AnswersCipher = await cipher.EncryptAsync(db, key.Id, Serialize(RequestAnswers.Empty), GrantRequest.Table, AnswersColumn, request.Id, ct);
+        db.DataKeys.Add(key);
+        db.GrantRequests.Add(request);
+        await db.SaveChangesAsync(ct);
+        await audit.WriteAsync(AuditEvents.GrantRequestChanged, viewer, request.Id, program.OrganizationId, "started", ct);
+        return new(RequestWriteStatus.Done, request.Id);
+    }
+
+    /// <summary>One request as the viewer may see it, or null (404). An opening by the grantmaker's staff is recorded.</summary>
+    public async Task<RequestView?> GetAsync(Guid viewer, Guid requestId, CancellationToken ct = default)
+    {
+        var request = await db.GrantRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null || await SideAsync(viewer, request, ct) is not { } side) return null;
+        var program = await db.GrantPrograms.AsNoTracking().SingleAsync(p => p.Id == request.ProgramId, ct);
+        if (side != RequestSide.Applicant) await RecordOpeningAsync(viewer, request, program, ct);
+        var organization = await db.Organizations.Where(o => o.Id == program.OrganizationId).Select(o => o.Name).SingleAsync(ct);
+        var answers = await AnswersAsync(request, ct);
+        var entries = await (
+            from e in db.GrantRequestEntries.AsNoTracking()
+            where e.RequestId == requestId
+            join u in db.Users on e.ActorId equals u.Id into actors
+            from u in actors.DefaultIfEmpty()
+            orderby e.At, e.Id
+            select new { Entry = e, Actor = u == null ? null : u.DisplayName }).ToListAsync(ct);
+        var history = new List<RequestEntryView>(entries.Count);
+        foreach (var row in entries)
+        {
+            var text = await cipher.DecryptAsync(db, request.DataKeyId, row.Entry.TextCipher, GrantRequestEntry.Table, TextColumn, row.Entry.Id, ct);
+            var amount = await cipher.DecryptAsync(db, request.DataKeyId, row.Entry.AmountCipher, GrantRequestEntry.Table, AmountColumn, row.Entry.Id, ct);
+            history.Add(new RequestEntryView(row.Entry.At, row.Actor, row.Entry.Kind, row.Entry.From, row.Entry.To, text,
+                amount is null ? null : decimal.Parse(amount, CultureInfo.InvariantCulture)));
+        }
+        return new RequestView(request, program, organization, side, answers, RequestRules.Missing(answers, program),
+            RequestRules.Reminder(answers, program), [.. RequestRules.MovesFrom(side, request.State)], DueAt(request, program), history);
+    }
+
+    /// <summary>The applicant changes the answers of a draft or of a request sent back for rework.</summary>
+    public async Task<RequestWrite> SaveAsync(Guid viewer, Guid requestId, RequestAnswers answers, int? version, CancellationToken ct = default)
+    {
+        var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId && r.ApplicantId == viewer, ct);
+        if (request is null) return new(RequestWriteStatus.NotFound);
+        if (!RequestRules.Editable(request.State)) return new(RequestWriteStatus.Refused, requestId);
+        if (version is { } v && v != request.Version) return new(RequestWriteStatus.Conflict, requestId);
+        var program = await db.GrantPrograms.AsNoTracking().SingleAsync(p => p.Id == request.ProgramId, ct);
+        var clean = Clean(answers);
+        var errors = RequestRules.Check(clean, program);
+        if (errors.Count > 0) return new(RequestWriteStatus.Invalid, requestId, errors);
+        request.AnswersCipher = await cipher.EncryptAsync(db, request.DataKeyId, Serialize(clean), GrantRequest.Table, AnswersColumn, request.Id, ct);
+        request.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        request.Version++;
+        return await SaveChangesAsync(request, ct);
+    }
+
+    /// <summary>
+    /// A move in the request's life (<see cref="RequestRules.CanMove"/>): submit, withdraw, review, rework, approve,
+    /// decline. A rework or a decline says why; an approval states the amount (and may state conditions). A submission
+    /// needs the checklist complete and gets its tracking reference the first time.
+    /// </summary>
+    public async Task<RequestWrite> MoveAsync(Guid viewer, Guid requestId, RequestState to, string? note, decimal? amount, int? version, CancellationToken ct = default)
+    {
+        var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null || await SideAsync(viewer, request, ct) is not { } side) return new(RequestWriteStatus.NotFound);
+        if (!Enum.IsDefined(to) || !RequestRules.CanMove(side, request.State, to)) return new(RequestWriteStatus.Refused, requestId);
+        if (version is { } v && v != request.Version) return new(RequestWriteStatus.Conflict, requestId);
+        var program = await db.GrantPrograms.AsNoTracking().SingleAsync(p => p.Id == request.ProgramId, ct);
+        var text = note?.Trim() ?? "";
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (text.Length > RequestRules.NoteMax) errors["Note"] = "Grants.Request.Error.NoteLength";
+        else if (RequestRules.NeedsReason(to) && text.Length == 0) errors["Note"] = "Grants.Request.Error.Reason";
+        if (to == RequestState.Approved && (amount is not { } a || a <= 0 || a > GrantRules.MaxCeiling || decimal.Round(a, 2) != a
+            || (program.Ceiling is { } ceiling && a > ceiling)))
+            errors["Amount"] = "Grants.Request.Error.Amount";
+        if (to == RequestState.Submitted && RequestRules.Missing(await AnswersAsync(request, ct), program).Count > 0) errors["Answers"] = "Grants.Request.Error.Incomplete";
+        if (errors.Count > 0) return new(RequestWriteStatus.Invalid, requestId, errors);
+
+        var now = await NextAtAsync(requestId, ct);
+        var entry = new GrantRequestEntry { Id = Guid.NewGuid(), RequestId = requestId, At = now, ActorId = viewer, Kind = RequestEntryKind.Moved, From = request.State, To = to };
+        if (text.Length > 0) entry.TextCipher = await cipher.EncryptAsync(db, request.DataKeyId, text, GrantRequestEntry.Table, TextColumn, entry.Id, ct);
+        if (to == RequestState.Approved)
+            entry.AmountCipher = await cipher.EncryptAsync(db, request.DataKeyId, amount!.Value.ToString(CultureInfo.InvariantCulture), GrantRequestEntry.Table, AmountColumn, entry.Id, ct);
+        db.GrantRequestEntries.Add(entry);
+        if (to == RequestState.Submitted)
+        {
+            request.SubmittedAt ??= now; // the clock runs from the first submission
+            request.Reference ??= NewReference();
+        }
+        if (to is RequestState.Approved or RequestState.Declined) request.DecidedAt = now;
+        request.State = to;
+        request.UpdatedAt = now;
+        request.Version++;
+        var written = await SaveChangesAsync(request, ct);
+        if (written.Status == RequestWriteStatus.Done)
+            await audit.WriteAsync(AuditEvents.GrantRequestChanged, viewer, request.Id, program.OrganizationId, to.ToString(), ct);
+        return written;
+    }
+
+    /// <summary>A comment between the applicant and the program's staff, on a request that has been submitted.</summary>
+    public async Task<RequestWrite> CommentAsync(Guid viewer, Guid requestId, string? text, CancellationToken ct = default)
+    {
+        var request = await db.GrantRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null || await SideAsync(viewer, request, ct) is null) return new(RequestWriteStatus.NotFound);
+        if (request.State == RequestState.Draft) return new(RequestWriteStatus.Refused, requestId);
+        var clean = text?.Trim() ?? "";
+        if (clean.Length is 0 or > RequestRules.NoteMax) return new(RequestWriteStatus.Invalid, requestId, new Dictionary<string, string> { ["Comment"] = "Grants.Request.Error.Comment" });
+        var entry = new GrantRequestEntry { Id = Guid.NewGuid(), RequestId = requestId, At = await NextAtAsync(requestId, ct), ActorId = viewer, Kind = RequestEntryKind.Comment };
+        entry.TextCipher = await cipher.EncryptAsync(db, request.DataKeyId, clean, GrantRequestEntry.Table, TextColumn, entry.Id, ct);
+        db.GrantRequestEntries.Add(entry);
+        await db.SaveChangesAsync(ct);
+        return new(RequestWriteStatus.Done, requestId);
+    }
+
+    /// <summary>The viewer's own requests, newest first.</summary>
+    public async Task<List<RequestSummary>> MineAsync(Guid viewer, CancellationToken ct = default) =>
+        [.. (await (
+            from r in db.GrantRequests.AsNoTracking()
+            where r.ApplicantId == viewer
+            join p in db.GrantPrograms on r.ProgramId equals p.Id
+            orderby r.UpdatedAt descending
+            select new { r, p.Name, p.ResponseHours }).ToListAsync(ct))
+            .Select(x => new RequestSummary(x.r.Id, x.r.ProgramId, x.Name, x.r.Reference, x.r.State, x.r.UpdatedAt, x.r.SubmittedAt, DueAt(x.r, x.ResponseHours)))];
+
+    /// <summary>
+    /// A page of a program's submitted requests for its assigned staff (null for anyone else): the oldest waiting
+    /// first among those not decided, then the decided ones newest first. Plain columns only — no key is opened.
+    /// </summary>
+    public async Task<List<RequestSummary>?> ForProgramAsync(Guid viewer, Guid programId, int page, int pageSize, CancellationToken ct = default)
+    {
+        if (!await RolesOn(viewer, programId).AnyAsync(ct)) return null;
+        var program = await db.GrantPrograms.AsNoTracking().Where(p => p.Id == programId).Select(p => new { p.Name, p.ResponseHours }).SingleAsync(ct);
+        var rows = await db.GrantRequests.AsNoTracking()
+            .Where(r => r.ProgramId == programId && r.State != RequestState.Draft)
+            .OrderBy(r => r.DecidedAt != null || r.State == RequestState.Withdrawn).ThenBy(r => r.SubmittedAt).ThenBy(r => r.Id)
+            .Skip(Math.Max(0, page - 1) * pageSize).Take(pageSize)
+            .Select(r => new { r.Id, r.Reference, r.State, r.UpdatedAt, r.SubmittedAt, r.DecidedAt }).ToListAsync(ct);
+        return [.. rows.Select(r => new RequestSummary(r.Id, programId, program.Name, r.Reference, r.State, r.UpdatedAt, r.SubmittedAt,
+            r.DecidedAt is null && r.State != RequestState.Withdrawn && r.SubmittedAt is { } s && program.ResponseHours is { } h ? s.AddHours(h) : null))];
+    }
+
+    private async Task RecordOpeningAsync(Guid viewer, GrantRequest request, GrantProgram program, CancellationToken ct)
+    {
+        var now = await NextAtAsync(request.Id, ct);
+        var since = now - OpeningWindow;
+        if (await db.GrantRequestEntries.AnyAsync(e => e.RequestId == request.Id && e.ActorId == viewer && e.Kind == RequestEntryKind.Opened && e.At > since, ct)) return;
+        db.GrantRequestEntries.Add(new GrantRequestEntry { Id = Guid.NewGuid(), RequestId = request.Id, At = now, ActorId = viewer, Kind = RequestEntryKind.Opened });
+        await db.SaveChangesAsync(ct);
+        await audit.WriteAsync(AuditEvents.GrantRequestOpened, viewer, request.Id, program.OrganizationId, "", ct);
+    }
+
+    /// <summary>
+    /// Now, or just after the request's last entry when that is not earlier: the history is read in the order it was
+    /// written even when two steps fall in the same clock tick (one microsecond, what PostgreSQL keeps).
+    /// </summary>
+    private async Task<DateTime> NextAtAsync(Guid requestId, CancellationToken ct)
+    {
+        var exact = clock.GetUtcNow().UtcDateTime;
+        var now = new DateTime(exact.Ticks - exact.Ticks % TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc);
+        var last = await db.GrantRequestEntries.Where(e => e.RequestId == requestId).MaxAsync(e => (DateTime?)e.At, ct);
+        return last is { } l && l >= now ? l.AddTicks(TimeSpan.TicksPerMicrosecond) : now;
+    }
+
+    private async Task<RequestAnswers> AnswersAsync(GrantRequest request, CancellationToken ct)
+    {
+        var json = await cipher.DecryptAsync(db, request.DataKeyId, request.AnswersCipher, GrantRequest.Table, AnswersColumn, request.Id, ct);
+        return json is null ? RequestAnswers.Empty : JsonSerializer.Deserialize<RequestAnswers>(json) ?? RequestAnswers.Empty;
+    }
+
+    private async Task<RequestWrite> SaveChangesAsync(GrantRequest request, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return new(RequestWriteStatus.Done, request.Id);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear(); // someone changed it first: nothing of this change is written
+            return new(RequestWriteStatus.Conflict, request.Id);
+        }
+    }
+
+    private static RequestAnswers Clean(RequestAnswers a) =>
+        new(a.Title.Trim(), a.Need.Trim(), a.Contact.Trim(), [.. a.Lines.Select(l => l with { Description = l.Description.Trim() })]);
+
+    private static string Serialize(RequestAnswers answers) => JsonSerializer.Serialize(answers);
+
+    private static DateTime? DueAt(GrantRequest request, GrantProgram program) => DueAt(request, program.ResponseHours);
+
+    /// <summary>An emergency program's promise: an answer within its hours of the first submission, until decided or withdrawn.</summary>
+    private static DateTime? DueAt(GrantRequest request, int? responseHours) =>
+        request.SubmittedAt is { } submitted && responseHours is { } hours && request.DecidedAt is null && request.State != RequestState.Withdrawn
+            ? submitted.AddHours(hours) : null;
+
+    /// <summary>"GR-" and eight letters and digits that cannot be misread (no 0/O, 1/I/L): quoted by phone or SMS.</summary>
+    private static string NewReference()
+    {
+        const string alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+        return "GR-" + RandomNumberGenerator.GetString(alphabet, 8);
+    }
+}

@@ -1,0 +1,124 @@
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Plans;
+using Amparo.Web.Infrastructure.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
+
+namespace Amparo.Web.Features.Grants;
+
+/// <summary>
+/// Requests to programs under /api/v1/grants, with the rules of <see cref="GrantRequests"/>: a request the caller may not
+/// see is 404; a move the caller's part does not allow, or a change to a request that is no longer editable, 409; a
+/// version that is not the current one, 409 too (read it again). States are camelCase words ("inReview").
+/// </summary>
+public static class GrantRequestsApi
+{
+    public sealed record StartBody(Guid? ProgramId);
+    public sealed record LineBody(string? Category, string? Description, decimal? Amount);
+    public sealed record AnswersBody(string? Title, string? Need, string? Contact, LineBody[]? Lines, int? Version);
+    public sealed record MoveBody(string? To, string? Note, decimal? Amount, int? Version);
+    public sealed record CommentBody(string? Text);
+    public sealed record SummaryDto(Guid Id, Guid ProgramId, string Program, string? Reference, string State, DateTime UpdatedAt, DateTime? SubmittedAt, DateTime? DueAt);
+    public sealed record LineDto(string Category, string Description, decimal Amount);
+    public sealed record EntryDto(DateTime At, string? Actor, string Kind, string? From, string? To, string? Text, decimal? Amount);
+    public sealed record RequestDto(Guid Id, Guid ProgramId, string Program, string Organization, string? Reference, string State, int Version,
+        string Side, string Title, string Need, string Contact, LineDto[] Lines, decimal Total, string Currency, string[] Missing,
+        string[] Reminder, string[] Moves, DateTime? SubmittedAt, DateTime? DueAt, EntryDto[] History);
+
+    public static RouteGroupBuilder MapGrantRequestsApi(this RouteGroupBuilder api)
+    {
+        var grants = api.MapGroup("/grants").WithTags("Grants").RequireAuthorization(WebSetup.ApiPolicy)
+            .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(PlansApi.TwoFactorFirstAsync);
+        grants.MapGet("/requests", MineAsync).WithName("ListMyGrantRequests").WithSummary("My requests to grantmakers, newest first");
+        grants.MapPost("/requests", StartAsync).WithName("StartGrantRequest").WithSummary("Start a draft request to a program that takes requests")
+            .WithDescription("404 for a closed or unknown program; 409 for the program's own staff.");
+        grants.MapGet("/requests/{id:guid}", GetAsync).WithName("GetGrantRequest").WithSummary("One request: its answers, checklist, reminder, the moves I may make, and its history")
+            .WithDescription("Readable by the applicant and, once submitted, by the program's assigned staff; each opening by the staff is recorded in the history the applicant reads.");
+        grants.MapPut("/requests/{id:guid}", SaveAsync).WithName("SaveGrantRequest").WithSummary("Change a draft's (or a reworked request's) answers (the applicant)")
+            .WithDescription("lines: up to 8 of { category, description, amount } in the program's currency; category one the program funds.")
+            .ProducesValidationProblem();
+        grants.MapPost("/requests/{id:guid}/moves", MoveAsync).WithName("MoveGrantRequest").WithSummary("Submit, withdraw, review, send back for rework, approve or decline")
+            .WithDescription("to: submitted or withdrawn (the applicant); inReview or rework (a reviewer or the program officer); approved or declined (the program officer). rework and declined need a note (the reason); approved needs an amount within the ceiling.")
+            .ProducesValidationProblem();
+        grants.MapPost("/requests/{id:guid}/comments", CommentAsync).WithName("CommentGrantRequest").WithSummary("A comment between the applicant and the program's staff")
+            .ProducesValidationProblem();
+        grants.MapGet("/programs/{id:guid}/requests", ForProgramAsync).WithName("ListProgramGrantRequests").WithSummary("A program's submitted requests, 50 a page (its assigned staff)")
+            .WithDescription("Those waiting for a decision first, oldest first; then the decided and withdrawn ones.");
+        return api;
+    }
+
+    private static async Task<Ok<SummaryDto[]>> MineAsync(HttpContext http, GrantRequests requests) =>
+        TypedResults.Ok((await requests.MineAsync(http.User.UserId(), http.RequestAborted)).Select(Dto).ToArray());
+
+    private static async Task<Results<Ok<SummaryDto[]>, NotFound>> ForProgramAsync(Guid id, int? page, HttpContext http, GrantRequests requests) =>
+        await requests.ForProgramAsync(http.User.UserId(), id, page ?? 1, RequestPageSize, http.RequestAborted) is { } rows
+            ? TypedResults.Ok(rows.Select(Dto).ToArray()) : TypedResults.NotFound();
+
+    public const int RequestPageSize = 50;
+
+    private static async Task<Results<Created<GrantsApi.IdResponse>, NotFound, Conflict>> StartAsync(StartBody body, HttpContext http, GrantRequests requests)
+    {
+        if (body.ProgramId is not { } program) return TypedResults.NotFound();
+        var result = await requests.StartAsync(http.User.UserId(), program, http.RequestAborted);
+        return result.Status switch
+        {
+            RequestWriteStatus.Done => TypedResults.Created($"/api/v1/grants/requests/{result.Id}", new GrantsApi.IdResponse(result.Id!.Value)),
+            RequestWriteStatus.Refused or RequestWriteStatus.Conflict => TypedResults.Conflict(),
+            RequestWriteStatus.NotFound or RequestWriteStatus.Invalid => TypedResults.NotFound(),
+        };
+    }
+
+    private static async Task<Results<Ok<RequestDto>, NotFound>> GetAsync(Guid id, HttpContext http, GrantRequests requests) =>
+        await requests.GetAsync(http.User.UserId(), id, http.RequestAborted) is { } view ? TypedResults.Ok(Dto(view)) : TypedResults.NotFound();
+
+    private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> SaveAsync(Guid id, AnswersBody body, HttpContext http, GrantRequests requests, IStringLocalizer<SharedResource> t)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lines = new List<BudgetLine>();
+        var given = body.Lines ?? [];
+        for (var i = 0; i < given.Length; i++)
+        {
+            if (!PlanWire.TryParse<CostCategories>(given[i].Category, out var category) || category == CostCategories.None) errors[$"Lines[{i}].Category"] = "Grants.Request.Error.LineCategory";
+            if (given[i].Amount is not { } amount) { errors[$"Lines[{i}].Amount"] = "Grants.Request.Error.LineAmount"; continue; }
+            lines.Add(new BudgetLine(category, given[i].Description ?? "", amount));
+        }
+        // Field errors of an unreadable body are only told to someone who may change the request.
+        if (errors.Count > 0)
+            return await requests.GetAsync(http.User.UserId(), id, http.RequestAborted) is { Side: RequestSide.Applicant } ? ApiErrors.Invalid(errors, t) : TypedResults.NotFound();
+        var result = await requests.SaveAsync(http.User.UserId(), id, new RequestAnswers(body.Title ?? "", body.Need ?? "", body.Contact ?? "", lines), body.Version, http.RequestAborted);
+        return Answer(result, t);
+    }
+
+    private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> MoveAsync(Guid id, MoveBody body, HttpContext http, GrantRequests requests, IStringLocalizer<SharedResource> t)
+    {
+        if (!PlanWire.TryParse<RequestState>(body.To, out var to))
+            return await requests.GetAsync(http.User.UserId(), id, http.RequestAborted) is null ? TypedResults.NotFound()
+                : ApiErrors.Invalid(new Dictionary<string, string> { ["To"] = "Grants.Request.Error.Move" }, t);
+        return Answer(await requests.MoveAsync(http.User.UserId(), id, to, body.Note, body.Amount, body.Version, http.RequestAborted), t);
+    }
+
+    private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> CommentAsync(Guid id, CommentBody body, HttpContext http, GrantRequests requests, IStringLocalizer<SharedResource> t) =>
+        Answer(await requests.CommentAsync(http.User.UserId(), id, body.Text, http.RequestAborted), t);
+
+    private static Results<NoContent, NotFound, Conflict, ValidationProblem> Answer(RequestWrite result, IStringLocalizer<SharedResource> t) => result.Status switch
+    {
+        RequestWriteStatus.Done => TypedResults.NoContent(),
+        RequestWriteStatus.Invalid => ApiErrors.Invalid(result.Errors!, t),
+        RequestWriteStatus.NotFound => TypedResults.NotFound(),
+        RequestWriteStatus.Conflict or RequestWriteStatus.Refused => TypedResults.Conflict(),
+    };
+
+    private static SummaryDto Dto(RequestSummary s) => new(s.Id, s.ProgramId, s.Program, s.Reference, PlanWire.Word(s.State), s.UpdatedAt, s.SubmittedAt, s.DueAt);
+
+    private static RequestDto Dto(RequestView v)
+    {
+        var r = v.Request;
+        var a = v.Answers;
+        return new(r.Id, r.ProgramId, v.Program.Name, v.Organization, r.Reference, PlanWire.Word(r.State), r.Version, PlanWire.Word(v.Side),
+            a.Title, a.Need, a.Contact, [.. a.Lines.Select(l => new LineDto(PlanWire.Word(l.Category), l.Description, l.Amount))], a.Total,
+            v.Program.Currency, [.. v.Missing.Select(m => PlanWire.Word(m))], [.. GrantRules.Each(v.Reminder).Select(c => PlanWire.Word(c))],
+            [.. v.Moves.Select(m => PlanWire.Word(m))], r.SubmittedAt, v.DueAt,
+            [.. v.History.Select(e => new EntryDto(e.At, e.Actor, PlanWire.Word(e.Kind), e.From is { } f ? PlanWire.Word(f) : null,
+                e.To is { } to ? PlanWire.Word(to) : null, e.Text, e.Amount))]);
+    }
+}

@@ -1,0 +1,102 @@
+namespace Amparo.Web.Features.Grants;
+
+/// <summary>One line of a request's budget: what kind of cost, what it is, how much (in the program's currency).</summary>
+public sealed record BudgetLine(CostCategories Category, string Description, decimal Amount);
+
+/// <summary>What the applicant writes; stored encrypted as one JSON value. Every part may be empty in a draft.</summary>
+public sealed record RequestAnswers(string Title, string Need, string Contact, IReadOnlyList<BudgetLine> Lines)
+{
+    public static readonly RequestAnswers Empty = new("", "", "", []);
+    public decimal Total => Lines.Sum(l => l.Amount);
+}
+
+/// <summary>What is still missing before a request can be submitted: each is a message key.</summary>
+public enum MissingItem { Title = 1, Need = 2, Contact = 3, Budget = 4, OverCeiling = 5 }
+
+/// <summary>The person's part in a request, which decides what they may do with it.</summary>
+public enum RequestSide { Applicant = 1, Reviewer = 2, Officer = 3, Staff = 4 }
+
+/// <summary>The rules of a request: its fields, its checklist, the reminder, and which moves each side may make.</summary>
+public static class RequestRules
+{
+    public const int TitleMax = 200, TextMax = 4000, ContactMax = 500, MaxLines = 8, DescriptionMax = 300, NoteMax = 2000;
+
+    /// <summary>The costs that make a budget "have a line for security" — the reminder's first half.</summary>
+    public const CostCategories Security = CostCategories.PhysicalSecurity | CostCategories.DigitalSecurity
+        | CostCategories.Communications | CostCategories.SecurityTraining | CostCategories.SecureTransport;
+
+    /// <summary>The costs of care — the reminder's second half.</summary>
+    public const CostCategories Care = CostCategories.MedicalAndPsychosocial;
+
+    /// <summary>Field errors of what was typed (lengths, amounts, categories the program funds); a draft may leave anything empty.</summary>
+    public static Dictionary<string, string> Check(RequestAnswers answers, GrantProgram program)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (answers.Title.Length > TitleMax) errors["Title"] = "Grants.Request.Error.Title";
+        if (answers.Need.Length > TextMax) errors["Need"] = "Grants.Request.Error.Need";
+        if (answers.Contact.Length > ContactMax) errors["Contact"] = "Grants.Request.Error.Contact";
+        if (answers.Lines.Count > MaxLines) errors["Lines"] = "Grants.Request.Error.Lines";
+        for (var i = 0; i < answers.Lines.Count && i < MaxLines; i++)
+        {
+            var line = answers.Lines[i];
+            if (!program.Categories.HasFlag(line.Category) || line.Category == CostCategories.None || !Enum.IsDefined(line.Category))
+                errors[$"Lines[{i}].Category"] = "Grants.Request.Error.LineCategory";
+            if (string.IsNullOrWhiteSpace(line.Description) || line.Description.Length > DescriptionMax)
+                errors[$"Lines[{i}].Description"] = "Grants.Request.Error.LineDescription";
+            if (line.Amount <= 0 || line.Amount > GrantRules.MaxCeiling || decimal.Round(line.Amount, 2) != line.Amount)
+                errors[$"Lines[{i}].Amount"] = "Grants.Request.Error.LineAmount";
+        }
+        return errors;
+    }
+
+    /// <summary>What a submission still needs, in the order of the form.</summary>
+    public static List<MissingItem> Missing(RequestAnswers answers, GrantProgram program)
+    {
+        var missing = new List<MissingItem>();
+        if (string.IsNullOrWhiteSpace(answers.Title)) missing.Add(MissingItem.Title);
+        if (string.IsNullOrWhiteSpace(answers.Need)) missing.Add(MissingItem.Need);
+        if (string.IsNullOrWhiteSpace(answers.Contact)) missing.Add(MissingItem.Contact);
+        if (answers.Lines.Count == 0) missing.Add(MissingItem.Budget);
+        else if (program.Ceiling is { } ceiling && answers.Total > ceiling) missing.Add(MissingItem.OverCeiling);
+        return missing;
+    }
+
+    /// <summary>
+    /// The costs of security and care that the program funds and the budget has no line for — what the form reminds
+    /// the applicant of (remind, never prescribe: nothing here blocks a submission). Empty when there is nothing to say.
+    /// </summary>
+    public static CostCategories Reminder(RequestAnswers answers, GrantProgram program)
+    {
+        var funded = program.Categories & (Security | Care);
+        var budgeted = answers.Lines.Aggregate(CostCategories.None, (all, l) => all | l.Category);
+        var missingSecurity = (budgeted & Security) == CostCategories.None ? funded & Security : CostCategories.None;
+        var missingCare = (budgeted & Care) == CostCategories.None ? funded & Care : CostCategories.None;
+        return missingSecurity | missingCare;
+    }
+
+    /// <summary>
+    /// Whether someone on <paramref name="side"/> may move a request from <paramref name="from"/> to <paramref name="to"/>.
+    /// The applicant submits (again after rework) and withdraws before a decision; a reviewer or the program officer
+    /// takes a submitted request into review and sends it back for rework; only the program officer decides.
+    /// Finance and duty officers (Staff) read and comment only.
+    /// </summary>
+    public static bool CanMove(RequestSide side, RequestState from, RequestState to) => (side, from, to) switch
+    {
+        (RequestSide.Applicant, RequestState.Draft or RequestState.Rework, RequestState.Submitted) => true,
+        (RequestSide.Applicant, RequestState.Draft or RequestState.Submitted or RequestState.InReview or RequestState.Rework, RequestState.Withdrawn) => true,
+        (RequestSide.Reviewer or RequestSide.Officer, RequestState.Submitted, RequestState.InReview) => true,
+        (RequestSide.Reviewer or RequestSide.Officer, RequestState.InReview, RequestState.Rework) => true,
+        (RequestSide.Officer, RequestState.InReview, RequestState.Approved or RequestState.Declined) => true,
+        _ => false,
+    };
+
+    /// <summary>The moves a side may make from a state, in the order the page offers them.</summary>
+    public static IEnumerable<RequestState> MovesFrom(RequestSide side, RequestState from) =>
+        Enum.GetValues<RequestState>().Where(to => CanMove(side, from, to));
+
+    /// <summary>A move that must say why (a decline, a rework) or under which conditions (an approval may, not must).</summary>
+    public static bool NeedsReason(RequestState to) => to is RequestState.Declined or RequestState.Rework;
+
+    /// <summary>Whether the applicant may still change the answers.</summary>
+    public static bool Editable(RequestState state) => state is RequestState.Draft or RequestState.Rework;
+}

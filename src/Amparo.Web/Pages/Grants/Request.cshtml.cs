@@ -1,0 +1,183 @@
+using System.Globalization;
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Grants;
+using Amparo.Web.Infrastructure.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Amparo.Web.Pages.Grants;
+
+/// <summary>
+/// One request. Its applicant writes it (a draft, or a request sent back for rework), saves it, submits it, withdraws it;
+/// the program's assigned staff read it, move it through review to a decision, and both sides comment. Anyone else: 404.
+/// What was typed is kept when something needs fixing; nothing is half-written.
+/// </summary>
+public sealed class RequestModel(GrantRequests requests) : PageModel
+{
+    /// <summary>Budget rows the form offers (blank rows are ignored): the service's limit.</summary>
+    public const int LineRows = RequestRules.MaxLines;
+
+    [FromRoute] public Guid Id { get; set; }
+    [FromQuery(Name = "done")] public string? Done { get; set; }
+    public RequestView View { get; private set; } = null!;
+
+    [BindProperty] public string? Title { get; set; }
+    [BindProperty] public string? Need { get; set; }
+    [BindProperty] public string? Contact { get; set; }
+    [BindProperty] public List<LineForm> Lines { get; set; } = [];
+    [BindProperty] public int? Version { get; set; }
+
+    public Dictionary<string, string> Errors { get; private set; } = [];
+
+    public sealed class LineForm
+    {
+        public CostCategories? Category { get; set; }
+        public string? Description { get; set; }
+        public string? Amount { get; set; }
+    }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (!await LoadAsync()) return NotFound();
+        FillFromAnswers();
+        return Page();
+    }
+
+    /// <summary>Save the answers; with <paramref name="submit"/> also submit them (the checklist must be complete).</summary>
+    public async Task<IActionResult> OnPostSaveAsync(bool submit)
+    {
+        var me = User.UserId();
+        foreach (var field in FormErrors.Unreadable(ModelState)) Errors.TryAdd(field, "Grants.Request.Error.Unreadable");
+        var lines = new List<BudgetLine>();
+        for (var i = 0; i < Lines.Count && i < LineRows; i++)
+        {
+            var row = Lines[i];
+            if (row.Category is null && string.IsNullOrWhiteSpace(row.Description) && string.IsNullOrWhiteSpace(row.Amount)) continue; // a blank row
+            if (!Amounts.TryParse(row.Amount, out var amount)) { Errors[$"Lines[{i}].Amount"] = "Grants.Request.Error.LineAmount"; continue; }
+            if (row.Category is not { } category) { Errors[$"Lines[{i}].Category"] = "Grants.Request.Error.LineCategory"; continue; }
+            lines.Add(new BudgetLine(category, row.Description ?? "", amount));
+        }
+        if (Errors.Count > 0) return await InvalidAsync();
+        var saved = await requests.SaveAsync(me, Id, new RequestAnswers(Title ?? "", Need ?? "", Contact ?? "", lines), Version, HttpContext.RequestAborted);
+        switch (saved.Status)
+        {
+            case RequestWriteStatus.Done:
+                break;
+            case RequestWriteStatus.Invalid:
+                Errors = RenumberLines(saved.Errors!, lines.Count);
+                return await InvalidAsync();
+            case RequestWriteStatus.Conflict:
+            case RequestWriteStatus.Refused:
+                return await ConflictAsync();
+            case RequestWriteStatus.NotFound:
+                return NotFound();
+        }
+        if (!submit) return Redirect(GrantRoutes.Request(Id) + "?done=saved");
+        return await MovedAsync(await requests.MoveAsync(me, Id, RequestState.Submitted, null, null, null, HttpContext.RequestAborted), "submitted");
+    }
+
+    /// <summary>A move (withdraw, review, rework, approve, decline) with its note and, for an approval, its amount.</summary>
+    public async Task<IActionResult> OnPostMoveAsync(RequestState? to, string? note, string? amount)
+    {
+        if (to is null || !ModelState.IsValid)
+        {
+            Errors["Move"] = "Grants.Request.Error.Move";
+            return await InvalidAsync();
+        }
+        decimal? approved = null;
+        if (!string.IsNullOrWhiteSpace(amount))
+        {
+            if (!Amounts.TryParse(amount, out var a)) { Errors["Amount"] = "Grants.Request.Error.Amount"; return await InvalidAsync(); }
+            approved = a;
+        }
+        return await MovedAsync(await requests.MoveAsync(User.UserId(), Id, to.Value, note, approved, Version, HttpContext.RequestAborted), to.Value.ToString());
+    }
+
+    public async Task<IActionResult> OnPostCommentAsync(string? comment)
+    {
+        var result = await requests.CommentAsync(User.UserId(), Id, comment, HttpContext.RequestAborted);
+        return await MovedAsync(result, "commented");
+    }
+
+    private async Task<IActionResult> MovedAsync(RequestWrite result, string done)
+    {
+        switch (result.Status)
+        {
+            case RequestWriteStatus.Done:
+                return Redirect(GrantRoutes.Request(Id) + "?done=" + done);
+            case RequestWriteStatus.Invalid:
+                Errors = new(result.Errors!);
+                return await InvalidAsync();
+            case RequestWriteStatus.Conflict:
+            case RequestWriteStatus.Refused:
+                return await ConflictAsync();
+            case RequestWriteStatus.NotFound:
+                return NotFound();
+        }
+        return NotFound();
+    }
+
+    private async Task<IActionResult> InvalidAsync()
+    {
+        if (!await LoadAsync()) return NotFound();
+        if (!RequestRules.Editable(View.Request.State) || View.Side != RequestSide.Applicant) FillFromAnswers();
+        PadLines();
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    /// <summary>Someone changed the request first (or it moved on): show it as it is now and say so.</summary>
+    private async Task<IActionResult> ConflictAsync()
+    {
+        if (!await LoadAsync()) return NotFound();
+        FillFromAnswers();
+        Errors["Conflict"] = "Grants.Request.Error.Conflict";
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync()
+    {
+        if (await requests.GetAsync(User.UserId(), Id, HttpContext.RequestAborted) is not { } view) return false;
+        View = view;
+        return true;
+    }
+
+    private void FillFromAnswers()
+    {
+        var a = View.Answers;
+        (Title, Need, Contact, Version) = (a.Title, a.Need, a.Contact, View.Request.Version);
+        Lines = [.. a.Lines.Select(l => new LineForm { Category = l.Category, Description = l.Description, Amount = l.Amount.ToString(CultureInfo.CurrentCulture) })];
+        PadLines();
+    }
+
+    private void PadLines()
+    {
+        while (Lines.Count < LineRows) Lines.Add(new LineForm());
+    }
+
+    /// <summary>
+    /// The service numbers the lines it was given (blank rows left out); the form's rows are numbered with the blanks.
+    /// The rows that were kept are the non-blank ones, in order.
+    /// </summary>
+    private Dictionary<string, string> RenumberLines(IReadOnlyDictionary<string, string> errors, int kept)
+    {
+        var rows = Lines.Select((row, i) => (row, i))
+            .Where(x => x.row.Category is not null || !string.IsNullOrWhiteSpace(x.row.Description) || !string.IsNullOrWhiteSpace(x.row.Amount))
+            .Select(x => x.i).Take(kept).ToList();
+        var renumbered = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (field, key) in errors)
+        {
+            if (field.StartsWith("Lines[", StringComparison.Ordinal) && int.TryParse(field.AsSpan(6, field.IndexOf(']', StringComparison.Ordinal) - 6), CultureInfo.InvariantCulture, out var n) && n < rows.Count)
+                renumbered[$"Lines[{rows[n]}]{field[(field.IndexOf(']', StringComparison.Ordinal) + 1)..]}"] = key;
+            else renumbered[field] = key;
+        }
+        return renumbered;
+    }
+
+    /// <summary>The element id of a field named by the service ("Lines[2].Amount" → "Lines_2__Amount").</summary>
+    public static string FieldId(string field) => field.Replace('[', '_').Replace(']', '_').Replace('.', '_');
+
+    /// <summary>The form's problems for the summary at its top, each linked to its field.</summary>
+    public List<FormError> Summary(Func<string, string> text) => [.. Errors.Select(e => new FormError(text(e.Value), FieldId(e.Key)))];
+}
