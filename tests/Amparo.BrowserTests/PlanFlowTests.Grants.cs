@@ -75,4 +75,111 @@ public abstract partial class PlanFlowTests
             await Flows.ScreenshotAsync(fund, $"grants-list-{language}-{tag}");
         }
     }
+
+    /// <summary>
+    /// A request from draft to decision (issue 14): the grantmaker's admin takes the program officer's role on the program;
+    /// the defender starts a request from the program's page, saves a draft whose budget has no security line and is
+    /// reminded (kindly, without being stopped) that the program funds it, sends it and gets a reference; the officer
+    /// finds it on the program's page with its clock, reviews it and approves it; the defender reads the decision and
+    /// who opened the request. Without JavaScript the defender works in Spanish and the officer in Arabic, on a phone.
+    /// </summary>
+    private async Task GrantRequestAsync(PageReport report, bool javaScript, string defenderEmail, string fundEmail, string grantmaker)
+    {
+        var tag = javaScript ? "js" : "nojs";
+        var (mine, theirs) = javaScript ? ("en", "en") : ("es", "ar");
+        await using var fundContext = await Chromium.NewContextAsync(fixture.Browser, javaScript);
+        var fundChecks = new PageChecks(fundContext, BaseUrl, javaScript);
+        var fund = await fundContext.NewPageAsync();
+        await SignInAsync(fund, fundEmail);
+        await SwitchLanguageAsync(fund, "en"); // the language the admin last chose is kept with the account
+        var program = "Respuesta en 72 horas " + tag;
+
+        // The admin gives themself the program officer's role.
+        await fund.GotoAsync(BaseUrl + "/grants");
+        await fund.GetByRole(AriaRole.Link, new() { Name = program }).First.ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("/grants/programs/[0-9a-f-]{36}"));
+        var programUrl = fund.Url;
+        await fund.GetByLabel(T("Grants.RoleLabel"), new() { Exact = true }).SelectOptionAsync("ProgramOfficer");
+        await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.AssignSubmit") }).ClickAsync();
+        await Flows.WaitForLoadAsync(fund);
+        await Expect(fund.Locator("main")).ToContainTextAsync(T("Grants.Done.assigned"));
+
+        // The defender applies, in their language, on a phone when JavaScript is off.
+        await using var context = await Chromium.NewContextAsync(fixture.Browser, javaScript);
+        var checks = new PageChecks(context, BaseUrl, javaScript);
+        var defender = await context.NewPageAsync();
+        await SignInAsync(defender, defenderEmail);
+        if (!javaScript) await defender.SetViewportSizeAsync(360, 740);
+        Task Check() => checks.CheckAsync(defender, report, who: "defender");
+        await checks.TakeWeightAsync(); // sign-in is set-up, not weighed
+        await defender.GotoAsync(programUrl);
+        await SwitchLanguageAsync(defender, mine); // back on the same page, in that language
+        await Check();
+        await defender.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.Apply", mine) }).ClickAsync();
+        await Flows.WaitForPageAsync(defender, new Regex("/grants/requests/[0-9a-f-]{36}"));
+        await Check();
+        await Expect(defender.Locator("#before")).ToBeVisibleAsync(); // what it takes, before starting
+        await defender.GetByLabel(T("Grants.Request.Field.Title", mine), new() { Exact = true }).FillAsync("Traslado temporal de la familia");
+        await defender.GetByLabel(T("Grants.Request.Field.Need", mine), new() { Exact = true }).FillAsync("Nos siguieron dos noches seguidas; necesitamos salir unas semanas.");
+        await defender.GetByLabel(T("Grants.Request.Field.Contact", mine), new() { Exact = true }).FillAsync("Signal, a través de la red");
+        await defender.Locator("#Lines_0__Category").SelectOptionAsync("Relocation");
+        await defender.Locator("#Lines_0__Description").FillAsync("Alquiler de tres semanas");
+        await defender.Locator("#Lines_0__Amount").FillAsync("1200");
+        await defender.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.SaveDraft", mine) }).ClickAsync();
+        await Flows.WaitForPageAsync(defender, new Regex("done=saved"));
+        await Check();
+        // Remind, never prescribe: the program funds physical security and the budget has no line for it.
+        await Expect(defender.Locator("#reminder")).ToContainTextAsync(T("Grants.Request.Reminder.Title", mine));
+        await Expect(defender.Locator("main")).ToContainTextAsync(T("Grants.Request.Ready", mine));
+        await Flows.ScreenshotAsync(defender, $"grants-request-draft-{mine}-{tag}");
+        await defender.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.Submit", mine) }).ClickAsync();
+        await Flows.WaitForPageAsync(defender, new Regex("done=submitted"));
+        await Check();
+        await Expect(defender.Locator("main")).ToContainTextAsync(T("Grants.Request.State.Submitted", mine));
+        await Expect(defender.Locator("main")).ToContainTextAsync(new Regex("GR-[2-9A-Z]{8}"));
+        await Flows.ScreenshotAsync(defender, $"grants-request-sent-{mine}-{tag}");
+        var requestUrl = new Regex("\\?.*$").Replace(defender.Url, "");
+
+        // The officer finds it on the program's page, with the clock, and decides.
+        if (!javaScript) await fund.SetViewportSizeAsync(360, 740);
+        Task FundCheck() => fundChecks.CheckAsync(fund, report, who: "grantmaker");
+        await fundChecks.TakeWeightAsync(); // the pages above (sign-in, the role) were set-up, not weighed
+        await fund.GotoAsync(programUrl);
+        await SwitchLanguageAsync(fund, theirs);
+        await FundCheck();
+        await fund.Locator($"a[href='{new Uri(requestUrl).AbsolutePath}']").ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("/grants/requests/"));
+        await FundCheck();
+        await Expect(fund.Locator("main")).ToContainTextAsync(T("Grants.Request.Due", theirs));
+        await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.Move.InReview", theirs), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("done=InReview"));
+        await FundCheck();
+        await fund.GetByLabel(T("Grants.Request.Field.Conditions", theirs)).FillAsync("Un informe breve al volver.");
+        await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.Move.Approved", theirs), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("done=Approved"));
+        await FundCheck();
+        await Expect(fund.Locator("main")).ToContainTextAsync(T("Grants.Request.State.Approved", theirs));
+        await Flows.ScreenshotAsync(fund, $"grants-request-decided-{theirs}-{tag}");
+
+        // The defender reads the decision, its conditions, and who opened the request.
+        await defender.GotoAsync(requestUrl);
+        await Check();
+        await Expect(defender.Locator("main")).ToContainTextAsync(T("Grants.Request.State.Approved", mine));
+        await Expect(defender.Locator("main")).ToContainTextAsync("Un informe breve al volver.");
+        await Expect(defender.Locator("main")).ToContainTextAsync(T("Grants.Request.Entry.Opened", mine, "Gabriela " + tag));
+        await Flows.ScreenshotAsync(defender, $"grants-request-decided-{mine}-{tag}");
+        await SwitchLanguageAsync(defender, "en");
+        await SwitchLanguageAsync(fund, "en");
+    }
+
+    /// <summary>Chooses a language in the footer's form (it works without JavaScript) and waits for the page in it.</summary>
+    private async Task SwitchLanguageAsync(IPage page, string language)
+    {
+        var shown = await page.Locator("html").GetAttributeAsync("lang") ?? "en";
+        if (shown == language) return;
+        await page.Locator("footer").GetByLabel(T("Layout.Language", shown)).SelectOptionAsync(language);
+        await page.Locator("footer").GetByRole(AriaRole.Button, new() { Name = T("Layout.ChangeLanguage", shown) }).ClickAsync();
+        await page.Locator($"html[lang={language}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await Flows.WaitForLoadAsync(page);
+    }
 }

@@ -342,6 +342,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
 
             await HotZonesAsync(report, javaScript, admin, orgChecks, collective, archive, fundEmail, fundOrgId);
             await GrantsAsync(report, javaScript, fundEmail, grantmaker);
+            await GrantRequestAsync(report, javaScript, email, fundEmail, grantmaker);
         }
 
         // ---- The same plan on a phone, in Spanish and in Arabic.

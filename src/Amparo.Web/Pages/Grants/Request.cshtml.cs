@@ -14,7 +14,7 @@ namespace Amparo.Web.Pages.Grants;
 /// </summary>
 public sealed class RequestModel(GrantRequests requests) : PageModel
 {
-    /// <summary>Budget rows the form offers (blank rows are ignored): the service's limit.</summary>
+    /// <summary>The most budget rows the form offers (blank rows are ignored): the service's limit.</summary>
     public const int LineRows = RequestRules.MaxLines;
 
     [FromRoute] public Guid Id { get; set; }
@@ -151,9 +151,11 @@ public sealed class RequestModel(GrantRequests requests) : PageModel
         PadLines();
     }
 
+    /// <summary>Two blank rows after the filled ones (three on a new request), up to the limit: a phone's page stays short.</summary>
     private void PadLines()
     {
-        while (Lines.Count < LineRows) Lines.Add(new LineForm());
+        var rows = Math.Min(LineRows, Math.Max(3, Lines.Count(l => l.Category is not null || !string.IsNullOrWhiteSpace(l.Description) || !string.IsNullOrWhiteSpace(l.Amount)) + 2));
+        while (Lines.Count < rows) Lines.Add(new LineForm());
     }
 
     /// <summary>
