@@ -197,6 +197,13 @@ public abstract class GrantRequestTests(AppFixture app)
         // Someone outside: 404 on the page, on each of its forms and on the API.
         using var stranger = await app.SignedInAsync(p.Stranger);
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync(page)).Status);
+        foreach (var (handler, fields) in new[] { ("Save", form), ("Move", new Dictionary<string, string> { ["to"] = "Withdrawn" }), ("Comment", new Dictionary<string, string> { ["comment"] = "hola" }) })
+        {
+            // The stranger's form token comes from a page they may see; the post itself must find nothing.
+            using var refused = await stranger.PostFormAsync(GrantRoutes.List, fields, page + "?handler=" + handler);
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        }
+        Assert.Equal(RequestState.Submitted, await app.WithDbAsync(db => db.GrantRequests.Where(r => r.Id == id).Select(r => r.State).SingleAsync()));
         var strangerToken = await app.ApiTokenAsync(p.Stranger);
         using (var api = await stranger.SendAsync(HttpMethod.Get, $"/api/v1/grants/requests/{id}", strangerToken)) Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
         using (var api = await stranger.PostJsonAsync($"/api/v1/grants/requests/{id}/moves", new { to = "inReview" }, strangerToken)) Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
@@ -210,7 +217,17 @@ public abstract class GrantRequestTests(AppFixture app)
         using (var review = await officer.PostFormAsync(page, new Dictionary<string, string> { ["to"] = "InReview" }, page + "?handler=Move"))
             Assert.Contains("done=InReview", review.Headers.Location!.OriginalString, StringComparison.Ordinal);
         using (var noReason = await officer.PostFormAsync(page, new Dictionary<string, string> { ["to"] = "Declined", ["note"] = "" }, page + "?handler=Move"))
+        {
             Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+            Assert.Contains("id=\"note-Declined-error\"", await noReason.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        var tooLong = string.Concat(Enumerable.Repeat("Motivo largo. ", 150)); // over 2,000 characters: refused, and kept in its form
+        using (var kept = await officer.PostFormAsync(page, new Dictionary<string, string> { ["to"] = "Declined", ["note"] = tooLong }, page + "?handler=Move"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, kept.StatusCode);
+            Assert.Contains(tooLong.Trim(), System.Net.WebUtility.HtmlDecode(await kept.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        }
+        Assert.Equal(RequestState.InReview, await app.WithDbAsync(db => db.GrantRequests.Where(r => r.Id == id).Select(r => r.State).SingleAsync()));
         using (var tampered = await officer.PostFormAsync(page, new Dictionary<string, string> { ["to"] = "Draft" }, page + "?handler=Move"))
             Assert.Equal(HttpStatusCode.Conflict, tampered.StatusCode);
 
@@ -229,6 +246,30 @@ public abstract class GrantRequestTests(AppFixture app)
     }
 
     [Fact]
+    public async Task ADraftWithdrawnBeforeSending_AndARemovedRole_ShowNothingToTheGrantmaker()
+    {
+        var p = await PeopleAsync();
+        var discarded = (await Requests(r => r.StartAsync(p.Defender.Id, p.Program))).Id!.Value;
+        await Requests(r => r.SaveAsync(p.Defender.Id, discarded, Legal, null));
+        Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.MoveAsync(p.Defender.Id, discarded, RequestState.Withdrawn, null, null, null))).Status);
+        Assert.Null(await Requests(r => r.GetAsync(p.Officer.Id, discarded)));
+        Assert.DoesNotContain(await Requests(r => r.ForProgramAsync(p.Officer.Id, p.Program, 1, 50)) ?? [], s => s.Id == discarded);
+        Assert.Equal(RequestWriteStatus.NotFound, (await Requests(r => r.CommentAsync(p.Officer.Id, discarded, "hola"))).Status);
+
+        // A sent request: the reviewer sees it until their role is taken back; then nothing, as for a stranger.
+        var sent = (await Requests(r => r.StartAsync(p.Defender.Id, p.Program))).Id!.Value;
+        await Requests(r => r.SaveAsync(p.Defender.Id, sent, Legal, null));
+        await Requests(r => r.MoveAsync(p.Defender.Id, sent, RequestState.Submitted, null, null, null));
+        Assert.NotNull(await Requests(r => r.GetAsync(p.Reviewer.Id, sent)));
+        Assert.Equal(AssignmentResult.Done, await Programs(g => g.AssignAsync(p.FundAdmin.Id, p.Program, p.Reviewer.Id, ProgramRole.Reviewer, false)));
+        Assert.Null(await Requests(r => r.GetAsync(p.Reviewer.Id, sent)));
+        Assert.Equal(RequestWriteStatus.NotFound, (await Requests(r => r.MoveAsync(p.Reviewer.Id, sent, RequestState.InReview, null, null, null))).Status);
+        Assert.Null(await Requests(r => r.ForProgramAsync(p.Reviewer.Id, p.Program, 1, 50)));
+        // A page number far past the list is an empty page, not an error.
+        Assert.Empty((await Requests(r => r.ForProgramAsync(p.Officer.Id, p.Program, int.MaxValue, 50)))!);
+    }
+
+    [Fact]
     public async Task DeletingTheApplicantsAccount_TakesTheDrafts_AndLeavesTheGrantmakersCopyOfWhatWasSent()
     {
         var p = await PeopleAsync();
@@ -241,7 +282,11 @@ public abstract class GrantRequestTests(AppFixture app)
         // The export holds both, decrypted.
         var export = await app.WithServicesAsync(async sp =>
             await sp.GetServices<Amparo.Web.Infrastructure.IPersonalData>().Single(d => d.Section == "grantRequests").ExportAsync(p.Defender.User, CancellationToken.None));
-        Assert.Equal(2, Assert.IsAssignableFrom<System.Collections.IList>(export).Count);
+        var exported = Assert.IsType<List<GrantRequestsPersonalData.Request>>(export);
+        Assert.Equal(2, exported.Count);
+        var exportedSent = Assert.Single(exported, e => e.Id == sent);
+        Assert.Equal(Legal.Need, exportedSent.Answers.Need); // decrypted
+        Assert.True(Assert.Single(exportedSent.History).ByYou); // the sending, by the person; staff never by name
 
         await app.WithServicesAsync(async sp => { Assert.True(await sp.GetRequiredService<AccountDeletion>().DeleteAsync(p.Defender.User, CancellationToken.None)); return 0; });
         Assert.False(await app.WithDbAsync(db => db.GrantRequests.AnyAsync(r => r.Id == draft)));

@@ -11,7 +11,7 @@ namespace Amparo.Web.Features.Grants;
 
 public sealed record RequestSummary(Guid Id, Guid ProgramId, string Program, string? Reference, RequestState State, DateTime UpdatedAt, DateTime? SubmittedAt, DateTime? DueAt);
 
-public sealed record RequestEntryView(DateTime At, string? Actor, RequestEntryKind Kind, RequestState? From, RequestState? To, string? Text, decimal? Amount);
+public sealed record RequestEntryView(DateTime At, Guid? ActorId, string? Actor, RequestEntryKind Kind, RequestState? From, RequestState? To, string? Text, decimal? Amount);
 
 /// <summary>A request as the viewer may see it: its answers decrypted, its history, and what the viewer may do next.</summary>
 public sealed record RequestView(
@@ -32,6 +32,8 @@ public sealed record RequestWrite(RequestWriteStatus Status, Guid? Id = null, IR
 public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimeProvider clock, AuditLog audit)
 {
     private const string AnswersColumn = "Answers", TextColumn = "Text", AmountColumn = "Amount";
+    // A page number past any real list (and far from overflowing the offset).
+    private const int MaxPage = 100_000;
     // An officer who reads a request five times in an hour is one opening in its history, not five.
     private static readonly TimeSpan OpeningWindow = TimeSpan.FromHours(1);
 
@@ -46,7 +48,8 @@ public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimePr
     private async Task<RequestSide?> SideAsync(Guid viewer, GrantRequest request, CancellationToken ct)
     {
         if (request.ApplicantId == viewer) return RequestSide.Applicant;
-        if (request.State == RequestState.Draft) return null; // a draft is the applicant's alone
+        // Never sent (a draft, or a draft withdrawn to discard it): the applicant's alone.
+        if (request.SubmittedAt is null) return null;
         var roles = await RolesOn(viewer, request.ProgramId).ToListAsync(ct);
         if (roles.Contains(ProgramRole.ProgramOfficer)) return RequestSide.Officer;
         if (roles.Contains(ProgramRole.Reviewer)) return RequestSide.Reviewer;
@@ -99,7 +102,7 @@ public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimePr
         {
             var text = await cipher.DecryptAsync(db, request.DataKeyId, row.Entry.TextCipher, GrantRequestEntry.Table, TextColumn, row.Entry.Id, ct);
             var amount = await cipher.DecryptAsync(db, request.DataKeyId, row.Entry.AmountCipher, GrantRequestEntry.Table, AmountColumn, row.Entry.Id, ct);
-            history.Add(new RequestEntryView(row.Entry.At, row.Actor, row.Entry.Kind, row.Entry.From, row.Entry.To, text,
+            history.Add(new RequestEntryView(row.Entry.At, row.Entry.ActorId, row.Actor, row.Entry.Kind, row.Entry.From, row.Entry.To, text,
                 amount is null ? null : decimal.Parse(amount, CultureInfo.InvariantCulture)));
         }
         return new RequestView(request, program, organization, side, answers, RequestRules.Missing(answers, program),
@@ -142,7 +145,13 @@ public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimePr
         if (to == RequestState.Approved && (amount is not { } a || a <= 0 || a > GrantRules.MaxCeiling || decimal.Round(a, 2) != a
             || (program.Ceiling is { } ceiling && a > ceiling)))
             errors["Amount"] = "Grants.Request.Error.Amount";
-        if (to == RequestState.Submitted && RequestRules.Missing(await AnswersAsync(request, ct), program).Count > 0) errors["Answers"] = "Grants.Request.Error.Incomplete";
+        if (to == RequestState.Submitted)
+        {
+            var answers = await AnswersAsync(request, ct);
+            // The program may have changed since the draft was saved: what it funds, its ceiling, whether it takes requests.
+            if (program.Status == ProgramStatus.Closed) errors["Answers"] = "Grants.Request.Error.Closed";
+            else if (RequestRules.Missing(answers, program).Count > 0 || RequestRules.Check(answers, program).Count > 0) errors["Answers"] = "Grants.Request.Error.Incomplete";
+        }
         if (errors.Count > 0) return new(RequestWriteStatus.Invalid, requestId, errors);
 
         var now = await NextAtAsync(requestId, ct);
@@ -171,7 +180,7 @@ public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimePr
     {
         var request = await db.GrantRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || await SideAsync(viewer, request, ct) is null) return new(RequestWriteStatus.NotFound);
-        if (request.State == RequestState.Draft) return new(RequestWriteStatus.Refused, requestId);
+        if (request.SubmittedAt is null) return new(RequestWriteStatus.Refused, requestId); // nobody to write to yet
         var clean = text?.Trim() ?? "";
         if (clean.Length is 0 or > RequestRules.NoteMax) return new(RequestWriteStatus.Invalid, requestId, new Dictionary<string, string> { ["Comment"] = "Grants.Request.Error.Comment" });
         var entry = new GrantRequestEntry { Id = Guid.NewGuid(), RequestId = requestId, At = await NextAtAsync(requestId, ct), ActorId = viewer, Kind = RequestEntryKind.Comment };
@@ -192,17 +201,17 @@ public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimePr
             .Select(x => new RequestSummary(x.r.Id, x.r.ProgramId, x.Name, x.r.Reference, x.r.State, x.r.UpdatedAt, x.r.SubmittedAt, DueAt(x.r, x.ResponseHours)))];
 
     /// <summary>
-    /// A page of a program's submitted requests for its assigned staff (null for anyone else): the oldest waiting
-    /// first among those not decided, then the decided ones newest first. Plain columns only — no key is opened.
+    /// A page of a program's sent requests for its assigned staff (null for anyone else): those not decided or withdrawn
+    /// first, then the others, each group oldest first. Plain columns only — no key is opened.
     /// </summary>
     public async Task<List<RequestSummary>?> ForProgramAsync(Guid viewer, Guid programId, int page, int pageSize, CancellationToken ct = default)
     {
         if (!await RolesOn(viewer, programId).AnyAsync(ct)) return null;
         var program = await db.GrantPrograms.AsNoTracking().Where(p => p.Id == programId).Select(p => new { p.Name, p.ResponseHours }).SingleAsync(ct);
         var rows = await db.GrantRequests.AsNoTracking()
-            .Where(r => r.ProgramId == programId && r.State != RequestState.Draft)
+            .Where(r => r.ProgramId == programId && r.SubmittedAt != null)
             .OrderBy(r => r.DecidedAt != null || r.State == RequestState.Withdrawn).ThenBy(r => r.SubmittedAt).ThenBy(r => r.Id)
-            .Skip(Math.Max(0, page - 1) * pageSize).Take(pageSize)
+            .Skip((Math.Clamp(page, 1, MaxPage) - 1) * pageSize).Take(pageSize)
             .Select(r => new { r.Id, r.Reference, r.State, r.UpdatedAt, r.SubmittedAt, r.DecidedAt }).ToListAsync(ct);
         return [.. rows.Select(r => new RequestSummary(r.Id, programId, program.Name, r.Reference, r.State, r.UpdatedAt, r.SubmittedAt,
             r.DecidedAt is null && r.State != RequestState.Withdrawn && r.SubmittedAt is { } s && program.ResponseHours is { } h ? s.AddHours(h) : null))];

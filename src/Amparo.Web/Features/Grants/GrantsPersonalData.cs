@@ -31,14 +31,17 @@ public sealed class GrantsPersonalData(AmparoDbContext db) : IPersonalData
 }
 
 /// <summary>
-/// The person's requests to grantmakers, with their answers and history decrypted. Deleting the account deletes the
-/// drafts (and destroys their keys); a submitted request is also the grantmaker's record and stays with it, no longer
+/// The person's requests to grantmakers, with their answers and history decrypted. Deleting the account deletes what
+/// was never sent (and destroys its keys); a submitted request is also the grantmaker's record and stays with it, no longer
 /// linked to the account (the applicant loses access, as docs/grants.md tells them before they submit).
 /// </summary>
 public sealed class GrantRequestsPersonalData(AmparoDbContext db, GrantRequests requests, FieldCipher cipher) : IPersonalData
 {
     public sealed record Request(Guid Id, string Program, string? Reference, string State, DateTime CreatedAt, DateTime? SubmittedAt,
-        RequestAnswers Answers, IReadOnlyList<RequestEntryView> History);
+        RequestAnswers Answers, IReadOnlyList<Entry> History);
+
+    /// <summary>A line of the history: the grantmaker's staff appear as "not you", never by name.</summary>
+    public sealed record Entry(DateTime At, bool ByYou, string Kind, string? From, string? To, string? Text, decimal? Amount);
 
     public string Section => "grantRequests";
 
@@ -49,14 +52,16 @@ public sealed class GrantRequestsPersonalData(AmparoDbContext db, GrantRequests 
         {
             if (await requests.GetAsync(person.Id, summary.Id, ct) is not { } view) continue;
             list.Add(new Request(summary.Id, summary.Program, summary.Reference, summary.State.ToString(), view.Request.CreatedAt,
-                summary.SubmittedAt, view.Answers, view.History));
+                summary.SubmittedAt, view.Answers, [.. view.History.Select(e => new Entry(e.At, e.ActorId == person.Id, e.Kind.ToString(), e.From?.ToString(), e.To?.ToString(), e.Text, e.Amount))]));
         }
         return list.Count == 0 ? null : list;
     }
 
     public async Task DeleteAsync(User person, CancellationToken ct)
     {
-        var drafts = await db.GrantRequests.Where(r => r.ApplicantId == person.Id && r.State == RequestState.Draft).ToListAsync(ct);
+        // Never sent (drafts, and drafts withdrawn to discard them): nobody else has them. The keys are destroyed now, before
+        // the deletion commits: if it then fails, the drafts are unreadable — the deletion's rule of erring toward deletion.
+        var drafts = await db.GrantRequests.Where(r => r.ApplicantId == person.Id && r.SubmittedAt == null).ToListAsync(ct);
         foreach (var draft in drafts) await cipher.DestroyAsync(db, draft.DataKeyId, ct);
         db.GrantRequests.RemoveRange(drafts);
     }

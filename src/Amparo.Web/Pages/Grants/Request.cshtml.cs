@@ -29,6 +29,9 @@ public sealed class RequestModel(GrantRequests requests) : PageModel
 
     public Dictionary<string, string> Errors { get; private set; } = [];
 
+    /// <summary>The move a refused step form asked for, with what was typed in it: shown again in that form.</summary>
+    public (RequestState To, string? Note, string? Amount)? Posted { get; private set; }
+
     public sealed class LineForm
     {
         public CostCategories? Category { get; set; }
@@ -59,20 +62,12 @@ public sealed class RequestModel(GrantRequests requests) : PageModel
         }
         if (Errors.Count > 0) return await InvalidAsync();
         var saved = await requests.SaveAsync(me, Id, new RequestAnswers(Title ?? "", Need ?? "", Contact ?? "", lines), Version, HttpContext.RequestAborted);
-        switch (saved.Status)
+        if (saved.Status == RequestWriteStatus.Invalid)
         {
-            case RequestWriteStatus.Done:
-                break;
-            case RequestWriteStatus.Invalid:
-                Errors = RenumberLines(saved.Errors!, lines.Count);
-                return await InvalidAsync();
-            case RequestWriteStatus.Conflict:
-            case RequestWriteStatus.Refused:
-                return await ConflictAsync();
-            case RequestWriteStatus.NotFound:
-                return NotFound();
+            Errors = RenumberLines(saved.Errors!, lines.Count);
+            return await InvalidAsync();
         }
-        if (!submit) return Redirect(GrantRoutes.Request(Id) + "?done=saved");
+        if (saved.Status != RequestWriteStatus.Done || !submit) return await MovedAsync(saved, "saved");
         return await MovedAsync(await requests.MoveAsync(me, Id, RequestState.Submitted, null, null, null, HttpContext.RequestAborted), "submitted");
     }
 
@@ -84,6 +79,7 @@ public sealed class RequestModel(GrantRequests requests) : PageModel
             Errors["Move"] = "Grants.Request.Error.Move";
             return await InvalidAsync();
         }
+        Posted = (to.Value, note, amount);
         decimal? approved = null;
         if (!string.IsNullOrWhiteSpace(amount))
         {
@@ -121,6 +117,9 @@ public sealed class RequestModel(GrantRequests requests) : PageModel
     {
         if (!await LoadAsync()) return NotFound();
         if (!RequestRules.Editable(View.Request.State) || View.Side != RequestSide.Applicant) FillFromAnswers();
+        // The answers may have been saved before the step failed ("save and send" with something missing): the form
+        // carries the version now stored, or its next save would be refused as someone else's change.
+        Version = View.Request.Version;
         PadLines();
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
@@ -180,6 +179,21 @@ public sealed class RequestModel(GrantRequests requests) : PageModel
     /// <summary>The element id of a field named by the service ("Lines[2].Amount" → "Lines_2__Amount").</summary>
     public static string FieldId(string field) => field.Replace('[', '_').Replace(']', '_').Replace('.', '_');
 
-    /// <summary>The form's problems for the summary at its top, each linked to its field.</summary>
-    public List<FormError> Summary(Func<string, string> text) => [.. Errors.Select(e => new FormError(text(e.Value), FieldId(e.Key)))];
+    /// <summary>The id of the note field in a step's form.</summary>
+    public static string NoteId(RequestState move) => "note-" + move;
+
+    /// <summary>The approval's amount field.</summary>
+    public const string AmountId = "amount-Approved";
+
+    /// <summary>
+    /// The form's problems for the summary at its top, each linked to its field; a problem of the whole request (something
+    /// missing, a step not offered, someone else's change) is a message without a link.
+    /// </summary>
+    public List<FormError> Summary(Func<string, string> text) => [.. Errors.Select(e => new FormError(text(e.Value), e.Key switch
+    {
+        "Note" => Posted is { } posted ? NoteId(posted.To) : null,
+        "Amount" => AmountId,
+        "Answers" or "Move" or "Conflict" or "Lines" => null,
+        _ => FieldId(e.Key),
+    }))];
 }
