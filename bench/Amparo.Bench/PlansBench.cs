@@ -202,10 +202,10 @@ internal static partial class PlansBench
         ];
     }
 
-    private sealed record PageFigures(double P50, double P95, long Bytes);
+    internal sealed record PageFigures(double P50, double P95, long Bytes);
 
     /// <summary>Sequential GETs after 10 unmeasured ones; the weight is the last answer's status line, headers and body.</summary>
-    private static async Task<PageFigures> PageAsync(HttpClient http, string url, int count)
+    internal static async Task<PageFigures> PageAsync(HttpClient http, string url, int count)
     {
         var times = new List<double>();
         long bytes = 0;
@@ -224,13 +224,16 @@ internal static partial class PlansBench
         return new PageFigures(Percentile(sorted, 50), Percentile(sorted, 95), bytes);
     }
 
-    private static async Task SignInAsync(HttpClient http)
+    private static Task SignInAsync(HttpClient http) => SignInAsync(http, "planner@bench.invalid", Passphrase);
+
+    /// <summary>Signs in through the sign-in page, as a browser without JavaScript does; the client keeps the cookie.</summary>
+    internal static async Task SignInAsync(HttpClient http, string email, string passphrase)
     {
         var form = await http.GetStringAsync("account/sign-in");
         var token = TokenPattern().Match(form) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no form token on the sign-in page");
         using var content = new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Email"] = "planner@bench.invalid", ["Password"] = Passphrase, ["__af"] = WebUtility.HtmlDecode(token),
+            ["Email"] = email, ["Password"] = passphrase, ["__af"] = WebUtility.HtmlDecode(token),
         });
         using var response = await http.PostAsync("account/sign-in", content);
         if (response.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"sign-in: {(int)response.StatusCode}");

@@ -52,10 +52,12 @@ switch (command)
         return await WellbeingTeamBench.RunAsync(appDll, options);
     case "incidents":
         return await IncidentsBench.RunAsync(appDll, options);
+    case "grants":
+        return await GrantsBench.RunAsync(appDll, options);
     case "hot-zones":
         return await HotZonesBench.RunAsync(options);
     default:
-        Console.Error.WriteLine("usage: startup [--runs N] | deadlines --visits N [--window S] | crash --cycles N | outage --minutes N | checkins --seconds N [--clients N] | plans [--requests N] [--runs N] | wellbeing-team [--requests N] [--rows N] [--checks N] | incidents [--seconds N] [--clients N] | hot-zones [--sizes N,N,N]   [--configuration Release|Debug]");
+        Console.Error.WriteLine("usage: startup [--runs N] | deadlines --visits N [--window S] | crash --cycles N | outage --minutes N | checkins --seconds N [--clients N] | plans [--requests N] [--runs N] | wellbeing-team [--requests N] [--rows N] [--checks N] | incidents [--seconds N] [--clients N] | grants [--requests N] [--rows N] | hot-zones [--sizes N,N,N]   [--configuration Release|Debug]");
         return 2;
 }
 
