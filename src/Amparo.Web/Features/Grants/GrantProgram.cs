@@ -1,5 +1,6 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Organizations;
+using Amparo.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -82,6 +83,18 @@ public sealed class ProgramAssignment
     public DateTime AssignedAt { get; set; }
 
     public const string Table = "GrantProgramAssignments";
+}
+
+/// <summary>Who works on programs: the one rule of a role's life, shared by programs and requests.</summary>
+public static class ProgramStaff
+{
+    /// <summary>The viewer's program roles held while a member of the program's organization (leaving it ends them).</summary>
+    public static IQueryable<ProgramAssignment> CurrentAssignments(AmparoDbContext db, Guid viewer) =>
+        from a in db.ProgramAssignments
+        where a.UserId == viewer
+        join p in db.GrantPrograms on a.ProgramId equals p.Id
+        where db.Memberships.Any(m => m.OrganizationId == p.OrganizationId && m.UserId == viewer)
+        select a;
 }
 
 public sealed class GrantProgramConfiguration : IEntityTypeConfiguration<GrantProgram>

@@ -36,12 +36,7 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
 
 
     /// <summary>The programs the viewer is assigned to while still a member of the program's organization (leaving it ends the role).</summary>
-    private IQueryable<Guid> Assigned(Guid viewer) =>
-        from a in db.ProgramAssignments
-        where a.UserId == viewer
-        join p in db.GrantPrograms on a.ProgramId equals p.Id
-        where db.Memberships.Any(m => m.OrganizationId == p.OrganizationId && m.UserId == viewer)
-        select p.Id;
+    private IQueryable<Guid> Assigned(Guid viewer) => ProgramStaff.CurrentAssignments(db, viewer).Select(a => a.ProgramId);
 
     /// <summary>Programs the viewer runs: those of grantmakers they administer and those they are assigned to.</summary>
     public async Task<List<ProgramSummary>> ManagedAsync(Guid viewer, CancellationToken ct = default)

@@ -39,11 +39,7 @@ public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimePr
 
     /// <summary>The viewer's roles on a program while they are a member of its organization (leaving it ends them).</summary>
     private IQueryable<ProgramRole> RolesOn(Guid viewer, Guid programId) =>
-        from a in db.ProgramAssignments
-        where a.UserId == viewer && a.ProgramId == programId
-        join p in db.GrantPrograms on a.ProgramId equals p.Id
-        where db.Memberships.Any(m => m.OrganizationId == p.OrganizationId && m.UserId == viewer)
-        select a.Role;
+        ProgramStaff.CurrentAssignments(db, viewer).Where(a => a.ProgramId == programId).Select(a => a.Role);
 
     private async Task<RequestSide?> SideAsync(Guid viewer, GrantRequest request, CancellationToken ct)
     {
@@ -212,9 +208,10 @@ public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimePr
             .Where(r => r.ProgramId == programId && r.SubmittedAt != null)
             .OrderBy(r => r.DecidedAt != null || r.State == RequestState.Withdrawn).ThenBy(r => r.SubmittedAt).ThenBy(r => r.Id)
             .Skip((Math.Clamp(page, 1, MaxPage) - 1) * pageSize).Take(pageSize)
-            .Select(r => new { r.Id, r.Reference, r.State, r.UpdatedAt, r.SubmittedAt, r.DecidedAt }).ToListAsync(ct);
-        return [.. rows.Select(r => new RequestSummary(r.Id, programId, program.Name, r.Reference, r.State, r.UpdatedAt, r.SubmittedAt,
-            r.DecidedAt is null && r.State != RequestState.Withdrawn && r.SubmittedAt is { } s && program.ResponseHours is { } h ? s.AddHours(h) : null))];
+            // The list's columns only: no answers, no key opened.
+            .Select(r => new GrantRequest { Id = r.Id, Reference = r.Reference, State = r.State, UpdatedAt = r.UpdatedAt, SubmittedAt = r.SubmittedAt, DecidedAt = r.DecidedAt })
+            .ToListAsync(ct);
+        return [.. rows.Select(r => new RequestSummary(r.Id, programId, program.Name, r.Reference, r.State, r.UpdatedAt, r.SubmittedAt, DueAt(r, program.ResponseHours)))];
     }
 
     private async Task RecordOpeningAsync(Guid viewer, GrantRequest request, GrantProgram program, CancellationToken ct)

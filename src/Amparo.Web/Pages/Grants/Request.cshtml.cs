@@ -37,6 +37,9 @@ public sealed class RequestModel(GrantRequests requests) : PageModel
         public CostCategories? Category { get; set; }
         public string? Description { get; set; }
         public string? Amount { get; set; }
+
+        /// <summary>A row left empty: not a budget line.</summary>
+        public bool IsBlank => Category is null && string.IsNullOrWhiteSpace(Description) && string.IsNullOrWhiteSpace(Amount);
     }
 
     public async Task<IActionResult> OnGetAsync()
@@ -55,7 +58,7 @@ public sealed class RequestModel(GrantRequests requests) : PageModel
         for (var i = 0; i < Lines.Count && i < LineRows; i++)
         {
             var row = Lines[i];
-            if (row.Category is null && string.IsNullOrWhiteSpace(row.Description) && string.IsNullOrWhiteSpace(row.Amount)) continue; // a blank row
+            if (row.IsBlank) continue;
             if (!Amounts.TryParse(row.Amount, out var amount)) { Errors[$"Lines[{i}].Amount"] = "Grants.Request.Error.LineAmount"; continue; }
             if (row.Category is not { } category) { Errors[$"Lines[{i}].Category"] = "Grants.Request.Error.LineCategory"; continue; }
             lines.Add(new BudgetLine(category, row.Description ?? "", amount));
@@ -153,7 +156,7 @@ public sealed class RequestModel(GrantRequests requests) : PageModel
     /// <summary>Two blank rows after the filled ones (three on a new request), up to the limit: a phone's page stays short.</summary>
     private void PadLines()
     {
-        var rows = Math.Min(LineRows, Math.Max(3, Lines.Count(l => l.Category is not null || !string.IsNullOrWhiteSpace(l.Description) || !string.IsNullOrWhiteSpace(l.Amount)) + 2));
+        var rows = Math.Min(LineRows, Math.Max(3, Lines.Count(l => !l.IsBlank) + 2));
         while (Lines.Count < rows) Lines.Add(new LineForm());
     }
 
@@ -164,7 +167,7 @@ public sealed class RequestModel(GrantRequests requests) : PageModel
     private Dictionary<string, string> RenumberLines(IReadOnlyDictionary<string, string> errors, int kept)
     {
         var rows = Lines.Select((row, i) => (row, i))
-            .Where(x => x.row.Category is not null || !string.IsNullOrWhiteSpace(x.row.Description) || !string.IsNullOrWhiteSpace(x.row.Amount))
+            .Where(x => !x.row.IsBlank)
             .Select(x => x.i).Take(kept).ToList();
         var renumbered = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (field, key) in errors)
