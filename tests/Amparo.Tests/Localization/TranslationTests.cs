@@ -134,6 +134,7 @@ public sealed partial class TranslationTests
         ["Grants.Request.Move."] = ["InReview", "Rework", "Approved", "Declined", "Withdrawn"],
         ["Grants.Request.MoveHint."] = ["InReview", "Rework", "Approved", "Declined", "Withdrawn"],
         ["Grants.Request.Done."] = ["saved", "submitted", "commented", "Withdrawn", "InReview", "Rework", "Approved", "Declined"],
+        ["Grants.Request.StartedFrom."] = Enum.GetNames<Amparo.Web.Features.Grants.RequestOrigin>(),
         ["Incidents.Act."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.IncidentActs>().Where(n => n != "None")],
         ["Incidents.Group."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.TargetedGroups>().Where(n => n != "None")],
         ["Incidents.Perpetrator."] = Enum.GetNames<Amparo.Web.Features.Incidents.PerpetratorType>(),

@@ -11,6 +11,13 @@ namespace Amparo.Web.Features.Grants;
 /// </summary>
 public enum RequestState { Draft = 1, Submitted = 2, InReview = 3, Rework = 4, Approved = 5, Declined = 6, Withdrawn = 7 }
 
+/// <summary>
+/// What an emergency request was started from, with the applicant's consent: one of their own alerts, or an incident
+/// report they wrote. Only the kind is kept (both sides read "started from an alert"); what was copied is in the answers,
+/// where the applicant could change it before sending.
+/// </summary>
+public enum RequestOrigin { Alert = 1, Incident = 2 }
+
 /// <summary>A line of a request's history: a move between states, a comment, or someone at the grantmaker opening it.</summary>
 public enum RequestEntryKind { Moved = 1, Comment = 2, Opened = 3 }
 
@@ -35,6 +42,8 @@ public sealed class GrantRequest
     public DateTime UpdatedAt { get; set; }
     public DateTime? SubmittedAt { get; set; }
     public DateTime? DecidedAt { get; set; }
+    /// <summary>Null for a request started from a program's page.</summary>
+    public RequestOrigin? StartedFrom { get; set; }
     /// <summary>Bumped by every change: two officers deciding at once, the second is told and nothing is half-written.</summary>
     public int Version { get; set; }
 

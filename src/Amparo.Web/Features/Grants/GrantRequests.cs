@@ -2,14 +2,22 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Amparo.Web.Features.Audit;
+using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.Incidents;
+using Amparo.Web.Features.Notifications;
+using Amparo.Web.Features.Plans;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Features.Grants;
 
 public sealed record RequestSummary(Guid Id, Guid ProgramId, string Program, string? Reference, RequestState State, DateTime UpdatedAt, DateTime? SubmittedAt, DateTime? DueAt);
+
+/// <summary>What an emergency request would start from: the day it names (in the viewer's language) and the pre-filled answers.</summary>
+public sealed record EmergencySource(RequestOrigin Origin, Guid Id, string Day, string Title, string Need);
 
 public sealed record RequestEntryView(DateTime At, Guid? ActorId, string? Actor, RequestEntryKind Kind, RequestState? From, RequestState? To, string? Text, decimal? Amount);
 
@@ -29,7 +37,7 @@ public sealed record RequestWrite(RequestWriteStatus Status, Guid? Id = null, IR
 /// admins unless they assign themselves. Anything else is "not found". Each request has its own data key; its answers,
 /// reasons and comments are encrypted with it. Every opening by the grantmaker's staff is in the history the applicant reads.
 /// </summary>
-public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimeProvider clock, AuditLog audit)
+public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimeProvider clock, AuditLog audit, AlertService alerts, IncidentService incidents, MessageTexts texts)
 {
     private const string AnswersColumn = "Answers", TextColumn = "Text", AmountColumn = "Amount";
     // A page number past any real list (and far from overflowing the offset).
@@ -58,22 +66,84 @@ public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimePr
     /// </summary>
     public async Task<RequestWrite> StartAsync(Guid viewer, Guid programId, CancellationToken ct = default)
     {
-        var program = await db.GrantPrograms.AsNoTracking().SingleOrDefaultAsync(p => p.Id == programId, ct);
-        if (program is null || program.Status == ProgramStatus.Closed) return new(RequestWriteStatus.NotFound);
-        if (await RolesOn(viewer, programId).AnyAsync(ct) || await Grantmakers.AdministeredBy(db, viewer).AnyAsync(o => o.Id == program.OrganizationId, ct))
+        var program = await OpenProgramAsync(programId, ct);
+        if (program is null) return new(RequestWriteStatus.NotFound);
+        return await StartAsync(viewer, program, RequestAnswers.Empty, null, ct);
+    }
+
+    /// <summary>
+    /// The emergency fast track: a draft to an emergency program pre-filled from one of the viewer's alerts or incident
+    /// reports (<see cref="SourceAsync"/>), with their consent to copy it. NotFound for a source they cannot start from
+    /// or a program that is not an emergency one taking requests; Invalid without the consent.
+    /// </summary>
+    public async Task<RequestWrite> StartFromAsync(Guid viewer, Guid programId, RequestOrigin origin, Guid sourceId, bool consent, CancellationToken ct = default)
+    {
+        var program = await OpenProgramAsync(programId, ct);
+        if (program is not { Kind: ProgramKind.Emergency } || await SourceAsync(viewer, origin, sourceId, ct) is not { } source)
+            return new(RequestWriteStatus.NotFound);
+        if (!consent) return new(RequestWriteStatus.Invalid, null, new Dictionary<string, string> { ["Consent"] = "Grants.Request.Error.Consent" });
+        return await StartAsync(viewer, program, new RequestAnswers(source.Title, source.Need, "", []), origin, ct);
+    }
+
+    /// <summary>
+    /// What an emergency request from this alert or incident report would start with, or null when the viewer may not
+    /// start one from it: an alert of their own as they see it (<see cref="AlertService.OwnAlerts"/>: never one raised by
+    /// a duress code, which they see nowhere, so after a duress action nothing here differs from after the action it
+    /// imitates; never a drill), or an incident report they wrote themself. The title names the day in the viewer's
+    /// language; a report's account becomes the "what happened" — nothing else of either is copied.
+    /// </summary>
+    public async Task<EmergencySource?> SourceAsync(Guid viewer, RequestOrigin origin, Guid sourceId, CancellationToken ct = default)
+    {
+        var person = await db.Users.AsNoTracking().Where(u => u.Id == viewer).Select(u => new { u.Language, u.TimeZone }).SingleOrDefaultAsync(ct);
+        if (person is null) return null;
+        var culture = CultureInfo.GetCultureInfo(Cultures.IsSupported(person.Language) ? person.Language : "en");
+        switch (origin)
+        {
+            case RequestOrigin.Alert:
+                var raised = await alerts.OwnAlerts(viewer).Where(a => a.Id == sourceId && !a.IsDrill).Select(a => (DateTime?)a.CreatedAt).SingleOrDefaultAsync(ct);
+                if (raised is not { } at) return null;
+                var day = LocalTimes.ToLocal(at, person.TimeZone).ToString("d", culture);
+                return new EmergencySource(origin, sourceId, day, texts.Text(person.Language, false, "Grants.Request.FromAlert.Title", day), "");
+            case RequestOrigin.Incident:
+                var report = await db.Incidents.AsNoTracking().AnyAsync(i => i.Id == sourceId && i.ReporterId == viewer, ct)
+                    ? await incidents.ReadAsync(viewer, sourceId, ct) : null;
+                if (report is null) return null;
+                var on = report.Incident.OccurredOn.ToString("d", culture);
+                var need = report.Narrative ?? "";
+                return new EmergencySource(origin, sourceId, on, texts.Text(person.Language, false, "Grants.Request.FromIncident.Title", on),
+                    need.Length > RequestRules.TextMax ? need[..RequestRules.TextMax] : need);
+        }
+        return null;
+    }
+
+    /// <summary>The programs that take emergency requests now, shortest clock first, with their grantmakers: what the fast track offers.</summary>
+    public async Task<List<(GrantProgram Program, string Organization)>> EmergencyProgramsAsync(CancellationToken ct = default) =>
+        [.. (await (
+            from p in db.GrantPrograms.AsNoTracking()
+            where p.Kind == ProgramKind.Emergency && p.Status != ProgramStatus.Closed
+            join o in db.Organizations on p.OrganizationId equals o.Id
+            orderby p.ResponseHours == null, p.ResponseHours, p.Name
+            select new { p, o.Name }).ToListAsync(ct)).Select(x => (x.p, x.Name))];
+
+    private Task<GrantProgram?> OpenProgramAsync(Guid programId, CancellationToken ct) =>
+        db.GrantPrograms.AsNoTracking().SingleOrDefaultAsync(p => p.Id == programId && p.Status != ProgramStatus.Closed, ct);
+
+    private async Task<RequestWrite> StartAsync(Guid viewer, GrantProgram program, RequestAnswers answers, RequestOrigin? origin, CancellationToken ct)
+    {
+        if (await RolesOn(viewer, program.Id).AnyAsync(ct) || await Grantmakers.AdministeredBy(db, viewer).AnyAsync(o => o.Id == program.OrganizationId, ct))
             return new(RequestWriteStatus.Refused);
         var now = clock.GetUtcNow().UtcDateTime;
         var key = cipher.NewDataKey(GrantRequest.DataKeyPurpose);
         var request = new GrantRequest
         {
-            Id = Guid.NewGuid(), ProgramId = programId, ApplicantId = viewer, State = RequestState.Draft, DataKeyId = key.Id,
-            CreatedAt = now, UpdatedAt = now,
+            Id = Guid.NewGuid(), ProgramId = program.Id, ApplicantId = viewer, State = RequestState.Draft, DataKeyId = key.Id,
+            CreatedAt = now, UpdatedAt = now, StartedFrom = origin,
         };
-        request.AnswersCipher = await cipher.EncryptAsync(db, key.Id, Serialize(RequestAnswers.Empty), GrantRequest.Table, AnswersColumn, request.Id, ct);
+        request.AnswersCipher = await cipher.EncryptAsync(db, key.Id, Serialize(answers), GrantRequest.Table, AnswersColumn, request.Id, ct);
         db.DataKeys.Add(key);
         db.GrantRequests.Add(request);
         await db.SaveChangesAsync(ct);
-        await audit.WriteAsync(AuditEvents.GrantRequestChanged, viewer, request.Id, program.OrganizationId, "started", ct);
+        await audit.WriteAsync(AuditEvents.GrantRequestChanged, viewer, request.Id, program.OrganizationId, origin is { } o ? "started-from-" + PlanWire.Word(o) : "started", ct);
         return new(RequestWriteStatus.Done, request.Id);
     }
 
@@ -264,7 +334,7 @@ public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimePr
     private static DateTime? DueAt(GrantRequest request, GrantProgram program) => DueAt(request, program.ResponseHours);
 
     /// <summary>An emergency program's promise: an answer within its hours of the first submission, until decided or withdrawn.</summary>
-    private static DateTime? DueAt(GrantRequest request, int? responseHours) =>
+    public static DateTime? DueAt(GrantRequest request, int? responseHours) =>
         request.SubmittedAt is { } submitted && responseHours is { } hours && request.DecidedAt is null && request.State != RequestState.Withdrawn
             ? submitted.AddHours(hours) : null;
 

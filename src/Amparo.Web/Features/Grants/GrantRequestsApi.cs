@@ -13,7 +13,8 @@ namespace Amparo.Web.Features.Grants;
 /// </summary>
 public static class GrantRequestsApi
 {
-    public sealed record StartBody(Guid? ProgramId);
+    /// <summary>from/fromId/consent: the emergency fast track, pre-filled from one of my alerts ("alert") or incident reports ("incident").</summary>
+    public sealed record StartBody(Guid? ProgramId, string? From = null, Guid? FromId = null, bool? Consent = null);
     public sealed record LineBody(string? Category, string? Description, decimal? Amount);
     public sealed record AnswersBody(string? Title, string? Need, string? Contact, LineBody[]? Lines, int? Version);
     public sealed record MoveBody(string? To, string? Note, decimal? Amount, int? Version);
@@ -23,7 +24,7 @@ public static class GrantRequestsApi
     public sealed record EntryDto(DateTime At, string? Actor, string Kind, string? From, string? To, string? Text, decimal? Amount);
     public sealed record RequestDto(Guid Id, Guid ProgramId, string Program, string Organization, string? Reference, string State, int Version,
         string Side, string Title, string Need, string Contact, LineDto[] Lines, decimal Total, string Currency, string[] Missing,
-        string[] Reminder, string[] Moves, DateTime? SubmittedAt, DateTime? DueAt, EntryDto[] History);
+        string[] Reminder, string[] Moves, DateTime? SubmittedAt, DateTime? DueAt, string? StartedFrom, EntryDto[] History);
 
     public static RouteGroupBuilder MapGrantRequestsApi(this RouteGroupBuilder api)
     {
@@ -31,7 +32,9 @@ public static class GrantRequestsApi
             .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(PlansApi.TwoFactorFirstAsync);
         grants.MapGet("/requests", MineAsync).WithName("ListMyGrantRequests").WithSummary("My requests to grantmakers, newest first");
         grants.MapPost("/requests", StartAsync).WithName("StartGrantRequest").WithSummary("Start a draft request to a program that takes requests")
-            .WithDescription("404 for a closed or unknown program; 409 for the program's own staff.");
+            .WithDescription("404 for a closed or unknown program; 409 for the program's own staff. With from (alert or incident), fromId and consent: "
+                + "the emergency fast track to an emergency program, its title (and a report's account) copied from one of my own alerts or incident reports; 404 for any other.")
+            .ProducesValidationProblem();
         grants.MapGet("/requests/{id:guid}", GetAsync).WithName("GetGrantRequest").WithSummary("One request: its answers, checklist, reminder, the moves I may make, and its history")
             .WithDescription("Readable by the applicant and, once submitted, by the program's assigned staff; each opening by the staff is recorded in the history the applicant reads.");
         grants.MapPut("/requests/{id:guid}", SaveAsync).WithName("SaveGrantRequest").WithSummary("Change a draft's (or a reworked request's) answers (the applicant)")
@@ -56,15 +59,20 @@ public static class GrantRequestsApi
 
     public const int RequestPageSize = 50;
 
-    private static async Task<Results<Created<GrantsApi.IdResponse>, NotFound, Conflict>> StartAsync(StartBody body, HttpContext http, GrantRequests requests)
+    private static async Task<Results<Created<GrantsApi.IdResponse>, NotFound, Conflict, ValidationProblem>> StartAsync(StartBody body, HttpContext http, GrantRequests requests, IStringLocalizer<SharedResource> t)
     {
         if (body.ProgramId is not { } program) return TypedResults.NotFound();
-        var result = await requests.StartAsync(http.User.UserId(), program, http.RequestAborted);
+        RequestWrite result;
+        if (body.From is null && body.FromId is null) result = await requests.StartAsync(http.User.UserId(), program, http.RequestAborted);
+        else if (PlanWire.TryParse<RequestOrigin>(body.From, out var origin) && body.FromId is { } from)
+            result = await requests.StartFromAsync(http.User.UserId(), program, origin, from, body.Consent ?? false, http.RequestAborted);
+        else return TypedResults.NotFound();
         return result.Status switch
         {
             RequestWriteStatus.Done => TypedResults.Created($"/api/v1/grants/requests/{result.Id}", new GrantsApi.IdResponse(result.Id!.Value)),
             RequestWriteStatus.Refused or RequestWriteStatus.Conflict => TypedResults.Conflict(),
-            RequestWriteStatus.NotFound or RequestWriteStatus.Invalid => TypedResults.NotFound(),
+            RequestWriteStatus.Invalid => ApiErrors.Invalid(result.Errors!, t),
+            RequestWriteStatus.NotFound => TypedResults.NotFound(),
         };
     }
 
@@ -117,7 +125,7 @@ public static class GrantRequestsApi
         return new(r.Id, r.ProgramId, v.Program.Name, v.Organization, r.Reference, PlanWire.Word(r.State), r.Version, PlanWire.Word(v.Side),
             a.Title, a.Need, a.Contact, [.. a.Lines.Select(l => new LineDto(PlanWire.Word(l.Category), l.Description, l.Amount))], a.Total,
             v.Program.Currency, [.. v.Missing.Select(m => PlanWire.Word(m))], [.. GrantRules.Each(v.Reminder).Select(c => PlanWire.Word(c))],
-            [.. v.Moves.Select(m => PlanWire.Word(m))], r.SubmittedAt, v.DueAt,
+            [.. v.Moves.Select(m => PlanWire.Word(m))], r.SubmittedAt, v.DueAt, r.StartedFrom is { } origin ? PlanWire.Word(origin) : null,
             [.. v.History.Select(e => new EntryDto(e.At, e.Actor, PlanWire.Word(e.Kind), e.From is { } f ? PlanWire.Word(f) : null,
                 e.To is { } to ? PlanWire.Word(to) : null, e.Text, e.Amount))]);
     }

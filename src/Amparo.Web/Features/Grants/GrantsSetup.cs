@@ -12,6 +12,8 @@ public static class GrantsSetup
         services.TryAddSingleton<CountryOutlines>(); // programs' regions are checked against its countries
         services.AddScoped<GrantPrograms>();
         services.AddScoped<GrantRequests>();
+        services.AddSingleton<GrantClockReminders>();
+        services.AddHostedService<GrantClockReminders.Host>();
         services.AddScoped<IPersonalData, GrantsPersonalData>();
         services.AddScoped<IPersonalData, GrantRequestsPersonalData>();
         return services;

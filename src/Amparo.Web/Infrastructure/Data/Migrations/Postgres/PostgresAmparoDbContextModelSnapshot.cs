@@ -688,6 +688,22 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("Visits", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantClockReminder", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("RequestId", "Stage");
+
+                    b.ToTable("GrantClockReminders", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Grants.GrantProgram", b =>
                 {
                     b.Property<Guid>("Id")
@@ -783,6 +799,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<string>("Reference")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<int?>("StartedFrom")
+                        .HasColumnType("integer");
 
                     b.Property<int>("State")
                         .HasColumnType("integer");
@@ -2687,6 +2706,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantClockReminder", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Grants.GrantRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

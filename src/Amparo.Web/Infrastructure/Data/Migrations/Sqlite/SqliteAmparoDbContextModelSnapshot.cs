@@ -681,6 +681,22 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("Visits", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantClockReminder", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RequestId", "Stage");
+
+                    b.ToTable("GrantClockReminders", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Grants.GrantProgram", b =>
                 {
                     b.Property<Guid>("Id")
@@ -776,6 +792,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<string>("Reference")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("StartedFrom")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("State")
                         .HasColumnType("INTEGER");
@@ -2674,6 +2693,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantClockReminder", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Grants.GrantRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

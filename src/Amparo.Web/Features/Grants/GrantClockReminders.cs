@@ -1,0 +1,170 @@
+using System.Globalization;
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.Notifications;
+using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Localization;
+using Amparo.Web.Infrastructure.Workers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.Options;
+
+namespace Amparo.Web.Features.Grants;
+
+/// <summary>When a duty officer is reminded of an emergency request's clock: as it runs low, and when it has run out.</summary>
+public enum ClockStage { RunningLow = 1, RunOut = 2 }
+
+/// <summary>One reminder of a request's clock, sent once: its key lets only one of two instances (or of a repeated round) commit it.</summary>
+public sealed class GrantClockReminder
+{
+    public Guid RequestId { get; set; }
+    public ClockStage Stage { get; set; }
+    public DateTime SentAt { get; set; }
+}
+
+public sealed class GrantClockReminderConfiguration : IEntityTypeConfiguration<GrantClockReminder>
+{
+    public void Configure(EntityTypeBuilder<GrantClockReminder> builder)
+    {
+        builder.ToTable("GrantClockReminders");
+        builder.HasKey(r => new { r.RequestId, r.Stage });
+        builder.HasOne<GrantRequest>().WithMany().HasForeignKey(r => r.RequestId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>
+/// Keeps an emergency program's promise in view (issue 14): while a sent request waits on the grantmaker (submitted or
+/// in review) and its answer is due (<see cref="GrantRequests.DueAt(GrantRequest, int?)"/>), the program's duty officers
+/// are told when a quarter of the clock is left (at most a day before; at least an hour) and again when it has run out —
+/// or, when the program has no duty officer, its program officers, so that the promise never rests on nobody. A request
+/// sent back for rework waits on the applicant, and one decided or withdrawn has no clock: neither is reminded.
+/// </summary>
+/// <remarks>
+/// By e-mail through the shared outbox, in each officer's language and time zone, at the outbox's deadline priority.
+/// The message carries the request's tracking reference, the hour and a link behind sign-in — never the applicant's
+/// name or words. Once per request and stage: the <see cref="GrantClockReminder"/> row commits with the messages.
+/// A worker that was down past the due time sends only the "run out" reminder.
+/// </remarks>
+public sealed class GrantClockReminders(IServiceScopeFactory scopes, Heartbeats heartbeats, TimeProvider clock, ILogger<GrantClockReminders> logger)
+    : DurableWorker(scopes, heartbeats, clock, logger)
+{
+    public const string WorkerName = "grant-clocks";
+    private const int Batch = 200;
+
+    public override string Name => WorkerName;
+    // A clock is hours long: a few minutes late is fine, and a round with nothing waiting is one query.
+    protected override TimeSpan MaxSleep => TimeSpan.FromMinutes(5);
+    protected override TimeSpan RetryAfterFailure => TimeSpan.FromMinutes(1);
+
+    /// <summary>When the "running low" reminder goes: a quarter of the clock before the answer is due, between an hour and a day.</summary>
+    public static DateTime RunningLowAt(DateTime dueAt, int responseHours) =>
+        dueAt - TimeSpan.FromHours(Math.Clamp(responseHours / 4.0, 1, 24));
+
+    protected override async Task<DateTime?> RoundAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var db = services.GetRequiredService<AmparoDbContext>();
+        var now = Clock.GetUtcNow().UtcDateTime;
+        // Requests waiting on the grantmaker under a clock, not yet reminded of both stages. Few at a time: emergency
+        // requests are answered in days; the dates are compared here, not in SQL, with the one rule of the clock.
+        var waiting = await (
+            from r in db.GrantRequests.AsNoTracking()
+            where (r.State == RequestState.Submitted || r.State == RequestState.InReview) && r.SubmittedAt != null && r.DecidedAt == null
+            join p in db.GrantPrograms on r.ProgramId equals p.Id
+            where p.ResponseHours != null
+            where db.GrantClockReminders.Count(c => c.RequestId == r.Id) < 2
+            orderby r.SubmittedAt
+            select new { Request = r, Hours = p.ResponseHours!.Value }).Take(Batch).ToListAsync(ct);
+        var reminded = await db.GrantClockReminders.AsNoTracking()
+            .Where(c => waiting.Select(w => w.Request.Id).Contains(c.RequestId)).ToListAsync(ct);
+
+        DateTime? next = null;
+        var sent = false;
+        foreach (var w in waiting)
+        {
+            if (GrantRequests.DueAt(w.Request, w.Hours) is not { } due) continue;
+            var done = reminded.Where(c => c.RequestId == w.Request.Id).Select(c => c.Stage).ToHashSet();
+            ClockStage? stage = null;
+            if (due <= now && !done.Contains(ClockStage.RunOut)) stage = ClockStage.RunOut;
+            else if (RunningLowAt(due, w.Hours) <= now && due > now && !done.Contains(ClockStage.RunningLow)) stage = ClockStage.RunningLow;
+            if (stage is { } s) sent |= await RemindAsync(db, services, w.Request.Id, s, due, now, ct);
+            else next = Earliest(next, done.Contains(ClockStage.RunningLow) || RunningLowAt(due, w.Hours) <= now ? due : RunningLowAt(due, w.Hours));
+            // After a "running low" reminder the "run out" one is next.
+            if (stage == ClockStage.RunningLow) next = Earliest(next, due);
+        }
+        if (sent) services.GetRequiredService<WorkSignal>().WakeDispatcher();
+        return waiting.Count == Batch ? now : next;
+    }
+
+    private static DateTime? Earliest(DateTime? a, DateTime b) => a is { } x && x <= b ? x : b;
+
+    /// <returns>True when this round queued the reminder (false: the request moved on meanwhile, or another instance sent it).</returns>
+    private async Task<bool> RemindAsync(AmparoDbContext db, IServiceProvider services, Guid requestId, ClockStage stage, DateTime due, DateTime now, CancellationToken ct)
+    {
+        var notifier = services.GetRequiredService<Notifier>();
+        var texts = services.GetRequiredService<MessageTexts>();
+        db.ChangeTracker.Clear();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var request = await db.GrantRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId, ct);
+            if (request is null || request.State is not (RequestState.Submitted or RequestState.InReview) || request.DecidedAt is not null) return false;
+            db.GrantClockReminders.Add(new GrantClockReminder { RequestId = requestId, Stage = stage, SentAt = now });
+            // Run out with no "running low" sent (the worker was down): that one is over too.
+            if (stage == ClockStage.RunOut && !await db.GrantClockReminders.AnyAsync(c => c.RequestId == requestId && c.Stage == ClockStage.RunningLow, ct))
+                db.GrantClockReminders.Add(new GrantClockReminder { RequestId = requestId, Stage = ClockStage.RunningLow, SentAt = now });
+            foreach (var user in await OnDutyAsync(db, request.ProgramId, ct))
+                await notifier.EnqueueAsync(db, Message(texts, user, request, stage, due), ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            Logger.LogInformation("Clock reminder for grant request {RequestId} was sent by another worker", requestId);
+            return false;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>The program's duty officers today (members of its organization); when it has none, its program officers.</summary>
+    public static async Task<List<User>> OnDutyAsync(AmparoDbContext db, Guid programId, CancellationToken ct)
+    {
+        var staff = await (
+            from a in db.ProgramAssignments
+            where a.ProgramId == programId && (a.Role == ProgramRole.DutyOfficer || a.Role == ProgramRole.ProgramOfficer)
+            join p in db.GrantPrograms on a.ProgramId equals p.Id
+            where db.Memberships.Any(m => m.OrganizationId == p.OrganizationId && m.UserId == a.UserId)
+            join u in db.Users on a.UserId equals u.Id
+            select new { a.Role, User = u }).AsNoTracking().ToListAsync(ct);
+        var duty = staff.Where(s => s.Role == ProgramRole.DutyOfficer).ToList();
+        return [.. (duty.Count > 0 ? duty : staff).Select(s => s.User).Where(u => !string.IsNullOrEmpty(u.Email)).DistinctBy(u => u.Id)];
+    }
+
+    /// <summary>
+    /// The reminder to one officer, in their language and time zone: the tracking reference, when the answer is due and
+    /// the request's address behind sign-in. Its source is the officer's account, so it goes with their account.
+    /// </summary>
+    public static Notification Message(MessageTexts texts, User user, GrantRequest request, ClockStage stage, DateTime due)
+    {
+        var culture = CultureInfo.GetCultureInfo(Cultures.IsSupported(user.Language) ? user.Language : "en");
+        var when = LocalTimes.ToLocal(due, user.TimeZone).ToString("g", culture);
+        var link = texts.Url(GrantRoutes.Request(request.Id));
+        var (subject, text) = stage switch
+        {
+            ClockStage.RunningLow => ("Grants.Mail.ClockLowSubject", texts.Text(user.Language, false, "Grants.Msg.ClockLow", request.Reference ?? "", when, link)),
+            ClockStage.RunOut => ("Grants.Mail.ClockOutSubject", texts.Text(user.Language, false, "Grants.Msg.ClockOut", request.Reference ?? "", when, link)),
+        };
+        return new Notification($"grant-clock:{request.Id:N}:{(int)stage}:{user.Id:N}", new(NotificationSourceKind.Account, user.Id),
+            NotificationPriority.Deadline, user.Language, [new Destination(ChannelKind.Email, user.Email!)], texts.Text(user.Language, false, subject), text);
+    }
+
+    /// <summary>Runs the worker where <c>CheckIns:RunWorkers</c> is true, like the other workers (tests run <see cref="DurableWorker.RunOnceAsync"/> by hand).</summary>
+    internal sealed class Host(GrantClockReminders worker, IOptions<CheckInOptions> options) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StartAsync(cancellationToken) : Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StopAsync(cancellationToken) : Task.CompletedTask;
+    }
+}
