@@ -1,4 +1,10 @@
 using System.Text.RegularExpressions;
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Amparo.BrowserTests;
@@ -78,7 +84,8 @@ public abstract partial class PlanFlowTests
 
     /// <summary>
     /// A request from draft to decision (issue 14): the grantmaker's admin takes the program officer's role on the program;
-    /// the defender starts a request from the program's page, saves a draft whose budget has no security line and is
+    /// the defender, after an alert a responder closed as "needs help", starts an emergency request from the alert's page
+    /// (choosing the program, refused until they consent to the copy; the page also in Arabic), saves a draft whose budget has no security line and is
     /// reminded (kindly, without being stopped) that the program funds it, sends it and gets a reference; the officer
     /// finds it on the program's page with its clock, reviews it and approves it; the defender reads the decision and
     /// who opened the request. Without JavaScript the defender works in Spanish and the officer in Arabic, on a phone.
@@ -112,14 +119,37 @@ public abstract partial class PlanFlowTests
         if (!javaScript) await defender.SetViewportSizeAsync(360, 740);
         Task Check() => checks.CheckAsync(defender, report, who: "defender");
         await checks.TakeWeightAsync(); // sign-in is set-up, not weighed
-        await defender.GotoAsync(programUrl);
+        // The emergency fast track: from the alert a responder closed as "needs help", to the program, with consent.
+        var alertId = await ClosedAlertAsync(defenderEmail);
+        await defender.GotoAsync($"{BaseUrl}/alerts/{alertId}");
         await SwitchLanguageAsync(defender, mine); // back on the same page, in that language
         await Check();
-        await defender.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.Apply", mine) }).ClickAsync();
+        await defender.GetByRole(AriaRole.Link, new() { Name = T("Grants.Emergency.Title", mine) }).ClickAsync();
+        await Flows.WaitForPageAsync(defender, new Regex("/grants/emergency\\?alert="));
+        await Check();
+        if (!javaScript)
+        {
+            // The same page in Arabic (right to left), then back.
+            await SwitchLanguageAsync(defender, "ar");
+            await Check();
+            await Flows.ScreenshotAsync(defender, $"grants-emergency-ar-{tag}");
+            await SwitchLanguageAsync(defender, mine);
+        }
+        await defender.GetByRole(AriaRole.Radio, new() { Name = program }).CheckAsync();
+        await Expect(defender.Locator("main")).ToContainTextAsync(T("Grants.Emergency.Clock", mine, 72));
+        await Flows.ScreenshotAsync(defender, $"grants-emergency-{mine}-{tag}");
+        await defender.GetByRole(AriaRole.Button, new() { Name = T("Grants.Emergency.Start", mine) }).ClickAsync();
+        await Flows.WaitForLoadAsync(defender);
+        await Check();
+        // Without the consent nothing is started: the box is named.
+        await Expect(defender.Locator("#error-summary")).ToContainTextAsync(T("Grants.Request.Error.Consent", mine));
+        await defender.GetByLabel(T("Grants.Emergency.Consent", mine)).CheckAsync();
+        await defender.GetByRole(AriaRole.Button, new() { Name = T("Grants.Emergency.Start", mine) }).ClickAsync();
         await Flows.WaitForPageAsync(defender, new Regex("/grants/requests/[0-9a-f-]{36}"));
         await Check();
         await Expect(defender.Locator("#before")).ToBeVisibleAsync(); // what it takes, before starting
-        await defender.GetByLabel(T("Grants.Request.Field.Title", mine), new() { Exact = true }).FillAsync("Traslado temporal de la familia");
+        await Expect(defender.Locator("main")).ToContainTextAsync(T("Grants.Request.StartedFrom.Alert", mine));
+        await Expect(defender.GetByLabel(T("Grants.Request.Field.Title", mine), new() { Exact = true })).ToHaveValueAsync(new Regex(".+"));
         await defender.GetByLabel(T("Grants.Request.Field.Need", mine), new() { Exact = true }).FillAsync("Nos siguieron dos noches seguidas; necesitamos salir unas semanas.");
         await defender.GetByLabel(T("Grants.Request.Field.Contact", mine), new() { Exact = true }).FillAsync("Signal, a través de la red");
         await defender.Locator("#Lines_0__Category").SelectOptionAsync("Relocation");
@@ -170,6 +200,20 @@ public abstract partial class PlanFlowTests
         await Flows.ScreenshotAsync(defender, $"grants-request-decided-{mine}-{tag}");
         await SwitchLanguageAsync(defender, "en");
         await SwitchLanguageAsync(fund, "en");
+    }
+
+    /// <summary>A panic the defender raised and a responder closed as "needs help" (set-up: the alert flows are tested elsewhere).</summary>
+    private async Task<Guid> ClosedAlertAsync(string defenderEmail)
+    {
+        using var scope = fixture.App.Services.CreateScope();
+        var sp = scope.ServiceProvider;
+        var db = sp.GetRequiredService<AmparoDbContext>();
+        var defenderId = (await sp.GetRequiredService<UserManager<User>>().FindByEmailAsync(defenderEmail))!.Id;
+        var alertId = await sp.GetRequiredService<CheckInService>().PanicAsync(defenderId, "web", null, null, null);
+        var alert = await db.Alerts.SingleAsync(a => a.Id == alertId);
+        await sp.GetRequiredService<AlertService>().ResolveInContextAsync(alert, AlertOutcome.NeedsHelp, null, null, false, CancellationToken.None);
+        await db.SaveChangesAsync();
+        return alertId;
     }
 
     /// <summary>Chooses a language in the footer's form (it works without JavaScript) and waits for the page in it.</summary>
