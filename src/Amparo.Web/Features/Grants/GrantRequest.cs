@@ -44,6 +44,12 @@ public sealed class GrantRequest
     public DateTime? DecidedAt { get; set; }
     /// <summary>Null for a request started from a program's page.</summary>
     public RequestOrigin? StartedFrom { get; set; }
+    /// <summary>
+    /// The read-only summary of the applicant's security plan they shared with the grantmaker for this request (a
+    /// <c>PlanShare</c>'s id, also its access grant's): whether it may be opened is the audience rule's to say on every
+    /// access — revoked or expired, it opens for nobody. No foreign key: the share goes with its plan.
+    /// </summary>
+    public Guid? PlanShareId { get; set; }
     /// <summary>Bumped by every change: two officers deciding at once, the second is told and nothing is half-written.</summary>
     public int Version { get; set; }
 

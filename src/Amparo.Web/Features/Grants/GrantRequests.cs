@@ -6,7 +6,9 @@ using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Incidents;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Plans;
+using Amparo.Web.Features.PlanShares;
 using Amparo.Web.Features.Organizations;
+using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Security;
@@ -25,7 +27,19 @@ public sealed record RequestEntryView(DateTime At, Guid? ActorId, string? Actor,
 public sealed record RequestView(
     GrantRequest Request, GrantProgram Program, string Organization, RequestSide Side, RequestAnswers Answers,
     IReadOnlyList<MissingItem> Missing, CostCategories Reminder, IReadOnlyList<RequestState> Moves, DateTime? DueAt,
-    IReadOnlyList<RequestEntryView> History);
+    IReadOnlyList<RequestEntryView> History, SharedPlan? Plan = null);
+
+/// <summary>Why a plan's costed action cannot become a line of this request.</summary>
+public enum PlanCostProblem { OtherCurrency = 1, NotFunded = 2 }
+
+/// <summary>A plan's costed action offered as a budget line: what, how much, in which category (or why not).</summary>
+public sealed record PlanCost(Guid ActionId, string What, decimal Amount, string Currency, CostCategories Category, PlanCostProblem? Problem);
+
+/// <summary>A request, one of the applicant's plans, and that plan's costs as lines for the request.</summary>
+public sealed record PlanCosts(RequestView Request, PlanView Plan, IReadOnlyList<PlanCost> Costs);
+
+/// <summary>The plan summary shared for a request: until when, and whether the viewer may open it today (the audience rule).</summary>
+public sealed record SharedPlan(Guid ShareId, Guid PlanId, DateTime? Until, bool Standing, bool ViewerMayOpen);
 
 public enum RequestWriteStatus { Done = 1, Invalid = 2, NotFound = 3, Conflict = 4, Refused = 5 }
 
@@ -37,8 +51,11 @@ public sealed record RequestWrite(RequestWriteStatus Status, Guid? Id = null, IR
 /// admins unless they assign themselves. Anything else is "not found". Each request has its own data key; its answers,
 /// reasons and comments are encrypted with it. Every opening by the grantmaker's staff is in the history the applicant reads.
 /// </summary>
-public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimeProvider clock, AuditLog audit, AlertService alerts, IncidentService incidents, MessageTexts texts)
+public sealed class GrantRequests(
+    AmparoDbContext db, FieldCipher cipher, TimeProvider clock, AuditLog audit, AlertService alerts, IncidentService incidents, MessageTexts texts,
+    PlanService plans, PlanShareService shares)
 {
+
     private const string AnswersColumn = "Answers", TextColumn = "Text", AmountColumn = "Amount";
     // A page number past any real list (and far from overflowing the offset).
     private const int MaxPage = 100_000;
@@ -172,7 +189,8 @@ public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimePr
                 amount is null ? null : decimal.Parse(amount, CultureInfo.InvariantCulture)));
         }
         return new RequestView(request, program, organization, side, answers, RequestRules.Missing(answers, program),
-            RequestRules.Reminder(answers, program), [.. RequestRules.MovesFrom(side, request.State)], DueAt(request, program), history);
+            RequestRules.Reminder(answers, program), [.. RequestRules.MovesFrom(side, request.State)], DueAt(request, program), history,
+            await SharedPlanAsync(viewer, request, ct));
     }
 
     /// <summary>The applicant changes the answers of a draft or of a request sent back for rework.</summary>
@@ -282,6 +300,105 @@ public sealed class GrantRequests(AmparoDbContext db, FieldCipher cipher, TimePr
             .Select(r => new GrantRequest { Id = r.Id, Reference = r.Reference, State = r.State, UpdatedAt = r.UpdatedAt, SubmittedAt = r.SubmittedAt, DecidedAt = r.DecidedAt })
             .ToListAsync(ct);
         return [.. rows.Select(r => new RequestSummary(r.Id, programId, program.Name, r.Reference, r.State, r.UpdatedAt, r.SubmittedAt, DueAt(r, program.ResponseHours)))];
+    }
+
+    // ---- the applicant's security plan: costed actions as budget lines, a summary shared by consent ----
+
+    /// <summary>How long a plan summary shared for a request stays open to the grantmaker, unless the applicant ends it sooner.</summary>
+    public static readonly TimeSpan SharedPlanLasts = TimeSpan.FromDays(90);
+
+    /// <summary>The plans the viewer keeps (may change): theirs, and their organizations' where they are an admin or focal point.</summary>
+    public async Task<List<PlanSummary>> PlansToImportAsync(Guid viewer, CancellationToken ct = default) =>
+        [.. (await plans.ListAsync(viewer, ct)).Where(p => PlanAccess.MayEdit(p.Role))];
+
+    /// <summary>
+    /// A request the viewer may still change, one of the plans they keep, and its costed actions that are still to do
+    /// (planned or in progress) as budget lines for the program: each with its category and, when it cannot become a
+    /// line, why (another currency, or a cost the program does not fund). Null (a 404) for anything else.
+    /// </summary>
+    public async Task<PlanCosts?> PlanCostsAsync(Guid viewer, Guid requestId, Guid planId, CancellationToken ct = default)
+    {
+        var view = await GetAsync(viewer, requestId, ct);
+        if (view is not { Side: RequestSide.Applicant } || !RequestRules.Editable(view.Request.State)) return null;
+        var plan = await plans.GetAsync(viewer, planId, ct);
+        if (plan is null || !PlanAccess.MayEdit(plan.Role)) return null;
+        var costs = plan.Actions
+            .Where(a => a.EstimatedCost is > 0 && a.Currency is not null && a.Status is PlanActionStatus.Planned or PlanActionStatus.InProgress)
+            .Select(a =>
+            {
+                var category = RequestRules.CategoryFor(a.Domains, view.Program.Categories);
+                PlanCostProblem? problem = !string.Equals(a.Currency, view.Program.Currency, StringComparison.Ordinal) ? PlanCostProblem.OtherCurrency
+                    : category == CostCategories.None ? PlanCostProblem.NotFunded : null;
+                var what = (a.What ?? "").Trim();
+                return new PlanCost(a.Id, what.Length > RequestRules.DescriptionMax ? what[..RequestRules.DescriptionMax] : what,
+                    a.EstimatedCost!.Value, a.Currency!, category, problem);
+            }).ToList();
+        return new PlanCosts(view, plan, costs);
+    }
+
+    /// <summary>
+    /// Adds the chosen costed actions of one of the viewer's plans to the request's budget (after its lines). Refused
+    /// with nothing written when none is chosen, one cannot become a line, or the budget would pass its most lines.
+    /// </summary>
+    public async Task<RequestWrite> ImportFromPlanAsync(Guid viewer, Guid requestId, Guid planId, IReadOnlyCollection<Guid> actionIds, int? version, CancellationToken ct = default)
+    {
+        if (await PlanCostsAsync(viewer, requestId, planId, ct) is not { } found) return new(RequestWriteStatus.NotFound);
+        if (version is { } v && v != found.Request.Request.Version) return new(RequestWriteStatus.Conflict, requestId);
+        var chosen = found.Costs.Where(c => actionIds.Contains(c.ActionId)).ToList();
+        if (chosen.Count == 0 || chosen.Count != actionIds.Distinct().Count() || chosen.Any(c => c.Problem is not null))
+            return new(RequestWriteStatus.Invalid, requestId, new Dictionary<string, string> { ["Actions"] = "Grants.FromPlan.Error.Choose" });
+        var answers = found.Request.Answers with { Lines = [.. found.Request.Answers.Lines, .. chosen.Select(c => new BudgetLine(c.Category, c.What, c.Amount))] };
+        if (answers.Lines.Count > RequestRules.MaxLines)
+            return new(RequestWriteStatus.Invalid, requestId, new Dictionary<string, string> { ["Actions"] = "Grants.FromPlan.Error.TooMany" });
+        return await SaveAsync(viewer, requestId, answers, found.Request.Request.Version, ct);
+    }
+
+    /// <summary>
+    /// Shares a read-only summary of one of the viewer's plans (title, review date, costed actions — never the risks,
+    /// actors or protocols) with the program's grantmaker for <see cref="SharedPlanLasts"/>, through the plan module's
+    /// sharing (revocable on the plan's sharing page, every look recorded there), readable by the grantmaker's admins
+    /// and the program's staff of today; the request links to it. All in one commit, or nothing.
+    /// </summary>
+    public async Task<RequestWrite> SharePlanAsync(Guid viewer, Guid requestId, Guid planId, bool consent, CancellationToken ct = default)
+    {
+        if (await PlanCostsAsync(viewer, requestId, planId, ct) is not { } found) return new(RequestWriteStatus.NotFound);
+        if (!consent) return new(RequestWriteStatus.Invalid, requestId, new Dictionary<string, string> { ["Consent"] = "Grants.FromPlan.Error.Consent" });
+        var now = clock.GetUtcNow().UtcDateTime;
+        var shareId = Guid.NewGuid();
+        var request = await db.GrantRequests.SingleAsync(r => r.Id == requestId, ct);
+        request.PlanShareId = shareId;
+        request.UpdatedAt = now;
+        request.Version++;
+        var staff = await (
+            from a in db.ProgramAssignments
+            where a.ProgramId == request.ProgramId && db.Memberships.Any(m => m.OrganizationId == found.Request.Program.OrganizationId && m.UserId == a.UserId)
+            select a.UserId).Distinct().ToListAsync(ct);
+        db.AccessGrantAssignees.AddRange(staff.Select(u => new AccessGrantAssignee { GrantId = shareId, UserId = u, AssignedAt = now }));
+        try
+        {
+            var made = await shares.CreateAsync(viewer, planId,
+                new ShareInput(found.Request.Program.OrganizationId, ShareScope.SummaryAndCostedActions, now + SharedPlanLasts, Confirmed: true), shareId, ct);
+            if (made.Status == PlanWriteStatus.Done) return new(RequestWriteStatus.Done, requestId);
+            db.ChangeTracker.Clear(); // refused: the link and the readers go with it
+            return new(RequestWriteStatus.NotFound);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear(); // the request changed meanwhile: nothing of this is written
+            return new(RequestWriteStatus.Conflict, requestId);
+        }
+    }
+
+    private async Task<SharedPlan?> SharedPlanAsync(Guid viewer, GrantRequest request, CancellationToken ct)
+    {
+        if (request.PlanShareId is not { } shareId) return null;
+        var share = await db.PlanShares.AsNoTracking().Where(s => s.Id == shareId).Select(s => new { s.PlanId }).SingleOrDefaultAsync(ct);
+        var grant = await db.AccessGrants.AsNoTracking().Where(g => g.Id == shareId).Select(g => new { g.ExpiresAt, g.RevokedAt }).SingleOrDefaultAsync(ct);
+        if (share is null || grant is null) return null;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var standing = grant.RevokedAt is null && (grant.ExpiresAt is null || grant.ExpiresAt > now);
+        var opens = standing && await Access.OwnersVisibleTo(viewer, DataCategory.PlanSnapshot, AccessSources.Of(db, clock)).AnyAsync(o => o == shareId, ct);
+        return new SharedPlan(shareId, share.PlanId, grant.ExpiresAt, standing, opens);
     }
 
     private async Task RecordOpeningAsync(Guid viewer, GrantRequest request, GrantProgram program, CancellationToken ct)

@@ -97,6 +97,26 @@ public static class RequestRules
     /// <summary>A move that must say why (a decline, a rework) or under which conditions (an approval may, not must).</summary>
     public static bool NeedsReason(RequestState to) => to is RequestState.Declined or RequestState.Rework;
 
+    /// <summary>
+    /// The budget category of a plan's costed action: the first the program funds among those its domains suggest
+    /// (physical → physical security, digital → digital security, psychosocial or health → medical and psychosocial,
+    /// legal → legal, economic → family and humanitarian, political → monitoring and advocacy), else "other" when the
+    /// program funds it; None when it funds none of them (the action cannot become a line of this request).
+    /// </summary>
+    public static CostCategories CategoryFor(Plans.SecurityDomains domains, CostCategories funded)
+    {
+        (Plans.SecurityDomains Domain, CostCategories Category)[] map =
+        [
+            (Plans.SecurityDomains.Physical, CostCategories.PhysicalSecurity), (Plans.SecurityDomains.Digital, CostCategories.DigitalSecurity),
+            (Plans.SecurityDomains.Psychosocial, CostCategories.MedicalAndPsychosocial), (Plans.SecurityDomains.Health, CostCategories.MedicalAndPsychosocial),
+            (Plans.SecurityDomains.Legal, CostCategories.Legal), (Plans.SecurityDomains.Economic, CostCategories.FamilyAndHumanitarian),
+            (Plans.SecurityDomains.Political, CostCategories.MonitoringAndAdvocacy),
+        ];
+        foreach (var (domain, category) in map)
+            if (domains.HasFlag(domain) && funded.HasFlag(category)) return category;
+        return funded.HasFlag(CostCategories.Other) ? CostCategories.Other : CostCategories.None;
+    }
+
     /// <summary>Whether the applicant may still change the answers.</summary>
     public static bool Editable(RequestState state) => state is RequestState.Draft or RequestState.Rework;
 }

@@ -83,7 +83,14 @@ public sealed class PlanShareService(AmparoDbContext db, FieldCipher cipher, Aud
     private static PlanWrite Refusal(PlanWriteStatus status) => status == PlanWriteStatus.NotAllowed ? PlanWrite.NotAllowed : PlanWrite.NotFound;
 
     /// <summary>Shares the plan as it is now. Errors (field → <c>PlanShares.Error.*</c>): GrantmakerId, Scope, ExpiresAt, Confirmed.</summary>
-    public async Task<PlanWrite> CreateAsync(Guid viewer, Guid planId, ShareInput input, CancellationToken ct = default)
+    public Task<PlanWrite> CreateAsync(Guid viewer, Guid planId, ShareInput input, CancellationToken ct = default) =>
+        CreateAsync(viewer, planId, input, Guid.NewGuid(), ct);
+
+    /// <summary>
+    /// Shares the plan under a share id the caller chose: a grant request adds its link to the share and the program's
+    /// staff as its readers to this context before calling, and all of it commits together or not at all.
+    /// </summary>
+    public async Task<PlanWrite> CreateAsync(Guid viewer, Guid planId, ShareInput input, Guid shareId, CancellationToken ct = default)
     {
         var (plan, status) = await OwnerGateAsync(viewer, planId, ct);
         if (plan is null) return Refusal(status);
@@ -99,17 +106,16 @@ public sealed class PlanShareService(AmparoDbContext db, FieldCipher cipher, Aud
         if (!input.Confirmed) errors["Confirmed"] = "PlanShares.Error.Confirm";
         if (errors.Count > 0) return PlanWrite.Invalid(errors);
 
-        var id = Guid.NewGuid();
         // The plan's owner (the person, or the organization) gives the grant; the share's id is the grant's.
-        var grant = AccessGrant.ToAssignedStaff(id, DataCategory.PlanSnapshot, plan.OwnerId, grantmaker, now, until);
-        grant.Id = id;
-        var share = new PlanShare { Id = id, PlanId = plan.Id, GrantmakerId = grantmaker, Scope = scope, CreatedById = viewer, CreatedAt = now };
+        var grant = AccessGrant.ToAssignedStaff(shareId, DataCategory.PlanSnapshot, plan.OwnerId, grantmaker, now, until);
+        grant.Id = shareId;
+        var share = new PlanShare { Id = shareId, PlanId = plan.Id, GrantmakerId = grantmaker, Scope = scope, CreatedById = viewer, CreatedAt = now };
         await FreezeAsync(share, plan, now, ct);
         db.AccessGrants.Add(grant);
         db.PlanShares.Add(share);
         await db.SaveChangesAsync(ct);
-        await AuditChangeAsync(viewer, plan, id, "created", ct);
-        return PlanWrite.Done(id);
+        await AuditChangeAsync(viewer, plan, shareId, "created", ct);
+        return PlanWrite.Done(shareId);
     }
 
     /// <summary>Ends a share at once (and erases its frozen copy). Revoking an ended share changes nothing and is not an error.</summary>

@@ -138,10 +138,15 @@ public sealed class RequestModel(GrantRequests requests) : PageModel
         return Page();
     }
 
+    /// <summary>Whether the applicant keeps a security plan whose costs they could add (the page then offers it).</summary>
+    public bool HasPlans { get; private set; }
+
     private async Task<bool> LoadAsync()
     {
         if (await requests.GetAsync(User.UserId(), Id, HttpContext.RequestAborted) is not { } view) return false;
         View = view;
+        if (view.Side == RequestSide.Applicant && RequestRules.Editable(view.Request.State))
+            HasPlans = (await requests.PlansToImportAsync(User.UserId(), HttpContext.RequestAborted)).Count > 0;
         return true;
     }
 

@@ -793,6 +793,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime?>("DecidedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("PlanShareId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uuid");
 

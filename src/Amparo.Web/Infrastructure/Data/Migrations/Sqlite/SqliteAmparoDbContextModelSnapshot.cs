@@ -786,6 +786,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("DecidedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("PlanShareId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("TEXT");
 

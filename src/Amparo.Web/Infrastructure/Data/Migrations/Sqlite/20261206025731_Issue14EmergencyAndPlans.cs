@@ -6,11 +6,17 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class Issue14EmergencyClock : Migration
+    public partial class Issue14EmergencyAndPlans : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<Guid>(
+                name: "PlanShareId",
+                table: "GrantRequests",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.AddColumn<int>(
                 name: "StartedFrom",
                 table: "GrantRequests",
@@ -42,6 +48,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "GrantClockReminders");
+
+            migrationBuilder.DropColumn(
+                name: "PlanShareId",
+                table: "GrantRequests");
 
             migrationBuilder.DropColumn(
                 name: "StartedFrom",
