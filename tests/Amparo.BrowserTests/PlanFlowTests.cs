@@ -106,6 +106,7 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             await page.GetByLabel(T("Plans.Page.Field.What"), new() { Exact = true }).FillAsync("Second phone for the case " + tag);
             await page.Locator("#EstimatedCost").FillAsync("120");
             await page.Locator("#Currency").FillAsync("USD");
+            await page.Locator("#domain-Physical").CheckAsync(); // a physical-security cost: a grant request imports it (PlanFlowTests.Grants)
             await page.GetByLabel("Calls at night from an unknown number " + tag).CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = T("Plans.Page.Save") }).ClickAsync();
             await Flows.WaitForPageAsync(page, new Regex(@"\?done=saved"));
