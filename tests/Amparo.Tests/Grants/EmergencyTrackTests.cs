@@ -103,7 +103,7 @@ public abstract class EmergencyTrackTests(AppFixture app)
         // The pages, without JavaScript: the alert offers the fast track; the duress alert and the drill's fast track are
         // not found, exactly like an alert that does not exist.
         using var client = await app.SignedInAsync(defender);
-        Assert.Contains(EmergencyModel.FromAlert(alert).Replace("&", "&amp;", StringComparison.Ordinal), (await client.GetAsync($"/alerts/{alert}")).Html, StringComparison.Ordinal);
+        Assert.Contains(EmergencyModel.FromAlert(alert), (await client.GetAsync($"/alerts/{alert}")).Html, StringComparison.Ordinal);
         foreach (var hidden in new[] { duress, drill, othersAlert, Guid.NewGuid() })
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(EmergencyModel.FromAlert(hidden))).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(EmergencyModel.FromIncident(othersReport))).Status);
@@ -173,6 +173,10 @@ public abstract class EmergencyTrackTests(AppFixture app)
         var defender = await app.PersonAsync("efclock");
         var waiting = await SentAsync(defender, fund.Emergency);
         var fallback = await SentAsync(defender, noDuty.Emergency);
+        // A program nobody works on: its grantmaker's admin is told.
+        var bare = await FundAsync(withDutyOfficer: false);
+        await Programs(g => g.AssignAsync(bare.Admin.Id, bare.Emergency, bare.Officer.Id, ProgramRole.ProgramOfficer, false));
+        await SentAsync(defender, bare.Emergency);
         var reworked = await SentAsync(defender, fund.Emergency);
         var decided = await SentAsync(defender, fund.Emergency);
         foreach (var to in new[] { RequestState.InReview, RequestState.Rework })
@@ -181,7 +185,9 @@ public abstract class EmergencyTrackTests(AppFixture app)
             Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.MoveAsync(fund.Officer.Id, decided, to, null, amount, null))).Status);
         var reference = await app.WithDbAsync(db => db.GrantRequests.Where(r => r.Id == waiting).Select(r => r.Reference).SingleAsync());
 
-        // With most of the clock left: nothing.
+        // With most of the clock left: nothing, and the worker says when it next has something to do (no later than 54 hours on).
+        var nextWake = await app.Services.GetRequiredService<GrantClockReminders>().RunOnceAsync(CancellationToken.None);
+        Assert.True(nextWake is { } wake && wake > app.Now() && wake <= app.Now().AddHours(54), $"next wake {nextWake}");
         await RemindAndSendAsync();
         Assert.Empty(app.MailTo(fund.Duty.Email));
 
@@ -197,6 +203,7 @@ public abstract class EmergencyTrackTests(AppFixture app)
         // A program with no duty officer: its program officer, so that the promise never rests on nobody.
         Assert.Single(app.MailTo(noDuty.Officer.Email));
         Assert.Empty(app.MailTo(noDuty.Duty.Email));
+        Assert.Single(app.MailTo(bare.Admin.Email));
 
         // Run out: once more, "overdue".
         app.Clock.Advance(TimeSpan.FromHours(18));
@@ -215,6 +222,7 @@ public abstract class EmergencyTrackTests(AppFixture app)
             Assert.DoesNotContain("panfleto", all, StringComparison.Ordinal);
             Assert.DoesNotContain("Signal", all, StringComparison.Ordinal);
             Assert.DoesNotContain(defender.Email, all, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(defender.User.DisplayName!, all, StringComparison.Ordinal);
             foreach (var r in referenceOf) Assert.DoesNotContain(r, all, StringComparison.Ordinal);
         }
         Assert.Equal(2, await app.WithDbAsync(db => db.GrantClockReminders.CountAsync(c => c.RequestId == waiting)));

@@ -23,7 +23,7 @@ namespace Amparo.Tests.Grants;
 public abstract class RequestPlanTests(AppFixture app)
 {
     private sealed record Setup(OrgKit.Person Defender, OrgKit.Person Other, OrgKit.Person Admin, OrgKit.Person Officer, OrgKit.Person Finance,
-        Guid Program, Guid Plan, Guid OthersPlan, Guid Lock, Guid Phone, Guid Therapy, Guid Course, Guid Alarm);
+        OrgKit.Person Colleague, Guid Program, Guid Plan, Guid OthersPlan, Guid Lock, Guid Phone, Guid Therapy, Guid Course, Guid Alarm);
 
     private Task<T> Plans<T>(Func<PlanService, Task<T>> act) => app.WithServicesAsync(sp => act(sp.GetRequiredService<PlanService>()));
     private Task<T> Requests<T>(Func<GrantRequests, Task<T>> act) => app.WithServicesAsync(sp => act(sp.GetRequiredService<GrantRequests>()));
@@ -37,9 +37,11 @@ public abstract class RequestPlanTests(AppFixture app)
         var admin = await app.PersonAsync("rpadmin");
         var officer = await app.PersonAsync("rpofficer");
         var finance = await app.PersonAsync("rpfinance");
+        var colleague = await app.PersonAsync("rpcolleague"); // a member of the grantmaker with no role on the program
         var fund = await app.OrganizationAsync(admin, "Fondo de protección " + Guid.NewGuid().ToString("N")[..6]);
         await app.AddMemberAsync(fund, officer);
         await app.AddMemberAsync(fund, finance);
+        await app.AddMemberAsync(fund, colleague);
         await app.WithDbAsync(db => db.Organizations.Where(o => o.Id == fund).ExecuteUpdateAsync(s => s.SetProperty(o => o.Kind, OrganizationKind.Grantmaker)));
         var program = (await app.WithServicesAsync(sp => sp.GetRequiredService<GrantPrograms>().CreateAsync(admin.Id, fund, new ProgramInput(
             "Protección integral", ProgramKind.ProtectionAndCapacity, "Planes de seguridad.", "Colectivos.", "USD", 10000m,
@@ -58,7 +60,7 @@ public abstract class RequestPlanTests(AppFixture app)
         var alarm = await Action("Alarma", PlanActionStatus.Done, 500m, "USD", SecurityDomains.Physical);
         await Action("Hablar con la alcaldía", PlanActionStatus.Planned, null, null, SecurityDomains.Political);
         var othersPlan = Made(await Plans(p => p.CreateForPersonAsync(other.Id, new PlanInput("Otro plan", false, null, null, null))));
-        return new Setup(defender, other, admin, officer, finance, program, plan, othersPlan, lockId, phone, therapy, course, alarm);
+        return new Setup(defender, other, admin, officer, finance, colleague, program, plan, othersPlan, lockId, phone, therapy, course, alarm);
     }
 
     [Fact]
@@ -131,6 +133,9 @@ public abstract class RequestPlanTests(AppFixture app)
         var mine = (await Requests(r => r.GetAsync(s.Defender.Id, request)))!.Plan!;
         Assert.True(mine.Standing);
         Assert.Equal(app.Now() + GrantRequests.SharedPlanLasts, mine.Until!.Value, TimeSpan.FromSeconds(5));
+        // One summary per request while it stands: a second is refused, and nothing more is shared.
+        Assert.Equal("Grants.FromPlan.Error.AlreadyShared", (await Requests(r => r.SharePlanAsync(s.Defender.Id, request, s.Plan, true))).Errors!["Consent"]);
+        Assert.Equal(1, await app.WithDbAsync(db => db.PlanShares.CountAsync(p => p.PlanId == s.Plan)));
         Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.MoveAsync(s.Defender.Id, request, RequestState.Submitted, null, null, null))).Status);
 
         // The program's staff open the summary — costed actions, never the plan's context; the applicant sees who looked.
@@ -138,9 +143,13 @@ public abstract class RequestPlanTests(AppFixture app)
         Assert.NotNull(opened);
         Assert.Null(opened.File.Context);
         Assert.Contains(opened.File.Actions!, a => a.What == "Cerradura reforzada en la puerta");
-        Assert.True((await Requests(r => r.GetAsync(s.Finance.Id, request)))!.Plan!.ViewerMayOpen);
-        // Someone outside the program and the grantmaker: the share is not there for them.
+        // Someone outside the grantmaker, and a member of it with no role on the program: the share is not there for them.
         Assert.Null(await app.WithServicesAsync(sp => sp.GetRequiredService<PlanShareService>().OpenAsync(s.Other.Id, shareId)));
+        Assert.Null(await app.WithServicesAsync(sp => sp.GetRequiredService<PlanShareService>().OpenAsync(s.Colleague.Id, shareId)));
+        // Finance taken off the program: no longer a reader.
+        Assert.NotNull(await app.WithServicesAsync(sp => sp.GetRequiredService<PlanShareService>().OpenAsync(s.Finance.Id, shareId)));
+        await app.WithServicesAsync(sp => sp.GetRequiredService<GrantPrograms>().AssignAsync(s.Admin.Id, s.Program, s.Finance.Id, ProgramRole.Finance, false));
+        Assert.Null(await app.WithServicesAsync(sp => sp.GetRequiredService<PlanShareService>().OpenAsync(s.Finance.Id, shareId)));
 
         // The request page shows each side what it may do with it, without JavaScript.
         using (var officer = await app.SignedInAsync(s.Officer))
@@ -167,7 +176,7 @@ public abstract class RequestPlanTests(AppFixture app)
         var request = (await Requests(r => r.StartAsync(s.Defender.Id, s.Program))).Id!.Value;
         using var client = await app.SignedInAsync(s.Defender);
         Assert.Contains(GrantRoutes.RequestPlan(request), (await client.GetAsync(GrantRoutes.Request(request))).Html, StringComparison.Ordinal);
-        Assert.Contains(GrantRoutes.RequestPlan(request, s.Plan).Replace("&", "&amp;", StringComparison.Ordinal), (await client.GetAsync(GrantRoutes.RequestPlan(request))).Html, StringComparison.Ordinal);
+        Assert.Contains(GrantRoutes.RequestPlan(request, s.Plan), (await client.GetAsync(GrantRoutes.RequestPlan(request))).Html, StringComparison.Ordinal);
         var page = GrantRoutes.RequestPlan(request, s.Plan);
         var (status, html) = await client.GetAsync(page);
         Assert.Equal(HttpStatusCode.OK, status);

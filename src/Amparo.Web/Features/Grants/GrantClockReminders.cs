@@ -2,6 +2,7 @@ using System.Globalization;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Notifications;
+using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Workers;
@@ -64,35 +65,37 @@ public sealed class GrantClockReminders(IServiceScopeFactory scopes, Heartbeats 
     {
         var db = services.GetRequiredService<AmparoDbContext>();
         var now = Clock.GetUtcNow().UtcDateTime;
-        // Requests waiting on the grantmaker under a clock, not yet reminded of both stages. Few at a time: emergency
-        // requests are answered in days; the dates are compared here, not in SQL, with the one rule of the clock.
+        // Every request waiting on a grantmaker under a clock and not yet reminded of both stages, in a few plain columns:
+        // emergency requests are answered within days, so they are few. The dates are compared here, with the one rule
+        // of the clock (GrantRequests.DueAt).
         var waiting = await (
             from r in db.GrantRequests.AsNoTracking()
             where (r.State == RequestState.Submitted || r.State == RequestState.InReview) && r.SubmittedAt != null && r.DecidedAt == null
             join p in db.GrantPrograms on r.ProgramId equals p.Id
             where p.ResponseHours != null
             where db.GrantClockReminders.Count(c => c.RequestId == r.Id) < 2
-            orderby r.SubmittedAt
-            select new { Request = r, Hours = p.ResponseHours!.Value }).Take(Batch).ToListAsync(ct);
-        var reminded = await db.GrantClockReminders.AsNoTracking()
-            .Where(c => waiting.Select(w => w.Request.Id).Contains(c.RequestId)).ToListAsync(ct);
+            select new
+            {
+                r.Id, r.State, r.SubmittedAt, Hours = p.ResponseHours!.Value,
+                Low = db.GrantClockReminders.Any(c => c.RequestId == r.Id && c.Stage == ClockStage.RunningLow),
+            }).ToListAsync(ct);
 
+        var due = new List<(Guid Id, ClockStage Stage, DateTime DueAt)>();
         DateTime? next = null;
-        var sent = false;
         foreach (var w in waiting)
         {
-            if (GrantRequests.DueAt(w.Request, w.Hours) is not { } due) continue;
-            var done = reminded.Where(c => c.RequestId == w.Request.Id).Select(c => c.Stage).ToHashSet();
-            ClockStage? stage = null;
-            if (due <= now && !done.Contains(ClockStage.RunOut)) stage = ClockStage.RunOut;
-            else if (RunningLowAt(due, w.Hours) <= now && due > now && !done.Contains(ClockStage.RunningLow)) stage = ClockStage.RunningLow;
-            if (stage is { } s) sent |= await RemindAsync(db, services, w.Request.Id, s, due, now, ct);
-            else next = Earliest(next, done.Contains(ClockStage.RunningLow) || RunningLowAt(due, w.Hours) <= now ? due : RunningLowAt(due, w.Hours));
-            // After a "running low" reminder the "run out" one is next.
-            if (stage == ClockStage.RunningLow) next = Earliest(next, due);
+            if (GrantRequests.DueAt(new GrantRequest { State = w.State, SubmittedAt = w.SubmittedAt }, w.Hours) is not { } dueAt) continue;
+            var low = RunningLowAt(dueAt, w.Hours);
+            if (dueAt <= now) due.Add((w.Id, ClockStage.RunOut, dueAt));
+            else if (!w.Low && low <= now) { due.Add((w.Id, ClockStage.RunningLow, dueAt)); next = Earliest(next, dueAt); }
+            else next = Earliest(next, w.Low ? dueAt : low);
         }
+        var sent = false;
+        // The most pressing first; a long queue is worked through in rounds that follow at once.
+        foreach (var (id, stage, dueAt) in due.OrderBy(d => d.DueAt).Take(Batch))
+            sent |= await RemindAsync(db, services, id, stage, dueAt, now, ct);
         if (sent) services.GetRequiredService<WorkSignal>().WakeDispatcher();
-        return waiting.Count == Batch ? now : next;
+        return due.Count > Batch ? now : next;
     }
 
     private static DateTime? Earliest(DateTime? a, DateTime b) => a is { } x && x <= b ? x : b;
@@ -140,7 +143,17 @@ public sealed class GrantClockReminders(IServiceScopeFactory scopes, Heartbeats 
             join u in db.Users on a.UserId equals u.Id
             select new { a.Role, User = u }).AsNoTracking().ToListAsync(ct);
         var duty = staff.Where(s => s.Role == ProgramRole.DutyOfficer).ToList();
-        return [.. (duty.Count > 0 ? duty : staff).Select(s => s.User).Where(u => !string.IsNullOrEmpty(u.Email)).DistinctBy(u => u.Id)];
+        var people = (duty.Count > 0 ? duty : staff).Select(s => s.User).ToList();
+        if (people.Count == 0)
+            // Nobody works on the program: its grantmaker's admins, who give the roles.
+            people = await (
+                from p in db.GrantPrograms
+                where p.Id == programId
+                join m in db.Memberships on p.OrganizationId equals m.OrganizationId
+                where m.Role == OrgRole.OrgAdmin
+                join u in db.Users on m.UserId equals u.Id
+                select u).AsNoTracking().ToListAsync(ct);
+        return [.. people.Where(u => !string.IsNullOrEmpty(u.Email)).DistinctBy(u => u.Id)];
     }
 
     /// <summary>

@@ -151,6 +151,13 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
         {
             if (existing is null) return AssignmentResult.Done;
             db.ProgramAssignments.Remove(existing);
+            // Their last role on the program: they stop being a reader of the plan summaries its applicants shared
+            // (GrantRequests.SharePlanAsync made the program's staff their readers), in the same commit.
+            if (!await db.ProgramAssignments.AnyAsync(a => a.ProgramId == programId && a.UserId == userId && a.Role != role, ct))
+            {
+                var shared = db.GrantRequests.Where(r => r.ProgramId == programId && r.PlanShareId != null).Select(r => r.PlanShareId!.Value);
+                db.AccessGrantAssignees.RemoveRange(await db.AccessGrantAssignees.Where(a => a.UserId == userId && shared.Contains(a.GrantId)).ToListAsync(ct));
+            }
         }
         try
         {

@@ -19,7 +19,7 @@ namespace Amparo.Web.Features.Grants;
 public sealed record RequestSummary(Guid Id, Guid ProgramId, string Program, string? Reference, RequestState State, DateTime UpdatedAt, DateTime? SubmittedAt, DateTime? DueAt);
 
 /// <summary>What an emergency request would start from: the day it names (in the viewer's language) and the pre-filled answers.</summary>
-public sealed record EmergencySource(RequestOrigin Origin, Guid Id, string Day, string Title, string Need);
+public sealed record EmergencySource(RequestOrigin Origin, Guid Id, string Day, string Title, string Need, bool Shortened);
 
 public sealed record RequestEntryView(DateTime At, Guid? ActorId, string? Actor, RequestEntryKind Kind, RequestState? From, RequestState? To, string? Text, decimal? Amount);
 
@@ -30,7 +30,7 @@ public sealed record RequestView(
     IReadOnlyList<RequestEntryView> History, SharedPlan? Plan = null);
 
 /// <summary>Why a plan's costed action cannot become a line of this request.</summary>
-public enum PlanCostProblem { OtherCurrency = 1, NotFunded = 2 }
+public enum PlanCostProblem { OtherCurrency = 1, NotFunded = 2, NotALine = 3 }
 
 /// <summary>A plan's costed action offered as a budget line: what, how much, in which category (or why not).</summary>
 public sealed record PlanCost(Guid ActionId, string What, decimal Amount, string Currency, CostCategories Category, PlanCostProblem? Problem);
@@ -120,7 +120,7 @@ public sealed class GrantRequests(
                 var raised = await alerts.OwnAlerts(viewer).Where(a => a.Id == sourceId && !a.IsDrill).Select(a => (DateTime?)a.CreatedAt).SingleOrDefaultAsync(ct);
                 if (raised is not { } at) return null;
                 var day = LocalTimes.ToLocal(at, person.TimeZone).ToString("d", culture);
-                return new EmergencySource(origin, sourceId, day, texts.Text(person.Language, false, "Grants.Request.FromAlert.Title", day), "");
+                return new EmergencySource(origin, sourceId, day, texts.Text(person.Language, false, "Grants.Request.FromAlert.Title", day), "", false);
             case RequestOrigin.Incident:
                 var report = await db.Incidents.AsNoTracking().AnyAsync(i => i.Id == sourceId && i.ReporterId == viewer, ct)
                     ? await incidents.ReadAsync(viewer, sourceId, ct) : null;
@@ -128,7 +128,7 @@ public sealed class GrantRequests(
                 var on = report.Incident.OccurredOn.ToString("d", culture);
                 var need = report.Narrative ?? "";
                 return new EmergencySource(origin, sourceId, on, texts.Text(person.Language, false, "Grants.Request.FromIncident.Title", on),
-                    need.Length > RequestRules.TextMax ? need[..RequestRules.TextMax] : need);
+                    Shorten(need, RequestRules.TextMax), need.Length > RequestRules.TextMax);
         }
         return null;
     }
@@ -307,6 +307,10 @@ public sealed class GrantRequests(
     /// <summary>How long a plan summary shared for a request stays open to the grantmaker, unless the applicant ends it sooner.</summary>
     public static readonly TimeSpan SharedPlanLasts = TimeSpan.FromDays(90);
 
+    /// <summary>Whether the viewer is the applicant of a request they may still change (a draft, or sent back for rework).</summary>
+    public Task<bool> MayChangeAsync(Guid viewer, Guid requestId, CancellationToken ct = default) =>
+        db.GrantRequests.AnyAsync(r => r.Id == requestId && r.ApplicantId == viewer && (r.State == RequestState.Draft || r.State == RequestState.Rework), ct);
+
     /// <summary>The plans the viewer keeps (may change): theirs, and their organizations' where they are an admin or focal point.</summary>
     public async Task<List<PlanSummary>> PlansToImportAsync(Guid viewer, CancellationToken ct = default) =>
         [.. (await plans.ListAsync(viewer, ct)).Where(p => PlanAccess.MayEdit(p.Role))];
@@ -318,8 +322,8 @@ public sealed class GrantRequests(
     /// </summary>
     public async Task<PlanCosts?> PlanCostsAsync(Guid viewer, Guid requestId, Guid planId, CancellationToken ct = default)
     {
-        var view = await GetAsync(viewer, requestId, ct);
-        if (view is not { Side: RequestSide.Applicant } || !RequestRules.Editable(view.Request.State)) return null;
+        // Asked first, so that the grantmaker's staff trying this page are not recorded as opening the request.
+        if (!await MayChangeAsync(viewer, requestId, ct) || await GetAsync(viewer, requestId, ct) is not { } view) return null;
         var plan = await plans.GetAsync(viewer, planId, ct);
         if (plan is null || !PlanAccess.MayEdit(plan.Role)) return null;
         var costs = plan.Actions
@@ -327,11 +331,13 @@ public sealed class GrantRequests(
             .Select(a =>
             {
                 var category = RequestRules.CategoryFor(a.Domains, view.Program.Categories);
+                var what = Shorten((a.What ?? "").Trim(), RequestRules.DescriptionMax);
                 PlanCostProblem? problem = !string.Equals(a.Currency, view.Program.Currency, StringComparison.Ordinal) ? PlanCostProblem.OtherCurrency
-                    : category == CostCategories.None ? PlanCostProblem.NotFunded : null;
-                var what = (a.What ?? "").Trim();
-                return new PlanCost(a.Id, what.Length > RequestRules.DescriptionMax ? what[..RequestRules.DescriptionMax] : what,
-                    a.EstimatedCost!.Value, a.Currency!, category, problem);
+                    : category == CostCategories.None ? PlanCostProblem.NotFunded
+                    // What a budget line needs and a plan does not: words, and an amount a request may ask for.
+                    : what.Length == 0 || a.EstimatedCost > GrantRules.MaxCeiling || decimal.Round(a.EstimatedCost!.Value, 2) != a.EstimatedCost ? PlanCostProblem.NotALine
+                    : null;
+                return new PlanCost(a.Id, what, a.EstimatedCost!.Value, a.Currency!, category, problem);
             }).ToList();
         return new PlanCosts(view, plan, costs);
     }
@@ -366,6 +372,18 @@ public sealed class GrantRequests(
         var now = clock.GetUtcNow().UtcDateTime;
         var shareId = Guid.NewGuid();
         var request = await db.GrantRequests.SingleAsync(r => r.Id == requestId, ct);
+        // Changed since it was read (sent meanwhile): nothing is shared.
+        if (request.Version != found.Request.Request.Version || !RequestRules.Editable(request.State))
+        {
+            db.ChangeTracker.Clear();
+            return new(RequestWriteStatus.Conflict, requestId);
+        }
+        // One summary per request: a second would leave the first open out of the applicant's sight here.
+        if (found.Request.Plan is { Standing: true })
+        {
+            db.ChangeTracker.Clear();
+            return new(RequestWriteStatus.Invalid, requestId, new Dictionary<string, string> { ["Consent"] = "Grants.FromPlan.Error.AlreadyShared" });
+        }
         request.PlanShareId = shareId;
         request.UpdatedAt = now;
         request.Version++;
@@ -379,13 +397,18 @@ public sealed class GrantRequests(
             var made = await shares.CreateAsync(viewer, planId,
                 new ShareInput(found.Request.Program.OrganizationId, ShareScope.SummaryAndCostedActions, now + SharedPlanLasts, Confirmed: true), shareId, ct);
             if (made.Status == PlanWriteStatus.Done) return new(RequestWriteStatus.Done, requestId);
-            db.ChangeTracker.Clear(); // refused: the link and the readers go with it
-            return new(RequestWriteStatus.NotFound);
+            db.ChangeTracker.Clear(); // refused (the organization no longer takes plans): the link and the readers go with it
+            return new(RequestWriteStatus.Invalid, requestId, new Dictionary<string, string> { ["Consent"] = "Grants.FromPlan.Error.ShareRefused" });
         }
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear(); // the request changed meanwhile: nothing of this is written
             return new(RequestWriteStatus.Conflict, requestId);
+        }
+        catch
+        {
+            db.ChangeTracker.Clear(); // nothing of it stays tracked for a later save in this scope
+            throw;
         }
     }
 
@@ -447,6 +470,16 @@ public sealed class GrantRequests(
         new(a.Title.Trim(), a.Need.Trim(), a.Contact.Trim(), [.. a.Lines.Select(l => l with { Description = l.Description.Trim() })]);
 
     private static string Serialize(RequestAnswers answers) => JsonSerializer.Serialize(answers);
+
+    /// <summary>At most <paramref name="max"/> characters, never cutting a letter, an accent or an emoji in two.</summary>
+    private static string Shorten(string text, int max)
+    {
+        if (text.Length <= max) return text;
+        var cut = 0;
+        var elements = StringInfo.GetTextElementEnumerator(text);
+        while (elements.MoveNext() && elements.ElementIndex + elements.GetTextElement().Length <= max) cut = elements.ElementIndex + elements.GetTextElement().Length;
+        return text[..cut];
+    }
 
     private static DateTime? DueAt(GrantRequest request, GrantProgram program) => DueAt(request, program.ResponseHours);
 

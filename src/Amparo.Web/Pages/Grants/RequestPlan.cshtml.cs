@@ -53,6 +53,7 @@ public sealed class RequestPlanModel(GrantRequests requests) : PageModel
                 return await RefusedAsync(field, key);
             case RequestWriteStatus.Conflict:
             case RequestWriteStatus.Refused:
+                Version = null; // shown again as it is now, so that the next try can succeed
                 return await RefusedAsync("Actions", "Grants.Request.Error.Conflict", StatusCodes.Status409Conflict);
             case RequestWriteStatus.NotFound:
                 return NotFound();
@@ -80,7 +81,7 @@ public sealed class RequestPlanModel(GrantRequests requests) : PageModel
             return true;
         }
         // No plan chosen: the request must be one the viewer may still change, like the rest of this page.
-        if (await requests.GetAsync(me, Id, HttpContext.RequestAborted) is not { Side: RequestSide.Applicant } view || !RequestRules.Editable(view.Request.State)) return false;
+        if (!await requests.MayChangeAsync(me, Id, HttpContext.RequestAborted) || await requests.GetAsync(me, Id, HttpContext.RequestAborted) is not { } view) return false;
         RequestTitle = view.Answers.Title;
         Plans = await requests.PlansToImportAsync(me, HttpContext.RequestAborted);
         return true;
