@@ -55,6 +55,13 @@ public abstract class DuressViewTests(AppFixture app)
                 Assert.Equal(Sorted(Facts.Heard(side, owner)), Sorted(durable.Heard(side, owner)));
     }
 
+    /// <summary>A page's main content without its form token (different in every session).</summary>
+    private static string MainOf(string html)
+    {
+        var main = html[html.IndexOf("<main", StringComparison.Ordinal)..html.IndexOf("</main>", StringComparison.Ordinal)];
+        return System.Text.RegularExpressions.Regex.Replace(main, "name=\"__af\" type=\"hidden\" value=\"[^\"]*\"|value=\"[^\"]*\" name=\"__af\"", "__af");
+    }
+
     private static List<string> Sorted(List<Fact> facts) => facts.Select(f => f.ToString()).Order(StringComparer.Ordinal).ToList();
 
     private Task<Alert> DuressAlertAsync(World w) =>
@@ -180,7 +187,14 @@ public abstract class DuressViewTests(AppFixture app)
             // Both sign in (sessions are part of the view); the duress alert's page is 404 for its owner.
             using var owner = await app.SignedInAsync(w.Owner);
             Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync($"/alerts/{alert.Id}")).Status);
+            // The grants fast track from an alert: not offered for the duress alert, exactly as for one that does not exist.
+            Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync(Amparo.Web.Pages.Grants.EmergencyModel.FromAlert(alert.Id))).Status);
         }
+        // ...and offered for the cancelled panic alike on both sides: the same page but for the alert's id.
+        var (f1, e1) = await c1.GetAsync(Amparo.Web.Pages.Grants.EmergencyModel.FromAlert(p1));
+        var (f2, e2) = await c2.GetAsync(Amparo.Web.Pages.Grants.EmergencyModel.FromAlert(p2));
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (f1, f2));
+        Assert.Equal(MainOf(e1), MainOf(e2));
 
         await app.StepAsync(TimeSpan.FromMinutes(16));
         await RespondersHandleAsync(duress);
