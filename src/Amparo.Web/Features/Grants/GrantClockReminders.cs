@@ -1,6 +1,5 @@
 using System.Globalization;
 using Amparo.Web.Features.Accounts;
-using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure.Data;
@@ -8,7 +7,6 @@ using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.Grants;
 
@@ -136,10 +134,8 @@ public sealed class GrantClockReminders(IServiceScopeFactory scopes, Heartbeats 
     public static async Task<List<User>> OnDutyAsync(AmparoDbContext db, Guid programId, CancellationToken ct)
     {
         var staff = await (
-            from a in db.ProgramAssignments
-            where a.ProgramId == programId && (a.Role == ProgramRole.DutyOfficer || a.Role == ProgramRole.ProgramOfficer)
-            join p in db.GrantPrograms on a.ProgramId equals p.Id
-            where db.Memberships.Any(m => m.OrganizationId == p.OrganizationId && m.UserId == a.UserId)
+            from a in ProgramStaff.Current(db, programId)
+            where a.Role == ProgramRole.DutyOfficer || a.Role == ProgramRole.ProgramOfficer
             join u in db.Users on a.UserId equals u.Id
             select new { a.Role, User = u }).AsNoTracking().ToListAsync(ct);
         var duty = staff.Where(s => s.Role == ProgramRole.DutyOfficer).ToList();
@@ -172,12 +168,5 @@ public sealed class GrantClockReminders(IServiceScopeFactory scopes, Heartbeats 
         };
         return new Notification($"grant-clock:{request.Id:N}:{(int)stage}:{user.Id:N}", new(NotificationSourceKind.Account, user.Id),
             NotificationPriority.Deadline, user.Language, [new Destination(ChannelKind.Email, user.Email!)], texts.Text(user.Language, false, subject), text);
-    }
-
-    /// <summary>Runs the worker where <c>CheckIns:RunWorkers</c> is true, like the other workers (tests run <see cref="DurableWorker.RunOnceAsync"/> by hand).</summary>
-    internal sealed class Host(GrantClockReminders worker, IOptions<CheckInOptions> options) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StartAsync(cancellationToken) : Task.CompletedTask;
-        public Task StopAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StopAsync(cancellationToken) : Task.CompletedTask;
     }
 }

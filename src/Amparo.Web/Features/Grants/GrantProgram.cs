@@ -95,6 +95,14 @@ public static class ProgramStaff
         join p in db.GrantPrograms on a.ProgramId equals p.Id
         where db.Memberships.Any(m => m.OrganizationId == p.OrganizationId && m.UserId == viewer)
         select a;
+
+    /// <summary>A program's roles held today: by members of its organization only.</summary>
+    public static IQueryable<ProgramAssignment> Current(AmparoDbContext db, Guid programId) =>
+        from a in db.ProgramAssignments
+        where a.ProgramId == programId
+        join p in db.GrantPrograms on a.ProgramId equals p.Id
+        where db.Memberships.Any(m => m.OrganizationId == p.OrganizationId && m.UserId == a.UserId)
+        select a;
 }
 
 public sealed class GrantProgramConfiguration : IEntityTypeConfiguration<GrantProgram>

@@ -387,10 +387,7 @@ public sealed class GrantRequests(
         request.PlanShareId = shareId;
         request.UpdatedAt = now;
         request.Version++;
-        var staff = await (
-            from a in db.ProgramAssignments
-            where a.ProgramId == request.ProgramId && db.Memberships.Any(m => m.OrganizationId == found.Request.Program.OrganizationId && m.UserId == a.UserId)
-            select a.UserId).Distinct().ToListAsync(ct);
+        var staff = await ProgramStaff.Current(db, request.ProgramId).Select(a => a.UserId).Distinct().ToListAsync(ct);
         db.AccessGrantAssignees.AddRange(staff.Select(u => new AccessGrantAssignee { GrantId = shareId, UserId = u, AssignedAt = now }));
         try
         {
@@ -415,13 +412,16 @@ public sealed class GrantRequests(
     private async Task<SharedPlan?> SharedPlanAsync(Guid viewer, GrantRequest request, CancellationToken ct)
     {
         if (request.PlanShareId is not { } shareId) return null;
-        var share = await db.PlanShares.AsNoTracking().Where(s => s.Id == shareId).Select(s => new { s.PlanId }).SingleOrDefaultAsync(ct);
-        var grant = await db.AccessGrants.AsNoTracking().Where(g => g.Id == shareId).Select(g => new { g.ExpiresAt, g.RevokedAt }).SingleOrDefaultAsync(ct);
-        if (share is null || grant is null) return null;
+        var grant = await (
+            from s in db.PlanShares
+            join g in db.AccessGrants on s.Id equals g.Id
+            where s.Id == shareId
+            select new { s.PlanId, g.ExpiresAt, g.RevokedAt }).AsNoTracking().SingleOrDefaultAsync(ct);
+        if (grant is null) return null;
         var now = clock.GetUtcNow().UtcDateTime;
         var standing = grant.RevokedAt is null && (grant.ExpiresAt is null || grant.ExpiresAt > now);
         var opens = standing && await Access.OwnersVisibleTo(viewer, DataCategory.PlanSnapshot, AccessSources.Of(db, clock)).AnyAsync(o => o == shareId, ct);
-        return new SharedPlan(shareId, share.PlanId, grant.ExpiresAt, standing, opens);
+        return new SharedPlan(shareId, grant.PlanId, grant.ExpiresAt, standing, opens);
     }
 
     private async Task RecordOpeningAsync(Guid viewer, GrantRequest request, GrantProgram program, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Amparo.Web.Infrastructure.Workers;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Geography;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,8 +13,7 @@ public static class GrantsSetup
         services.TryAddSingleton<CountryOutlines>(); // programs' regions are checked against its countries
         services.AddScoped<GrantPrograms>();
         services.AddScoped<GrantRequests>();
-        services.AddSingleton<GrantClockReminders>();
-        services.AddHostedService<GrantClockReminders.Host>();
+        services.AddDurableWorker<GrantClockReminders>();
         services.AddScoped<IPersonalData, GrantsPersonalData>();
         services.AddScoped<IPersonalData, GrantRequestsPersonalData>();
         return services;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Amparo.Web.Features.Accounts;
-using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Incidents;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Sharing;
@@ -311,12 +310,6 @@ public sealed class HotZoneWorker(IServiceScopeFactory scopes, Heartbeats heartb
         };
     }
 
-    /// <summary>Runs the worker where <c>CheckIns:RunWorkers</c> is true, like the other workers (tests run <see cref="DurableWorker.RunOnceAsync"/> by hand).</summary>
-    internal sealed class Host(HotZoneWorker worker, IOptions<CheckInOptions> options) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StartAsync(cancellationToken) : Task.CompletedTask;
-        public Task StopAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StopAsync(cancellationToken) : Task.CompletedTask;
-    }
 }
 
 /// <summary>The act-type bands alerts and published figures use: a kind of harm, never the exact act of a report.</summary>

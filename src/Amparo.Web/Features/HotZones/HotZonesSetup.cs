@@ -1,3 +1,4 @@
+using Amparo.Web.Infrastructure.Workers;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -59,8 +60,7 @@ public static class HotZonesSetup
         services.AddSingleton(sp => new HexGrid(sp.GetRequiredService<IOptions<HotZonesOptions>>().Value.CellAcrossKm));
         services.TryAddSingleton<CountryOutlines>();
         services.AddSingleton(sp => AreaLayout.Of(sp.GetRequiredService<Incidents.Gazetteer>()));
-        services.AddSingleton<HotZoneWorker>();
-        services.AddHostedService<HotZoneWorker.Host>();
+        services.AddDurableWorker<HotZoneWorker>();
         services.AddScoped<HotZoneViews>();
         services.AddScoped<GrantmakerRegions>();
         return services;

@@ -1,8 +1,6 @@
-using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Workers;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.Incidents;
 
@@ -27,12 +25,5 @@ public sealed class IncidentPointPurge(IServiceScopeFactory scopes, Heartbeats h
         await db.Incidents.Where(i => i.PointKeptUntil != null && i.PointKeptUntil <= now)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.PointCipher, (byte[]?)null).SetProperty(i => i.PointKeptUntil, (DateTime?)null), ct);
         return await db.Incidents.Where(i => i.PointKeptUntil != null).MinAsync(i => i.PointKeptUntil, ct);
-    }
-
-    /// <summary>Runs the worker where <c>CheckIns:RunWorkers</c> is true, like the other workers (tests run <see cref="DurableWorker.RunOnceAsync"/> by hand).</summary>
-    internal sealed class Host(IncidentPointPurge worker, IOptions<CheckInOptions> options) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StartAsync(cancellationToken) : Task.CompletedTask;
-        public Task StopAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StopAsync(cancellationToken) : Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using Amparo.Web.Infrastructure.Workers;
 using System.Threading.RateLimiting;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Infrastructure;
@@ -18,8 +19,7 @@ public static class IncidentsSetup
         services.AddScoped<IncidentExport>();
         services.AddScoped<IncidentImport>();
         services.AddScoped<ReportLinks>();
-        services.AddSingleton<IncidentPointPurge>();
-        services.AddHostedService<IncidentPointPurge.Host>();
+        services.AddDurableWorker<IncidentPointPurge>();
         services.AddRateLimiter(o => o.AddPolicy(LinkRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
             SignInThrottle.ClientKey(ctx.Connection.RemoteIpAddress),
             _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));

@@ -1,13 +1,11 @@
 using System.Globalization;
 using Amparo.Web.Features.Accounts;
-using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Workers;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.Plans;
 
@@ -120,12 +118,5 @@ public sealed class PlanReviewReminders(IServiceScopeFactory scopes, Heartbeats 
         };
         return new Notification($"plan-review:{planId:N}:{reviewAt.Ticks}:{(int)stage}:{user.Id:N}", new(NotificationSourceKind.Account, user.Id),
             NotificationPriority.Normal, user.Language, [new Destination(ChannelKind.Email, user.Email!)], subject, text);
-    }
-
-    /// <summary>Runs the worker where <c>CheckIns:RunWorkers</c> is true, like the other workers (tests run <see cref="DurableWorker.RunOnceAsync"/> by hand).</summary>
-    internal sealed class Host(PlanReviewReminders worker, IOptions<CheckInOptions> options) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StartAsync(cancellationToken) : Task.CompletedTask;
-        public Task StopAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StopAsync(cancellationToken) : Task.CompletedTask;
     }
 }

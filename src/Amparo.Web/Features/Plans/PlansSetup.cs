@@ -1,3 +1,4 @@
+using Amparo.Web.Infrastructure.Workers;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Events;
 
@@ -10,8 +11,7 @@ public static class PlansSetup
         services.AddScoped<PlanService>();
         services.AddScoped<IPersonalData, PlansPersonalData>();
         // Reviews: reminders, the calendar feed, and a review prompted by an alert (through the fact seam, owner side).
-        services.AddSingleton<PlanReviewReminders>();
-        services.AddHostedService<PlanReviewReminders.Host>();
+        services.AddDurableWorker<PlanReviewReminders>();
         services.AddScoped<PlanCalendar>();
         services.AddScoped<IDurableFactHandler, ReviewAfterAlert>();
         services.AddScoped<IDurableFactHandler, ReviewAfterIncident>();

@@ -1,11 +1,9 @@
 using System.Globalization;
 using Amparo.Web.Features.Accounts;
-using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Workers;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.Wellbeing;
 
@@ -136,12 +134,5 @@ public sealed class SelfCheckReminderWorker(IServiceScopeFactory scopes, Heartbe
         if (sent) services.GetRequiredService<WorkSignal>().WakeDispatcher();
         if (due.Count == Batch) return now;
         return await db.WellbeingReminders.Where(r => r.ByEmail && r.Rhythm != ReminderRhythm.Off && r.NextEmailAt != null).MinAsync(r => r.NextEmailAt, ct);
-    }
-
-    /// <summary>Runs the worker where <c>CheckIns:RunWorkers</c> is true, like the other workers (tests run <see cref="DurableWorker.RunOnceAsync"/> by hand).</summary>
-    internal sealed class Host(SelfCheckReminderWorker worker, IOptions<CheckInOptions> options) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StartAsync(cancellationToken) : Task.CompletedTask;
-        public Task StopAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StopAsync(cancellationToken) : Task.CompletedTask;
     }
 }

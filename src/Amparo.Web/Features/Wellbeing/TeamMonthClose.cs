@@ -1,8 +1,6 @@
-using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Workers;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.Wellbeing;
 
@@ -45,12 +43,5 @@ public sealed class TeamMonthClose(IServiceScopeFactory scopes, Heartbeats heart
         foreach (var org in organizations)
             await closer.CloseAsync(org, month, ct);
         return current.AddMonths(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-    }
-
-    /// <summary>Runs the worker where <c>CheckIns:RunWorkers</c> is true, like the other workers (tests run <see cref="DurableWorker.RunOnceAsync"/> by hand).</summary>
-    internal sealed class Host(TeamMonthClose worker, IOptions<CheckInOptions> options) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StartAsync(cancellationToken) : Task.CompletedTask;
-        public Task StopAsync(CancellationToken cancellationToken) => options.Value.RunWorkers ? worker.StopAsync(cancellationToken) : Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using Amparo.Web.Infrastructure.Workers;
 using Amparo.Web.Infrastructure;
 
 namespace Amparo.Web.Features.Wellbeing;
@@ -9,8 +10,7 @@ public static class WellbeingSetup
     {
         services.AddScoped<SelfCheckService>();
         services.AddScoped<IPersonalData, WellbeingPersonalData>();
-        services.AddSingleton<SelfCheckReminderWorker>();
-        services.AddHostedService<SelfCheckReminderWorker.Host>();
+        services.AddDurableWorker<SelfCheckReminderWorker>();
         return services;
     }
 }

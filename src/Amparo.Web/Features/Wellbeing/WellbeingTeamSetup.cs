@@ -1,3 +1,4 @@
+using Amparo.Web.Infrastructure.Workers;
 using Amparo.Web.Infrastructure;
 
 namespace Amparo.Web.Features.Wellbeing;
@@ -12,8 +13,7 @@ public static class WellbeingTeamSetup
         services.AddScoped<IPersonalData, WellbeingTeamPersonalData>();
         services.AddScoped<TeamMonthCloser>();
         services.AddSingleton<TeamCountsCache>();
-        services.AddSingleton<TeamMonthClose>();
-        services.AddHostedService<TeamMonthClose.Host>();
+        services.AddDurableWorker<TeamMonthClose>();
         return services;
     }
 }
