@@ -95,13 +95,23 @@ public static class Chromium
         "WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup",
     ];
 
-    /// <summary>Debian's Chromium (never a downloaded one), headless and quiet: no background calls home.</summary>
+    /// <summary>
+    /// Debian's headless shell of Chromium when it is installed (test.sh installs it), else Debian's Chromium — never a
+    /// downloaded one. The shell is the same engine without the browser around it (windows, tabs, address bar, profile
+    /// services): the flows' pages render alike, at much less CPU (measured below in docs/performance.md).
+    /// AMPARO_CHROMIUM names another binary (to compare the two).
+    /// </summary>
+    private static string ExecutablePath =>
+        Environment.GetEnvironmentVariable("AMPARO_CHROMIUM") is { Length: > 0 } chosen ? chosen
+        : File.Exists("/usr/bin/chromium-headless-shell") ? "/usr/bin/chromium-headless-shell" : "/usr/bin/chromium";
+
+    /// <summary>Chromium, headless and quiet: no background calls home.</summary>
     public static async Task<(IPlaywright, IBrowser)> LaunchAsync()
     {
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = "/usr/bin/chromium",
+            ExecutablePath = ExecutablePath,
             Headless = true,
             Args =
             [
