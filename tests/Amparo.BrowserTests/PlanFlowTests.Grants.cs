@@ -41,6 +41,7 @@ public abstract partial class PlanFlowTests
         await fund.GetByLabel(T("Grants.Category.Relocation")).CheckAsync();
         await fund.GetByLabel(T("Grants.Field.Regions"), new() { Exact = true }).FillAsync("CO HN");
         await fund.GetByLabel(T("Grants.Field.ResponseHours"), new() { Exact = true }).FillAsync("72");
+        await fund.GetByLabel(T("Grants.Field.Rubric"), new() { Exact = true }).FillAsync("How imminent the risk is\nHow well the support answers it");
         await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Save") }).ClickAsync();
         await Flows.WaitForLoadAsync(fund);
         await Check();
@@ -204,9 +205,37 @@ public abstract partial class PlanFlowTests
         await Flows.WaitForPageAsync(fund, new Regex("/grants/requests/"));
         await FundCheck();
         await Expect(fund.Locator("main")).ToContainTextAsync(T("Grants.Request.Due", theirs));
+        // First the declaration of no conflict of interest: until then the page offers no move.
+        await Expect(fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.Move.InReview", theirs), Exact = true })).ToHaveCountAsync(0);
+        await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Review.Declare.NoConflict", theirs), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("done=declared"));
+        await FundCheck();
         await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.Move.InReview", theirs), Exact = true }).ClickAsync();
         await Flows.WaitForPageAsync(fund, new Regex("done=InReview"));
         await FundCheck();
+        // The officer reviews the content against the program's rubric (a score left out is named), then the budget.
+        await fund.GetByRole(AriaRole.Link, new() { Name = T("Grants.Review.Write", theirs) }).ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("/review$"));
+        await FundCheck();
+        await fund.Locator("#score-0-4").CheckAsync();
+        await fund.Locator("#verdict-Content-Sound").CheckAsync();
+        await fund.Locator("form:has(#verdict-Content) button[type=submit]").ClickAsync();
+        await Flows.WaitForLoadAsync(fund);
+        await FundCheck();
+        await Expect(fund.Locator("#error-summary")).ToContainTextAsync(T("Grants.Review.Error.Score", theirs));
+        await Expect(fund.Locator("#score-0-4")).ToBeCheckedAsync(); // what was chosen is kept
+        await Flows.ScreenshotAsync(fund, $"grants-review-error-{theirs}-{tag}");
+        await fund.Locator("#score-1-3").CheckAsync();
+        await fund.Locator("form:has(#verdict-Content) button[type=submit]").ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("done=reviewed"));
+        await fund.GetByRole(AriaRole.Link, new() { Name = T("Grants.Review.Write", theirs) }).ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("/review$"));
+        await fund.Locator("#verdict-Budget-Sound").CheckAsync();
+        await fund.Locator("#note-Budget").FillAsync("Costos razonables para una reubicación temporal.");
+        await fund.Locator("form:has(#verdict-Budget) button[type=submit]").ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("done=reviewed"));
+        await FundCheck();
+        await Expect(fund.Locator("section:has(#reviews)")).ToContainTextAsync(T("Grants.Review.Verdict.Sound", theirs));
         await fund.GetByLabel(T("Grants.Request.Field.Conditions", theirs)).FillAsync("Un informe breve al volver.");
         await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.Move.Approved", theirs), Exact = true }).ClickAsync();
         await Flows.WaitForPageAsync(fund, new Regex("done=Approved"));

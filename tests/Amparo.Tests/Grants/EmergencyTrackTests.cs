@@ -179,6 +179,8 @@ public abstract class EmergencyTrackTests(AppFixture app)
         await SentAsync(defender, bare.Emergency);
         var reworked = await SentAsync(defender, fund.Emergency);
         var decided = await SentAsync(defender, fund.Emergency);
+        foreach (var id in new[] { reworked, decided })
+            await app.WithServicesAsync(sp => sp.GetRequiredService<GrantReviews>().DeclareAsync(fund.Officer.Id, id, conflict: false));
         foreach (var to in new[] { RequestState.InReview, RequestState.Rework })
             Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.MoveAsync(fund.Officer.Id, reworked, to, "Falta el presupuesto detallado.", null, null))).Status);
         foreach (var (to, amount) in new[] { (RequestState.InReview, (decimal?)null), (RequestState.Approved, 800m) })

@@ -56,6 +56,10 @@ public abstract class GrantRequestTests(AppFixture app)
     private Task<T> Programs<T>(Func<GrantPrograms, Task<T>> act) => app.WithServicesAsync(sp => act(sp.GetRequiredService<GrantPrograms>()));
     private Task<T> Requests<T>(Func<GrantRequests, Task<T>> act) => app.WithServicesAsync(sp => act(sp.GetRequiredService<GrantRequests>()));
 
+    /// <summary>A member of the program's staff declares no conflict of interest with the request's applicant (needed before acting).</summary>
+    private async Task DeclareAsync(OrgKit.Person who, Guid requestId) =>
+        Assert.Equal(RequestWriteStatus.Done, (await app.WithServicesAsync(sp => sp.GetRequiredService<GrantReviews>().DeclareAsync(who.Id, requestId, conflict: false))).Status);
+
     [Fact]
     public async Task ADefendersRequest_GoesFromDraftThroughReworkToApproval_AndOnlyTheRightPeopleMayMoveIt()
     {
@@ -110,7 +114,7 @@ public abstract class GrantRequestTests(AppFixture app)
             Assert.Null(await Requests(r => r.ForProgramAsync(outsider.Id, p.Program, 1, 50)));
         }
         Assert.Contains(await Requests(r => r.ForProgramAsync(p.Finance.Id, p.Program, 1, 50)) ?? [], s => s.Id == id && s.DueAt is not null);
-        Assert.Equal(RequestSide.Staff, (await Requests(r => r.GetAsync(p.Finance.Id, id)))!.Side); // finance reads it: an opening
+        Assert.Equal(RequestSide.Finance, (await Requests(r => r.GetAsync(p.Finance.Id, id)))!.Side); // finance reads it: an opening
         await Requests(r => r.GetAsync(p.Finance.Id, id)); // again within the hour: still one opening
 
         // Refused moves: the applicant cannot review or decide; finance cannot review; nobody decides before review.
@@ -119,7 +123,10 @@ public abstract class GrantRequestTests(AppFixture app)
         Assert.Equal(RequestWriteStatus.Refused, (await Requests(r => r.MoveAsync(p.Officer.Id, id, RequestState.Approved, null, 1200m, null))).Status);
         Assert.Equal(RequestWriteStatus.Refused, (await Requests(r => r.SaveAsync(p.Defender.Id, id, Legal, null))).Status); // not editable once sent
 
-        // The reviewer takes it into review and sends it back: a reason is required.
+        // The reviewer takes it into review and sends it back: first the declaration of no conflict of interest, then a
+        // reason is required.
+        Assert.Equal("Grants.Request.Error.DeclareFirst", (await Requests(r => r.MoveAsync(p.Reviewer.Id, id, RequestState.InReview, null, null, null))).Errors!["Declaration"]);
+        await DeclareAsync(p.Reviewer, id);
         Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.MoveAsync(p.Reviewer.Id, id, RequestState.InReview, null, null, null))).Status);
         Assert.Equal(RequestWriteStatus.Refused, (await Requests(r => r.MoveAsync(p.Reviewer.Id, id, RequestState.Approved, null, 1200m, null))).Status); // only the officer decides
         Assert.Equal("Grants.Request.Error.Reason", (await Requests(r => r.MoveAsync(p.Reviewer.Id, id, RequestState.Rework, " ", null, null))).Errors!["Note"]);
@@ -131,6 +138,7 @@ public abstract class GrantRequestTests(AppFixture app)
         Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.CommentAsync(p.Defender.Id, id, "Añadí el acompañamiento."))).Status);
 
         // The officer decides: an amount within the ceiling; a stale version is a conflict and writes nothing.
+        await DeclareAsync(p.Officer, id);
         Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.MoveAsync(p.Officer.Id, id, RequestState.InReview, null, null, null))).Status);
         var version = await app.WithDbAsync(db => db.GrantRequests.Where(r => r.Id == id).Select(r => r.Version).SingleAsync());
         Assert.Equal(RequestWriteStatus.Conflict, (await Requests(r => r.MoveAsync(p.Officer.Id, id, RequestState.Approved, null, 1500m, version - 1))).Status);
@@ -214,6 +222,14 @@ public abstract class GrantRequestTests(AppFixture app)
         var programPage = (await officer.GetAsync(GrantRoutes.Program(p.Program))).Html;
         Assert.Contains(page, programPage, StringComparison.Ordinal);
         Assert.DoesNotContain("handler=Apply", programPage, StringComparison.Ordinal);
+        // Before the declaration of no conflict of interest, the page offers the declaration and no move; a move is refused.
+        var undeclared = (await officer.GetAsync(page)).Html;
+        Assert.Contains("handler=Declare", undeclared, StringComparison.Ordinal);
+        Assert.DoesNotContain("handler=Move", undeclared, StringComparison.Ordinal);
+        using (var early = await officer.PostFormAsync(page, new Dictionary<string, string> { ["to"] = "InReview" }, page + "?handler=Move"))
+            Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
+        using (var declared = await officer.PostFormAsync(page, new Dictionary<string, string> { ["conflict"] = "false" }, page + "?handler=Declare"))
+            Assert.Contains("done=declared", declared.Headers.Location!.OriginalString, StringComparison.Ordinal);
         using (var review = await officer.PostFormAsync(page, new Dictionary<string, string> { ["to"] = "InReview" }, page + "?handler=Move"))
             Assert.Contains("done=InReview", review.Headers.Location!.OriginalString, StringComparison.Ordinal);
         using (var noReason = await officer.PostFormAsync(page, new Dictionary<string, string> { ["to"] = "Declined", ["note"] = "" }, page + "?handler=Move"))

@@ -48,10 +48,12 @@ public sealed partial class TranslationTests
     /// </summary>
     private static readonly HashSet<(string Language, string Key)> SameAsEnglish =
     [
-        // Grants (issue 14): "communications" and "Description" are the ordinary French words.
+        // Grants (issue 14): "communications", "Description", "Budget" and "Note" are the ordinary French words.
         ("fr", "Grants.Category.Communications"),
         ("fr", "Grants.Field.Description"),
         ("fr", "Grants.Request.Budget"),
+        ("fr", "Grants.Review.Aspect.Budget"),
+        ("fr", "Grants.Review.Note"),
         // "Actions" is the ordinary French word for a column of buttons (visually hidden on the sessions page).
         ("fr", "Org.Actions"),
         ("fr", "Sessions.Actions"),
@@ -127,13 +129,17 @@ public sealed partial class TranslationTests
         ["Grants.Status."] = Enum.GetNames<Amparo.Web.Features.Grants.ProgramStatus>(),
         ["Grants.Role."] = Enum.GetNames<Amparo.Web.Features.Grants.ProgramRole>(),
         ["Grants.Category."] = [.. Enum.GetNames<Amparo.Web.Features.Grants.CostCategories>().Where(n => n != "None")],
-        ["Grants.Done."] = ["assigned", "unassigned", "saved"],
+        ["Grants.Done."] = ["assigned", "unassigned", "saved", "steppedAside"],
         // Grant requests: Pages/Grants/Request.cshtml names states, missing items and the staff's moves by their enum values.
         ["Grants.Request.State."] = Enum.GetNames<Amparo.Web.Features.Grants.RequestState>(),
         ["Grants.Request.Missing."] = Enum.GetNames<Amparo.Web.Features.Grants.MissingItem>(),
         ["Grants.Request.Move."] = ["InReview", "Rework", "Approved", "Declined", "Withdrawn"],
         ["Grants.Request.MoveHint."] = ["InReview", "Rework", "Approved", "Declined", "Withdrawn"],
-        ["Grants.Request.Done."] = ["saved", "submitted", "commented", "Withdrawn", "InReview", "Rework", "Approved", "Declined", "imported", "planShared"],
+        ["Grants.Request.Done."] = ["saved", "submitted", "commented", "Withdrawn", "InReview", "Rework", "Approved", "Declined", "imported", "planShared", "declared", "reviewed"],
+        ["Grants.Review.Aspect."] = Enum.GetNames<Amparo.Web.Features.Grants.ReviewAspect>(),
+        ["Grants.Review.Form."] = Enum.GetNames<Amparo.Web.Features.Grants.ReviewAspect>(),
+        ["Grants.Review.FormHint."] = Enum.GetNames<Amparo.Web.Features.Grants.ReviewAspect>(),
+        ["Grants.Review.Verdict."] = Enum.GetNames<Amparo.Web.Features.Grants.ReviewVerdict>(),
         ["Grants.FromPlan.Problem."] = Enum.GetNames<Amparo.Web.Features.Grants.PlanCostProblem>(),
         ["Grants.Request.StartedFrom."] = Enum.GetNames<Amparo.Web.Features.Grants.RequestOrigin>(),
         ["Incidents.Act."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.IncidentActs>().Where(n => n != "None")],

@@ -113,7 +113,7 @@ public sealed class GrantClockReminders(IServiceScopeFactory scopes, Heartbeats 
             // Run out with no "running low" sent (the worker was down): that one is over too.
             if (stage == ClockStage.RunOut && !await db.GrantClockReminders.AnyAsync(c => c.RequestId == requestId && c.Stage == ClockStage.RunningLow, ct))
                 db.GrantClockReminders.Add(new GrantClockReminder { RequestId = requestId, Stage = ClockStage.RunningLow, SentAt = now });
-            foreach (var user in await OnDutyAsync(db, request.ProgramId, ct))
+            foreach (var user in await OnDutyAsync(db, request.ProgramId, request.Id, ct))
                 await notifier.EnqueueAsync(db, Message(texts, user, request, stage, due), ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -130,12 +130,16 @@ public sealed class GrantClockReminders(IServiceScopeFactory scopes, Heartbeats 
         }
     }
 
-    /// <summary>The program's duty officers today (members of its organization); when it has none, its program officers.</summary>
-    public static async Task<List<User>> OnDutyAsync(AmparoDbContext db, Guid programId, CancellationToken ct)
+    /// <summary>
+    /// The program's duty officers today (members of its organization); when it has none, its program officers — in
+    /// either case not those who stepped aside from this request with a conflict of interest.
+    /// </summary>
+    public static async Task<List<User>> OnDutyAsync(AmparoDbContext db, Guid programId, Guid requestId, CancellationToken ct)
     {
         var staff = await (
             from a in ProgramStaff.Current(db, programId)
             where a.Role == ProgramRole.DutyOfficer || a.Role == ProgramRole.ProgramOfficer
+            where !db.GrantRequestDeclarations.Any(d => d.RequestId == requestId && d.UserId == a.UserId && d.HasConflict)
             join u in db.Users on a.UserId equals u.Id
             select new { a.Role, User = u }).AsNoTracking().ToListAsync(ct);
         var duty = staff.Where(s => s.Role == ProgramRole.DutyOfficer).ToList();

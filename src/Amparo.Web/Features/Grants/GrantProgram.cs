@@ -68,6 +68,12 @@ public sealed class GrantProgram
     public ProgramStatus Status { get; set; }
     /// <summary>For an emergency program, the hours it promises to an answer (e.g. 72); null for the others.</summary>
     public int? ResponseHours { get; set; }
+    /// <summary>
+    /// The scoring rubric content reviewers score each request against: criteria one per line (at most
+    /// <see cref="GrantRules.RubricMax"/>), each scored from <see cref="GrantRules.ScoreMin"/> to <see cref="GrantRules.ScoreMax"/>;
+    /// empty: no scores, a review is a verdict and a note.
+    /// </summary>
+    public string Rubric { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
@@ -118,6 +124,7 @@ public sealed class GrantProgramConfiguration : IEntityTypeConfiguration<GrantPr
         builder.Property(p => p.Ceiling).HasPrecision(18, 2);
         builder.Property(p => p.Languages).HasMaxLength(64);
         builder.Property(p => p.Regions).HasMaxLength(1000);
+        builder.Property(p => p.Rubric).HasMaxLength(GrantRules.RubricMax * (GrantRules.CriterionMax + 1));
         builder.HasIndex(p => p.OrganizationId);
         builder.HasOne<Organization>().WithMany().HasForeignKey(p => p.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -129,6 +129,7 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
         program.Regions = string.Join(' ', GrantRules.RegionCodes(input.Regions)!);
         program.Status = input.Status!.Value;
         program.ResponseHours = input.ResponseHours;
+        program.Rubric = string.Join('\n', GrantRules.Criteria(input.Rubric));
         program.UpdatedAt = now;
     }
 

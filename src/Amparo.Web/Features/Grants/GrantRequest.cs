@@ -18,6 +18,12 @@ public enum RequestState { Draft = 1, Submitted = 2, InReview = 3, Rework = 4, A
 /// </summary>
 public enum RequestOrigin { Alert = 1, Incident = 2 }
 
+/// <summary>What a review looks at: the request's content (need, fit, the rubric) or its budget (costs, amounts, currency).</summary>
+public enum ReviewAspect { Content = 1, Budget = 2 }
+
+/// <summary>A review's outcome: ready for the officer's decision, or back to the applicant for rework (with the reason).</summary>
+public enum ReviewVerdict { Sound = 1, NeedsRework = 2 }
+
 /// <summary>A line of a request's history: a move between states, a comment, or someone at the grantmaker opening it.</summary>
 public enum RequestEntryKind { Moved = 1, Comment = 2, Opened = 3 }
 
@@ -72,6 +78,70 @@ public sealed class GrantRequestEntry
     public byte[]? AmountCipher { get; set; }
 
     public const string Table = "GrantRequestEntries";
+}
+
+/// <summary>
+/// A member of the program's staff declaring, before they review or decide a request, whether they have a conflict of
+/// interest with its applicant. A conflict stands: from then on the request is closed to them (404), as to anyone
+/// outside it. Kept while the request lives; the applicant does not see declarations.
+/// </summary>
+public sealed class GrantRequestDeclaration
+{
+    public Guid RequestId { get; set; }
+    public Guid UserId { get; set; }
+    public bool HasConflict { get; set; }
+    public DateTime At { get; set; }
+
+    public const string Table = "GrantRequestDeclarations";
+}
+
+/// <summary>
+/// A content or budget review of a request, by its program's staff, seen by the staff only. Its note and its scores
+/// (one per rubric criterion, as the rubric stood when it was written) are encrypted with the request's key. A review
+/// that asks for rework moves the request back to the applicant in the same commit, its note the reason they read.
+/// </summary>
+public sealed class GrantRequestReview
+{
+    public Guid Id { get; set; }
+    public Guid RequestId { get; set; }
+    /// <summary>Null once the reviewer's account is deleted (the review stays with the request).</summary>
+    public Guid? ReviewerId { get; set; }
+    public ReviewAspect Aspect { get; set; }
+    public ReviewVerdict Verdict { get; set; }
+    public DateTime At { get; set; }
+    /// <summary>The criteria and their scores (<see cref="RubricScore"/> list as JSON).</summary>
+    public byte[]? ScoresCipher { get; set; }
+    public byte[]? NoteCipher { get; set; }
+
+    public const string Table = "GrantRequestReviews";
+}
+
+/// <summary>One rubric criterion as it was scored.</summary>
+public sealed record RubricScore(string Criterion, int Score);
+
+public sealed class GrantRequestDeclarationConfiguration : IEntityTypeConfiguration<GrantRequestDeclaration>
+{
+    public void Configure(EntityTypeBuilder<GrantRequestDeclaration> builder)
+    {
+        builder.ToTable(GrantRequestDeclaration.Table);
+        builder.HasKey(d => new { d.RequestId, d.UserId });
+        builder.HasIndex(d => d.UserId);
+        builder.HasOne<GrantRequest>().WithMany().HasForeignKey(d => d.RequestId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<User>().WithMany().HasForeignKey(d => d.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public sealed class GrantRequestReviewConfiguration : IEntityTypeConfiguration<GrantRequestReview>
+{
+    public void Configure(EntityTypeBuilder<GrantRequestReview> builder)
+    {
+        builder.ToTable(GrantRequestReview.Table);
+        builder.HasKey(r => r.Id);
+        builder.HasIndex(r => new { r.RequestId, r.At });
+        builder.HasIndex(r => r.ReviewerId);
+        builder.HasOne<GrantRequest>().WithMany().HasForeignKey(r => r.RequestId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<User>().WithMany().HasForeignKey(r => r.ReviewerId).OnDelete(DeleteBehavior.SetNull);
+    }
 }
 
 public sealed class GrantRequestConfiguration : IEntityTypeConfiguration<GrantRequest>

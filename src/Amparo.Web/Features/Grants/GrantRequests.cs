@@ -27,7 +27,18 @@ public sealed record RequestEntryView(DateTime At, Guid? ActorId, string? Actor,
 public sealed record RequestView(
     GrantRequest Request, GrantProgram Program, string Organization, RequestSide Side, RequestAnswers Answers,
     IReadOnlyList<MissingItem> Missing, CostCategories Reminder, IReadOnlyList<RequestState> Moves, DateTime? DueAt,
-    IReadOnlyList<RequestEntryView> History, SharedPlan? Plan = null);
+    IReadOnlyList<RequestEntryView> History, SharedPlan? Plan = null, StaffView? Staff = null);
+
+/// <summary>A content or budget review as the program's staff read it; <see cref="ThisRound"/>: written since the last submission.</summary>
+public sealed record ReviewView(Guid Id, DateTime At, string? Reviewer, ReviewAspect Aspect, ReviewVerdict Verdict,
+    IReadOnlyList<RubricScore> Scores, string? Note, bool ThisRound);
+
+/// <summary>
+/// What only the grantmaker's side sees of a request: whether the viewer has declared no conflict of interest (until
+/// they do, they read but may not act), the reviews, who stepped aside, and which reviews the viewer may write.
+/// </summary>
+public sealed record StaffView(bool Declared, IReadOnlyList<ReviewView> Reviews, IReadOnlyList<(string? Name, DateTime At)> SteppedAside,
+    IReadOnlyList<ReviewAspect> MayReview);
 
 /// <summary>Why a plan's costed action cannot become a line of this request.</summary>
 public enum PlanCostProblem { OtherCurrency = 1, NotFunded = 2, NotALine = 3 }
@@ -63,19 +74,26 @@ public sealed class GrantRequests(
     private static readonly TimeSpan OpeningWindow = TimeSpan.FromHours(1);
 
     /// <summary>The viewer's roles on a program while they are a member of its organization (leaving it ends them).</summary>
-    private IQueryable<ProgramRole> RolesOn(Guid viewer, Guid programId) =>
+    internal IQueryable<ProgramRole> RolesOn(Guid viewer, Guid programId) =>
         ProgramStaff.CurrentAssignments(db, viewer).Where(a => a.ProgramId == programId).Select(a => a.Role);
 
-    private async Task<RequestSide?> SideAsync(Guid viewer, GrantRequest request, CancellationToken ct)
+    internal async Task<RequestSide?> SideAsync(Guid viewer, GrantRequest request, CancellationToken ct)
     {
         if (request.ApplicantId == viewer) return RequestSide.Applicant;
         // Never sent (a draft, or a draft withdrawn to discard it): the applicant's alone.
         if (request.SubmittedAt is null) return null;
         var roles = await RolesOn(viewer, request.ProgramId).ToListAsync(ct);
+        if (roles.Count == 0) return null;
+        // A declared conflict of interest closes the request to them, as to anyone outside it.
+        if (await db.GrantRequestDeclarations.AnyAsync(d => d.RequestId == request.Id && d.UserId == viewer && d.HasConflict, ct)) return null;
         if (roles.Contains(ProgramRole.ProgramOfficer)) return RequestSide.Officer;
         if (roles.Contains(ProgramRole.Reviewer)) return RequestSide.Reviewer;
-        return roles.Count > 0 ? RequestSide.Staff : null;
+        return roles.Contains(ProgramRole.Finance) ? RequestSide.Finance : RequestSide.Staff;
     }
+
+    /// <summary>Whether the viewer has declared no conflict of interest with this request's applicant.</summary>
+    internal Task<bool> DeclaredAsync(Guid viewer, Guid requestId, CancellationToken ct) =>
+        db.GrantRequestDeclarations.AnyAsync(d => d.RequestId == requestId && d.UserId == viewer && !d.HasConflict, ct);
 
     /// <summary>
     /// The viewer starts a draft to a program that takes requests. Its staff and its grantmaker's admins may not apply
@@ -188,9 +206,12 @@ public sealed class GrantRequests(
             history.Add(new RequestEntryView(row.Entry.At, row.Entry.ActorId, row.Actor, row.Entry.Kind, row.Entry.From, row.Entry.To, text,
                 amount is null ? null : decimal.Parse(amount, CultureInfo.InvariantCulture)));
         }
+        var staff = side == RequestSide.Applicant ? null : await StaffViewAsync(viewer, request, program, entries.Select(e => e.Entry), ct);
+        // The grantmaker's side may act only once they have declared no conflict of interest.
+        IReadOnlyList<RequestState> moves = staff is { Declared: false } ? [] : [.. RequestRules.MovesFrom(side, request.State)];
         return new RequestView(request, program, organization, side, answers, RequestRules.Missing(answers, program),
-            RequestRules.Reminder(answers, program), [.. RequestRules.MovesFrom(side, request.State)], DueAt(request, program), history,
-            await SharedPlanAsync(viewer, request, ct));
+            RequestRules.Reminder(answers, program), moves, DueAt(request, program), history,
+            await SharedPlanAsync(viewer, request, ct), staff);
     }
 
     /// <summary>The applicant changes the answers of a draft or of a request sent back for rework.</summary>
@@ -221,6 +242,7 @@ public sealed class GrantRequests(
         if (request is null || await SideAsync(viewer, request, ct) is not { } side) return new(RequestWriteStatus.NotFound);
         if (!Enum.IsDefined(to) || !RequestRules.CanMove(side, request.State, to)) return new(RequestWriteStatus.Refused, requestId);
         if (version is { } v && v != request.Version) return new(RequestWriteStatus.Conflict, requestId);
+        if (side != RequestSide.Applicant && !await DeclaredAsync(viewer, requestId, ct)) return DeclareFirst(requestId);
         var program = await db.GrantPrograms.AsNoTracking().SingleAsync(p => p.Id == request.ProgramId, ct);
         var text = note?.Trim() ?? "";
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -263,8 +285,9 @@ public sealed class GrantRequests(
     public async Task<RequestWrite> CommentAsync(Guid viewer, Guid requestId, string? text, CancellationToken ct = default)
     {
         var request = await db.GrantRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId, ct);
-        if (request is null || await SideAsync(viewer, request, ct) is null) return new(RequestWriteStatus.NotFound);
+        if (request is null || await SideAsync(viewer, request, ct) is not { } side) return new(RequestWriteStatus.NotFound);
         if (request.SubmittedAt is null) return new(RequestWriteStatus.Refused, requestId); // nobody to write to yet
+        if (side != RequestSide.Applicant && !await DeclaredAsync(viewer, requestId, ct)) return DeclareFirst(requestId);
         var clean = text?.Trim() ?? "";
         if (clean.Length is 0 or > RequestRules.NoteMax) return new(RequestWriteStatus.Invalid, requestId, new Dictionary<string, string> { ["Comment"] = "Grants.Request.Error.Comment" });
         var entry = new GrantRequestEntry { Id = Guid.NewGuid(), RequestId = requestId, At = await NextAtAsync(requestId, ct), ActorId = viewer, Kind = RequestEntryKind.Comment };
@@ -387,7 +410,10 @@ public sealed class GrantRequests(
         request.PlanShareId = shareId;
         request.UpdatedAt = now;
         request.Version++;
-        var staff = await ProgramStaff.Current(db, request.ProgramId).Select(a => a.UserId).Distinct().ToListAsync(ct);
+        // Today's staff of the program, but not those who declared a conflict of interest with this applicant.
+        var staff = await ProgramStaff.Current(db, request.ProgramId).Select(a => a.UserId)
+            .Where(u => !db.GrantRequestDeclarations.Any(d => d.RequestId == requestId && d.UserId == u && d.HasConflict))
+            .Distinct().ToListAsync(ct);
         db.AccessGrantAssignees.AddRange(staff.Select(u => new AccessGrantAssignee { GrantId = shareId, UserId = u, AssignedAt = now }));
         try
         {
@@ -407,6 +433,41 @@ public sealed class GrantRequests(
             db.ChangeTracker.Clear(); // nothing of it stays tracked for a later save in this scope
             throw;
         }
+    }
+
+    internal static RequestWrite DeclareFirst(Guid requestId) =>
+        new(RequestWriteStatus.Invalid, requestId, new Dictionary<string, string> { ["Declaration"] = "Grants.Request.Error.DeclareFirst" });
+
+    /// <summary>The staff's part of the page: the viewer's declaration, the reviews (their notes and scores decrypted), who stepped aside.</summary>
+    private async Task<StaffView> StaffViewAsync(Guid viewer, GrantRequest request, GrantProgram program, IEnumerable<GrantRequestEntry> entries, CancellationToken ct)
+    {
+        var declarations = await (
+            from d in db.GrantRequestDeclarations.AsNoTracking()
+            where d.RequestId == request.Id
+            join u in db.Users on d.UserId equals u.Id
+            orderby d.At
+            select new { d.UserId, d.HasConflict, d.At, u.DisplayName }).ToListAsync(ct);
+        var rows = await (
+            from r in db.GrantRequestReviews.AsNoTracking()
+            where r.RequestId == request.Id
+            join u in db.Users on r.ReviewerId equals u.Id into reviewers
+            from u in reviewers.DefaultIfEmpty()
+            orderby r.At, r.Id
+            select new { Review = r, Name = u == null ? null : u.DisplayName }).ToListAsync(ct);
+        // This round: since the request was last submitted (a review before a rework is history).
+        var lastSubmitted = entries.Where(e => e.Kind == RequestEntryKind.Moved && e.To == RequestState.Submitted).Select(e => (DateTime?)e.At).Max();
+        var reviews = new List<ReviewView>(rows.Count);
+        foreach (var row in rows)
+        {
+            var note = await cipher.DecryptAsync(db, request.DataKeyId, row.Review.NoteCipher, GrantRequestReview.Table, GrantReviews.NoteColumn, row.Review.Id, ct);
+            var scores = await cipher.DecryptAsync(db, request.DataKeyId, row.Review.ScoresCipher, GrantRequestReview.Table, GrantReviews.ScoresColumn, row.Review.Id, ct);
+            reviews.Add(new ReviewView(row.Review.Id, row.Review.At, row.Name, row.Review.Aspect, row.Review.Verdict,
+                scores is null ? [] : JsonSerializer.Deserialize<List<RubricScore>>(scores) ?? [], note, lastSubmitted is null || row.Review.At > lastSubmitted));
+        }
+        var roles = await RolesOn(viewer, program.Id).ToListAsync(ct);
+        return new StaffView(declarations.Any(d => d.UserId == viewer && !d.HasConflict), reviews,
+            [.. declarations.Where(d => d.HasConflict).Select(d => ((string?)d.DisplayName, d.At))],
+            [.. Enum.GetValues<ReviewAspect>().Where(a => RequestRules.MayReview(roles, a))]);
     }
 
     private async Task<SharedPlan?> SharedPlanAsync(Guid viewer, GrantRequest request, CancellationToken ct)
@@ -438,7 +499,7 @@ public sealed class GrantRequests(
     /// Now, or just after the request's last entry when that is not earlier: the history is read in the order it was
     /// written even when two steps fall in the same clock tick (one microsecond, what PostgreSQL keeps).
     /// </summary>
-    private async Task<DateTime> NextAtAsync(Guid requestId, CancellationToken ct)
+    internal async Task<DateTime> NextAtAsync(Guid requestId, CancellationToken ct)
     {
         var exact = clock.GetUtcNow().UtcDateTime;
         var now = new DateTime(exact.Ticks - exact.Ticks % TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc);

@@ -19,12 +19,17 @@ public static class GrantRequestsApi
     public sealed record AnswersBody(string? Title, string? Need, string? Contact, LineBody[]? Lines, int? Version);
     public sealed record MoveBody(string? To, string? Note, decimal? Amount, int? Version);
     public sealed record CommentBody(string? Text);
+    public sealed record DeclarationBody(bool? Conflict);
+    public sealed record ReviewBody(string? Aspect, string? Verdict, int?[]? Scores, string? Note, int? Version);
+    public sealed record ScoreDto(string Criterion, int Score);
+    public sealed record ReviewDto(Guid Id, DateTime At, string? Reviewer, string Aspect, string Verdict, ScoreDto[] Scores, string? Note, bool ThisRound);
     public sealed record SummaryDto(Guid Id, Guid ProgramId, string Program, string? Reference, string State, DateTime UpdatedAt, DateTime? SubmittedAt, DateTime? DueAt);
     public sealed record LineDto(string Category, string Description, decimal Amount);
     public sealed record EntryDto(DateTime At, string? Actor, string Kind, string? From, string? To, string? Text, decimal? Amount);
     public sealed record RequestDto(Guid Id, Guid ProgramId, string Program, string Organization, string? Reference, string State, int Version,
         string Side, string Title, string Need, string Contact, LineDto[] Lines, decimal Total, string Currency, string[] Missing,
-        string[] Reminder, string[] Moves, DateTime? SubmittedAt, DateTime? DueAt, string? StartedFrom, EntryDto[] History);
+        string[] Reminder, string[] Moves, DateTime? SubmittedAt, DateTime? DueAt, string? StartedFrom, EntryDto[] History,
+        bool? Declared, ReviewDto[] Reviews, string[] MayReview);
 
     public static RouteGroupBuilder MapGrantRequestsApi(this RouteGroupBuilder api)
     {
@@ -44,6 +49,12 @@ public static class GrantRequestsApi
             .WithDescription("to: submitted or withdrawn (the applicant); inReview or rework (a reviewer or the program officer); approved or declined (the program officer). rework and declined need a note (the reason); approved needs an amount within the ceiling.")
             .ProducesValidationProblem();
         grants.MapPost("/requests/{id:guid}/comments", CommentAsync).WithName("CommentGrantRequest").WithSummary("A comment between the applicant and the program's staff")
+            .ProducesValidationProblem();
+        grants.MapPost("/requests/{id:guid}/declaration", DeclareAsync).WithName("DeclareGrantRequestConflict").WithSummary("Declare whether I have a conflict of interest with the applicant (the program's staff)")
+            .WithDescription("Needed before any move, review or comment by the grantmaker's side. conflict: true steps aside for good — the request is then 404 for me; false lets me act.");
+        grants.MapPost("/requests/{id:guid}/reviews", ReviewAsync).WithName("ReviewGrantRequest").WithSummary("A content or budget review of a request in review")
+            .WithDescription("aspect: content (a reviewer or the program officer; scores: one per rubric criterion, 1–5, all of them when the verdict is sound) "
+                + "or budget (finance or the program officer; no scores). verdict: sound, or needsRework with a note — the reason the applicant reads; the request then goes back to them.")
             .ProducesValidationProblem();
         grants.MapGet("/programs/{id:guid}/requests", ForProgramAsync).WithName("ListProgramGrantRequests").WithSummary("A program's submitted requests, 50 a page (its assigned staff)")
             .WithDescription("Those waiting for a decision first, oldest first; then the decided and withdrawn ones.");
@@ -108,6 +119,22 @@ public static class GrantRequestsApi
     private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> CommentAsync(Guid id, CommentBody body, HttpContext http, GrantRequests requests, IStringLocalizer<SharedResource> t) =>
         Answer(await requests.CommentAsync(http.User.UserId(), id, body.Text, http.RequestAborted), t);
 
+    private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> DeclareAsync(Guid id, DeclarationBody body, HttpContext http, GrantReviews reviews, IStringLocalizer<SharedResource> t) =>
+        body.Conflict is not { } conflict
+            ? ApiErrors.Invalid(new Dictionary<string, string> { ["Conflict"] = "Grants.Review.Error.Declaration" }, t)
+            : Answer(await reviews.DeclareAsync(http.User.UserId(), id, conflict, http.RequestAborted), t);
+
+    private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> ReviewAsync(Guid id, ReviewBody body, HttpContext http, GrantReviews reviews, GrantRequests requests, IStringLocalizer<SharedResource> t)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!PlanWire.TryParse<ReviewAspect>(body.Aspect, out var aspect)) errors["Aspect"] = "Grants.Review.Error.Aspect";
+        if (!PlanWire.TryParse<ReviewVerdict>(body.Verdict, out var verdict)) errors["Verdict"] = "Grants.Review.Error.Verdict";
+        // Field errors of an unreadable body are only told to someone who may see the request.
+        if (errors.Count > 0)
+            return await requests.GetAsync(http.User.UserId(), id, http.RequestAborted) is { Side: not RequestSide.Applicant } ? ApiErrors.Invalid(errors, t) : TypedResults.NotFound();
+        return Answer(await reviews.ReviewAsync(http.User.UserId(), id, new ReviewInput(aspect, verdict, body.Scores ?? [], body.Note), body.Version, http.RequestAborted), t);
+    }
+
     private static Results<NoContent, NotFound, Conflict, ValidationProblem> Answer(RequestWrite result, IStringLocalizer<SharedResource> t) => result.Status switch
     {
         RequestWriteStatus.Done => TypedResults.NoContent(),
@@ -127,6 +154,9 @@ public static class GrantRequestsApi
             v.Program.Currency, [.. v.Missing.Select(m => PlanWire.Word(m))], [.. GrantRules.Each(v.Reminder).Select(c => PlanWire.Word(c))],
             [.. v.Moves.Select(m => PlanWire.Word(m))], r.SubmittedAt, v.DueAt, r.StartedFrom is { } origin ? PlanWire.Word(origin) : null,
             [.. v.History.Select(e => new EntryDto(e.At, e.Actor, PlanWire.Word(e.Kind), e.From is { } f ? PlanWire.Word(f) : null,
-                e.To is { } to ? PlanWire.Word(to) : null, e.Text, e.Amount))]);
+                e.To is { } to ? PlanWire.Word(to) : null, e.Text, e.Amount))],
+            v.Staff?.Declared, [.. (v.Staff?.Reviews ?? []).Select(x => new ReviewDto(x.Id, x.At, x.Reviewer, PlanWire.Word(x.Aspect), PlanWire.Word(x.Verdict),
+                [.. x.Scores.Select(s => new ScoreDto(s.Criterion, s.Score))], x.Note, x.ThisRound))],
+            [.. (v.Staff?.MayReview ?? []).Select(a => PlanWire.Word(a))]);
     }
 }

@@ -6,12 +6,15 @@ namespace Amparo.Web.Features.Grants;
 /// <summary>What a grantmaker's admin types or picks for a program, as the form and the API send it.</summary>
 public sealed record ProgramInput(
     string? Name, ProgramKind? Kind, string? Description, string? Eligibility, string? Currency, decimal? Ceiling,
-    IReadOnlyList<CostCategories> Categories, IReadOnlyList<string> Languages, string? Regions, ProgramStatus? Status, int? ResponseHours);
+    IReadOnlyList<CostCategories> Categories, IReadOnlyList<string> Languages, string? Regions, ProgramStatus? Status, int? ResponseHours,
+    string? Rubric = null);
 
 /// <summary>The rules of a program's fields: each broken rule is a field and the message key that says what to fix.</summary>
 public static class GrantRules
 {
     public const int NameMax = 200, TextMax = 4000, MaxResponseHours = 24 * 30;
+    /// <summary>A scoring rubric: up to this many criteria, one per line, each scored from 1 to 5 by content reviewers.</summary>
+    public const int RubricMax = 8, CriterionMax = 120, ScoreMin = 1, ScoreMax = 5;
     public const decimal MaxCeiling = 1_000_000_000m;
 
     public static Dictionary<string, string> Check(ProgramInput input, Func<string, bool> isCountry)
@@ -30,8 +33,14 @@ public static class GrantRules
         // An emergency program promises an answer within hours; the others do not run a clock.
         if (input.Kind == ProgramKind.Emergency && input.ResponseHours is not (>= 1 and <= MaxResponseHours)) errors["ResponseHours"] = "Grants.Error.ResponseHours";
         if (input.Kind is not ProgramKind.Emergency && input.ResponseHours is not null) errors["ResponseHours"] = "Grants.Error.ResponseHoursOnlyEmergency";
+        var criteria = Criteria(input.Rubric);
+        if (criteria.Count > RubricMax || criteria.Any(c => c.Length > CriterionMax)) errors["Rubric"] = "Grants.Error.Rubric";
         return errors;
     }
+
+    /// <summary>A rubric's criteria as typed: one per line, blank lines left out.</summary>
+    public static List<string> Criteria(string? rubric) =>
+        [.. (rubric ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     /// <summary>Country codes typed with spaces or commas, upper-cased, each once; null when one is not two letters.</summary>
     public static List<string>? RegionCodes(string? regions)

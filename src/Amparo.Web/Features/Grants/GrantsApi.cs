@@ -14,13 +14,13 @@ public static class GrantsApi
 {
     public sealed record ProgramBody(
         Guid? OrganizationId, string? Name, string? Kind, string? Description, string? Eligibility, string? Currency, decimal? Ceiling,
-        string[]? Categories, string[]? Languages, string[]? Regions, string? Status, int? ResponseHours);
+        string[]? Categories, string[]? Languages, string[]? Regions, string? Status, int? ResponseHours, string[]? Rubric = null);
     public sealed record AssignmentBody(Guid? UserId, string? Role, bool? On);
     public sealed record SummaryDto(Guid Id, string Name, string Kind, string Status, Guid OrganizationId, string Organization, bool CanEdit, string[] MyRoles);
     public sealed record AssignmentDto(Guid UserId, string Name, string Role, DateTime AssignedAt);
     public sealed record ProgramDto(Guid Id, Guid OrganizationId, string Organization, string Name, string Kind, string Description, string Eligibility,
         string Currency, decimal? Ceiling, string[] Categories, string[] Languages, string[] Regions, string Status, int? ResponseHours,
-        bool CanEdit, AssignmentDto[] Assignments);
+        bool CanEdit, AssignmentDto[] Assignments, string[] Rubric);
     public sealed record ListDto(SummaryDto[] Mine, SummaryDto[] Open);
     public sealed record IdResponse(Guid Id);
 
@@ -104,7 +104,7 @@ public static class GrantsApi
             if (PlanWire.TryParse<CostCategories>(word, out var c) && c != CostCategories.None) categories.Add(c);
             else errors["Categories"] = "Grants.Error.Categories";
         var input = new ProgramInput(body.Name, kind, body.Description, body.Eligibility, body.Currency, body.Ceiling, categories,
-            body.Languages ?? [], string.Join(' ', body.Regions ?? []), status, body.ResponseHours);
+            body.Languages ?? [], string.Join(' ', body.Regions ?? []), status, body.ResponseHours, string.Join('\n', body.Rubric ?? []));
         return (input, errors);
     }
 
@@ -118,6 +118,6 @@ public static class GrantsApi
         return new(p.Id, p.OrganizationId, v.Organization, p.Name, PlanWire.Word(p.Kind), p.Description, p.Eligibility, p.Currency, p.Ceiling,
             [.. GrantRules.Each(p.Categories).Select(c => PlanWire.Word(c))], p.Languages.Split(' ', StringSplitOptions.RemoveEmptyEntries),
             p.Regions.Split(' ', StringSplitOptions.RemoveEmptyEntries), PlanWire.Word(p.Status), p.ResponseHours, v.CanEdit,
-            [.. v.Assignments.Select(a => new AssignmentDto(a.UserId, a.Name, PlanWire.Word(a.Role), a.AssignedAt))]);
+            [.. v.Assignments.Select(a => new AssignmentDto(a.UserId, a.Name, PlanWire.Word(a.Role), a.AssignedAt))], [.. GrantRules.Criteria(p.Rubric)]);
     }
 }

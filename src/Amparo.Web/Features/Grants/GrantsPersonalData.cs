@@ -31,6 +31,31 @@ public sealed class GrantsPersonalData(AmparoDbContext db) : IPersonalData
 }
 
 /// <summary>
+/// The person's declarations of conflict of interest on requests to the programs they work on (which request, whether
+/// they had a conflict, when). They go with the account (a foreign key to the user); the request keeps its reviews.
+/// </summary>
+public sealed class GrantDeclarationsPersonalData(AmparoDbContext db) : IPersonalData
+{
+    public sealed record Declaration(Guid RequestId, string? Reference, string Program, bool Conflict, DateTime At);
+
+    public string Section => "grantDeclarations";
+
+    public async Task<object?> ExportAsync(User person, CancellationToken ct)
+    {
+        var rows = await (
+            from d in db.GrantRequestDeclarations.AsNoTracking()
+            where d.UserId == person.Id
+            join r in db.GrantRequests on d.RequestId equals r.Id
+            join p in db.GrantPrograms on r.ProgramId equals p.Id
+            orderby d.At
+            select new Declaration(d.RequestId, r.Reference, p.Name, d.HasConflict, d.At)).ToListAsync(ct);
+        return rows.Count == 0 ? null : rows;
+    }
+
+    public Task DeleteAsync(User person, CancellationToken ct) => Task.CompletedTask;
+}
+
+/// <summary>
 /// The person's requests to grantmakers, with their answers and history decrypted. Deleting the account deletes what
 /// was never sent (and destroys its keys); a submitted request is also the grantmaker's record and stays with it, no longer
 /// linked to the account (the applicant loses access, as docs/grants.md tells them before they submit).

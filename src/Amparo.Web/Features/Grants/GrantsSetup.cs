@@ -13,9 +13,11 @@ public static class GrantsSetup
         services.TryAddSingleton<CountryOutlines>(); // programs' regions are checked against its countries
         services.AddScoped<GrantPrograms>();
         services.AddScoped<GrantRequests>();
+        services.AddScoped<GrantReviews>();
         services.AddDurableWorker<GrantClockReminders>();
         services.AddScoped<IPersonalData, GrantsPersonalData>();
         services.AddScoped<IPersonalData, GrantRequestsPersonalData>();
+        services.AddScoped<IPersonalData, GrantDeclarationsPersonalData>();
         return services;
     }
 }

@@ -13,8 +13,11 @@ public sealed record RequestAnswers(string Title, string Need, string Contact, I
 /// <summary>What is still missing before a request can be submitted: each is a message key.</summary>
 public enum MissingItem { Title = 1, Need = 2, Contact = 3, Budget = 4, OverCeiling = 5 }
 
-/// <summary>The person's part in a request, which decides what they may do with it.</summary>
-public enum RequestSide { Applicant = 1, Reviewer = 2, Officer = 3, Staff = 4 }
+/// <summary>
+/// The person's part in a request, which decides what they may do with it: the strongest of their roles on its program
+/// (officer, then reviewer, then finance; a duty officer alone is Staff).
+/// </summary>
+public enum RequestSide { Applicant = 1, Reviewer = 2, Officer = 3, Staff = 4, Finance = 5 }
 
 /// <summary>The rules of a request: its fields, its checklist, the reminder, and which moves each side may make.</summary>
 public static class RequestRules
@@ -77,17 +80,26 @@ public static class RequestRules
     /// <summary>
     /// Whether someone on <paramref name="side"/> may move a request from <paramref name="from"/> to <paramref name="to"/>.
     /// The applicant submits (again after rework) and withdraws before a decision; a reviewer or the program officer
-    /// takes a submitted request into review and sends it back for rework; only the program officer decides.
-    /// Finance and duty officers (Staff) read and comment only.
+    /// takes a submitted request into review and sends it back for rework, as finance may (the budget's reviewer: content
+    /// and budget are reviewed separately, and either may ask for rework); only the program officer decides. Duty
+    /// officers (Staff) read and comment only. Every move by the grantmaker's side also needs the person's declaration of
+    /// no conflict of interest (<see cref="GrantRequests.MoveAsync"/>).
     /// </summary>
     public static bool CanMove(RequestSide side, RequestState from, RequestState to) => (side, from, to) switch
     {
         (RequestSide.Applicant, RequestState.Draft or RequestState.Rework, RequestState.Submitted) => true,
         (RequestSide.Applicant, RequestState.Draft or RequestState.Submitted or RequestState.InReview or RequestState.Rework, RequestState.Withdrawn) => true,
         (RequestSide.Reviewer or RequestSide.Officer, RequestState.Submitted, RequestState.InReview) => true,
-        (RequestSide.Reviewer or RequestSide.Officer, RequestState.InReview, RequestState.Rework) => true,
+        (RequestSide.Reviewer or RequestSide.Officer or RequestSide.Finance, RequestState.InReview, RequestState.Rework) => true,
         (RequestSide.Officer, RequestState.InReview, RequestState.Approved or RequestState.Declined) => true,
         _ => false,
+    };
+
+    /// <summary>Who may write which review: content by a reviewer or the program officer, the budget by finance or the program officer.</summary>
+    public static bool MayReview(IReadOnlyCollection<ProgramRole> roles, ReviewAspect aspect) => aspect switch
+    {
+        ReviewAspect.Content => roles.Contains(ProgramRole.Reviewer) || roles.Contains(ProgramRole.ProgramOfficer),
+        ReviewAspect.Budget => roles.Contains(ProgramRole.Finance) || roles.Contains(ProgramRole.ProgramOfficer),
     };
 
     /// <summary>The moves a side may make from a state, in the order the page offers them.</summary>

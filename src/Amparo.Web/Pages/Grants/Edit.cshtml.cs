@@ -28,6 +28,8 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
     [BindProperty] public string? Regions { get; set; }
     [BindProperty] public ProgramStatus? Status { get; set; }
     [BindProperty] public int? ResponseHours { get; set; }
+    /// <summary>The scoring rubric, one criterion per line.</summary>
+    [BindProperty] public string? Rubric { get; set; }
 
     public Dictionary<string, string> Errors { get; private set; } = [];
 
@@ -41,7 +43,7 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
             Ceiling = p.Ceiling?.ToString(CultureInfo.CurrentCulture);
             Categories = [.. GrantRules.Each(p.Categories)];
             Languages = [.. p.Languages.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
-            (Regions, Status, ResponseHours) = (p.Regions, p.Status, p.ResponseHours);
+            (Regions, Status, ResponseHours, Rubric) = (p.Regions, p.Status, p.ResponseHours, p.Rubric);
             return Page();
         }
         if (await OrganizationNameAsync() is not { } name) return NotFound();
@@ -61,7 +63,7 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
             if (Amounts.TryParse(Ceiling, out var c)) ceiling = c;
             else Errors["Ceiling"] = "Grants.Error.Ceiling";
         }
-        var input = new ProgramInput(Name, Kind, Description, Eligibility, Currency?.Trim().ToUpperInvariant(), ceiling, Categories, Languages, Regions, Status, ResponseHours);
+        var input = new ProgramInput(Name, Kind, Description, Eligibility, Currency?.Trim().ToUpperInvariant(), ceiling, Categories, Languages, Regions, Status, ResponseHours, Rubric);
         var me = User.UserId();
         if (Id is null && Org is null) return NotFound();
         if (Errors.Count > 0)

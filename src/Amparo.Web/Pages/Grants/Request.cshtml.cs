@@ -12,7 +12,7 @@ namespace Amparo.Web.Pages.Grants;
 /// the program's assigned staff read it, move it through review to a decision, and both sides comment. Anyone else: 404.
 /// What was typed is kept when something needs fixing; nothing is half-written.
 /// </summary>
-public sealed class RequestModel(GrantRequests requests) : PageModel
+public sealed class RequestModel(GrantRequests requests, GrantReviews reviews) : PageModel
 {
     /// <summary>The most budget rows the form offers (blank rows are ignored): the service's limit.</summary>
     public const int LineRows = RequestRules.MaxLines;
@@ -90,6 +90,24 @@ public sealed class RequestModel(GrantRequests requests) : PageModel
             approved = a;
         }
         return await MovedAsync(await requests.MoveAsync(User.UserId(), Id, to.Value, note, approved, Version, HttpContext.RequestAborted), to.Value.ToString());
+    }
+
+    /// <summary>
+    /// The grantmaker's side declares whether they have a conflict of interest with the applicant. With one, the request
+    /// is closed to them from now on: they go back to the program's page, which says so.
+    /// </summary>
+    public async Task<IActionResult> OnPostDeclareAsync(bool? conflict)
+    {
+        if (!await LoadAsync()) return NotFound();
+        if (conflict is not { } hasConflict)
+        {
+            Errors["Declaration"] = "Grants.Review.Error.Declaration";
+            return await InvalidAsync();
+        }
+        var programId = View.Program.Id;
+        var result = await reviews.DeclareAsync(User.UserId(), Id, hasConflict, HttpContext.RequestAborted);
+        if (result.Status == RequestWriteStatus.Done && hasConflict) return Redirect(GrantRoutes.Program(programId) + "?done=steppedAside");
+        return await MovedAsync(result, "declared");
     }
 
     public async Task<IActionResult> OnPostCommentAsync(string? comment)
@@ -202,6 +220,7 @@ public sealed class RequestModel(GrantRequests requests) : PageModel
         "Note" => Posted is { } posted ? NoteId(posted.To) : null,
         "Amount" => AmountId,
         "Answers" or "Move" or "Conflict" or "Lines" => null,
+        "Declaration" => "declare",
         _ => FieldId(e.Key),
     }))];
 }

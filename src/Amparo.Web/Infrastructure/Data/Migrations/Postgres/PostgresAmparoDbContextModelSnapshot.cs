@@ -759,6 +759,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<int?>("ResponseHours")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Rubric")
+                        .IsRequired()
+                        .HasMaxLength(968)
+                        .HasColumnType("character varying(968)");
+
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 
@@ -831,6 +836,27 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("GrantRequests", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestDeclaration", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("HasConflict")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("RequestId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("GrantRequestDeclarations", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -868,6 +894,42 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("RequestId", "At");
 
                     b.ToTable("GrantRequestEntries", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Aspect")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("NoteCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ReviewerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("ScoresCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("Verdict")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReviewerId");
+
+                    b.HasIndex("RequestId", "At");
+
+                    b.ToTable("GrantRequestReviews", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Grants.ProgramAssignment", b =>
@@ -2745,6 +2807,21 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestDeclaration", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Grants.GrantRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestEntry", b =>
                 {
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
@@ -2757,6 +2834,20 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasForeignKey("RequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestReview", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Grants.GrantRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Grants.ProgramAssignment", b =>

@@ -752,6 +752,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<int?>("ResponseHours")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Rubric")
+                        .IsRequired()
+                        .HasMaxLength(968)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
@@ -824,6 +829,27 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("GrantRequests", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestDeclaration", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("HasConflict")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RequestId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("GrantRequestDeclarations", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -861,6 +887,42 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("RequestId", "At");
 
                     b.ToTable("GrantRequestEntries", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Aspect")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("NoteCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReviewerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ScoresCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Verdict")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReviewerId");
+
+                    b.HasIndex("RequestId", "At");
+
+                    b.ToTable("GrantRequestReviews", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Grants.ProgramAssignment", b =>
@@ -2732,6 +2794,21 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestDeclaration", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Grants.GrantRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestEntry", b =>
                 {
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
@@ -2744,6 +2821,20 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("RequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestReview", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Grants.GrantRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Grants.ProgramAssignment", b =>
