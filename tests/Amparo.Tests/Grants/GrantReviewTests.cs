@@ -78,6 +78,8 @@ public abstract class GrantReviewTests(AppFixture app)
         Assert.Equal(RequestWriteStatus.NotFound, (await Requests(r => r.MoveAsync(f.Reviewer.Id, f.Request, RequestState.InReview, null, null, null))).Status);
         Assert.Equal(RequestWriteStatus.NotFound, (await Declare(f.Reviewer, f.Request, conflict: false)).Status);
         Assert.Equal(RequestWriteStatus.NotFound, (await Review(f.Reviewer, f.Request, new(ReviewAspect.Content, ReviewVerdict.Sound, [4, 4], null))).Status);
+        Assert.DoesNotContain((await Requests(r => r.ForProgramAsync(f.Reviewer.Id, f.Program, 1, 50)))!, x => x.Id == f.Request); // not even a line of the list
+        Assert.Contains((await Requests(r => r.ForProgramAsync(f.Officer.Id, f.Program, 1, 50)))!, x => x.Id == f.Request);
         using (var reviewer = await app.SignedInAsync(f.Reviewer))
         {
             Assert.Equal(HttpStatusCode.NotFound, (await reviewer.GetAsync(GrantRoutes.Request(f.Request))).Status);
@@ -190,6 +192,15 @@ public abstract class GrantReviewTests(AppFixture app)
             var review = json["reviews"]!.AsArray().Single()!;
             Assert.Equal(("budget", "sound", "Costos razonables."), ((string)review["aspect"]!, (string)review["verdict"]!, (string)review["note"]!));
         }
+        // Finance, not yet declared, reads the request but not the officer's review; nor may they write one.
+        var financeToken = await app.ApiTokenAsync(f.Finance);
+        using var finance = await app.SignedInAsync(f.Finance);
+        using (var undeclared = await finance.SendAsync(HttpMethod.Get, api, financeToken))
+        {
+            var json = JsonNode.Parse(await undeclared.Content.ReadAsStringAsync())!;
+            Assert.Equal(("finance", false), ((string)json["side"]!, (bool)json["declared"]!));
+            Assert.Empty(json["reviews"]!.AsArray());
+        }
         using (var read = await defender.SendAsync(HttpMethod.Get, api, defenderToken))
         {
             var json = JsonNode.Parse(await read.Content.ReadAsStringAsync())!;
@@ -209,6 +220,13 @@ public abstract class GrantReviewTests(AppFixture app)
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Contains("href=\"#score-1\"", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
+        // The second criterion scored, the first left out: the first is named, the second's choice kept.
+        using (var gap = await officer.PostFormAsync(page, new Dictionary<string, string> { ["aspect"] = "Content", ["verdict"] = "Sound", ["scores[1]"] = "2" }, page))
+        {
+            var body = await gap.Content.ReadAsStringAsync();
+            Assert.Contains("href=\"#score-0\"", body, StringComparison.Ordinal);
+            Assert.Matches("id=\"score-1-2\"[^>]*checked", body);
+        }
         using (var unreadable = await officer.PostFormAsync(page, new Dictionary<string, string>(fields) { ["scores[1]"] = "muy bien" }, page))
             Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);
         Assert.Equal(1, await app.WithDbAsync(db => db.GrantRequestReviews.CountAsync(r => r.RequestId == f.Request)));
@@ -217,7 +235,6 @@ public abstract class GrantReviewTests(AppFixture app)
         Assert.Equal(2, await app.WithDbAsync(db => db.GrantRequestReviews.CountAsync(r => r.RequestId == f.Request)));
 
         // Declaring a conflict by the page: back to the program's page, which says so; the request is then 404.
-        using var finance = await app.SignedInAsync(f.Finance);
         var requestPage = GrantRoutes.Request(f.Request);
         using (var aside = await finance.PostFormAsync(requestPage, new Dictionary<string, string> { ["conflict"] = "true" }, requestPage + "?handler=Declare"))
             Assert.Contains("done=steppedAside", aside.Headers.Location!.OriginalString, StringComparison.Ordinal);

@@ -151,6 +151,14 @@ public abstract class RequestPlanTests(AppFixture app)
         await app.WithServicesAsync(sp => sp.GetRequiredService<GrantPrograms>().AssignAsync(s.Admin.Id, s.Program, s.Finance.Id, ProgramRole.Finance, false));
         Assert.Null(await app.WithServicesAsync(sp => sp.GetRequiredService<PlanShareService>().OpenAsync(s.Finance.Id, shareId)));
 
+        // An admin of the grantmaker who works on the program and steps aside from the request (a declared conflict of
+        // interest) no longer opens its summary, nor finds it among those received.
+        await app.WithServicesAsync(sp => sp.GetRequiredService<GrantPrograms>().AssignAsync(s.Admin.Id, s.Program, s.Admin.Id, ProgramRole.Reviewer, true));
+        Assert.NotNull(await app.WithServicesAsync(sp => sp.GetRequiredService<PlanShareService>().OpenAsync(s.Admin.Id, shareId)));
+        Assert.Equal(RequestWriteStatus.Done, (await app.WithServicesAsync(sp => sp.GetRequiredService<GrantReviews>().DeclareAsync(s.Admin.Id, request, conflict: true))).Status);
+        Assert.Null(await app.WithServicesAsync(sp => sp.GetRequiredService<PlanShareService>().OpenAsync(s.Admin.Id, shareId)));
+        Assert.DoesNotContain(await app.WithServicesAsync(sp => sp.GetRequiredService<PlanShareService>().ReceivedAsync(s.Admin.Id)), r => r.Id == shareId);
+
         // The request page shows each side what it may do with it, without JavaScript.
         using (var officer = await app.SignedInAsync(s.Officer))
             Assert.Contains($"/grants/plans/{shareId}", (await officer.GetAsync(GrantRoutes.Request(request))).Html, StringComparison.Ordinal);

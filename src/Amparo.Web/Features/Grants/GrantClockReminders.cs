@@ -151,6 +151,7 @@ public sealed class GrantClockReminders(IServiceScopeFactory scopes, Heartbeats 
                 where p.Id == programId
                 join m in db.Memberships on p.OrganizationId equals m.OrganizationId
                 where m.Role == OrgRole.OrgAdmin
+                where !db.GrantRequestDeclarations.Any(d => d.RequestId == requestId && d.UserId == m.UserId && d.HasConflict)
                 join u in db.Users on m.UserId equals u.Id
                 select u).AsNoTracking().ToListAsync(ct);
         return [.. people.Where(u => !string.IsNullOrEmpty(u.Email)).DistinctBy(u => u.Id)];

@@ -129,7 +129,8 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
         program.Regions = string.Join(' ', GrantRules.RegionCodes(input.Regions)!);
         program.Status = input.Status!.Value;
         program.ResponseHours = input.ResponseHours;
-        program.Rubric = string.Join('\n', GrantRules.Criteria(input.Rubric));
+        // No rubric given (an API client that predates it): the program keeps its own. The form always gives one.
+        if (input.Rubric is not null) program.Rubric = string.Join('\n', GrantRules.Criteria(input.Rubric));
         program.UpdatedAt = now;
     }
 

@@ -317,6 +317,8 @@ public sealed class GrantRequests(
         var program = await db.GrantPrograms.AsNoTracking().Where(p => p.Id == programId).Select(p => new { p.Name, p.ResponseHours }).SingleAsync(ct);
         var rows = await db.GrantRequests.AsNoTracking()
             .Where(r => r.ProgramId == programId && r.SubmittedAt != null)
+            // Those the viewer stepped aside from (a declared conflict of interest) are not theirs to see, even as a line.
+            .Where(r => !db.GrantRequestDeclarations.Any(d => d.RequestId == r.Id && d.UserId == viewer && d.HasConflict))
             .OrderBy(r => r.DecidedAt != null || r.State == RequestState.Withdrawn).ThenBy(r => r.SubmittedAt).ThenBy(r => r.Id)
             .Skip((Math.Clamp(page, 1, MaxPage) - 1) * pageSize).Take(pageSize)
             // The list's columns only: no answers, no key opened.
@@ -465,7 +467,10 @@ public sealed class GrantRequests(
                 scores is null ? [] : JsonSerializer.Deserialize<List<RubricScore>>(scores) ?? [], note, lastSubmitted is null || row.Review.At > lastSubmitted));
         }
         var roles = await RolesOn(viewer, program.Id).ToListAsync(ct);
-        return new StaffView(declarations.Any(d => d.UserId == viewer && !d.HasConflict), reviews,
+        var declared = declarations.Any(d => d.UserId == viewer && !d.HasConflict);
+        // Until they declare, they read the request, not their colleagues' assessments of it.
+        if (!declared) reviews.Clear();
+        return new StaffView(declared, reviews,
             [.. declarations.Where(d => d.HasConflict).Select(d => ((string?)d.DisplayName, d.At))],
             [.. Enum.GetValues<ReviewAspect>().Where(a => RequestRules.MayReview(roles, a))]);
     }

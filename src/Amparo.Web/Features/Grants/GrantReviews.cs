@@ -62,7 +62,8 @@ public sealed class GrantReviews(AmparoDbContext db, GrantRequests requests, Fie
     /// </summary>
     public async Task<RequestWrite> ReviewAsync(Guid viewer, Guid requestId, ReviewInput input, int? version, CancellationToken ct = default)
     {
-        var request = await db.GrantRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId, ct);
+        // Tracked: the review bumps the request's version, so a review and a decision racing each other do not both land.
+        var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || await requests.SideAsync(viewer, request, ct) is not { } side || side == RequestSide.Applicant)
             return new(RequestWriteStatus.NotFound);
         var roles = await requests.RolesOn(viewer, request.ProgramId).ToListAsync(ct);
@@ -109,10 +110,25 @@ public sealed class GrantReviews(AmparoDbContext db, GrantRequests requests, Fie
         {
             // The move writes the review with it (one SaveChanges), or neither is written.
             var moved = await requests.MoveAsync(viewer, requestId, RequestState.Rework, note, null, version, ct);
-            if (moved.Status != RequestWriteStatus.Done) db.ChangeTracker.Clear();
-            return moved;
+            if (moved.Status != RequestWriteStatus.Done)
+            {
+                db.ChangeTracker.Clear();
+                return moved;
+            }
         }
-        await db.SaveChangesAsync(ct);
+        else
+        {
+            request.Version++;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear(); // decided or changed meanwhile: the review is not written
+                return new(RequestWriteStatus.Conflict, requestId);
+            }
+        }
         await audit.WriteAsync(AuditEvents.GrantRequestChanged, viewer, requestId, program.OrganizationId, "reviewed-" + PlanWire.Word(input.Aspect), ct);
         return new(RequestWriteStatus.Done, requestId);
     }

@@ -221,8 +221,19 @@ public sealed class PlanShareService(AmparoDbContext db, FieldCipher cipher, Aud
     private IQueryable<PlanShare> OpenTo(Guid viewer)
     {
         var items = Access.OwnersVisibleTo(viewer, DataCategory.PlanSnapshot, AccessSources.Of(db, clock));
-        return db.PlanShares.AsNoTracking().Where(s => items.Contains(s.Id));
+        // Not a summary shared for a grant request the viewer stepped aside from (SteppedAside, written out to be translated).
+        return db.PlanShares.AsNoTracking().Where(s => items.Contains(s.Id)
+            && !db.GrantRequestDeclarations.Any(d => d.UserId == viewer && d.HasConflict && db.GrantRequests.Any(r => r.Id == d.RequestId && r.PlanShareId == s.Id)));
     }
+
+    /// <summary>
+    /// Who stepped aside, with a declared conflict of interest, from the grant request a summary was shared for: they
+    /// never open it, nor are assigned to it, whatever their role at the grantmaker (an admin included).
+    /// </summary>
+    private IQueryable<Guid> SteppedAside(Guid shareId) =>
+        from d in db.GrantRequestDeclarations
+        where d.HasConflict && db.GrantRequests.Any(r => r.Id == d.RequestId && r.PlanShareId == shareId)
+        select d.UserId;
 
     private sealed record Received(PlanShare Share, DateTime ExpiresAt, string GrantmakerName, Guid? OwnerUserId, Guid? OwnerOrganizationId);
 
@@ -287,7 +298,8 @@ public sealed class PlanShareService(AmparoDbContext db, FieldCipher cipher, Aud
         if (!await Access.OrganizationsAdministeredBy(viewer, db.Memberships).AnyAsync(o => o == share.GrantmakerId, ct)) return PlanWrite.NotAllowed;
         var ids = (userIds ?? []).Distinct().ToList();
         if (userIds is null || ids.Count > 1000
-            || await db.Memberships.CountAsync(m => m.OrganizationId == share.GrantmakerId && ids.Contains(m.UserId), ct) != ids.Count)
+            || await db.Memberships.CountAsync(m => m.OrganizationId == share.GrantmakerId && ids.Contains(m.UserId), ct) != ids.Count
+            || await SteppedAside(shareId).AnyAsync(u => ids.Contains(u), ct))
             return PlanWrite.Invalid(new() { ["UserIds"] = "PlanShares.Error.Staff" });
 
         var now = Now;

@@ -63,7 +63,7 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
             if (Amounts.TryParse(Ceiling, out var c)) ceiling = c;
             else Errors["Ceiling"] = "Grants.Error.Ceiling";
         }
-        var input = new ProgramInput(Name, Kind, Description, Eligibility, Currency?.Trim().ToUpperInvariant(), ceiling, Categories, Languages, Regions, Status, ResponseHours, Rubric);
+        var input = new ProgramInput(Name, Kind, Description, Eligibility, Currency?.Trim().ToUpperInvariant(), ceiling, Categories, Languages, Regions, Status, ResponseHours, Rubric ?? "");
         var me = User.UserId();
         if (Id is null && Org is null) return NotFound();
         if (Errors.Count > 0)

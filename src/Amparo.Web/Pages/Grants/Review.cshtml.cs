@@ -31,14 +31,19 @@ public sealed class ReviewModel(GrantRequests requests, GrantReviews reviews) : 
         return Staff.Declared ? Page() : Redirect(GrantRoutes.Request(Id));
     }
 
-    public async Task<IActionResult> OnPostAsync(ReviewAspect? aspect, ReviewVerdict? verdict, List<int?> scores, string? note, int? version)
+    /// <param name="scores">By criterion number ("scores[2]"): a criterion left unscored is a gap, not the end of the list.</param>
+    public async Task<IActionResult> OnPostAsync(ReviewAspect? aspect, ReviewVerdict? verdict, Dictionary<int, int?>? scores, string? note, int? version)
     {
-        (Aspect, Verdict, Scores, Note) = (aspect, verdict, scores, note);
+        scores ??= []; // none posted, or the binder gave up on them (a key that is not a number)
+        var list = Enumerable.Range(0, GrantRules.RubricMax).Select(i => scores.GetValueOrDefault(i)).ToList();
+        // A score for a criterion no rubric can have: the service refuses it ("these scores do not match the rubric").
+        if (scores.Keys.Any(k => k is < 0 or >= GrantRules.RubricMax)) list.Add(GrantRules.ScoreMin);
+        (Aspect, Verdict, Scores, Note) = (aspect, verdict, list, note);
         // Not what the form sends (a score that is not a number, an unknown part or verdict): nothing is written.
         if (aspect is null || FormErrors.Unreadable(ModelState).Any())
             return await RefusedAsync(new Dictionary<string, string> { ["Review"] = "Grants.Review.Error.Form" });
         if (verdict is null) return await RefusedAsync(new Dictionary<string, string> { ["Verdict"] = "Grants.Review.Error.Verdict" });
-        var result = await reviews.ReviewAsync(User.UserId(), Id, new ReviewInput(aspect.Value, verdict.Value, scores, note), version, HttpContext.RequestAborted);
+        var result = await reviews.ReviewAsync(User.UserId(), Id, new ReviewInput(aspect.Value, verdict.Value, list, note), version, HttpContext.RequestAborted);
         switch (result.Status)
         {
             case RequestWriteStatus.Done:
@@ -46,9 +51,10 @@ public sealed class ReviewModel(GrantRequests requests, GrantReviews reviews) : 
             case RequestWriteStatus.Invalid:
                 return await RefusedAsync(result.Errors!);
             case RequestWriteStatus.Conflict:
-            case RequestWriteStatus.Refused:
                 (Aspect, Verdict, Scores, Note) = (null, null, [], null);
                 return await RefusedAsync(new Dictionary<string, string> { ["Review"] = "Grants.Request.Error.Conflict" }, StatusCodes.Status409Conflict);
+            case RequestWriteStatus.Refused:
+                return await RefusedAsync(new Dictionary<string, string> { ["Review"] = "Grants.Review.Error.NotNow" }, StatusCodes.Status409Conflict);
             case RequestWriteStatus.NotFound:
                 return NotFound();
         }
