@@ -53,6 +53,10 @@ public abstract class GrantReviewTests(AppFixture app)
         app.WithServicesAsync(sp => sp.GetRequiredService<GrantReviews>().DeclareAsync(who.Id, id, conflict));
     private Task<RequestWrite> Review(OrgKit.Person who, Guid id, ReviewInput input, int? version = null) =>
         app.WithServicesAsync(sp => sp.GetRequiredService<GrantReviews>().ReviewAsync(who.Id, id, input, version));
+    /// <summary>What a refused form's summary says (the assertion's message).</summary>
+    private static string ErrorSummary(string html) =>
+        html.IndexOf("id=\"error-summary\"", StringComparison.Ordinal) is var i and >= 0 ? html[i..Math.Min(html.Length, i + 600)] : html[..Math.Min(html.Length, 300)];
+
     private Task<RequestState> StateOf(Guid id) => app.WithDbAsync(db => db.GrantRequests.Where(r => r.Id == id).Select(r => r.State).SingleAsync());
 
     [Fact]
@@ -233,6 +237,12 @@ public abstract class GrantReviewTests(AppFixture app)
         using (var saved = await officer.PostFormAsync(page, new Dictionary<string, string>(fields) { ["scores[1]"] = "3" }, page))
             Assert.Contains("done=reviewed", saved.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.Equal(2, await app.WithDbAsync(db => db.GrantRequestReviews.CountAsync(r => r.RequestId == f.Request)));
+        // The budget form, from the page as it is now (its version moved with the content review).
+        using (var budget = await officer.PostFormAsync(page, new Dictionary<string, string> { ["aspect"] = "Budget", ["verdict"] = "Sound", ["note"] = "Bien." }, page))
+        {
+            if (budget.Headers.Location is null) Assert.Fail(ErrorSummary(await budget.Content.ReadAsStringAsync()));
+            Assert.Contains("done=reviewed", budget.Headers.Location.OriginalString, StringComparison.Ordinal);
+        }
 
         // Declaring a conflict by the page: back to the program's page, which says so; the request is then 404.
         var requestPage = GrantRoutes.Request(f.Request);

@@ -31,8 +31,11 @@ public sealed class ReviewModel(GrantRequests requests, GrantReviews reviews) : 
         return Staff.Declared ? Page() : Redirect(GrantRoutes.Request(Id));
     }
 
-    /// <param name="scores">By criterion number ("scores[2]"): a criterion left unscored is a gap, not the end of the list.</param>
-    public async Task<IActionResult> OnPostAsync(ReviewAspect? aspect, ReviewVerdict? verdict, Dictionary<int, int?>? scores, string? note, int? version)
+    /// <param name="scores">
+    /// By criterion number ("scores[2]"): a criterion left unscored is a gap, not the end of the list. Named, so that a
+    /// form without scores (the budget's) is not read as a dictionary of all its other fields.
+    /// </param>
+    public async Task<IActionResult> OnPostAsync(ReviewAspect? aspect, ReviewVerdict? verdict, [FromForm(Name = "scores")] Dictionary<int, int?>? scores, string? note, int? version)
     {
         scores ??= []; // none posted, or the binder gave up on them (a key that is not a number)
         var list = Enumerable.Range(0, GrantRules.RubricMax).Select(i => scores.GetValueOrDefault(i)).ToList();
