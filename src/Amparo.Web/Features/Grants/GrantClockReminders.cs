@@ -136,10 +136,11 @@ public sealed class GrantClockReminders(IServiceScopeFactory scopes, Heartbeats 
     /// </summary>
     public static async Task<List<User>> OnDutyAsync(AmparoDbContext db, Guid programId, Guid requestId, CancellationToken ct)
     {
+        var steppedAside = SteppedAside.From(db, requestId);
         var staff = await (
             from a in ProgramStaff.Current(db, programId)
             where a.Role == ProgramRole.DutyOfficer || a.Role == ProgramRole.ProgramOfficer
-            where !db.GrantRequestDeclarations.Any(d => d.RequestId == requestId && d.UserId == a.UserId && d.HasConflict)
+            where !steppedAside.Contains(a.UserId)
             join u in db.Users on a.UserId equals u.Id
             select new { a.Role, User = u }).AsNoTracking().ToListAsync(ct);
         var duty = staff.Where(s => s.Role == ProgramRole.DutyOfficer).ToList();
@@ -151,7 +152,7 @@ public sealed class GrantClockReminders(IServiceScopeFactory scopes, Heartbeats 
                 where p.Id == programId
                 join m in db.Memberships on p.OrganizationId equals m.OrganizationId
                 where m.Role == OrgRole.OrgAdmin
-                where !db.GrantRequestDeclarations.Any(d => d.RequestId == requestId && d.UserId == m.UserId && d.HasConflict)
+                where !steppedAside.Contains(m.UserId)
                 join u in db.Users on m.UserId equals u.Id
                 select u).AsNoTracking().ToListAsync(ct);
         return [.. people.Where(u => !string.IsNullOrEmpty(u.Email)).DistinctBy(u => u.Id)];

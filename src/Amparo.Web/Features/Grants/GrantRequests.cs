@@ -85,7 +85,7 @@ public sealed class GrantRequests(
         var roles = await RolesOn(viewer, request.ProgramId).ToListAsync(ct);
         if (roles.Count == 0) return null;
         // A declared conflict of interest closes the request to them, as to anyone outside it.
-        if (await db.GrantRequestDeclarations.AnyAsync(d => d.RequestId == request.Id && d.UserId == viewer && d.HasConflict, ct)) return null;
+        if (await SteppedAside.From(db, request.Id).AnyAsync(u => u == viewer, ct)) return null;
         if (roles.Contains(ProgramRole.ProgramOfficer)) return RequestSide.Officer;
         if (roles.Contains(ProgramRole.Reviewer)) return RequestSide.Reviewer;
         return roles.Contains(ProgramRole.Finance) ? RequestSide.Finance : RequestSide.Staff;
@@ -318,8 +318,9 @@ public sealed class GrantRequests(
         var requests = db.GrantRequests.AsNoTracking().Where(r => r.ProgramId == programId && r.SubmittedAt != null);
         // Those the viewer stepped aside from (a declared conflict of interest) are not theirs to see, even as a line. Rare:
         // the list of 50,000 is not filtered row by row for someone who never declared one.
-        if (await db.GrantRequestDeclarations.AnyAsync(d => d.UserId == viewer && d.HasConflict, ct))
-            requests = requests.Where(r => !db.GrantRequestDeclarations.Any(d => d.RequestId == r.Id && d.UserId == viewer && d.HasConflict));
+        var steppedAside = SteppedAside.RequestsOf(db, viewer);
+        if (await steppedAside.AnyAsync(ct))
+            requests = requests.Where(r => !steppedAside.Contains(r.Id));
         var rows = await requests
             .OrderBy(r => r.DecidedAt != null || r.State == RequestState.Withdrawn).ThenBy(r => r.SubmittedAt).ThenBy(r => r.Id)
             .Skip((Math.Clamp(page, 1, MaxPage) - 1) * pageSize).Take(pageSize)
@@ -415,8 +416,9 @@ public sealed class GrantRequests(
         request.UpdatedAt = now;
         request.Version++;
         // Today's staff of the program, but not those who declared a conflict of interest with this applicant.
+        var steppedAside = SteppedAside.From(db, requestId);
         var staff = await ProgramStaff.Current(db, request.ProgramId).Select(a => a.UserId)
-            .Where(u => !db.GrantRequestDeclarations.Any(d => d.RequestId == requestId && d.UserId == u && d.HasConflict))
+            .Where(u => !steppedAside.Contains(u))
             .Distinct().ToListAsync(ct);
         db.AccessGrantAssignees.AddRange(staff.Select(u => new AccessGrantAssignee { GrantId = shareId, UserId = u, AssignedAt = now }));
         try

@@ -221,19 +221,10 @@ public sealed class PlanShareService(AmparoDbContext db, FieldCipher cipher, Aud
     private IQueryable<PlanShare> OpenTo(Guid viewer)
     {
         var items = Access.OwnersVisibleTo(viewer, DataCategory.PlanSnapshot, AccessSources.Of(db, clock));
-        // Not a summary shared for a grant request the viewer stepped aside from (SteppedAside, written out to be translated).
-        return db.PlanShares.AsNoTracking().Where(s => items.Contains(s.Id)
-            && !db.GrantRequestDeclarations.Any(d => d.UserId == viewer && d.HasConflict && db.GrantRequests.Any(r => r.Id == d.RequestId && r.PlanShareId == s.Id)));
+        // Not a summary shared for a grant request the viewer stepped aside from, whatever their role at the grantmaker.
+        var closed = Grants.SteppedAside.SharesOf(db, viewer);
+        return db.PlanShares.AsNoTracking().Where(s => items.Contains(s.Id) && !closed.Contains(s.Id));
     }
-
-    /// <summary>
-    /// Who stepped aside, with a declared conflict of interest, from the grant request a summary was shared for: they
-    /// never open it, nor are assigned to it, whatever their role at the grantmaker (an admin included).
-    /// </summary>
-    private IQueryable<Guid> SteppedAside(Guid shareId) =>
-        from d in db.GrantRequestDeclarations
-        where d.HasConflict && db.GrantRequests.Any(r => r.Id == d.RequestId && r.PlanShareId == shareId)
-        select d.UserId;
 
     private sealed record Received(PlanShare Share, DateTime ExpiresAt, string GrantmakerName, Guid? OwnerUserId, Guid? OwnerOrganizationId);
 
@@ -299,7 +290,7 @@ public sealed class PlanShareService(AmparoDbContext db, FieldCipher cipher, Aud
         var ids = (userIds ?? []).Distinct().ToList();
         if (userIds is null || ids.Count > 1000
             || await db.Memberships.CountAsync(m => m.OrganizationId == share.GrantmakerId && ids.Contains(m.UserId), ct) != ids.Count
-            || await SteppedAside(shareId).AnyAsync(u => ids.Contains(u), ct))
+            || await Grants.SteppedAside.FromShare(db, shareId).AnyAsync(u => ids.Contains(u), ct))
             return PlanWrite.Invalid(new() { ["UserIds"] = "PlanShares.Error.Staff" });
 
         var now = Now;
