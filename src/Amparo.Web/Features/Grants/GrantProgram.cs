@@ -74,6 +74,8 @@ public sealed class GrantProgram
     /// empty: no scores, a review is a verdict and a note.
     /// </summary>
     public string Rubric { get; set; } = "";
+    /// <summary>The program's own questions (<see cref="ProgramQuestions"/>, as JSON); empty: none.</summary>
+    public string Questions { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
@@ -125,6 +127,7 @@ public sealed class GrantProgramConfiguration : IEntityTypeConfiguration<GrantPr
         builder.Property(p => p.Languages).HasMaxLength(64);
         builder.Property(p => p.Regions).HasMaxLength(1000);
         builder.Property(p => p.Rubric).HasMaxLength(GrantRules.RubricMax * (GrantRules.CriterionMax + 1));
+        builder.Property(p => p.Questions).HasMaxLength(32_000);
         builder.HasIndex(p => p.OrganizationId);
         builder.HasOne<Organization>().WithMany().HasForeignKey(p => p.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -129,8 +129,9 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
         program.Regions = string.Join(' ', GrantRules.RegionCodes(input.Regions)!);
         program.Status = input.Status!.Value;
         program.ResponseHours = input.ResponseHours;
-        // No rubric given (an API client that predates it): the program keeps its own. The form always gives one.
+        // No rubric or questions given (an API client that predates them): the program keeps its own. The form always gives both.
         if (input.Rubric is not null) program.Rubric = string.Join('\n', GrantRules.Criteria(input.Rubric));
+        if (input.Questions is not null) program.Questions = ProgramQuestions.Write(ProgramQuestions.Clean(input.Questions));
         program.UpdatedAt = now;
     }
 

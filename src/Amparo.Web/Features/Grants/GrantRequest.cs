@@ -116,6 +116,38 @@ public sealed class GrantRequestReview
     public const string Table = "GrantRequestReviews";
 }
 
+/// <summary>
+/// A file given in answer to one of the program's file questions: its bytes and its name encrypted with the request's
+/// key, a photo re-encoded without its metadata (the incident evidence rules). The answer holds its id; a new file for
+/// the same question replaces it.
+/// </summary>
+public sealed class GrantRequestFile
+{
+    public Guid Id { get; set; }
+    public Guid RequestId { get; set; }
+    public string QuestionId { get; set; } = "";
+    public string ContentType { get; set; } = "";
+    public int Size { get; set; }
+    public byte[]? NameCipher { get; set; }
+    public byte[] DataCipher { get; set; } = [];
+    public DateTime At { get; set; }
+
+    public const string Table = "GrantRequestFiles";
+}
+
+public sealed class GrantRequestFileConfiguration : IEntityTypeConfiguration<GrantRequestFile>
+{
+    public void Configure(EntityTypeBuilder<GrantRequestFile> builder)
+    {
+        builder.ToTable(GrantRequestFile.Table);
+        builder.HasKey(f => f.Id);
+        builder.HasIndex(f => f.RequestId);
+        builder.Property(f => f.QuestionId).HasMaxLength(8);
+        builder.Property(f => f.ContentType).HasMaxLength(100);
+        builder.HasOne<GrantRequest>().WithMany().HasForeignKey(f => f.RequestId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 /// <summary>One rubric criterion as it was scored.</summary>
 public sealed record RubricScore(string Criterion, int Score);
 

@@ -27,7 +27,21 @@ public sealed record RequestEntryView(DateTime At, Guid? ActorId, string? Actor,
 public sealed record RequestView(
     GrantRequest Request, GrantProgram Program, string Organization, RequestSide Side, RequestAnswers Answers,
     IReadOnlyList<MissingItem> Missing, CostCategories Reminder, IReadOnlyList<RequestState> Moves, DateTime? DueAt,
-    IReadOnlyList<RequestEntryView> History, SharedPlan? Plan = null, StaffView? Staff = null);
+    IReadOnlyList<RequestEntryView> History, SharedPlan? Plan = null, StaffView? Staff = null, IReadOnlyList<RequestFileView>? Files = null)
+{
+    /// <summary>The program's questions as it asks them today.</summary>
+    public IReadOnlyList<ProgramQuestion> Questions { get; } = ProgramQuestions.Read(Program.Questions);
+
+    /// <summary>The file given for a question, if any.</summary>
+    public RequestFileView? FileFor(string questionId) =>
+        Answers.Given.GetValueOrDefault(questionId) is { } id ? Files?.FirstOrDefault(f => f.Id.ToString("N") == id) : null;
+}
+
+/// <summary>A file given in answer to a program's question: its name (decrypted) and size, never its bytes.</summary>
+public sealed record RequestFileView(Guid Id, string QuestionId, string Name, int Size);
+
+/// <summary>A file sent with a save, for one of the program's file questions.</summary>
+public sealed record QuestionFile(string QuestionId, string? FileName, byte[] Bytes);
 
 /// <summary>A content or budget review as the program's staff read it; <see cref="ThisRound"/>: written since the last submission.</summary>
 public sealed record ReviewView(Guid Id, DateTime At, string? Reviewer, ReviewAspect Aspect, ReviewVerdict Verdict,
@@ -211,20 +225,105 @@ public sealed class GrantRequests(
         IReadOnlyList<RequestState> moves = staff is { Declared: false } ? [] : [.. RequestRules.MovesFrom(side, request.State)];
         return new RequestView(request, program, organization, side, answers, RequestRules.Missing(answers, program),
             RequestRules.Reminder(answers, program), moves, DueAt(request, program), history,
-            await SharedPlanAsync(viewer, request, ct), staff);
+            await SharedPlanAsync(viewer, request, ct), staff, await FilesAsync(request, ct));
+    }
+
+    /// <summary>The questions of the program of the viewer's own request; null when it is not theirs.</summary>
+    public async Task<List<ProgramQuestion>?> QuestionsForApplicantAsync(Guid viewer, Guid requestId, CancellationToken ct = default)
+    {
+        var json = await (from r in db.GrantRequests
+                          where r.Id == requestId && r.ApplicantId == viewer
+                          join p in db.GrantPrograms on r.ProgramId equals p.Id
+                          select p.Questions).SingleOrDefaultAsync(ct);
+        return json is null ? null : ProgramQuestions.Read(json);
+    }
+
+    private async Task<List<RequestFileView>> FilesAsync(GrantRequest request, CancellationToken ct)
+    {
+        var rows = await db.GrantRequestFiles.AsNoTracking().Where(f => f.RequestId == request.Id)
+            .Select(f => new { f.Id, f.QuestionId, f.NameCipher, f.Size }).ToListAsync(ct);
+        var files = new List<RequestFileView>(rows.Count);
+        foreach (var f in rows)
+            files.Add(new(f.Id, f.QuestionId,
+                await cipher.DecryptAsync(db, request.DataKeyId, f.NameCipher, GrantRequestFile.Table, nameof(GrantRequestFile.NameCipher), f.Id, ct) ?? "file", f.Size));
+        return files;
+    }
+
+    /// <summary>
+    /// A file given for one of the request's questions, for whoever may see the request (an opening by the grantmaker's
+    /// staff is recorded like a read of the request); null otherwise (404).
+    /// </summary>
+    public async Task<(string Name, string ContentType, byte[] Bytes)?> ReadFileAsync(Guid viewer, Guid requestId, Guid fileId, CancellationToken ct = default)
+    {
+        var request = await db.GrantRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null || await SideAsync(viewer, request, ct) is not { } side) return null;
+        var row = await db.GrantRequestFiles.AsNoTracking().SingleOrDefaultAsync(f => f.Id == fileId && f.RequestId == requestId, ct);
+        if (row is null) return null;
+        var bytes = await cipher.DecryptBytesAsync(db, request.DataKeyId, row.DataCipher, GrantRequestFile.Table, nameof(GrantRequestFile.DataCipher), row.Id, ct);
+        if (bytes is null) return null;
+        var name = await cipher.DecryptAsync(db, request.DataKeyId, row.NameCipher, GrantRequestFile.Table, nameof(GrantRequestFile.NameCipher), row.Id, ct);
+        if (side != RequestSide.Applicant)
+            await RecordOpeningAsync(viewer, request, await db.GrantPrograms.AsNoTracking().SingleAsync(p => p.Id == request.ProgramId, ct), ct);
+        return (name ?? "file", row.ContentType, bytes);
     }
 
     /// <summary>The applicant changes the answers of a draft or of a request sent back for rework.</summary>
-    public async Task<RequestWrite> SaveAsync(Guid viewer, Guid requestId, RequestAnswers answers, int? version, CancellationToken ct = default)
+    /// <remarks>
+    /// A file question's answer is never taken from <paramref name="answers"/>: it keeps the file given before, or
+    /// becomes the one in <paramref name="files"/> for it (which replaces the old one in the same commit). A file that
+    /// cannot be kept safely (the incident evidence rules: a photo is stored without its metadata) is refused by field.
+    /// </remarks>
+    public async Task<RequestWrite> SaveAsync(Guid viewer, Guid requestId, RequestAnswers answers, int? version,
+        IReadOnlyList<QuestionFile>? files = null, CancellationToken ct = default)
     {
         var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId && r.ApplicantId == viewer, ct);
         if (request is null) return new(RequestWriteStatus.NotFound);
         if (!RequestRules.Editable(request.State)) return new(RequestWriteStatus.Refused, requestId);
         if (version is { } v && v != request.Version) return new(RequestWriteStatus.Conflict, requestId);
         var program = await db.GrantPrograms.AsNoTracking().SingleAsync(p => p.Id == request.ProgramId, ct);
-        var clean = Clean(answers);
-        var errors = RequestRules.Check(clean, program);
-        if (errors.Count > 0) return new(RequestWriteStatus.Invalid, requestId, errors);
+        var questions = ProgramQuestions.Read(program.Questions);
+        var stored = (await AnswersAsync(request, ct)).Given;
+        var given = Clean(answers).Given.Where(a => a.Value.Length > 0).ToDictionary(StringComparer.Ordinal);
+        foreach (var q in questions.Where(q => q.Kind == QuestionKind.File))
+        {
+            given.Remove(q.Id);
+            if (stored.TryGetValue(q.Id, out var kept)) given[q.Id] = kept;
+        }
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var replaced = new List<string>();
+        foreach (var file in files ?? [])
+        {
+            if (questions.FirstOrDefault(q => q.Id == file.QuestionId && q.Kind == QuestionKind.File) is null) continue;
+            var (cleaned, refusal) = Incidents.Evidence.Clean(file.Bytes);
+            if (cleaned is null)
+            {
+                errors[ProgramQuestions.Field(file.QuestionId)] = "Grants.Request.Error.File." + refusal;
+                continue;
+            }
+            var row = new GrantRequestFile
+            {
+                Id = Guid.NewGuid(), RequestId = requestId, QuestionId = file.QuestionId, ContentType = cleaned.ContentType,
+                Size = cleaned.Bytes.Length, At = clock.GetUtcNow().UtcDateTime,
+            };
+            var name = Path.GetFileNameWithoutExtension(file.FileName ?? "").Trim();
+            if (name.Length is 0 or > 120 || Infrastructure.Validation.IsUnacceptableText(name, 120)) name = "file";
+            row.NameCipher = await cipher.EncryptAsync(db, request.DataKeyId, name + cleaned.Extension, GrantRequestFile.Table, nameof(GrantRequestFile.NameCipher), row.Id, ct);
+            row.DataCipher = await cipher.EncryptBytesAsync(db, request.DataKeyId, cleaned.Bytes, GrantRequestFile.Table, nameof(GrantRequestFile.DataCipher), row.Id, ct);
+            db.GrantRequestFiles.Add(row);
+            if (given.TryGetValue(file.QuestionId, out var old)) replaced.Add(old);
+            given[file.QuestionId] = row.Id.ToString("N");
+        }
+        var clean = Clean(answers) with { Questions = given };
+        var fileIds = await FileIdsAsync(requestId, ct);
+        fileIds.UnionWith(db.ChangeTracker.Entries<GrantRequestFile>().Select(e => e.Entity.Id.ToString("N")));
+        foreach (var (field, key) in RequestRules.Check(clean, program, fileIds)) errors.TryAdd(field, key);
+        if (errors.Count > 0)
+        {
+            db.ChangeTracker.Clear(); // nothing of this save is written, its files included
+            return new(RequestWriteStatus.Invalid, requestId, errors);
+        }
+        var gone = replaced.Select(id => Guid.TryParseExact(id, "N", out var g) ? g : Guid.Empty).ToList();
+        if (gone.Count > 0) db.GrantRequestFiles.RemoveRange(await db.GrantRequestFiles.Where(f => f.RequestId == requestId && gone.Contains(f.Id)).ToListAsync(ct));
         request.AnswersCipher = await cipher.EncryptAsync(db, request.DataKeyId, Serialize(clean), GrantRequest.Table, AnswersColumn, request.Id, ct);
         request.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         request.Version++;
@@ -256,7 +355,8 @@ public sealed class GrantRequests(
             var answers = await AnswersAsync(request, ct);
             // The program may have changed since the draft was saved: what it funds, its ceiling, whether it takes requests.
             if (program.Status == ProgramStatus.Closed) errors["Answers"] = "Grants.Request.Error.Closed";
-            else if (RequestRules.Missing(answers, program).Count > 0 || RequestRules.Check(answers, program).Count > 0) errors["Answers"] = "Grants.Request.Error.Incomplete";
+            else if (RequestRules.Missing(answers, program).Count > 0 || RequestRules.Check(answers, program, await FileIdsAsync(requestId, ct)).Count > 0)
+                errors["Answers"] = "Grants.Request.Error.Incomplete";
         }
         if (errors.Count > 0) return new(RequestWriteStatus.Invalid, requestId, errors);
 
@@ -384,7 +484,7 @@ public sealed class GrantRequests(
         var answers = found.Request.Answers with { Lines = [.. found.Request.Answers.Lines, .. chosen.Select(c => new BudgetLine(c.Category, c.What, c.Amount))] };
         if (answers.Lines.Count > RequestRules.MaxLines)
             return new(RequestWriteStatus.Invalid, requestId, new Dictionary<string, string> { ["Actions"] = "Grants.FromPlan.Error.TooMany" });
-        return await SaveAsync(viewer, requestId, answers, found.Request.Request.Version, ct);
+        return await SaveAsync(viewer, requestId, answers, found.Request.Request.Version, ct: ct);
     }
 
     /// <summary>
@@ -537,7 +637,11 @@ public sealed class GrantRequests(
     }
 
     private static RequestAnswers Clean(RequestAnswers a) =>
-        new(a.Title.Trim(), a.Need.Trim(), a.Contact.Trim(), [.. a.Lines.Select(l => l with { Description = l.Description.Trim() })]);
+        new(a.Title.Trim(), a.Need.Trim(), a.Contact.Trim(), [.. a.Lines.Select(l => l with { Description = l.Description.Trim() })],
+            a.Amount, a.Given.ToDictionary(p => p.Key, p => p.Value.Trim(), StringComparer.Ordinal));
+
+    private async Task<HashSet<string>> FileIdsAsync(Guid requestId, CancellationToken ct) =>
+        [.. (await db.GrantRequestFiles.Where(f => f.RequestId == requestId).Select(f => f.Id).ToListAsync(ct)).Select(id => id.ToString("N"))];
 
     private static string Serialize(RequestAnswers answers) => JsonSerializer.Serialize(answers);
 

@@ -16,7 +16,10 @@ public static class GrantRequestsApi
     /// <summary>from/fromId/consent: the emergency fast track, pre-filled from one of my alerts ("alert") or incident reports ("incident").</summary>
     public sealed record StartBody(Guid? ProgramId, string? From = null, Guid? FromId = null, bool? Consent = null);
     public sealed record LineBody(string? Category, string? Description, decimal? Amount);
-    public sealed record AnswersBody(string? Title, string? Need, string? Contact, LineBody[]? Lines, int? Version);
+    /// <summary><c>amount</c>: the total asked in one figure (the emergency form's); <c>questions</c>: answers to the program's questions by id (a file question's answer cannot be set here).</summary>
+    public sealed record AnswersBody(string? Title, string? Need, string? Contact, LineBody[]? Lines, int? Version, decimal? Amount = null,
+        Dictionary<string, string>? Questions = null);
+    public sealed record AnswerDto(string Id, string Kind, string Label, bool Required, string? Answer);
     public sealed record MoveBody(string? To, string? Note, decimal? Amount, int? Version);
     public sealed record CommentBody(string? Text);
     public sealed record DeclarationBody(bool? Conflict);
@@ -29,7 +32,7 @@ public static class GrantRequestsApi
     public sealed record RequestDto(Guid Id, Guid ProgramId, string Program, string Organization, string? Reference, string State, int Version,
         string Side, string Title, string Need, string Contact, LineDto[] Lines, decimal Total, string Currency, string[] Missing,
         string[] Reminder, string[] Moves, DateTime? SubmittedAt, DateTime? DueAt, string? StartedFrom, EntryDto[] History,
-        bool? Declared, ReviewDto[] Reviews, string[] MayReview);
+        bool? Declared, ReviewDto[] Reviews, string[] MayReview, decimal? Amount, AnswerDto[] Questions);
 
     public static RouteGroupBuilder MapGrantRequestsApi(this RouteGroupBuilder api)
     {
@@ -104,7 +107,7 @@ public static class GrantRequestsApi
         // Field errors of an unreadable body are only told to someone who may change the request.
         if (errors.Count > 0)
             return await requests.GetAsync(http.User.UserId(), id, http.RequestAborted) is { Side: RequestSide.Applicant } ? ApiErrors.Invalid(errors, t) : TypedResults.NotFound();
-        var result = await requests.SaveAsync(http.User.UserId(), id, new RequestAnswers(body.Title ?? "", body.Need ?? "", body.Contact ?? "", lines), body.Version, http.RequestAborted);
+        var result = await requests.SaveAsync(http.User.UserId(), id, new RequestAnswers(body.Title ?? "", body.Need ?? "", body.Contact ?? "", lines, body.Amount, body.Questions), body.Version, ct: http.RequestAborted);
         return Answer(result, t);
     }
 
@@ -157,6 +160,7 @@ public static class GrantRequestsApi
                 e.To is { } to ? PlanWire.Word(to) : null, e.Text, e.Amount))],
             v.Staff?.Declared, [.. (v.Staff?.Reviews ?? []).Select(x => new ReviewDto(x.Id, x.At, x.Reviewer, PlanWire.Word(x.Aspect), PlanWire.Word(x.Verdict),
                 [.. x.Scores.Select(s => new ScoreDto(s.Criterion, s.Score))], x.Note, x.ThisRound))],
-            [.. (v.Staff?.MayReview ?? []).Select(a => PlanWire.Word(a))]);
+            [.. (v.Staff?.MayReview ?? []).Select(a => PlanWire.Word(a))], a.Amount,
+            [.. v.Questions.Select(q => new AnswerDto(q.Id, PlanWire.Word(q.Kind), q.Label, q.Required, a.Given.GetValueOrDefault(q.Id)))]);
     }
 }

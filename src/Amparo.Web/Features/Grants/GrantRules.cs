@@ -7,7 +7,7 @@ namespace Amparo.Web.Features.Grants;
 public sealed record ProgramInput(
     string? Name, ProgramKind? Kind, string? Description, string? Eligibility, string? Currency, decimal? Ceiling,
     IReadOnlyList<CostCategories> Categories, IReadOnlyList<string> Languages, string? Regions, ProgramStatus? Status, int? ResponseHours,
-    string? Rubric = null);
+    string? Rubric = null, IReadOnlyList<ProgramQuestion>? Questions = null);
 
 /// <summary>The rules of a program's fields: each broken rule is a field and the message key that says what to fix.</summary>
 public static class GrantRules
@@ -35,6 +35,8 @@ public static class GrantRules
         if (input.Kind is not ProgramKind.Emergency && input.ResponseHours is not null) errors["ResponseHours"] = "Grants.Error.ResponseHoursOnlyEmergency";
         var criteria = Criteria(input.Rubric);
         if (criteria.Count > RubricMax || criteria.Any(c => c.Length > CriterionMax)) errors["Rubric"] = "Grants.Error.Rubric";
+        if (input.Questions is { } questions)
+            foreach (var (field, key) in ProgramQuestions.Check(ProgramQuestions.Clean(questions))) errors[field] = key;
         return errors;
     }
 

@@ -14,13 +14,16 @@ public static class GrantsApi
 {
     public sealed record ProgramBody(
         Guid? OrganizationId, string? Name, string? Kind, string? Description, string? Eligibility, string? Currency, decimal? Ceiling,
-        string[]? Categories, string[]? Languages, string[]? Regions, string? Status, int? ResponseHours, string[]? Rubric = null);
+        string[]? Categories, string[]? Languages, string[]? Regions, string? Status, int? ResponseHours, string[]? Rubric = null,
+        QuestionDto[]? Questions = null);
+    /// <summary>A program's own question: <c>kind</c> text, choice, amount, date or file; <c>choices</c> for a choice; <c>id</c> kept when given back.</summary>
+    public sealed record QuestionDto(string? Id, string? Kind, string? Label, bool? Required, string[]? Choices);
     public sealed record AssignmentBody(Guid? UserId, string? Role, bool? On);
     public sealed record SummaryDto(Guid Id, string Name, string Kind, string Status, Guid OrganizationId, string Organization, bool CanEdit, string[] MyRoles);
     public sealed record AssignmentDto(Guid UserId, string Name, string Role, DateTime AssignedAt);
     public sealed record ProgramDto(Guid Id, Guid OrganizationId, string Organization, string Name, string Kind, string Description, string Eligibility,
         string Currency, decimal? Ceiling, string[] Categories, string[] Languages, string[] Regions, string Status, int? ResponseHours,
-        bool CanEdit, AssignmentDto[] Assignments, string[] Rubric);
+        bool CanEdit, AssignmentDto[] Assignments, string[] Rubric, QuestionDto[] Questions);
     public sealed record ListDto(SummaryDto[] Mine, SummaryDto[] Open);
     public sealed record IdResponse(Guid Id);
 
@@ -104,8 +107,22 @@ public static class GrantsApi
             if (PlanWire.TryParse<CostCategories>(word, out var c) && c != CostCategories.None) categories.Add(c);
             else errors["Categories"] = "Grants.Error.Categories";
         var input = new ProgramInput(body.Name, kind, body.Description, body.Eligibility, body.Currency, body.Ceiling, categories,
-            body.Languages ?? [], string.Join(' ', body.Regions ?? []), status, body.ResponseHours, string.Join('\n', body.Rubric ?? []));
+            body.Languages ?? [], string.Join(' ', body.Regions ?? []), status, body.ResponseHours,
+            body.Rubric is null ? null : string.Join('\n', body.Rubric), Questions(body.Questions, errors));
         return (input, errors);
+    }
+
+    private static List<ProgramQuestion>? Questions(QuestionDto[]? questions, Dictionary<string, string> errors)
+    {
+        if (questions is null) return null;
+        var read = new List<ProgramQuestion>();
+        for (var i = 0; i < questions.Length; i++)
+        {
+            var q = questions[i];
+            if (!PlanWire.TryParse<QuestionKind>(q.Kind, out var kind)) errors[$"Questions[{i}].Kind"] = "Grants.Error.QuestionKind";
+            read.Add(new ProgramQuestion(q.Id ?? "", kind, q.Label ?? "", q.Required ?? false, q.Choices ?? []));
+        }
+        return read;
     }
 
 
@@ -118,6 +135,7 @@ public static class GrantsApi
         return new(p.Id, p.OrganizationId, v.Organization, p.Name, PlanWire.Word(p.Kind), p.Description, p.Eligibility, p.Currency, p.Ceiling,
             [.. GrantRules.Each(p.Categories).Select(c => PlanWire.Word(c))], p.Languages.Split(' ', StringSplitOptions.RemoveEmptyEntries),
             p.Regions.Split(' ', StringSplitOptions.RemoveEmptyEntries), PlanWire.Word(p.Status), p.ResponseHours, v.CanEdit,
-            [.. v.Assignments.Select(a => new AssignmentDto(a.UserId, a.Name, PlanWire.Word(a.Role), a.AssignedAt))], [.. GrantRules.Criteria(p.Rubric)]);
+            [.. v.Assignments.Select(a => new AssignmentDto(a.UserId, a.Name, PlanWire.Word(a.Role), a.AssignedAt))], [.. GrantRules.Criteria(p.Rubric)],
+            [.. ProgramQuestions.Read(p.Questions).Select(q => new QuestionDto(q.Id, PlanWire.Word(q.Kind), q.Label, q.Required, [.. q.Choices]))]);
     }
 }

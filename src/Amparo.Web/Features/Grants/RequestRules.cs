@@ -3,15 +3,26 @@ namespace Amparo.Web.Features.Grants;
 /// <summary>One line of a request's budget: what kind of cost, what it is, how much (in the program's currency).</summary>
 public sealed record BudgetLine(CostCategories Category, string Description, decimal Amount);
 
-/// <summary>What the applicant writes; stored encrypted as one JSON value. Every part may be empty in a draft.</summary>
-public sealed record RequestAnswers(string Title, string Need, string Contact, IReadOnlyList<BudgetLine> Lines)
+/// <summary>
+/// What the applicant writes; stored encrypted as one JSON value. Every part may be empty in a draft. <see cref="Amount"/>:
+/// the total asked in one figure, the emergency form's "how much" (budget lines are then optional detail);
+/// <see cref="Questions"/>: the answers to the program's own questions, by question id (<see cref="ProgramQuestions"/>).
+/// </summary>
+public sealed record RequestAnswers(string Title, string Need, string Contact, IReadOnlyList<BudgetLine> Lines,
+    decimal? Amount = null, IReadOnlyDictionary<string, string>? Questions = null)
 {
     public static readonly RequestAnswers Empty = new("", "", "", []);
-    public decimal Total => Lines.Sum(l => l.Amount);
+
+    /// <summary>What is asked: the amount stated, else the budget lines' sum.</summary>
+    public decimal Total => Amount ?? Lines.Sum(l => l.Amount);
+
+    public IReadOnlyDictionary<string, string> Given => Questions ?? NoAnswers;
+
+    private static readonly Dictionary<string, string> NoAnswers = [];
 }
 
 /// <summary>What is still missing before a request can be submitted: each is a message key.</summary>
-public enum MissingItem { Title = 1, Need = 2, Contact = 3, Budget = 4, OverCeiling = 5 }
+public enum MissingItem { Title = 1, Need = 2, Contact = 3, Budget = 4, OverCeiling = 5, Amount = 6, Questions = 7 }
 
 /// <summary>
 /// The person's part in a request, which decides what they may do with it: the strongest of their roles on its program
@@ -31,10 +42,15 @@ public static class RequestRules
     /// <summary>The costs of care — the reminder's second half.</summary>
     public const CostCategories Care = CostCategories.MedicalAndPsychosocial;
 
-    /// <summary>Field errors of what was typed (lengths, amounts, categories the program funds); a draft may leave anything empty.</summary>
-    public static Dictionary<string, string> Check(RequestAnswers answers, GrantProgram program)
+    /// <summary>
+    /// Field errors of what was typed (lengths, amounts, categories the program funds, answers to its questions —
+    /// a file answer one of the request's <paramref name="files"/>); a draft may leave anything empty.
+    /// </summary>
+    public static Dictionary<string, string> Check(RequestAnswers answers, GrantProgram program, IReadOnlySet<string> files)
     {
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var errors = ProgramQuestions.CheckAnswers(answers.Given, ProgramQuestions.Read(program.Questions), files);
+        if (answers.Amount is { } asked && (asked <= 0 || asked > GrantRules.MaxCeiling || decimal.Round(asked, 2) != asked))
+            errors["Asked"] = "Grants.Request.Error.Asked";
         if (answers.Title.Length > TitleMax) errors["Title"] = "Grants.Request.Error.Title";
         if (answers.Need.Length > TextMax) errors["Need"] = "Grants.Request.Error.Need";
         if (answers.Contact.Length > ContactMax) errors["Contact"] = "Grants.Request.Error.Contact";
@@ -52,15 +68,23 @@ public static class RequestRules
         return errors;
     }
 
+    /// <summary>
+    /// Whether the request takes the emergency form: the shortest that lets a decision be made — what happened and what
+    /// is needed, how much, how to reach the applicant safely. A title and budget lines are optional there.
+    /// </summary>
+    public static bool IsShortForm(GrantProgram program) => program.Kind == ProgramKind.Emergency;
+
     /// <summary>What a submission still needs, in the order of the form.</summary>
     public static List<MissingItem> Missing(RequestAnswers answers, GrantProgram program)
     {
         var missing = new List<MissingItem>();
-        if (string.IsNullOrWhiteSpace(answers.Title)) missing.Add(MissingItem.Title);
+        var shortForm = IsShortForm(program);
+        if (!shortForm && string.IsNullOrWhiteSpace(answers.Title)) missing.Add(MissingItem.Title);
         if (string.IsNullOrWhiteSpace(answers.Need)) missing.Add(MissingItem.Need);
         if (string.IsNullOrWhiteSpace(answers.Contact)) missing.Add(MissingItem.Contact);
-        if (answers.Lines.Count == 0) missing.Add(MissingItem.Budget);
+        if (answers.Lines.Count == 0 && answers.Amount is null) missing.Add(shortForm ? MissingItem.Amount : MissingItem.Budget);
         else if (program.Ceiling is { } ceiling && answers.Total > ceiling) missing.Add(MissingItem.OverCeiling);
+        if (ProgramQuestions.Unanswered(answers.Given, ProgramQuestions.Read(program.Questions)).Count > 0) missing.Add(MissingItem.Questions);
         return missing;
     }
 
@@ -70,6 +94,8 @@ public static class RequestRules
     /// </summary>
     public static CostCategories Reminder(RequestAnswers answers, GrantProgram program)
     {
+        // The emergency form asks for one figure: no reminder about lines it does not ask for.
+        if (IsShortForm(program) && answers.Lines.Count == 0) return CostCategories.None;
         var funded = program.Categories & (Security | Care);
         var budgeted = answers.Lines.Aggregate(CostCategories.None, (all, l) => all | l.Category);
         var missingSecurity = (budgeted & Security) == CostCategories.None ? funded & Security : CostCategories.None;

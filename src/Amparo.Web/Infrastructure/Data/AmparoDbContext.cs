@@ -91,6 +91,7 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<Features.Grants.GrantRequest> GrantRequests => Set<Features.Grants.GrantRequest>();
     public DbSet<Features.Grants.GrantRequestEntry> GrantRequestEntries => Set<Features.Grants.GrantRequestEntry>();
     public DbSet<Features.Grants.GrantRequestDeclaration> GrantRequestDeclarations => Set<Features.Grants.GrantRequestDeclaration>();
+    public DbSet<Features.Grants.GrantRequestFile> GrantRequestFiles => Set<Features.Grants.GrantRequestFile>();
     public DbSet<Features.Grants.GrantRequestReview> GrantRequestReviews => Set<Features.Grants.GrantRequestReview>();
     public DbSet<Features.Grants.GrantClockReminder> GrantClockReminders => Set<Features.Grants.GrantClockReminder>();
     public DbSet<HotZonePublicPage> HotZonePublicPages => Set<HotZonePublicPage>();

@@ -30,6 +30,23 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
     [BindProperty] public int? ResponseHours { get; set; }
     /// <summary>The scoring rubric, one criterion per line.</summary>
     [BindProperty] public string? Rubric { get; set; }
+    /// <summary>The program's questions, a row each; a row without a label or choices is not a question.</summary>
+    [BindProperty] public List<QuestionForm> Questions { get; set; } = [];
+
+    public sealed class QuestionForm
+    {
+        public string? Id { get; set; }
+        public QuestionKind? Kind { get; set; }
+        public string? Label { get; set; }
+        /// <summary>A choice question's choices, one per line.</summary>
+        public string? Choices { get; set; }
+        public bool Required { get; set; }
+
+        public bool IsBlank => string.IsNullOrWhiteSpace(Label) && string.IsNullOrWhiteSpace(Choices);
+    }
+
+    /// <summary>The element id of a question row's field ("Questions[2].Label" → "Questions_2__Label").</summary>
+    public static string FieldId(string field) => RequestModel.FieldId(field);
 
     public Dictionary<string, string> Errors { get; private set; } = [];
 
@@ -44,33 +61,44 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
             Categories = [.. GrantRules.Each(p.Categories)];
             Languages = [.. p.Languages.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
             (Regions, Status, ResponseHours, Rubric) = (p.Regions, p.Status, p.ResponseHours, p.Rubric);
+            Questions = [.. ProgramQuestions.Read(p.Questions).Select(q => new QuestionForm
+                { Id = q.Id, Kind = q.Kind, Label = q.Label, Choices = string.Join('\n', q.Choices), Required = q.Required })];
+            PadQuestions();
             return Page();
         }
         if (await OrganizationNameAsync() is not { } name) return NotFound();
         Organization = name;
         Status = ProgramStatus.Rolling;
         Languages = [CultureInfo.CurrentUICulture.TwoLetterISOLanguageName];
+        PadQuestions();
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
         // A value the binder could not read is that field's problem, never silently dropped (only the parsed fields can fail).
-        foreach (var field in FormErrors.Unreadable(ModelState)) Errors.TryAdd(field, "Grants.Error." + field);
+        foreach (var field in FormErrors.Unreadable(ModelState))
+            if (field.StartsWith("Questions[", StringComparison.Ordinal)) Errors.TryAdd(FieldId(field), "Grants.Error.QuestionKind");
+            else Errors.TryAdd(field, "Grants.Error." + field);
         decimal? ceiling = null;
         if (!string.IsNullOrWhiteSpace(Ceiling))
         {
             if (Amounts.TryParse(Ceiling, out var c)) ceiling = c;
             else Errors["Ceiling"] = "Grants.Error.Ceiling";
         }
-        var input = new ProgramInput(Name, Kind, Description, Eligibility, Currency?.Trim().ToUpperInvariant(), ceiling, Categories, Languages, Regions, Status, ResponseHours, Rubric ?? "");
+        var rows = Questions.Select((q, i) => (q, i)).Where(x => !x.q.IsBlank).Take(ProgramQuestions.Max + 1).ToList();
+        foreach (var (q, i) in rows.Where(x => x.q.Kind is null)) Errors[FieldId($"Questions[{i}].Kind")] = "Grants.Error.QuestionKind";
+        var questions = rows.Select(x => new ProgramQuestion(x.q.Id ?? "", x.q.Kind ?? QuestionKind.Text, x.q.Label ?? "", x.q.Required,
+            (x.q.Choices ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).ToList();
+        var input = new ProgramInput(Name, Kind, Description, Eligibility, Currency?.Trim().ToUpperInvariant(), ceiling, Categories, Languages, Regions, Status,
+            ResponseHours, Rubric ?? "", questions);
         var me = User.UserId();
         if (Id is null && Org is null) return NotFound();
         if (Errors.Count > 0)
         {
             // The ceiling could not be read: nothing is saved; the other fields' problems are named too (countries are checked on saving).
             if (Id is { } editing ? await programs.GetAsync(me, editing, HttpContext.RequestAborted) is not { CanEdit: true } : await OrganizationNameAsync() is null) return NotFound();
-            foreach (var (field, key) in GrantRules.Check(input, _ => true)) Errors.TryAdd(field, key);
+            foreach (var (field, key) in Renumber(GrantRules.Check(input, _ => true), rows)) Errors.TryAdd(field, key);
             return await InvalidAsync(me);
         }
         var result = Id is { } id ? await programs.UpdateAsync(me, id, input, HttpContext.RequestAborted)
@@ -82,7 +110,7 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
             case ProgramWriteStatus.NotFound:
                 return NotFound();
             case ProgramWriteStatus.Invalid:
-                Errors = new(result.Errors!);
+                Errors = Renumber(result.Errors!, rows);
                 return await InvalidAsync(me);
         }
         return NotFound();
@@ -92,7 +120,28 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
     {
         Organization = Id is { } existing && await programs.GetAsync(me, existing, HttpContext.RequestAborted) is { } view ? view.Organization : await OrganizationNameAsync() ?? "";
         Response.StatusCode = StatusCodes.Status400BadRequest;
+        PadQuestions();
         return Page();
+    }
+
+    /// <summary>Two blank question rows after the filled ones, up to the most a program asks: a new question needs no script.</summary>
+    private void PadQuestions()
+    {
+        var count = Math.Min(ProgramQuestions.Max, Math.Max(2, Questions.Count(q => !q.IsBlank) + 2));
+        while (Questions.Count < count) Questions.Add(new QuestionForm());
+    }
+
+    /// <summary>The service numbers the questions it was given (blank rows left out); the form's rows count the blanks.</summary>
+    private static Dictionary<string, string> Renumber(IReadOnlyDictionary<string, string> errors, List<(QuestionForm Row, int Index)> rows)
+    {
+        var renumbered = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (field, key) in errors)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(field, @"^Questions\[(\d+)\]\.(\w+)$");
+            renumbered[match.Success && int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) is var n && n < rows.Count
+                ? FieldId($"Questions[{rows[n].Index}].{match.Groups[2].Value}") : field] = key;
+        }
+        return renumbered;
     }
 
     private async Task<string?> OrganizationNameAsync() =>

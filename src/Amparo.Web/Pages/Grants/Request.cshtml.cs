@@ -12,8 +12,15 @@ namespace Amparo.Web.Pages.Grants;
 /// the program's assigned staff read it, move it through review to a decision, and both sides comment. Anyone else: 404.
 /// What was typed is kept when something needs fixing; nothing is half-written.
 /// </summary>
+// A program's file questions are answered in the request's own form, so the page takes one file's worth of body (all
+// files of one save together): the limit of an incident's evidence.
+[RequestSizeLimit(Features.Incidents.Evidence.MaxBytes + (256 * 1024))]
+[RequestFormLimits(MultipartBodyLengthLimit = Features.Incidents.Evidence.MaxBytes + (256 * 1024))]
 public sealed class RequestModel(GrantRequests requests, GrantReviews reviews) : PageModel
 {
+    /// <summary>The form field of a file question's file ("File.abc12345").</summary>
+    public static string FileField(string questionId) => "File." + questionId;
+
     /// <summary>The most budget rows the form offers (blank rows are ignored): the service's limit.</summary>
     public const int LineRows = RequestRules.MaxLines;
 
@@ -25,6 +32,10 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews) :
     [BindProperty] public string? Need { get; set; }
     [BindProperty] public string? Contact { get; set; }
     [BindProperty] public List<LineForm> Lines { get; set; } = [];
+    /// <summary>The emergency form's "how much", as typed.</summary>
+    [BindProperty] public string? Asked { get; set; }
+    /// <summary>Answers to the program's questions by question id, as typed (an amount in the page's language).</summary>
+    [BindProperty] public Dictionary<string, string?> Questions { get; set; } = [];
     [BindProperty] public int? Version { get; set; }
 
     public Dictionary<string, string> Errors { get; private set; } = [];
@@ -63,8 +74,39 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews) :
             if (row.Category is not { } category) { Errors[$"Lines[{i}].Category"] = "Grants.Request.Error.LineCategory"; continue; }
             lines.Add(new BudgetLine(category, row.Description ?? "", amount));
         }
+        decimal? asked = null;
+        if (!string.IsNullOrWhiteSpace(Asked))
+        {
+            if (Amounts.TryParse(Asked, out var a)) asked = a;
+            else Errors["Asked"] = "Grants.Request.Error.Asked";
+        }
+        if (await requests.QuestionsForApplicantAsync(me, Id, HttpContext.RequestAborted) is not { } questions) return NotFound();
+        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var q in questions)
+        {
+            var typed = Questions.GetValueOrDefault(q.Id)?.Trim();
+            if (string.IsNullOrEmpty(typed) || q.Kind == QuestionKind.File) continue;
+            // An amount is typed in the page's language and kept with a decimal point.
+            if (q.Kind == QuestionKind.Amount)
+            {
+                if (Amounts.TryParse(typed, out var amount)) typed = ProgramQuestions.WriteAmount(amount);
+                else { Errors[ProgramQuestions.Field(q.Id)] = "Grants.Request.Error.Question.Amount"; continue; }
+            }
+            answers[q.Id] = typed;
+        }
+        var files = new List<QuestionFile>();
+        foreach (var file in Request.HasFormContentType ? Request.Form.Files : new FormFileCollection())
+        {
+            var question = questions.FirstOrDefault(q => q.Kind == QuestionKind.File && FileField(q.Id) == file.Name);
+            if (question is null || file.Length == 0) continue;
+            if (file.Length > Features.Incidents.Evidence.MaxBytes) { Errors[ProgramQuestions.Field(question.Id)] = "Grants.Request.Error.File.TooLarge"; continue; }
+            using var buffer = new MemoryStream((int)file.Length);
+            await file.CopyToAsync(buffer, HttpContext.RequestAborted);
+            files.Add(new QuestionFile(question.Id, file.FileName, buffer.ToArray()));
+        }
         if (Errors.Count > 0) return await InvalidAsync();
-        var saved = await requests.SaveAsync(me, Id, new RequestAnswers(Title ?? "", Need ?? "", Contact ?? "", lines), Version, HttpContext.RequestAborted);
+        var saved = await requests.SaveAsync(me, Id, new RequestAnswers(Title ?? "", Need ?? "", Contact ?? "", lines, asked, answers), Version,
+            files, HttpContext.RequestAborted);
         if (saved.Status == RequestWriteStatus.Invalid)
         {
             Errors = RenumberLines(saved.Errors!, lines.Count);
@@ -108,6 +150,14 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews) :
         var result = await reviews.DeclareAsync(User.UserId(), Id, hasConflict, HttpContext.RequestAborted);
         if (result.Status == RequestWriteStatus.Done && hasConflict) return Redirect(GrantRoutes.Program(programId) + "?done=steppedAside");
         return await MovedAsync(result, "declared");
+    }
+
+    /// <summary>A file given for one of the program's questions: always a download, never shown inline (it must not run as a page of this site).</summary>
+    public async Task<IActionResult> OnGetFileAsync(Guid file)
+    {
+        Response.Headers.CacheControl = "no-store";
+        if (await requests.ReadFileAsync(User.UserId(), Id, file, HttpContext.RequestAborted) is not { } found) return NotFound();
+        return File(found.Bytes, found.ContentType, found.Name);
     }
 
     public async Task<IActionResult> OnPostCommentAsync(string? comment)
@@ -172,6 +222,9 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews) :
     {
         var a = View.Answers;
         (Title, Need, Contact, Version) = (a.Title, a.Need, a.Contact, View.Request.Version);
+        Asked = a.Amount?.ToString(CultureInfo.CurrentCulture);
+        Questions = View.Questions.ToDictionary(q => q.Id, q => a.Given.GetValueOrDefault(q.Id) is { } v && q.Kind == QuestionKind.Amount
+            && ProgramQuestions.ReadAmount(v) is { } amount ? amount.ToString(CultureInfo.CurrentCulture) : a.Given.GetValueOrDefault(q.Id), StringComparer.Ordinal);
         Lines = [.. a.Lines.Select(l => new LineForm { Category = l.Category, Description = l.Description, Amount = l.Amount.ToString(CultureInfo.CurrentCulture) })];
         PadLines();
     }

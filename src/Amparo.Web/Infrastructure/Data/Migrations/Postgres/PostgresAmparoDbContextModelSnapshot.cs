@@ -751,6 +751,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Questions")
+                        .IsRequired()
+                        .HasMaxLength(32000)
+                        .HasColumnType("character varying(32000)");
+
                     b.Property<string>("Regions")
                         .IsRequired()
                         .HasMaxLength(1000)
@@ -894,6 +899,45 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("RequestId", "At");
 
                     b.ToTable("GrantRequestEntries", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<byte[]>("DataCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("NameCipher")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("QuestionId")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Size")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId");
+
+                    b.ToTable("GrantRequestFiles", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestReview", b =>
@@ -2829,6 +2873,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasForeignKey("ActorId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Amparo.Web.Features.Grants.GrantRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestFile", b =>
+                {
                     b.HasOne("Amparo.Web.Features.Grants.GrantRequest", null)
                         .WithMany()
                         .HasForeignKey("RequestId")

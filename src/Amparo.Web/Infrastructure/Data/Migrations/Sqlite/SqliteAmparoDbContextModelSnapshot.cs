@@ -744,6 +744,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Questions")
+                        .IsRequired()
+                        .HasMaxLength(32000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Regions")
                         .IsRequired()
                         .HasMaxLength(1000)
@@ -887,6 +892,45 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("RequestId", "At");
 
                     b.ToTable("GrantRequestEntries", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("DataCipher")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("NameCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("QuestionId")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId");
+
+                    b.ToTable("GrantRequestFiles", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestReview", b =>
@@ -2816,6 +2860,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("ActorId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Amparo.Web.Features.Grants.GrantRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequestFile", b =>
+                {
                     b.HasOne("Amparo.Web.Features.Grants.GrantRequest", null)
                         .WithMany()
                         .HasForeignKey("RequestId")
