@@ -76,7 +76,8 @@ public abstract class GrantRequestTests(AppFixture app)
         // A draft is the applicant's alone: the program's staff do not see it yet.
         Assert.Null(await Requests(r => r.GetAsync(p.Officer.Id, id)));
         var draft = (await Requests(r => r.GetAsync(p.Defender.Id, id)))!;
-        Assert.Equal([MissingItem.Title, MissingItem.Need, MissingItem.Contact, MissingItem.Budget], draft.Missing);
+        // An emergency program's short form: what happened, how much (one figure or lines), how to reach — no title needed.
+        Assert.Equal([MissingItem.Need, MissingItem.Contact, MissingItem.Amount], draft.Missing);
         Assert.Equal(RequestWriteStatus.Invalid, (await Requests(r => r.MoveAsync(p.Defender.Id, id, RequestState.Submitted, null, null, null))).Status);
 
         // Bad answers: refused by field, nothing written (the draft stays empty); a cost the program does not fund is refused.

@@ -54,6 +54,8 @@ public sealed partial class TranslationTests
         ("fr", "Grants.Request.Budget"),
         ("fr", "Grants.Review.Aspect.Budget"),
         ("fr", "Grants.Review.Note"),
+        ("fr", "Grants.Question.Label"),
+        ("fr", "Grants.Question.Number"),
         // "Actions" is the ordinary French word for a column of buttons (visually hidden on the sessions page).
         ("fr", "Org.Actions"),
         ("fr", "Sessions.Actions"),
