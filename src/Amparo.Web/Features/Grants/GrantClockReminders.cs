@@ -68,7 +68,9 @@ public sealed class GrantClockReminders(IServiceScopeFactory scopes, Heartbeats 
         // of the clock (GrantRequests.DueAt).
         var waiting = await (
             from r in db.GrantRequests.AsNoTracking()
-            where (r.State == RequestState.Submitted || r.State == RequestState.InReview) && r.SubmittedAt != null && r.DecidedAt == null
+            // A draft started by SMS waits on the grantmaker too: its duty officer completes it.
+            where (r.State == RequestState.Submitted || r.State == RequestState.InReview || (r.State == RequestState.Draft && r.StartedFrom == RequestOrigin.Sms))
+                  && r.SubmittedAt != null && r.DecidedAt == null
             join p in db.GrantPrograms on r.ProgramId equals p.Id
             where p.ResponseHours != null
             where db.GrantClockReminders.Count(c => c.RequestId == r.Id) < 2
@@ -108,7 +110,9 @@ public sealed class GrantClockReminders(IServiceScopeFactory scopes, Heartbeats 
         try
         {
             var request = await db.GrantRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId, ct);
-            if (request is null || request.State is not (RequestState.Submitted or RequestState.InReview) || request.DecidedAt is not null) return false;
+            if (request is null || request.DecidedAt is not null
+                || !(request.State is RequestState.Submitted or RequestState.InReview || (request.State == RequestState.Draft && request.StartedFrom == RequestOrigin.Sms)))
+                return false;
             db.GrantClockReminders.Add(new GrantClockReminder { RequestId = requestId, Stage = stage, SentAt = now });
             // Run out with no "running low" sent (the worker was down): that one is over too.
             if (stage == ClockStage.RunOut && !await db.GrantClockReminders.AnyAsync(c => c.RequestId == requestId && c.Stage == ClockStage.RunningLow, ct))
@@ -157,6 +161,15 @@ public sealed class GrantClockReminders(IServiceScopeFactory scopes, Heartbeats 
                 select u).AsNoTracking().ToListAsync(ct);
         return [.. people.Where(u => !string.IsNullOrEmpty(u.Email)).DistinctBy(u => u.Id)];
     }
+
+    /// <summary>
+    /// To one officer on duty: a request was started by SMS and waits for them to call the person and complete it — the
+    /// tracking reference and the request's address behind sign-in, nothing the person wrote.
+    /// </summary>
+    public static Notification StartedBySms(MessageTexts texts, User user, GrantRequest request) =>
+        new($"grant-sms:{request.Id:N}:{user.Id:N}", new(NotificationSourceKind.Account, user.Id), NotificationPriority.Deadline, user.Language,
+            [new Destination(ChannelKind.Email, user.Email!)], texts.Text(user.Language, false, "Grants.Mail.SmsStartedSubject"),
+            texts.Text(user.Language, false, "Grants.Msg.SmsStarted", request.Reference ?? "", texts.Url(GrantRoutes.Request(request.Id))));
 
     /// <summary>
     /// The reminder to one officer, in their language and time zone: the tracking reference, when the answer is due and

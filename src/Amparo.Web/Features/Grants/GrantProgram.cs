@@ -74,6 +74,11 @@ public sealed class GrantProgram
     /// empty: no scores, a review is a verdict and a note.
     /// </summary>
     public string Rubric { get; set; } = "";
+    /// <summary>
+    /// For an emergency program, the word that starts a request by SMS after the grants keyword ("FUND RRF"): letters
+    /// and digits, kept normalized (<see cref="Notifications.SmsKeywords.Normalize"/>), one program per word; null: none.
+    /// </summary>
+    public string? SmsWord { get; set; }
     /// <summary>The program's own questions (<see cref="ProgramQuestions"/>, as JSON); empty: none.</summary>
     public string Questions { get; set; } = "";
     public DateTime CreatedAt { get; set; }
@@ -128,6 +133,8 @@ public sealed class GrantProgramConfiguration : IEntityTypeConfiguration<GrantPr
         builder.Property(p => p.Regions).HasMaxLength(1000);
         builder.Property(p => p.Rubric).HasMaxLength(GrantRules.RubricMax * (GrantRules.CriterionMax + 1));
         builder.Property(p => p.Questions).HasMaxLength(32_000);
+        builder.Property(p => p.SmsWord).HasMaxLength(GrantRules.SmsWordMax);
+        builder.HasIndex(p => p.SmsWord).IsUnique();
         builder.HasIndex(p => p.OrganizationId);
         builder.HasOne<Organization>().WithMany().HasForeignKey(p => p.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }

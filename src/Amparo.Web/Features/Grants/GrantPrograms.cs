@@ -93,6 +93,7 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
     {
         if (!await Grantmakers.AdministeredBy(db, viewer).AnyAsync(o => o.Id == organizationId, ct)) return new(ProgramWriteStatus.NotFound);
         var errors = GrantRules.Check(input, countries.Countries.ContainsKey);
+        await CheckSmsWordAsync(input, null, errors, ct);
         if (errors.Count > 0) return new(ProgramWriteStatus.Invalid, null, errors);
         var now = clock.GetUtcNow().UtcDateTime;
         var program = new GrantProgram { Id = Guid.NewGuid(), OrganizationId = organizationId, CreatedAt = now };
@@ -109,11 +110,19 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
         var program = await db.GrantPrograms.SingleOrDefaultAsync(p => p.Id == programId, ct);
         if (program is null || !await Grantmakers.AdministeredBy(db, viewer).AnyAsync(o => o.Id == program.OrganizationId, ct)) return new(ProgramWriteStatus.NotFound);
         var errors = GrantRules.Check(input, countries.Countries.ContainsKey);
+        await CheckSmsWordAsync(input, programId, errors, ct);
         if (errors.Count > 0) return new(ProgramWriteStatus.Invalid, programId, errors);
         Apply(program, input, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(AuditEvents.GrantProgramChanged, viewer, program.Id, program.OrganizationId, "updated", ct);
         return new(ProgramWriteStatus.Done, program.Id);
+    }
+
+    /// <summary>An SMS word starts requests to one program only. (The unique index says it too, for two admins at once.)</summary>
+    private async Task CheckSmsWordAsync(ProgramInput input, Guid? programId, Dictionary<string, string> errors, CancellationToken ct)
+    {
+        if (errors.ContainsKey("SmsWord") || GrantRules.SmsWord(input.SmsWord) is not { } word) return;
+        if (await db.GrantPrograms.AnyAsync(p => p.SmsWord == word && p.Id != programId, ct)) errors["SmsWord"] = "Grants.Error.SmsWordTaken";
     }
 
     private static void Apply(GrantProgram program, ProgramInput input, DateTime now)
@@ -131,6 +140,7 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
         program.ResponseHours = input.ResponseHours;
         // No rubric or questions given (an API client that predates them): the program keeps its own. The form always gives both.
         if (input.Rubric is not null) program.Rubric = string.Join('\n', GrantRules.Criteria(input.Rubric));
+        if (input.SmsWord is not null) program.SmsWord = GrantRules.SmsWord(input.SmsWord);
         if (input.Questions is not null) program.Questions = ProgramQuestions.Write(ProgramQuestions.Clean(input.Questions));
         program.UpdatedAt = now;
     }

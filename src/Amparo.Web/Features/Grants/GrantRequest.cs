@@ -12,11 +12,12 @@ namespace Amparo.Web.Features.Grants;
 public enum RequestState { Draft = 1, Submitted = 2, InReview = 3, Rework = 4, Approved = 5, Declined = 6, Withdrawn = 7 }
 
 /// <summary>
-/// What an emergency request was started from, with the applicant's consent: one of their own alerts, or an incident
-/// report they wrote. Only the kind is kept (both sides read "started from an alert"); what was copied is in the answers,
-/// where the applicant could change it before sending.
+/// What an emergency request was started from, with the applicant's consent: one of their own alerts, an incident
+/// report they wrote, or an SMS from their verified number. Only the kind is kept (both sides read "started from an
+/// alert"); what was copied is in the answers, where the applicant could change it before sending. A request started by
+/// SMS is a draft the program's duty officers see from the start, to complete by talking with the person.
 /// </summary>
-public enum RequestOrigin { Alert = 1, Incident = 2 }
+public enum RequestOrigin { Alert = 1, Incident = 2, Sms = 3 }
 
 /// <summary>What a review looks at: the request's content (need, fit, the rubric) or its budget (costs, amounts, currency).</summary>
 public enum ReviewAspect { Content = 1, Budget = 2 }

@@ -10,6 +10,7 @@ using Amparo.Web.Features.PlanShares;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Workers;
 using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +30,9 @@ public sealed record RequestView(
     IReadOnlyList<MissingItem> Missing, CostCategories Reminder, IReadOnlyList<RequestState> Moves, DateTime? DueAt,
     IReadOnlyList<RequestEntryView> History, SharedPlan? Plan = null, StaffView? Staff = null, IReadOnlyList<RequestFileView>? Files = null)
 {
+    /// <summary>Whether the viewer may change the answers: the applicant while it is theirs to change, or whoever completes an SMS draft once declared.</summary>
+    public bool MayEdit => Side == RequestSide.Applicant ? RequestRules.Editable(Request.State) : RequestRules.Completes(Side, Request) && Staff is { Declared: true };
+
     /// <summary>The program's questions as it asks them today.</summary>
     public IReadOnlyList<ProgramQuestion> Questions { get; } = ProgramQuestions.Read(Program.Questions);
 
@@ -78,7 +82,7 @@ public sealed record RequestWrite(RequestWriteStatus Status, Guid? Id = null, IR
 /// </summary>
 public sealed class GrantRequests(
     AmparoDbContext db, FieldCipher cipher, TimeProvider clock, AuditLog audit, AlertService alerts, IncidentService incidents, MessageTexts texts,
-    PlanService plans, PlanShareService shares)
+    PlanService plans, PlanShareService shares, Notifier notifier, WorkSignal signal)
 {
 
     private const string AnswersColumn = "Answers", TextColumn = "Text", AmountColumn = "Amount";
@@ -161,6 +165,8 @@ public sealed class GrantRequests(
                 var need = report.Narrative ?? "";
                 return new EmergencySource(origin, sourceId, on, texts.Text(person.Language, false, "Grants.Request.FromIncident.Title", on),
                     Shorten(need, RequestRules.TextMax), need.Length > RequestRules.TextMax);
+            case RequestOrigin.Sms:
+                return null; // an SMS starts its own request (StartBySmsAsync), never the fast track's page
         }
         return null;
     }
@@ -191,7 +197,16 @@ public sealed class GrantRequests(
         request.AnswersCipher = await cipher.EncryptAsync(db, key.Id, Serialize(answers), GrantRequest.Table, AnswersColumn, request.Id, ct);
         db.DataKeys.Add(key);
         db.GrantRequests.Add(request);
+        if (origin == RequestOrigin.Sms)
+        {
+            // The person's SMS is their sending: the clock runs from it, and the duty officers hear of it now.
+            request.SubmittedAt = now;
+            request.Reference = NewReference();
+            foreach (var officer in await GrantClockReminders.OnDutyAsync(db, program.Id, request.Id, ct))
+                await notifier.EnqueueAsync(db, GrantClockReminders.StartedBySms(texts, officer, request), ct);
+        }
         await db.SaveChangesAsync(ct);
+        if (origin == RequestOrigin.Sms) signal.WakeDispatcher();
         await audit.WriteAsync(AuditEvents.GrantRequestChanged, viewer, request.Id, program.OrganizationId, origin is { } o ? "started-from-" + PlanWire.Word(o) : "started", ct);
         return new(RequestWriteStatus.Done, request.Id);
     }
@@ -222,20 +237,42 @@ public sealed class GrantRequests(
         }
         var staff = side == RequestSide.Applicant ? null : await StaffViewAsync(viewer, request, program, entries.Select(e => e.Entry), ct);
         // The grantmaker's side may act only once they have declared no conflict of interest.
-        IReadOnlyList<RequestState> moves = staff is { Declared: false } ? [] : [.. RequestRules.MovesFrom(side, request.State)];
+        IReadOnlyList<RequestState> moves = staff is { Declared: false } ? []
+            : [.. RequestRules.MovesFrom(side, request.State), .. RequestRules.Completes(side, request) ? [RequestState.Submitted] : Array.Empty<RequestState>()];
         return new RequestView(request, program, organization, side, answers, RequestRules.Missing(answers, program),
             RequestRules.Reminder(answers, program), moves, DueAt(request, program), history,
             await SharedPlanAsync(viewer, request, ct), staff, await FilesAsync(request, ct));
     }
 
-    /// <summary>The questions of the program of the viewer's own request; null when it is not theirs.</summary>
-    public async Task<List<ProgramQuestion>?> QuestionsForApplicantAsync(Guid viewer, Guid requestId, CancellationToken ct = default)
+    /// <summary>The questions of the program of a request the viewer may change (<see cref="RequestView.MayEdit"/>'s people); null otherwise.</summary>
+    public async Task<List<ProgramQuestion>?> QuestionsForEditorAsync(Guid viewer, Guid requestId, CancellationToken ct = default)
     {
-        var json = await (from r in db.GrantRequests
-                          where r.Id == requestId && r.ApplicantId == viewer
-                          join p in db.GrantPrograms on r.ProgramId equals p.Id
-                          select p.Questions).SingleOrDefaultAsync(ct);
-        return json is null ? null : ProgramQuestions.Read(json);
+        var request = await db.GrantRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null) return null;
+        if (request.ApplicantId != viewer && (await SideAsync(viewer, request, ct) is not { } side || !RequestRules.Completes(side, request))) return null;
+        return ProgramQuestions.Read(await db.GrantPrograms.Where(p => p.Id == request.ProgramId).Select(p => p.Questions).SingleAsync(ct));
+    }
+
+    /// <summary>
+    /// An emergency request started by SMS from the viewer's verified number (<see cref="GrantSmsHandler"/>) to the
+    /// program whose SMS word this is: a draft holding the text as "what happened", its clock running from now and its
+    /// tracking reference given at once (the reply carries it), seen by the program's staff from the start; its duty
+    /// officers are e-mailed in the same commit. Sent twice (a second SMS, or the same one carried out again), the draft
+    /// still waiting is the answer (Conflict, with its reference), never a second one. NotFound: no emergency program
+    /// taking requests has that word; Refused: the program's own people.
+    /// </summary>
+    public async Task<(RequestWrite Write, string? Reference)> StartBySmsAsync(Guid viewer, string word, string need, string contact, CancellationToken ct = default)
+    {
+        var program = await db.GrantPrograms.AsNoTracking()
+            .SingleOrDefaultAsync(p => p.SmsWord == word && p.Kind == ProgramKind.Emergency && p.Status != ProgramStatus.Closed, ct);
+        if (program is null) return (new(RequestWriteStatus.NotFound), null);
+        var waiting = await db.GrantRequests.AsNoTracking()
+            .Where(r => r.ApplicantId == viewer && r.ProgramId == program.Id && r.StartedFrom == RequestOrigin.Sms && r.State == RequestState.Draft)
+            .Select(r => new { r.Id, r.Reference }).FirstOrDefaultAsync(ct);
+        if (waiting is not null) return (new(RequestWriteStatus.Conflict, waiting.Id), waiting.Reference);
+        var started = await StartAsync(viewer, program, new RequestAnswers("", Shorten(need.Trim(), RequestRules.TextMax), Shorten(contact, RequestRules.ContactMax), []), RequestOrigin.Sms, ct);
+        var reference = started.Id is { } id ? await db.GrantRequests.Where(r => r.Id == id).Select(r => r.Reference).SingleAsync(ct) : null;
+        return (started, reference);
     }
 
     private async Task<List<RequestFileView>> FilesAsync(GrantRequest request, CancellationToken ct)
@@ -276,8 +313,14 @@ public sealed class GrantRequests(
     public async Task<RequestWrite> SaveAsync(Guid viewer, Guid requestId, RequestAnswers answers, int? version,
         IReadOnlyList<QuestionFile>? files = null, CancellationToken ct = default)
     {
-        var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId && r.ApplicantId == viewer, ct);
+        var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null) return new(RequestWriteStatus.NotFound);
+        if (request.ApplicantId != viewer)
+        {
+            // The grantmaker's side changes answers only to complete a draft started by SMS, and only once declared.
+            if (await SideAsync(viewer, request, ct) is not { } side || !RequestRules.Completes(side, request)) return new(RequestWriteStatus.NotFound);
+            if (!await DeclaredAsync(viewer, requestId, ct)) return DeclareFirst(requestId);
+        }
         if (!RequestRules.Editable(request.State)) return new(RequestWriteStatus.Refused, requestId);
         if (version is { } v && v != request.Version) return new(RequestWriteStatus.Conflict, requestId);
         var program = await db.GrantPrograms.AsNoTracking().SingleAsync(p => p.Id == request.ProgramId, ct);
@@ -339,7 +382,8 @@ public sealed class GrantRequests(
     {
         var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || await SideAsync(viewer, request, ct) is not { } side) return new(RequestWriteStatus.NotFound);
-        if (!Enum.IsDefined(to) || !RequestRules.CanMove(side, request.State, to)) return new(RequestWriteStatus.Refused, requestId);
+        if (!Enum.IsDefined(to) || !(RequestRules.CanMove(side, request.State, to) || (to == RequestState.Submitted && RequestRules.Completes(side, request))))
+            return new(RequestWriteStatus.Refused, requestId);
         if (version is { } v && v != request.Version) return new(RequestWriteStatus.Conflict, requestId);
         if (side != RequestSide.Applicant && !await DeclaredAsync(viewer, requestId, ct)) return DeclareFirst(requestId);
         var program = await db.GrantPrograms.AsNoTracking().SingleAsync(p => p.Id == request.ProgramId, ct);

@@ -7,7 +7,7 @@ namespace Amparo.Web.Features.Grants;
 public sealed record ProgramInput(
     string? Name, ProgramKind? Kind, string? Description, string? Eligibility, string? Currency, decimal? Ceiling,
     IReadOnlyList<CostCategories> Categories, IReadOnlyList<string> Languages, string? Regions, ProgramStatus? Status, int? ResponseHours,
-    string? Rubric = null, IReadOnlyList<ProgramQuestion>? Questions = null);
+    string? Rubric = null, IReadOnlyList<ProgramQuestion>? Questions = null, string? SmsWord = null);
 
 /// <summary>The rules of a program's fields: each broken rule is a field and the message key that says what to fix.</summary>
 public static class GrantRules
@@ -16,6 +16,10 @@ public static class GrantRules
     /// <summary>A scoring rubric: up to this many criteria, one per line, each scored from 1 to 5 by content reviewers.</summary>
     public const int RubricMax = 8, CriterionMax = 120, ScoreMin = 1, ScoreMax = 5;
     public const decimal MaxCeiling = 1_000_000_000m;
+    public const int SmsWordMax = 12;
+
+    /// <summary>An SMS word as stored: normalized like every SMS keyword; null for none. Not checked here (see <see cref="Check"/>).</summary>
+    public static string? SmsWord(string? typed) => Notifications.SmsKeywords.Normalize(typed ?? "") is { Length: > 0 } word ? word : null;
 
     public static Dictionary<string, string> Check(ProgramInput input, Func<string, bool> isCountry)
     {
@@ -35,6 +39,11 @@ public static class GrantRules
         if (input.Kind is not ProgramKind.Emergency && input.ResponseHours is not null) errors["ResponseHours"] = "Grants.Error.ResponseHoursOnlyEmergency";
         var criteria = Criteria(input.Rubric);
         if (criteria.Count > RubricMax || criteria.Any(c => c.Length > CriterionMax)) errors["Rubric"] = "Grants.Error.Rubric";
+        if (SmsWord(input.SmsWord) is { } sms)
+        {
+            if (sms.Length is < 2 or > SmsWordMax || !sms.All(char.IsLetterOrDigit)) errors["SmsWord"] = "Grants.Error.SmsWord";
+            else if (input.Kind is not ProgramKind.Emergency) errors["SmsWord"] = "Grants.Error.SmsWordOnlyEmergency";
+        }
         if (input.Questions is { } questions)
             foreach (var (field, key) in ProgramQuestions.Check(ProgramQuestions.Clean(questions))) errors[field] = key;
         return errors;

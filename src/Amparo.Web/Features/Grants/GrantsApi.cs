@@ -15,7 +15,7 @@ public static class GrantsApi
     public sealed record ProgramBody(
         Guid? OrganizationId, string? Name, string? Kind, string? Description, string? Eligibility, string? Currency, decimal? Ceiling,
         string[]? Categories, string[]? Languages, string[]? Regions, string? Status, int? ResponseHours, string[]? Rubric = null,
-        QuestionDto[]? Questions = null);
+        QuestionDto[]? Questions = null, string? SmsWord = null);
     /// <summary>A program's own question: <c>kind</c> text, choice, amount, date or file; <c>choices</c> for a choice; <c>id</c> kept when given back.</summary>
     public sealed record QuestionDto(string? Id, string? Kind, string? Label, bool? Required, string[]? Choices);
     public sealed record AssignmentBody(Guid? UserId, string? Role, bool? On);
@@ -23,7 +23,7 @@ public static class GrantsApi
     public sealed record AssignmentDto(Guid UserId, string Name, string Role, DateTime AssignedAt);
     public sealed record ProgramDto(Guid Id, Guid OrganizationId, string Organization, string Name, string Kind, string Description, string Eligibility,
         string Currency, decimal? Ceiling, string[] Categories, string[] Languages, string[] Regions, string Status, int? ResponseHours,
-        bool CanEdit, AssignmentDto[] Assignments, string[] Rubric, QuestionDto[] Questions);
+        bool CanEdit, AssignmentDto[] Assignments, string[] Rubric, QuestionDto[] Questions, string? SmsWord);
     public sealed record ListDto(SummaryDto[] Mine, SummaryDto[] Open);
     public sealed record IdResponse(Guid Id);
 
@@ -108,7 +108,7 @@ public static class GrantsApi
             else errors["Categories"] = "Grants.Error.Categories";
         var input = new ProgramInput(body.Name, kind, body.Description, body.Eligibility, body.Currency, body.Ceiling, categories,
             body.Languages ?? [], string.Join(' ', body.Regions ?? []), status, body.ResponseHours,
-            body.Rubric is null ? null : string.Join('\n', body.Rubric), Questions(body.Questions, errors));
+            body.Rubric is null ? null : string.Join('\n', body.Rubric), Questions(body.Questions, errors), body.SmsWord);
         return (input, errors);
     }
 
@@ -136,6 +136,6 @@ public static class GrantsApi
             [.. GrantRules.Each(p.Categories).Select(c => PlanWire.Word(c))], p.Languages.Split(' ', StringSplitOptions.RemoveEmptyEntries),
             p.Regions.Split(' ', StringSplitOptions.RemoveEmptyEntries), PlanWire.Word(p.Status), p.ResponseHours, v.CanEdit,
             [.. v.Assignments.Select(a => new AssignmentDto(a.UserId, a.Name, PlanWire.Word(a.Role), a.AssignedAt))], [.. GrantRules.Criteria(p.Rubric)],
-            [.. ProgramQuestions.Read(p.Questions).Select(q => new QuestionDto(q.Id, PlanWire.Word(q.Kind), q.Label, q.Required, [.. q.Choices]))]);
+            [.. ProgramQuestions.Read(p.Questions).Select(q => new QuestionDto(q.Id, PlanWire.Word(q.Kind), q.Label, q.Required, [.. q.Choices]))], p.SmsWord);
     }
 }

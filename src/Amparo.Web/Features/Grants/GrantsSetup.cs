@@ -1,3 +1,4 @@
+using Amparo.Web.Features.Notifications;
 using Amparo.Web.Infrastructure.Workers;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Geography;
@@ -15,6 +16,7 @@ public static class GrantsSetup
         services.AddScoped<GrantRequests>();
         services.AddScoped<GrantReviews>();
         services.AddDurableWorker<GrantClockReminders>();
+        services.AddSmsKeywords<GrantSmsHandler>("grants", GrantSmsHandler.Words);
         services.AddScoped<IPersonalData, GrantsPersonalData>();
         services.AddScoped<IPersonalData, GrantRequestsPersonalData>();
         services.AddScoped<IPersonalData, GrantDeclarationsPersonalData>();

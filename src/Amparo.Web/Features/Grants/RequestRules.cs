@@ -157,4 +157,11 @@ public static class RequestRules
 
     /// <summary>Whether the applicant may still change the answers.</summary>
     public static bool Editable(RequestState state) => state is RequestState.Draft or RequestState.Rework;
+
+    /// <summary>
+    /// Whether this side completes a draft started by SMS (answers and sending, on the person's behalf, after talking
+    /// with them): the program officer or a duty officer (the Staff side), while it is a draft.
+    /// </summary>
+    public static bool Completes(RequestSide side, GrantRequest request) =>
+        request.StartedFrom == RequestOrigin.Sms && request.State == RequestState.Draft && side is RequestSide.Officer or RequestSide.Staff;
 }

@@ -30,6 +30,8 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
     [BindProperty] public int? ResponseHours { get; set; }
     /// <summary>The scoring rubric, one criterion per line.</summary>
     [BindProperty] public string? Rubric { get; set; }
+    /// <summary>For an emergency program, the word that starts a request by SMS.</summary>
+    [BindProperty] public string? SmsWord { get; set; }
     /// <summary>The program's questions, a row each; a row without a label or choices is not a question.</summary>
     [BindProperty] public List<QuestionForm> Questions { get; set; } = [];
 
@@ -60,7 +62,7 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
             Ceiling = p.Ceiling?.ToString(CultureInfo.CurrentCulture);
             Categories = [.. GrantRules.Each(p.Categories)];
             Languages = [.. p.Languages.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
-            (Regions, Status, ResponseHours, Rubric) = (p.Regions, p.Status, p.ResponseHours, p.Rubric);
+            (Regions, Status, ResponseHours, Rubric, SmsWord) = (p.Regions, p.Status, p.ResponseHours, p.Rubric, p.SmsWord);
             Questions = [.. ProgramQuestions.Read(p.Questions).Select(q => new QuestionForm
                 { Id = q.Id, Kind = q.Kind, Label = q.Label, Choices = string.Join('\n', q.Choices), Required = q.Required })];
             PadQuestions();
@@ -91,7 +93,7 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
         var questions = rows.Select(x => new ProgramQuestion(x.q.Id ?? "", x.q.Kind ?? QuestionKind.Text, x.q.Label ?? "", x.q.Required,
             (x.q.Choices ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).ToList();
         var input = new ProgramInput(Name, Kind, Description, Eligibility, Currency?.Trim().ToUpperInvariant(), ceiling, Categories, Languages, Regions, Status,
-            ResponseHours, Rubric ?? "", questions);
+            ResponseHours, Rubric ?? "", questions, SmsWord ?? "");
         var me = User.UserId();
         if (Id is null && Org is null) return NotFound();
         if (Errors.Count > 0)

@@ -80,7 +80,7 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews) :
             if (Amounts.TryParse(Asked, out var a)) asked = a;
             else Errors["Asked"] = "Grants.Request.Error.Asked";
         }
-        if (await requests.QuestionsForApplicantAsync(me, Id, HttpContext.RequestAborted) is not { } questions) return NotFound();
+        if (await requests.QuestionsForEditorAsync(me, Id, HttpContext.RequestAborted) is not { } questions) return NotFound();
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var q in questions)
         {
@@ -187,7 +187,7 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews) :
     private async Task<IActionResult> InvalidAsync()
     {
         if (!await LoadAsync()) return NotFound();
-        if (!RequestRules.Editable(View.Request.State) || View.Side != RequestSide.Applicant) FillFromAnswers();
+        if (!View.MayEdit) FillFromAnswers();
         // The answers may have been saved before the step failed ("save and send" with something missing): the form
         // carries the version now stored, or its next save would be refused as someone else's change.
         Version = View.Request.Version;

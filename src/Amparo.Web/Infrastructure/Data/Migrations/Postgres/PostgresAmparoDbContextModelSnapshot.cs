@@ -769,6 +769,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(968)
                         .HasColumnType("character varying(968)");
 
+                    b.Property<string>("SmsWord")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 
@@ -778,6 +782,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");
+
+                    b.HasIndex("SmsWord")
+                        .IsUnique();
 
                     b.ToTable("GrantPrograms", (string)null);
                 });

@@ -762,6 +762,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(968)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SmsWord")
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
@@ -771,6 +775,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");
+
+                    b.HasIndex("SmsWord")
+                        .IsUnique();
 
                     b.ToTable("GrantPrograms", (string)null);
                 });
