@@ -131,7 +131,7 @@ public sealed class SmsPostgresApp : SmsApp
     }
 }
 
-public abstract class SmsInboundTests(SmsApp app)
+public abstract partial class SmsInboundTests(SmsApp app)
 {
     private static string Url(string adapter, string key = SmsApp.ChannelKey) => $"/hooks/sms/{adapter}/{key}";
 
