@@ -150,7 +150,9 @@ public abstract partial class PlanFlowTests
         await Check();
         await Expect(defender.Locator("#before")).ToBeVisibleAsync(); // what it takes, before starting
         await Expect(defender.Locator("main")).ToContainTextAsync(T("Grants.Request.StartedFrom.Alert", mine));
-        await Expect(defender.GetByLabel(T("Grants.Request.Field.Title", mine), new() { Exact = true })).ToHaveValueAsync(new Regex(".+"));
+        // The emergency form: what happened, how much, how to reach first; the title (filled from the alert) in the open detail.
+        await Expect(defender.GetByLabel(T("Grants.Request.Field.TitleOptional", mine), new() { Exact = true })).ToHaveValueAsync(new Regex(".+"));
+        await Expect(defender.GetByLabel(T("Grants.Request.Field.Asked", mine, "USD"), new() { Exact = true })).ToBeVisibleAsync();
         // Remind, never prescribe: the program funds physical security and the budget has no line for it yet.
         await Expect(defender.Locator("#reminder")).ToContainTextAsync(T("Grants.Request.Reminder.Title", mine));
         var line = 0;
@@ -173,7 +175,7 @@ public abstract partial class PlanFlowTests
             await Expect(defender.Locator("#reminder")).ToHaveCountAsync(0);
             line = 1;
         }
-        await defender.GetByLabel(T("Grants.Request.Field.Need", mine), new() { Exact = true }).FillAsync("Nos siguieron dos noches seguidas; necesitamos salir unas semanas.");
+        await defender.GetByLabel(T("Grants.Request.Field.NeedShort", mine), new() { Exact = true }).FillAsync("Nos siguieron dos noches seguidas; necesitamos salir unas semanas.");
         await defender.GetByLabel(T("Grants.Request.Field.Contact", mine), new() { Exact = true }).FillAsync("Signal, a través de la red");
         await defender.Locator($"#Lines_{line}__Category").SelectOptionAsync("Relocation");
         await defender.Locator($"#Lines_{line}__Description").FillAsync("Alquiler de tres semanas");

@@ -154,7 +154,7 @@ public abstract class ProgramQuestionTests(AppFixture app)
         var id = (await Requests(r => r.StartAsync(defender.Id, program))).Id!.Value;
         var empty = (await Requests(r => r.GetAsync(defender.Id, id)))!;
         Assert.Equal([MissingItem.Need, MissingItem.Contact, MissingItem.Amount], empty.Missing); // no title, no budget lines
-        Assert.Equal(CostCategories.None, empty.Reminder); // no reminder about lines the form does not ask for
+        Assert.Equal(CostCategories.PhysicalSecurity, empty.Reminder); // remind, never prescribe: the short form too
 
         var brief = new RequestAnswers("", "Nos siguieron hasta la casa; salir esta noche con dos hijos.", "Signal, solo de noche", [], 3500m);
         Assert.Equal([MissingItem.OverCeiling], RequestRules.Missing(brief, empty.Program));

@@ -94,8 +94,6 @@ public static class RequestRules
     /// </summary>
     public static CostCategories Reminder(RequestAnswers answers, GrantProgram program)
     {
-        // The emergency form asks for one figure: no reminder about lines it does not ask for.
-        if (IsShortForm(program) && answers.Lines.Count == 0) return CostCategories.None;
         var funded = program.Categories & (Security | Care);
         var budgeted = answers.Lines.Aggregate(CostCategories.None, (all, l) => all | l.Category);
         var missingSecurity = (budgeted & Security) == CostCategories.None ? funded & Security : CostCategories.None;
