@@ -1,4 +1,5 @@
 using Amparo.Tests.Organizations;
+using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Grants;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Organizations;
@@ -92,5 +93,18 @@ public abstract partial class SmsInboundTests
         Assert.Equal((RequestState.Submitted, request.SubmittedAt, request.Reference), (sent.State, sent.SubmittedAt, sent.Reference));
         // The person sees it as theirs, sent.
         Assert.Equal(RequestState.Submitted, (await Requests(r => r.GetAsync(defender, request.Id)))!.Request.State);
+    }
+
+    [Fact]
+    public async Task Grants_APersonsOwnCodeWord_WinsOverTheGrantsKeyword()
+    {
+        // Someone whose check-in word is "fondo" (chosen before grants took FONDO as a keyword) checks in with it.
+        var (owner, phone) = await PersonWithPhoneAsync("1234");
+        Assert.Empty(await app.WithServicesAsync(sp => sp.GetRequiredService<CheckInService>()
+            .SetPreferencesAsync(owner, ChannelKind.Email, 15, new PersonalCodeWords(CheckIn: "fondo"))));
+        var visit = await PlanAsync(owner);
+        Assert.Equal("Amparo: checked in. Thank you.", await SmsAsync(phone, "FONDO 1234"));
+        Assert.Equal(1, await app.WithDbAsync(db => db.CheckIns.CountAsync(c => c.VisitId == visit)));
+        Assert.False(await app.WithDbAsync(db => db.GrantRequests.AnyAsync(r => r.ApplicantId == owner)));
     }
 }

@@ -142,6 +142,12 @@ public abstract class ProgramQuestionTests(AppFixture app)
         var json = await read.Content.ReadAsStringAsync();
         Assert.Contains($"\"id\":\"{choice.Id}\",\"kind\":\"choice\"", json, StringComparison.Ordinal);
         Assert.Contains("\"answer\":\"6–20\"", json, StringComparison.Ordinal);
+
+        // A question asked again as another kind is a new question (its old answers do not pass for it); the others keep their ids.
+        var rekinded = questions.Select(q => q.Id == choice.Id ? q with { Kind = QuestionKind.Text, Choices = [] } : q).ToList();
+        Assert.Equal(ProgramWriteStatus.Done, (await Programs(g => g.UpdateAsync(f.Admin.Id, program, Protection(rekinded)))).Status);
+        var after = ProgramQuestions.Read((await ProgramAsync(program)).Questions);
+        Assert.Equal(questions.Select(q => q.Id != choice.Id), after.Select(q => questions.Any(old => old.Id == q.Id)));
     }
 
     [Fact]
@@ -165,9 +171,13 @@ public abstract class ProgramQuestionTests(AppFixture app)
         Assert.Equal(1200m, ready.Answers.Total);
         Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.MoveAsync(defender.Id, id, RequestState.Submitted, null, null, null))).Status);
 
-        // A protection program still asks for a title and a budget.
+        // A protection program still asks for a title and a budget: one figure given there (by the API) is not kept.
         var protection = (await Programs(g => g.CreateAsync(f.Admin.Id, f.Org, Protection(null)))).Id!.Value;
-        Assert.Equal([MissingItem.Title, MissingItem.Budget], RequestRules.Missing(brief with { Amount = null }, await ProgramAsync(protection)));
+        var other = (await Requests(r => r.StartAsync(defender.Id, protection))).Id!.Value;
+        Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.SaveAsync(defender.Id, other, brief with { Amount = 900m }, null))).Status);
+        var protectionView = (await Requests(r => r.GetAsync(defender.Id, other)))!;
+        Assert.Null(protectionView.Answers.Amount);
+        Assert.Equal([MissingItem.Title, MissingItem.Budget], protectionView.Missing);
 
         // The page: the three parts first, the title and lines folded away; the officer reads the amount asked.
         using var client = await app.SignedInAsync(defender);

@@ -145,6 +145,7 @@ public sealed partial class TranslationTests
         ["Grants.FromPlan.Problem."] = Enum.GetNames<Amparo.Web.Features.Grants.PlanCostProblem>(),
         ["Grants.Request.StartedFrom."] = Enum.GetNames<Amparo.Web.Features.Grants.RequestOrigin>(),
         ["Grants.Question.Kind."] = Enum.GetNames<Amparo.Web.Features.Grants.QuestionKind>(),
+        ["Grants.Behalf.Done."] = ["named", "unnamed"],
         ["Grants.Request.Error.Question."] = Enum.GetNames<Amparo.Web.Features.Grants.QuestionKind>(),
         ["Grants.Request.Error.File."] = Enum.GetNames<Amparo.Web.Features.Incidents.EvidenceRefusal>(),
         ["Incidents.Act."] = [.. Enum.GetNames<Amparo.Web.Features.Incidents.IncidentActs>().Where(n => n != "None")],

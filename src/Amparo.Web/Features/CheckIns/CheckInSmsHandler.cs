@@ -13,11 +13,17 @@ namespace Amparo.Web.Features.CheckIns;
 /// </summary>
 public sealed class CheckInSmsHandler(
     AmparoDbContext db, FieldCipher cipher, CheckInService checkIns, AlertService alerts, ContactService contacts, ReplyCodes codes,
-    MessageTexts texts) : ISmsKeywordHandler
+    MessageTexts texts) : ISmsKeywordHandler, ISmsPersonalWords
 {
     public const string Via = "sms";
 
     public Task<SmsReply?> HandleAsync(InboundText sms, CancellationToken ct) => ActAsync(sms.SenderLookup, sms.Text, ct);
+
+    public async Task<bool> IsPersonalAsync(InboundText sms, CancellationToken ct)
+    {
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.VerifiedPhoneLookup == sms.SenderLookup, ct);
+        return user is not null && await CodeWordsAsync(user, ct) is { } words && SmsCommands.Parse(sms.Text, words) is not null;
+    }
 
     /// <summary>Tries of reply codes are counted per sending number.</summary>
     public static string TriesKey(string senderLookup) => "sms:" + senderLookup;

@@ -99,7 +99,7 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
         var program = new GrantProgram { Id = Guid.NewGuid(), OrganizationId = organizationId, CreatedAt = now };
         Apply(program, input, now);
         db.GrantPrograms.Add(program);
-        await db.SaveChangesAsync(ct);
+        if (await SmsWordTakenAsync(program, ct) is { } taken) return taken;
         await audit.WriteAsync(AuditEvents.GrantProgramChanged, viewer, program.Id, organizationId, "created", ct);
         return new(ProgramWriteStatus.Done, program.Id);
     }
@@ -113,9 +113,26 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
         await CheckSmsWordAsync(input, programId, errors, ct);
         if (errors.Count > 0) return new(ProgramWriteStatus.Invalid, programId, errors);
         Apply(program, input, clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(ct);
+        if (await SmsWordTakenAsync(program, ct) is { } taken) return taken;
         await audit.WriteAsync(AuditEvents.GrantProgramChanged, viewer, program.Id, program.OrganizationId, "updated", ct);
         return new(ProgramWriteStatus.Done, program.Id);
+    }
+
+    /// <summary>Saves; two admins giving the same SMS word at once: the second is told it is taken, and nothing is saved.</summary>
+    private async Task<ProgramWrite?> SmsWordTakenAsync(GrantProgram program, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateException) when (program.SmsWord is not null)
+        {
+            db.ChangeTracker.Clear();
+            var word = program.SmsWord;
+            if (!await db.GrantPrograms.AsNoTracking().AnyAsync(p => p.SmsWord == word && p.Id != program.Id, ct)) throw;
+            return new(ProgramWriteStatus.Invalid, program.Id, new Dictionary<string, string> { ["SmsWord"] = "Grants.Error.SmsWordTaken" });
+        }
     }
 
     /// <summary>An SMS word starts requests to one program only. (The unique index says it too, for two admins at once.)</summary>
@@ -141,7 +158,13 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
         // No rubric or questions given (an API client that predates them): the program keeps its own. The form always gives both.
         if (input.Rubric is not null) program.Rubric = string.Join('\n', GrantRules.Criteria(input.Rubric));
         if (input.SmsWord is not null) program.SmsWord = GrantRules.SmsWord(input.SmsWord);
-        if (input.Questions is not null) program.Questions = ProgramQuestions.Write(ProgramQuestions.Clean(input.Questions));
+        if (input.Questions is not null)
+        {
+            // A question asked again as another kind is a new question: answers of the old kind must not pass for it.
+            var before = ProgramQuestions.Read(program.Questions).ToDictionary(q => q.Id, q => q.Kind, StringComparer.Ordinal);
+            program.Questions = ProgramQuestions.Write(ProgramQuestions.Clean(input.Questions.Select(q =>
+                before.TryGetValue(q.Id, out var kind) && kind != q.Kind ? q with { Id = "" } : q)));
+        }
         program.UpdatedAt = now;
     }
 

@@ -52,6 +52,18 @@ public sealed class GrantRequest
     /// <summary>Null for a request started from a program's page.</summary>
     public RequestOrigin? StartedFrom { get; set; }
     /// <summary>
+    /// An organization applying as itself: its admins and focal points of the day are the applicant side with the person
+    /// who started it (<see cref="ApplicantId"/>). Null: a person's own request.
+    /// </summary>
+    public Guid? OrganizationId { get; set; }
+    /// <summary>
+    /// A request made on behalf of a defender who cannot make it (by a focal point or admin of one of their
+    /// organizations, or a coordinator of a network one of them belongs to). The defender reads it; the grantmaker sees
+    /// their name only from <see cref="BehalfNamedAt"/>, when they agree to it.
+    /// </summary>
+    public Guid? BehalfOfId { get; set; }
+    public DateTime? BehalfNamedAt { get; set; }
+    /// <summary>
     /// The read-only summary of the applicant's security plan they shared with the grantmaker for this request (a
     /// <c>PlanShare</c>'s id, also its access grant's): whether it may be opened is the audience rule's to say on every
     /// access — revoked or expired, it opens for nobody. No foreign key: the share goes with its plan.
@@ -191,6 +203,10 @@ public sealed class GrantRequestConfiguration : IEntityTypeConfiguration<GrantRe
         builder.Property(r => r.Version).IsConcurrencyToken();
         builder.HasOne<GrantProgram>().WithMany().HasForeignKey(r => r.ProgramId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<User>().WithMany().HasForeignKey(r => r.ApplicantId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(r => r.OrganizationId);
+        builder.HasIndex(r => r.BehalfOfId);
+        builder.HasOne<Organizations.Organization>().WithMany().HasForeignKey(r => r.OrganizationId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<User>().WithMany().HasForeignKey(r => r.BehalfOfId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 

@@ -17,6 +17,24 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Features.Grants;
 
+/// <summary>Who a request is asked by: the person who starts it, an organization of theirs, or a defender they act for.</summary>
+public sealed record ApplyingAs(Guid? OrganizationId = null, Guid? BehalfOfId = null)
+{
+    public static readonly ApplyingAs Myself = new();
+}
+
+/// <summary>Whom the viewer may ask for: organizations where they are an admin or focal point, and the people they may act for.</summary>
+public sealed record AskingChoices(IReadOnlyList<(Guid Id, string Name)> Organizations, IReadOnlyList<(Guid Id, string Name, string Organization)> People);
+
+/// <summary>
+/// Who a request is for, as both sides read it: an organization's name, or "on behalf of a defender" — named only once
+/// they agreed (<see cref="BehalfName"/> null until then).
+/// </summary>
+public sealed record Asking(string? Organization, bool OnBehalf, string? BehalfName);
+
+/// <summary>A request made on the viewer's behalf, as they read it: what was written about them, and whether the grantmaker may see their name.</summary>
+public sealed record BehalfView(GrantRequest Request, string Program, string Grantmaker, string? FiledBy, RequestAnswers Answers, bool Named);
+
 public sealed record RequestSummary(Guid Id, Guid ProgramId, string Program, string? Reference, RequestState State, DateTime UpdatedAt, DateTime? SubmittedAt, DateTime? DueAt);
 
 /// <summary>What an emergency request would start from: the day it names (in the viewer's language) and the pre-filled answers.</summary>
@@ -28,10 +46,11 @@ public sealed record RequestEntryView(DateTime At, Guid? ActorId, string? Actor,
 public sealed record RequestView(
     GrantRequest Request, GrantProgram Program, string Organization, RequestSide Side, RequestAnswers Answers,
     IReadOnlyList<MissingItem> Missing, CostCategories Reminder, IReadOnlyList<RequestState> Moves, DateTime? DueAt,
-    IReadOnlyList<RequestEntryView> History, SharedPlan? Plan = null, StaffView? Staff = null, IReadOnlyList<RequestFileView>? Files = null)
+    IReadOnlyList<RequestEntryView> History, SharedPlan? Plan = null, StaffView? Staff = null, IReadOnlyList<RequestFileView>? Files = null,
+    Asking? For = null)
 {
     /// <summary>Whether the viewer may change the answers: the applicant while it is theirs to change, or whoever completes an SMS draft once declared.</summary>
-    public bool MayEdit => Side == RequestSide.Applicant ? RequestRules.Editable(Request.State) : RequestRules.Completes(Side, Request) && Staff is { Declared: true };
+    public bool MayEdit => Side == RequestSide.Applicant ? RequestRules.Editable(Request.State) : Staff is { Declared: true, Completes: true };
 
     /// <summary>The program's questions as it asks them today.</summary>
     public IReadOnlyList<ProgramQuestion> Questions { get; } = ProgramQuestions.Read(Program.Questions);
@@ -56,7 +75,7 @@ public sealed record ReviewView(Guid Id, DateTime At, string? Reviewer, ReviewAs
 /// they do, they read but may not act), the reviews, who stepped aside, and which reviews the viewer may write.
 /// </summary>
 public sealed record StaffView(bool Declared, IReadOnlyList<ReviewView> Reviews, IReadOnlyList<(string? Name, DateTime At)> SteppedAside,
-    IReadOnlyList<ReviewAspect> MayReview);
+    IReadOnlyList<ReviewAspect> MayReview, bool Completes = false);
 
 /// <summary>Why a plan's costed action cannot become a line of this request.</summary>
 public enum PlanCostProblem { OtherCurrency = 1, NotFunded = 2, NotALine = 3 }
@@ -95,9 +114,20 @@ public sealed class GrantRequests(
     internal IQueryable<ProgramRole> RolesOn(Guid viewer, Guid programId) =>
         ProgramStaff.CurrentAssignments(db, viewer).Where(a => a.ProgramId == programId).Select(a => a.Role);
 
+    /// <summary>
+    /// The requests the viewer asks with: those they started, and their organizations' where they are an admin or focal
+    /// point today (an organization's request is its own, whoever of them started it).
+    /// </summary>
+    internal IQueryable<GrantRequest> AskedBy(Guid viewer) =>
+        db.GrantRequests.Where(r => r.ApplicantId == viewer || (r.OrganizationId != null && db.Memberships.Any(m =>
+            m.OrganizationId == r.OrganizationId && m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint))));
+
     internal async Task<RequestSide?> SideAsync(Guid viewer, GrantRequest request, CancellationToken ct)
     {
         if (request.ApplicantId == viewer) return RequestSide.Applicant;
+        if (request.OrganizationId is { } org && await db.Memberships.AnyAsync(m =>
+                m.OrganizationId == org && m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint), ct))
+            return RequestSide.Applicant;
         // Never sent (a draft, or a draft withdrawn to discard it): the applicant's alone.
         if (request.SubmittedAt is null) return null;
         var roles = await RolesOn(viewer, request.ProgramId).ToListAsync(ct);
@@ -117,12 +147,97 @@ public sealed class GrantRequests(
     /// The viewer starts a draft to a program that takes requests. Its staff and its grantmaker's admins may not apply
     /// to it (they would review their own request): NotFound for a closed or unknown program, Refused for them.
     /// </summary>
-    public async Task<RequestWrite> StartAsync(Guid viewer, Guid programId, CancellationToken ct = default)
+    public async Task<RequestWrite> StartAsync(Guid viewer, Guid programId, CancellationToken ct = default) =>
+        await StartAsync(viewer, programId, ApplyingAs.Myself, ct);
+
+    /// <summary>
+    /// A draft asked by the viewer for themself, for one of their organizations (as its admin or focal point), or on
+    /// behalf of a defender they may act for (<see cref="AskingChoicesAsync"/>). Someone or something they may not ask
+    /// for: Invalid on "As" (nothing is started); the program's own grantmaker asking its own program: Refused.
+    /// </summary>
+    public async Task<RequestWrite> StartAsync(Guid viewer, Guid programId, ApplyingAs applying, CancellationToken ct = default)
     {
         var program = await OpenProgramAsync(programId, ct);
         if (program is null) return new(RequestWriteStatus.NotFound);
-        return await StartAsync(viewer, program, RequestAnswers.Empty, null, ct);
+        if (applying.OrganizationId is not null || applying.BehalfOfId is not null)
+        {
+            var choices = await AskingChoicesAsync(viewer, ct);
+            var allowed = (applying.OrganizationId, applying.BehalfOfId) switch
+            {
+                ({ } org, null) => choices.Organizations.Any(o => o.Id == org),
+                (null, { } person) => choices.People.Any(p => p.Id == person),
+                _ => false,
+            };
+            if (!allowed) return new(RequestWriteStatus.Invalid, null, new Dictionary<string, string> { ["As"] = "Grants.Request.Error.As" });
+            if (applying.OrganizationId == program.OrganizationId) return new(RequestWriteStatus.Refused);
+        }
+        return await StartAsync(viewer, program, RequestAnswers.Empty, null, ct, applying);
     }
+
+    /// <summary>
+    /// Whom the viewer may ask for besides themself: their organizations where they are an admin or focal point; and,
+    /// on their behalf, the members of those organizations and of the organizations of the networks they coordinate.
+    /// </summary>
+    public async Task<AskingChoices> AskingChoicesAsync(Guid viewer, CancellationToken ct = default)
+    {
+        var organizations = await (
+            from m in db.Memberships
+            where m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint)
+            join o in db.Organizations on m.OrganizationId equals o.Id
+            orderby o.Name
+            select new { o.Id, o.Name }).ToListAsync(ct);
+        var staffOf = db.Memberships.Where(m => m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint)).Select(m => m.OrganizationId);
+        var coordinated = from c in db.NetworkCoordinators
+                          where c.UserId == viewer
+                          join no in db.NetworkOrganizations on c.NetworkId equals no.NetworkId
+                          select no.OrganizationId;
+        var people = await (
+            from m in db.Memberships
+            where m.UserId != viewer && (staffOf.Contains(m.OrganizationId) || coordinated.Contains(m.OrganizationId))
+            join u in db.Users on m.UserId equals u.Id
+            join o in db.Organizations on m.OrganizationId equals o.Id
+            select new { u.Id, u.DisplayName, Organization = o.Name }).ToListAsync(ct);
+        return new([.. organizations.Select(o => (o.Id, o.Name))],
+            [.. people.DistinctBy(p => p.Id).OrderBy(p => p.DisplayName, StringComparer.CurrentCulture).Select(p => (p.Id, p.DisplayName, p.Organization))]);
+    }
+
+    /// <summary>A request asked on the viewer's behalf, as they read it; null when it is not one (404).</summary>
+    public async Task<BehalfView?> BehalfAsync(Guid viewer, Guid requestId, CancellationToken ct = default)
+    {
+        var row = await (
+            from r in db.GrantRequests.AsNoTracking()
+            where r.Id == requestId && r.BehalfOfId == viewer
+            join p in db.GrantPrograms on r.ProgramId equals p.Id
+            join o in db.Organizations on p.OrganizationId equals o.Id
+            join u in db.Users on r.ApplicantId equals u.Id into filers
+            from u in filers.DefaultIfEmpty()
+            select new { Request = r, Program = p.Name, Grantmaker = o.Name, FiledBy = u == null ? null : u.DisplayName }).SingleOrDefaultAsync(ct);
+        if (row is null) return null;
+        return new BehalfView(row.Request, row.Program, row.Grantmaker, row.FiledBy, await AnswersAsync(row.Request, ct), row.Request.BehalfNamedAt is not null);
+    }
+
+    /// <summary>The defender a request was asked for agrees that the grantmaker may see their name, or takes it back.</summary>
+    public async Task<RequestWrite> NameMeAsync(Guid viewer, Guid requestId, bool named, CancellationToken ct = default)
+    {
+        var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId && r.BehalfOfId == viewer, ct);
+        if (request is null) return new(RequestWriteStatus.NotFound);
+        request.BehalfNamedAt = named ? request.BehalfNamedAt ?? clock.GetUtcNow().UtcDateTime : null;
+        request.Version++;
+        var written = await SaveChangesAsync(request, ct);
+        if (written.Status == RequestWriteStatus.Done)
+            await audit.WriteAsync(AuditEvents.GrantRequestChanged, viewer, request.Id, null, named ? "behalf-named" : "behalf-unnamed", ct);
+        return written;
+    }
+
+    /// <summary>The requests asked on the viewer's behalf, newest first.</summary>
+    public async Task<List<RequestSummary>> OnMyBehalfAsync(Guid viewer, CancellationToken ct = default) =>
+        [.. (await (
+            from r in db.GrantRequests.AsNoTracking()
+            where r.BehalfOfId == viewer
+            join p in db.GrantPrograms on r.ProgramId equals p.Id
+            orderby r.UpdatedAt descending
+            select new { r, p.Name, p.ResponseHours }).ToListAsync(ct))
+            .Select(x => new RequestSummary(x.r.Id, x.r.ProgramId, x.Name, x.r.Reference, x.r.State, x.r.UpdatedAt, x.r.SubmittedAt, DueAt(x.r, x.ResponseHours)))];
 
     /// <summary>
     /// The emergency fast track: a draft to an emergency program pre-filled from one of the viewer's alerts or incident
@@ -183,7 +298,8 @@ public sealed class GrantRequests(
     private Task<GrantProgram?> OpenProgramAsync(Guid programId, CancellationToken ct) =>
         db.GrantPrograms.AsNoTracking().SingleOrDefaultAsync(p => p.Id == programId && p.Status != ProgramStatus.Closed, ct);
 
-    private async Task<RequestWrite> StartAsync(Guid viewer, GrantProgram program, RequestAnswers answers, RequestOrigin? origin, CancellationToken ct)
+    private async Task<RequestWrite> StartAsync(Guid viewer, GrantProgram program, RequestAnswers answers, RequestOrigin? origin, CancellationToken ct,
+        ApplyingAs? applying = null)
     {
         if (await RolesOn(viewer, program.Id).AnyAsync(ct) || await Grantmakers.AdministeredBy(db, viewer).AnyAsync(o => o.Id == program.OrganizationId, ct))
             return new(RequestWriteStatus.Refused);
@@ -192,7 +308,7 @@ public sealed class GrantRequests(
         var request = new GrantRequest
         {
             Id = Guid.NewGuid(), ProgramId = program.Id, ApplicantId = viewer, State = RequestState.Draft, DataKeyId = key.Id,
-            CreatedAt = now, UpdatedAt = now, StartedFrom = origin,
+            CreatedAt = now, UpdatedAt = now, StartedFrom = origin, OrganizationId = applying?.OrganizationId, BehalfOfId = applying?.BehalfOfId,
         };
         request.AnswersCipher = await cipher.EncryptAsync(db, key.Id, Serialize(answers), GrantRequest.Table, AnswersColumn, request.Id, ct);
         db.DataKeys.Add(key);
@@ -238,10 +354,10 @@ public sealed class GrantRequests(
         var staff = side == RequestSide.Applicant ? null : await StaffViewAsync(viewer, request, program, entries.Select(e => e.Entry), ct);
         // The grantmaker's side may act only once they have declared no conflict of interest.
         IReadOnlyList<RequestState> moves = staff is { Declared: false } ? []
-            : [.. RequestRules.MovesFrom(side, request.State), .. RequestRules.Completes(side, request) ? [RequestState.Submitted] : Array.Empty<RequestState>()];
+            : [.. RequestRules.MovesFrom(side, request.State), .. staff is { Completes: true } ? [RequestState.Submitted] : Array.Empty<RequestState>()];
         return new RequestView(request, program, organization, side, answers, RequestRules.Missing(answers, program),
             RequestRules.Reminder(answers, program), moves, DueAt(request, program), history,
-            await SharedPlanAsync(viewer, request, ct), staff, await FilesAsync(request, ct));
+            await SharedPlanAsync(viewer, request, ct), staff, await FilesAsync(request, ct), await AskingAsync(request, ct));
     }
 
     /// <summary>The questions of the program of a request the viewer may change (<see cref="RequestView.MayEdit"/>'s people); null otherwise.</summary>
@@ -249,7 +365,7 @@ public sealed class GrantRequests(
     {
         var request = await db.GrantRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null) return null;
-        if (request.ApplicantId != viewer && (await SideAsync(viewer, request, ct) is not { } side || !RequestRules.Completes(side, request))) return null;
+        if (await SideAsync(viewer, request, ct) is not { } side || (side != RequestSide.Applicant && !await CompletesAsync(viewer, request, ct))) return null;
         return ProgramQuestions.Read(await db.GrantPrograms.Where(p => p.Id == request.ProgramId).Select(p => p.Questions).SingleAsync(ct));
     }
 
@@ -273,6 +389,16 @@ public sealed class GrantRequests(
         var started = await StartAsync(viewer, program, new RequestAnswers("", Shorten(need.Trim(), RequestRules.TextMax), Shorten(contact, RequestRules.ContactMax), []), RequestOrigin.Sms, ct);
         var reference = started.Id is { } id ? await db.GrantRequests.Where(r => r.Id == id).Select(r => r.Reference).SingleAsync(ct) : null;
         return (started, reference);
+    }
+
+    private async Task<Asking?> AskingAsync(GrantRequest request, CancellationToken ct)
+    {
+        if (request.OrganizationId is null && request.BehalfOfId is null) return null;
+        var organization = request.OrganizationId is { } org ? await db.Organizations.Where(o => o.Id == org).Select(o => o.Name).SingleOrDefaultAsync(ct) : null;
+        // The defender's name only once they agreed to it.
+        var name = request is { BehalfOfId: { } person, BehalfNamedAt: not null }
+            ? await db.Users.Where(u => u.Id == person).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) : null;
+        return new Asking(organization, request.BehalfOfId is not null, name);
     }
 
     private async Task<List<RequestFileView>> FilesAsync(GrantRequest request, CancellationToken ct)
@@ -315,10 +441,11 @@ public sealed class GrantRequests(
     {
         var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null) return new(RequestWriteStatus.NotFound);
-        if (request.ApplicantId != viewer)
+        if (await SideAsync(viewer, request, ct) is not { } side) return new(RequestWriteStatus.NotFound);
+        if (side != RequestSide.Applicant)
         {
             // The grantmaker's side changes answers only to complete a draft started by SMS, and only once declared.
-            if (await SideAsync(viewer, request, ct) is not { } side || !RequestRules.Completes(side, request)) return new(RequestWriteStatus.NotFound);
+            if (!await CompletesAsync(viewer, request, ct)) return new(RequestWriteStatus.NotFound);
             if (!await DeclaredAsync(viewer, requestId, ct)) return DeclareFirst(requestId);
         }
         if (!RequestRules.Editable(request.State)) return new(RequestWriteStatus.Refused, requestId);
@@ -326,14 +453,18 @@ public sealed class GrantRequests(
         var program = await db.GrantPrograms.AsNoTracking().SingleAsync(p => p.Id == request.ProgramId, ct);
         var questions = ProgramQuestions.Read(program.Questions);
         var stored = (await AnswersAsync(request, ct)).Given;
-        var given = Clean(answers).Given.Where(a => a.Value.Length > 0).ToDictionary(StringComparer.Ordinal);
+        var fileIds = await FileIdsAsync(requestId, ct);
+        // Answers to the questions asked today, as given (a file's: the one kept before, if it is this request's);
+        // answers to questions the program no longer asks stay as they were, for the record, and are not shown.
+        var asked = questions.Select(q => q.Id).ToHashSet(StringComparer.Ordinal);
+        var given = Clean(answers).Given.Where(a => asked.Contains(a.Key) && a.Value.Length > 0).ToDictionary(StringComparer.Ordinal);
+        foreach (var (id, value) in stored.Where(a => !asked.Contains(a.Key))) given[id] = value;
         foreach (var q in questions.Where(q => q.Kind == QuestionKind.File))
         {
             given.Remove(q.Id);
-            if (stored.TryGetValue(q.Id, out var kept)) given[q.Id] = kept;
+            if (stored.TryGetValue(q.Id, out var kept) && fileIds.Contains(kept)) given[q.Id] = kept;
         }
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var replaced = new List<string>();
         foreach (var file in files ?? [])
         {
             if (questions.FirstOrDefault(q => q.Id == file.QuestionId && q.Kind == QuestionKind.File) is null) continue;
@@ -352,25 +483,33 @@ public sealed class GrantRequests(
             if (name.Length is 0 or > 120 || Infrastructure.Validation.IsUnacceptableText(name, 120)) name = "file";
             row.NameCipher = await cipher.EncryptAsync(db, request.DataKeyId, name + cleaned.Extension, GrantRequestFile.Table, nameof(GrantRequestFile.NameCipher), row.Id, ct);
             row.DataCipher = await cipher.EncryptBytesAsync(db, request.DataKeyId, cleaned.Bytes, GrantRequestFile.Table, nameof(GrantRequestFile.DataCipher), row.Id, ct);
+            // Two files for one question in one save: the last one counts, the other is never written.
+            if (given.TryGetValue(file.QuestionId, out var earlier) && db.ChangeTracker.Entries<GrantRequestFile>()
+                    .FirstOrDefault(e => e.Entity.Id.ToString("N") == earlier) is { } unsaved)
+                unsaved.State = EntityState.Detached;
             db.GrantRequestFiles.Add(row);
-            if (given.TryGetValue(file.QuestionId, out var old)) replaced.Add(old);
             given[file.QuestionId] = row.Id.ToString("N");
         }
-        var clean = Clean(answers) with { Questions = given };
-        var fileIds = await FileIdsAsync(requestId, ct);
-        fileIds.UnionWith(db.ChangeTracker.Entries<GrantRequestFile>().Select(e => e.Entity.Id.ToString("N")));
+        // The one figure is the emergency form's; any other program asks for budget lines.
+        var clean = Clean(answers) with { Questions = given, Amount = RequestRules.IsShortForm(program) ? answers.Amount : null };
+        fileIds.UnionWith(db.ChangeTracker.Entries<GrantRequestFile>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.Id.ToString("N")));
         foreach (var (field, key) in RequestRules.Check(clean, program, fileIds)) errors.TryAdd(field, key);
         if (errors.Count > 0)
         {
             db.ChangeTracker.Clear(); // nothing of this save is written, its files included
             return new(RequestWriteStatus.Invalid, requestId, errors);
         }
-        var gone = replaced.Select(id => Guid.TryParseExact(id, "N", out var g) ? g : Guid.Empty).ToList();
+        // A file no answer holds any more (replaced, or of a question asked again as another kind) goes in the same commit.
+        var held = given.Values.ToHashSet(StringComparer.Ordinal);
+        var gone = fileIds.Where(id => !held.Contains(id) && Guid.TryParseExact(id, "N", out _)).Select(id => Guid.ParseExact(id, "N")).ToList();
         if (gone.Count > 0) db.GrantRequestFiles.RemoveRange(await db.GrantRequestFiles.Where(f => f.RequestId == requestId && gone.Contains(f.Id)).ToListAsync(ct));
         request.AnswersCipher = await cipher.EncryptAsync(db, request.DataKeyId, Serialize(clean), GrantRequest.Table, AnswersColumn, request.Id, ct);
         request.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         request.Version++;
-        return await SaveChangesAsync(request, ct);
+        var written = await SaveChangesAsync(request, ct);
+        if (written.Status == RequestWriteStatus.Done && side != RequestSide.Applicant)
+            await audit.WriteAsync(AuditEvents.GrantRequestChanged, viewer, request.Id, program.OrganizationId, "completed-for-applicant", ct);
+        return written;
     }
 
     /// <summary>
@@ -382,7 +521,8 @@ public sealed class GrantRequests(
     {
         var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || await SideAsync(viewer, request, ct) is not { } side) return new(RequestWriteStatus.NotFound);
-        if (!Enum.IsDefined(to) || !(RequestRules.CanMove(side, request.State, to) || (to == RequestState.Submitted && RequestRules.Completes(side, request))))
+        if (!Enum.IsDefined(to) || !(RequestRules.CanMove(side, request.State, to)
+                || (to == RequestState.Submitted && side != RequestSide.Applicant && await CompletesAsync(viewer, request, ct))))
             return new(RequestWriteStatus.Refused, requestId);
         if (version is { } v && v != request.Version) return new(RequestWriteStatus.Conflict, requestId);
         if (side != RequestSide.Applicant && !await DeclaredAsync(viewer, requestId, ct)) return DeclareFirst(requestId);
@@ -444,8 +584,7 @@ public sealed class GrantRequests(
     /// <summary>The viewer's own requests, newest first.</summary>
     public async Task<List<RequestSummary>> MineAsync(Guid viewer, CancellationToken ct = default) =>
         [.. (await (
-            from r in db.GrantRequests.AsNoTracking()
-            where r.ApplicantId == viewer
+            from r in AskedBy(viewer).AsNoTracking()
             join p in db.GrantPrograms on r.ProgramId equals p.Id
             orderby r.UpdatedAt descending
             select new { r, p.Name, p.ResponseHours }).ToListAsync(ct))
@@ -481,7 +620,7 @@ public sealed class GrantRequests(
 
     /// <summary>Whether the viewer is the applicant of a request they may still change (a draft, or sent back for rework).</summary>
     public Task<bool> MayChangeAsync(Guid viewer, Guid requestId, CancellationToken ct = default) =>
-        db.GrantRequests.AnyAsync(r => r.Id == requestId && r.ApplicantId == viewer && (r.State == RequestState.Draft || r.State == RequestState.Rework), ct);
+        AskedBy(viewer).AnyAsync(r => r.Id == requestId && (r.State == RequestState.Draft || r.State == RequestState.Rework), ct);
 
     /// <summary>The plans the viewer keeps (may change): theirs, and their organizations' where they are an admin or focal point.</summary>
     public async Task<List<PlanSummary>> PlansToImportAsync(Guid viewer, CancellationToken ct = default) =>
@@ -620,7 +759,8 @@ public sealed class GrantRequests(
         if (!declared) reviews.Clear();
         return new StaffView(declared, reviews,
             [.. declarations.Where(d => d.HasConflict).Select(d => ((string?)d.DisplayName, d.At))],
-            [.. Enum.GetValues<ReviewAspect>().Where(a => RequestRules.MayReview(roles, a))]);
+            [.. Enum.GetValues<ReviewAspect>().Where(a => RequestRules.MayReview(roles, a))],
+            RequestRules.Completes(request) && (roles.Contains(ProgramRole.DutyOfficer) || roles.Contains(ProgramRole.ProgramOfficer)));
     }
 
     private async Task<SharedPlan?> SharedPlanAsync(Guid viewer, GrantRequest request, CancellationToken ct)
@@ -682,7 +822,15 @@ public sealed class GrantRequests(
 
     private static RequestAnswers Clean(RequestAnswers a) =>
         new(a.Title.Trim(), a.Need.Trim(), a.Contact.Trim(), [.. a.Lines.Select(l => l with { Description = l.Description.Trim() })],
-            a.Amount, a.Given.ToDictionary(p => p.Key, p => p.Value.Trim(), StringComparer.Ordinal));
+            // An API body may send null for an answer: no answer.
+            a.Amount, a.Given.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value.Trim(), StringComparer.Ordinal));
+
+    /// <summary>
+    /// Whether the viewer completes this draft started by SMS: one of their roles on its program is duty officer or
+    /// program officer (whatever their other roles), and it is still a draft.
+    /// </summary>
+    internal async Task<bool> CompletesAsync(Guid viewer, GrantRequest request, CancellationToken ct) =>
+        RequestRules.Completes(request) && await RolesOn(viewer, request.ProgramId).AnyAsync(r => r == ProgramRole.DutyOfficer || r == ProgramRole.ProgramOfficer, ct);
 
     private async Task<HashSet<string>> FileIdsAsync(Guid requestId, CancellationToken ct) =>
         [.. (await db.GrantRequestFiles.Where(f => f.RequestId == requestId).Select(f => f.Id).ToListAsync(ct)).Select(id => id.ToString("N"))];

@@ -14,7 +14,9 @@ namespace Amparo.Web.Features.Grants;
 public static class GrantRequestsApi
 {
     /// <summary>from/fromId/consent: the emergency fast track, pre-filled from one of my alerts ("alert") or incident reports ("incident").</summary>
-    public sealed record StartBody(Guid? ProgramId, string? From = null, Guid? FromId = null, bool? Consent = null);
+    /// <summary><c>organizationId</c>: an organization of the caller's asking as itself; <c>behalfOfId</c>: a defender the caller asks for.</summary>
+    public sealed record StartBody(Guid? ProgramId, string? From = null, Guid? FromId = null, bool? Consent = null, Guid? OrganizationId = null, Guid? BehalfOfId = null);
+    public sealed record NamingBody(bool? Named);
     public sealed record LineBody(string? Category, string? Description, decimal? Amount);
     /// <summary><c>amount</c>: the total asked in one figure (the emergency form's); <c>questions</c>: answers to the program's questions by id (a file question's answer cannot be set here).</summary>
     public sealed record AnswersBody(string? Title, string? Need, string? Contact, LineBody[]? Lines, int? Version, decimal? Amount = null,
@@ -32,7 +34,8 @@ public static class GrantRequestsApi
     public sealed record RequestDto(Guid Id, Guid ProgramId, string Program, string Organization, string? Reference, string State, int Version,
         string Side, string Title, string Need, string Contact, LineDto[] Lines, decimal Total, string Currency, string[] Missing,
         string[] Reminder, string[] Moves, DateTime? SubmittedAt, DateTime? DueAt, string? StartedFrom, EntryDto[] History,
-        bool? Declared, ReviewDto[] Reviews, string[] MayReview, decimal? Amount, AnswerDto[] Questions);
+        bool? Declared, ReviewDto[] Reviews, string[] MayReview, decimal? Amount, AnswerDto[] Questions,
+        string? AskedByOrganization = null, bool OnBehalf = false, string? BehalfName = null);
 
     public static RouteGroupBuilder MapGrantRequestsApi(this RouteGroupBuilder api)
     {
@@ -55,6 +58,8 @@ public static class GrantRequestsApi
             .ProducesValidationProblem();
         grants.MapPost("/requests/{id:guid}/declaration", DeclareAsync).WithName("DeclareGrantRequestConflict").WithSummary("Declare whether I have a conflict of interest with the applicant (the program's staff)")
             .WithDescription("Needed before any move, review or comment by the grantmaker's side. conflict: true steps aside for good — the request is then 404 for me; false lets me act.");
+        grants.MapPost("/requests/{id:guid}/naming", NamingAsync).WithName("NameMeOnGrantRequest")
+            .WithSummary("The defender a request was asked for: whether the grantmaker may see their name (named: true or false)");
         grants.MapPost("/requests/{id:guid}/reviews", ReviewAsync).WithName("ReviewGrantRequest").WithSummary("A content or budget review of a request in review")
             .WithDescription("aspect: content (a reviewer or the program officer; scores: one per rubric criterion, 1–5, all of them when the verdict is sound) "
                 + "or budget (finance or the program officer; no scores). verdict: sound, or needsRework with a note — the reason the applicant reads; the request then goes back to them.")
@@ -77,7 +82,8 @@ public static class GrantRequestsApi
     {
         if (body.ProgramId is not { } program) return TypedResults.NotFound();
         RequestWrite result;
-        if (body.From is null && body.FromId is null) result = await requests.StartAsync(http.User.UserId(), program, http.RequestAborted);
+        if (body.From is null && body.FromId is null)
+            result = await requests.StartAsync(http.User.UserId(), program, new ApplyingAs(body.OrganizationId, body.BehalfOfId), http.RequestAborted);
         else if (PlanWire.TryParse<RequestOrigin>(body.From, out var origin) && body.FromId is { } from)
             result = await requests.StartFromAsync(http.User.UserId(), program, origin, from, body.Consent ?? false, http.RequestAborted);
         else return TypedResults.NotFound();
@@ -122,6 +128,12 @@ public static class GrantRequestsApi
     private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> CommentAsync(Guid id, CommentBody body, HttpContext http, GrantRequests requests, IStringLocalizer<SharedResource> t) =>
         Answer(await requests.CommentAsync(http.User.UserId(), id, body.Text, http.RequestAborted), t);
 
+    private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> NamingAsync(Guid id, NamingBody body, HttpContext http, GrantRequests requests, IStringLocalizer<SharedResource> t) =>
+        body.Named is not { } named
+            ? (await requests.BehalfAsync(http.User.UserId(), id, http.RequestAborted) is null ? TypedResults.NotFound()
+                : ApiErrors.Invalid(new Dictionary<string, string> { ["Named"] = "Grants.Behalf.Error.Named" }, t))
+            : Answer(await requests.NameMeAsync(http.User.UserId(), id, named, http.RequestAborted), t);
+
     private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> DeclareAsync(Guid id, DeclarationBody body, HttpContext http, GrantReviews reviews, IStringLocalizer<SharedResource> t) =>
         body.Conflict is not { } conflict
             ? ApiErrors.Invalid(new Dictionary<string, string> { ["Conflict"] = "Grants.Review.Error.Declaration" }, t)
@@ -161,6 +173,7 @@ public static class GrantRequestsApi
             v.Staff?.Declared, [.. (v.Staff?.Reviews ?? []).Select(x => new ReviewDto(x.Id, x.At, x.Reviewer, PlanWire.Word(x.Aspect), PlanWire.Word(x.Verdict),
                 [.. x.Scores.Select(s => new ScoreDto(s.Criterion, s.Score))], x.Note, x.ThisRound))],
             [.. (v.Staff?.MayReview ?? []).Select(a => PlanWire.Word(a))], a.Amount,
-            [.. v.Questions.Select(q => new AnswerDto(q.Id, PlanWire.Word(q.Kind), q.Label, q.Required, a.Given.GetValueOrDefault(q.Id)))]);
+            [.. v.Questions.Select(q => new AnswerDto(q.Id, PlanWire.Word(q.Kind), q.Label, q.Required, a.Given.GetValueOrDefault(q.Id)))],
+            v.For?.Organization, v.For?.OnBehalf ?? false, v.For?.BehalfName);
     }
 }

@@ -157,9 +157,8 @@ public static class RequestRules
     public static bool Editable(RequestState state) => state is RequestState.Draft or RequestState.Rework;
 
     /// <summary>
-    /// Whether this side completes a draft started by SMS (answers and sending, on the person's behalf, after talking
-    /// with them): the program officer or a duty officer (the Staff side), while it is a draft.
+    /// Whether the request is a draft started by SMS, which its program's duty officers and program officers complete
+    /// (answers and sending, on the person's behalf, after talking with them).
     /// </summary>
-    public static bool Completes(RequestSide side, GrantRequest request) =>
-        request.StartedFrom == RequestOrigin.Sms && request.State == RequestState.Draft && side is RequestSide.Officer or RequestSide.Staff;
+    public static bool Completes(GrantRequest request) => request.StartedFrom == RequestOrigin.Sms && request.State == RequestState.Draft;
 }

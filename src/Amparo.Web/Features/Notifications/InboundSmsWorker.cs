@@ -178,7 +178,12 @@ public sealed class InboundSmsProcessor(
     private async Task<SmsReply?> HandleAsync(InboundSms row, InboundPayload payload, CancellationToken ct)
     {
         if (keywords.HandlerFor(payload.Text) is not { } registration) return null;
+        var sms = new InboundText(row.Id, row.SenderLookup!, payload.From, payload.Text);
+        // A person's own code word wins over another feature's keyword ("FONDO 1234" may be someone's check-in).
+        if (registration != keywords.Unmatched && keywords.Unmatched is { } personal
+            && services.GetRequiredService(personal.Handler) is ISmsPersonalWords owner && await owner.IsPersonalAsync(sms, ct))
+            registration = personal;
         var handler = (ISmsKeywordHandler)services.GetRequiredService(registration.Handler);
-        return await handler.HandleAsync(new InboundText(row.Id, row.SenderLookup!, payload.From, payload.Text), ct);
+        return await handler.HandleAsync(sms, ct);
     }
 }

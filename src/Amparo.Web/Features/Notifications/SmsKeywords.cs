@@ -19,6 +19,17 @@ public interface ISmsKeywordHandler
     Task<SmsReply?> HandleAsync(InboundText sms, CancellationToken ct);
 }
 
+/// <summary>
+/// A handler that reads a person's own words (the feature that takes unmatched texts) and so must be asked first: a
+/// person's code word may be any word, another feature's keyword included, and a check-in or panic must never be read
+/// as something else.
+/// </summary>
+public interface ISmsPersonalWords
+{
+    /// <summary>Whether the text is one of the sender's own commands.</summary>
+    Task<bool> IsPersonalAsync(InboundText sms, CancellationToken ct);
+}
+
 /// <summary>One feature's keywords. <paramref name="TakesUnmatched"/>: it also reads texts no keyword claims (one feature at most).</summary>
 public sealed record SmsKeywordRegistration(string Feature, Type Handler, IReadOnlyList<string> Words, bool TakesUnmatched = false);
 
@@ -55,6 +66,9 @@ public sealed class SmsKeywords
             }
         }
     }
+
+    /// <summary>The feature that reads texts no keyword claims (and a person's own words), if any.</summary>
+    public SmsKeywordRegistration? Unmatched => _unmatched;
 
     /// <summary>Every registered keyword (normalized) and its feature.</summary>
     public IReadOnlyDictionary<string, string> Words => _byWord.ToDictionary(p => p.Key, p => p.Value.Feature, StringComparer.Ordinal);

@@ -8,6 +8,8 @@ namespace Amparo.Web.Pages.Grants;
 public sealed class IndexModel(GrantPrograms programs, GrantRequests requests) : PageModel
 {
     public List<RequestSummary> Requests { get; private set; } = [];
+    /// <summary>Requests someone asked on the viewer's behalf.</summary>
+    public List<RequestSummary> ForMe { get; private set; } = [];
     public List<ProgramSummary> Mine { get; private set; } = [];
     public List<ProgramSummary> Open { get; private set; } = [];
     public List<(Guid Id, string Name)> Grantmakers { get; private set; } = [];
@@ -19,5 +21,6 @@ public sealed class IndexModel(GrantPrograms programs, GrantRequests requests) :
         Open = await programs.OpenAsync(HttpContext.RequestAborted);
         Grantmakers = await programs.GrantmakersAsync(me, HttpContext.RequestAborted);
         Requests = await requests.MineAsync(me, HttpContext.RequestAborted);
+        ForMe = await requests.OnMyBehalfAsync(me, HttpContext.RequestAborted);
     }
 }

@@ -18,6 +18,8 @@ public sealed class ProgramModel(GrantPrograms programs, GrantRequests requests)
     public ProgramView View { get; private set; } = null!;
     public string? Error { get; private set; }
     [FromQuery(Name = "done")] public string? Done { get; set; }
+    /// <summary>Whom the viewer may ask for besides themself (the apply form's choice); empty: only themself.</summary>
+    public AskingChoices Choices { get; private set; } = new([], []);
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
 
@@ -46,9 +48,18 @@ public sealed class ProgramModel(GrantPrograms programs, GrantRequests requests)
     }
 
     /// <summary>Start a request to this program: a draft, opened at once.</summary>
-    public async Task<IActionResult> OnPostApplyAsync()
+    /// <param name="as">"me", "org:{id}" or "for:{userId}", as the form offers them.</param>
+    public async Task<IActionResult> OnPostApplyAsync(string? @as)
     {
-        var started = await requests.StartAsync(User.UserId(), Id, HttpContext.RequestAborted);
+        ApplyingAs? applying = @as switch
+        {
+            null or "" or "me" => ApplyingAs.Myself,
+            _ when @as.StartsWith("org:", StringComparison.Ordinal) && Guid.TryParse(@as.AsSpan(4), out var org) => new ApplyingAs(OrganizationId: org),
+            _ when @as.StartsWith("for:", StringComparison.Ordinal) && Guid.TryParse(@as.AsSpan(4), out var person) => new ApplyingAs(BehalfOfId: person),
+            _ => null,
+        };
+        var started = applying is null ? new RequestWrite(RequestWriteStatus.Invalid)
+            : await requests.StartAsync(User.UserId(), Id, applying, HttpContext.RequestAborted);
         switch (started.Status)
         {
             case RequestWriteStatus.Done:
@@ -59,8 +70,13 @@ public sealed class ProgramModel(GrantPrograms programs, GrantRequests requests)
                 Error = "Grants.Request.Error.OwnProgram";
                 Response.StatusCode = StatusCodes.Status409Conflict;
                 return Page();
-            case RequestWriteStatus.NotFound:
             case RequestWriteStatus.Invalid:
+                // Someone or something this person may not ask for (or a value the form did not offer): nothing started.
+                if (!await LoadAsync()) return NotFound();
+                Error = "Grants.Request.Error.As";
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                return Page();
+            case RequestWriteStatus.NotFound:
             case RequestWriteStatus.Conflict:
                 return NotFound();
         }
@@ -73,6 +89,7 @@ public sealed class ProgramModel(GrantPrograms programs, GrantRequests requests)
         if (await programs.GetAsync(me, Id, HttpContext.RequestAborted) is not { } view) return false;
         View = view;
         Requests = await requests.ForProgramAsync(me, Id, Math.Max(1, PageNumber), GrantRequestsApi.RequestPageSize, HttpContext.RequestAborted);
+        if (!view.IsStaff) Choices = await requests.AskingChoicesAsync(me, HttpContext.RequestAborted);
         return true;
     }
 }

@@ -801,6 +801,12 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid?>("ApplicantId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("BehalfNamedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("BehalfOfId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -809,6 +815,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<DateTime?>("DecidedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("uuid");
 
                     b.Property<Guid?>("PlanShareId")
                         .HasColumnType("uuid");
@@ -839,6 +848,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("ApplicantId");
+
+                    b.HasIndex("BehalfOfId");
+
+                    b.HasIndex("OrganizationId");
 
                     b.HasIndex("Reference")
                         .IsUnique();
@@ -2849,6 +2862,16 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("ApplicantId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("BehalfOfId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Amparo.Web.Features.Grants.GrantProgram", null)

@@ -794,6 +794,12 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid?>("ApplicantId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("BehalfNamedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("BehalfOfId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -801,6 +807,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OrganizationId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("PlanShareId")
@@ -832,6 +841,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ApplicantId");
+
+                    b.HasIndex("BehalfOfId");
+
+                    b.HasIndex("OrganizationId");
 
                     b.HasIndex("Reference")
                         .IsUnique();
@@ -2836,6 +2849,16 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("ApplicantId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("BehalfOfId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Amparo.Web.Features.Grants.GrantProgram", null)
