@@ -124,6 +124,12 @@ public abstract class AskingTests(AppFixture app)
         Assert.Contains("\"behalfName\":\"Berta Cáceres Flores\"", await ApiAsync(w.Officer, id), StringComparison.Ordinal);
         Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.NameMeAsync(w.Member.Id, id, false))).Status);
         Assert.Equal(new Asking(null, true, null), (await Requests(r => r.GetAsync(w.Officer.Id, id)))!.For);
+        // "Export my data": the defender's own section holds it, decrypted; the asker's holds it as theirs.
+        Task<object?> ExportAsync(OrgKit.Person who, string section) => app.WithServicesAsync(sp =>
+            sp.GetServices<Amparo.Web.Infrastructure.IPersonalData>().Single(d => d.Section == section).ExportAsync(who.User, CancellationToken.None));
+        var exported = Assert.Single(Assert.IsType<List<GrantBehalfPersonalData.OnMyBehalf>>(await ExportAsync(w.Member, "grantRequestsOnMyBehalf")));
+        Assert.Equal((id, Answers.Need, false), (exported.Id, exported.Need, exported.Named));
+        Assert.Contains(id, Assert.IsType<List<GrantRequestsPersonalData.Request>>(await ExportAsync(w.Coordinator, "grantRequests")).Select(e => e.Id));
 
         // The pages without JavaScript: the apply form offers the choices, refuses one not offered, and starts on behalf;
         // the defender's page says who asked and names them by form; anyone else gets 404 there.

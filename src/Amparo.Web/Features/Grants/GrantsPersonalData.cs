@@ -75,7 +75,8 @@ public sealed class GrantRequestsPersonalData(AmparoDbContext db, GrantRequests 
         var list = new List<Request>();
         foreach (var summary in await requests.MineAsync(person.Id, ct))
         {
-            if (await requests.GetAsync(person.Id, summary.Id, ct) is not { } view) continue;
+            // Their own requests, and those they started for an organization (the organization's others are not theirs).
+            if (await requests.GetAsync(person.Id, summary.Id, ct) is not { } view || view.Request.ApplicantId != person.Id) continue;
             list.Add(new Request(summary.Id, summary.Program, summary.Reference, summary.State.ToString(), view.Request.CreatedAt,
                 summary.SubmittedAt, view.Answers, [.. view.History.Select(e => new Entry(e.At, e.ActorId == person.Id, e.Kind.ToString(), e.From?.ToString(), e.To?.ToString(), e.Text, e.Amount))]));
         }
@@ -86,8 +87,31 @@ public sealed class GrantRequestsPersonalData(AmparoDbContext db, GrantRequests 
     {
         // Never sent (drafts, and drafts withdrawn to discard them): nobody else has them. The keys are destroyed now, before
         // the deletion commits: if it then fails, the drafts are unreadable — the deletion's rule of erring toward deletion.
-        var drafts = await db.GrantRequests.Where(r => r.ApplicantId == person.Id && r.SubmittedAt == null).ToListAsync(ct);
+        // An organization's draft is the organization's: it stays with its admins and focal points.
+        var drafts = await db.GrantRequests.Where(r => r.ApplicantId == person.Id && r.SubmittedAt == null && r.OrganizationId == null).ToListAsync(ct);
         foreach (var draft in drafts) await cipher.DestroyAsync(db, draft.DataKeyId, ct);
         db.GrantRequests.RemoveRange(drafts);
     }
+}
+
+/// <summary>
+/// Requests someone asked on the person's behalf: what was written about them and whether they let the grantmaker see
+/// their name. Deleting the account unlinks them (the request stays the asker's and the grantmaker's, unnamed).
+/// </summary>
+public sealed class GrantBehalfPersonalData(GrantRequests requests) : IPersonalData
+{
+    public sealed record OnMyBehalf(Guid Id, string Program, string Grantmaker, string? Reference, string State, string Need, bool Named);
+
+    public string Section => "grantRequestsOnMyBehalf";
+
+    public async Task<object?> ExportAsync(User person, CancellationToken ct)
+    {
+        var list = new List<OnMyBehalf>();
+        foreach (var summary in await requests.OnMyBehalfAsync(person.Id, ct))
+            if (await requests.BehalfAsync(person.Id, summary.Id, ct) is { } view)
+                list.Add(new OnMyBehalf(summary.Id, view.Program, view.Grantmaker, summary.Reference, summary.State.ToString(), view.Answers.Need, view.Named));
+        return list.Count == 0 ? null : list;
+    }
+
+    public Task DeleteAsync(User person, CancellationToken ct) => Task.CompletedTask;
 }

@@ -20,6 +20,7 @@ public static class GrantsSetup
         services.AddScoped<IPersonalData, GrantsPersonalData>();
         services.AddScoped<IPersonalData, GrantRequestsPersonalData>();
         services.AddScoped<IPersonalData, GrantDeclarationsPersonalData>();
+        services.AddScoped<IPersonalData, GrantBehalfPersonalData>();
         return services;
     }
 }
