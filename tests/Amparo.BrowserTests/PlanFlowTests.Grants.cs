@@ -42,6 +42,12 @@ public abstract partial class PlanFlowTests
         await fund.GetByLabel(T("Grants.Field.Regions"), new() { Exact = true }).FillAsync("CO HN");
         await fund.GetByLabel(T("Grants.Field.ResponseHours"), new() { Exact = true }).FillAsync("72");
         await fund.GetByLabel(T("Grants.Field.Rubric"), new() { Exact = true }).FillAsync("How imminent the risk is\nHow well the support answers it");
+        // A word for requests by SMS, and one question of the program's own (a required choice), in the first empty row.
+        await fund.GetByLabel(T("Grants.Field.SmsWord"), new() { Exact = true }).FillAsync("rrf" + tag);
+        await fund.Locator("#Questions_0__Label").FillAsync("Are children at risk too?");
+        await fund.Locator("#Questions_0__Kind").SelectOptionAsync("Choice");
+        await fund.Locator("#Questions_0__Choices").FillAsync("Yes\nNo");
+        await fund.Locator("#Questions_0__Required").CheckAsync();
         await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Save") }).ClickAsync();
         await Flows.WaitForLoadAsync(fund);
         await Check();
@@ -55,6 +61,8 @@ public abstract partial class PlanFlowTests
         await Check();
         await Expect(fund.Locator("main")).ToContainTextAsync(T("Grants.Done.saved"));
         await Expect(fund.Locator("main")).ToContainTextAsync(T("Grants.Hours", "en", 72));
+        await Expect(fund.Locator("main")).ToContainTextAsync("RRF" + tag.ToUpperInvariant());
+        await Expect(fund.Locator("main")).ToContainTextAsync("Are children at risk too?");
         await Flows.ScreenshotAsync(fund, "grants-program-" + tag);
         if (javaScript) return;
 
@@ -180,6 +188,7 @@ public abstract partial class PlanFlowTests
         await defender.Locator($"#Lines_{line}__Category").SelectOptionAsync("Relocation");
         await defender.Locator($"#Lines_{line}__Description").FillAsync("Alquiler de tres semanas");
         await defender.Locator($"#Lines_{line}__Amount").FillAsync("1200");
+        await defender.Locator("select[name^='Questions[']").SelectOptionAsync("Yes"); // the program's own question
         await defender.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.SaveDraft", mine) }).ClickAsync();
         await Flows.WaitForPageAsync(defender, new Regex("done=saved"));
         await Check();
@@ -207,6 +216,7 @@ public abstract partial class PlanFlowTests
         await Flows.WaitForPageAsync(fund, new Regex("/grants/requests/"));
         await FundCheck();
         await Expect(fund.Locator("main")).ToContainTextAsync(T("Grants.Request.Due", theirs));
+        await Expect(fund.Locator("main")).ToContainTextAsync("Are children at risk too?");
         // First the declaration of no conflict of interest: until then the page offers no move.
         await Expect(fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.Move.InReview", theirs), Exact = true })).ToHaveCountAsync(0);
         await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Review.Declare.NoConflict", theirs), Exact = true }).ClickAsync();

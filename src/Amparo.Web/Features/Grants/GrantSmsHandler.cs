@@ -16,6 +16,16 @@ public sealed class GrantSmsHandler(AmparoDbContext db, GrantRequests requests, 
     /// <summary>The keywords, one per language; the program's word follows.</summary>
     public static readonly string[] Words = ["FUND", "FONDO", "FONDS", "صندوق", "ФОНД"];
 
+    /// <summary>The keyword in a page's language (any of them works from any phone).</summary>
+    public static string WordFor(string language) => language switch
+    {
+        "es" => "FONDO",
+        "fr" => "FONDS",
+        "ar" => "صندوق",
+        "ru" => "ФОНД",
+        _ => "FUND",
+    };
+
     public async Task<SmsReply?> HandleAsync(InboundText sms, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.VerifiedPhoneLookup == sms.SenderLookup)
