@@ -93,7 +93,7 @@ internal static class GrantsBench
             {
                 Id = Guid.NewGuid(), ProgramId = program, ApplicantId = applicant, DataKeyId = key.Id, Reference = $"GR-B{i:D7}",
                 State = decided ? RequestState.Approved : RequestState.Submitted, CreatedAt = submitted, UpdatedAt = submitted,
-                SubmittedAt = submitted, DecidedAt = decided ? submitted.AddHours(20) : null,
+                SubmittedAt = submitted, DecidedAt = decided ? submitted.AddHours(20) : null, Closed = decided,
             };
             request.AnswersCipher = await cipher.EncryptAsync(db, key.Id, answers, GrantRequest.Table, "Answers", request.Id);
             db.GrantRequests.Add(request);

@@ -49,6 +49,11 @@ public sealed class GrantRequest
     public DateTime UpdatedAt { get; set; }
     public DateTime? SubmittedAt { get; set; }
     public DateTime? DecidedAt { get; set; }
+    /// <summary>
+    /// Decided or withdrawn: it no longer waits on anyone. Stored (set with the state, by <see cref="GrantRequests"/>) so
+    /// that a program's list — those still waiting first — reads an index instead of sorting every request.
+    /// </summary>
+    public bool Closed { get; set; }
     /// <summary>Null for a request started from a program's page.</summary>
     public RequestOrigin? StartedFrom { get; set; }
     /// <summary>
@@ -197,8 +202,8 @@ public sealed class GrantRequestConfiguration : IEntityTypeConfiguration<GrantRe
         builder.HasKey(r => r.Id);
         builder.Property(r => r.Reference).HasMaxLength(16);
         builder.HasIndex(r => r.Reference).IsUnique();
-        // The program's list: its requests newest first, by state.
-        builder.HasIndex(r => new { r.ProgramId, r.State, r.SubmittedAt });
+        // The program's list, in its order: still waiting first, then the others, each oldest first.
+        builder.HasIndex(r => new { r.ProgramId, r.Closed, r.SubmittedAt, r.Id });
         builder.HasIndex(r => r.ApplicantId);
         builder.Property(r => r.Version).IsConcurrencyToken();
         builder.HasOne<GrantProgram>().WithMany().HasForeignKey(r => r.ProgramId).OnDelete(DeleteBehavior.Cascade);

@@ -557,6 +557,7 @@ public sealed class GrantRequests(
         }
         if (to is RequestState.Approved or RequestState.Declined) request.DecidedAt = now;
         request.State = to;
+        request.Closed = request.DecidedAt is not null || to == RequestState.Withdrawn;
         request.UpdatedAt = now;
         request.Version++;
         var written = await SaveChangesAsync(request, ct);
@@ -605,7 +606,7 @@ public sealed class GrantRequests(
         if (await steppedAside.AnyAsync(ct))
             requests = requests.Where(r => !steppedAside.Contains(r.Id));
         var rows = await requests
-            .OrderBy(r => r.DecidedAt != null || r.State == RequestState.Withdrawn).ThenBy(r => r.SubmittedAt).ThenBy(r => r.Id)
+            .OrderBy(r => r.Closed).ThenBy(r => r.SubmittedAt).ThenBy(r => r.Id)
             .Skip((Math.Clamp(page, 1, MaxPage) - 1) * pageSize).Take(pageSize)
             // The list's columns only: no answers, no key opened.
             .Select(r => new GrantRequest { Id = r.Id, Reference = r.Reference, State = r.State, UpdatedAt = r.UpdatedAt, SubmittedAt = r.SubmittedAt, DecidedAt = r.DecidedAt })

@@ -807,6 +807,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid?>("BehalfOfId")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("Closed")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -856,7 +859,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("Reference")
                         .IsUnique();
 
-                    b.HasIndex("ProgramId", "State", "SubmittedAt");
+                    b.HasIndex("ProgramId", "Closed", "SubmittedAt", "Id");
 
                     b.ToTable("GrantRequests", (string)null);
                 });

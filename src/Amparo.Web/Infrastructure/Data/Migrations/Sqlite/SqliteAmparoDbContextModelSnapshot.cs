@@ -800,6 +800,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid?>("BehalfOfId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Closed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -849,7 +852,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("Reference")
                         .IsUnique();
 
-                    b.HasIndex("ProgramId", "State", "SubmittedAt");
+                    b.HasIndex("ProgramId", "Closed", "SubmittedAt", "Id");
 
                     b.ToTable("GrantRequests", (string)null);
                 });
