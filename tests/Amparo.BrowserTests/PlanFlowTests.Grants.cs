@@ -96,7 +96,8 @@ public abstract partial class PlanFlowTests
     /// the defender, after an alert a responder closed as "needs help", starts an emergency request from the alert's page
     /// (choosing the program, refused until they consent to the copy; the page also in Arabic), saves a draft whose budget has no security line and is
     /// reminded (kindly, without being stopped) that the program funds it, sends it and gets a reference; the officer
-    /// finds it on the program's page with its clock, reviews it and approves it; the defender reads the decision and
+    /// finds it on the program's page with its clock, sends it back for rework (the defender answers and sends it again),
+    /// reviews it and approves it; the defender reads the decision and
     /// who opened the request. Without JavaScript the defender works in Spanish and the officer in Arabic, on a phone.
     /// </summary>
     private async Task GrantRequestAsync(PageReport report, bool javaScript, string defenderEmail, string fundEmail, string grantmaker)
@@ -222,6 +223,24 @@ public abstract partial class PlanFlowTests
         await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Review.Declare.NoConflict", theirs), Exact = true }).ClickAsync();
         await Flows.WaitForPageAsync(fund, new Regex("done=declared"));
         await FundCheck();
+        await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.Move.InReview", theirs), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("done=InReview"));
+        await FundCheck();
+        // Rework: the officer sends it back with a reason; the defender reads it and sends it again (the same
+        // reference, the clock from the first sending); the officer takes it into review again.
+        await fund.Locator("#note-Rework").FillAsync("Falta decir cuántas personas se reubican.");
+        await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.Move.Rework", theirs), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("done=Rework"));
+        await FundCheck();
+        await defender.GotoAsync(requestUrl);
+        await Check();
+        await Expect(defender.Locator("main")).ToContainTextAsync("Falta decir cuántas personas se reubican.");
+        await defender.GetByLabel(T("Grants.Request.Field.NeedShort", mine), new() { Exact = true }).FillAsync("Nos siguieron dos noches seguidas; salimos tres personas unas semanas.");
+        await defender.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.Resubmit", mine) }).ClickAsync();
+        await Flows.WaitForPageAsync(defender, new Regex("done=submitted"));
+        await Check();
+        await Flows.ScreenshotAsync(defender, $"grants-request-resent-{mine}-{tag}");
+        await fund.GotoAsync(requestUrl);
         await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.Move.InReview", theirs), Exact = true }).ClickAsync();
         await Flows.WaitForPageAsync(fund, new Regex("done=InReview"));
         await FundCheck();
