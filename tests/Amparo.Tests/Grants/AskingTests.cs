@@ -106,6 +106,16 @@ public abstract class AskingTests(AppFixture app)
         Assert.Equal(RequestWriteStatus.Invalid, (await Requests(r => r.StartAsync(w.Outsider.Id, w.Program, new ApplyingAs(BehalfOfId: w.Member.Id)))).Status);
 
         var id = (await Requests(r => r.StartAsync(w.Coordinator.Id, w.Program, new ApplyingAs(BehalfOfId: w.Member.Id)))).Id!.Value;
+        // The defender is told by e-mail that something waits for them — a link behind sign-in, no fund, no program, no asker.
+        var notice = await app.WithServicesAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<Amparo.Web.Infrastructure.Data.AmparoDbContext>();
+            var row = await db.Outbox.AsNoTracking().SingleAsync(m => m.NotificationKey == $"grant-behalf:{id:N}");
+            return (await sp.GetRequiredService<Amparo.Web.Features.Notifications.OutboxWriter>().ReadAsync(db, row)).Text;
+        });
+        Assert.Contains(GrantRoutes.Behalf(id), notice, StringComparison.Ordinal);
+        foreach (var secret in new[] { "Protección", "Fondo", w.Coordinator.User.DisplayName })
+            Assert.DoesNotContain(secret, notice, StringComparison.Ordinal);
         await SendAsync(w.Coordinator, id);
         // The defender reads what was written about them; they are not its applicant (they cannot change or send it).
         var theirs = (await Requests(r => r.BehalfAsync(w.Member.Id, id)))!;

@@ -313,6 +313,16 @@ public sealed class GrantRequests(
         request.AnswersCipher = await cipher.EncryptAsync(db, key.Id, Serialize(answers), GrantRequest.Table, AnswersColumn, request.Id, ct);
         db.DataKeys.Add(key);
         db.GrantRequests.Add(request);
+        if (applying?.BehalfOfId is { } person && await db.Users.AsNoTracking().Where(u => u.Id == person)
+                .Select(u => new { u.Id, u.Email, u.Language }).SingleOrDefaultAsync(ct) is { Email: { Length: > 0 } email } defender)
+        {
+            // The defender is told that something waits for them — never by whom, for what or from which fund: a message
+            // naming a fund could itself be a risk on a phone someone else reads.
+            await notifier.EnqueueAsync(db, new Notification($"grant-behalf:{request.Id:N}", new(NotificationSourceKind.Account, defender.Id),
+                NotificationPriority.Normal, defender.Language, [new Destination(ChannelKind.Email, email)],
+                texts.Text(defender.Language, false, "Grants.Mail.BehalfSubject"),
+                texts.Text(defender.Language, false, "Grants.Msg.Behalf", texts.Url(GrantRoutes.Behalf(request.Id)))), ct);
+        }
         if (origin == RequestOrigin.Sms)
         {
             // The person's SMS is their sending: the clock runs from it, and the duty officers hear of it now.
