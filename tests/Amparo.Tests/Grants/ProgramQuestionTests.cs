@@ -258,6 +258,7 @@ public abstract class ProgramQuestionTests(AppFixture app)
         Assert.Contains("plan.pdf", after, StringComparison.Ordinal);
         Assert.DoesNotContain("An answer to the program", after, StringComparison.Ordinal); // nothing required left unanswered
         var fileId = (await Requests(r => r.GetAsync(defender.Id, id)))!.FileFor(questions[1].Id)!.Id;
+        Assert.Contains($"name=\"RemoveFile\" value=\"{questions[1].Id}\"", after, StringComparison.Ordinal);
         using var download = await client.SendAsync(HttpMethod.Get, GrantRoutes.RequestFile(id, fileId));
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal("attachment", download.Content.Headers.ContentDisposition!.DispositionType);
@@ -266,6 +267,24 @@ public abstract class ProgramQuestionTests(AppFixture app)
         using var stranger = await app.SignedInAsync(await app.PersonAsync("pqpagestranger"));
         using var theirs = await stranger.SendAsync(HttpMethod.Get, GrantRoutes.RequestFile(id, fileId));
         Assert.Equal(HttpStatusCode.NotFound, theirs.StatusCode);
+
+        // Removed on request (the box by the file): the answer and the file are gone, and the required question is missing again.
+        var (_, again) = await client.GetAsync(GrantRoutes.Request(id));
+        using (var removal = new MultipartFormDataContent
+        {
+            { new StringContent(TestClient.AntiforgeryToken(again)!), "__af" },
+            { new StringContent("Portátiles"), "Title" }, { new StringContent("Cifrar los equipos de la redacción."), "Need" },
+            { new StringContent("Correo cifrado"), "Contact" },
+            { new StringContent("DigitalSecurity"), "Lines[0].Category" }, { new StringContent("Licencias y discos"), "Lines[0].Description" },
+            { new StringContent("700"), "Lines[0].Amount" },
+            { new StringContent("Android"), $"Questions[{questions[0].Id}]" },
+            { new StringContent(questions[1].Id), "RemoveFile" },
+            { new StringContent("false"), "submit" },
+        })
+        using (var removed = await client.SendAsync(HttpMethod.Post, GrantRoutes.Request(id) + "?handler=Save", null, removal))
+            Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+        Assert.False(await app.WithDbAsync(db => db.GrantRequestFiles.AnyAsync(x => x.RequestId == id)));
+        Assert.Equal([MissingItem.Questions], (await Requests(r => r.GetAsync(defender.Id, id)))!.Missing);
     }
 
     private static string RequestModelFileField(string questionId) => Amparo.Web.Pages.Grants.RequestModel.FileField(questionId);

@@ -447,7 +447,7 @@ public sealed class GrantRequests(
     /// cannot be kept safely (the incident evidence rules: a photo is stored without its metadata) is refused by field.
     /// </remarks>
     public async Task<RequestWrite> SaveAsync(Guid viewer, Guid requestId, RequestAnswers answers, int? version,
-        IReadOnlyList<QuestionFile>? files = null, CancellationToken ct = default)
+        IReadOnlyList<QuestionFile>? files = null, IReadOnlyCollection<string>? removeFiles = null, CancellationToken ct = default)
     {
         var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null) return new(RequestWriteStatus.NotFound);
@@ -472,7 +472,8 @@ public sealed class GrantRequests(
         foreach (var q in questions.Where(q => q.Kind == QuestionKind.File))
         {
             given.Remove(q.Id);
-            if (stored.TryGetValue(q.Id, out var kept) && fileIds.Contains(kept)) given[q.Id] = kept;
+            // Kept unless the person asked to remove it (a new file for it, below, replaces it anyway).
+            if (stored.TryGetValue(q.Id, out var kept) && fileIds.Contains(kept) && removeFiles?.Contains(q.Id) != true) given[q.Id] = kept;
         }
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in files ?? [])

@@ -36,6 +36,8 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews) :
     [BindProperty] public string? Asked { get; set; }
     /// <summary>Answers to the program's questions by question id, as typed (an amount in the page's language).</summary>
     [BindProperty] public Dictionary<string, string?> Questions { get; set; } = [];
+    /// <summary>The file questions whose file the person asked to remove.</summary>
+    [BindProperty] public List<string> RemoveFile { get; set; } = [];
     [BindProperty] public int? Version { get; set; }
 
     public Dictionary<string, string> Errors { get; private set; } = [];
@@ -106,7 +108,7 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews) :
         }
         if (Errors.Count > 0) return await InvalidAsync();
         var saved = await requests.SaveAsync(me, Id, new RequestAnswers(Title ?? "", Need ?? "", Contact ?? "", lines, asked, answers), Version,
-            files, HttpContext.RequestAborted);
+            files, RemoveFile, HttpContext.RequestAborted);
         if (saved.Status == RequestWriteStatus.Invalid)
         {
             Errors = RenumberLines(saved.Errors!, lines.Count);
