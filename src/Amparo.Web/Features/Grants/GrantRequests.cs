@@ -124,9 +124,7 @@ public sealed class GrantRequests(
 
     internal async Task<RequestSide?> SideAsync(Guid viewer, GrantRequest request, CancellationToken ct)
     {
-        if (request.ApplicantId == viewer) return RequestSide.Applicant;
-        if (request.OrganizationId is { } org && await db.Memberships.AnyAsync(m =>
-                m.OrganizationId == org && m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint), ct))
+        if (request.ApplicantId == viewer || (request.OrganizationId is not null && await AskedBy(viewer).AnyAsync(r => r.Id == request.Id, ct)))
             return RequestSide.Applicant;
         // Never sent (a draft, or a draft withdrawn to discard it): the applicant's alone.
         if (request.SubmittedAt is null) return null;
@@ -230,10 +228,13 @@ public sealed class GrantRequests(
     }
 
     /// <summary>The requests asked on the viewer's behalf, newest first.</summary>
-    public async Task<List<RequestSummary>> OnMyBehalfAsync(Guid viewer, CancellationToken ct = default) =>
+    public Task<List<RequestSummary>> OnMyBehalfAsync(Guid viewer, CancellationToken ct = default) =>
+        SummariesAsync(db.GrantRequests.Where(r => r.BehalfOfId == viewer), ct);
+
+    /// <summary>Requests as a list shows them (newest first), with their program and clock.</summary>
+    private async Task<List<RequestSummary>> SummariesAsync(IQueryable<GrantRequest> requests, CancellationToken ct) =>
         [.. (await (
-            from r in db.GrantRequests.AsNoTracking()
-            where r.BehalfOfId == viewer
+            from r in requests.AsNoTracking()
             join p in db.GrantPrograms on r.ProgramId equals p.Id
             orderby r.UpdatedAt descending
             select new { r, p.Name, p.ResponseHours }).ToListAsync(ct))
@@ -594,13 +595,7 @@ public sealed class GrantRequests(
     }
 
     /// <summary>The viewer's own requests, newest first.</summary>
-    public async Task<List<RequestSummary>> MineAsync(Guid viewer, CancellationToken ct = default) =>
-        [.. (await (
-            from r in AskedBy(viewer).AsNoTracking()
-            join p in db.GrantPrograms on r.ProgramId equals p.Id
-            orderby r.UpdatedAt descending
-            select new { r, p.Name, p.ResponseHours }).ToListAsync(ct))
-            .Select(x => new RequestSummary(x.r.Id, x.r.ProgramId, x.Name, x.r.Reference, x.r.State, x.r.UpdatedAt, x.r.SubmittedAt, DueAt(x.r, x.ResponseHours)))];
+    public Task<List<RequestSummary>> MineAsync(Guid viewer, CancellationToken ct = default) => SummariesAsync(AskedBy(viewer), ct);
 
     /// <summary>
     /// A page of a program's sent requests for its assigned staff (null for anyone else): those not decided or withdrawn

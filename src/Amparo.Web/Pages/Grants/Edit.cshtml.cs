@@ -134,17 +134,9 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
     }
 
     /// <summary>The service numbers the questions it was given (blank rows left out); the form's rows count the blanks.</summary>
-    private static Dictionary<string, string> Renumber(IReadOnlyDictionary<string, string> errors, List<(QuestionForm Row, int Index)> rows)
-    {
-        var renumbered = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (field, key) in errors)
-        {
-            var match = System.Text.RegularExpressions.Regex.Match(field, @"^Questions\[(\d+)\]\.(\w+)$");
-            renumbered[match.Success && int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) is var n && n < rows.Count
-                ? FieldId($"Questions[{rows[n].Index}].{match.Groups[2].Value}") : field] = key;
-        }
-        return renumbered;
-    }
+    private static Dictionary<string, string> Renumber(IReadOnlyDictionary<string, string> errors, List<(QuestionForm Row, int Index)> rows) =>
+        FormRows.Renumber(errors, "Questions", [.. rows.Select(r => r.Index)])
+            .ToDictionary(e => e.Key.StartsWith("Questions[", StringComparison.Ordinal) ? FieldId(e.Key) : e.Key, e => e.Value, StringComparer.Ordinal);
 
     private async Task<string?> OrganizationNameAsync() =>
         Org is { } org ? (await programs.GrantmakersAsync(User.UserId(), HttpContext.RequestAborted)).Where(g => g.Id == org).Select(g => g.Name).FirstOrDefault() : null;

@@ -111,7 +111,8 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews) :
             files, RemoveFile, HttpContext.RequestAborted);
         if (saved.Status == RequestWriteStatus.Invalid)
         {
-            Errors = RenumberLines(saved.Errors!, lines.Count);
+            // The lines kept were the non-blank rows, in order.
+            Errors = FormRows.Renumber(saved.Errors!, "Lines", [.. Lines.Select((row, i) => (row, i)).Where(x => !x.row.IsBlank).Select(x => x.i).Take(lines.Count)]);
             return await InvalidAsync();
         }
         if (saved.Status != RequestWriteStatus.Done || !submit) return await MovedAsync(saved, "saved");
@@ -236,25 +237,6 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews) :
     {
         var rows = Math.Min(LineRows, Math.Max(3, Lines.Count(l => !l.IsBlank) + 2));
         while (Lines.Count < rows) Lines.Add(new LineForm());
-    }
-
-    /// <summary>
-    /// The service numbers the lines it was given (blank rows left out); the form's rows are numbered with the blanks.
-    /// The rows that were kept are the non-blank ones, in order.
-    /// </summary>
-    private Dictionary<string, string> RenumberLines(IReadOnlyDictionary<string, string> errors, int kept)
-    {
-        var rows = Lines.Select((row, i) => (row, i))
-            .Where(x => !x.row.IsBlank)
-            .Select(x => x.i).Take(kept).ToList();
-        var renumbered = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (field, key) in errors)
-        {
-            if (field.StartsWith("Lines[", StringComparison.Ordinal) && int.TryParse(field.AsSpan(6, field.IndexOf(']', StringComparison.Ordinal) - 6), CultureInfo.InvariantCulture, out var n) && n < rows.Count)
-                renumbered[$"Lines[{rows[n]}]{field[(field.IndexOf(']', StringComparison.Ordinal) + 1)..]}"] = key;
-            else renumbered[field] = key;
-        }
-        return renumbered;
     }
 
     /// <summary>The element id of a field named by the service ("Lines[2].Amount" → "Lines_2__Amount").</summary>
