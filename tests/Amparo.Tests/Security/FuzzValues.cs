@@ -139,14 +139,51 @@ public static class FuzzValues
         "9999-12-31T23:59:59Z", "9999-12-31", "0001-01-01", "🙂🙂🙂", "(100000 chars)", "(10000 chars)");
 
     /// <summary>
-    /// What the form fuzzer sends to one field: its kind's list and random values (<paramref name="everyValue"/>) — fewer
-    /// random ones for a parsed field, whose parser refuses most of them alike —, or only the part that reaches the
-    /// databases differently.
+    /// What every free-text field gets in every run: nothing, blanks, NUL, both long values, markup in and out of an
+    /// attribute, an SQL quote, a lone surrogate, invalid UTF-8, astral characters and control characters — the values
+    /// that have found defects here or reach a different code path (encoding, lengths, the database's text type).
+    /// </summary>
+    private static IReadOnlyList<FuzzValue> FreeTextEveryRun { get; } = Pick(FreeText,
+        "(empty)", "(whitespace)", "(NUL)", "(100000 chars)", "(10000 chars)", "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>",
+        "' OR '1'='1", "(lone surrogate)", "raw %FF%FE%C0%AF", "🙂🙂🙂", "(control characters)");
+
+    /// <summary>
+    /// What every parsed field gets in every run: nothing, NUL, a long value, invalid UTF-8, a number past int and
+    /// past decimal, 1e309, dates at both ends, a malformed GUID, an off-site return address and markup that breaks
+    /// out of an attribute.
+    /// </summary>
+    private static IReadOnlyList<FuzzValue> ParsedEveryRun { get; } = Pick(Parsed,
+        "(empty)", "(NUL)", "(100000 chars)", "raw %FF%FE%C0%AF", "2147483648", "99999999999999999999999999999", "1e309",
+        "9999-12-31T23:59:59Z", "0001-01-01", "00000000-0000-0000-0000-00000000000g", "//evil.example", "\"><img src=x onerror=alert(1)>");
+
+    /// <summary>
+    /// Whether this run sends every value of a kind's list to every field (<c>AMPARO_FUZZ_ALL=1</c>, the on-demand run)
+    /// or, as the suite does, the values above and a fresh sample of the rest (each value of the rest reaches a field
+    /// in about one run in four; together with the random values, runs cover the lists over time).
+    /// </summary>
+    public static bool EveryValueThisRun { get; } = Environment.GetEnvironmentVariable("AMPARO_FUZZ_ALL") == "1";
+
+    /// <summary>
+    /// What the form fuzzer sends to one field: on the first provider (<paramref name="everyValue"/>) the values its
+    /// kind gets every run, a sample of the rest of its kind's list and random values — fewer of both for a parsed
+    /// field, whose parser refuses most of them alike — or, with <see cref="EveryValueThisRun"/>, the whole list and
+    /// more random values; on the second provider only the part that reaches the databases differently.
     /// </summary>
     public static IEnumerable<FuzzValue> For(bool freeText, bool everyValue)
     {
         var list = freeText ? FreeText : Parsed;
-        return everyValue ? list.Concat(Random(freeText ? 6 : 2)) : list.Intersect(ReachingTheDatabase);
+        if (!everyValue) return list.Intersect(ReachingTheDatabase);
+        if (EveryValueThisRun) return list.Concat(Random(freeText ? 6 : 2));
+        var everyRun = freeText ? FreeTextEveryRun : ParsedEveryRun;
+        return everyRun.Concat(SampleOf(list.Except(everyRun), freeText ? 5 : 4)).Concat(Random(freeText ? 2 : 1));
+    }
+
+    /// <summary><paramref name="count"/> of <paramref name="values"/>, drawn afresh each time.</summary>
+    public static IEnumerable<T> SampleOf<T>(IEnumerable<T> values, int count)
+    {
+        var all = values.ToArray();
+        System.Random.Shared.Shuffle(all);
+        return all.Take(count);
     }
 
     /// <summary>The values of <paramref name="from"/> with these labels ("(n chars)" names a long value by its length); a label that is not there throws.</summary>
