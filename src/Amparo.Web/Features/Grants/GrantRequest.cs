@@ -9,7 +9,12 @@ namespace Amparo.Web.Features.Grants;
 /// Withdrawn by the applicant from any state before a decision. What follows approval (tranches, reports, closure) is
 /// part 2 of grants: new states after Approved, not changes to these.
 /// </summary>
-public enum RequestState { Draft = 1, Submitted = 2, InReview = 3, Rework = 4, Approved = 5, Declined = 6, Withdrawn = 7 }
+/// <remarks>
+/// After an approval (issue 15): <see cref="Disbursed"/> once finance records a first tranche (recorded, not moved:
+/// Amparo handles no money), <see cref="ReportDue"/> when the program officer asks for the report by a date,
+/// <see cref="ReportReceived"/> when the applicant sends it, <see cref="Closed"/> when the officer closes the grant.
+/// </remarks>
+public enum RequestState { Draft = 1, Submitted = 2, InReview = 3, Rework = 4, Approved = 5, Declined = 6, Withdrawn = 7, Disbursed = 8, ReportDue = 9, ReportReceived = 10, Closed = 11 }
 
 /// <summary>
 /// What an emergency request was started from, with the applicant's consent: one of their own alerts, an incident
@@ -25,8 +30,11 @@ public enum ReviewAspect { Content = 1, Budget = 2 }
 /// <summary>A review's outcome: ready for the officer's decision, or back to the applicant for rework (with the reason).</summary>
 public enum ReviewVerdict { Sound = 1, NeedsRework = 2 }
 
-/// <summary>A line of a request's history: a move between states, a comment, or someone at the grantmaker opening it.</summary>
-public enum RequestEntryKind { Moved = 1, Comment = 2, Opened = 3 }
+/// <summary>
+/// A line of a request's history: a move between states, a comment, someone at the grantmaker opening it, a tranche
+/// recorded by finance (its amount and the day it was paid), or the applicant's report (its words and file).
+/// </summary>
+public enum RequestEntryKind { Moved = 1, Comment = 2, Opened = 3, Tranche = 4, Report = 5 }
 
 /// <summary>
 /// A request to a program. Its answers are encrypted with a data key of its own (wrapped by the master key), readable by
@@ -74,6 +82,11 @@ public sealed class GrantRequest
     /// access — revoked or expired, it opens for nobody. No foreign key: the share goes with its plan.
     /// </summary>
     public Guid? PlanShareId { get; set; }
+    /// <summary>
+    /// The day the applicant's report is due, set when the program officer asks for it: plain, so that reminders and
+    /// the program's list of overdue reports need no key. Kept after the report arrives (the history says when).
+    /// </summary>
+    public DateOnly? ReportDueOn { get; set; }
     /// <summary>Bumped by every change: two officers deciding at once, the second is told and nothing is half-written.</summary>
     public int Version { get; set; }
 
@@ -94,6 +107,10 @@ public sealed class GrantRequestEntry
     public RequestState? To { get; set; }
     public byte[]? TextCipher { get; set; }
     public byte[]? AmountCipher { get; set; }
+    /// <summary>A tranche's day of payment, or the due day the officer set when asking for the report.</summary>
+    public DateOnly? Day { get; set; }
+    /// <summary>The file sent with a report (a <see cref="GrantRequestFile"/> of the request).</summary>
+    public Guid? FileId { get; set; }
 
     public const string Table = "GrantRequestEntries";
 }
@@ -137,10 +154,14 @@ public sealed class GrantRequestReview
 /// <summary>
 /// A file given in answer to one of the program's file questions: its bytes and its name encrypted with the request's
 /// key, a photo re-encoded without its metadata (the incident evidence rules). The answer holds its id; a new file for
-/// the same question replaces it.
+/// the same question replaces it. A report's file has <see cref="ReportQuestion"/> for its question and is held by the
+/// report's history entry.
 /// </summary>
 public sealed class GrantRequestFile
 {
+    /// <summary>The question id of a file sent with a report (no program question has it: theirs are 8 letters and digits).</summary>
+    public const string ReportQuestion = "report";
+
     public Guid Id { get; set; }
     public Guid RequestId { get; set; }
     public string QuestionId { get; set; } = "";

@@ -35,12 +35,16 @@ public sealed record Asking(string? Organization, bool OnBehalf, string? BehalfN
 /// <summary>A request made on the viewer's behalf, as they read it: what was written about them, and whether the grantmaker may see their name.</summary>
 public sealed record BehalfView(GrantRequest Request, string Program, string Grantmaker, string? FiledBy, RequestAnswers Answers, bool Named);
 
-public sealed record RequestSummary(Guid Id, Guid ProgramId, string Program, string? Reference, RequestState State, DateTime UpdatedAt, DateTime? SubmittedAt, DateTime? DueAt);
+/// <summary>A request in a list; <see cref="ReportDueOn"/>: the day its report is due while it is awaited.</summary>
+public sealed record RequestSummary(Guid Id, Guid ProgramId, string Program, string? Reference, RequestState State, DateTime UpdatedAt, DateTime? SubmittedAt, DateTime? DueAt,
+    DateOnly? ReportDueOn = null);
 
 /// <summary>What an emergency request would start from: the day it names (in the viewer's language) and the pre-filled answers.</summary>
 public sealed record EmergencySource(RequestOrigin Origin, Guid Id, string Day, string Title, string Need, bool Shortened);
 
-public sealed record RequestEntryView(DateTime At, Guid? ActorId, string? Actor, RequestEntryKind Kind, RequestState? From, RequestState? To, string? Text, decimal? Amount);
+/// <summary>A line of the history as the viewer reads it; <see cref="Day"/>: a tranche's day of payment or a report's due day; <see cref="FileId"/>: a report's file.</summary>
+public sealed record RequestEntryView(DateTime At, Guid? ActorId, string? Actor, RequestEntryKind Kind, RequestState? From, RequestState? To, string? Text, decimal? Amount,
+    DateOnly? Day = null, Guid? FileId = null);
 
 /// <summary>A request as the viewer may see it: its answers decrypted, its history, and what the viewer may do next.</summary>
 public sealed record RequestView(
@@ -54,6 +58,18 @@ public sealed record RequestView(
 
     /// <summary>The program's questions as it asks them today.</summary>
     public IReadOnlyList<ProgramQuestion> Questions { get; } = ProgramQuestions.Read(Program.Questions);
+
+    /// <summary>The amount approved (the approval's), or null before an approval.</summary>
+    public decimal? Approved => History.LastOrDefault(e => e.Kind == RequestEntryKind.Moved && e.To == RequestState.Approved)?.Amount;
+
+    /// <summary>The tranches recorded, in the order they were.</summary>
+    public IEnumerable<RequestEntryView> Tranches => History.Where(e => e.Kind == RequestEntryKind.Tranche);
+
+    /// <summary>What the tranches add up to.</summary>
+    public decimal Disbursed => Tranches.Sum(e => e.Amount ?? 0);
+
+    /// <summary>A file sent with a report, if any.</summary>
+    public RequestFileView? ReportFile(Guid? fileId) => fileId is { } id ? Files?.FirstOrDefault(f => f.Id == id) : null;
 
     /// <summary>The file given for a question, if any.</summary>
     public RequestFileView? FileFor(string questionId) =>
@@ -99,7 +115,7 @@ public sealed record RequestWrite(RequestWriteStatus Status, Guid? Id = null, IR
 /// admins unless they assign themselves. Anything else is "not found". Each request has its own data key; its answers,
 /// reasons and comments are encrypted with it. Every opening by the grantmaker's staff is in the history the applicant reads.
 /// </summary>
-public sealed class GrantRequests(
+public sealed partial class GrantRequests(
     AmparoDbContext db, FieldCipher cipher, TimeProvider clock, AuditLog audit, AlertService alerts, IncidentService incidents, MessageTexts texts,
     PlanService plans, PlanShareService shares, Notifier notifier, WorkSignal signal)
 {
@@ -238,7 +254,7 @@ public sealed class GrantRequests(
             join p in db.GrantPrograms on r.ProgramId equals p.Id
             orderby r.UpdatedAt descending
             select new { r, p.Name, p.ResponseHours }).ToListAsync(ct))
-            .Select(x => new RequestSummary(x.r.Id, x.r.ProgramId, x.Name, x.r.Reference, x.r.State, x.r.UpdatedAt, x.r.SubmittedAt, DueAt(x.r, x.ResponseHours)))];
+            .Select(x => new RequestSummary(x.r.Id, x.r.ProgramId, x.Name, x.r.Reference, x.r.State, x.r.UpdatedAt, x.r.SubmittedAt, DueAt(x.r, x.ResponseHours), ReportAwaited(x.r)))];
 
     /// <summary>
     /// The emergency fast track: a draft to an emergency program pre-filled from one of the viewer's alerts or incident
@@ -360,7 +376,7 @@ public sealed class GrantRequests(
             var text = await cipher.DecryptAsync(db, request.DataKeyId, row.Entry.TextCipher, GrantRequestEntry.Table, TextColumn, row.Entry.Id, ct);
             var amount = await cipher.DecryptAsync(db, request.DataKeyId, row.Entry.AmountCipher, GrantRequestEntry.Table, AmountColumn, row.Entry.Id, ct);
             history.Add(new RequestEntryView(row.Entry.At, row.Entry.ActorId, row.Actor, row.Entry.Kind, row.Entry.From, row.Entry.To, text,
-                amount is null ? null : decimal.Parse(amount, CultureInfo.InvariantCulture)));
+                amount is null ? null : decimal.Parse(amount, CultureInfo.InvariantCulture), row.Entry.Day, row.Entry.FileId));
         }
         var staff = side == RequestSide.Applicant ? null : await StaffViewAsync(viewer, request, program, entries.Select(e => e.Entry), ct);
         // The grantmaker's side may act only once they have declared no conflict of interest.
@@ -533,7 +549,8 @@ public sealed class GrantRequests(
     {
         var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || await SideAsync(viewer, request, ct) is not { } side) return new(RequestWriteStatus.NotFound);
-        if (!Enum.IsDefined(to) || !(RequestRules.CanMove(side, request.State, to)
+        // A tranche, a call for the report and the report itself carry more than a note: each has its own method.
+        if (!Enum.IsDefined(to) || (RequestRules.HasOwnForm(to) && to != RequestState.Submitted) || !(RequestRules.CanMove(side, request.State, to)
                 || (to == RequestState.Submitted && side != RequestSide.Applicant && await CompletesAsync(viewer, request, ct))))
             return new(RequestWriteStatus.Refused, requestId);
         if (version is { } v && v != request.Version) return new(RequestWriteStatus.Conflict, requestId);
@@ -542,7 +559,7 @@ public sealed class GrantRequests(
         var text = note?.Trim() ?? "";
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (text.Length > RequestRules.NoteMax) errors["Note"] = "Grants.Request.Error.NoteLength";
-        else if (RequestRules.NeedsReason(to) && text.Length == 0) errors["Note"] = "Grants.Request.Error.Reason";
+        else if (RequestRules.NeedsReason(request.State, to) && text.Length == 0) errors["Note"] = "Grants.Request.Error.Reason";
         if (to == RequestState.Approved && (amount is not { } a || a <= 0 || a > GrantRules.MaxCeiling || decimal.Round(a, 2) != a
             || (program.Ceiling is { } ceiling && a > ceiling)))
             errors["Amount"] = "Grants.Request.Error.Amount";
@@ -615,9 +632,9 @@ public sealed class GrantRequests(
             .OrderBy(r => r.Closed).ThenBy(r => r.SubmittedAt).ThenBy(r => r.Id)
             .Skip((Math.Clamp(page, 1, MaxPage) - 1) * pageSize).Take(pageSize)
             // The list's columns only: no answers, no key opened.
-            .Select(r => new GrantRequest { Id = r.Id, Reference = r.Reference, State = r.State, UpdatedAt = r.UpdatedAt, SubmittedAt = r.SubmittedAt, DecidedAt = r.DecidedAt })
+            .Select(r => new GrantRequest { Id = r.Id, Reference = r.Reference, State = r.State, UpdatedAt = r.UpdatedAt, SubmittedAt = r.SubmittedAt, DecidedAt = r.DecidedAt, ReportDueOn = r.ReportDueOn })
             .ToListAsync(ct);
-        return [.. rows.Select(r => new RequestSummary(r.Id, programId, program.Name, r.Reference, r.State, r.UpdatedAt, r.SubmittedAt, DueAt(r, program.ResponseHours)))];
+        return [.. rows.Select(r => new RequestSummary(r.Id, programId, program.Name, r.Reference, r.State, r.UpdatedAt, r.SubmittedAt, DueAt(r, program.ResponseHours), ReportAwaited(r)))];
     }
 
     // ---- the applicant's security plan: costed actions as budget lines, a summary shared by consent ----
@@ -839,8 +856,10 @@ public sealed class GrantRequests(
     internal async Task<bool> CompletesAsync(Guid viewer, GrantRequest request, CancellationToken ct) =>
         RequestRules.Completes(request) && await RolesOn(viewer, request.ProgramId).AnyAsync(r => r == ProgramRole.DutyOfficer || r == ProgramRole.ProgramOfficer, ct);
 
+    /// <summary>The files given for the program's questions (a report's files are the history's, not the answers').</summary>
     private async Task<HashSet<string>> FileIdsAsync(Guid requestId, CancellationToken ct) =>
-        [.. (await db.GrantRequestFiles.Where(f => f.RequestId == requestId).Select(f => f.Id).ToListAsync(ct)).Select(id => id.ToString("N"))];
+        [.. (await db.GrantRequestFiles.Where(f => f.RequestId == requestId && f.QuestionId != GrantRequestFile.ReportQuestion)
+            .Select(f => f.Id).ToListAsync(ct)).Select(id => id.ToString("N"))];
 
     private static string Serialize(RequestAnswers answers) => JsonSerializer.Serialize(answers);
 
@@ -855,6 +874,9 @@ public sealed class GrantRequests(
     }
 
     private static DateTime? DueAt(GrantRequest request, GrantProgram program) => DueAt(request, program.ResponseHours);
+
+    /// <summary>The day a report is due, while it is awaited.</summary>
+    private static DateOnly? ReportAwaited(GrantRequest request) => request.State == RequestState.ReportDue ? request.ReportDueOn : null;
 
     /// <summary>An emergency program's promise: an answer within its hours of the first submission, until decided or withdrawn.</summary>
     public static DateTime? DueAt(GrantRequest request, int? responseHours) =>

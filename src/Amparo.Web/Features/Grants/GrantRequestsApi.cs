@@ -24,18 +24,26 @@ public static class GrantRequestsApi
     public sealed record AnswerDto(string Id, string Kind, string Label, bool Required, string? Answer);
     public sealed record MoveBody(string? To, string? Note, decimal? Amount, int? Version);
     public sealed record CommentBody(string? Text);
+    /// <summary>A tranche paid: <c>amount</c> in the program's currency, <c>paidOn</c> the day (yyyy-MM-dd), an optional note.</summary>
+    public sealed record TrancheBody(decimal? Amount, DateOnly? PaidOn, string? Note, int? Version);
+    /// <summary>The report asked for by <c>dueOn</c> (yyyy-MM-dd); the note says what is missing when asked again.</summary>
+    public sealed record ReportCallBody(DateOnly? DueOn, string? Note, int? Version);
+    public sealed record ReportBody(string? Text, int? Version);
     public sealed record DeclarationBody(bool? Conflict);
     public sealed record ReviewBody(string? Aspect, string? Verdict, int?[]? Scores, string? Note, int? Version);
     public sealed record ScoreDto(string Criterion, int Score);
     public sealed record ReviewDto(Guid Id, DateTime At, string? Reviewer, string Aspect, string Verdict, ScoreDto[] Scores, string? Note, bool ThisRound);
-    public sealed record SummaryDto(Guid Id, Guid ProgramId, string Program, string? Reference, string State, DateTime UpdatedAt, DateTime? SubmittedAt, DateTime? DueAt);
+    public sealed record SummaryDto(Guid Id, Guid ProgramId, string Program, string? Reference, string State, DateTime UpdatedAt, DateTime? SubmittedAt, DateTime? DueAt,
+        DateOnly? ReportDueOn);
     public sealed record LineDto(string Category, string Description, decimal Amount);
-    public sealed record EntryDto(DateTime At, string? Actor, string Kind, string? From, string? To, string? Text, decimal? Amount);
+    /// <summary><c>day</c>: a tranche's day of payment, or the due day of a report asked for.</summary>
+    public sealed record EntryDto(DateTime At, string? Actor, string Kind, string? From, string? To, string? Text, decimal? Amount, DateOnly? Day);
     public sealed record RequestDto(Guid Id, Guid ProgramId, string Program, string Organization, string? Reference, string State, int Version,
         string Side, string Title, string Need, string Contact, LineDto[] Lines, decimal Total, string Currency, string[] Missing,
         string[] Reminder, string[] Moves, DateTime? SubmittedAt, DateTime? DueAt, string? StartedFrom, EntryDto[] History,
         bool? Declared, ReviewDto[] Reviews, string[] MayReview, decimal? Amount, AnswerDto[] Questions,
-        string? AskedByOrganization = null, bool OnBehalf = false, string? BehalfName = null);
+        string? AskedByOrganization = null, bool OnBehalf = false, string? BehalfName = null,
+        decimal? Approved = null, decimal Disbursed = 0, DateOnly? ReportDueOn = null);
 
     public static RouteGroupBuilder MapGrantRequestsApi(this RouteGroupBuilder api)
     {
@@ -51,8 +59,18 @@ public static class GrantRequestsApi
         grants.MapPut("/requests/{id:guid}", SaveAsync).WithName("SaveGrantRequest").WithSummary("Change a draft's (or a reworked request's) answers (the applicant)")
             .WithDescription("lines: up to 8 of { category, description, amount } in the program's currency; category one the program funds.")
             .ProducesValidationProblem();
-        grants.MapPost("/requests/{id:guid}/moves", MoveAsync).WithName("MoveGrantRequest").WithSummary("Submit, withdraw, review, send back for rework, approve or decline")
-            .WithDescription("to: submitted or withdrawn (the applicant); inReview or rework (a reviewer or the program officer); approved or declined (the program officer). rework and declined need a note (the reason); approved needs an amount within the ceiling.")
+        grants.MapPost("/requests/{id:guid}/moves", MoveAsync).WithName("MoveGrantRequest").WithSummary("Submit, withdraw, review, send back for rework, approve, decline or close")
+            .WithDescription("to: submitted or withdrawn (the applicant); inReview or rework (a reviewer or the program officer); approved, declined or closed (the program officer). rework and declined need a note (the reason); approved needs an amount within the ceiling; closed needs a note unless the report was received. "
+                + "disbursed, reportDue and reportReceived are reached through /tranches, /report-call and /report (409 here).")
+            .ProducesValidationProblem();
+        grants.MapPost("/requests/{id:guid}/tranches", TrancheAsync).WithName("RecordGrantTranche").WithSummary("Record a tranche paid on an approved grant (finance or the program officer)")
+            .WithDescription("Recorded, not moved: Amparo handles no money. The first moves the grant from approved to disbursed; together they may not pass the amount approved. paidOn: between the decision and tomorrow.")
+            .ProducesValidationProblem();
+        grants.MapPost("/requests/{id:guid}/report-call", ReportCallAsync).WithName("AskForGrantReport").WithSummary("Ask for the grant's report by a day (the program officer)")
+            .WithDescription("From disbursed, or again from reportReceived with a note saying what is missing. The applicant is told at once, a week before the day and the day after it.")
+            .ProducesValidationProblem();
+        grants.MapPost("/requests/{id:guid}/report", ReportAsync).WithName("SendGrantReport").WithSummary("Send the report asked for (the applicant)")
+            .WithDescription("text: what was done with the grant, up to 4,000 characters. A file can be sent with it from the request's page.")
             .ProducesValidationProblem();
         grants.MapPost("/requests/{id:guid}/comments", CommentAsync).WithName("CommentGrantRequest").WithSummary("A comment between the applicant and the program's staff")
             .ProducesValidationProblem();
@@ -125,6 +143,23 @@ public static class GrantRequestsApi
         return Answer(await requests.MoveAsync(http.User.UserId(), id, to, body.Note, body.Amount, body.Version, http.RequestAborted), t);
     }
 
+    private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> TrancheAsync(Guid id, TrancheBody body, HttpContext http, GrantRequests requests, IStringLocalizer<SharedResource> t)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (body.Amount is null) errors["TrancheAmount"] = "Grants.Tranche.Error.Amount";
+        if (body.PaidOn is null) errors["PaidOn"] = "Grants.Tranche.Error.Day";
+        // Field errors of an unreadable body are only told to someone who may see the request.
+        if (errors.Count > 0)
+            return await requests.GetAsync(http.User.UserId(), id, http.RequestAborted) is { Side: not RequestSide.Applicant } ? ApiErrors.Invalid(errors, t) : TypedResults.NotFound();
+        return Answer(await requests.RecordTrancheAsync(http.User.UserId(), id, body.Amount!.Value, body.PaidOn!.Value, body.Note, body.Version, http.RequestAborted), t);
+    }
+
+    private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> ReportCallAsync(Guid id, ReportCallBody body, HttpContext http, GrantRequests requests, IStringLocalizer<SharedResource> t) =>
+        Answer(await requests.AskForReportAsync(http.User.UserId(), id, body.DueOn, body.Note, body.Version, http.RequestAborted), t);
+
+    private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> ReportAsync(Guid id, ReportBody body, HttpContext http, GrantRequests requests, IStringLocalizer<SharedResource> t) =>
+        Answer(await requests.SendReportAsync(http.User.UserId(), id, body.Text, null, body.Version, http.RequestAborted), t);
+
     private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> CommentAsync(Guid id, CommentBody body, HttpContext http, GrantRequests requests, IStringLocalizer<SharedResource> t) =>
         Answer(await requests.CommentAsync(http.User.UserId(), id, body.Text, http.RequestAborted), t);
 
@@ -158,7 +193,7 @@ public static class GrantRequestsApi
         RequestWriteStatus.Conflict or RequestWriteStatus.Refused => TypedResults.Conflict(),
     };
 
-    private static SummaryDto Dto(RequestSummary s) => new(s.Id, s.ProgramId, s.Program, s.Reference, PlanWire.Word(s.State), s.UpdatedAt, s.SubmittedAt, s.DueAt);
+    private static SummaryDto Dto(RequestSummary s) => new(s.Id, s.ProgramId, s.Program, s.Reference, PlanWire.Word(s.State), s.UpdatedAt, s.SubmittedAt, s.DueAt, s.ReportDueOn);
 
     private static RequestDto Dto(RequestView v)
     {
@@ -169,11 +204,11 @@ public static class GrantRequestsApi
             v.Program.Currency, [.. v.Missing.Select(m => PlanWire.Word(m))], [.. GrantRules.Each(v.Reminder).Select(c => PlanWire.Word(c))],
             [.. v.Moves.Select(m => PlanWire.Word(m))], r.SubmittedAt, v.DueAt, r.StartedFrom is { } origin ? PlanWire.Word(origin) : null,
             [.. v.History.Select(e => new EntryDto(e.At, e.Actor, PlanWire.Word(e.Kind), e.From is { } f ? PlanWire.Word(f) : null,
-                e.To is { } to ? PlanWire.Word(to) : null, e.Text, e.Amount))],
+                e.To is { } to ? PlanWire.Word(to) : null, e.Text, e.Amount, e.Day))],
             v.Staff?.Declared, [.. (v.Staff?.Reviews ?? []).Select(x => new ReviewDto(x.Id, x.At, x.Reviewer, PlanWire.Word(x.Aspect), PlanWire.Word(x.Verdict),
                 [.. x.Scores.Select(s => new ScoreDto(s.Criterion, s.Score))], x.Note, x.ThisRound))],
             [.. (v.Staff?.MayReview ?? []).Select(a => PlanWire.Word(a))], a.Amount,
             [.. v.Questions.Select(q => new AnswerDto(q.Id, PlanWire.Word(q.Kind), q.Label, q.Required, a.Given.GetValueOrDefault(q.Id)))],
-            v.For?.Organization, v.For?.OnBehalf ?? false, v.For?.BehalfName);
+            v.For?.Organization, v.For?.OnBehalf ?? false, v.For?.BehalfName, v.Approved, v.Disbursed, r.State == RequestState.ReportDue ? r.ReportDueOn : null);
     }
 }

@@ -16,6 +16,7 @@ public static class GrantsSetup
         services.AddScoped<GrantRequests>();
         services.AddScoped<GrantReviews>();
         services.AddDurableWorker<GrantClockReminders>();
+        services.AddDurableWorker<GrantReportReminders>();
         services.AddSmsKeywords<GrantSmsHandler>("grants", GrantSmsHandler.Words);
         services.AddScoped<IPersonalData, GrantsPersonalData>();
         services.AddScoped<IPersonalData, GrantRequestsPersonalData>();

@@ -116,8 +116,28 @@ public static class RequestRules
         (RequestSide.Reviewer or RequestSide.Officer, RequestState.Submitted, RequestState.InReview) => true,
         (RequestSide.Reviewer or RequestSide.Officer or RequestSide.Finance, RequestState.InReview, RequestState.Rework) => true,
         (RequestSide.Officer, RequestState.InReview, RequestState.Approved or RequestState.Declined) => true,
+        // After the decision: finance (or the officer) records tranches, the officer asks for the report — again when the
+        // one received is not enough —, the applicant sends it, the officer closes the grant.
+        (RequestSide.Finance or RequestSide.Officer, RequestState.Approved, RequestState.Disbursed) => true,
+        (RequestSide.Officer, RequestState.Disbursed or RequestState.ReportReceived, RequestState.ReportDue) => true,
+        (RequestSide.Applicant, RequestState.ReportDue, RequestState.ReportReceived) => true,
+        (RequestSide.Officer, RequestState.Approved or RequestState.Disbursed or RequestState.ReportDue or RequestState.ReportReceived, RequestState.Closed) => true,
         _ => false,
     };
+
+    /// <summary>
+    /// The moves made through a form of their own rather than a step's note: sending the answers, a tranche (its amount
+    /// and day), asking for the report (its due day), the report (its words and file).
+    /// </summary>
+    public static bool HasOwnForm(RequestState to) =>
+        to is RequestState.Submitted or RequestState.Disbursed or RequestState.ReportDue or RequestState.ReportReceived;
+
+    /// <summary>Whether tranches may be recorded: from the approval until the grant is closed.</summary>
+    public static bool TakesTranches(RequestState state) =>
+        state is RequestState.Approved or RequestState.Disbursed or RequestState.ReportDue or RequestState.ReportReceived;
+
+    /// <summary>The longest a report may be given (a year and a half: a grant's usual term and its reporting time).</summary>
+    public const int ReportDueMaxDays = 550;
 
     /// <summary>Who may write which review: content by a reviewer or the program officer, the budget by finance or the program officer.</summary>
     public static bool MayReview(IReadOnlyCollection<ProgramRole> roles, ReviewAspect aspect) => aspect switch
@@ -130,8 +150,12 @@ public static class RequestRules
     public static IEnumerable<RequestState> MovesFrom(RequestSide side, RequestState from) =>
         Enum.GetValues<RequestState>().Where(to => CanMove(side, from, to));
 
-    /// <summary>A move that must say why (a decline, a rework) or under which conditions (an approval may, not must).</summary>
-    public static bool NeedsReason(RequestState to) => to is RequestState.Declined or RequestState.Rework;
+    /// <summary>
+    /// A move that must say why (a decline, a rework; closing a grant whose report never came; asking again for a report
+    /// that was received) or under which conditions (an approval may, not must).
+    /// </summary>
+    public static bool NeedsReason(RequestState from, RequestState to) => to is RequestState.Declined or RequestState.Rework
+        || (to == RequestState.Closed && from != RequestState.ReportReceived) || (to == RequestState.ReportDue && from == RequestState.ReportReceived);
 
     /// <summary>
     /// The budget category of a plan's costed action: the first the program funds among those its domains suggest

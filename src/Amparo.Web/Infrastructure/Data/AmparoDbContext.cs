@@ -94,6 +94,7 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<Features.Grants.GrantRequestFile> GrantRequestFiles => Set<Features.Grants.GrantRequestFile>();
     public DbSet<Features.Grants.GrantRequestReview> GrantRequestReviews => Set<Features.Grants.GrantRequestReview>();
     public DbSet<Features.Grants.GrantClockReminder> GrantClockReminders => Set<Features.Grants.GrantClockReminder>();
+    public DbSet<Features.Grants.GrantReportReminder> GrantReportReminders => Set<Features.Grants.GrantReportReminder>();
     public DbSet<HotZonePublicPage> HotZonePublicPages => Set<HotZonePublicPage>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -9,8 +9,11 @@ namespace Amparo.Web.Pages.Grants;
 /// One program: what it funds and for whom (anyone signed in while it takes requests); its staff (its grantmaker's admins
 /// and the program's staff); giving and taking back roles (the admins). Anyone else, or a closed program: 404.
 /// </summary>
-public sealed class ProgramModel(GrantPrograms programs, GrantRequests requests) : PageModel
+public sealed class ProgramModel(GrantPrograms programs, GrantRequests requests, TimeProvider clock) : PageModel
 {
+    /// <summary>Today (UTC): a report due before it is overdue.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
     /// <summary>The program's submitted requests for its staff (first page); null for anyone else.</summary>
     public List<RequestSummary>? Requests { get; private set; }
     [FromQuery(Name = "page")] public int PageNumber { get; set; } = 1;

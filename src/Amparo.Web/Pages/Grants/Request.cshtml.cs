@@ -16,7 +16,7 @@ namespace Amparo.Web.Pages.Grants;
 // files of one save together): the limit of an incident's evidence.
 [RequestSizeLimit(Features.Incidents.Evidence.MaxBytes + (256 * 1024))]
 [RequestFormLimits(MultipartBodyLengthLimit = Features.Incidents.Evidence.MaxBytes + (256 * 1024))]
-public sealed class RequestModel(GrantRequests requests, GrantReviews reviews) : PageModel
+public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, TimeProvider clock) : PageModel
 {
     /// <summary>The form field of a file question's file ("File.abc12345").</summary>
     public static string FileField(string questionId) => "File." + questionId;
@@ -137,6 +137,51 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews) :
         return await MovedAsync(await requests.MoveAsync(User.UserId(), Id, to.Value, note, approved, Version, HttpContext.RequestAborted), to.Value.ToString());
     }
 
+    /// <summary>What a refused tranche, call for the report or report form held: shown again in it.</summary>
+    public (string? Amount, string? Day, string? Note) PostedTranche { get; private set; }
+    public (string? Day, string? Note) PostedCall { get; private set; }
+    public string? PostedReport { get; private set; }
+
+    /// <summary>Today (UTC), for a tranche's day and a report's earliest due day.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>Finance or the program officer records a tranche paid (amount, day, note).</summary>
+    public async Task<IActionResult> OnPostTrancheAsync(string? trancheAmount, string? paidOn, string? trancheNote)
+    {
+        PostedTranche = (trancheAmount, paidOn, trancheNote);
+        if (!Amounts.TryParse(trancheAmount, out var amount)) Errors["TrancheAmount"] = "Grants.Tranche.Error.Amount";
+        if (!DateOnly.TryParseExact(paidOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) Errors["PaidOn"] = "Grants.Tranche.Error.Day";
+        if (Errors.Count > 0) return await InvalidAsync();
+        return await MovedAsync(await requests.RecordTrancheAsync(User.UserId(), Id, amount, day, trancheNote, Version, HttpContext.RequestAborted), "tranche");
+    }
+
+    /// <summary>The program officer asks for the report by a day (again, with what is missing, after one was received).</summary>
+    public async Task<IActionResult> OnPostAskReportAsync(string? dueOn, string? note)
+    {
+        PostedCall = (dueOn ?? "", note ?? "");
+        DateOnly? due = DateOnly.TryParseExact(dueOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+        return await MovedAsync(await requests.AskForReportAsync(User.UserId(), Id, due, note, Version, HttpContext.RequestAborted), "reportAsked");
+    }
+
+    /// <summary>The applicant sends the report asked for, with a file if they have one.</summary>
+    public async Task<IActionResult> OnPostReportAsync(string? report, IFormFile? reportFile)
+    {
+        PostedReport = report;
+        QuestionFile? file = null;
+        if (reportFile is { Length: > 0 })
+        {
+            if (reportFile.Length > Features.Incidents.Evidence.MaxBytes)
+            {
+                Errors["ReportFile"] = "Grants.Request.Error.File.TooLarge";
+                return await InvalidAsync();
+            }
+            using var buffer = new MemoryStream((int)reportFile.Length);
+            await reportFile.CopyToAsync(buffer, HttpContext.RequestAborted);
+            file = new QuestionFile(GrantRequestFile.ReportQuestion, reportFile.FileName, buffer.ToArray());
+        }
+        return await MovedAsync(await requests.SendReportAsync(User.UserId(), Id, report, file, Version, HttpContext.RequestAborted), "reportSent");
+    }
+
     /// <summary>
     /// The grantmaker's side declares whether they have a conflict of interest with the applicant. With one, the request
     /// is closed to them from now on: they go back to the program's page, which says so.
@@ -254,7 +299,13 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews) :
     /// </summary>
     public List<FormError> Summary(Func<string, string> text) => [.. Errors.Select(e => new FormError(text(e.Value), e.Key switch
     {
-        "Note" => Posted is { } posted ? NoteId(posted.To) : null,
+        "Note" => Posted is { } posted ? NoteId(posted.To) : PostedCall.Day is not null ? "call-note" : null,
+        "TrancheAmount" => "tranche-amount",
+        "PaidOn" => "paid-on",
+        "TrancheNote" => "tranche-note",
+        "DueOn" => "due-on",
+        "Report" => "report",
+        "ReportFile" => "report-file",
         "Amount" => AmountId,
         "Answers" or "Move" or "Conflict" or "Lines" => null,
         "Declaration" => "declare",

@@ -789,6 +789,25 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("GrantPrograms", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantReportReminder", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("RequestId", "Stage", "DueOn");
+
+                    b.ToTable("GrantReportReminders", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequest", b =>
                 {
                     b.Property<Guid>("Id")
@@ -831,6 +850,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<string>("Reference")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<DateOnly?>("ReportDueOn")
+                        .HasColumnType("date");
 
                     b.Property<int?>("StartedFrom")
                         .HasColumnType("integer");
@@ -899,6 +921,12 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<DateTime>("At")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly?>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<Guid?>("FileId")
+                        .HasColumnType("uuid");
 
                     b.Property<int?>("From")
                         .HasColumnType("integer");
@@ -2856,6 +2884,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantReportReminder", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Grants.GrantRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -782,6 +782,25 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("GrantPrograms", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantReportReminder", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RequestId", "Stage", "DueOn");
+
+                    b.ToTable("GrantReportReminders", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRequest", b =>
                 {
                     b.Property<Guid>("Id")
@@ -823,6 +842,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<string>("Reference")
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ReportDueOn")
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("StartedFrom")
@@ -891,6 +913,12 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("BLOB");
 
                     b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("FileId")
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("From")
@@ -2843,6 +2871,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantReportReminder", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Grants.GrantRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
