@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
@@ -281,6 +282,47 @@ public abstract partial class PlanFlowTests
         await Expect(defender.Locator("main")).ToContainTextAsync("Un informe breve al volver.");
         await Expect(defender.Locator("main")).ToContainTextAsync(T("Grants.Request.Entry.Opened", mine, "Gabriela " + tag));
         await Flows.ScreenshotAsync(defender, $"grants-request-decided-{mine}-{tag}");
+        // After the decision (issue 15; its pages have no scripts, so the flow without JavaScript walks them): the officer
+        // records a tranche (an unreadable amount is named at its field), asks for the report by a day; the defender
+        // sends it; the officer reads it and closes the grant.
+        if (!javaScript)
+        {
+            await fund.GotoAsync(requestUrl);
+            await FundCheck();
+            await fund.Locator("#tranche-amount").FillAsync("mil");
+            await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Tranche.Submit", theirs), Exact = true }).ClickAsync();
+            await Flows.WaitForLoadAsync(fund);
+            await FundCheck();
+            await Expect(fund.Locator("#error-summary")).ToContainTextAsync(T("Grants.Tranche.Error.Amount", theirs));
+            await Flows.ScreenshotAsync(fund, $"grants-tranche-error-{theirs}-{tag}");
+            await fund.Locator("#tranche-amount").FillAsync("1000");
+            await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Tranche.Submit", theirs), Exact = true }).ClickAsync();
+            await Flows.WaitForPageAsync(fund, new Regex("done=tranche"));
+            await FundCheck();
+            await Expect(fund.Locator("main")).ToContainTextAsync(T("Grants.Request.State.Disbursed", theirs));
+            var earliest = DateOnly.ParseExact((await fund.Locator("#due-on").GetAttributeAsync("min"))!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            await fund.Locator("#due-on").FillAsync(earliest.AddDays(14).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Report.Ask", theirs), Exact = true }).ClickAsync();
+            await Flows.WaitForPageAsync(fund, new Regex("done=reportAsked"));
+            await FundCheck();
+            await Flows.ScreenshotAsync(fund, $"grants-report-asked-{theirs}-{tag}");
+            await defender.GotoAsync(requestUrl);
+            await Check();
+            await Expect(defender.Locator("main")).ToContainTextAsync(T("Grants.Request.State.ReportDue", mine));
+            await defender.GetByLabel(T("Grants.Report.Text", mine), new() { Exact = true }).FillAsync("Nos reubicamos tres semanas; ya volvimos y seguimos el plan.");
+            await Flows.ScreenshotAsync(defender, $"grants-report-form-{mine}-{tag}");
+            await defender.GetByRole(AriaRole.Button, new() { Name = T("Grants.Report.Send", mine), Exact = true }).ClickAsync();
+            await Flows.WaitForPageAsync(defender, new Regex("done=reportSent"));
+            await Check();
+            await fund.GotoAsync(requestUrl);
+            await FundCheck();
+            await Expect(fund.Locator("main")).ToContainTextAsync("Nos reubicamos tres semanas");
+            await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.Move.Closed", theirs), Exact = true }).ClickAsync();
+            await Flows.WaitForPageAsync(fund, new Regex("done=Closed"));
+            await FundCheck();
+            await Expect(fund.Locator("main")).ToContainTextAsync(T("Grants.Request.State.Closed", theirs));
+            await Flows.ScreenshotAsync(fund, $"grants-request-closed-{theirs}-{tag}");
+        }
         await SwitchLanguageAsync(defender, "en");
         await SwitchLanguageAsync(fund, "en");
     }

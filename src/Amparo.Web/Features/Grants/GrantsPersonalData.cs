@@ -66,7 +66,8 @@ public sealed class GrantRequestsPersonalData(AmparoDbContext db, GrantRequests 
         RequestAnswers Answers, IReadOnlyList<Entry> History);
 
     /// <summary>A line of the history: the grantmaker's staff appear as "not you", never by name.</summary>
-    public sealed record Entry(DateTime At, bool ByYou, string Kind, string? From, string? To, string? Text, decimal? Amount);
+    /// <summary><c>Day</c>: a tranche's day of payment, or the day a report was asked for.</summary>
+    public sealed record Entry(DateTime At, bool ByYou, string Kind, string? From, string? To, string? Text, decimal? Amount, DateOnly? Day);
 
     public string Section => "grantRequests";
 
@@ -78,7 +79,7 @@ public sealed class GrantRequestsPersonalData(AmparoDbContext db, GrantRequests 
             // Their own requests, and those they started for an organization (the organization's others are not theirs).
             if (await requests.GetAsync(person.Id, summary.Id, ct) is not { } view || view.Request.ApplicantId != person.Id) continue;
             list.Add(new Request(summary.Id, summary.Program, summary.Reference, summary.State.ToString(), view.Request.CreatedAt,
-                summary.SubmittedAt, view.Answers, [.. view.History.Select(e => new Entry(e.At, e.ActorId == person.Id, e.Kind.ToString(), e.From?.ToString(), e.To?.ToString(), e.Text, e.Amount))]));
+                summary.SubmittedAt, view.Answers, [.. view.History.Select(e => new Entry(e.At, e.ActorId == person.Id, e.Kind.ToString(), e.From?.ToString(), e.To?.ToString(), e.Text, e.Amount, e.Day))]));
         }
         return list.Count == 0 ? null : list;
     }
