@@ -14,7 +14,7 @@ public abstract class AdminCommandTests : OperationsTestBase
     [Fact]
     public async Task Migrate_CreatesTheSchema_AndPrintsNothingOnStdout()
     {
-        var site = NewInstallation();
+        var site = NewEmptyInstallation();
         var result = await site.RunAsync("migrate");
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("", result.Out);
@@ -78,7 +78,7 @@ public abstract class AdminCommandTests : OperationsTestBase
     [Fact]
     public async Task OrgCreate_WithUnknownKind_FailsAndWritesNothing()
     {
-        var site = NewInstallation();
+        var site = NewEmptyInstallation();
         var result = await site.RunAsync("org", "create", "--name", "X", "--kind", "company");
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("--kind must be", result.Err, StringComparison.Ordinal);
@@ -212,7 +212,7 @@ public abstract class AdminCommandTests : OperationsTestBase
     [Fact]
     public async Task Help_ListsEveryCommand_AndEachCommandHasItsOwn()
     {
-        var site = NewInstallation();
+        var site = NewEmptyInstallation();
         var help = await site.RunAsync("--help");
         Assert.Equal(0, help.ExitCode);
         Assert.Equal("", help.Out);

@@ -77,7 +77,7 @@ public abstract class AuditVerifyTests : OperationsTestBase
     [Fact]
     public async Task Verify_OfAMissingDatabase_FailsWithoutCreatingOne()
     {
-        var site = NewInstallation();
+        var site = NewEmptyInstallation();
         var result = await site.RunAsync("audit", "verify");
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("", result.Out);

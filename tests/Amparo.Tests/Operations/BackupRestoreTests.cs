@@ -43,7 +43,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         Assert.DoesNotContain("Defenders of the River", Encoding.Latin1.GetString(bytes), StringComparison.Ordinal);
         Assert.False(File.Exists(backup + ".tmp"));
 
-        var target = NewInstallation();
+        var target = NewEmptyInstallation();
         CopyMasterKey(source, target);
         var restore = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
         Assert.True(restore.ExitCode == 0, restore.ToString());
@@ -105,7 +105,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
     [Fact]
     public async Task Backup_OfAMissingDatabase_FailsWithoutCreatingOne()
     {
-        var site = NewInstallation();
+        var site = NewEmptyInstallation();
         var file = TempFile("none.backup");
         var result = await site.RunAsync(["backup", "--to", file, "--passphrase-stdin"], BackupPassphrase);
         Assert.Equal(1, result.ExitCode);
@@ -122,7 +122,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         await source.SeedAsync(TestData.Email());
         var backup = await BackupAsync(source, includeKey: true);
 
-        var target = NewInstallation();
+        var target = NewEmptyInstallation();
         var existing = Guid.Parse(await target.MustAsync(["admin", "create", "--email", TestData.Email("admin"), "--name", "Admin", "--password-stdin"], TestData.Passphrase));
         var keyBefore = await File.ReadAllTextAsync(target.MasterKeyFile);
         var result = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
@@ -141,7 +141,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         var source = NewInstallation();
         await source.SeedAsync(TestData.Email());
         var backup = await BackupAsync(source, includeKey: true);
-        var target = NewInstallation();
+        var target = NewEmptyInstallation();
         await target.MustAsync(["org", "create", "--name", "Already here", "--kind", "grantmaker"]);
         var result = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
         Assert.Equal(1, result.ExitCode);
@@ -154,7 +154,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         var source = NewInstallation();
         await source.SeedAsync(TestData.Email());
         var backup = await BackupAsync(source, includeKey: true);
-        var target = NewInstallation();
+        var target = NewEmptyInstallation();
         var result = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], "not the passphrase at all");
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("passphrase is wrong", result.Err, StringComparison.Ordinal);
@@ -173,7 +173,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         var bytes = await File.ReadAllBytesAsync(backup);
         bytes[^40] ^= 0x01;
         await File.WriteAllBytesAsync(backup, bytes);
-        var target = NewInstallation();
+        var target = NewEmptyInstallation();
         var result = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("Nothing was changed", result.Err, StringComparison.Ordinal);
@@ -197,7 +197,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         await source.SetPhoneAsync(user, Phone);
         var backup = await BackupAsync(source, includeKey: true);
 
-        var target = NewInstallation();
+        var target = NewEmptyInstallation();
         var result = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(await File.ReadAllTextAsync(source.MasterKeyFile), await File.ReadAllTextAsync(target.MasterKeyFile));
@@ -211,7 +211,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         var source = NewInstallation();
         await source.SeedAsync(TestData.Email());
         var backup = await BackupAsync(source);
-        var target = NewInstallation();
+        var target = NewEmptyInstallation();
         var result = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("does not contain the master key", result.Err, StringComparison.Ordinal);
@@ -227,7 +227,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         var withKey = await BackupAsync(source, includeKey: true);
         var withoutKey = await BackupAsync(source);
 
-        var target = NewInstallation();
+        var target = NewEmptyInstallation();
         await target.MustAsync(["migrate"]);
         await target.MustAsync(["network", "create", "--name", "makes a key"]);
         await target.ExecuteSqlAsync("DELETE FROM \"Networks\"");
@@ -252,7 +252,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         var backup = await BackupAsync(source);
 
         // The target was started once (schema, audit key, audit events) with the same key, but holds no one.
-        var target = NewInstallation();
+        var target = NewEmptyInstallation();
         CopyMasterKey(source, target);
         await target.MustAsync(["migrate"]);
         await target.MustAsync(["audit", "verify"]);
@@ -274,7 +274,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         var backup = await BackupAsync(source, includeKey: true);
         var deletedKey = await DeleteAccountAsync(source, deleted);
 
-        var target = NewInstallation();
+        var target = NewEmptyInstallation();
         Directory.CreateDirectory(target.KeysDirectory);
         File.Copy(source.LedgerFile, target.LedgerFile);
         var result = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
@@ -314,7 +314,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         var newer = await BackupAsync(source, includeKey: true);
 
         // A new machine restores the newer backup (its ledger comes along), then has to fall back to the older one.
-        var target = NewInstallation();
+        var target = NewEmptyInstallation();
         Assert.Equal(0, (await target.RunAsync(["restore", "--from", newer, "--passphrase-stdin"], BackupPassphrase)).ExitCode);
         Assert.Contains(deletedKey.ToString("D"), await File.ReadAllTextAsync(target.LedgerFile), StringComparison.Ordinal);
         target.LoseDatabase();
@@ -329,7 +329,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         var source = NewInstallation();
         await source.SeedAsync(TestData.Email());
         var backup = await BackupAsync(source, includeKey: true);
-        var target = NewInstallation();
+        var target = NewEmptyInstallation();
         await target.MustAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
         var types = await target.WithDbAsync(db => db.AuditEvents.Select(e => e.Type).ToListAsync());
         Assert.Contains("backup.restored", types);
@@ -343,7 +343,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         {
             await other.SeedAsync(TestData.Email());
             var backup = await BackupAsync(other, includeKey: true);
-            var target = NewInstallation();
+            var target = NewEmptyInstallation();
             var result = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
             Assert.Equal(1, result.ExitCode);
             Assert.Contains("Database:Provider=" + other.Provider, result.Err, StringComparison.Ordinal);
@@ -363,7 +363,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         await source.SeedAsync(TestData.Email());
         var backup = await BackupAsync(source, includeKey: true);
         await RewriteManifestAsync(backup, json => json.Replace("\"lastMigration\": \"", "\"lastMigration\": \"29991231000000_FromTheFuture", StringComparison.Ordinal));
-        var target = NewInstallation();
+        var target = NewEmptyInstallation();
         var result = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("newer Amparo", result.Err, StringComparison.Ordinal);

@@ -28,10 +28,17 @@ public sealed class Installation : IDisposable
     public string? ConnectionString { get; private set; }
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
-    public Installation(string provider)
+    /// <param name="migrated">
+    /// Start from the run's migrated database (<see cref="SqliteTemplate"/>, <see cref="PostgresServer.NewDatabase"/>):
+    /// its first command then finds no migration to apply and does the rest of a first start (the keys). False: an
+    /// installation with no database yet, for what an empty one is about (migrating, restoring into one, refusing to
+    /// create one by mistake).
+    /// </param>
+    public Installation(string provider, bool migrated = false)
     {
         Provider = provider;
-        if (provider == "Postgres") ConnectionString = PostgresServer.Instance.NewEmptyDatabase();
+        if (provider == "Postgres") ConnectionString = migrated ? PostgresServer.Instance.NewDatabase() : PostgresServer.Instance.NewEmptyDatabase();
+        else if (migrated) SqliteTemplate.CopyTo(DataDirectory);
     }
 
     public string KeysDirectory => Path.Combine(DataDirectory, "keys");
@@ -189,9 +196,14 @@ public abstract class OperationsTestBase : IDisposable
     private readonly List<string> _files = [];
     protected abstract string Provider { get; }
 
-    protected Installation NewInstallation()
+    /// <summary>An installation whose database is already migrated (copied from the run's template): what most tests start from.</summary>
+    protected Installation NewInstallation() => Add(new Installation(Provider, migrated: true));
+
+    /// <summary>An installation with no database yet: a restore's target, a first migration.</summary>
+    protected Installation NewEmptyInstallation() => Add(new Installation(Provider));
+
+    private Installation Add(Installation installation)
     {
-        var installation = new Installation(Provider);
         _installations.Add(installation);
         return installation;
     }

@@ -167,7 +167,7 @@ public abstract class MasterKeyRotationTests : OperationsTestBase
     [Fact]
     public async Task Rotate_WithoutAMasterKey_FailsAndCreatesNone()
     {
-        var site = NewInstallation();
+        var site = NewEmptyInstallation();
         var result = await site.RunAsync("rotate-master-key");
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("No master key here", result.Err, StringComparison.Ordinal);

@@ -114,7 +114,7 @@ public abstract class OrganizationKeyTests : OperationsTestBase
         var ciphertext = await EncryptNoteAsync(source, org);
         var backup = await BackupAsync(source);
 
-        var target = NewInstallation();
+        var target = NewEmptyInstallation();
         CopyKeys(source, target);
         var restore = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
         Assert.True(restore.ExitCode == 0, restore.ToString());
@@ -154,7 +154,7 @@ public abstract class OrganizationKeyTests : OperationsTestBase
         Assert.Contains("org.deleted", types);
 
         // An older backup restored on a machine with this ledger: the organization is deleted again, its key destroyed.
-        var target = NewInstallation();
+        var target = NewEmptyInstallation();
         CopyKeys(site, target);
         var restore = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
         Assert.True(restore.ExitCode == 0, restore.ToString());
