@@ -12,7 +12,7 @@ namespace Amparo.Web.Features.Grants;
 /// <summary>What a grantee is told of a report: that it was asked for (at once), that its day is near, that it has passed.</summary>
 public enum ReportStage { Asked = 1, Soon = 2, Overdue = 3 }
 
-/// <summary>One reminder of a report, sent once per due day: asked again for another day, the reminders start over.</summary>
+/// <summary>One reminder of a report's current call, sent once: asked again, the call's rows are replaced and the reminders start over.</summary>
 public sealed class GrantReportReminder
 {
     public Guid RequestId { get; set; }
@@ -33,8 +33,8 @@ public sealed class GrantReportReminderConfiguration : IEntityTypeConfiguration<
 
 /// <summary>
 /// Reminds the applicant's side of a report the program officer asked for (issue 15): a week before its day (or at
-/// once when asked with less than a week to go, where the "asked" notice already said so, nothing more), and the day
-/// after it when it has not come. The messages say only that a report is due on a day, with the request's tracking
+/// once when asked with less than a week to go, where the "asked" notice already said so, nothing more), and once
+/// the day has ended everywhere (<see cref="IsOverdue"/>) when it has not come. The messages say only that a report is due on a day, with the request's tracking
 /// reference and its address behind sign-in — nothing of the grant, the fund or the amount: a message on a phone
 /// someone else reads must not be a risk. Once per request, stage and due day: the row commits with the messages.
 /// </summary>
@@ -51,16 +51,25 @@ public sealed class GrantReportReminders(IServiceScopeFactory scopes, Heartbeats
     protected override TimeSpan MaxSleep => TimeSpan.FromMinutes(30);
     protected override TimeSpan RetryAfterFailure => TimeSpan.FromMinutes(1);
 
-    /// <summary>The stage due for a report due on <paramref name="dueOn"/> on <paramref name="today"/> (UTC), if any.</summary>
-    public static ReportStage? StageOn(DateOnly dueOn, DateOnly today) =>
-        today > dueOn ? ReportStage.Overdue : today >= dueOn.AddDays(-SoonDays) ? ReportStage.Soon : null;
+    /// <summary>
+    /// The earliest date that is still today somewhere (UTC−12): a report's day is a calendar day with no time zone, so
+    /// it is not over until it has ended everywhere — a grantee west of Greenwich is never told "it has passed" on the
+    /// day itself, and an officer there may still ask for a report "by today".
+    /// </summary>
+    public static DateOnly EarliestToday(DateTime utcNow) => DateOnly.FromDateTime(utcNow.AddHours(-12));
+
+    /// <summary>Whether a report due on <paramref name="dueOn"/> is overdue: its day has ended everywhere.</summary>
+    public static bool IsOverdue(DateOnly dueOn, DateTime utcNow) => dueOn < EarliestToday(utcNow);
+
+    /// <summary>The stage due for a report due on <paramref name="dueOn"/> at <paramref name="utcNow"/>, if any.</summary>
+    public static ReportStage? StageOn(DateOnly dueOn, DateTime utcNow) =>
+        IsOverdue(dueOn, utcNow) ? ReportStage.Overdue : DateOnly.FromDateTime(utcNow) >= dueOn.AddDays(-SoonDays) ? ReportStage.Soon : null;
 
     protected override async Task<DateTime?> RoundAsync(IServiceProvider services, CancellationToken ct)
     {
         var db = services.GetRequiredService<AmparoDbContext>();
         var now = Clock.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(now);
-        var soonFrom = today.AddDays(SoonDays);
+        var soonFrom = DateOnly.FromDateTime(now).AddDays(SoonDays);
         // Reports still awaited whose day is near or past, and not yet reminded of that stage for that day.
         var waiting = await db.GrantRequests.AsNoTracking()
             .Where(r => r.State == RequestState.ReportDue && r.ReportDueOn != null && r.ReportDueOn <= soonFrom)
@@ -68,15 +77,16 @@ public sealed class GrantReportReminders(IServiceScopeFactory scopes, Heartbeats
             .ToListAsync(ct);
         var due = new List<(Guid Id, ReportStage Stage, DateOnly DueOn)>();
         foreach (var w in waiting)
-            if (StageOn(w.DueOn, today) is { } stage
+            if (StageOn(w.DueOn, now) is { } stage
                 && !await db.GrantReportReminders.AnyAsync(x => x.RequestId == w.Id && x.DueOn == w.DueOn && x.Stage >= stage, ct))
                 due.Add((w.Id, stage, w.DueOn));
         var sent = false;
         foreach (var (id, stage, dueOn) in due.OrderBy(d => d.DueOn).Take(Batch))
             sent |= await RemindAsync(db, services, id, stage, dueOn, now, ct);
         if (sent) services.GetRequiredService<WorkSignal>().WakeDispatcher();
-        // The next stage falls at a midnight (UTC): look again then, or sooner (MaxSleep).
-        return due.Count > Batch ? now : today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        // A stage changes at midnight UTC ("soon") or at noon UTC (a day ended everywhere): look again at the next of
+        // them, or sooner (MaxSleep).
+        return due.Count > Batch ? now : now.Date.AddHours(now.Hour < 12 ? 12 : 24);
     }
 
     private static async Task<bool> RemindAsync(AmparoDbContext db, IServiceProvider services, Guid requestId, ReportStage stage, DateOnly dueOn, DateTime now, CancellationToken ct)
@@ -90,8 +100,9 @@ public sealed class GrantReportReminders(IServiceScopeFactory scopes, Heartbeats
             var request = await db.GrantRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId, ct);
             if (request is not { State: RequestState.ReportDue } || request.ReportDueOn != dueOn) return false;
             db.GrantReportReminders.Add(new GrantReportReminder { RequestId = requestId, Stage = stage, DueOn = dueOn, SentAt = now });
+            var ask = await AskNumberAsync(db, requestId, ct);
             foreach (var person in await ApplicantSideAsync(db, request, ct))
-                await notifier.EnqueueAsync(db, Message(texts, person, request, stage), ct);
+                await notifier.EnqueueAsync(db, Message(texts, person, request, stage, ask), ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return true;
@@ -119,11 +130,16 @@ public sealed class GrantReportReminders(IServiceScopeFactory scopes, Heartbeats
         return [.. people.Where(u => !string.IsNullOrEmpty(u.Email))];
     }
 
+    /// <summary>How many times the report has been asked for (1 for the first call): each call's messages are its own.</summary>
+    public static Task<int> AskNumberAsync(AmparoDbContext db, Guid requestId, CancellationToken ct) =>
+        db.GrantRequestEntries.CountAsync(e => e.RequestId == requestId && e.Kind == RequestEntryKind.Moved && e.To == RequestState.ReportDue, ct);
+
     /// <summary>
     /// To one person of the applicant's side, in their language: a report is due on a day (or was due), the tracking
     /// reference and the request's address behind sign-in. Its source is their account, so it goes with their account.
+    /// Its key names the call (<paramref name="ask"/>): asked again, even for the same day, the messages go again.
     /// </summary>
-    public static Notification Message(MessageTexts texts, User user, GrantRequest request, ReportStage stage)
+    public static Notification Message(MessageTexts texts, User user, GrantRequest request, ReportStage stage, int ask)
     {
         var culture = CultureInfo.GetCultureInfo(Infrastructure.Localization.Cultures.IsSupported(user.Language) ? user.Language : "en");
         var day = request.ReportDueOn?.ToString("D", culture) ?? "";
@@ -134,7 +150,7 @@ public sealed class GrantReportReminders(IServiceScopeFactory scopes, Heartbeats
             ReportStage.Soon => ("Grants.Mail.ReportSoonSubject", "Grants.Msg.ReportSoon"),
             ReportStage.Overdue => ("Grants.Mail.ReportOverdueSubject", "Grants.Msg.ReportOverdue"),
         };
-        return new Notification($"grant-report:{request.Id:N}:{(int)stage}:{request.ReportDueOn:yyyyMMdd}:{user.Id:N}", new(NotificationSourceKind.Account, user.Id),
+        return new Notification($"grant-report:{request.Id:N}:{ask}:{(int)stage}:{user.Id:N}", new(NotificationSourceKind.Account, user.Id),
             NotificationPriority.Normal, user.Language, [new Destination(ChannelKind.Email, user.Email!)],
             texts.Text(user.Language, false, subject), texts.Text(user.Language, false, body, request.Reference ?? "", day, link));
     }

@@ -226,6 +226,8 @@ public sealed class GrantRequestConfiguration : IEntityTypeConfiguration<GrantRe
         // The program's list, in its order: still waiting first, then the others, each oldest first.
         builder.HasIndex(r => new { r.ProgramId, r.Closed, r.SubmittedAt, r.Id });
         builder.HasIndex(r => r.ApplicantId);
+        // The report reminders' round: reports awaited, by their day.
+        builder.HasIndex(r => new { r.State, r.ReportDueOn });
         builder.Property(r => r.Version).IsConcurrencyToken();
         builder.HasOne<GrantProgram>().WithMany().HasForeignKey(r => r.ProgramId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<User>().WithMany().HasForeignKey(r => r.ApplicantId).OnDelete(DeleteBehavior.SetNull);

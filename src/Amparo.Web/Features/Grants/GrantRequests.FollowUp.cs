@@ -20,7 +20,9 @@ public sealed partial class GrantRequests
     {
         var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || await SideAsync(viewer, request, ct) is not { } side) return new(RequestWriteStatus.NotFound);
-        if (side is not (RequestSide.Finance or RequestSide.Officer) || !RequestRules.TakesTranches(request.State)) return new(RequestWriteStatus.Refused, requestId);
+        // By role, not by the strongest side: someone both reviewer and finance on a small fund records tranches too.
+        if (side == RequestSide.Applicant || !RequestRules.TakesTranches(request.State) || !await RecordsTranchesAsync(viewer, request.ProgramId, ct))
+            return new(RequestWriteStatus.Refused, requestId);
         if (version is { } v && v != request.Version) return new(RequestWriteStatus.Conflict, requestId);
         if (!await DeclaredAsync(viewer, requestId, ct)) return DeclareFirst(requestId);
         var text = note?.Trim() ?? "";
@@ -61,30 +63,33 @@ public sealed partial class GrantRequests
         if (!await DeclaredAsync(viewer, requestId, ct)) return DeclareFirst(requestId);
         var text = note?.Trim() ?? "";
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        if (dueOn is not { } due || due < today || due > today.AddDays(RequestRules.ReportDueMaxDays)) errors["DueOn"] = "Grants.Report.Error.DueOn";
+        var now = clock.GetUtcNow().UtcDateTime;
+        // From a day that is still today somewhere (the officer's own today, wherever they are).
+        var earliest = GrantReportReminders.EarliestToday(now);
+        if (dueOn is not { } due || due < earliest || due > earliest.AddDays(RequestRules.ReportDueMaxDays)) errors["DueOn"] = "Grants.Report.Error.DueOn";
         if (text.Length > RequestRules.NoteMax) errors["Note"] = "Grants.Request.Error.NoteLength";
         else if (RequestRules.NeedsReason(request.State, RequestState.ReportDue) && text.Length == 0) errors["Note"] = "Grants.Report.Error.Reason";
         if (errors.Count > 0) return new(RequestWriteStatus.Invalid, requestId, errors);
 
-        var now = await NextAtAsync(requestId, ct);
+        var at = await NextAtAsync(requestId, ct);
         var entry = new GrantRequestEntry
         {
-            Id = Guid.NewGuid(), RequestId = requestId, At = now, ActorId = viewer, Kind = RequestEntryKind.Moved,
+            Id = Guid.NewGuid(), RequestId = requestId, At = at, ActorId = viewer, Kind = RequestEntryKind.Moved,
             From = request.State, To = RequestState.ReportDue, Day = dueOn,
         };
         if (text.Length > 0) entry.TextCipher = await cipher.EncryptAsync(db, request.DataKeyId, text, GrantRequestEntry.Table, TextColumn, entry.Id, ct);
         db.GrantRequestEntries.Add(entry);
         request.State = RequestState.ReportDue;
         request.ReportDueOn = dueOn;
-        // The applicant's side hears of it now, in the same commit; the reminders before and after the day follow. Asked
-        // with a week or less to go, this notice is the "soon" one too.
-        var reminded = await db.GrantReportReminders.Where(x => x.RequestId == requestId && x.DueOn == dueOn).Select(x => x.Stage).ToListAsync(ct);
-        foreach (var stage in new[] { ReportStage.Asked, GrantReportReminders.StageOn(dueOn!.Value, today) ?? ReportStage.Asked }.Distinct().Except(reminded))
+        // The applicant's side hears of it now, in the same commit; the reminders before and after the day follow, for
+        // this call only (an earlier call's are done). Asked with a week or less to go, this notice is the "soon" one too.
+        db.GrantReportReminders.RemoveRange(await db.GrantReportReminders.Where(x => x.RequestId == requestId).ToListAsync(ct));
+        foreach (var stage in new[] { ReportStage.Asked, GrantReportReminders.StageOn(dueOn!.Value, now) ?? ReportStage.Asked }.Distinct())
             db.GrantReportReminders.Add(new GrantReportReminder { RequestId = requestId, Stage = stage, DueOn = dueOn.Value, SentAt = now });
+        var ask = await GrantReportReminders.AskNumberAsync(db, requestId, ct) + 1;
         foreach (var person in await GrantReportReminders.ApplicantSideAsync(db, request, ct))
-            await notifier.EnqueueAsync(db, GrantReportReminders.Message(texts, person, request, ReportStage.Asked), ct);
-        var written = await WrittenAsync(viewer, request, now, "report-asked", ct);
+            await notifier.EnqueueAsync(db, GrantReportReminders.Message(texts, person, request, ReportStage.Asked, ask), ct);
+        var written = await WrittenAsync(viewer, request, at, "report-asked", ct);
         if (written.Status == RequestWriteStatus.Done) signal.WakeDispatcher();
         return written;
     }
@@ -137,6 +142,10 @@ public sealed partial class GrantRequests
         request.State = RequestState.ReportReceived;
         return await WrittenAsync(viewer, request, now, "report-sent", ct);
     }
+
+    /// <summary>Whether the viewer records tranches on the program: finance or the program officer, whatever their other roles.</summary>
+    internal Task<bool> RecordsTranchesAsync(Guid viewer, Guid programId, CancellationToken ct) =>
+        RolesOn(viewer, programId).AnyAsync(r => r == ProgramRole.Finance || r == ProgramRole.ProgramOfficer, ct);
 
     /// <summary>The amount of the approval (encrypted in its history entry); 0 when there is none.</summary>
     private async Task<decimal> ApprovedAmountAsync(GrantRequest request, CancellationToken ct)

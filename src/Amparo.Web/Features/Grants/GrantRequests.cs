@@ -91,7 +91,7 @@ public sealed record ReviewView(Guid Id, DateTime At, string? Reviewer, ReviewAs
 /// they do, they read but may not act), the reviews, who stepped aside, and which reviews the viewer may write.
 /// </summary>
 public sealed record StaffView(bool Declared, IReadOnlyList<ReviewView> Reviews, IReadOnlyList<(string? Name, DateTime At)> SteppedAside,
-    IReadOnlyList<ReviewAspect> MayReview, bool Completes = false);
+    IReadOnlyList<ReviewAspect> MayReview, bool Completes = false, bool RecordsTranches = false);
 
 /// <summary>Why a plan's costed action cannot become a line of this request.</summary>
 public enum PlanCostProblem { OtherCurrency = 1, NotFunded = 2, NotALine = 3 }
@@ -618,7 +618,18 @@ public sealed partial class GrantRequests(
     /// A page of a program's sent requests for its assigned staff (null for anyone else): those not decided or withdrawn
     /// first, then the others, each group oldest first. Plain columns only — no key is opened.
     /// </summary>
-    public async Task<List<RequestSummary>?> ForProgramAsync(Guid viewer, Guid programId, int page, int pageSize, CancellationToken ct = default)
+    public Task<List<RequestSummary>?> ForProgramAsync(Guid viewer, Guid programId, int page, int pageSize, CancellationToken ct = default) =>
+        ProgramListAsync(viewer, programId, page, pageSize, followUp: false, ct);
+
+    /// <summary>
+    /// The program's grants that wait on its staff after the decision: a report received (to read, ask more of, or
+    /// close on) or overdue — the oldest first, up to <paramref name="max"/>. The main list puts decided requests after
+    /// those awaiting a decision, where these would sink.
+    /// </summary>
+    public Task<List<RequestSummary>?> FollowUpAsync(Guid viewer, Guid programId, int max, CancellationToken ct = default) =>
+        ProgramListAsync(viewer, programId, 1, max, followUp: true, ct);
+
+    private async Task<List<RequestSummary>?> ProgramListAsync(Guid viewer, Guid programId, int page, int pageSize, bool followUp, CancellationToken ct)
     {
         if (!await RolesOn(viewer, programId).AnyAsync(ct)) return null;
         var program = await db.GrantPrograms.AsNoTracking().Where(p => p.Id == programId).Select(p => new { p.Name, p.ResponseHours }).SingleAsync(ct);
@@ -628,6 +639,11 @@ public sealed partial class GrantRequests(
         var steppedAside = SteppedAside.RequestsOf(db, viewer);
         if (await steppedAside.AnyAsync(ct))
             requests = requests.Where(r => !steppedAside.Contains(r.Id));
+        if (followUp)
+        {
+            var ended = GrantReportReminders.EarliestToday(clock.GetUtcNow().UtcDateTime);
+            requests = requests.Where(r => r.State == RequestState.ReportReceived || (r.State == RequestState.ReportDue && r.ReportDueOn < ended));
+        }
         var rows = await requests
             .OrderBy(r => r.Closed).ThenBy(r => r.SubmittedAt).ThenBy(r => r.Id)
             .Skip((Math.Clamp(page, 1, MaxPage) - 1) * pageSize).Take(pageSize)
@@ -784,7 +800,8 @@ public sealed partial class GrantRequests(
         return new StaffView(declared, reviews,
             [.. declarations.Where(d => d.HasConflict).Select(d => ((string?)d.DisplayName, d.At))],
             [.. Enum.GetValues<ReviewAspect>().Where(a => RequestRules.MayReview(roles, a))],
-            RequestRules.Completes(request) && (roles.Contains(ProgramRole.DutyOfficer) || roles.Contains(ProgramRole.ProgramOfficer)));
+            RequestRules.Completes(request) && (roles.Contains(ProgramRole.DutyOfficer) || roles.Contains(ProgramRole.ProgramOfficer)),
+            roles.Contains(ProgramRole.Finance) || roles.Contains(ProgramRole.ProgramOfficer));
     }
 
     private async Task<SharedPlan?> SharedPlanAsync(Guid viewer, GrantRequest request, CancellationToken ct)

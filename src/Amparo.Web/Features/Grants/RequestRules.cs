@@ -116,10 +116,11 @@ public static class RequestRules
         (RequestSide.Reviewer or RequestSide.Officer, RequestState.Submitted, RequestState.InReview) => true,
         (RequestSide.Reviewer or RequestSide.Officer or RequestSide.Finance, RequestState.InReview, RequestState.Rework) => true,
         (RequestSide.Officer, RequestState.InReview, RequestState.Approved or RequestState.Declined) => true,
-        // After the decision: finance (or the officer) records tranches, the officer asks for the report — again when the
-        // one received is not enough —, the applicant sends it, the officer closes the grant.
+        // After the decision: finance (or the officer) records tranches, the officer asks for the report — for another
+        // day while it is awaited, again when the one received is not enough —, the applicant sends it, the officer closes
+        // the grant.
         (RequestSide.Finance or RequestSide.Officer, RequestState.Approved, RequestState.Disbursed) => true,
-        (RequestSide.Officer, RequestState.Disbursed or RequestState.ReportReceived, RequestState.ReportDue) => true,
+        (RequestSide.Officer, RequestState.Disbursed or RequestState.ReportDue or RequestState.ReportReceived, RequestState.ReportDue) => true,
         (RequestSide.Applicant, RequestState.ReportDue, RequestState.ReportReceived) => true,
         (RequestSide.Officer, RequestState.Approved or RequestState.Disbursed or RequestState.ReportDue or RequestState.ReportReceived, RequestState.Closed) => true,
         _ => false,

@@ -11,11 +11,13 @@ namespace Amparo.Web.Pages.Grants;
 /// </summary>
 public sealed class ProgramModel(GrantPrograms programs, GrantRequests requests, TimeProvider clock) : PageModel
 {
-    /// <summary>Today (UTC): a report due before it is overdue.</summary>
-    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    /// <summary>Now (UTC): a report is overdue once its day has ended everywhere.</summary>
+    public DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     /// <summary>The program's submitted requests for its staff (first page); null for anyone else.</summary>
     public List<RequestSummary>? Requests { get; private set; }
+    /// <summary>Grants whose report came or is overdue (the first page only).</summary>
+    public List<RequestSummary>? FollowUp { get; private set; }
     [FromQuery(Name = "page")] public int PageNumber { get; set; } = 1;
     [FromRoute] public Guid Id { get; set; }
     public ProgramView View { get; private set; } = null!;
@@ -92,6 +94,7 @@ public sealed class ProgramModel(GrantPrograms programs, GrantRequests requests,
         if (await programs.GetAsync(me, Id, HttpContext.RequestAborted) is not { } view) return false;
         View = view;
         Requests = await requests.ForProgramAsync(me, Id, Math.Max(1, PageNumber), GrantRequestsApi.RequestPageSize, HttpContext.RequestAborted);
+        if (Requests is not null && PageNumber <= 1) FollowUp = await requests.FollowUpAsync(me, Id, GrantRequestsApi.RequestPageSize, HttpContext.RequestAborted);
         if (!view.IsStaff) Choices = await requests.AskingChoicesAsync(me, HttpContext.RequestAborted);
         return true;
     }

@@ -142,8 +142,11 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, T
     public (string? Day, string? Note) PostedCall { get; private set; }
     public string? PostedReport { get; private set; }
 
-    /// <summary>Today (UTC), for a tranche's day and a report's earliest due day.</summary>
-    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    /// <summary>Now (UTC): a report's day is judged by <see cref="GrantReportReminders.IsOverdue"/>.</summary>
+    public DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Today (UTC), a tranche's day by default.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(Now);
 
     /// <summary>Finance or the program officer records a tranche paid (amount, day, note).</summary>
     public async Task<IActionResult> OnPostTrancheAsync(string? trancheAmount, string? paidOn, string? trancheNote)

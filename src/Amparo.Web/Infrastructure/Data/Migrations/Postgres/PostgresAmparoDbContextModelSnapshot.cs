@@ -881,6 +881,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("Reference")
                         .IsUnique();
 
+                    b.HasIndex("State", "ReportDueOn");
+
                     b.HasIndex("ProgramId", "Closed", "SubmittedAt", "Id");
 
                     b.ToTable("GrantRequests", (string)null);

@@ -874,6 +874,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("Reference")
                         .IsUnique();
 
+                    b.HasIndex("State", "ReportDueOn");
+
                     b.HasIndex("ProgramId", "Closed", "SubmittedAt", "Id");
 
                     b.ToTable("GrantRequests", (string)null);

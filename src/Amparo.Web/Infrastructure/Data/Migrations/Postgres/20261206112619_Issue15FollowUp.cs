@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
+namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Issue15FollowUp : Migration
@@ -14,29 +14,29 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<DateOnly>(
                 name: "ReportDueOn",
                 table: "GrantRequests",
-                type: "TEXT",
+                type: "date",
                 nullable: true);
 
             migrationBuilder.AddColumn<DateOnly>(
                 name: "Day",
                 table: "GrantRequestEntries",
-                type: "TEXT",
+                type: "date",
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "FileId",
                 table: "GrantRequestEntries",
-                type: "TEXT",
+                type: "uuid",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "GrantReportReminders",
                 columns: table => new
                 {
-                    RequestId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Stage = table.Column<int>(type: "INTEGER", nullable: false),
-                    DueOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    RequestId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Stage = table.Column<int>(type: "integer", nullable: false),
+                    DueOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -48,6 +48,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GrantRequests_State_ReportDueOn",
+                table: "GrantRequests",
+                columns: new[] { "State", "ReportDueOn" });
         }
 
         /// <inheritdoc />
@@ -55,6 +60,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "GrantReportReminders");
+
+            migrationBuilder.DropIndex(
+                name: "IX_GrantRequests_State_ReportDueOn",
+                table: "GrantRequests");
 
             migrationBuilder.DropColumn(
                 name: "ReportDueOn",

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAmparoDbContext))]
-    [Migration("20261206105849_Issue15FollowUp")]
+    [Migration("20261206112619_Issue15FollowUp")]
     partial class Issue15FollowUp
     {
         /// <inheritdoc />
@@ -883,6 +883,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("Reference")
                         .IsUnique();
+
+                    b.HasIndex("State", "ReportDueOn");
 
                     b.HasIndex("ProgramId", "Closed", "SubmittedAt", "Id");
 

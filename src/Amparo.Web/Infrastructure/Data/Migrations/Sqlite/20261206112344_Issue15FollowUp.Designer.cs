@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAmparoDbContext))]
-    [Migration("20261206105729_Issue15FollowUp")]
+    [Migration("20261206112344_Issue15FollowUp")]
     partial class Issue15FollowUp
     {
         /// <inheritdoc />
@@ -876,6 +876,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("Reference")
                         .IsUnique();
+
+                    b.HasIndex("State", "ReportDueOn");
 
                     b.HasIndex("ProgramId", "Closed", "SubmittedAt", "Id");
 
