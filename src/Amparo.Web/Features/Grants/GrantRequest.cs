@@ -87,6 +87,11 @@ public sealed class GrantRequest
     /// the program's list of overdue reports need no key. Kept after the report arrives (the history says when).
     /// </summary>
     public DateOnly? ReportDueOn { get; set; }
+    /// <summary>
+    /// The kinds of cost the budget asked for when it was last sent: plain, like the state and the program, so that the
+    /// grantmaker's portfolio counts requests by category without opening one (issue 15). None: no budget lines.
+    /// </summary>
+    public CostCategories Categories { get; set; }
     /// <summary>Bumped by every change: two officers deciding at once, the second is told and nothing is half-written.</summary>
     public int Version { get; set; }
 

@@ -583,6 +583,8 @@ public sealed partial class GrantRequests(
         {
             request.SubmittedAt ??= now; // the clock runs from the first submission
             request.Reference ??= NewReference();
+            // The kinds of cost asked for, as sent: a coarse, plain fact for the grantmaker's portfolio counts.
+            request.Categories = (await AnswersAsync(request, ct)).Lines.Aggregate(CostCategories.None, (all, l) => all | l.Category);
         }
         if (to is RequestState.Approved or RequestState.Declined) request.DecidedAt = now;
         request.State = to;

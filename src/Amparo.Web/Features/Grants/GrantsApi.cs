@@ -26,6 +26,12 @@ public static class GrantsApi
         bool CanEdit, AssignmentDto[] Assignments, string[] Rubric, QuestionDto[] Questions, string? SmsWord);
     public sealed record ListDto(SummaryDto[] Mine, SummaryDto[] Open);
     public sealed record IdResponse(Guid Id);
+    /// <summary>A count table: <c>counts[row][column]</c> with the totals as the last row and column; null where a count is hidden.</summary>
+    public sealed record TableDto(string[] Rows, string[] Columns, int?[][] Counts);
+    public sealed record CategoryCountDto(string Category, int? Count);
+    public sealed record DecisionTimesDto(Guid ProgramId, string Program, int ResponseHours, int Decided, double? MedianHours, double? P90Hours, int? WithinClock);
+    public sealed record PortfolioDto(Guid OrganizationId, string Grantmaker, DateOnly From, DateOnly To, int MinCount, TableDto Requests, TableDto Grants,
+        TableDto ByKind, CategoryCountDto[] ByCategory, DecisionTimesDto[] Emergency);
 
     public static RouteGroupBuilder MapGrantsApi(this RouteGroupBuilder api)
     {
@@ -42,7 +48,26 @@ public static class GrantsApi
         programs.MapPut("/{id:guid}/assignments", AssignAsync).WithName("AssignGrantProgramStaff").WithSummary("Give or take back a member's role on a program")
             .WithDescription("role: programOfficer, reviewer, finance or dutyOfficer; on: true to give, false to take back. The person must be a member of the grantmaker organization.")
             .ProducesValidationProblem();
+        api.MapGroup("/grants/portfolio").WithTags("Grants").RequireAuthorization(WebSetup.ApiPolicy)
+            .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(PlansApi.TwoFactorFirstAsync)
+            .MapGet("/{organizationId:guid}", PortfolioAsync).WithName("GetGrantPortfolio")
+            .WithSummary("A grantmaker's portfolio over the last twelve months (its admins; its program officers for their programs)")
+            .WithDescription("Counts only: requests received by month (rows, yyyy-MM) and program, grants made by month of decision and program, requests by kind of program and by kind of cost, "
+                + "and emergency programs' decision times. A count of 1–4 is null, and so is another in its row or column (complementary suppression); a median or percentile over fewer than 5 is null. 404 for anyone else.");
         return api;
+    }
+
+    private static async Task<Results<Ok<PortfolioDto>, NotFound>> PortfolioAsync(Guid organizationId, HttpContext http, GrantPortfolio portfolio)
+    {
+        if (await portfolio.GetAsync(http.User.UserId(), organizationId, m => m.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
+                k => PlanWire.Word(k), http.RequestAborted) is not { } v)
+            return TypedResults.NotFound();
+        return TypedResults.Ok(new PortfolioDto(v.OrganizationId, v.Grantmaker, v.From, v.To, SmallCells.MinCount, Table(v.Requests), Table(v.Grants), Table(v.ByKind),
+            [.. v.ByCategory.Select(c => new CategoryCountDto(PlanWire.Word(c.Category), c.Count))],
+            [.. v.Emergency.Select(e => new DecisionTimesDto(e.ProgramId, e.Program, e.ResponseHours, e.Decided, e.MedianHours, e.P90Hours, e.WithinClock))]));
+
+        static TableDto Table(PortfolioTable t) => new([.. t.Rows], [.. t.Columns],
+            [.. Enumerable.Range(0, t.Counts.GetLength(0)).Select(i => Enumerable.Range(0, t.Counts.GetLength(1)).Select(j => t.Counts[i, j]).ToArray())]);
     }
 
     private static async Task<Ok<ListDto>> ListAsync(HttpContext http, GrantPrograms programs)

@@ -15,6 +15,7 @@ public static class GrantsSetup
         services.AddScoped<GrantPrograms>();
         services.AddScoped<GrantRequests>();
         services.AddScoped<GrantReviews>();
+        services.AddScoped<GrantPortfolio>();
         services.AddDurableWorker<GrantClockReminders>();
         services.AddDurableWorker<GrantReportReminders>();
         services.AddSmsKeywords<GrantSmsHandler>("grants", GrantSmsHandler.Words);

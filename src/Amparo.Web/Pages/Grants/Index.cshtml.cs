@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Amparo.Web.Pages.Grants;
 
 /// <summary>Grants: the person's requests, the programs they run (and where they may create one), and every program that takes requests.</summary>
-public sealed class IndexModel(GrantPrograms programs, GrantRequests requests) : PageModel
+public sealed class IndexModel(GrantPrograms programs, GrantRequests requests, GrantPortfolio portfolio) : PageModel
 {
     public List<RequestSummary> Requests { get; private set; } = [];
     /// <summary>Requests someone asked on the viewer's behalf.</summary>
@@ -13,6 +13,8 @@ public sealed class IndexModel(GrantPrograms programs, GrantRequests requests) :
     public List<ProgramSummary> Mine { get; private set; } = [];
     public List<ProgramSummary> Open { get; private set; } = [];
     public List<(Guid Id, string Name)> Grantmakers { get; private set; } = [];
+    /// <summary>The grantmakers whose portfolio the viewer may open.</summary>
+    public List<(Guid Id, string Name)> Portfolios { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
@@ -22,5 +24,6 @@ public sealed class IndexModel(GrantPrograms programs, GrantRequests requests) :
         Grantmakers = await programs.GrantmakersAsync(me, HttpContext.RequestAborted);
         Requests = await requests.MineAsync(me, HttpContext.RequestAborted);
         ForMe = await requests.OnMyBehalfAsync(me, HttpContext.RequestAborted);
+        Portfolios = await portfolio.OpenToAsync(me, HttpContext.RequestAborted);
     }
 }

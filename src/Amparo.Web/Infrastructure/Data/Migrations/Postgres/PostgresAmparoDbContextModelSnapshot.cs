@@ -826,6 +826,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid?>("BehalfOfId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Categories")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("Closed")
                         .HasColumnType("boolean");
 

@@ -819,6 +819,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid?>("BehalfOfId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Categories")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Closed")
                         .HasColumnType("INTEGER");
 

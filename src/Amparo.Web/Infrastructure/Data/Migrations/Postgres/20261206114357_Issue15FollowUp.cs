@@ -11,6 +11,13 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int>(
+                name: "Categories",
+                table: "GrantRequests",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.AddColumn<DateOnly>(
                 name: "ReportDueOn",
                 table: "GrantRequests",
@@ -63,6 +70,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
             migrationBuilder.DropIndex(
                 name: "IX_GrantRequests_State_ReportDueOn",
+                table: "GrantRequests");
+
+            migrationBuilder.DropColumn(
+                name: "Categories",
                 table: "GrantRequests");
 
             migrationBuilder.DropColumn(
