@@ -322,6 +322,14 @@ public abstract partial class PlanFlowTests
             await FundCheck();
             await Expect(fund.Locator("main")).ToContainTextAsync(T("Grants.Request.State.Closed", theirs));
             await Flows.ScreenshotAsync(fund, $"grants-request-closed-{theirs}-{tag}");
+            // The grantmaker's portfolio: counts only, the one request's month hidden (fewer than five).
+            await fund.GotoAsync(new Uri(new Uri(fund.Url), "/grants").ToString());
+            await fund.Locator("a[href^='/grants/portfolio/']").First.ClickAsync();
+            await Flows.WaitForPageAsync(fund, new Regex("/grants/portfolio/"));
+            await FundCheck();
+            await Expect(fund.Locator("main")).ToContainTextAsync(T("Grants.Portfolio.Received", theirs));
+            await Expect(fund.Locator("main table abbr").First).ToHaveTextAsync(T("Grants.Portfolio.Hidden", theirs));
+            await Flows.ScreenshotAsync(fund, $"grants-portfolio-{theirs}-{tag}");
         }
         await SwitchLanguageAsync(defender, "en");
         await SwitchLanguageAsync(fund, "en");
