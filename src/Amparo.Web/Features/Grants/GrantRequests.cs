@@ -625,7 +625,7 @@ public sealed partial class GrantRequests(
 
     /// <summary>
     /// The program's grants that wait on its staff after the decision: a report received (to read, ask more of, or
-    /// close on) or overdue — the oldest first, up to <paramref name="max"/>. The main list puts decided requests after
+    /// close on) or overdue — the longest unchanged first, up to <paramref name="max"/>. The main list puts decided requests after
     /// those awaiting a decision, where these would sink.
     /// </summary>
     public Task<List<RequestSummary>?> FollowUpAsync(Guid viewer, Guid programId, int max, CancellationToken ct = default) =>
@@ -644,10 +644,12 @@ public sealed partial class GrantRequests(
         if (followUp)
         {
             var ended = GrantReportReminders.EarliestToday(clock.GetUtcNow().UtcDateTime);
-            requests = requests.Where(r => r.State == RequestState.ReportReceived || (r.State == RequestState.ReportDue && r.ReportDueOn < ended));
+            requests = requests.Where(r => r.State == RequestState.ReportReceived || r.State == RequestState.ReportDue)
+                .Where(r => r.State == RequestState.ReportReceived || r.ReportDueOn < ended);
         }
-        var rows = await requests
-            .OrderBy(r => r.Closed).ThenBy(r => r.SubmittedAt).ThenBy(r => r.Id)
+        // The follow-up, the longest waiting first (by its state's index: ordered like the main list, it would walk the
+        // whole program's list instead).
+        var rows = await (followUp ? requests.OrderBy(r => r.UpdatedAt).ThenBy(r => r.Id) : requests.OrderBy(r => r.Closed).ThenBy(r => r.SubmittedAt).ThenBy(r => r.Id))
             .Skip((Math.Clamp(page, 1, MaxPage) - 1) * pageSize).Take(pageSize)
             // The list's columns only: no answers, no key opened.
             .Select(r => new GrantRequest { Id = r.Id, Reference = r.Reference, State = r.State, UpdatedAt = r.UpdatedAt, SubmittedAt = r.SubmittedAt, DecidedAt = r.DecidedAt, ReportDueOn = r.ReportDueOn })

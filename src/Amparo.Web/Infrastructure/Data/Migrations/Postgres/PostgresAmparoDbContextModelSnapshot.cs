@@ -884,9 +884,13 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("Reference")
                         .IsUnique();
 
+                    b.HasIndex("ProgramId", "State");
+
                     b.HasIndex("State", "ReportDueOn");
 
                     b.HasIndex("ProgramId", "Closed", "SubmittedAt", "Id");
+
+                    b.HasIndex("ProgramId", "SubmittedAt", "DecidedAt", "State", "Categories");
 
                     b.ToTable("GrantRequests", (string)null);
                 });

@@ -57,6 +57,16 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_GrantRequests_ProgramId_State",
+                table: "GrantRequests",
+                columns: new[] { "ProgramId", "State" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GrantRequests_ProgramId_SubmittedAt_DecidedAt_State_Categor~",
+                table: "GrantRequests",
+                columns: new[] { "ProgramId", "SubmittedAt", "DecidedAt", "State", "Categories" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_GrantRequests_State_ReportDueOn",
                 table: "GrantRequests",
                 columns: new[] { "State", "ReportDueOn" });
@@ -67,6 +77,14 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "GrantReportReminders");
+
+            migrationBuilder.DropIndex(
+                name: "IX_GrantRequests_ProgramId_State",
+                table: "GrantRequests");
+
+            migrationBuilder.DropIndex(
+                name: "IX_GrantRequests_ProgramId_SubmittedAt_DecidedAt_State_Categor~",
+                table: "GrantRequests");
 
             migrationBuilder.DropIndex(
                 name: "IX_GrantRequests_State_ReportDueOn",
