@@ -119,15 +119,7 @@ public sealed partial class GrantRequests
             if (cleaned is null) errors["ReportFile"] = "Grants.Request.Error.File." + refusal;
             else
             {
-                var row = new GrantRequestFile
-                {
-                    Id = Guid.NewGuid(), RequestId = requestId, QuestionId = GrantRequestFile.ReportQuestion, ContentType = cleaned.ContentType,
-                    Size = cleaned.Bytes.Length, At = now,
-                };
-                var name = Path.GetFileNameWithoutExtension(file.FileName ?? "").Trim();
-                if (name.Length is 0 or > 120 || Infrastructure.Validation.IsUnacceptableText(name, 120)) name = "report";
-                row.NameCipher = await cipher.EncryptAsync(db, request.DataKeyId, name + cleaned.Extension, GrantRequestFile.Table, nameof(GrantRequestFile.NameCipher), row.Id, ct);
-                row.DataCipher = await cipher.EncryptBytesAsync(db, request.DataKeyId, cleaned.Bytes, GrantRequestFile.Table, nameof(GrantRequestFile.DataCipher), row.Id, ct);
+                var row = await SealedFileAsync(request, file with { QuestionId = GrantRequestFile.ReportQuestion }, cleaned, "report", now, ct);
                 db.GrantRequestFiles.Add(row);
                 entry.FileId = row.Id;
             }

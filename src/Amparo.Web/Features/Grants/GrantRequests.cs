@@ -502,15 +502,7 @@ public sealed partial class GrantRequests(
                 errors[ProgramQuestions.Field(file.QuestionId)] = "Grants.Request.Error.File." + refusal;
                 continue;
             }
-            var row = new GrantRequestFile
-            {
-                Id = Guid.NewGuid(), RequestId = requestId, QuestionId = file.QuestionId, ContentType = cleaned.ContentType,
-                Size = cleaned.Bytes.Length, At = clock.GetUtcNow().UtcDateTime,
-            };
-            var name = Path.GetFileNameWithoutExtension(file.FileName ?? "").Trim();
-            if (name.Length is 0 or > 120 || Infrastructure.Validation.IsUnacceptableText(name, 120)) name = "file";
-            row.NameCipher = await cipher.EncryptAsync(db, request.DataKeyId, name + cleaned.Extension, GrantRequestFile.Table, nameof(GrantRequestFile.NameCipher), row.Id, ct);
-            row.DataCipher = await cipher.EncryptBytesAsync(db, request.DataKeyId, cleaned.Bytes, GrantRequestFile.Table, nameof(GrantRequestFile.DataCipher), row.Id, ct);
+            var row = await SealedFileAsync(request, file, cleaned, "file", clock.GetUtcNow().UtcDateTime, ct);
             // Two files for one question in one save: the last one counts, the other is never written.
             if (given.TryGetValue(file.QuestionId, out var earlier) && db.ChangeTracker.Entries<GrantRequestFile>()
                     .FirstOrDefault(e => e.Entity.Id.ToString("N") == earlier) is { } unsaved)
@@ -876,6 +868,23 @@ public sealed partial class GrantRequests(
     /// </summary>
     internal async Task<bool> CompletesAsync(Guid viewer, GrantRequest request, CancellationToken ct) =>
         RequestRules.Completes(request) && await RolesOn(viewer, request.ProgramId).AnyAsync(r => r == ProgramRole.DutyOfficer || r == ProgramRole.ProgramOfficer, ct);
+
+    /// <summary>
+    /// A file of the request, cleaned like incident evidence, with its name (a plain one when it gave none that can be
+    /// kept) and its bytes encrypted with the request's key; not yet added.
+    /// </summary>
+    private async Task<GrantRequestFile> SealedFileAsync(GrantRequest request, QuestionFile file, Incidents.CleanedEvidence cleaned, string plainName, DateTime at, CancellationToken ct)
+    {
+        var row = new GrantRequestFile
+        {
+            Id = Guid.NewGuid(), RequestId = request.Id, QuestionId = file.QuestionId, ContentType = cleaned.ContentType, Size = cleaned.Bytes.Length, At = at,
+        };
+        var name = Path.GetFileNameWithoutExtension(file.FileName ?? "").Trim();
+        if (name.Length is 0 or > 120 || Infrastructure.Validation.IsUnacceptableText(name, 120)) name = plainName;
+        row.NameCipher = await cipher.EncryptAsync(db, request.DataKeyId, name + cleaned.Extension, GrantRequestFile.Table, nameof(GrantRequestFile.NameCipher), row.Id, ct);
+        row.DataCipher = await cipher.EncryptBytesAsync(db, request.DataKeyId, cleaned.Bytes, GrantRequestFile.Table, nameof(GrantRequestFile.DataCipher), row.Id, ct);
+        return row;
+    }
 
     /// <summary>The files given for the program's questions (a report's files are the history's, not the answers').</summary>
     private async Task<HashSet<string>> FileIdsAsync(Guid requestId, CancellationToken ct) =>
