@@ -33,6 +33,8 @@ public sealed class SmallCellsTests
                         Assert.Equal(truth[i, j], shown);
                         Assert.False(SmallCells.IsSmall(shown), $"table {n}: {shown} shown at ({i},{j})");
                     }
+                    // Everyone knows a hidden entry is 1–4 or at least 5: a hidden zero beside a small count would give it away.
+                    else Assert.True(truth[i, j] > 0, $"table {n}: a zero hidden at ({i},{j})");
             for (var i = 0; i <= rows; i++)
                 Assert.NotEqual(1, Enumerable.Range(0, columns + 1).Count(j => published[i, j] is null));
             for (var j = 0; j <= columns; j++)
@@ -41,9 +43,22 @@ public sealed class SmallCellsTests
     }
 
     [Fact]
+    public void AKindsCount_WhoseProgramsTotalIsHiddenElsewhere_IsHiddenToo_WithAnotherBesideIt()
+    {
+        // Emergency = programs A (3, hidden in the other table) + D (30): shown, 33 would give A's 3 away with D's 30.
+        var hiddenElsewhere = new bool[2, 3];
+        hiddenElsewhere[0, 0] = true;
+        var published = SmallCells.Publish(new[,] { { 33, 13 } }, hiddenElsewhere);
+        Assert.Equal((null, null, 46), (published[0, 0], published[0, 1], published[0, 2]));
+    }
+
+    [Fact]
     public void PercentilesOverFewerThanFive_AreNotGiven_AndOtherwiseAreTheNearestRank()
     {
         Assert.Null(SmallCells.Percentile([1, 2, 3, 4], 50));
+        // The 90th percentile of nine values would be the largest: one person's own time.
+        Assert.Null(SmallCells.Percentile([1, 2, 3, 4, 5, 6, 7, 8, 9], 90));
+        Assert.Equal(5, SmallCells.Percentile([1, 2, 3, 4, 5, 6, 7, 8, 9], 50));
         double[] hours = [10, 1, 9, 2, 8, 3, 7, 4, 6, 5];
         Assert.Equal(5, SmallCells.Percentile(hours, 50));
         Assert.Equal(9, SmallCells.Percentile(hours, 90));

@@ -56,13 +56,9 @@ public sealed partial class TranslationTests
         ("fr", "Grants.Review.Note"),
         ("fr", "Grants.Question.Label"),
         ("fr", "Grants.Question.Number"),
-        // Grants' portfolio (issue 15): "Total" is the Spanish and French word; "<5" is a figure in every language.
+        // Grants' portfolio (issue 15): "Total" is the Spanish and French word.
         ("es", "Grants.Portfolio.Total"),
         ("fr", "Grants.Portfolio.Total"),
-        ("es", "Grants.Portfolio.Hidden"),
-        ("fr", "Grants.Portfolio.Hidden"),
-        ("ar", "Grants.Portfolio.Hidden"),
-        ("ru", "Grants.Portfolio.Hidden"),
         // "Actions" is the ordinary French word for a column of buttons (visually hidden on the sessions page).
         ("fr", "Org.Actions"),
         ("fr", "Sessions.Actions"),

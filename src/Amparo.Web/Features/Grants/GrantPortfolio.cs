@@ -8,10 +8,10 @@ namespace Amparo.Web.Features.Grants;
 public sealed record PortfolioTable(IReadOnlyList<string> Rows, IReadOnlyList<string> Columns, int?[,] Counts);
 
 /// <summary>
-/// An emergency program's time from submission to decision over the period: how many were decided, the median and the
-/// 90th percentile in hours (null over fewer than five), how many within the program's clock.
+/// An emergency program's time from submission to decision over the period: how many were decided (null: 1 to 4), the
+/// median and the 90th percentile in hours (null over fewer than five), how many within the program's clock.
 /// </summary>
-public sealed record DecisionTimes(Guid ProgramId, string Program, int ResponseHours, int Decided, double? MedianHours, double? P90Hours, int? WithinClock);
+public sealed record DecisionTimes(Guid ProgramId, string Program, int ResponseHours, int? Decided, double? MedianHours, double? P90Hours, int? WithinClock);
 
 /// <summary>
 /// A grantmaker's portfolio over the last twelve months (issue 15): requests received and grants made by month and
@@ -63,17 +63,30 @@ public sealed class GrantPortfolio(AmparoDbContext db, TimeProvider clock)
             .ToListAsync(ct);
         var received = rows.Where(r => r.SubmittedAt >= first).ToList();
 
+        // A date past this month (clocks of two servers, a restore) is in no row.
         var requests = new int[Months, programs.Count];
-        foreach (var r in received) requests[Row(r.SubmittedAt!.Value.Year, r.SubmittedAt.Value.Month), column[r.ProgramId]]++;
+        foreach (var r in received)
+            if (Row(r.SubmittedAt!.Value.Year, r.SubmittedAt.Value.Month) is var row and < Months) requests[row, column[r.ProgramId]]++;
         var grants = new int[Months, programs.Count];
         foreach (var r in rows.Where(r => r.DecidedAt >= first && Granted.Contains(r.State)))
-            grants[Row(r.DecidedAt!.Value.Year, r.DecidedAt.Value.Month), column[r.ProgramId]]++;
+            if (Row(r.DecidedAt!.Value.Year, r.DecidedAt.Value.Month) is var row and < Months) grants[row, column[r.ProgramId]]++;
+        var publishedRequests = SmallCells.Publish(requests);
         var monthLabels = months.Select(monthName).ToList();
         var programLabels = programs.Select(p => p.Name).ToList();
 
+        // A kind's count is the sum of its programs' totals in the table above: where one of those is hidden, so is the
+        // kind's (else a kind with a shown program and a hidden one would give the hidden one away), and so is the whole
+        // when the table above hides its grand total.
         var kinds = Enum.GetValues<ProgramKind>().Where(k => programs.Any(p => p.Kind == k)).ToList();
         var byKind = new int[1, kinds.Count];
-        foreach (var r in received) byKind[0, kinds.IndexOf(programs[column[r.ProgramId]].Kind)]++;
+        var kindHidden = new bool[2, kinds.Count + 1];
+        for (var j = 0; j < programs.Count; j++)
+        {
+            var k = kinds.IndexOf(programs[j].Kind);
+            for (var i = 0; i < Months; i++) byKind[0, k] += requests[i, j];
+            kindHidden[0, k] |= publishedRequests[Months, j] is null;
+        }
+        kindHidden[0, kinds.Count] = publishedRequests[Months, programs.Count] is null;
 
         // A request may ask for several kinds of cost, so these counts do not add up to a total: each is hidden alone when small.
         var byCategory = GrantRules.Each(Enum.GetValues<CostCategories>().Aggregate(CostCategories.None, (all, c) => all | c))
@@ -86,12 +99,13 @@ public sealed class GrantPortfolio(AmparoDbContext db, TimeProvider clock)
         {
             var hours = received.Where(r => r.ProgramId == p.Id && r.DecidedAt is not null).Select(r => (r.DecidedAt!.Value - r.SubmittedAt!.Value).TotalHours).ToList();
             var within = hours.Count(h => h <= p.ResponseHours!.Value);
-            emergency.Add(new DecisionTimes(p.Id, p.Name, p.ResponseHours!.Value, hours.Count, SmallCells.Percentile(hours, 50), SmallCells.Percentile(hours, 90),
+            emergency.Add(new DecisionTimes(p.Id, p.Name, p.ResponseHours!.Value, SmallCells.IsSmall(hours.Count) ? null : hours.Count,
+                SmallCells.Percentile(hours, 50), SmallCells.Percentile(hours, 90),
                 hours.Count < SmallCells.MinCount || SmallCells.IsSmall(within) || SmallCells.IsSmall(hours.Count - within) ? null : within));
         }
 
-        return new Portfolio(organizationId, grantmaker, months[0], DateOnly.FromDateTime(now), new PortfolioTable(monthLabels, programLabels, SmallCells.Publish(requests)),
-            new PortfolioTable(monthLabels, programLabels, SmallCells.Publish(grants)), new PortfolioTable([""], kinds.Select(kindName).ToList(), SmallCells.Publish(byKind)),
+        return new Portfolio(organizationId, grantmaker, months[0], DateOnly.FromDateTime(now), new PortfolioTable(monthLabels, programLabels, publishedRequests),
+            new PortfolioTable(monthLabels, programLabels, SmallCells.Publish(grants)), new PortfolioTable([""], kinds.Select(kindName).ToList(), SmallCells.Publish(byKind, kindHidden)),
             byCategory, emergency);
     }
 

@@ -29,7 +29,7 @@ public static class GrantsApi
     /// <summary>A count table: <c>counts[row][column]</c> with the totals as the last row and column; null where a count is hidden.</summary>
     public sealed record TableDto(string[] Rows, string[] Columns, int?[][] Counts);
     public sealed record CategoryCountDto(string Category, int? Count);
-    public sealed record DecisionTimesDto(Guid ProgramId, string Program, int ResponseHours, int Decided, double? MedianHours, double? P90Hours, int? WithinClock);
+    public sealed record DecisionTimesDto(Guid ProgramId, string Program, int ResponseHours, int? Decided, double? MedianHours, double? P90Hours, int? WithinClock);
     public sealed record PortfolioDto(Guid OrganizationId, string Grantmaker, DateOnly From, DateOnly To, int MinCount, TableDto Requests, TableDto Grants,
         TableDto ByKind, CategoryCountDto[] ByCategory, DecisionTimesDto[] Emergency);
 
