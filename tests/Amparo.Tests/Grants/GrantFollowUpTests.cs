@@ -154,6 +154,15 @@ public abstract class GrantFollowUpTests(AppFixture app)
         const string words = "Instalamos las dos cámaras el martes; la vigilancia frente a la sede bajó.";
         Assert.Equal(RequestWriteStatus.Done, (await Report(f.Defender, f.Request, words, new QuestionFile(GrantRequestFile.ReportQuestion, "camaras.png", EvidenceFiles.Png()))).Status);
         Assert.Equal(RequestState.ReportReceived, (await StoredAsync(f.Request)).State);
+        // The program officer is told it arrived — the reference and the link, nothing of the report; finance and the reviewer are not.
+        await RemindAndSendAsync();
+        var arrived = Assert.Single(app.MailTo(f.Officer.Email));
+        Assert.Equal("Amparo: a report has arrived", arrived.Subject);
+        Assert.Contains(reference, arrived.TextBody, StringComparison.Ordinal);
+        Assert.Contains(GrantRoutes.Request(f.Request), arrived.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("cámaras", arrived.TextBody + arrived.HtmlBody, StringComparison.Ordinal);
+        Assert.Empty(app.MailTo(f.Finance.Email));
+        Assert.Empty(app.MailTo(f.Reviewer.Email));
         var read = (await Requests(r => r.GetAsync(f.Officer.Id, f.Request)))!;
         var report = read.History.Last(x => x.Kind == RequestEntryKind.Report);
         Assert.Equal(words, report.Text);

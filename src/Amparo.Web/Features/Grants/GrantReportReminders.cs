@@ -130,6 +130,24 @@ public sealed class GrantReportReminders(IServiceScopeFactory scopes, Heartbeats
         return [.. people.Where(u => !string.IsNullOrEmpty(u.Email))];
     }
 
+    /// <summary>
+    /// To the program's officers (those who did not step aside) when a report arrives: the tracking reference and the
+    /// request's address behind sign-in, nothing of the report. Its key names the report's history line.
+    /// </summary>
+    public static async Task<List<Notification>> ReportArrivedAsync(AmparoDbContext db, MessageTexts texts, GrantRequest request, Guid entryId, CancellationToken ct)
+    {
+        var steppedAside = SteppedAside.From(db, request.Id);
+        var officers = await (
+            from a in ProgramStaff.Current(db, request.ProgramId)
+            where a.Role == ProgramRole.ProgramOfficer && !steppedAside.Contains(a.UserId)
+            join u in db.Users on a.UserId equals u.Id
+            select u).AsNoTracking().ToListAsync(ct);
+        return [.. officers.Where(u => !string.IsNullOrEmpty(u.Email)).DistinctBy(u => u.Id).Select(u =>
+            new Notification($"grant-report-arrived:{entryId:N}:{u.Id:N}", new(NotificationSourceKind.Account, u.Id), NotificationPriority.Normal, u.Language,
+                [new Destination(ChannelKind.Email, u.Email!)], texts.Text(u.Language, false, "Grants.Mail.ReportArrivedSubject"),
+                texts.Text(u.Language, false, "Grants.Msg.ReportArrived", request.Reference ?? "", texts.Url(GrantRoutes.Request(request.Id)))))];
+    }
+
     /// <summary>How many times the report has been asked for (1 for the first call): each call's messages are its own.</summary>
     public static Task<int> AskNumberAsync(AmparoDbContext db, Guid requestId, CancellationToken ct) =>
         db.GrantRequestEntries.CountAsync(e => e.RequestId == requestId && e.Kind == RequestEntryKind.Moved && e.To == RequestState.ReportDue, ct);

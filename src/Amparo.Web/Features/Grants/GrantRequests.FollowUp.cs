@@ -132,7 +132,12 @@ public sealed partial class GrantRequests
         entry.TextCipher = await cipher.EncryptAsync(db, request.DataKeyId, text, GrantRequestEntry.Table, TextColumn, entry.Id, ct);
         db.GrantRequestEntries.Add(entry);
         request.State = RequestState.ReportReceived;
-        return await WrittenAsync(viewer, request, now, "report-sent", ct);
+        // The program's officers hear of it in the same commit (the program's page lists it too).
+        foreach (var message in await GrantReportReminders.ReportArrivedAsync(db, texts, request, entry.Id, ct))
+            await notifier.EnqueueAsync(db, message, ct);
+        var written = await WrittenAsync(viewer, request, now, "report-sent", ct);
+        if (written.Status == RequestWriteStatus.Done) signal.WakeDispatcher();
+        return written;
     }
 
     /// <summary>Whether the viewer records tranches on the program: finance or the program officer, whatever their other roles.</summary>
