@@ -141,12 +141,7 @@ public sealed class GrantClockReminders(IServiceScopeFactory scopes, Heartbeats 
     public static async Task<List<User>> OnDutyAsync(AmparoDbContext db, Guid programId, Guid requestId, CancellationToken ct)
     {
         var steppedAside = SteppedAside.From(db, requestId);
-        var staff = await (
-            from a in ProgramStaff.Current(db, programId)
-            where a.Role == ProgramRole.DutyOfficer || a.Role == ProgramRole.ProgramOfficer
-            where !steppedAside.Contains(a.UserId)
-            join u in db.Users on a.UserId equals u.Id
-            select new { a.Role, User = u }).AsNoTracking().ToListAsync(ct);
+        var staff = await OfficersAsync(db, programId, requestId, ct);
         var duty = staff.Where(s => s.Role == ProgramRole.DutyOfficer).ToList();
         var people = (duty.Count > 0 ? duty : staff).Select(s => s.User).ToList();
         if (people.Count == 0)
@@ -160,6 +155,18 @@ public sealed class GrantClockReminders(IServiceScopeFactory scopes, Heartbeats 
                 join u in db.Users on m.UserId equals u.Id
                 select u).AsNoTracking().ToListAsync(ct);
         return [.. people.Where(u => !string.IsNullOrEmpty(u.Email)).DistinctBy(u => u.Id)];
+    }
+
+    /// <summary>The program's duty officers and program officers today, but those who stepped aside from this request.</summary>
+    public static async Task<List<(ProgramRole Role, User User)>> OfficersAsync(AmparoDbContext db, Guid programId, Guid requestId, CancellationToken ct)
+    {
+        var steppedAside = SteppedAside.From(db, requestId);
+        return [.. (await (
+            from a in ProgramStaff.Current(db, programId)
+            where a.Role == ProgramRole.DutyOfficer || a.Role == ProgramRole.ProgramOfficer
+            where !steppedAside.Contains(a.UserId)
+            join u in db.Users on a.UserId equals u.Id
+            select new { a.Role, User = u }).AsNoTracking().ToListAsync(ct)).Select(x => (x.Role, x.User))];
     }
 
     /// <summary>

@@ -136,12 +136,7 @@ public sealed class GrantReportReminders(IServiceScopeFactory scopes, Heartbeats
     /// </summary>
     public static async Task<List<Notification>> ReportArrivedAsync(AmparoDbContext db, MessageTexts texts, GrantRequest request, Guid entryId, CancellationToken ct)
     {
-        var steppedAside = SteppedAside.From(db, request.Id);
-        var officers = await (
-            from a in ProgramStaff.Current(db, request.ProgramId)
-            where a.Role == ProgramRole.ProgramOfficer && !steppedAside.Contains(a.UserId)
-            join u in db.Users on a.UserId equals u.Id
-            select u).AsNoTracking().ToListAsync(ct);
+        var officers = (await GrantClockReminders.OfficersAsync(db, request.ProgramId, request.Id, ct)).Where(o => o.Role == ProgramRole.ProgramOfficer).Select(o => o.User);
         return [.. officers.Where(u => !string.IsNullOrEmpty(u.Email)).DistinctBy(u => u.Id).Select(u =>
             new Notification($"grant-report-arrived:{entryId:N}:{u.Id:N}", new(NotificationSourceKind.Account, u.Id), NotificationPriority.Normal, u.Language,
                 [new Destination(ChannelKind.Email, u.Email!)], texts.Text(u.Language, false, "Grants.Mail.ReportArrivedSubject"),

@@ -555,9 +555,11 @@ public sealed partial class GrantRequests(
         if (to == RequestState.Approved && (amount is not { } a || a <= 0 || a > GrantRules.MaxCeiling || decimal.Round(a, 2) != a
             || (program.Ceiling is { } ceiling && a > ceiling)))
             errors["Amount"] = "Grants.Request.Error.Amount";
+        var sentCategories = request.Categories;
         if (to == RequestState.Submitted)
         {
             var answers = await AnswersAsync(request, ct);
+            sentCategories = answers.Categories;
             // The program may have changed since the draft was saved: what it funds, its ceiling, whether it takes requests.
             if (program.Status == ProgramStatus.Closed) errors["Answers"] = "Grants.Request.Error.Closed";
             else if (RequestRules.Missing(answers, program).Count > 0 || RequestRules.Check(answers, program, await FileIdsAsync(requestId, ct)).Count > 0)
@@ -576,7 +578,7 @@ public sealed partial class GrantRequests(
             request.SubmittedAt ??= now; // the clock runs from the first submission
             request.Reference ??= NewReference();
             // The kinds of cost asked for, as sent: a coarse, plain fact for the grantmaker's portfolio counts.
-            request.Categories = (await AnswersAsync(request, ct)).Lines.Aggregate(CostCategories.None, (all, l) => all | l.Category);
+            request.Categories = sentCategories;
         }
         if (to is RequestState.Approved or RequestState.Declined) request.DecidedAt = now;
         request.State = to;

@@ -18,6 +18,9 @@ public sealed record RequestAnswers(string Title, string Need, string Contact, I
 
     public IReadOnlyDictionary<string, string> Given => Questions ?? NoAnswers;
 
+    /// <summary>The kinds of cost the budget lines ask for.</summary>
+    public CostCategories Categories => Lines.Aggregate(CostCategories.None, (all, l) => all | l.Category);
+
     private static readonly Dictionary<string, string> NoAnswers = [];
 }
 
@@ -95,7 +98,7 @@ public static class RequestRules
     public static CostCategories Reminder(RequestAnswers answers, GrantProgram program)
     {
         var funded = program.Categories & (Security | Care);
-        var budgeted = answers.Lines.Aggregate(CostCategories.None, (all, l) => all | l.Category);
+        var budgeted = answers.Categories;
         var missingSecurity = (budgeted & Security) == CostCategories.None ? funded & Security : CostCategories.None;
         var missingCare = (budgeted & Care) == CostCategories.None ? funded & Care : CostCategories.None;
         return missingSecurity | missingCare;
