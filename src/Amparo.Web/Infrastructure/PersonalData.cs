@@ -31,3 +31,15 @@ public interface IPersonalData
 
 /// <summary>A part refuses the deletion for now (e.g. the person is the last admin of an organization).</summary>
 public sealed class DeletionRefusedException(string reason) : Exception(reason);
+
+/// <summary>
+/// A feature whose rows have a data key of their own (a grant request's) and are purged by destroying it: after a
+/// restore, every key in the destroyed-key ledger is destroyed again, then each registered part purges again the rows
+/// whose key that was (the backup was made before the purge). Runs inside the restore's transaction: never commit.
+/// Registered in the feature's own <c>Add&lt;Feature&gt;()</c> (<c>services.AddScoped&lt;IRestoredKeys, …&gt;()</c>).
+/// </summary>
+public interface IRestoredKeys
+{
+    /// <summary>Purges again the rows whose key is in <paramref name="destroyedKeyIds"/>; returns how many.</summary>
+    Task<int> DestroyedAgainAsync(IReadOnlyCollection<Guid> destroyedKeyIds, DateTime now, CancellationToken ct);
+}

@@ -24,7 +24,7 @@ public abstract class GrantFollowUpTests(AppFixture app)
     private sealed record Fund(OrgKit.Person Admin, OrgKit.Person Officer, OrgKit.Person Reviewer, OrgKit.Person Finance, OrgKit.Person Defender, Guid Program, Guid Request);
 
     private static readonly RequestAnswers Answers = new("Cámaras para la oficina", "Seguimientos frente a la sede; queremos registrar quién vigila.",
-        "Signal +57 300 000 0000", [new BudgetLine(CostCategories.PhysicalSecurity, "Dos cámaras y su instalación", 800m)]);
+        "Signal +57 300 000 0000", [new BudgetLine(CostCategories.PhysicalSecurity, "Dos cámaras y su instalación", 800m)], Country: "CO");
 
     /// <summary>A program with an officer, a reviewer and finance, and a request to it approved for 800.</summary>
     private async Task<Fund> ApprovedAsync()
@@ -272,6 +272,88 @@ public abstract class GrantFollowUpTests(AppFixture app)
         (status, html) = await defender.GetAsync(page);
         Assert.Contains("Acordamos cerrar sin informe", html, StringComparison.Ordinal);
         Assert.DoesNotContain("name=\"report\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AGrantThatEnded_IsPurgedOnTime_AfterTellingTheApplicant_KeepingOnlyWhatTheProgramKeeps()
+    {
+        var f = await ApprovedAsync();
+        // The program keeps the amount and the region, not the kinds of cost; its months are checked like any field.
+        Assert.Equal("Grants.Error.PurgeAfterMonths", (await Programs(g => g.UpdateAsync(f.Admin.Id, f.Program, new ProgramInput("Protección de sedes",
+            ProgramKind.ProtectionAndCapacity, "Medidas de protección.", "Organizaciones en riesgo.", "USD", 5000m, [CostCategories.PhysicalSecurity], ["es"], "",
+            ProgramStatus.Rolling, null, "", PurgeAfterMonths: 0)))).Errors!["PurgeAfterMonths"]);
+        Assert.Equal(ProgramWriteStatus.Done, (await Programs(g => g.UpdateAsync(f.Admin.Id, f.Program, new ProgramInput("Protección de sedes",
+            ProgramKind.ProtectionAndCapacity, "Medidas de protección.", "Organizaciones en riesgo.", "USD", 5000m, [CostCategories.PhysicalSecurity], ["es"], "",
+            ProgramStatus.Rolling, null, "", PurgeAfterMonths: 12, Kept: KeptFacts.Amount | KeptFacts.Region)))).Status);
+        Assert.Equal(RequestWriteStatus.Done, (await Declare(f.Finance, f.Request)).Status);
+        Assert.Equal(RequestWriteStatus.Done, (await Tranche(f.Finance, f.Request, 800m)).Status);
+        Assert.Equal(RequestWriteStatus.Done, (await AskReport(f.Officer, f.Request, Today.AddDays(30))).Status);
+        Assert.Equal(RequestWriteStatus.Done, (await Report(f.Defender, f.Request, "Instalamos las cámaras.", new QuestionFile(GrantRequestFile.ReportQuestion, "camaras.png", EvidenceFiles.Png()))).Status);
+        Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.CommentAsync(f.Officer.Id, f.Request, "Gracias por el informe."))).Status);
+        Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.MoveAsync(f.Officer.Id, f.Request, RequestState.Closed, null, null, null))).Status);
+        var before = await app.WithDbAsync(db => db.GrantRequests.SingleAsync(r => r.Id == f.Request));
+        Assert.Equal(("419", CostCategories.PhysicalSecurity), (before.Region, before.Categories)); // Colombia's region, set when sent
+        using var defender = await app.SignedInAsync(f.Defender);
+        using var officer = await app.SignedInAsync(f.Officer);
+        var page = GrantRoutes.Request(f.Request);
+        Assert.Contains("Details will be deleted on", (await defender.GetAsync(page)).Html, StringComparison.Ordinal);
+
+        async Task PurgeRoundAsync()
+        {
+            await app.Services.GetRequiredService<GrantPurge>().RunOnceAsync(CancellationToken.None);
+            await app.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync(CancellationToken.None);
+        }
+        Task BackdateAsync(TimeSpan ended, TimeSpan? told = null) => app.WithDbAsync(db => db.GrantRequests.Where(r => r.Id == f.Request).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.EndedAt, app.Now() - ended).SetProperty(r => r.PurgeNoticeAt, r => told == null ? r.PurgeNoticeAt : app.Now() - told)));
+        await app.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync(CancellationToken.None); // what the steps above queued
+        var mailsBefore = app.MailTo(f.Defender.Email).Count;
+
+        // Just ended: nothing yet. A month before the day: the applicant is told the day, nothing of the grant; nothing is purged.
+        await PurgeRoundAsync();
+        Assert.Equal(mailsBefore, app.MailTo(f.Defender.Email).Count);
+        await BackdateAsync(TimeSpan.FromDays(365 - 29));
+        await PurgeRoundAsync();
+        await PurgeRoundAsync();
+        var notice = Assert.Single(app.MailTo(f.Defender.Email).Skip(mailsBefore));
+        Assert.Equal("Amparo: records will be deleted", notice.Subject);
+        Assert.Contains(before.Reference!, notice.TextBody, StringComparison.Ordinal);
+        foreach (var secret in new[] { "Fondo Ceiba", "Protección de sedes", "800", "cámaras" })
+            Assert.DoesNotContain(secret, notice.Subject + notice.TextBody + notice.HtmlBody, StringComparison.OrdinalIgnoreCase);
+        Assert.NotNull(await app.WithDbAsync(db => db.GrantRequests.Where(r => r.Id == f.Request).Select(r => r.AnswersCipher).SingleAsync()));
+
+        // The day has come, but the notice is younger than 30 days: still nothing. Thirty days after the notice: purged.
+        await BackdateAsync(TimeSpan.FromDays(370), told: TimeSpan.FromDays(29));
+        await PurgeRoundAsync();
+        Assert.Null(await app.WithDbAsync(db => db.GrantRequests.Where(r => r.Id == f.Request).Select(r => r.PurgedAt).SingleAsync()));
+        await BackdateAsync(TimeSpan.FromDays(370), told: TimeSpan.FromDays(30) + TimeSpan.FromHours(1));
+        await PurgeRoundAsync();
+
+        var after = await app.WithDbAsync(db => db.GrantRequests.SingleAsync(r => r.Id == f.Request));
+        Assert.NotNull(after.PurgedAt);
+        Assert.Equal((800m, "419", CostCategories.None, RequestState.Closed, before.Reference), (after.KeptAmount, after.Region, after.Categories, after.State, after.Reference));
+        Assert.Equal((null, null, null), (after.AnswersCipher, after.ApplicantId, after.OrganizationId));
+        var left = await app.WithDbAsync(async db => (
+            Key: (await db.DataKeys.SingleAsync(k => k.Id == after.DataKeyId)).Wrapped,
+            Files: await db.GrantRequestFiles.CountAsync(x => x.RequestId == f.Request),
+            Reviews: await db.GrantRequestReviews.CountAsync(x => x.RequestId == f.Request),
+            Declarations: await db.GrantRequestDeclarations.CountAsync(x => x.RequestId == f.Request),
+            History: await db.GrantRequestEntries.Where(e => e.RequestId == f.Request).ToListAsync(),
+            Messages: await db.Outbox.CountAsync(m => m.IdempotencyKey.Contains(f.Request.ToString("N"))),
+            Audit: await db.AuditEvents.Where(e => e.SubjectId == f.Request).Select(e => e.Type).ToListAsync()));
+        Assert.Null(left.Key);
+        Assert.Equal((0, 0, 0, 0), (left.Files, left.Reviews, left.Declarations, left.Messages));
+        Assert.NotEmpty(left.History);
+        Assert.All(left.History, e => Assert.True(e.TextCipher is null && e.AmountCipher is null && e.FileId is null && e.ActorId is null));
+        Assert.Contains("grants.request-purged", left.Audit);
+        Assert.Contains(after.DataKeyId, app.Services.GetRequiredService<Amparo.Web.Infrastructure.Security.MasterKey>().DestroyedKeyIds());
+        // The applicant no longer finds it; the officer sees what is left, and nothing can be added to it.
+        Assert.Equal(HttpStatusCode.NotFound, (await defender.GetAsync(page)).Status);
+        var (status, html) = await officer.GetAsync(page);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Details deleted on", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Instalamos", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Gracias por el informe", html, StringComparison.Ordinal);
+        Assert.Equal(RequestWriteStatus.Refused, (await Requests(r => r.CommentAsync(f.Officer.Id, f.Request, "¿Sigue ahí?"))).Status);
     }
 }
 

@@ -42,6 +42,7 @@ public static class AuditEvents
     public const string GrantProgramChanged = "grants.program-changed";
     public const string GrantAssignmentChanged = "grants.assignment-changed";
     public const string GrantRequestChanged = "grants.request-changed";
+    public const string GrantRequestPurged = "grants.request-purged";
     public const string GrantRequestOpened = "grants.request-opened";
     public const string CheckInPinChanged = "checkin.pin-changed";
     public const string CheckInWrongPin = "checkin.wrong-pin";

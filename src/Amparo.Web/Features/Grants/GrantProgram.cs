@@ -36,6 +36,14 @@ public enum CostCategories
     Other = 1024,
 }
 
+/// <summary>
+/// What a request keeps in the clear once it is purged, besides its program, currency, year and state (issue 15): the
+/// amount approved, the coarse region, the kinds of cost. The rest — the answers, files, comments, reviews, who asked —
+/// goes with the request's data key.
+/// </summary>
+[Flags]
+public enum KeptFacts { None = 0, Amount = 1, Region = 2, Categories = 4, All = Amount | Region | Categories }
+
 /// <summary>Whether a program takes requests: open (in a call), rolling (any time), or closed.</summary>
 public enum ProgramStatus { Open = 1, Rolling = 2, Closed = 3 }
 
@@ -81,6 +89,13 @@ public sealed class GrantProgram
     public string? SmsWord { get; set; }
     /// <summary>The program's own questions (<see cref="ProgramQuestions"/>, as JSON); empty: none.</summary>
     public string Questions { get; set; } = "";
+    /// <summary>
+    /// How many months after a request ends (closed, declined or withdrawn) its grantee data is purged
+    /// (<see cref="GrantPurge"/>); the applicant is told <see cref="GrantPurge.NoticeDays"/> days before.
+    /// </summary>
+    public int PurgeAfterMonths { get; set; } = GrantRules.DefaultPurgeMonths;
+    /// <summary>What a purged request keeps of its facts (<see cref="KeptFacts"/>).</summary>
+    public KeptFacts Kept { get; set; } = KeptFacts.All;
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

@@ -158,6 +158,8 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
         // No rubric or questions given (an API client that predates them): the program keeps its own. The form always gives both.
         if (input.Rubric is not null) program.Rubric = string.Join('\n', GrantRules.Criteria(input.Rubric));
         if (input.SmsWord is not null) program.SmsWord = GrantRules.SmsWord(input.SmsWord);
+        if (input.PurgeAfterMonths is { } months) program.PurgeAfterMonths = months;
+        if (input.Kept is { } kept) program.Kept = kept;
         if (input.Questions is not null)
         {
             // A question asked again as another kind is a new question: answers of the old kind must not pass for it.

@@ -92,6 +92,23 @@ public sealed class GrantRequest
     /// grantmaker's portfolio counts requests by category without opening one (issue 15). None: no budget lines.
     /// </summary>
     public CostCategories Categories { get; set; }
+    /// <summary>
+    /// The coarse region of the country the applicant named (a UN M49 sub-region code, e.g. "419"), set when the request
+    /// is sent; null when they named none. Plain, for the portfolio and what a purge keeps; the country itself stays in
+    /// the encrypted answers.
+    /// </summary>
+    public string? Region { get; set; }
+    /// <summary>When the request ended (closed, declined or withdrawn): its program's purge months count from here.</summary>
+    public DateTime? EndedAt { get; set; }
+    /// <summary>When the applicant's side was told of the purge (<see cref="GrantPurge.NoticeDays"/> days before, at least).</summary>
+    public DateTime? PurgeNoticeAt { get; set; }
+    /// <summary>
+    /// When its grantee data was purged (<see cref="GrantPurge"/>): the data key is destroyed and only the kept facts
+    /// remain. Nothing can be written to it after.
+    /// </summary>
+    public DateTime? PurgedAt { get; set; }
+    /// <summary>The amount approved, kept in the clear by the purge when the program keeps it (<see cref="KeptFacts.Amount"/>).</summary>
+    public decimal? KeptAmount { get; set; }
     /// <summary>Bumped by every change: two officers deciding at once, the second is told and nothing is half-written.</summary>
     public int Version { get; set; }
 
@@ -227,6 +244,10 @@ public sealed class GrantRequestConfiguration : IEntityTypeConfiguration<GrantRe
         builder.ToTable(GrantRequest.Table);
         builder.HasKey(r => r.Id);
         builder.Property(r => r.Reference).HasMaxLength(16);
+        builder.Property(r => r.Region).HasMaxLength(3);
+        builder.Property(r => r.KeptAmount).HasPrecision(18, 2);
+        // The purge worker's round: a program's ended requests, by when they ended.
+        builder.HasIndex(r => new { r.ProgramId, r.EndedAt });
         builder.HasIndex(r => r.Reference).IsUnique();
         // The program's list, in its order: still waiting first, then the others, each oldest first.
         builder.HasIndex(r => new { r.ProgramId, r.Closed, r.SubmittedAt, r.Id });

@@ -10,6 +10,7 @@ using Amparo.Web.Features.PlanShares;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Geography;
 using Amparo.Web.Infrastructure.Workers;
 using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Security;
@@ -117,10 +118,11 @@ public sealed record RequestWrite(RequestWriteStatus Status, Guid? Id = null, IR
 /// </summary>
 public sealed partial class GrantRequests(
     AmparoDbContext db, FieldCipher cipher, TimeProvider clock, AuditLog audit, AlertService alerts, IncidentService incidents, MessageTexts texts,
-    PlanService plans, PlanShareService shares, Notifier notifier, WorkSignal signal)
+    PlanService plans, PlanShareService shares, Notifier notifier, WorkSignal signal, CountryOutlines countries)
 {
 
-    private const string AnswersColumn = "Answers", TextColumn = "Text", AmountColumn = "Amount";
+    private const string AnswersColumn = "Answers", TextColumn = "Text";
+    internal const string AmountColumn = "Amount";
     // A page number past any real list (and far from overflowing the offset).
     private const int MaxPage = 100_000;
     // An officer who reads a request five times in an hour is one opening in its history, not five.
@@ -555,11 +557,11 @@ public sealed partial class GrantRequests(
         if (to == RequestState.Approved && (amount is not { } a || a <= 0 || a > GrantRules.MaxCeiling || decimal.Round(a, 2) != a
             || (program.Ceiling is { } ceiling && a > ceiling)))
             errors["Amount"] = "Grants.Request.Error.Amount";
-        var sentCategories = request.Categories;
+        var (sentCategories, sentRegion) = (request.Categories, request.Region);
         if (to == RequestState.Submitted)
         {
             var answers = await AnswersAsync(request, ct);
-            sentCategories = answers.Categories;
+            (sentCategories, sentRegion) = (answers.Categories, countries.RegionOf(answers.Country));
             // The program may have changed since the draft was saved: what it funds, its ceiling, whether it takes requests.
             if (program.Status == ProgramStatus.Closed) errors["Answers"] = "Grants.Request.Error.Closed";
             else if (RequestRules.Missing(answers, program).Count > 0 || RequestRules.Check(answers, program, await FileIdsAsync(requestId, ct)).Count > 0)
@@ -579,8 +581,11 @@ public sealed partial class GrantRequests(
             request.Reference ??= NewReference();
             // The kinds of cost asked for, as sent: a coarse, plain fact for the grantmaker's portfolio counts.
             request.Categories = sentCategories;
+            request.Region = sentRegion;
         }
         if (to is RequestState.Approved or RequestState.Declined) request.DecidedAt = now;
+        // The request has ended: its grantee data is purged its program's months from now (GrantPurge).
+        if (to is RequestState.Closed or RequestState.Declined or RequestState.Withdrawn) request.EndedAt = now;
         request.State = to;
         request.Closed = request.DecidedAt is not null || to == RequestState.Withdrawn;
         request.UpdatedAt = now;
@@ -596,7 +601,8 @@ public sealed partial class GrantRequests(
     {
         var request = await db.GrantRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || await SideAsync(viewer, request, ct) is not { } side) return new(RequestWriteStatus.NotFound);
-        if (request.SubmittedAt is null) return new(RequestWriteStatus.Refused, requestId); // nobody to write to yet
+        // Nobody to write to yet; or purged, its key destroyed: nothing can be added to what is left.
+        if (request.SubmittedAt is null || request.PurgedAt is not null) return new(RequestWriteStatus.Refused, requestId);
         if (side != RequestSide.Applicant && !await DeclaredAsync(viewer, requestId, ct)) return DeclareFirst(requestId);
         var clean = text?.Trim() ?? "";
         if (clean.Length is 0 or > RequestRules.NoteMax) return new(RequestWriteStatus.Invalid, requestId, new Dictionary<string, string> { ["Comment"] = "Grants.Request.Error.Comment" });
@@ -862,7 +868,8 @@ public sealed partial class GrantRequests(
     private static RequestAnswers Clean(RequestAnswers a) =>
         new(a.Title.Trim(), a.Need.Trim(), a.Contact.Trim(), [.. a.Lines.Select(l => l with { Description = l.Description.Trim() })],
             // An API body may send null for an answer: no answer.
-            a.Amount, a.Given.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value.Trim(), StringComparer.Ordinal));
+            a.Amount, a.Given.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value.Trim(), StringComparer.Ordinal),
+            string.IsNullOrWhiteSpace(a.Country) ? null : a.Country.Trim().ToUpperInvariant());
 
     /// <summary>
     /// Whether the viewer completes this draft started by SMS: one of their roles on its program is duty officer or

@@ -18,9 +18,13 @@ public static class GrantRequestsApi
     public sealed record StartBody(Guid? ProgramId, string? From = null, Guid? FromId = null, bool? Consent = null, Guid? OrganizationId = null, Guid? BehalfOfId = null);
     public sealed record NamingBody(bool? Named);
     public sealed record LineBody(string? Category, string? Description, decimal? Amount);
-    /// <summary><c>amount</c>: the total asked in one figure (the emergency form's); <c>questions</c>: answers to the program's questions by id (a file question's answer cannot be set here).</summary>
+    /// <summary>
+    /// <c>amount</c>: the total asked in one figure (the emergency form's); <c>questions</c>: answers to the program's
+    /// questions by id (a file question's answer cannot be set here); <c>country</c>: where the work is (ISO 3166
+    /// alpha-2, one the program funds in), optional.
+    /// </summary>
     public sealed record AnswersBody(string? Title, string? Need, string? Contact, LineBody[]? Lines, int? Version, decimal? Amount = null,
-        Dictionary<string, string>? Questions = null);
+        Dictionary<string, string>? Questions = null, string? Country = null);
     public sealed record AnswerDto(string Id, string Kind, string Label, bool Required, string? Answer);
     public sealed record MoveBody(string? To, string? Note, decimal? Amount, int? Version);
     public sealed record CommentBody(string? Text);
@@ -43,7 +47,7 @@ public static class GrantRequestsApi
         string[] Reminder, string[] Moves, DateTime? SubmittedAt, DateTime? DueAt, string? StartedFrom, EntryDto[] History,
         bool? Declared, ReviewDto[] Reviews, string[] MayReview, decimal? Amount, AnswerDto[] Questions,
         string? AskedByOrganization = null, bool OnBehalf = false, string? BehalfName = null,
-        decimal? Approved = null, decimal Disbursed = 0, DateOnly? ReportDueOn = null);
+        decimal? Approved = null, decimal Disbursed = 0, DateOnly? ReportDueOn = null, string? Country = null);
 
     public static RouteGroupBuilder MapGrantRequestsApi(this RouteGroupBuilder api)
     {
@@ -131,7 +135,8 @@ public static class GrantRequestsApi
         // Field errors of an unreadable body are only told to someone who may change the request.
         if (errors.Count > 0)
             return await requests.GetAsync(http.User.UserId(), id, http.RequestAborted) is { Side: RequestSide.Applicant } ? ApiErrors.Invalid(errors, t) : TypedResults.NotFound();
-        var result = await requests.SaveAsync(http.User.UserId(), id, new RequestAnswers(body.Title ?? "", body.Need ?? "", body.Contact ?? "", lines, body.Amount, body.Questions), body.Version, ct: http.RequestAborted);
+        var result = await requests.SaveAsync(http.User.UserId(), id, new RequestAnswers(body.Title ?? "", body.Need ?? "", body.Contact ?? "", lines, body.Amount, body.Questions,
+            string.IsNullOrWhiteSpace(body.Country) ? null : body.Country.Trim()), body.Version, ct: http.RequestAborted);
         return Answer(result, t);
     }
 
@@ -209,6 +214,6 @@ public static class GrantRequestsApi
                 [.. x.Scores.Select(s => new ScoreDto(s.Criterion, s.Score))], x.Note, x.ThisRound))],
             [.. (v.Staff?.MayReview ?? []).Select(a => PlanWire.Word(a))], a.Amount,
             [.. v.Questions.Select(q => new AnswerDto(q.Id, PlanWire.Word(q.Kind), q.Label, q.Required, a.Given.GetValueOrDefault(q.Id)))],
-            v.For?.Organization, v.For?.OnBehalf ?? false, v.For?.BehalfName, v.Approved, v.Disbursed, r.State == RequestState.ReportDue ? r.ReportDueOn : null);
+            v.For?.Organization, v.For?.OnBehalf ?? false, v.For?.BehalfName, v.Approved, v.Disbursed, r.State == RequestState.ReportDue ? r.ReportDueOn : null, a.Country);
     }
 }

@@ -7,7 +7,7 @@ namespace Amparo.Web.Features.Grants;
 public sealed record ProgramInput(
     string? Name, ProgramKind? Kind, string? Description, string? Eligibility, string? Currency, decimal? Ceiling,
     IReadOnlyList<CostCategories> Categories, IReadOnlyList<string> Languages, string? Regions, ProgramStatus? Status, int? ResponseHours,
-    string? Rubric = null, IReadOnlyList<ProgramQuestion>? Questions = null, string? SmsWord = null);
+    string? Rubric = null, IReadOnlyList<ProgramQuestion>? Questions = null, string? SmsWord = null, int? PurgeAfterMonths = null, KeptFacts? Kept = null);
 
 /// <summary>The rules of a program's fields: each broken rule is a field and the message key that says what to fix.</summary>
 public static class GrantRules
@@ -17,6 +17,8 @@ public static class GrantRules
     public const int RubricMax = 8, CriterionMax = 120, ScoreMin = 1, ScoreMax = 5;
     public const decimal MaxCeiling = 1_000_000_000m;
     public const int SmsWordMax = 12;
+    /// <summary>Grantee data is purged this many months after a request ends, unless the program says otherwise (1 to <see cref="MaxPurgeMonths"/>).</summary>
+    public const int DefaultPurgeMonths = 12, MaxPurgeMonths = 120;
 
     /// <summary>An SMS word as stored: normalized like every SMS keyword; null for none. Not checked here (see <see cref="Check"/>).</summary>
     public static string? SmsWord(string? typed) => Notifications.SmsKeywords.Normalize(typed ?? "") is { Length: > 0 } word ? word : null;
@@ -44,6 +46,8 @@ public static class GrantRules
             if (sms.Length is < 2 or > SmsWordMax || !sms.All(char.IsLetterOrDigit)) errors["SmsWord"] = "Grants.Error.SmsWord";
             else if (input.Kind is not ProgramKind.Emergency) errors["SmsWord"] = "Grants.Error.SmsWordOnlyEmergency";
         }
+        if (input.PurgeAfterMonths is { } months && months is < 1 or > MaxPurgeMonths) errors["PurgeAfterMonths"] = "Grants.Error.PurgeAfterMonths";
+        if (input.Kept is { } kept && (kept & ~KeptFacts.All) != 0) errors["Kept"] = "Grants.Error.Kept";
         if (input.Questions is { } questions)
             foreach (var (field, key) in ProgramQuestions.Check(ProgramQuestions.Clean(questions))) errors[field] = key;
         return errors;

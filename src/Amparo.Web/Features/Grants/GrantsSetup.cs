@@ -18,6 +18,8 @@ public static class GrantsSetup
         services.AddScoped<GrantPortfolio>();
         services.AddDurableWorker<GrantClockReminders>();
         services.AddDurableWorker<GrantReportReminders>();
+        services.AddDurableWorker<GrantPurge>();
+        services.AddScoped<IRestoredKeys, GrantPurgeRestored>();
         services.AddSmsKeywords<GrantSmsHandler>("grants", GrantSmsHandler.Words);
         services.AddScoped<IPersonalData, GrantsPersonalData>();
         services.AddScoped<IPersonalData, GrantRequestsPersonalData>();

@@ -6,10 +6,12 @@ public sealed record BudgetLine(CostCategories Category, string Description, dec
 /// <summary>
 /// What the applicant writes; stored encrypted as one JSON value. Every part may be empty in a draft. <see cref="Amount"/>:
 /// the total asked in one figure, the emergency form's "how much" (budget lines are then optional detail);
-/// <see cref="Questions"/>: the answers to the program's own questions, by question id (<see cref="ProgramQuestions"/>).
+/// <see cref="Questions"/>: the answers to the program's own questions, by question id (<see cref="ProgramQuestions"/>);
+/// <see cref="Country"/>: where the work is (ISO 3166 alpha-2), optional — the request keeps only its coarse region in
+/// the clear (<see cref="GrantRequest.Region"/>), and only that once it is purged.
 /// </summary>
 public sealed record RequestAnswers(string Title, string Need, string Contact, IReadOnlyList<BudgetLine> Lines,
-    decimal? Amount = null, IReadOnlyDictionary<string, string>? Questions = null)
+    decimal? Amount = null, IReadOnlyDictionary<string, string>? Questions = null, string? Country = null)
 {
     public static readonly RequestAnswers Empty = new("", "", "", []);
 
@@ -57,6 +59,8 @@ public static class RequestRules
         if (answers.Title.Length > TitleMax) errors["Title"] = "Grants.Request.Error.Title";
         if (answers.Need.Length > TextMax) errors["Need"] = "Grants.Request.Error.Need";
         if (answers.Contact.Length > ContactMax) errors["Contact"] = "Grants.Request.Error.Contact";
+        if (answers.Country is { Length: > 0 } country && !InRegions(country, program))
+            errors["Country"] = "Grants.Request.Error.Country";
         if (answers.Lines.Count > MaxLines) errors["Lines"] = "Grants.Request.Error.Lines";
         for (var i = 0; i < answers.Lines.Count && i < MaxLines; i++)
         {
@@ -70,6 +74,10 @@ public static class RequestRules
         }
         return errors;
     }
+
+    /// <summary>A country code the program funds in (any two capital letters when it names none: the page offers only known ones).</summary>
+    public static bool InRegions(string country, GrantProgram program) =>
+        program.Regions.Length == 0 ? country is [>= 'A' and <= 'Z', >= 'A' and <= 'Z'] : program.Regions.Split(' ').Contains(country, StringComparer.Ordinal);
 
     /// <summary>
     /// Whether the request takes the emergency form: the shortest that lets a decision be made — what happened and what

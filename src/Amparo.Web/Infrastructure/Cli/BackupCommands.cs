@@ -269,7 +269,7 @@ public static partial class AdminCommands
         var db = host.Db;
         await host.MigrateAsync();
         var now = host.Get<TimeProvider>().GetUtcNow().UtcDateTime;
-        int keysDestroyed = 0, accountsRemoved = 0, organizationsRemoved = 0;
+        int keysDestroyed = 0, accountsRemoved = 0, organizationsRemoved = 0, purgedAgain = 0;
         if (destroyed.Count > 0)
         {
             await using var tx = await db.Database.BeginTransactionAsync();
@@ -277,12 +277,14 @@ public static partial class AdminCommands
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.Wrapped, (byte[]?)null).SetProperty(k => k.DestroyedAt, now));
             accountsRemoved = await db.Users.Where(u => destroyed.Contains(u.DataKeyId)).ExecuteDeleteAsync();
             organizationsRemoved = await db.Organizations.Where(o => destroyed.Contains(o.DataKeyId)).ExecuteDeleteAsync();
+            // Rows purged by destroying a key of their own (a grant request's) are purged again by their feature.
+            foreach (var part in host.Get<IEnumerable<IRestoredKeys>>()) purgedAgain += await part.DestroyedAgainAsync(destroyed, now, CancellationToken.None);
             await tx.CommitAsync();
         }
         var people = await db.Users.CountAsync();
         var organizations = await db.Organizations.CountAsync();
-        await host.Get<AuditLog>().WriteAsync(AuditEvents.Restored, null, detail: $"keys-destroyed={keysDestroyed};accounts-removed={accountsRemoved};organizations-removed={organizationsRemoved}");
-        c.Err.WriteLine($"Restored: {people} people, {organizations} organizations. Destroyed again from the ledger: {keysDestroyed} data keys, {accountsRemoved} accounts, {organizationsRemoved} organizations.");
+        await host.Get<AuditLog>().WriteAsync(AuditEvents.Restored, null, detail: $"keys-destroyed={keysDestroyed};accounts-removed={accountsRemoved};organizations-removed={organizationsRemoved};purged-again={purgedAgain}");
+        c.Err.WriteLine($"Restored: {people} people, {organizations} organizations. Destroyed again from the ledger: {keysDestroyed} data keys, {accountsRemoved} accounts, {organizationsRemoved} organizations, {purgedAgain} purged records.");
         return 0;
     }
 

@@ -11,7 +11,7 @@ namespace Amparo.Web.Infrastructure.Geography;
 /// </summary>
 public sealed class CountryOutlines
 {
-    public const string FileName = "countries-50m.txt", NamesFileName = "countries-names.tsv";
+    public const string FileName = "countries-50m.txt", NamesFileName = "countries-names.tsv", RegionsFileName = "country-regions.tsv";
 
     /// <summary>A country the outlines draw: its ISO 3166 alpha-2 code and its name in each of Amparo's languages.</summary>
     public sealed record Country(string Code, IReadOnlyDictionary<string, string> Names)
@@ -25,13 +25,32 @@ public sealed class CountryOutlines
     private readonly Lazy<IReadOnlyList<Ring>> _rings;
     private readonly Lazy<IReadOnlyDictionary<string, Country>> _countries;
 
-    public CountryOutlines() : this(Path.Combine(AppContext.BaseDirectory, FileName), Path.Combine(AppContext.BaseDirectory, NamesFileName)) { }
+    /// <summary>
+    /// A coarse region: a UN M49 sub-region (e.g. "419", Latin America and the Caribbean), with its name in each of
+    /// Amparo's languages. What a purged grant request keeps of where it came from (<c>tools/regions.py</c>).
+    /// </summary>
+    public sealed record Region(string Code, IReadOnlyDictionary<string, string> Names)
+    {
+        public string Name(string language) => Names.TryGetValue(language, out var n) ? n : Names["en"];
+    }
 
-    public CountryOutlines(string path, string namesPath)
+    private readonly Lazy<(Dictionary<string, Region> Regions, Dictionary<string, string> CountryRegion)> _regions;
+
+    public CountryOutlines() : this(Path.Combine(AppContext.BaseDirectory, FileName), Path.Combine(AppContext.BaseDirectory, NamesFileName),
+        Path.Combine(AppContext.BaseDirectory, RegionsFileName)) { }
+
+    public CountryOutlines(string path, string namesPath, string regionsPath)
     {
         _rings = new(() => Load(path));
         _countries = new(() => LoadNames(namesPath));
+        _regions = new(() => LoadRegions(regionsPath));
     }
+
+    /// <summary>Every region, by code.</summary>
+    public IReadOnlyDictionary<string, Region> Regions => _regions.Value.Regions;
+
+    /// <summary>The region a country is in (its M49 sub-region code), or null for none (Antarctica) or an unknown code.</summary>
+    public string? RegionOf(string? country) => country is not null && _regions.Value.CountryRegion.TryGetValue(country, out var r) ? r : null;
 
     /// <summary>Every named country, by code.</summary>
     public IReadOnlyDictionary<string, Country> Countries => _countries.Value;
@@ -68,6 +87,23 @@ public sealed class CountryOutlines
             countries[f[0]] = new Country(f[0], languages.Select((l, i) => (l, Name: f[i + 1])).ToDictionary(x => x.l, x => x.Name));
         }
         return countries;
+    }
+
+    private static (Dictionary<string, Region>, Dictionary<string, string>) LoadRegions(string path)
+    {
+        var regions = new Dictionary<string, Region>(StringComparer.Ordinal);
+        var countryRegion = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!File.Exists(path)) return (regions, countryRegion);
+        string[] languages = ["en", "es", "fr", "ar", "ru"];
+        foreach (var line in File.ReadLines(path))
+        {
+            if (line.Length == 0 || line[0] == '#') continue;
+            var f = line.Split('\t');
+            // A region's line starts with its three-digit code and has its five names; a country's, with two letters and its region.
+            if (f.Length == 2) countryRegion[f[0]] = f[1];
+            else regions[f[0]] = new Region(f[0], languages.Select((l, i) => (l, Name: f[i + 1])).ToDictionary(x => x.l, x => x.Name));
+        }
+        return (regions, countryRegion);
     }
 
     /// <summary>The rings whose bounding box meets the given box (degrees).</summary>

@@ -32,6 +32,10 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
     [BindProperty] public string? Rubric { get; set; }
     /// <summary>For an emergency program, the word that starts a request by SMS.</summary>
     [BindProperty] public string? SmsWord { get; set; }
+    /// <summary>Months after a request ends before its grantee data is purged.</summary>
+    [BindProperty] public int? PurgeAfterMonths { get; set; } = GrantRules.DefaultPurgeMonths;
+    /// <summary>What a purged request keeps (the boxes ticked).</summary>
+    [BindProperty] public List<KeptFacts> Kept { get; set; } = [.. GrantPurge.Each(KeptFacts.All)];
     /// <summary>The program's questions, a row each; a row without a label or choices is not a question.</summary>
     [BindProperty] public List<QuestionForm> Questions { get; set; } = [];
 
@@ -62,7 +66,8 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
             Ceiling = p.Ceiling?.ToString(CultureInfo.CurrentCulture);
             Categories = [.. GrantRules.Each(p.Categories)];
             Languages = [.. p.Languages.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
-            (Regions, Status, ResponseHours, Rubric, SmsWord) = (p.Regions, p.Status, p.ResponseHours, p.Rubric, p.SmsWord);
+            (Regions, Status, ResponseHours, Rubric, SmsWord, PurgeAfterMonths) = (p.Regions, p.Status, p.ResponseHours, p.Rubric, p.SmsWord, p.PurgeAfterMonths);
+            Kept = [.. GrantPurge.Each(p.Kept)];
             Questions = [.. ProgramQuestions.Read(p.Questions).Select(q => new QuestionForm
                 { Id = q.Id, Kind = q.Kind, Label = q.Label, Choices = string.Join('\n', q.Choices), Required = q.Required })];
             PadQuestions();
@@ -93,7 +98,7 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
         var questions = rows.Select(x => new ProgramQuestion(x.q.Id ?? "", x.q.Kind ?? QuestionKind.Text, x.q.Label ?? "", x.q.Required,
             (x.q.Choices ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).ToList();
         var input = new ProgramInput(Name, Kind, Description, Eligibility, Currency?.Trim().ToUpperInvariant(), ceiling, Categories, Languages, Regions, Status,
-            ResponseHours, Rubric ?? "", questions, SmsWord ?? "");
+            ResponseHours, Rubric ?? "", questions, SmsWord ?? "", PurgeAfterMonths ?? 0, Kept.Aggregate(KeptFacts.None, (all, f) => all | f));
         var me = User.UserId();
         if (Id is null && Org is null) return NotFound();
         if (Errors.Count > 0)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Grants;
+using Amparo.Web.Infrastructure.Geography;
 using Amparo.Web.Infrastructure.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -16,7 +17,7 @@ namespace Amparo.Web.Pages.Grants;
 // files of one save together): the limit of an incident's evidence.
 [RequestSizeLimit(Features.Incidents.Evidence.MaxBytes + (256 * 1024))]
 [RequestFormLimits(MultipartBodyLengthLimit = Features.Incidents.Evidence.MaxBytes + (256 * 1024))]
-public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, TimeProvider clock) : PageModel
+public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, TimeProvider clock, CountryOutlines countries) : PageModel
 {
     /// <summary>The form field of a file question's file ("File.abc12345").</summary>
     public static string FileField(string questionId) => "File." + questionId;
@@ -31,6 +32,8 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, T
     [BindProperty] public string? Title { get; set; }
     [BindProperty] public string? Need { get; set; }
     [BindProperty] public string? Contact { get; set; }
+    /// <summary>Where the work is: a country code, or empty for "I would rather not say".</summary>
+    [BindProperty] public string? Country { get; set; }
     [BindProperty] public List<LineForm> Lines { get; set; } = [];
     /// <summary>The emergency form's "how much", as typed.</summary>
     [BindProperty] public string? Asked { get; set; }
@@ -107,7 +110,7 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, T
             files.Add(new QuestionFile(question.Id, file.FileName, buffer.ToArray()));
         }
         if (Errors.Count > 0) return await InvalidAsync();
-        var saved = await requests.SaveAsync(me, Id, new RequestAnswers(Title ?? "", Need ?? "", Contact ?? "", lines, asked, answers), Version,
+        var saved = await requests.SaveAsync(me, Id, new RequestAnswers(Title ?? "", Need ?? "", Contact ?? "", lines, asked, answers, string.IsNullOrWhiteSpace(Country) ? null : Country.Trim()), Version,
             files, RemoveFile, HttpContext.RequestAborted);
         if (saved.Status == RequestWriteStatus.Invalid)
         {
@@ -269,10 +272,28 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, T
         return true;
     }
 
+    /// <summary>The countries the form offers — those the program funds in, or every one — by name in the page's language.</summary>
+    public IEnumerable<(string Code, string Name)> CountryChoices()
+    {
+        var language = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+        var regions = View.Program.Regions.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var codes = regions.Length > 0 ? regions : (IEnumerable<string>)countries.Countries.Keys;
+        return codes.Select(c => (Code: c, Name: countries.Countries.TryGetValue(c, out var country) ? country.Name(language) : c))
+            .OrderBy(c => c.Name, StringComparer.Create(CultureInfo.CurrentUICulture, ignoreCase: true));
+    }
+
+    /// <summary>A country's name in the page's language (its code if unknown).</summary>
+    public string CountryName(string code) =>
+        countries.Countries.TryGetValue(code, out var c) ? c.Name(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName) : code;
+
+    /// <summary>A coarse region's name in the page's language (its code if unknown).</summary>
+    public string RegionName(string code) =>
+        countries.Regions.TryGetValue(code, out var r) ? r.Name(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName) : code;
+
     private void FillFromAnswers()
     {
         var a = View.Answers;
-        (Title, Need, Contact, Version) = (a.Title, a.Need, a.Contact, View.Request.Version);
+        (Title, Need, Contact, Country, Version) = (a.Title, a.Need, a.Contact, a.Country, View.Request.Version);
         Asked = a.Amount?.ToString(CultureInfo.CurrentCulture);
         Questions = View.Questions.ToDictionary(q => q.Id, q => a.Given.GetValueOrDefault(q.Id) is { } v && q.Kind == QuestionKind.Amount
             && ProgramQuestions.ReadAmount(v) is { } amount ? amount.ToString(CultureInfo.CurrentCulture) : a.Given.GetValueOrDefault(q.Id), StringComparer.Ordinal);
