@@ -1,7 +1,12 @@
 using System.Text;
 using Amparo.Tests.Infrastructure;
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Grants;
+using Amparo.Web.Features.Organizations;
+using Amparo.Web.Infrastructure.Workers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Amparo.Tests.Operations;
 
@@ -286,21 +291,69 @@ public abstract class BackupRestoreTests : OperationsTestBase
     }
 
     [Fact]
-    public async Task DeletionSurvivesRestore_InPlace_AfterLosingTheDatabase()
+    public async Task DeletionAndAGrantPurge_SurviveRestore_InPlace_AfterLosingTheDatabase()
     {
         var site = NewInstallation();
         var (org, deleted) = await site.SeedAsync(TestData.Email("leaves"), "member");
-        await site.MustAsync(["user", "create", "--email", TestData.Email("stays"), "--name", "Stays", "--org", org.ToString(), "--role", "org-admin", "--password-stdin"], TestData.Passphrase);
+        var stays = Guid.Parse(await site.MustAsync(["user", "create", "--email", TestData.Email("stays"), "--name", "Stays", "--org", org.ToString(), "--role", "org-admin", "--password-stdin"], TestData.Passphrase));
         await site.SetPhoneAsync(deleted, Phone);
+        var fund = Guid.Parse(await site.MustAsync(["org", "create", "--name", "Fondo río", "--kind", "grantmaker"]));
+        var request = await GrantRequestAsync(site, fund, stays, deleted);
         var backup = await BackupAsync(site);
         var deletedKey = await DeleteAccountAsync(site, deleted);
+        var purgedKey = await PurgeAsync(site, request);
 
         site.LoseDatabase();
         var result = await site.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
         Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("2 data keys, 1 accounts, 0 organizations, 1 purged records", result.Err, StringComparison.Ordinal);
         await AssertShreddedAsync(site, deleted, deletedKey);
         Assert.Equal(1, await site.CountUsersAsync());
+        // The canary: the backup held the request whole; restored, its answers are gone and its key destroyed again.
+        var (answers, purgedAt, applicant, wrapped, files) = await site.WithDbAsync(async db =>
+        {
+            var r = await db.GrantRequests.SingleAsync(x => x.Id == request);
+            return (r.AnswersCipher, r.PurgedAt, r.ApplicantId, (await db.DataKeys.SingleAsync(k => k.Id == purgedKey)).Wrapped,
+                await db.GrantRequestFiles.CountAsync(x => x.RequestId == request));
+        });
+        Assert.Equal((null, null, null, 0), (answers, applicant, wrapped, files));
+        Assert.NotNull(purgedAt);
     }
+
+    private const string Canary = "CANARY 7f3a: the river office is watched";
+
+    /// <summary>
+    /// A program of the fund (its admin: <paramref name="admin"/>) and a request to it by <paramref name="applicant"/>
+    /// holding the canary, withdrawn (so it has ended); read back whole before any backup.
+    /// </summary>
+    private static Task<Guid> GrantRequestAsync(Installation site, Guid fund, Guid admin, Guid applicant) => site.WithHostAsync(async h =>
+    {
+        h.Db.Memberships.Add(new Membership { OrganizationId = fund, UserId = admin, Role = OrgRole.OrgAdmin, JoinedAt = DateTime.UtcNow });
+        await h.Db.SaveChangesAsync();
+        var program = (await h.Get<GrantPrograms>().CreateAsync(admin, fund, new ProgramInput("Protección", ProgramKind.ProtectionAndCapacity, "Protección.",
+            "Organizaciones en riesgo.", "USD", 5000m, [CostCategories.PhysicalSecurity], ["es"], "", ProgramStatus.Rolling, null, ""))).Id!.Value;
+        var requests = h.Get<GrantRequests>();
+        var id = (await requests.StartAsync(applicant, program)).Id!.Value;
+        Assert.Equal(RequestWriteStatus.Done, (await requests.SaveAsync(applicant, id, new RequestAnswers("Cámaras", Canary, "Signal",
+            [new BudgetLine(CostCategories.PhysicalSecurity, "Cámaras", 300m)], Country: "CO"), null)).Status);
+        Assert.Equal(RequestWriteStatus.Done, (await requests.MoveAsync(applicant, id, RequestState.Submitted, null, null, null)).Status);
+        Assert.Equal(RequestWriteStatus.Done, (await requests.MoveAsync(applicant, id, RequestState.Withdrawn, null, null, null)).Status);
+        Assert.Equal(Canary, (await requests.GetAsync(applicant, id))!.Answers.Need);
+        return id;
+    });
+
+    /// <summary>The request's day has come and its applicant was told long ago: the purge worker's round purges it. Its key's id.</summary>
+    private static Task<Guid> PurgeAsync(Installation site, Guid request) => site.WithHostAsync(async h =>
+    {
+        var now = h.Get<TimeProvider>().GetUtcNow().UtcDateTime;
+        await h.Db.GrantRequests.Where(r => r.Id == request).ExecuteUpdateAsync(s => s.SetProperty(r => r.EndedAt, now.AddYears(-2)).SetProperty(r => r.PurgeNoticeAt, now.AddDays(-31)));
+        // The command host runs no workers: the worker is made here on its services, as the web host makes it.
+        var clock = h.Get<TimeProvider>();
+        await new GrantPurge(h.Get<IServiceScopeFactory>(), new Heartbeats(clock), clock, NullLogger<GrantPurge>.Instance).RunOnceAsync(CancellationToken.None);
+        var purged = await h.Db.GrantRequests.AsNoTracking().SingleAsync(r => r.Id == request);
+        Assert.NotNull(purged.PurgedAt);
+        return purged.DataKeyId;
+    });
 
     [Fact]
     public async Task DeletionSurvivesRestore_ThroughTheLedgerCarriedInALaterBackup()
