@@ -56,6 +56,8 @@ public sealed partial class TranslationTests
         ("fr", "Grants.Review.Note"),
         ("fr", "Grants.Question.Label"),
         ("fr", "Grants.Question.Number"),
+        // The self-assessment's answer "No" is the Spanish word.
+        ("es", "Assess.Answer.No"),
         // Grants' portfolio (issue 15): "Total" is the Spanish and French word.
         ("es", "Grants.Portfolio.Total"),
         ("fr", "Grants.Portfolio.Total"),
@@ -142,6 +144,10 @@ public sealed partial class TranslationTests
         ["Grants.Request.MoveHint."] = ["InReview", "Rework", "Approved", "Declined", "Withdrawn"],
         ["Grants.Request.Done."] = ["saved", "submitted", "commented", "Withdrawn", "InReview", "Rework", "Approved", "Declined", "imported", "planShared", "declared", "reviewed"],
         ["Grants.Review.Aspect."] = Enum.GetNames<Amparo.Web.Features.Grants.ReviewAspect>(),
+        ["Grants.Kept."] = [.. Amparo.Web.Features.Grants.GrantPurge.Each(Amparo.Web.Features.Grants.KeptFacts.All).Select(f => f.ToString())],
+        // The grantmaker's self-assessment: answers by their enum values; each question's and area's own keys are checked by SecurityAssessmentTests.
+        ["Assess.Answer."] = Enum.GetNames<Amparo.Web.Features.Grants.PracticeAnswer>(),
+        ["Assess.Done."] = ["taken", "published", "withdrawn"],
         ["Grants.Review.Form."] = Enum.GetNames<Amparo.Web.Features.Grants.ReviewAspect>(),
         ["Grants.Review.FormHint."] = Enum.GetNames<Amparo.Web.Features.Grants.ReviewAspect>(),
         ["Grants.Review.Verdict."] = Enum.GetNames<Amparo.Web.Features.Grants.ReviewVerdict>(),

@@ -158,7 +158,7 @@ public abstract class OrganizationKeyTests : OperationsTestBase
         CopyKeys(site, target);
         var restore = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
         Assert.True(restore.ExitCode == 0, restore.ToString());
-        Assert.Contains("1 organizations.", restore.Err, StringComparison.Ordinal);
+        Assert.Contains("1 organizations, 0 purged records.", restore.Err, StringComparison.Ordinal);
         Assert.Equal(0, await target.CountOrganizationsAsync());
         Assert.Null(await target.WithDbAsync(db => db.DataKeys.Where(k => k.Id == keyId).Select(k => k.Wrapped).SingleAsync()));
         Assert.Null(await DecryptNoteAsync(target, org, keyId, ciphertext));

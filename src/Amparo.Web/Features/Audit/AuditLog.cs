@@ -43,6 +43,8 @@ public static class AuditEvents
     public const string GrantAssignmentChanged = "grants.assignment-changed";
     public const string GrantRequestChanged = "grants.request-changed";
     public const string GrantRequestPurged = "grants.request-purged";
+    public const string SecurityAssessed = "grants.security-assessed";
+    public const string SecurityProfilePublished = "grants.security-profile-published";
     public const string GrantRequestOpened = "grants.request-opened";
     public const string CheckInPinChanged = "checkin.pin-changed";
     public const string CheckInWrongPin = "checkin.wrong-pin";

@@ -25,6 +25,14 @@ public static class GrantsApi
         string Currency, decimal? Ceiling, string[] Categories, string[] Languages, string[] Regions, string Status, int? ResponseHours,
         bool CanEdit, AssignmentDto[] Assignments, string[] Rubric, QuestionDto[] Questions, string? SmsWord, int PurgeAfterMonths, string[] Kept);
     public sealed record ListDto(SummaryDto[] Mine, SummaryDto[] Open);
+    /// <summary><c>answers</c>: question id → yes, partly, no or notSure.</summary>
+    public sealed record AssessmentBody(Dictionary<string, string>? Answers);
+    public sealed record PublishBody(bool? Publish);
+    public sealed record PracticeQuestionDto(string Id, string Area, bool Essential);
+    public sealed record AreaDto(string Area, int Percent, bool Strength, bool Gap);
+    public sealed record AssessmentDto(Guid Id, DateTime At, Dictionary<string, string> Answers, AreaDto[] Areas, string[] NextSteps);
+    public sealed record PublishedDto(DateTime PublishedAt, DateTime AssessedAt, string[] Practices);
+    public sealed record SecurityDto(Guid OrganizationId, string Organization, PracticeQuestionDto[] Questions, AssessmentDto[] Assessments, PublishedDto? Published);
     public sealed record IdResponse(Guid Id);
     /// <summary>A count table: <c>counts[row][column]</c> with the totals as the last row and column; null where a count is hidden.</summary>
     public sealed record TableDto(string[] Rows, string[] Columns, int?[][] Counts);
@@ -54,8 +62,51 @@ public static class GrantsApi
             .WithSummary("A grantmaker's portfolio over the last twelve months (its admins; its program officers for their programs)")
             .WithDescription("Counts only: requests received by month (rows, yyyy-MM) and program, grants made by month of decision and program, requests by kind of program and by kind of cost, "
                 + "and emergency programs' decision times. A count of 1–4 is null, and so is another in its row or column (complementary suppression); a median or percentile over fewer than 5 is null. 404 for anyone else.");
+        var security = api.MapGroup("/grants/security").WithTags("Grants").RequireAuthorization(WebSetup.ApiPolicy)
+            .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(PlansApi.TwoFactorFirstAsync);
+        security.MapGet("/{organizationId:guid}", SecurityAsync).WithName("GetGrantmakerSecurity")
+            .WithSummary("A grantmaker's own security self-assessments, newest first (its admins only)")
+            .WithDescription("Each with its answers by question, each area's percent (yes 2, partly 1, out of 2 per question), strength (all yes) and gap (an essential question not yes, "
+                + "or under 50%), and the next steps (question ids, essential first). published: what its page for grantees shows. 404 for anyone else.");
+        security.MapPost("/{organizationId:guid}", AssessAsync).WithName("AssessGrantmakerSecurity").WithSummary("Take the self-assessment again (its admins only)")
+            .WithDescription("answers: every question id (e.g. Devices.DiskEncryption, as listed by questions) to yes, partly, no or notSure. A question left out is a field error; nothing is saved.")
+            .ProducesValidationProblem();
+        security.MapPut("/{organizationId:guid}/published", PublishAsync).WithName("PublishGrantmakerSecurity")
+            .WithSummary("Publish for grantees the practices the latest assessment answered yes to (publish: true), or withdraw the page (false)")
+            .WithDescription("Only practices answered yes are ever published; never a gap. 404 when not its admin, or with nothing assessed yet.");
         return api;
     }
+
+    /// <summary>A question's wire id: "Devices.DiskEncryption" (its resource key without "Assess.").</summary>
+    private static string WireId(PracticeQuestion q) => $"{q.Area}.{q.Id}";
+
+    private static AssessmentDto Dto(AssessmentResult r) => new(r.Id, r.At,
+        SecurityAssessments.Questions.Where(q => r.Answers.ContainsKey(q.Key)).ToDictionary(WireId, q => PlanWire.Word(r.Answers[q.Key]), StringComparer.Ordinal),
+        [.. r.Areas.Select(a => new AreaDto(a.Area, a.Percent, a.Strength, a.Gap))], [.. r.NextSteps.Select(WireId)]);
+
+    private static async Task<Results<Ok<SecurityDto>, NotFound>> SecurityAsync(Guid organizationId, HttpContext http, SecurityAssessments assessments)
+    {
+        if (await assessments.GetAsync(http.User.UserId(), organizationId, http.RequestAborted) is not { } v) return TypedResults.NotFound();
+        return TypedResults.Ok(new SecurityDto(v.OrganizationId, v.Organization, [.. SecurityAssessments.Questions.Select(q => new PracticeQuestionDto(WireId(q), q.Area, q.Essential))],
+            [.. v.Taken.Select(Dto)], v.Published is { } p ? new PublishedDto(p.PublishedAt, p.AssessedAt,
+                [.. SecurityAssessments.Questions.Where(q => p.Practices.Split(' ').Contains(q.Key)).Select(WireId)]) : null));
+    }
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> AssessAsync(Guid organizationId, AssessmentBody body, HttpContext http, SecurityAssessments assessments,
+        IStringLocalizer<SharedResource> t)
+    {
+        var answers = new Dictionary<string, PracticeAnswer?>(StringComparer.Ordinal);
+        foreach (var q in SecurityAssessments.Questions)
+            answers[q.Key] = body.Answers?.GetValueOrDefault(WireId(q)) is { } word && PlanWire.TryParse<PracticeAnswer>(word, out var a) ? a : null;
+        var (found, errors) = await assessments.TakeAsync(http.User.UserId(), organizationId, answers, http.RequestAborted);
+        if (!found) return TypedResults.NotFound();
+        if (errors.Count > 0)
+            return ApiErrors.Invalid(errors.ToDictionary(e => "answers." + e.Key["Assess.".Length..], e => e.Value, StringComparer.Ordinal), t);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, NotFound>> PublishAsync(Guid organizationId, PublishBody body, HttpContext http, SecurityAssessments assessments) =>
+        await assessments.PublishAsync(http.User.UserId(), organizationId, body.Publish ?? false, http.RequestAborted) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     private static async Task<Results<Ok<PortfolioDto>, NotFound>> PortfolioAsync(Guid organizationId, HttpContext http, GrantPortfolio portfolio)
     {

@@ -16,6 +16,7 @@ public static class GrantsSetup
         services.AddScoped<GrantRequests>();
         services.AddScoped<GrantReviews>();
         services.AddScoped<GrantPortfolio>();
+        services.AddScoped<SecurityAssessments>();
         services.AddDurableWorker<GrantClockReminders>();
         services.AddDurableWorker<GrantReportReminders>();
         services.AddDurableWorker<GrantPurge>();

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Amparo.Web.Pages.Grants;
 
 /// <summary>Grants: the person's requests, the programs they run (and where they may create one), and every program that takes requests.</summary>
-public sealed class IndexModel(GrantPrograms programs, GrantRequests requests, GrantPortfolio portfolio) : PageModel
+public sealed class IndexModel(GrantPrograms programs, GrantRequests requests, GrantPortfolio portfolio, SecurityAssessments assessments) : PageModel
 {
     public List<RequestSummary> Requests { get; private set; } = [];
     /// <summary>Requests someone asked on the viewer's behalf.</summary>
@@ -15,6 +15,8 @@ public sealed class IndexModel(GrantPrograms programs, GrantRequests requests, G
     public List<(Guid Id, string Name)> Grantmakers { get; private set; } = [];
     /// <summary>The grantmakers whose portfolio the viewer may open.</summary>
     public List<(Guid Id, string Name)> Portfolios { get; private set; } = [];
+    /// <summary>The grantmakers whose admin the viewer is: each has its own security self-assessment.</summary>
+    public List<(Guid Id, string Name)> Assessments { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
@@ -25,5 +27,6 @@ public sealed class IndexModel(GrantPrograms programs, GrantRequests requests, G
         Requests = await requests.MineAsync(me, HttpContext.RequestAborted);
         ForMe = await requests.OnMyBehalfAsync(me, HttpContext.RequestAborted);
         Portfolios = await portfolio.OpenToAsync(me, HttpContext.RequestAborted);
+        Assessments = await assessments.MineAsync(me, HttpContext.RequestAborted);
     }
 }

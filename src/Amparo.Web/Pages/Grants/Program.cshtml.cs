@@ -9,7 +9,7 @@ namespace Amparo.Web.Pages.Grants;
 /// One program: what it funds and for whom (anyone signed in while it takes requests); its staff (its grantmaker's admins
 /// and the program's staff); giving and taking back roles (the admins). Anyone else, or a closed program: 404.
 /// </summary>
-public sealed class ProgramModel(GrantPrograms programs, GrantRequests requests, TimeProvider clock) : PageModel
+public sealed class ProgramModel(GrantPrograms programs, GrantRequests requests, TimeProvider clock, SecurityAssessments assessments) : PageModel
 {
     /// <summary>Now (UTC): a report is overdue once its day has ended everywhere.</summary>
     public DateTime Now => clock.GetUtcNow().UtcDateTime;
@@ -25,6 +25,8 @@ public sealed class ProgramModel(GrantPrograms programs, GrantRequests requests,
     [FromQuery(Name = "done")] public string? Done { get; set; }
     /// <summary>Whom the viewer may ask for besides themself (the apply form's choice); empty: only themself.</summary>
     public AskingChoices Choices { get; private set; } = new([], []);
+    /// <summary>Whether the grantmaker published how it protects grantees' data (the page links to it).</summary>
+    public bool HasPractices { get; private set; }
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
 
@@ -93,6 +95,7 @@ public sealed class ProgramModel(GrantPrograms programs, GrantRequests requests,
         var me = User.UserId();
         if (await programs.GetAsync(me, Id, HttpContext.RequestAborted) is not { } view) return false;
         View = view;
+        HasPractices = await assessments.HasPublishedAsync(view.Program.OrganizationId, HttpContext.RequestAborted);
         Requests = await requests.ForProgramAsync(me, Id, Math.Max(1, PageNumber), GrantRequestsApi.RequestPageSize, HttpContext.RequestAborted);
         if (Requests is not null && PageNumber <= 1) FollowUp = await requests.FollowUpAsync(me, Id, GrantRequestsApi.RequestPageSize, HttpContext.RequestAborted);
         if (!view.IsStaff) Choices = await requests.AskingChoicesAsync(me, HttpContext.RequestAborted);

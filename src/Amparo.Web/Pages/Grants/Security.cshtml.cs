@@ -1,0 +1,30 @@
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Grants;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Amparo.Web.Pages.Grants;
+
+/// <summary>
+/// A grantmaker's own security self-assessment (<see cref="SecurityAssessments"/>): the latest profile — strengths,
+/// gaps, next steps — the trend over the last ones, and the page it may publish for its grantees. Its admins only: 404.
+/// </summary>
+public sealed class SecurityModel(SecurityAssessments assessments) : PageModel
+{
+    [FromRoute] public Guid Id { get; set; }
+    [FromQuery(Name = "done")] public string? Done { get; set; }
+    public AssessmentsView View { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (await assessments.GetAsync(User.UserId(), Id, HttpContext.RequestAborted) is not { } view) return NotFound();
+        View = view;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostPublishAsync(bool publish)
+    {
+        if (!await assessments.PublishAsync(User.UserId(), Id, publish, HttpContext.RequestAborted)) return NotFound();
+        return Redirect(GrantRoutes.Security(Id) + (publish ? "?done=published" : "?done=withdrawn"));
+    }
+}
