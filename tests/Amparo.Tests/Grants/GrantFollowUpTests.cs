@@ -51,6 +51,7 @@ public abstract class GrantFollowUpTests(AppFixture app)
     }
 
     private Task<T> Programs<T>(Func<GrantPrograms, Task<T>> act) => app.WithServicesAsync(sp => act(sp.GetRequiredService<GrantPrograms>()));
+    private Task<T> Restricted<T>(Func<GrantRestrictedRecords, Task<T>> act) => app.WithServicesAsync(sp => act(sp.GetRequiredService<GrantRestrictedRecords>()));
     private Task<T> Requests<T>(Func<GrantRequests, Task<T>> act) => app.WithServicesAsync(sp => act(sp.GetRequiredService<GrantRequests>()));
     private Task<RequestWrite> Declare(OrgKit.Person who, Guid id) => app.WithServicesAsync(sp => sp.GetRequiredService<GrantReviews>().DeclareAsync(who.Id, id, false));
     private Task<RequestWrite> Tranche(OrgKit.Person who, Guid id, decimal amount, DateOnly? on = null, int? version = null) =>
@@ -290,6 +291,20 @@ public abstract class GrantFollowUpTests(AppFixture app)
         Assert.Equal(RequestWriteStatus.Done, (await AskReport(f.Officer, f.Request, Today.AddDays(30))).Status);
         Assert.Equal(RequestWriteStatus.Done, (await Report(f.Defender, f.Request, "Instalamos las cámaras.", new QuestionFile(GrantRequestFile.ReportQuestion, "camaras.png", EvidenceFiles.Png()))).Status);
         Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.CommentAsync(f.Officer.Id, f.Request, "Gracias por el informe."))).Status);
+
+        // The restricted record: finance alone reads and writes it — not the officer, the reviewer, the fund's admin, the applicant or a stranger.
+        var stranger = await app.PersonAsync("fustranger");
+        var facts = new RestrictedFacts("Colectivo Ceiba, NIT 900.123.456", "Cámaras para la sede", "Convocatoria abierta, comité de dos personas");
+        foreach (var who in new[] { f.Officer, f.Reviewer, f.Admin, f.Defender, stranger })
+        {
+            Assert.Null(await Restricted(r => r.GetAsync(who.Id, f.Request)));
+            Assert.Equal(RequestWriteStatus.NotFound, (await Restricted(r => r.SaveAsync(who.Id, f.Request, facts))).Status);
+        }
+        Assert.Equal("Grants.Restricted.Error.Recipient", (await Restricted(r => r.SaveAsync(f.Finance.Id, f.Request, facts with { Recipient = " " }))).Errors!["Recipient"]);
+        Assert.Equal(RequestWriteStatus.Done, (await Restricted(r => r.SaveAsync(f.Finance.Id, f.Request, facts))).Status);
+        using (var officerApi = app.NewClient())
+        using (var no = await officerApi.SendAsync(HttpMethod.Get, $"/api/v1/grants/requests/{f.Request}/restricted-record", await app.ApiTokenAsync(f.Officer)))
+            Assert.Equal(HttpStatusCode.NotFound, no.StatusCode);
         Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.MoveAsync(f.Officer.Id, f.Request, RequestState.Closed, null, null, null))).Status);
         var before = await app.WithDbAsync(db => db.GrantRequests.SingleAsync(r => r.Id == f.Request));
         Assert.Equal(("419", CostCategories.PhysicalSecurity), (before.Region, before.Categories)); // Colombia's region, set when sent
@@ -354,6 +369,18 @@ public abstract class GrantFollowUpTests(AppFixture app)
         Assert.DoesNotContain("Instalamos", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Gracias por el informe", html, StringComparison.Ordinal);
         Assert.Equal(RequestWriteStatus.Refused, (await Requests(r => r.CommentAsync(f.Officer.Id, f.Request, "¿Sigue ahí?"))).Status);
+        Assert.DoesNotContain("restricted-recipient", html, StringComparison.Ordinal);
+
+        // The restricted record outlives the purge (the grantmaker's key, not the request's), for finance only, until its own years have passed.
+        using (var finance = await app.SignedInAsync(f.Finance))
+            Assert.Contains("Colectivo Ceiba, NIT 900.123.456", (await finance.GetAsync(page)).Html, StringComparison.Ordinal);
+        Assert.Equal(facts, (await Restricted(r => r.GetAsync(f.Finance.Id, f.Request)))!.Facts);
+        await BackdateAsync(TimeSpan.FromDays((365 * 7) - 2));
+        await PurgeRoundAsync();
+        Assert.NotNull(await Restricted(r => r.GetAsync(f.Finance.Id, f.Request)));
+        await BackdateAsync(TimeSpan.FromDays((365 * 7) + 3));
+        await PurgeRoundAsync();
+        Assert.Equal(0, await app.WithDbAsync(db => db.GrantRestrictedRecords.CountAsync(x => x.RequestId == f.Request)));
     }
 }
 

@@ -43,6 +43,8 @@ public static class AuditEvents
     public const string GrantAssignmentChanged = "grants.assignment-changed";
     public const string GrantRequestChanged = "grants.request-changed";
     public const string GrantRequestPurged = "grants.request-purged";
+    public const string GrantRestrictedRecordChanged = "grants.restricted-record-changed";
+    public const string GrantRestrictedRecordsDeleted = "grants.restricted-records-deleted";
     public const string SecurityAssessed = "grants.security-assessed";
     public const string SecurityProfilePublished = "grants.security-profile-published";
     public const string GrantRequestOpened = "grants.request-opened";

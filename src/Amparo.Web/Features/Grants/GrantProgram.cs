@@ -96,6 +96,11 @@ public sealed class GrantProgram
     public int PurgeAfterMonths { get; set; } = GrantRules.DefaultPurgeMonths;
     /// <summary>What a purged request keeps of its facts (<see cref="KeptFacts"/>).</summary>
     public KeptFacts Kept { get; set; } = KeptFacts.All;
+    /// <summary>
+    /// How many years after a grant ends its restricted record (<see cref="GrantRestrictedRecord"/>: what a regulator
+    /// requires, under the grantmaker's key) is kept: its own retention, apart from the request's purge.
+    /// </summary>
+    public int RestrictedYears { get; set; } = GrantRules.DefaultRestrictedYears;
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

@@ -160,6 +160,7 @@ public sealed class GrantPrograms(AmparoDbContext db, CountryOutlines countries,
         if (input.SmsWord is not null) program.SmsWord = GrantRules.SmsWord(input.SmsWord);
         if (input.PurgeAfterMonths is { } months) program.PurgeAfterMonths = months;
         if (input.Kept is { } kept) program.Kept = kept;
+        if (input.RestrictedYears is { } years) program.RestrictedYears = years;
         if (input.Questions is not null)
         {
             // A question asked again as another kind is a new question: answers of the old kind must not pass for it.

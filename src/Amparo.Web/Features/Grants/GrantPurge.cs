@@ -46,7 +46,7 @@ public sealed class GrantPurge(IServiceScopeFactory scopes, Heartbeats heartbeat
     {
         var db = services.GetRequiredService<AmparoDbContext>();
         var now = Clock.GetUtcNow().UtcDateTime;
-        var programs = await db.GrantPrograms.AsNoTracking().Select(p => new { p.Id, p.PurgeAfterMonths }).ToListAsync(ct);
+        var programs = await db.GrantPrograms.AsNoTracking().Select(p => new { p.Id, p.OrganizationId, p.PurgeAfterMonths, p.RestrictedYears }).ToListAsync(ct);
         var (told, purged) = (0, 0);
         foreach (var program in programs)
         {
@@ -64,6 +64,13 @@ public sealed class GrantPurge(IServiceScopeFactory scopes, Heartbeats heartbeat
                 .Select(r => r.Id).Take(Batch).ToListAsync(ct);
             foreach (var id in toPurge)
                 if (await PurgeAsync(services, id, now, ct)) purged++;
+            // Restricted records keep their own time (years, for a regulator), whether or not the request was purged.
+            var restrictedFrom = now.AddYears(-program.RestrictedYears);
+            var deleted = await db.GrantRestrictedRecords.Where(x => db.GrantRequests.Any(r => r.Id == x.RequestId && r.ProgramId == program.Id
+                && r.EndedAt != null && r.EndedAt <= restrictedFrom)).ExecuteDeleteAsync(ct);
+            if (deleted > 0)
+                await services.GetRequiredService<AuditLog>().WriteAsync(AuditEvents.GrantRestrictedRecordsDeleted, null, program.Id, program.OrganizationId,
+                    deleted.ToString(CultureInfo.InvariantCulture), ct);
         }
         if (told > 0) services.GetRequiredService<WorkSignal>().WakeDispatcher();
         return told + purged >= Batch ? now : null;

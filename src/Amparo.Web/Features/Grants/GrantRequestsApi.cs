@@ -34,6 +34,8 @@ public static class GrantRequestsApi
     public sealed record ReportCallBody(DateOnly? DueOn, string? Note, int? Version);
     public sealed record ReportBody(string? Text, int? Version);
     public sealed record DeclarationBody(bool? Conflict);
+    public sealed record RestrictedBody(string? Recipient, string? Purpose, string? Selection);
+    public sealed record RestrictedDto(string Recipient, string Purpose, string Selection, DateTime? UpdatedAt, DateOnly? DeleteOn);
     public sealed record ReviewBody(string? Aspect, string? Verdict, int?[]? Scores, string? Note, int? Version);
     public sealed record ScoreDto(string Criterion, int Score);
     public sealed record ReviewDto(Guid Id, DateTime At, string? Reviewer, string Aspect, string Verdict, ScoreDto[] Scores, string? Note, bool ThisRound);
@@ -67,6 +69,12 @@ public static class GrantRequestsApi
             .WithDescription("to: submitted or withdrawn (the applicant); inReview or rework (a reviewer or the program officer); approved, declined or closed (the program officer). rework and declined need a note (the reason); approved needs an amount within the ceiling; closed needs a note unless the report was received. "
                 + "disbursed, reportDue and reportReceived are reached through /tranches, /report-call and /report (409 here).")
             .ProducesValidationProblem();
+        grants.MapGet("/requests/{id:guid}/restricted-record", RestrictedAsync).WithName("GetGrantRestrictedRecord")
+            .WithSummary("A grant's restricted record: what the grantmaker's regulator requires (the program's finance staff only)")
+            .WithDescription("Kept under the grantmaker's key, apart from the request: its purge leaves it; it is deleted restrictedYears after the grant ends (deleteOn). 404 for anyone but finance, and before approval.");
+        grants.MapPut("/requests/{id:guid}/restricted-record", SaveRestrictedAsync).WithName("SaveGrantRestrictedRecord")
+            .WithSummary("Write a grant's restricted record (the program's finance staff only)")
+            .WithDescription("recipient (required, up to 200 characters), purpose and selection (up to 1,000 each).").ProducesValidationProblem();
         grants.MapPost("/requests/{id:guid}/tranches", TrancheAsync).WithName("RecordGrantTranche").WithSummary("Record a tranche paid on an approved grant (finance or the program officer)")
             .WithDescription("Recorded, not moved: Amparo handles no money. The first moves the grant from approved to disbursed; together they may not pass the amount approved. paidOn: between the decision and tomorrow.")
             .ProducesValidationProblem();
@@ -158,6 +166,14 @@ public static class GrantRequestsApi
             return await requests.GetAsync(http.User.UserId(), id, http.RequestAborted) is { Side: not RequestSide.Applicant } ? ApiErrors.Invalid(errors, t) : TypedResults.NotFound();
         return Answer(await requests.RecordTrancheAsync(http.User.UserId(), id, body.Amount!.Value, body.PaidOn!.Value, body.Note, body.Version, http.RequestAborted), t);
     }
+
+    private static async Task<Results<Ok<RestrictedDto>, NotFound>> RestrictedAsync(Guid id, HttpContext http, GrantRestrictedRecords records) =>
+        await records.GetAsync(http.User.UserId(), id, http.RequestAborted) is { } v
+            ? TypedResults.Ok(new RestrictedDto(v.Facts.Recipient, v.Facts.Purpose, v.Facts.Selection, v.UpdatedAt, v.DeleteOn)) : TypedResults.NotFound();
+
+    private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> SaveRestrictedAsync(Guid id, RestrictedBody body, HttpContext http, GrantRestrictedRecords records,
+        IStringLocalizer<SharedResource> t) =>
+        Answer(await records.SaveAsync(http.User.UserId(), id, new RestrictedFacts(body.Recipient ?? "", body.Purpose ?? "", body.Selection ?? ""), http.RequestAborted), t);
 
     private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> ReportCallAsync(Guid id, ReportCallBody body, HttpContext http, GrantRequests requests, IStringLocalizer<SharedResource> t) =>
         Answer(await requests.AskForReportAsync(http.User.UserId(), id, body.DueOn, body.Note, body.Version, http.RequestAborted), t);

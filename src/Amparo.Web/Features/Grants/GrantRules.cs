@@ -7,7 +7,7 @@ namespace Amparo.Web.Features.Grants;
 public sealed record ProgramInput(
     string? Name, ProgramKind? Kind, string? Description, string? Eligibility, string? Currency, decimal? Ceiling,
     IReadOnlyList<CostCategories> Categories, IReadOnlyList<string> Languages, string? Regions, ProgramStatus? Status, int? ResponseHours,
-    string? Rubric = null, IReadOnlyList<ProgramQuestion>? Questions = null, string? SmsWord = null, int? PurgeAfterMonths = null, KeptFacts? Kept = null);
+    string? Rubric = null, IReadOnlyList<ProgramQuestion>? Questions = null, string? SmsWord = null, int? PurgeAfterMonths = null, KeptFacts? Kept = null, int? RestrictedYears = null);
 
 /// <summary>The rules of a program's fields: each broken rule is a field and the message key that says what to fix.</summary>
 public static class GrantRules
@@ -19,6 +19,8 @@ public static class GrantRules
     public const int SmsWordMax = 12;
     /// <summary>Grantee data is purged this many months after a request ends, unless the program says otherwise (1 to <see cref="MaxPurgeMonths"/>).</summary>
     public const int DefaultPurgeMonths = 12, MaxPurgeMonths = 120;
+    /// <summary>A grant's restricted record is kept this many years after it ends, unless the program says otherwise (1 to <see cref="MaxRestrictedYears"/>).</summary>
+    public const int DefaultRestrictedYears = 7, MaxRestrictedYears = 30;
 
     /// <summary>An SMS word as stored: normalized like every SMS keyword; null for none. Not checked here (see <see cref="Check"/>).</summary>
     public static string? SmsWord(string? typed) => Notifications.SmsKeywords.Normalize(typed ?? "") is { Length: > 0 } word ? word : null;
@@ -48,6 +50,7 @@ public static class GrantRules
         }
         if (input.PurgeAfterMonths is { } months && months is < 1 or > MaxPurgeMonths) errors["PurgeAfterMonths"] = "Grants.Error.PurgeAfterMonths";
         if (input.Kept is { } kept && (kept & ~KeptFacts.All) != 0) errors["Kept"] = "Grants.Error.Kept";
+        if (input.RestrictedYears is { } years && years is < 1 or > MaxRestrictedYears) errors["RestrictedYears"] = "Grants.Error.RestrictedYears";
         if (input.Questions is { } questions)
             foreach (var (field, key) in ProgramQuestions.Check(ProgramQuestions.Clean(questions))) errors[field] = key;
         return errors;

@@ -15,7 +15,7 @@ public static class GrantsApi
     public sealed record ProgramBody(
         Guid? OrganizationId, string? Name, string? Kind, string? Description, string? Eligibility, string? Currency, decimal? Ceiling,
         string[]? Categories, string[]? Languages, string[]? Regions, string? Status, int? ResponseHours, string[]? Rubric = null,
-        QuestionDto[]? Questions = null, string? SmsWord = null, int? PurgeAfterMonths = null, string[]? Kept = null);
+        QuestionDto[]? Questions = null, string? SmsWord = null, int? PurgeAfterMonths = null, string[]? Kept = null, int? RestrictedYears = null);
     /// <summary>A program's own question: <c>kind</c> text, choice, amount, date or file; <c>choices</c> for a choice; <c>id</c> kept when given back.</summary>
     public sealed record QuestionDto(string? Id, string? Kind, string? Label, bool? Required, string[]? Choices);
     public sealed record AssignmentBody(Guid? UserId, string? Role, bool? On);
@@ -23,7 +23,7 @@ public static class GrantsApi
     public sealed record AssignmentDto(Guid UserId, string Name, string Role, DateTime AssignedAt);
     public sealed record ProgramDto(Guid Id, Guid OrganizationId, string Organization, string Name, string Kind, string Description, string Eligibility,
         string Currency, decimal? Ceiling, string[] Categories, string[] Languages, string[] Regions, string Status, int? ResponseHours,
-        bool CanEdit, AssignmentDto[] Assignments, string[] Rubric, QuestionDto[] Questions, string? SmsWord, int PurgeAfterMonths, string[] Kept);
+        bool CanEdit, AssignmentDto[] Assignments, string[] Rubric, QuestionDto[] Questions, string? SmsWord, int PurgeAfterMonths, string[] Kept, int RestrictedYears);
     public sealed record ListDto(SummaryDto[] Mine, SummaryDto[] Open);
     /// <summary><c>answers</c>: question id → yes, partly, no or notSure.</summary>
     public sealed record AssessmentBody(Dictionary<string, string>? Answers);
@@ -192,7 +192,7 @@ public static class GrantsApi
         }
         var input = new ProgramInput(body.Name, kind, body.Description, body.Eligibility, body.Currency, body.Ceiling, categories,
             body.Languages ?? [], string.Join(' ', body.Regions ?? []), status, body.ResponseHours,
-            body.Rubric is null ? null : string.Join('\n', body.Rubric), Questions(body.Questions, errors), body.SmsWord, body.PurgeAfterMonths, kept);
+            body.Rubric is null ? null : string.Join('\n', body.Rubric), Questions(body.Questions, errors), body.SmsWord, body.PurgeAfterMonths, kept, body.RestrictedYears);
         return (input, errors);
     }
 
@@ -221,6 +221,6 @@ public static class GrantsApi
             p.Regions.Split(' ', StringSplitOptions.RemoveEmptyEntries), PlanWire.Word(p.Status), p.ResponseHours, v.CanEdit,
             [.. v.Assignments.Select(a => new AssignmentDto(a.UserId, a.Name, PlanWire.Word(a.Role), a.AssignedAt))], [.. GrantRules.Criteria(p.Rubric)],
             [.. ProgramQuestions.Read(p.Questions).Select(q => new QuestionDto(q.Id, PlanWire.Word(q.Kind), q.Label, q.Required, [.. q.Choices]))], p.SmsWord,
-            p.PurgeAfterMonths, [.. GrantPurge.Each(p.Kept).Select(f => PlanWire.Word(f))]);
+            p.PurgeAfterMonths, [.. GrantPurge.Each(p.Kept).Select(f => PlanWire.Word(f))], p.RestrictedYears);
     }
 }

@@ -17,6 +17,7 @@ public static class GrantsSetup
         services.AddScoped<GrantReviews>();
         services.AddScoped<GrantPortfolio>();
         services.AddScoped<SecurityAssessments>();
+        services.AddScoped<GrantRestrictedRecords>();
         services.AddDurableWorker<GrantClockReminders>();
         services.AddDurableWorker<GrantReportReminders>();
         services.AddDurableWorker<GrantPurge>();

@@ -95,6 +95,7 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<Features.Grants.GrantRequestReview> GrantRequestReviews => Set<Features.Grants.GrantRequestReview>();
     public DbSet<Features.Grants.GrantClockReminder> GrantClockReminders => Set<Features.Grants.GrantClockReminder>();
     public DbSet<Features.Grants.GrantReportReminder> GrantReportReminders => Set<Features.Grants.GrantReportReminder>();
+    public DbSet<Features.Grants.GrantRestrictedRecord> GrantRestrictedRecords => Set<Features.Grants.GrantRestrictedRecord>();
     public DbSet<Features.Grants.SecurityAssessment> SecurityAssessments => Set<Features.Grants.SecurityAssessment>();
     public DbSet<Features.Grants.PublishedPractices> PublishedPractices => Set<Features.Grants.PublishedPractices>();
     public DbSet<HotZonePublicPage> HotZonePublicPages => Set<HotZonePublicPage>();

@@ -36,6 +36,8 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
     [BindProperty] public int? PurgeAfterMonths { get; set; } = GrantRules.DefaultPurgeMonths;
     /// <summary>What a purged request keeps (the boxes ticked).</summary>
     [BindProperty] public List<KeptFacts> Kept { get; set; } = [.. GrantPurge.Each(KeptFacts.All)];
+    /// <summary>Years after a grant ends before its restricted record is deleted.</summary>
+    [BindProperty] public int? RestrictedYears { get; set; } = GrantRules.DefaultRestrictedYears;
     /// <summary>The program's questions, a row each; a row without a label or choices is not a question.</summary>
     [BindProperty] public List<QuestionForm> Questions { get; set; } = [];
 
@@ -68,6 +70,7 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
             Languages = [.. p.Languages.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
             (Regions, Status, ResponseHours, Rubric, SmsWord, PurgeAfterMonths) = (p.Regions, p.Status, p.ResponseHours, p.Rubric, p.SmsWord, p.PurgeAfterMonths);
             Kept = [.. GrantPurge.Each(p.Kept)];
+            RestrictedYears = p.RestrictedYears;
             Questions = [.. ProgramQuestions.Read(p.Questions).Select(q => new QuestionForm
                 { Id = q.Id, Kind = q.Kind, Label = q.Label, Choices = string.Join('\n', q.Choices), Required = q.Required })];
             PadQuestions();
@@ -98,7 +101,7 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
         var questions = rows.Select(x => new ProgramQuestion(x.q.Id ?? "", x.q.Kind ?? QuestionKind.Text, x.q.Label ?? "", x.q.Required,
             (x.q.Choices ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).ToList();
         var input = new ProgramInput(Name, Kind, Description, Eligibility, Currency?.Trim().ToUpperInvariant(), ceiling, Categories, Languages, Regions, Status,
-            ResponseHours, Rubric ?? "", questions, SmsWord ?? "", PurgeAfterMonths ?? 0, Kept.Aggregate(KeptFacts.None, (all, f) => all | f));
+            ResponseHours, Rubric ?? "", questions, SmsWord ?? "", PurgeAfterMonths ?? 0, Kept.Aggregate(KeptFacts.None, (all, f) => all | f), RestrictedYears ?? 0);
         var me = User.UserId();
         if (Id is null && Org is null) return NotFound();
         if (Errors.Count > 0)

@@ -17,7 +17,7 @@ namespace Amparo.Web.Pages.Grants;
 // files of one save together): the limit of an incident's evidence.
 [RequestSizeLimit(Features.Incidents.Evidence.MaxBytes + (256 * 1024))]
 [RequestFormLimits(MultipartBodyLengthLimit = Features.Incidents.Evidence.MaxBytes + (256 * 1024))]
-public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, TimeProvider clock, CountryOutlines countries) : PageModel
+public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, TimeProvider clock, CountryOutlines countries, GrantRestrictedRecords restricted) : PageModel
 {
     /// <summary>The form field of a file question's file ("File.abc12345").</summary>
     public static string FileField(string questionId) => "File." + questionId;
@@ -214,6 +214,18 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, T
         return File(found.Bytes, found.ContentType, found.Name);
     }
 
+    /// <summary>Finance writes the grant's restricted record (what its regulator requires), kept under the grantmaker's key.</summary>
+    public async Task<IActionResult> OnPostRestrictedAsync(string? recipient, string? purpose, string? selection)
+    {
+        PostedRestricted = new RestrictedFacts(recipient ?? "", purpose ?? "", selection ?? "");
+        return await MovedAsync(await restricted.SaveAsync(User.UserId(), Id, PostedRestricted, HttpContext.RequestAborted), "restricted");
+    }
+
+    /// <summary>The restricted record as typed, kept when something needs fixing.</summary>
+    public RestrictedFacts? PostedRestricted { get; private set; }
+    /// <summary>The grant's restricted record, for its finance staff only; null for everyone else.</summary>
+    public RestrictedView? Restricted { get; private set; }
+
     public async Task<IActionResult> OnPostCommentAsync(string? comment)
     {
         var result = await requests.CommentAsync(User.UserId(), Id, comment, HttpContext.RequestAborted);
@@ -267,6 +279,7 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, T
     {
         if (await requests.GetAsync(User.UserId(), Id, HttpContext.RequestAborted) is not { } view) return false;
         View = view;
+        if (view.Side != RequestSide.Applicant) Restricted = await restricted.GetAsync(User.UserId(), Id, HttpContext.RequestAborted);
         if (view.Side == RequestSide.Applicant && RequestRules.Editable(view.Request.State))
             HasPlans = (await requests.PlansToImportAsync(User.UserId(), HttpContext.RequestAborted)).Count > 0;
         return true;
@@ -333,6 +346,9 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, T
         "Amount" => AmountId,
         "Answers" or "Move" or "Conflict" or "Lines" => null,
         "Declaration" => "declare",
+        "Recipient" => "restricted-recipient",
+        "Purpose" => "restricted-purpose",
+        "Selection" => "restricted-selection",
         _ => FieldId(e.Key),
     }))];
 }

@@ -770,6 +770,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<int?>("ResponseHours")
                         .HasColumnType("integer");
 
+                    b.Property<int>("RestrictedYears")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Rubric")
                         .IsRequired()
                         .HasMaxLength(968)
@@ -1059,6 +1062,28 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("RequestId", "At");
 
                     b.ToTable("GrantRequestReviews", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRestrictedRecord", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("FactsCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("UpdatedById")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("RequestId");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("GrantRestrictedRecords", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Grants.ProgramAssignment", b =>
@@ -3053,6 +3078,20 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRestrictedRecord", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Grants.GrantRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 

@@ -763,6 +763,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<int?>("ResponseHours")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("RestrictedYears")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Rubric")
                         .IsRequired()
                         .HasMaxLength(968)
@@ -1052,6 +1055,28 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("RequestId", "At");
 
                     b.ToTable("GrantRequestReviews", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRestrictedRecord", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("FactsCipher")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("UpdatedById")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RequestId");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("GrantRestrictedRecords", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Grants.ProgramAssignment", b =>
@@ -3040,6 +3065,20 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRestrictedRecord", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Grants.GrantRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
