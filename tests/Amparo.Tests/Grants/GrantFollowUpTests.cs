@@ -21,7 +21,7 @@ namespace Amparo.Tests.Grants;
 /// </summary>
 public abstract class GrantFollowUpTests(AppFixture app)
 {
-    private sealed record Fund(OrgKit.Person Admin, OrgKit.Person Officer, OrgKit.Person Reviewer, OrgKit.Person Finance, OrgKit.Person Defender, Guid Program, Guid Request);
+    private sealed record Fund(OrgKit.Person Admin, OrgKit.Person Officer, OrgKit.Person Reviewer, OrgKit.Person Finance, OrgKit.Person Defender, Guid Program, Guid Request, Guid Org);
 
     private static readonly RequestAnswers Answers = new("Cámaras para la oficina", "Seguimientos frente a la sede; queremos registrar quién vigila.",
         "Signal +57 300 000 0000", [new BudgetLine(CostCategories.PhysicalSecurity, "Dos cámaras y su instalación", 800m)], Country: "CO");
@@ -47,7 +47,7 @@ public abstract class GrantFollowUpTests(AppFixture app)
         Assert.Equal(RequestWriteStatus.Done, (await Declare(officer, id)).Status);
         Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.MoveAsync(officer.Id, id, RequestState.InReview, null, null, null))).Status);
         Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.MoveAsync(officer.Id, id, RequestState.Approved, "Con factura de la instalación.", 800m, null))).Status);
-        return new Fund(admin, officer, reviewer, finance, defender, program, id);
+        return new Fund(admin, officer, reviewer, finance, defender, program, id, org);
     }
 
     private Task<T> Programs<T>(Func<GrantPrograms, Task<T>> act) => app.WithServicesAsync(sp => act(sp.GetRequiredService<GrantPrograms>()));
@@ -381,6 +381,61 @@ public abstract class GrantFollowUpTests(AppFixture app)
         await BackdateAsync(TimeSpan.FromDays((365 * 7) + 3));
         await PurgeRoundAsync();
         Assert.Equal(0, await app.WithDbAsync(db => db.GrantRestrictedRecords.CountAsync(x => x.RequestId == f.Request)));
+    }
+
+    [Fact]
+    public async Task ThePublicExport_ShowsEachGrantOnlyAsItsOfficerChose_AndNeverWhatTheApplicantWrote()
+    {
+        var f = await ApprovedAsync();
+        var year = app.Now().Year;
+        Task<(string Grantmaker, List<PublicGrant> Grants, int LeftOut)?> Export(OrgKit.Person who) =>
+            app.WithServicesAsync(sp => sp.GetRequiredService<GrantExport>().ExportAsync(who.Id, f.Org, year));
+        Task<RequestWrite> Publish(PublicRecipient recipient, PublicLocation location, string? description = null, bool excluded = false) =>
+            Requests(r => r.SetPublicationAsync(f.Officer.Id, f.Request, new PublicationInput(recipient, location, description, excluded)));
+        string Json(List<PublicGrant> grants) => System.Text.Encoding.UTF8.GetString(GrantExport.ToJson(grants));
+        string[] applicantWrote = ["Cámaras para la oficina", "Seguimientos", "Signal +57", "Dos cámaras", f.Defender.User.DisplayName];
+
+        // Its admins only: not the officer, finance or the applicant.
+        foreach (var who in new[] { f.Officer, f.Finance, f.Defender }) Assert.Null(await Export(who));
+
+        // The defaults: anonymous, the region only, the kind's general description; nothing the applicant wrote, no country.
+        var grant = Assert.Single((await Export(f.Admin))!.Value.Grants);
+        Assert.Equal((GrantExport.AnonymousId, "Anonymous recipient", "Latin America and the Caribbean", (string?)null, 800m, "Protección de sedes"),
+            (grant.RecipientId, grant.RecipientName, grant.LocationName, grant.CountryCode, grant.AmountAwarded, grant.Title));
+        Assert.Equal("Protection measures and capacity for human rights work", grant.Description);
+        var json = Json([grant]);
+        Assert.All(applicantWrote, text => Assert.DoesNotContain(text, json, StringComparison.Ordinal));
+        Assert.DoesNotContain("Colombia", json, StringComparison.Ordinal);
+        Assert.DoesNotContain(f.Request.ToString(), json, StringComparison.OrdinalIgnoreCase);
+
+        // A person's request is never named; the country and a written description only when chosen; nowhere leaves the location out.
+        Assert.Equal("Grants.Publication.Error.Recipient", (await Publish(PublicRecipient.Organization, PublicLocation.Region)).Errors!["PublicRecipient"]);
+        Assert.Equal(RequestWriteStatus.Refused, (await Requests(r => r.SetPublicationAsync(f.Finance.Id, f.Request, new PublicationInput(PublicRecipient.Anonymous, PublicLocation.Country, null, false)))).Status);
+        Assert.Equal(RequestWriteStatus.Done, (await Publish(PublicRecipient.Anonymous, PublicLocation.Country, "Security equipment for an office")).Status);
+        grant = Assert.Single((await Export(f.Admin))!.Value.Grants);
+        Assert.Equal(("Colombia", "CO", "Security equipment for an office", "Anonymous recipient"), (grant.LocationName, grant.CountryCode, grant.Description, grant.RecipientName));
+        Assert.Equal(RequestWriteStatus.Done, (await Publish(PublicRecipient.Anonymous, PublicLocation.None)).Status);
+        Assert.DoesNotContain("beneficiaryLocation", Json((await Export(f.Admin))!.Value.Grants), StringComparison.Ordinal);
+
+        // An organization's request may name the organization, when its officer chooses to; left out, it is not in the file at all.
+        var asking = await app.OrganizationAsync(f.Defender, "Colectivo Ceiba " + Guid.NewGuid().ToString("N")[..6]);
+        await app.WithDbAsync(db => db.GrantRequests.Where(r => r.Id == f.Request).ExecuteUpdateAsync(s => s.SetProperty(r => r.OrganizationId, asking)));
+        Assert.Equal("Anonymous recipient", Assert.Single((await Export(f.Admin))!.Value.Grants).RecipientName);
+        Assert.Equal(RequestWriteStatus.Done, (await Publish(PublicRecipient.Organization, PublicLocation.Region)).Status);
+        Assert.StartsWith("Colectivo Ceiba", Assert.Single((await Export(f.Admin))!.Value.Grants).RecipientName, StringComparison.Ordinal);
+        Assert.Equal(RequestWriteStatus.Done, (await Publish(PublicRecipient.Organization, PublicLocation.Region, excluded: true)).Status);
+        Assert.Empty((await Export(f.Admin))!.Value.Grants);
+
+        // The page without JavaScript gives the files to the admin; the officer finds nothing.
+        using var admin = await app.SignedInAsync(f.Admin);
+        using var officer = await app.SignedInAsync(f.Officer);
+        var page = GrantRoutes.Export(f.Org);
+        using (var csv = await admin.SendAsync(HttpMethod.Get, page + "?format=csv"))
+        {
+            Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+            Assert.Contains("\"Recipient Org:Name\"", await csv.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync(page)).Status);
     }
 }
 

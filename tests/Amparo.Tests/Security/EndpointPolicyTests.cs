@@ -27,6 +27,8 @@ public abstract class EndpointPolicyTests(AppFixture app)
         "PAGE /weather",
         // Quick exit: signs this browser out (if it was signed in) and leads to the configured neutral page.
         "PAGE /exit",
+        // A grantmaker's published "how we protect your data": only the practices it has in place, meant for anyone weighing a request.
+        "PAGE /grants/practices/{id:guid}",
         // Invitation acceptance: the link a person opens before they have an account.
         "PAGE /invitation/{token}",
         // "Your account is deleted": shown after deletion, when the person is no longer signed in. Static text.

@@ -109,6 +109,13 @@ public sealed class GrantRequest
     public DateTime? PurgedAt { get; set; }
     /// <summary>The amount approved, kept in the clear by the purge when the program keeps it (<see cref="KeptFacts.Amount"/>).</summary>
     public decimal? KeptAmount { get; set; }
+    /// <summary>What the grantmaker's public reports show of the grant (<see cref="GrantExport"/>), chosen by its program officer; the defaults hide the most.</summary>
+    public PublicRecipient PublicRecipient { get; set; }
+    public PublicLocation PublicLocation { get; set; }
+    /// <summary>A description written for publication; null: the program kind's generalized one.</summary>
+    public string? PublicDescription { get; set; }
+    /// <summary>Left out of public reports altogether.</summary>
+    public bool PublicExcluded { get; set; }
     /// <summary>Bumped by every change: two officers deciding at once, the second is told and nothing is half-written.</summary>
     public int Version { get; set; }
 
@@ -246,6 +253,7 @@ public sealed class GrantRequestConfiguration : IEntityTypeConfiguration<GrantRe
         builder.Property(r => r.Reference).HasMaxLength(16);
         builder.Property(r => r.Region).HasMaxLength(3);
         builder.Property(r => r.KeptAmount).HasPrecision(18, 2);
+        builder.Property(r => r.PublicDescription).HasMaxLength(PublicationInput.DescriptionMax);
         // The purge worker's round: a program's ended requests, by when they ended.
         builder.HasIndex(r => new { r.ProgramId, r.EndedAt });
         builder.HasIndex(r => r.Reference).IsUnique();

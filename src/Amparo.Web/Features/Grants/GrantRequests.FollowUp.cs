@@ -145,7 +145,31 @@ public sealed partial class GrantRequests
         RolesOn(viewer, programId).AnyAsync(r => r == ProgramRole.Finance || r == ProgramRole.ProgramOfficer, ct);
 
     /// <summary>The amount of the approval (encrypted in its history entry); 0 when there is none.</summary>
-    private async Task<decimal> ApprovedAmountAsync(GrantRequest request, CancellationToken ct)
+    /// <summary>
+    /// The program officer chooses how much of an approved grant its grantmaker's public reports show (<see cref="GrantExport"/>):
+    /// the organization's name only for an organization's request, a description of at most 500 characters.
+    /// </summary>
+    public async Task<RequestWrite> SetPublicationAsync(Guid viewer, Guid requestId, PublicationInput input, CancellationToken ct = default)
+    {
+        var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null || await SideAsync(viewer, request, ct) is not { } side) return new(RequestWriteStatus.NotFound);
+        if (side != RequestSide.Officer || request.DecidedAt is null || request.State is RequestState.Declined or RequestState.Withdrawn)
+            return new(RequestWriteStatus.Refused, requestId);
+        var description = input.Description?.Trim() ?? "";
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!Enum.IsDefined(input.Recipient) || (input.Recipient == PublicRecipient.Organization && request.OrganizationId is null))
+            errors["PublicRecipient"] = "Grants.Publication.Error.Recipient";
+        if (!Enum.IsDefined(input.Location)) errors["PublicLocation"] = "Grants.Publication.Error.Location";
+        if (description.Length > PublicationInput.DescriptionMax) errors["PublicDescription"] = "Grants.Publication.Error.Description";
+        if (errors.Count > 0) return new(RequestWriteStatus.Invalid, requestId, errors);
+        (request.PublicRecipient, request.PublicLocation, request.PublicDescription, request.PublicExcluded) =
+            (input.Recipient, input.Location, description.Length == 0 ? null : description, input.Excluded);
+        request.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        return new(RequestWriteStatus.Done, requestId);
+    }
+
+    internal async Task<decimal> ApprovedAmountAsync(GrantRequest request, CancellationToken ct)
     {
         var approval = await db.GrantRequestEntries.AsNoTracking()
             .Where(e => e.RequestId == request.Id && e.Kind == RequestEntryKind.Moved && e.To == RequestState.Approved)

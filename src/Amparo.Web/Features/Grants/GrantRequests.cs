@@ -845,7 +845,7 @@ public sealed partial class GrantRequests(
         return last is { } l && l >= now ? l.AddTicks(TimeSpan.TicksPerMicrosecond) : now;
     }
 
-    private async Task<RequestAnswers> AnswersAsync(GrantRequest request, CancellationToken ct)
+    internal async Task<RequestAnswers> AnswersAsync(GrantRequest request, CancellationToken ct)
     {
         var json = await cipher.DecryptAsync(db, request.DataKeyId, request.AnswersCipher, GrantRequest.Table, AnswersColumn, request.Id, ct);
         return json is null ? RequestAnswers.Empty : JsonSerializer.Deserialize<RequestAnswers>(json) ?? RequestAnswers.Empty;

@@ -34,6 +34,8 @@ public static class GrantRequestsApi
     public sealed record ReportCallBody(DateOnly? DueOn, string? Note, int? Version);
     public sealed record ReportBody(string? Text, int? Version);
     public sealed record DeclarationBody(bool? Conflict);
+    /// <summary>recipient: anonymous or organization; location: region, country or none; description: for publication (empty: the generalized one).</summary>
+    public sealed record PublicationBody(string? Recipient, string? Location, string? Description, bool? Excluded);
     public sealed record RestrictedBody(string? Recipient, string? Purpose, string? Selection);
     public sealed record RestrictedDto(string Recipient, string Purpose, string Selection, DateTime? UpdatedAt, DateOnly? DeleteOn);
     public sealed record ReviewBody(string? Aspect, string? Verdict, int?[]? Scores, string? Note, int? Version);
@@ -69,6 +71,10 @@ public static class GrantRequestsApi
             .WithDescription("to: submitted or withdrawn (the applicant); inReview or rework (a reviewer or the program officer); approved, declined or closed (the program officer). rework and declined need a note (the reason); approved needs an amount within the ceiling; closed needs a note unless the report was received. "
                 + "disbursed, reportDue and reportReceived are reached through /tranches, /report-call and /report (409 here).")
             .ProducesValidationProblem();
+        grants.MapPut("/requests/{id:guid}/publication", PublicationAsync).WithName("SetGrantPublication")
+            .WithSummary("Choose what the grantmaker's public reports show of an approved grant (the program officer)")
+            .WithDescription("recipient: anonymous (the default) or organization (an organization's request only); location: region (the default), country or none; "
+                + "description: up to 500 characters written for publication (empty: the program kind's generalized one); excluded: left out of public reports.").ProducesValidationProblem();
         grants.MapGet("/requests/{id:guid}/restricted-record", RestrictedAsync).WithName("GetGrantRestrictedRecord")
             .WithSummary("A grant's restricted record: what the grantmaker's regulator requires (the program's finance staff only)")
             .WithDescription("Kept under the grantmaker's key, apart from the request: its purge leaves it; it is deleted restrictedYears after the grant ends (deleteOn). 404 for anyone but finance, and before approval.");
@@ -165,6 +171,17 @@ public static class GrantRequestsApi
         if (errors.Count > 0)
             return await requests.GetAsync(http.User.UserId(), id, http.RequestAborted) is { Side: not RequestSide.Applicant } ? ApiErrors.Invalid(errors, t) : TypedResults.NotFound();
         return Answer(await requests.RecordTrancheAsync(http.User.UserId(), id, body.Amount!.Value, body.PaidOn!.Value, body.Note, body.Version, http.RequestAborted), t);
+    }
+
+    private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> PublicationAsync(Guid id, PublicationBody body, HttpContext http, GrantRequests requests,
+        IStringLocalizer<SharedResource> t)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!PlanWire.TryParse<PublicRecipient>(body.Recipient ?? "anonymous", out var recipient)) errors["PublicRecipient"] = "Grants.Publication.Error.Recipient";
+        if (!PlanWire.TryParse<PublicLocation>(body.Location ?? "region", out var location)) errors["PublicLocation"] = "Grants.Publication.Error.Location";
+        if (errors.Count > 0)
+            return await requests.GetAsync(http.User.UserId(), id, http.RequestAborted) is { Side: RequestSide.Officer } ? ApiErrors.Invalid(errors, t) : TypedResults.NotFound();
+        return Answer(await requests.SetPublicationAsync(http.User.UserId(), id, new PublicationInput(recipient, location, body.Description, body.Excluded ?? false), http.RequestAborted), t);
     }
 
     private static async Task<Results<Ok<RestrictedDto>, NotFound>> RestrictedAsync(Guid id, HttpContext http, GrantRestrictedRecords records) =>

@@ -10,6 +10,7 @@ public static class GrantRoutes
     /// <summary>The grantmaker's own security self-assessment (its admins), the form to take it, and the page it may publish for grantees.</summary>
     public static string Security(Guid organizationId) => FormattableString.Invariant($"/grants/security/{organizationId}");
     public static string SecurityTake(Guid organizationId) => FormattableString.Invariant($"/grants/security/{organizationId}/take");
+    public static string Export(Guid organizationId) => FormattableString.Invariant($"/grants/export/{organizationId}");
     public static string Practices(Guid organizationId) => FormattableString.Invariant($"/grants/practices/{organizationId}");
     public static string Request(Guid id) => FormattableString.Invariant($"/grants/requests/{id}");
     public static string RequestReview(Guid id) => FormattableString.Invariant($"/grants/requests/{id}/review");

@@ -74,8 +74,18 @@ public static class GrantsApi
         security.MapPut("/{organizationId:guid}/published", PublishAsync).WithName("PublishGrantmakerSecurity")
             .WithSummary("Publish for grantees the practices the latest assessment answered yes to (publish: true), or withdraw the page (false)")
             .WithDescription("Only practices answered yes are ever published; never a gap. 404 when not its admin, or with nothing assessed yet.");
+        api.MapGroup("/grants/export").WithTags("Grants").RequireAuthorization(WebSetup.ApiPolicy)
+            .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(PlansApi.TwoFactorFirstAsync)
+            .MapGet("/{organizationId:guid}", ExportAsync).WithName("ExportGrantsPublicly")
+            .WithSummary("A year's grants for public reporting, in 360Giving's JSON shape (the grantmaker's admins only)")
+            .WithDescription("year: the year of approval (default: this year). Each grant as its program officer chose: by default \"Anonymous recipient\", the location reduced to its region "
+                + "and a generalized description; never what the applicant wrote. Ids are keyed hashes. 404 for anyone else.");
         return api;
     }
+
+    private static async Task<Results<FileContentHttpResult, NotFound>> ExportAsync(Guid organizationId, int? year, HttpContext http, GrantExport export, TimeProvider clock) =>
+        await export.ExportAsync(http.User.UserId(), organizationId, year ?? clock.GetUtcNow().Year, http.RequestAborted) is { } found
+            ? TypedResults.File(GrantExport.ToJson(found.Grants), "application/json") : TypedResults.NotFound();
 
     /// <summary>A question's wire id: "Devices.DiskEncryption" (its resource key without "Assess.").</summary>
     private static string WireId(PracticeQuestion q) => $"{q.Area}.{q.Id}";

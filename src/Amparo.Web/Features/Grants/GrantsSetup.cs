@@ -2,6 +2,7 @@ using Amparo.Web.Features.Notifications;
 using Amparo.Web.Infrastructure.Workers;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Geography;
+using Amparo.Web.Infrastructure.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Amparo.Web.Features.Grants;
@@ -16,6 +17,8 @@ public static class GrantsSetup
         services.AddScoped<GrantRequests>();
         services.AddScoped<GrantReviews>();
         services.AddScoped<GrantPortfolio>();
+        services.AddScoped<GrantExport>();
+        services.AddSystemKey(GrantExport.KeyPurpose); // the public export's keyed ids
         services.AddScoped<SecurityAssessments>();
         services.AddScoped<GrantRestrictedRecords>();
         services.AddDurableWorker<GrantClockReminders>();

@@ -221,6 +221,18 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, T
         return await MovedAsync(await restricted.SaveAsync(User.UserId(), Id, PostedRestricted, HttpContext.RequestAborted), "restricted");
     }
 
+    /// <summary>The program officer chooses what the grantmaker's public reports show of this grant.</summary>
+    public async Task<IActionResult> OnPostPublicationAsync(PublicRecipient? publicRecipient, PublicLocation? publicLocation, string? publicDescription, bool publicExcluded)
+    {
+        if (publicRecipient is null || publicLocation is null || !ModelState.IsValid)
+        {
+            Errors["PublicRecipient"] = "Grants.Publication.Error.Recipient";
+            return await InvalidAsync();
+        }
+        return await MovedAsync(await requests.SetPublicationAsync(User.UserId(), Id,
+            new PublicationInput(publicRecipient.Value, publicLocation.Value, publicDescription, publicExcluded), HttpContext.RequestAborted), "publication");
+    }
+
     /// <summary>The restricted record as typed, kept when something needs fixing.</summary>
     public RestrictedFacts? PostedRestricted { get; private set; }
     /// <summary>The grant's restricted record, for its finance staff only; null for everyone else.</summary>
@@ -347,6 +359,9 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, T
         "Answers" or "Move" or "Conflict" or "Lines" => null,
         "Declaration" => "declare",
         "Recipient" => "restricted-recipient",
+        "PublicRecipient" => "public-recipient",
+        "PublicLocation" => "public-location",
+        "PublicDescription" => "public-description",
         "Purpose" => "restricted-purpose",
         "Selection" => "restricted-selection",
         _ => FieldId(e.Key),

@@ -866,6 +866,19 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("PublicDescription")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<bool>("PublicExcluded")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("PublicLocation")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PublicRecipient")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime?>("PurgeNoticeAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -859,6 +859,19 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PublicDescription")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("PublicExcluded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PublicLocation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PublicRecipient")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("PurgeNoticeAt")
                         .HasColumnType("TEXT");
 
