@@ -21,14 +21,14 @@ public abstract class PortfolioTests(AppFixture app)
         sp.GetRequiredService<GrantPortfolio>().GetAsync(viewer.Id, organization, m => m.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), k => k.ToString()));
 
     /// <summary>Requests as the portfolio reads them (plain columns only): sent at a time, maybe decided after some hours.</summary>
-    private Task<int> AddRequestsAsync(Guid program, int count, DateTime sent, CostCategories categories, RequestState state = RequestState.Submitted, double? decidedAfterHours = null) =>
+    private Task<int> AddRequestsAsync(Guid program, int count, DateTime sent, CostCategories categories, RequestState state = RequestState.Submitted, double? decidedAfterHours = null, string? region = null) =>
         app.WithDbAsync(async db =>
         {
             for (var i = 0; i < count; i++)
                 db.GrantRequests.Add(new GrantRequest
                 {
                     Id = Guid.NewGuid(), ProgramId = program, State = state, DataKeyId = Guid.NewGuid(), CreatedAt = sent, UpdatedAt = sent, SubmittedAt = sent,
-                    DecidedAt = decidedAfterHours is { } h ? sent.AddHours(h + i) : null, Closed = decidedAfterHours is not null, Categories = categories,
+                    DecidedAt = decidedAfterHours is { } h ? sent.AddHours(h + i) : null, Closed = decidedAfterHours is not null, Categories = categories, Region = region,
                 });
             return await db.SaveChangesAsync();
         });
@@ -57,9 +57,9 @@ public abstract class PortfolioTests(AppFixture app)
         // Within this month and before now, whatever the day of the month the suite runs on.
         var monthStart = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc);
         var sent = monthStart + ((now - monthStart) / 2);
-        await AddRequestsAsync(fast, 6, sent, CostCategories.Relocation, RequestState.Approved, decidedAfterHours: 12);
-        await AddRequestsAsync(fast, 5, sent, CostCategories.Relocation | CostCategories.Communications, RequestState.Declined, decidedAfterHours: 80);
-        await AddRequestsAsync(slow, 2, sent, CostCategories.Legal);
+        await AddRequestsAsync(fast, 6, sent, CostCategories.Relocation, RequestState.Approved, decidedAfterHours: 12, region: "419");
+        await AddRequestsAsync(fast, 5, sent, CostCategories.Relocation | CostCategories.Communications, RequestState.Declined, decidedAfterHours: 80, region: "202");
+        await AddRequestsAsync(slow, 2, sent, CostCategories.Legal, region: "145");
         await AddRequestsAsync(slow, 12, now.AddMonths(-2), CostCategories.PhysicalSecurity);
         await AddRequestsAsync(slow, 30, now.AddMonths(-14), CostCategories.PhysicalSecurity);
         // Another grantmaker's request is in no one's portfolio here.
@@ -90,6 +90,10 @@ public abstract class PortfolioTests(AppFixture app)
         // By cost: relocation 11, communications 5, physical security 12; legal 2 is hidden.
         Assert.Equal(new Dictionary<CostCategories, int?> { [CostCategories.PhysicalSecurity] = 12, [CostCategories.Legal] = null, [CostCategories.Relocation] = 11, [CostCategories.Communications] = 5 },
             mine.ByCategory.ToDictionary(c => c.Category, c => c.Count));
+        // By region (one each, or none): Western Asia's 2 hidden, and with it the smallest other (Sub-Saharan Africa's 5),
+        // else 25 − 6 − 12 would give 7 and then the 2; the 12 who did not say are a column of their own.
+        Assert.Equal(["145", "202", "419", ""], mine.ByRegion.Columns);
+        Assert.Equal((null, null, 6, 12, 25), (mine.ByRegion.Counts[0, 0], mine.ByRegion.Counts[0, 1], mine.ByRegion.Counts[0, 2], mine.ByRegion.Counts[0, 3], mine.ByRegion.Counts[0, 4]));
         // The emergency program's decision times against its 72 hours: 11 decided, 6 within (and 5 not: neither is small);
         // the median and the 90th percentile by nearest rank over 12–17 and 80–84 hours.
         var times = Assert.Single(mine.Emergency);

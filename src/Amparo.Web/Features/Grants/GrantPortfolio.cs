@@ -20,7 +20,7 @@ public sealed record DecisionTimes(Guid ProgramId, string Program, int ResponseH
 /// (<see cref="SmallCells"/>).
 /// </summary>
 public sealed record Portfolio(Guid OrganizationId, string Grantmaker, DateOnly From, DateOnly To, PortfolioTable Requests, PortfolioTable Grants,
-    PortfolioTable ByKind, IReadOnlyList<(CostCategories Category, int? Count)> ByCategory, IReadOnlyList<DecisionTimes> Emergency);
+    PortfolioTable ByKind, IReadOnlyList<(CostCategories Category, int? Count)> ByCategory, IReadOnlyList<DecisionTimes> Emergency, PortfolioTable ByRegion);
 
 /// <summary>
 /// Who sees a grantmaker's portfolio: its admins (every program) and the program officers of its programs (theirs);
@@ -55,11 +55,11 @@ public sealed class GrantPortfolio(AmparoDbContext db, TimeProvider clock)
         var column = programs.Select((p, i) => (p.Id, i)).ToDictionary(x => x.Id, x => x.i);
         int Row(int year, int month) => ((year - first.Year) * 12) + month - first.Month;
 
-        // One pass over the program's requests sent or decided in the period, five plain columns each (an index holds
+        // One pass over the program's requests sent or decided in the period, six plain columns each (an index holds
         // them all, so no row is read): received by the month of the first sending, made by the month of the decision.
         var rows = await db.GrantRequests.AsNoTracking()
             .Where(r => ids.Contains(r.ProgramId) && (r.SubmittedAt >= first || r.DecidedAt >= first))
-            .Select(r => new { r.ProgramId, r.SubmittedAt, r.DecidedAt, r.State, r.Categories })
+            .Select(r => new { r.ProgramId, r.SubmittedAt, r.DecidedAt, r.State, r.Categories, r.Region })
             .ToListAsync(ct);
         var received = rows.Where(r => r.SubmittedAt >= first).ToList();
 
@@ -94,6 +94,12 @@ public sealed class GrantPortfolio(AmparoDbContext db, TimeProvider clock)
             .Where(x => x.Count > 0)
             .Select(x => (x.Category, SmallCells.IsSmall(x.Count) ? (int?)null : x.Count)).ToList();
 
+        // Each request has one coarse region or none ("" — the applicant did not say): these add up to the total, so
+        // they are hidden with complementary suppression, as a table's row.
+        var regions = received.Select(r => r.Region ?? "").Distinct().OrderBy(r => r.Length == 0).ThenBy(r => r, StringComparer.Ordinal).ToList();
+        var byRegion = new int[1, regions.Count];
+        foreach (var r in received) byRegion[0, regions.IndexOf(r.Region ?? "")]++;
+
         var emergency = new List<DecisionTimes>();
         foreach (var p in programs.Where(p => p.Kind == ProgramKind.Emergency && p.ResponseHours is not null))
         {
@@ -106,7 +112,7 @@ public sealed class GrantPortfolio(AmparoDbContext db, TimeProvider clock)
 
         return new Portfolio(organizationId, grantmaker, months[0], DateOnly.FromDateTime(now), new PortfolioTable(monthLabels, programLabels, publishedRequests),
             new PortfolioTable(monthLabels, programLabels, SmallCells.Publish(grants)), new PortfolioTable([""], kinds.Select(kindName).ToList(), SmallCells.Publish(byKind, kindHidden)),
-            byCategory, emergency);
+            byCategory, emergency, new PortfolioTable([""], regions, SmallCells.Publish(byRegion)));
     }
 
     /// <summary>The grantmakers whose portfolio the viewer may open (admin of it, or officer of one of its programs).</summary>

@@ -265,7 +265,7 @@ public sealed class GrantRequestConfiguration : IEntityTypeConfiguration<GrantRe
         // A program's grants waiting on its staff after the decision (a report received or overdue), by state.
         builder.HasIndex(r => new { r.ProgramId, r.State });
         // The portfolio's one pass: every column it reads, so that it reads the index alone.
-        builder.HasIndex(r => new { r.ProgramId, r.SubmittedAt, r.DecidedAt, r.State, r.Categories });
+        builder.HasIndex(r => new { r.ProgramId, r.SubmittedAt, r.DecidedAt, r.State, r.Categories, r.Region });
         builder.Property(r => r.Version).IsConcurrencyToken();
         builder.HasOne<GrantProgram>().WithMany().HasForeignKey(r => r.ProgramId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<User>().WithMany().HasForeignKey(r => r.ApplicantId).OnDelete(DeleteBehavior.SetNull);

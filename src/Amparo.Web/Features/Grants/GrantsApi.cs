@@ -39,7 +39,7 @@ public static class GrantsApi
     public sealed record CategoryCountDto(string Category, int? Count);
     public sealed record DecisionTimesDto(Guid ProgramId, string Program, int ResponseHours, int? Decided, double? MedianHours, double? P90Hours, int? WithinClock);
     public sealed record PortfolioDto(Guid OrganizationId, string Grantmaker, DateOnly From, DateOnly To, int MinCount, TableDto Requests, TableDto Grants,
-        TableDto ByKind, CategoryCountDto[] ByCategory, DecisionTimesDto[] Emergency);
+        TableDto ByKind, CategoryCountDto[] ByCategory, DecisionTimesDto[] Emergency, TableDto ByRegion);
 
     public static RouteGroupBuilder MapGrantsApi(this RouteGroupBuilder api)
     {
@@ -61,7 +61,7 @@ public static class GrantsApi
             .MapGet("/{organizationId:guid}", PortfolioAsync).WithName("GetGrantPortfolio")
             .WithSummary("A grantmaker's portfolio over the last twelve months (its admins; its program officers for their programs)")
             .WithDescription("Counts only: requests received by month (rows, yyyy-MM) and program, grants made by month of decision and program, requests by kind of program and by kind of cost, "
-                + "and emergency programs' decision times. A count of 1–4 is null, and so is another in its row or column (complementary suppression); a median or percentile over fewer than 5 is null. 404 for anyone else.");
+                + "emergency programs' decision times, and requests by coarse region (byRegion: UN M49 sub-region codes, \"none\" where the applicant did not say). A count of 1–4 is null, and so is another in its row or column (complementary suppression); a median or percentile over fewer than 5 is null. 404 for anyone else.");
         var security = api.MapGroup("/grants/security").WithTags("Grants").RequireAuthorization(WebSetup.ApiPolicy)
             .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(PlansApi.TwoFactorFirstAsync);
         security.MapGet("/{organizationId:guid}", SecurityAsync).WithName("GetGrantmakerSecurity")
@@ -125,7 +125,8 @@ public static class GrantsApi
             return TypedResults.NotFound();
         return TypedResults.Ok(new PortfolioDto(v.OrganizationId, v.Grantmaker, v.From, v.To, SmallCells.MinCount, Table(v.Requests), Table(v.Grants), Table(v.ByKind),
             [.. v.ByCategory.Select(c => new CategoryCountDto(PlanWire.Word(c.Category), c.Count))],
-            [.. v.Emergency.Select(e => new DecisionTimesDto(e.ProgramId, e.Program, e.ResponseHours, e.Decided, e.MedianHours, e.P90Hours, e.WithinClock))]));
+            [.. v.Emergency.Select(e => new DecisionTimesDto(e.ProgramId, e.Program, e.ResponseHours, e.Decided, e.MedianHours, e.P90Hours, e.WithinClock))],
+            Table(v.ByRegion with { Columns = [.. v.ByRegion.Columns.Select(c => c.Length == 0 ? "none" : c)] })));
 
         static TableDto Table(PortfolioTable t) => new([.. t.Rows], [.. t.Columns],
             [.. Enumerable.Range(0, t.Counts.GetLength(0)).Select(i => Enumerable.Range(0, t.Counts.GetLength(1)).Select(j => t.Counts[i, j]).ToArray())]);

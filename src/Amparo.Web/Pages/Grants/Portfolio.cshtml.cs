@@ -3,15 +3,23 @@ using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Grants;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Amparo.Web.Infrastructure.Geography;
 using Microsoft.Extensions.Localization;
 
 namespace Amparo.Web.Pages.Grants;
 
 /// <summary>A grantmaker's portfolio over twelve months, counts only, small ones hidden (<see cref="GrantPortfolio"/>). Anyone it is not open to: 404.</summary>
-public sealed class PortfolioModel(GrantPortfolio portfolio, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class PortfolioModel(GrantPortfolio portfolio, IStringLocalizer<SharedResource> t, CountryOutlines countries) : PageModel
 {
     [FromRoute] public Guid Id { get; set; }
     public Portfolio View { get; private set; } = null!;
+
+    /// <summary>Requests by region, each region by its name in the page's language ("not said" for none).</summary>
+    public PortfolioTable ByRegion => View.ByRegion with
+    {
+        Columns = [.. View.ByRegion.Columns.Select(c => c.Length == 0 ? t["Grants.Portfolio.RegionNotSaid"].Value
+            : countries.Regions.TryGetValue(c, out var r) ? r.Name(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName) : c)],
+    };
 
     public async Task<IActionResult> OnGetAsync()
     {

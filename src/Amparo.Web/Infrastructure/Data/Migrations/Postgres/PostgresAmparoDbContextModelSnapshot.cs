@@ -931,7 +931,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("ProgramId", "Closed", "SubmittedAt", "Id");
 
-                    b.HasIndex("ProgramId", "SubmittedAt", "DecidedAt", "State", "Categories");
+                    b.HasIndex("ProgramId", "SubmittedAt", "DecidedAt", "State", "Categories", "Region");
 
                     b.ToTable("GrantRequests", (string)null);
                 });
