@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.Grants;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -330,9 +331,104 @@ public abstract partial class PlanFlowTests
             await Expect(fund.Locator("main")).ToContainTextAsync(T("Grants.Portfolio.Received", theirs));
             await Expect(fund.Locator("main table abbr").First).ToHaveTextAsync(T("Grants.Portfolio.Hidden", theirs));
             await Flows.ScreenshotAsync(fund, $"grants-portfolio-{theirs}-{tag}");
+            await AfterTheGrantAsync(fund, FundCheck, defender, Check, requestUrl, programUrl, theirs, mine, tag);
         }
         await SwitchLanguageAsync(defender, "en");
         await SwitchLanguageAsync(fund, "en");
+    }
+
+    /// <summary>
+    /// After the grant ends (issue 15), without JavaScript, the grantmaker in Arabic and the defender in Spanish, on a
+    /// phone: the officer chooses what public reports show (the country) and the admin sees the export; taking finance's
+    /// role too, writes the restricted record; the admin takes the security self-assessment (a question left out is
+    /// named), publishes its page, and the defender finds it from the program's page; then the purge, run as its worker
+    /// would a year on: the officer sees what is left, the defender no longer finds the request.
+    /// </summary>
+    private async Task AfterTheGrantAsync(IPage fund, Func<Task> fundCheck, IPage defender, Func<Task> check, string requestUrl, string programUrl,
+        string theirs, string mine, string tag)
+    {
+        // What the public reports show: the country, chosen by the officer; the admin's export says so.
+        await fund.GotoAsync(requestUrl);
+        await fundCheck();
+        await Expect(fund.Locator("main")).ToContainTextAsync(T("Grants.Purge.On", theirs));
+        await fund.Locator("#public-location-Country").CheckAsync();
+        await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Publication.Save", theirs), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("done=publication"));
+        await fundCheck();
+        await fund.GotoAsync(new Uri(new Uri(fund.Url), "/grants").ToString());
+        await fund.Locator("a[href^='/grants/export/']").First.ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("/grants/export/"));
+        await fundCheck();
+        await Expect(fund.Locator("main table")).ToContainTextAsync(T("Grants.Export.Anonymous", theirs));
+        await Flows.ScreenshotAsync(fund, $"grants-export-{theirs}-{tag}");
+
+        // The restricted record, once the admin also has finance's role on the program.
+        var requestId = Guid.Parse(requestUrl[(requestUrl.LastIndexOf('/') + 1)..]);
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+            var request = await db.GrantRequests.SingleAsync(r => r.Id == requestId);
+            var officer = await db.ProgramAssignments.FirstAsync(a => a.ProgramId == request.ProgramId && a.Role == ProgramRole.ProgramOfficer);
+            db.ProgramAssignments.Add(new ProgramAssignment { ProgramId = request.ProgramId, UserId = officer.UserId, Role = ProgramRole.Finance, AssignedAt = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        await fund.GotoAsync(requestUrl);
+        await fundCheck();
+        await fund.Locator("#restricted-recipient").FillAsync("Colectivo Ceiba");
+        await fund.Locator("#restricted-purpose").FillAsync("Reubicación temporal de tres semanas");
+        await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Restricted.Save", theirs), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("done=restricted"));
+        await fundCheck();
+        await Flows.ScreenshotAsync(fund, $"grants-restricted-{theirs}-{tag}");
+
+        // The self-assessment: one question left out is named; answered, the profile; published, the defender finds it.
+        await fund.GotoAsync(new Uri(new Uri(fund.Url), "/grants").ToString());
+        await fund.Locator("a[href^='/grants/security/']").First.ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("/grants/security/"));
+        await fundCheck();
+        await fund.Locator("a[href$='/take']").ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("/take$"));
+        await fundCheck();
+        foreach (var q in SecurityAssessments.Questions.Skip(1))
+            await fund.Locator($"#q-{q.Area}-{q.Id}-{(q.Id is "EncryptedBackups" or "CheckpointBriefing" ? "No" : "Yes")}").CheckAsync();
+        await fund.GetByRole(AriaRole.Button, new() { Name = T("Assess.Save", theirs), Exact = true }).ClickAsync();
+        await Flows.WaitForLoadAsync(fund);
+        await fundCheck();
+        await Expect(fund.Locator("#error-summary")).ToContainTextAsync(T(SecurityAssessments.Questions[0].Key, theirs));
+        await Flows.ScreenshotAsync(fund, $"grants-assessment-error-{theirs}-{tag}");
+        await fund.Locator($"#q-{SecurityAssessments.Questions[0].Area}-{SecurityAssessments.Questions[0].Id}-Partly").CheckAsync();
+        await fund.GetByRole(AriaRole.Button, new() { Name = T("Assess.Save", theirs), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("done=taken"));
+        await fundCheck();
+        await Expect(fund.Locator("main")).ToContainTextAsync(T("Assess.Devices.DiskEncryption.Step", theirs));
+        await Flows.ScreenshotAsync(fund, $"grants-assessment-{theirs}-{tag}");
+        await fund.GetByRole(AriaRole.Button, new() { Name = T("Assess.PublishButton", theirs), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(fund, new Regex("done=published"));
+        await fundCheck();
+        await defender.GotoAsync(programUrl);
+        await check();
+        await defender.GetByRole(AriaRole.Link, new() { Name = T("Practices.Link", mine), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(defender, new Regex("/grants/practices/"));
+        await check();
+        await Expect(defender.Locator("main")).ToContainTextAsync(T("Assess.Accounts.TwoStepSignIn.Public", mine));
+        await Expect(defender.Locator("main")).Not.ToContainTextAsync(T("Assess.Devices.DiskEncryption.Public", mine));
+        await Flows.ScreenshotAsync(defender, $"grants-practices-{mine}-{tag}");
+
+        // The purge, a year and a month on, as its worker runs it: the officer sees what is left; the defender finds nothing.
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AmparoDbContext>();
+            await db.GrantRequests.Where(r => r.Id == requestId).ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.EndedAt, DateTime.UtcNow.AddMonths(-13)).SetProperty(r => r.PurgeNoticeAt, DateTime.UtcNow.AddDays(-31)));
+        }
+        await fixture.App.Services.GetRequiredService<GrantPurge>().RunOnceAsync(CancellationToken.None);
+        await fund.GotoAsync(requestUrl);
+        await fundCheck();
+        await Expect(fund.Locator("main")).ToContainTextAsync(T("Grants.Purge.Purged", theirs));
+        await Expect(fund.Locator("main")).Not.ToContainTextAsync("Nos reubicamos tres semanas");
+        await Flows.ScreenshotAsync(fund, $"grants-purged-{theirs}-{tag}");
+        var response = await defender.GotoAsync(requestUrl);
+        Assert.Equal(404, response!.Status);
     }
 
     /// <summary>A panic the defender raised and a responder closed as "needs help" (set-up: the alert flows are tested elsewhere).</summary>
