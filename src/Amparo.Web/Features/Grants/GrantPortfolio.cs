@@ -55,11 +55,11 @@ public sealed class GrantPortfolio(AmparoDbContext db, TimeProvider clock)
         var column = programs.Select((p, i) => (p.Id, i)).ToDictionary(x => x.Id, x => x.i);
         int Row(int year, int month) => ((year - first.Year) * 12) + month - first.Month;
 
-        // One pass over the program's requests sent or decided in the period, six plain columns each (an index holds
+        // One pass over the program's requests sent or decided in the period, five plain columns each (an index holds
         // them all, so no row is read): received by the month of the first sending, made by the month of the decision.
         var rows = await db.GrantRequests.AsNoTracking()
             .Where(r => ids.Contains(r.ProgramId) && (r.SubmittedAt >= first || r.DecidedAt >= first))
-            .Select(r => new { r.ProgramId, r.SubmittedAt, r.DecidedAt, r.State, r.Categories, r.Region })
+            .Select(r => new { r.ProgramId, r.SubmittedAt, r.DecidedAt, r.State, r.Categories })
             .ToListAsync(ct);
         var received = rows.Where(r => r.SubmittedAt >= first).ToList();
 
@@ -96,9 +96,13 @@ public sealed class GrantPortfolio(AmparoDbContext db, TimeProvider clock)
 
         // Each request has one coarse region or none ("" — the applicant did not say): these add up to the total, so
         // they are hidden with complementary suppression, as a table's row.
-        var regions = received.Select(r => r.Region ?? "").Distinct().OrderBy(r => r.Length == 0).ThenBy(r => r, StringComparer.Ordinal).ToList();
+        // Counted by the database over the same index (a few groups, not a string per request).
+        var regionCounts = (await db.GrantRequests.AsNoTracking().Where(r => ids.Contains(r.ProgramId) && r.SubmittedAt >= first)
+                .GroupBy(r => r.Region).Select(g => new { Region = g.Key, Count = g.Count() }).ToListAsync(ct))
+            .OrderBy(g => g.Region is null).ThenBy(g => g.Region, StringComparer.Ordinal).ToList();
+        var regions = regionCounts.Select(g => g.Region ?? "").ToList();
         var byRegion = new int[1, regions.Count];
-        foreach (var r in received) byRegion[0, regions.IndexOf(r.Region ?? "")]++;
+        for (var i = 0; i < regionCounts.Count; i++) byRegion[0, i] = regionCounts[i].Count;
 
         var emergency = new List<DecisionTimes>();
         foreach (var p in programs.Where(p => p.Kind == ProgramKind.Emergency && p.ResponseHours is not null))
