@@ -402,6 +402,14 @@ public abstract partial class PlanFlowTests
         await fundCheck();
         await Expect(fund.Locator("main")).ToContainTextAsync(T("Assess.Devices.DiskEncryption.Step", theirs));
         await Flows.ScreenshotAsync(fund, $"grants-assessment-{theirs}-{tag}");
+        // Nothing ticked: said, nothing published; the fund ticks what it stands behind.
+        await fund.GetByRole(AriaRole.Button, new() { Name = T("Assess.PublishButton", theirs), Exact = true }).ClickAsync();
+        await Flows.WaitForLoadAsync(fund);
+        await fundCheck();
+        await Expect(fund.Locator("#error-summary")).ToContainTextAsync(T("Assess.Error.Choose", theirs));
+        await fund.Locator("input[name=practices][value='Assess.Accounts.TwoStepSignIn']").CheckAsync();
+        await fund.Locator("input[name=practices][value='Assess.Devices.ScreenLock']").CheckAsync();
+        await Flows.ScreenshotAsync(fund, $"grants-assessment-publish-{theirs}-{tag}");
         await fund.GetByRole(AriaRole.Button, new() { Name = T("Assess.PublishButton", theirs), Exact = true }).ClickAsync();
         await Flows.WaitForPageAsync(fund, new Regex("done=published"));
         await fundCheck();

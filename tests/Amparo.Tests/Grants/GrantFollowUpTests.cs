@@ -291,6 +291,8 @@ public abstract class GrantFollowUpTests(AppFixture app)
         Assert.Equal(RequestWriteStatus.Done, (await AskReport(f.Officer, f.Request, Today.AddDays(30))).Status);
         Assert.Equal(RequestWriteStatus.Done, (await Report(f.Defender, f.Request, "Instalamos las cámaras.", new QuestionFile(GrantRequestFile.ReportQuestion, "camaras.png", EvidenceFiles.Png()))).Status);
         Assert.Equal(RequestWriteStatus.Done, (await Requests(r => r.CommentAsync(f.Officer.Id, f.Request, "Gracias por el informe."))).Status);
+        // The reviewer steps aside (a conflict): that stays true after the purge.
+        Assert.Equal(RequestWriteStatus.Done, (await app.WithServicesAsync(sp => sp.GetRequiredService<GrantReviews>().DeclareAsync(f.Reviewer.Id, f.Request, true))).Status);
 
         // The restricted record: finance alone reads and writes it — not the officer, the reviewer, the fund's admin, the applicant or a stranger.
         var stranger = await app.PersonAsync("fustranger");
@@ -351,7 +353,7 @@ public abstract class GrantFollowUpTests(AppFixture app)
             Key: (await db.DataKeys.SingleAsync(k => k.Id == after.DataKeyId)).Wrapped,
             Files: await db.GrantRequestFiles.CountAsync(x => x.RequestId == f.Request),
             Reviews: await db.GrantRequestReviews.CountAsync(x => x.RequestId == f.Request),
-            Declarations: await db.GrantRequestDeclarations.CountAsync(x => x.RequestId == f.Request),
+            Declarations: await db.GrantRequestDeclarations.CountAsync(x => x.RequestId == f.Request && !x.HasConflict),
             History: await db.GrantRequestEntries.Where(e => e.RequestId == f.Request).ToListAsync(),
             Messages: await db.Outbox.CountAsync(m => m.IdempotencyKey.Contains(f.Request.ToString("N"))),
             Audit: await db.AuditEvents.Where(e => e.SubjectId == f.Request).Select(e => e.Type).ToListAsync()));
@@ -369,6 +371,7 @@ public abstract class GrantFollowUpTests(AppFixture app)
         Assert.DoesNotContain("Instalamos", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Gracias por el informe", html, StringComparison.Ordinal);
         Assert.Equal(RequestWriteStatus.Refused, (await Requests(r => r.CommentAsync(f.Officer.Id, f.Request, "¿Sigue ahí?"))).Status);
+        Assert.Null(await Requests(r => r.GetAsync(f.Reviewer.Id, f.Request)));
         Assert.DoesNotContain("restricted-recipient", html, StringComparison.Ordinal);
 
         // The restricted record outlives the purge (the grantmaker's key, not the request's), for finance only, until its own years have passed.

@@ -21,6 +21,8 @@ public abstract class SecurityAssessmentTests(AppFixture app)
 {
     private Task<T> Assessments<T>(Func<SecurityAssessments, Task<T>> act) => app.WithServicesAsync(sp => act(sp.GetRequiredService<SecurityAssessments>()));
 
+    private static readonly string[] AllKeys = [.. SecurityAssessments.Questions.Select(q => q.Key)];
+
     private static Dictionary<string, PracticeAnswer?> AllYesBut(params (string Key, PracticeAnswer? Answer)[] changes)
     {
         var answers = SecurityAssessments.Questions.ToDictionary(q => q.Key, _ => (PracticeAnswer?)PracticeAnswer.Yes, StringComparer.Ordinal);
@@ -44,7 +46,7 @@ public abstract class SecurityAssessmentTests(AppFixture app)
         {
             Assert.Null(await Assessments(a => a.GetAsync(outsider.Id, fund)));
             Assert.False((await Assessments(a => a.TakeAsync(outsider.Id, fund, AllYesBut()))).Found);
-            Assert.False(await Assessments(a => a.PublishAsync(outsider.Id, fund, true)));
+            Assert.Equal(PublishResult.NotFound, await Assessments(a => a.PublishAsync(outsider.Id, fund, true, AllKeys)));
             using var client = await app.SignedInAsync(outsider);
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(GrantRoutes.Security(fund))).Status);
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(GrantRoutes.SecurityTake(fund))).Status);
@@ -56,7 +58,7 @@ public abstract class SecurityAssessmentTests(AppFixture app)
         // A question left out: named, nothing saved. Nothing assessed yet: nothing to publish.
         var missing = await Assessments(a => a.TakeAsync(admin.Id, fund, AllYesBut(("Assess.Travel.TravelLight", null))));
         Assert.Equal(["Assess.Travel.TravelLight"], missing.Errors.Keys);
-        Assert.False(await Assessments(a => a.PublishAsync(admin.Id, fund, true)));
+        Assert.Equal(PublishResult.NothingChosen, await Assessments(a => a.PublishAsync(admin.Id, fund, true, AllKeys)));
 
         // The first assessment: no disk encryption, two-step sign-in only partly, not sure about backups.
         var first = AllYesBut(("Assess.Devices.DiskEncryption", PracticeAnswer.No), ("Assess.Accounts.TwoStepSignIn", PracticeAnswer.Partly),
@@ -88,15 +90,20 @@ public abstract class SecurityAssessmentTests(AppFixture app)
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("67%", html, StringComparison.Ordinal); // the first assessment's Devices and Retention, in the trend
 
-        // Published: what is in place, in plain words, for anyone — never the gap (backups), never a step.
-        Assert.True(await Assessments(a => a.PublishAsync(admin.Id, fund, true)));
+        // Published: what the admin chose of what is in place, in plain words, for anyone — never a gap (backups, chosen
+        // but only partly in place), never a practice not chosen (screen lock), never a step. Nothing chosen: nothing published.
+        Assert.Equal(PublishResult.NothingChosen, await Assessments(a => a.PublishAsync(admin.Id, fund, true, [])));
+        Assert.Equal(PublishResult.Done, await Assessments(a => a.PublishAsync(admin.Id, fund, true,
+            ["Assess.Devices.DiskEncryption", "Assess.Accounts.TwoStepSignIn", "Assess.Retention.EncryptedBackups"])));
         using var anonymous = app.NewClient();
         (status, html) = await anonymous.GetAsync(GrantRoutes.Practices(fund));
         Assert.Equal(HttpStatusCode.OK, status);
         var english = new ResourceManager("Amparo.Web.Resources.SharedResource", typeof(SecurityAssessments).Assembly);
         string Text(string key) => WebUtility.HtmlEncode(english.GetString(key, CultureInfo.InvariantCulture)!);
         Assert.Contains(Text("Assess.Devices.DiskEncryption.Public"), html, StringComparison.Ordinal);
+        Assert.Contains(Text("Assess.Accounts.TwoStepSignIn.Public"), html, StringComparison.Ordinal);
         Assert.DoesNotContain(Text("Assess.Retention.EncryptedBackups.Public"), html, StringComparison.Ordinal);
+        Assert.DoesNotContain(Text("Assess.Devices.ScreenLock.Public"), html, StringComparison.Ordinal);
         Assert.DoesNotContain(Text("Assess.Retention.EncryptedBackups.Step"), html, StringComparison.Ordinal);
         // Withdrawn through the API: the page is gone.
         var token = await app.ApiTokenAsync(admin);
@@ -104,7 +111,7 @@ public abstract class SecurityAssessmentTests(AppFixture app)
         {
             var body = JsonNode.Parse(await json.Content.ReadAsStringAsync())!;
             Assert.Equal(2, body["assessments"]!.AsArray().Count);
-            Assert.DoesNotContain("Retention.EncryptedBackups", body["published"]!["practices"]!.AsArray().Select(p => (string)p!));
+            Assert.Equal(["Devices.DiskEncryption", "Accounts.TwoStepSignIn"], body["published"]!["practices"]!.AsArray().Select(p => (string)p!));
         }
         using (var bad = await page.PostJsonAsync($"/api/v1/grants/security/{fund}", new { answers = new Dictionary<string, string> { ["Devices.DiskEncryption"] = "maybe" } }, token))
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);

@@ -148,6 +148,10 @@ public sealed partial class TranslationTests
         // The grantmaker's self-assessment: answers by their enum values; each question's and area's own keys are checked by SecurityAssessmentTests.
         ["Assess.Answer."] = Enum.GetNames<Amparo.Web.Features.Grants.PracticeAnswer>(),
         ["Assess.Done."] = ["taken", "published", "withdrawn"],
+        // The public export and the officer's choice of what it shows.
+        ["Grants.Publication.Recipient."] = Enum.GetNames<Amparo.Web.Features.Grants.PublicRecipient>(),
+        ["Grants.Publication.Location."] = Enum.GetNames<Amparo.Web.Features.Grants.PublicLocation>(),
+        ["Grants.Export.Description."] = Enum.GetNames<Amparo.Web.Features.Grants.ProgramKind>(),
         ["Grants.Review.Form."] = Enum.GetNames<Amparo.Web.Features.Grants.ReviewAspect>(),
         ["Grants.Review.FormHint."] = Enum.GetNames<Amparo.Web.Features.Grants.ReviewAspect>(),
         ["Grants.Review.Verdict."] = Enum.GetNames<Amparo.Web.Features.Grants.ReviewVerdict>(),

@@ -310,13 +310,14 @@ public abstract class BackupRestoreTests : OperationsTestBase
         await AssertShreddedAsync(site, deleted, deletedKey);
         Assert.Equal(1, await site.CountUsersAsync());
         // The canary: the backup held the request whole; restored, its answers are gone and its key destroyed again.
-        var (answers, purgedAt, applicant, wrapped, files) = await site.WithDbAsync(async db =>
+        var (answers, purgedAt, applicant, wrapped, files, region) = await site.WithDbAsync(async db =>
         {
             var r = await db.GrantRequests.SingleAsync(x => x.Id == request);
             return (r.AnswersCipher, r.PurgedAt, r.ApplicantId, (await db.DataKeys.SingleAsync(k => k.Id == purgedKey)).Wrapped,
-                await db.GrantRequestFiles.CountAsync(x => x.RequestId == request));
+                await db.GrantRequestFiles.CountAsync(x => x.RequestId == request), r.Region);
         });
-        Assert.Equal((null, null, null, 0), (answers, applicant, wrapped, files));
+        // The program keeps only the amount: the region the backup still had goes again too.
+        Assert.Equal((null, null, null, 0, null), (answers, applicant, wrapped, files, region));
         Assert.NotNull(purgedAt);
     }
 
@@ -331,7 +332,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         h.Db.Memberships.Add(new Membership { OrganizationId = fund, UserId = admin, Role = OrgRole.OrgAdmin, JoinedAt = DateTime.UtcNow });
         await h.Db.SaveChangesAsync();
         var program = (await h.Get<GrantPrograms>().CreateAsync(admin, fund, new ProgramInput("Protección", ProgramKind.ProtectionAndCapacity, "Protección.",
-            "Organizaciones en riesgo.", "USD", 5000m, [CostCategories.PhysicalSecurity], ["es"], "", ProgramStatus.Rolling, null, ""))).Id!.Value;
+            "Organizaciones en riesgo.", "USD", 5000m, [CostCategories.PhysicalSecurity], ["es"], "", ProgramStatus.Rolling, null, "", Kept: KeptFacts.Amount))).Id!.Value;
         var requests = h.Get<GrantRequests>();
         var id = (await requests.StartAsync(applicant, program)).Id!.Value;
         Assert.Equal(RequestWriteStatus.Done, (await requests.SaveAsync(applicant, id, new RequestAnswers("Cámaras", Canary, "Signal",

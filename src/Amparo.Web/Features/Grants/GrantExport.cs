@@ -41,6 +41,8 @@ public sealed class GrantExport(AmparoDbContext db, FieldCipher cipher, CountryO
 {
     public const string KeyPurpose = "grant-export";
     public const string AnonymousId = "360G-amparo-anonymous";
+    /// <summary>The earliest year an export is asked for.</summary>
+    public const int FirstYear = 2000;
 
     /// <summary>The grants its admins may publish for a year (by the day they were approved), or null when the viewer is not one of its admins.</summary>
     public async Task<(string Grantmaker, List<PublicGrant> Grants, int LeftOut)?> ExportAsync(Guid viewer, Guid organizationId, int year, CancellationToken ct = default)

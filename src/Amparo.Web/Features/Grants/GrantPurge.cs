@@ -95,10 +95,12 @@ public sealed class GrantPurge(IServiceScopeFactory scopes, Heartbeats heartbeat
             foreach (var person in people.DistinctBy(p => p.Id))
             {
                 var culture = CultureInfo.GetCultureInfo(Infrastructure.Localization.Cultures.IsSupported(person.Language) ? person.Language : "en");
+                // The defender a request was made for reads it on their own page.
+                var link = person.Id == request.BehalfOfId && person.Id != request.ApplicantId ? GrantRoutes.Behalf(request.Id) : GrantRoutes.Request(request.Id);
                 await notifier.EnqueueAsync(db, new Notification($"grant-purge:{request.Id:N}:{person.Id:N}", new(NotificationSourceKind.Account, person.Id),
                     NotificationPriority.Normal, person.Language, [new Destination(ChannelKind.Email, person.Email!)],
                     texts.Text(person.Language, false, "Grants.Mail.PurgeSubject"),
-                    texts.Text(person.Language, false, "Grants.Msg.Purge", request.Reference ?? "", day.ToString("D", culture), texts.Url(GrantRoutes.Request(request.Id)))), ct);
+                    texts.Text(person.Language, false, "Grants.Msg.Purge", request.Reference ?? "", day.ToString("D", culture), texts.Url(link))), ct);
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -140,6 +142,17 @@ public sealed class GrantPurge(IServiceScopeFactory scopes, Heartbeats heartbeat
         if (!program.Kept.HasFlag(KeptFacts.Categories)) request.Categories = CostCategories.None;
         request.PurgedAt = now;
         request.Version++;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Changed meanwhile (another instance purging it, a consent given): the next round looks again.
+            root.GetRequiredService<ILogger<GrantPurge>>().LogInformation("Grant request {RequestId} changed while being purged; retried next round", requestId);
+            return false;
+        }
+        // The key last, just before the commit (into the ledger then), as an account's deletion does.
         await cipher.DestroyAsync(db, request.DataKeyId, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -157,7 +170,8 @@ public sealed class GrantPurge(IServiceScopeFactory scopes, Heartbeats heartbeat
     {
         await db.GrantRequestFiles.Where(f => requestIds.Contains(f.RequestId)).ExecuteDeleteAsync(ct);
         await db.GrantRequestReviews.Where(r => requestIds.Contains(r.RequestId)).ExecuteDeleteAsync(ct);
-        await db.GrantRequestDeclarations.Where(d => requestIds.Contains(d.RequestId)).ExecuteDeleteAsync(ct);
+        // A declared conflict stays (staff ids only): it keeps its author out of the request and its restricted record.
+        await db.GrantRequestDeclarations.Where(d => requestIds.Contains(d.RequestId) && !d.HasConflict).ExecuteDeleteAsync(ct);
         await db.GrantReportReminders.Where(r => requestIds.Contains(r.RequestId)).ExecuteDeleteAsync(ct);
         await db.GrantClockReminders.Where(r => requestIds.Contains(r.RequestId)).ExecuteDeleteAsync(ct);
         var reports = await db.GrantRequestEntries.Where(e => requestIds.Contains(e.RequestId) && e.Kind == RequestEntryKind.Report).Select(e => e.Id).ToListAsync(ct);
@@ -193,10 +207,20 @@ public sealed class GrantPurgeRestored(AmparoDbContext db) : IRestoredKeys
 {
     public async Task<int> DestroyedAgainAsync(IReadOnlyCollection<Guid> destroyedKeyIds, DateTime now, CancellationToken ct)
     {
-        var ids = await db.GrantRequests.Where(r => destroyedKeyIds.Contains(r.DataKeyId) && (r.PurgedAt == null || r.AnswersCipher != null))
-            .Select(r => r.Id).ToListAsync(ct);
-        if (ids.Count == 0) return 0;
+        var rows = await (from r in db.GrantRequests
+                          where destroyedKeyIds.Contains(r.DataKeyId) && (r.PurgedAt == null || r.AnswersCipher != null)
+                          join p in db.GrantPrograms on r.ProgramId equals p.Id
+                          select new { r.Id, p.Kept }).ToListAsync(ct);
+        if (rows.Count == 0) return 0;
+        var ids = rows.Select(r => r.Id).ToList();
         await GrantPurge.ScrubAsync(db, ids, now, ct);
+        // What the program does not keep goes as in the purge; a request the backup caught before it ended ends now
+        // (nothing can be written to it any more, and its restricted record's years start counting).
+        var noRegion = rows.Where(r => !r.Kept.HasFlag(KeptFacts.Region)).Select(r => r.Id).ToList();
+        var noCategories = rows.Where(r => !r.Kept.HasFlag(KeptFacts.Categories)).Select(r => r.Id).ToList();
+        await db.GrantRequests.Where(r => noRegion.Contains(r.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.Region, (string?)null), ct);
+        await db.GrantRequests.Where(r => noCategories.Contains(r.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.Categories, CostCategories.None), ct);
+        await db.GrantRequests.Where(r => ids.Contains(r.Id) && r.EndedAt == null).ExecuteUpdateAsync(s => s.SetProperty(r => r.EndedAt, now), ct);
         await db.GrantRequests.Where(r => ids.Contains(r.Id) && r.PurgedAt == null).ExecuteUpdateAsync(s => s.SetProperty(r => r.PurgedAt, now), ct);
         return ids.Count;
     }

@@ -21,7 +21,7 @@ public sealed partial class GrantRequests
         var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || await SideAsync(viewer, request, ct) is not { } side) return new(RequestWriteStatus.NotFound);
         // By role, not by the strongest side: someone both reviewer and finance on a small fund records tranches too.
-        if (side == RequestSide.Applicant || !RequestRules.TakesTranches(request.State) || !await RecordsTranchesAsync(viewer, request.ProgramId, ct))
+        if (side == RequestSide.Applicant || request.PurgedAt is not null || !RequestRules.TakesTranches(request.State) || !await RecordsTranchesAsync(viewer, request.ProgramId, ct))
             return new(RequestWriteStatus.Refused, requestId);
         if (version is { } v && v != request.Version) return new(RequestWriteStatus.Conflict, requestId);
         if (!await DeclaredAsync(viewer, requestId, ct)) return DeclareFirst(requestId);
@@ -58,7 +58,7 @@ public sealed partial class GrantRequests
     {
         var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || await SideAsync(viewer, request, ct) is not { } side) return new(RequestWriteStatus.NotFound);
-        if (!RequestRules.CanMove(side, request.State, RequestState.ReportDue)) return new(RequestWriteStatus.Refused, requestId);
+        if (!RequestRules.CanMove(side, request.State, RequestState.ReportDue) || request.PurgedAt is not null) return new(RequestWriteStatus.Refused, requestId);
         if (version is { } v && v != request.Version) return new(RequestWriteStatus.Conflict, requestId);
         if (!await DeclaredAsync(viewer, requestId, ct)) return DeclareFirst(requestId);
         var text = note?.Trim() ?? "";
@@ -102,7 +102,7 @@ public sealed partial class GrantRequests
     {
         var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || await SideAsync(viewer, request, ct) is not { } side) return new(RequestWriteStatus.NotFound);
-        if (!RequestRules.CanMove(side, request.State, RequestState.ReportReceived)) return new(RequestWriteStatus.Refused, requestId);
+        if (!RequestRules.CanMove(side, request.State, RequestState.ReportReceived) || request.PurgedAt is not null) return new(RequestWriteStatus.Refused, requestId);
         if (version is { } v && v != request.Version) return new(RequestWriteStatus.Conflict, requestId);
         var text = report?.Trim() ?? "";
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);

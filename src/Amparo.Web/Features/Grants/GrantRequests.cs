@@ -382,7 +382,7 @@ public sealed partial class GrantRequests(
         }
         var staff = side == RequestSide.Applicant ? null : await StaffViewAsync(viewer, request, program, entries.Select(e => e.Entry), ct);
         // The grantmaker's side may act only once they have declared no conflict of interest.
-        IReadOnlyList<RequestState> moves = staff is { Declared: false } ? []
+        IReadOnlyList<RequestState> moves = staff is { Declared: false } || request.PurgedAt is not null ? []
             : [.. RequestRules.MovesFrom(side, request.State), .. staff is { Completes: true } ? [RequestState.Submitted] : Array.Empty<RequestState>()];
         return new RequestView(request, program, organization, side, answers, RequestRules.Missing(answers, program),
             RequestRules.Reminder(answers, program), moves, DueAt(request, program), history,
@@ -543,6 +543,7 @@ public sealed partial class GrantRequests(
     {
         var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || await SideAsync(viewer, request, ct) is not { } side) return new(RequestWriteStatus.NotFound);
+        if (request.PurgedAt is not null) return new(RequestWriteStatus.Refused, requestId); // its key is destroyed: nothing more is written
         // A tranche, a call for the report and the report itself carry more than a note: each has its own method.
         if (!Enum.IsDefined(to) || (RequestRules.HasOwnForm(to) && to != RequestState.Submitted) || !(RequestRules.CanMove(side, request.State, to)
                 || (to == RequestState.Submitted && side != RequestSide.Applicant && await CompletesAsync(viewer, request, ct))))

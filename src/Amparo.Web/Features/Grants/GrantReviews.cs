@@ -66,6 +66,7 @@ public sealed class GrantReviews(AmparoDbContext db, GrantRequests requests, Fie
         var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || await requests.SideAsync(viewer, request, ct) is not { } side || side == RequestSide.Applicant)
             return new(RequestWriteStatus.NotFound);
+        if (request.PurgedAt is not null) return new(RequestWriteStatus.Refused, requestId);
         var roles = await requests.RolesOn(viewer, request.ProgramId).ToListAsync(ct);
         if (!Enum.IsDefined(input.Aspect) || !RequestRules.MayReview(roles, input.Aspect) || request.State != RequestState.InReview)
             return new(RequestWriteStatus.Refused, requestId);

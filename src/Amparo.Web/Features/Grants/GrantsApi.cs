@@ -27,7 +27,8 @@ public static class GrantsApi
     public sealed record ListDto(SummaryDto[] Mine, SummaryDto[] Open);
     /// <summary><c>answers</c>: question id → yes, partly, no or notSure.</summary>
     public sealed record AssessmentBody(Dictionary<string, string>? Answers);
-    public sealed record PublishBody(bool? Publish);
+    /// <summary><c>practices</c>: the question ids to publish (only those the latest assessment answered yes count).</summary>
+    public sealed record PublishBody(bool? Publish, string[]? Practices = null);
     public sealed record PracticeQuestionDto(string Id, string Area, bool Essential);
     public sealed record AreaDto(string Area, int Percent, bool Strength, bool Gap);
     public sealed record AssessmentDto(Guid Id, DateTime At, Dictionary<string, string> Answers, AreaDto[] Areas, string[] NextSteps);
@@ -72,8 +73,9 @@ public static class GrantsApi
             .WithDescription("answers: every question id (e.g. Devices.DiskEncryption, as listed by questions) to yes, partly, no or notSure. A question left out is a field error; nothing is saved.")
             .ProducesValidationProblem();
         security.MapPut("/{organizationId:guid}/published", PublishAsync).WithName("PublishGrantmakerSecurity")
-            .WithSummary("Publish for grantees the practices the latest assessment answered yes to (publish: true), or withdraw the page (false)")
-            .WithDescription("Only practices answered yes are ever published; never a gap. 404 when not its admin, or with nothing assessed yet.");
+            .WithSummary("Publish for grantees the practices chosen among those the latest assessment answered yes to (publish: true), or withdraw the page (false)")
+            .WithDescription("practices: question ids; only those answered yes count, and at least one (400 otherwise). Never a gap; the fund chooses what to list, so a practice left out says nothing. 404 when not its admin.")
+            .ProducesValidationProblem();
         api.MapGroup("/grants/export").WithTags("Grants").RequireAuthorization(WebSetup.ApiPolicy)
             .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(PlansApi.TwoFactorFirstAsync)
             .MapGet("/{organizationId:guid}", ExportAsync).WithName("ExportGrantsPublicly")
@@ -83,9 +85,13 @@ public static class GrantsApi
         return api;
     }
 
-    private static async Task<Results<FileContentHttpResult, NotFound>> ExportAsync(Guid organizationId, int? year, HttpContext http, GrantExport export, TimeProvider clock) =>
-        await export.ExportAsync(http.User.UserId(), organizationId, year ?? clock.GetUtcNow().Year, http.RequestAborted) is { } found
+    private static async Task<Results<FileContentHttpResult, NotFound, ValidationProblem>> ExportAsync(Guid organizationId, int? year, HttpContext http, GrantExport export,
+        TimeProvider clock, IStringLocalizer<SharedResource> t)
+    {
+        if (year is < GrantExport.FirstYear or > 9998) return ApiErrors.Invalid(new Dictionary<string, string> { ["year"] = "Grants.Export.Error.Year" }, t);
+        return await export.ExportAsync(http.User.UserId(), organizationId, year ?? clock.GetUtcNow().Year, http.RequestAborted) is { } found
             ? TypedResults.File(GrantExport.ToJson(found.Grants), "application/json") : TypedResults.NotFound();
+    }
 
     /// <summary>A question's wire id: "Devices.DiskEncryption" (its resource key without "Assess.").</summary>
     private static string WireId(PracticeQuestion q) => $"{q.Area}.{q.Id}";
@@ -115,8 +121,17 @@ public static class GrantsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<NoContent, NotFound>> PublishAsync(Guid organizationId, PublishBody body, HttpContext http, SecurityAssessments assessments) =>
-        await assessments.PublishAsync(http.User.UserId(), organizationId, body.Publish ?? false, http.RequestAborted) ? TypedResults.NoContent() : TypedResults.NotFound();
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> PublishAsync(Guid organizationId, PublishBody body, HttpContext http, SecurityAssessments assessments,
+        IStringLocalizer<SharedResource> t)
+    {
+        var chosen = SecurityAssessments.Questions.Where(q => body.Practices?.Contains(WireId(q)) ?? false).Select(q => q.Key).ToList();
+        return await assessments.PublishAsync(http.User.UserId(), organizationId, body.Publish ?? false, chosen, http.RequestAborted) switch
+        {
+            PublishResult.Done => TypedResults.NoContent(),
+            PublishResult.NothingChosen => ApiErrors.Invalid(new Dictionary<string, string> { ["practices"] = "Assess.Error.Choose" }, t),
+            PublishResult.NotFound => TypedResults.NotFound(),
+        };
+    }
 
     private static async Task<Results<Ok<PortfolioDto>, NotFound>> PortfolioAsync(Guid organizationId, HttpContext http, GrantPortfolio portfolio)
     {

@@ -8,6 +8,9 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Amparo.Web.Features.Grants;
 
+/// <summary>What publishing did: done, not allowed (404), or nothing chosen that the latest assessment answered "yes".</summary>
+public enum PublishResult { Done = 1, NotFound = 2, NothingChosen = 3 }
+
 /// <summary>An answer to one of the self-assessment's questions.</summary>
 public enum PracticeAnswer { Yes = 1, Partly = 2, No = 3, NotSure = 4 }
 
@@ -167,12 +170,13 @@ public sealed class SecurityAssessments(AmparoDbContext db, FieldCipher cipher, 
     }
 
     /// <summary>
-    /// Publishes the practices the latest assessment answered "yes" to (replacing what was published), or withdraws the
-    /// page. False: not allowed (404), or nothing to publish from yet.
+    /// Publishes the practices the admin chose among those the latest assessment answered "yes" to (replacing what was
+    /// published), or withdraws the page. The admin chooses, rather than every "yes" going out, because the questions
+    /// are public: a page listing every "yes" would tell, by what it leaves out, where the gaps are.
     /// </summary>
-    public async Task<bool> PublishAsync(Guid viewer, Guid organizationId, bool publish, CancellationToken ct = default)
+    public async Task<PublishResult> PublishAsync(Guid viewer, Guid organizationId, bool publish, IReadOnlyCollection<string>? chosen = null, CancellationToken ct = default)
     {
-        if (await GetAsync(viewer, organizationId, ct) is not { } view) return false;
+        if (await GetAsync(viewer, organizationId, ct) is not { } view) return PublishResult.NotFound;
         var existing = await db.PublishedPractices.SingleOrDefaultAsync(p => p.OrganizationId == organizationId, ct);
         if (!publish)
         {
@@ -180,16 +184,18 @@ public sealed class SecurityAssessments(AmparoDbContext db, FieldCipher cipher, 
         }
         else
         {
-            if (view.Taken.Count == 0) return false;
+            if (view.Taken.Count == 0) return PublishResult.NothingChosen;
             var latest = view.Taken[0];
+            var practices = Questions.Where(q => latest.Answers.GetValueOrDefault(q.Key) == PracticeAnswer.Yes && (chosen?.Contains(q.Key) ?? false)).Select(q => q.Key).ToList();
+            if (practices.Count == 0) return PublishResult.NothingChosen;
             existing ??= db.PublishedPractices.Add(new PublishedPractices { OrganizationId = organizationId }).Entity;
-            existing.Practices = string.Join(' ', Questions.Where(q => latest.Answers.GetValueOrDefault(q.Key) == PracticeAnswer.Yes).Select(q => q.Key));
+            existing.Practices = string.Join(' ', practices);
             existing.AssessedAt = latest.At;
             existing.PublishedAt = clock.GetUtcNow().UtcDateTime;
         }
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(AuditEvents.SecurityProfilePublished, viewer, organizationId, organizationId, publish ? "published" : "withdrawn", ct);
-        return true;
+        return PublishResult.Done;
     }
 
     /// <summary>What a grantmaker published, for anyone: its name and the practices, by area; null when it published nothing.</summary>

@@ -17,7 +17,7 @@ public sealed class ExportModel(GrantExport export, TimeProvider clock) : PageMo
     public List<PublicGrant> Grants { get; private set; } = [];
     public int LeftOut { get; private set; }
     public int ThisYear => clock.GetUtcNow().Year;
-    public int Chosen => Year is { } y && y >= 2000 && y <= ThisYear ? y : ThisYear;
+    public int Chosen => Year is { } y && y >= GrantExport.FirstYear && y <= ThisYear ? y : ThisYear;
 
     public async Task<IActionResult> OnGetAsync(string? format)
     {

@@ -14,6 +14,8 @@ public sealed class SecurityModel(SecurityAssessments assessments) : PageModel
     [FromRoute] public Guid Id { get; set; }
     [FromQuery(Name = "done")] public string? Done { get; set; }
     public AssessmentsView View { get; private set; } = null!;
+    /// <summary>Set when publishing was asked with no practice ticked.</summary>
+    public string? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -22,9 +24,23 @@ public sealed class SecurityModel(SecurityAssessments assessments) : PageModel
         return Page();
     }
 
-    public async Task<IActionResult> OnPostPublishAsync(bool publish)
+    public async Task<IActionResult> OnPostPublishAsync(bool publish, List<string> practices)
     {
-        if (!await assessments.PublishAsync(User.UserId(), Id, publish, HttpContext.RequestAborted)) return NotFound();
-        return Redirect(GrantRoutes.Security(Id) + (publish ? "?done=published" : "?done=withdrawn"));
+        switch (await assessments.PublishAsync(User.UserId(), Id, publish, practices, HttpContext.RequestAborted))
+        {
+            case PublishResult.Done:
+                return Redirect(GrantRoutes.Security(Id) + (publish ? "?done=published" : "?done=withdrawn"));
+            case PublishResult.NothingChosen:
+                View = (await assessments.GetAsync(User.UserId(), Id, HttpContext.RequestAborted))!;
+                Error = "Assess.Error.Choose";
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                return Page();
+            case PublishResult.NotFound:
+                return NotFound();
+        }
+        return NotFound();
     }
+
+    /// <summary>The practices published now (ticked again when the admin publishes anew).</summary>
+    public IReadOnlySet<string> PublishedKeys => (View.Published?.Practices ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
 }
