@@ -44,8 +44,10 @@ public static class GrantsApi
 
     public static RouteGroupBuilder MapGrantsApi(this RouteGroupBuilder api)
     {
-        var programs = api.MapGroup("/grants/programs").WithTags("Grants").RequireAuthorization(WebSetup.ApiPolicy)
+        // Every grants group: a token, the rate limit, two-step sign-in first.
+        RouteGroupBuilder Group(string path) => api.MapGroup(path).WithTags("Grants").RequireAuthorization(WebSetup.ApiPolicy)
             .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(PlansApi.TwoFactorFirstAsync);
+        var programs = Group("/grants/programs");
         programs.MapGet("/", ListAsync).WithName("ListGrantPrograms").WithSummary("Programs I run, and every program that takes requests")
             .WithDescription("mine: programs of grantmaker organizations I administer and programs I am assigned to; open: programs that are open or rolling, for anyone signed in.");
         programs.MapGet("/{id:guid}", GetAsync).WithName("GetGrantProgram").WithSummary("One program")
@@ -57,14 +59,11 @@ public static class GrantsApi
         programs.MapPut("/{id:guid}/assignments", AssignAsync).WithName("AssignGrantProgramStaff").WithSummary("Give or take back a member's role on a program")
             .WithDescription("role: programOfficer, reviewer, finance or dutyOfficer; on: true to give, false to take back. The person must be a member of the grantmaker organization.")
             .ProducesValidationProblem();
-        api.MapGroup("/grants/portfolio").WithTags("Grants").RequireAuthorization(WebSetup.ApiPolicy)
-            .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(PlansApi.TwoFactorFirstAsync)
-            .MapGet("/{organizationId:guid}", PortfolioAsync).WithName("GetGrantPortfolio")
+        Group("/grants/portfolio").MapGet("/{organizationId:guid}", PortfolioAsync).WithName("GetGrantPortfolio")
             .WithSummary("A grantmaker's portfolio over the last twelve months (its admins; its program officers for their programs)")
             .WithDescription("Counts only: requests received by month (rows, yyyy-MM) and program, grants made by month of decision and program, requests by kind of program and by kind of cost, "
                 + "emergency programs' decision times, and requests by coarse region (byRegion: UN M49 sub-region codes, \"none\" where the applicant did not say). A count of 1–4 is null, and so is another in its row or column (complementary suppression); a median or percentile over fewer than 5 is null. 404 for anyone else.");
-        var security = api.MapGroup("/grants/security").WithTags("Grants").RequireAuthorization(WebSetup.ApiPolicy)
-            .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(PlansApi.TwoFactorFirstAsync);
+        var security = Group("/grants/security");
         security.MapGet("/{organizationId:guid}", SecurityAsync).WithName("GetGrantmakerSecurity")
             .WithSummary("A grantmaker's own security self-assessments, newest first (its admins only)")
             .WithDescription("Each with its answers by question, each area's percent (yes 2, partly 1, out of 2 per question), strength (all yes) and gap (an essential question not yes, "
@@ -76,9 +75,7 @@ public static class GrantsApi
             .WithSummary("Publish for grantees the practices chosen among those the latest assessment answered yes to (publish: true), or withdraw the page (false)")
             .WithDescription("practices: question ids; only those answered yes count, and at least one (400 otherwise). Never a gap; the fund chooses what to list, so a practice left out says nothing. 404 when not its admin.")
             .ProducesValidationProblem();
-        api.MapGroup("/grants/export").WithTags("Grants").RequireAuthorization(WebSetup.ApiPolicy)
-            .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(PlansApi.TwoFactorFirstAsync)
-            .MapGet("/{organizationId:guid}", ExportAsync).WithName("ExportGrantsPublicly")
+        Group("/grants/export").MapGet("/{organizationId:guid}", ExportAsync).WithName("ExportGrantsPublicly")
             .WithSummary("A year's grants for public reporting, in 360Giving's JSON shape (the grantmaker's admins only)")
             .WithDescription("year: the year of approval (default: this year). Each grant as its program officer chose: by default \"Anonymous recipient\", the location reduced to its region "
                 + "and a generalized description; never what the applicant wrote. Ids are keyed hashes. 404 for anyone else.");
