@@ -294,10 +294,13 @@ public abstract class GrantFollowUpTests(AppFixture app)
         // The reviewer steps aside (a conflict): that stays true after the purge.
         Assert.Equal(RequestWriteStatus.Done, (await app.WithServicesAsync(sp => sp.GetRequiredService<GrantReviews>().DeclareAsync(f.Reviewer.Id, f.Request, true))).Status);
 
-        // The restricted record: finance alone reads and writes it — not the officer, the reviewer, the fund's admin, the applicant or a stranger.
+        // The restricted record: finance alone reads and writes it — not the officer, the reviewer, a duty officer, the fund's admin, the applicant or a stranger.
         var stranger = await app.PersonAsync("fustranger");
+        var duty = await app.PersonAsync("fuduty");
+        await app.AddMemberAsync(f.Org, duty);
+        Assert.Equal(AssignmentResult.Done, await Programs(g => g.AssignAsync(f.Admin.Id, f.Program, duty.Id, ProgramRole.DutyOfficer, true)));
         var facts = new RestrictedFacts("Colectivo Ceiba, NIT 900.123.456", "Cámaras para la sede", "Convocatoria abierta, comité de dos personas");
-        foreach (var who in new[] { f.Officer, f.Reviewer, f.Admin, f.Defender, stranger })
+        foreach (var who in new[] { f.Officer, f.Reviewer, duty, f.Admin, f.Defender, stranger })
         {
             Assert.Null(await Restricted(r => r.GetAsync(who.Id, f.Request)));
             Assert.Equal(RequestWriteStatus.NotFound, (await Restricted(r => r.SaveAsync(who.Id, f.Request, facts))).Status);
