@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAmparoDbContext))]
-    [Migration("20261206134639_Issue15SecurityAssessment")]
-    partial class Issue15SecurityAssessment
+    [Migration("20261206154521_Issue15Retention")]
+    partial class Issue15Retention
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -773,6 +773,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<int?>("ResponseHours")
                         .HasColumnType("integer");
 
+                    b.Property<int>("RestrictedYears")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Rubric")
                         .IsRequired()
                         .HasMaxLength(968)
@@ -866,6 +869,19 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("PublicDescription")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<bool>("PublicExcluded")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("PublicLocation")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PublicRecipient")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime?>("PurgeNoticeAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -918,7 +934,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("ProgramId", "Closed", "SubmittedAt", "Id");
 
-                    b.HasIndex("ProgramId", "SubmittedAt", "DecidedAt", "State", "Categories");
+                    b.HasIndex("ProgramId", "SubmittedAt", "DecidedAt", "State", "Categories", "Region");
 
                     b.ToTable("GrantRequests", (string)null);
                 });
@@ -1062,6 +1078,28 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("RequestId", "At");
 
                     b.ToTable("GrantRequestReviews", (string)null);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRestrictedRecord", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("FactsCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("UpdatedById")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("RequestId");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("GrantRestrictedRecords", (string)null);
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Grants.ProgramAssignment", b =>
@@ -3056,6 +3094,20 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Amparo.Web.Features.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Grants.GrantRestrictedRecord", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Grants.GrantRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
