@@ -144,7 +144,7 @@ public sealed partial class TranslationTests
         ["Grants.Request.MoveHint."] = ["InReview", "Rework", "Approved", "Declined", "Withdrawn"],
         ["Grants.Request.Done."] = ["saved", "submitted", "commented", "Withdrawn", "InReview", "Rework", "Approved", "Declined", "imported", "planShared", "declared", "reviewed"],
         ["Grants.Review.Aspect."] = Enum.GetNames<Amparo.Web.Features.Grants.ReviewAspect>(),
-        ["Grants.Kept."] = [.. Amparo.Web.Features.Grants.GrantPurge.Each(Amparo.Web.Features.Grants.KeptFacts.All).Select(f => f.ToString())],
+        ["Grants.Kept."] = [.. Amparo.Web.Infrastructure.Flags.Each(Amparo.Web.Features.Grants.KeptFacts.All).Select(f => f.ToString())],
         // The grantmaker's self-assessment: answers by their enum values; each question's and area's own keys are checked by SecurityAssessmentTests.
         ["Assess.Answer."] = Enum.GetNames<Amparo.Web.Features.Grants.PracticeAnswer>(),
         ["Assess.Done."] = ["taken", "published", "withdrawn"],

@@ -1,4 +1,5 @@
 using Amparo.Web.Features.Organizations;
+using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -89,7 +90,7 @@ public sealed class GrantPortfolio(AmparoDbContext db, TimeProvider clock)
         kindHidden[0, kinds.Count] = publishedRequests[Months, programs.Count] is null;
 
         // A request may ask for several kinds of cost, so these counts do not add up to a total: each is hidden alone when small.
-        var byCategory = GrantRules.Each(Enum.GetValues<CostCategories>().Aggregate(CostCategories.None, (all, c) => all | c))
+        var byCategory = Flags.Each(Enum.GetValues<CostCategories>().Aggregate(CostCategories.None, (all, c) => all | c))
             .Select(c => (Category: c, Count: received.Count(r => r.Categories.HasFlag(c))))
             .Where(x => x.Count > 0)
             .Select(x => (x.Category, SmallCells.IsSmall(x.Count) ? (int?)null : x.Count)).ToList();

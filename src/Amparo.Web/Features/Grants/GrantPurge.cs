@@ -31,9 +31,6 @@ public sealed class GrantPurge(IServiceScopeFactory scopes, Heartbeats heartbeat
     protected override TimeSpan MaxSleep => TimeSpan.FromHours(1);
     protected override TimeSpan RetryAfterFailure => TimeSpan.FromMinutes(1);
 
-    /// <summary>The facts a program may keep, one at a time, in the order the form shows them.</summary>
-    public static IEnumerable<KeptFacts> Each(KeptFacts kept) =>
-        new[] { KeptFacts.Amount, KeptFacts.Region, KeptFacts.Categories }.Where(f => kept.HasFlag(f));
 
     /// <summary>When a request that ended at <paramref name="endedAt"/> is purged: its program's months later, and never before <see cref="NoticeDays"/> after the notice.</summary>
     public static DateTime PurgeAt(DateTime endedAt, int months, DateTime? noticeAt)

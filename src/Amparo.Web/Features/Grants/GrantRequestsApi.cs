@@ -1,5 +1,6 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Plans;
+using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Localization;
@@ -239,7 +240,7 @@ public static class GrantRequestsApi
         var a = v.Answers;
         return new(r.Id, r.ProgramId, v.Program.Name, v.Organization, r.Reference, PlanWire.Word(r.State), r.Version, PlanWire.Word(v.Side),
             a.Title, a.Need, a.Contact, [.. a.Lines.Select(l => new LineDto(PlanWire.Word(l.Category), l.Description, l.Amount))], a.Total,
-            v.Program.Currency, [.. v.Missing.Select(m => PlanWire.Word(m))], [.. GrantRules.Each(v.Reminder).Select(c => PlanWire.Word(c))],
+            v.Program.Currency, [.. v.Missing.Select(m => PlanWire.Word(m))], [.. Flags.Each(v.Reminder).Select(c => PlanWire.Word(c))],
             [.. v.Moves.Select(m => PlanWire.Word(m))], r.SubmittedAt, v.DueAt, r.StartedFrom is { } origin ? PlanWire.Word(origin) : null,
             [.. v.History.Select(e => new EntryDto(e.At, e.Actor, PlanWire.Word(e.Kind), e.From is { } f ? PlanWire.Word(f) : null,
                 e.To is { } to ? PlanWire.Word(to) : null, e.Text, e.Amount, e.Day))],

@@ -68,9 +68,6 @@ public static class GrantRules
         return codes.All(c => c.Length == 2 && c.All(char.IsAsciiLetterUpper)) ? codes : null;
     }
 
-    /// <summary>The single flags of a set, in their order.</summary>
-    public static IEnumerable<CostCategories> Each(CostCategories categories) =>
-        Enum.GetValues<CostCategories>().Where(c => c != CostCategories.None && categories.HasFlag(c));
 
     public static string Money(decimal amount, string currency) =>
         string.Create(CultureInfo.CurrentCulture, $"{amount:N2} {currency}");

@@ -1,5 +1,6 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Plans;
+using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Localization;
@@ -240,10 +241,10 @@ public static class GrantsApi
     {
         var p = v.Program;
         return new(p.Id, p.OrganizationId, v.Organization, p.Name, PlanWire.Word(p.Kind), p.Description, p.Eligibility, p.Currency, p.Ceiling,
-            [.. GrantRules.Each(p.Categories).Select(c => PlanWire.Word(c))], p.Languages.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            [.. Flags.Each(p.Categories).Select(c => PlanWire.Word(c))], p.Languages.Split(' ', StringSplitOptions.RemoveEmptyEntries),
             p.Regions.Split(' ', StringSplitOptions.RemoveEmptyEntries), PlanWire.Word(p.Status), p.ResponseHours, v.CanEdit,
             [.. v.Assignments.Select(a => new AssignmentDto(a.UserId, a.Name, PlanWire.Word(a.Role), a.AssignedAt))], [.. GrantRules.Criteria(p.Rubric)],
             [.. ProgramQuestions.Read(p.Questions).Select(q => new QuestionDto(q.Id, PlanWire.Word(q.Kind), q.Label, q.Required, [.. q.Choices]))], p.SmsWord,
-            p.PurgeAfterMonths, [.. GrantPurge.Each(p.Kept).Select(f => PlanWire.Word(f))], p.RestrictedYears);
+            p.PurgeAfterMonths, [.. Flags.Each(p.Kept).Select(f => PlanWire.Word(f))], p.RestrictedYears);
     }
 }

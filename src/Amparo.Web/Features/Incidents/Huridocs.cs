@@ -43,11 +43,5 @@ public static class Huridocs
         PerpetratorType.Unknown => "990000000000",
     };
 
-    /// <summary>Every single act in a set, in declaration order.</summary>
-    public static IEnumerable<IncidentActs> Each(IncidentActs acts) =>
-        Enum.GetValues<IncidentActs>().Where(a => a != IncidentActs.None && acts.HasFlag(a));
 
-    /// <summary>Every single group in a set, in declaration order.</summary>
-    public static IEnumerable<TargetedGroups> Each(TargetedGroups groups) =>
-        Enum.GetValues<TargetedGroups>().Where(g => g != TargetedGroups.None && groups.HasFlag(g));
 }

@@ -5,6 +5,7 @@ using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Plans;
 using Amparo.Web.Features.Sharing;
+using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
@@ -47,9 +48,9 @@ public sealed class IncidentExport(AmparoDbContext db, FieldCipher cipher, Gazet
         {
             rows.Add(new IncidentRow(
                 i.Id, i.OccurredOn, PlanWire.Word(i.Precision),
-                Huridocs.Each(i.Acts).Select(PlanWire.Word).ToList(), Huridocs.Each(i.Acts).SelectMany(Huridocs.ActCodes).Distinct().ToList(),
+                Flags.Each(i.Acts).Select(PlanWire.Word).ToList(), Flags.Each(i.Acts).SelectMany(Huridocs.ActCodes).Distinct().ToList(),
                 PlanWire.Word(i.PrimaryAct), Huridocs.ActCodes(i.PrimaryAct), PlanWire.Word(i.Perpetrator), Huridocs.PerpetratorCode(i.Perpetrator),
-                Huridocs.Each(i.Groups).Select(PlanWire.Word).ToList(), PlanWire.Words(i.Domains), i.AreaId,
+                Flags.Each(i.Groups).Select(PlanWire.Word).ToList(), PlanWire.Words(i.Domains), i.AreaId,
                 gazetteer.Find(i.AreaId) is { } area ? gazetteer.PathOf(area, "en") : null,
                 i.CellLatitude, i.CellLongitude, i.AboutReporter,
                 await cipher.DecryptAsync(db, key, i.ConcernedNameCipher, Incident.Table, nameof(Incident.ConcernedNameCipher), i.Id, ct),

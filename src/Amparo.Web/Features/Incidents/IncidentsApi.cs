@@ -1,5 +1,6 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Plans;
+using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Localization;
@@ -72,7 +73,7 @@ public static class IncidentsApi
     private static async Task<Ok<List<IncidentSummaryDto>>> ListAsync(HttpContext http, IncidentService service) =>
         TypedResults.Ok((await service.ListAsync(http.User.UserId(), http.RequestAborted))
             .Select(s => new IncidentSummaryDto(s.Id, s.OrganizationId, s.OccurredOn, PlanWire.Word(s.Precision), PlanWire.Word(s.PrimaryAct),
-                Huridocs.Each(s.Acts).Select(PlanWire.Word).ToArray(), IncidentService.StatusName(s.Status), s.ReportedByViewer, s.CreatedAt, s.AwaitingReview))
+                Flags.Each(s.Acts).Select(PlanWire.Word).ToArray(), IncidentService.StatusName(s.Status), s.ReportedByViewer, s.CreatedAt, s.AwaitingReview))
             .ToList());
 
     private static async Task<Made> CreateAsync(CreateIncidentRequest? request, HttpContext http, IncidentService service, IStringLocalizer<SharedResource> t)
@@ -100,9 +101,9 @@ public static class IncidentsApi
         var i = view.Incident;
         return TypedResults.Ok(new IncidentDto(
             i.Id, i.OrganizationId, PlanWire.Word(view.Role), i.ReporterId, i.AboutReporter, view.ConcernedName,
-            i.OccurredOn, PlanWire.Word(i.Precision), Huridocs.Each(i.Acts).Select(a => new ActDto(PlanWire.Word(a), Huridocs.ActCodes(a))).ToList(),
+            i.OccurredOn, PlanWire.Word(i.Precision), Flags.Each(i.Acts).Select(a => new ActDto(PlanWire.Word(a), Huridocs.ActCodes(a))).ToList(),
             PlanWire.Word(i.PrimaryAct), PlanWire.Word(i.Perpetrator), Huridocs.PerpetratorCode(i.Perpetrator),
-            Huridocs.Each(i.Groups).Select(PlanWire.Word).ToArray(), PlanWire.Words(i.Domains), i.AreaId, i.CellLatitude, i.CellLongitude, view.Narrative,
+            Flags.Each(i.Groups).Select(PlanWire.Word).ToArray(), PlanWire.Words(i.Domains), i.AreaId, i.CellLatitude, i.CellLongitude, view.Narrative,
             IncidentService.StatusName(i.Status), i.HandlerId, i.CreatedAt, i.UpdatedAt, i.Version,
             view.Notes.Select(n => new NoteDto(n.Id, n.AuthorId, n.Text, n.CreatedAt)).ToList(),
             i.AwaitingReview, i.LinkId is not null, view.Contact));
@@ -161,7 +162,7 @@ public static class IncidentsApi
         return result.Status switch
         {
             IncidentWriteStatus.Done => TypedResults.Created($"/api/v1/incidents/{id}/attachments/{result.Id}",
-                new AttachmentResponse(result.Id!.Value, Enum.GetValues<PhotoMetadata>().Where(m => m != PhotoMetadata.None && result.Removed.HasFlag(m)).Select(PlanWire.Word).ToArray())),
+                new AttachmentResponse(result.Id!.Value, Flags.Each(result.Removed).Select(PlanWire.Word).ToArray())),
             IncidentWriteStatus.Invalid => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [t["Incidents.Evidence.Error." + result.Refusal].Value] }),
             IncidentWriteStatus.NotAllowed => TypedResults.Problem(title: t["Incidents.Error.NotAllowed"].Value, statusCode: StatusCodes.Status403Forbidden),
             IncidentWriteStatus.NotFound or IncidentWriteStatus.Conflict => TypedResults.NotFound(),

@@ -25,8 +25,8 @@ public sealed class IncidentsPersonalData(AmparoDbContext db, IncidentService in
             export.Add(new
             {
                 i.Id, Organization = view.OrganizationName, i.OccurredOn, Precision = i.Precision.ToString(),
-                Acts = Huridocs.Each(i.Acts).Select(a => a.ToString()).ToList(), PrimaryAct = i.PrimaryAct.ToString(),
-                Perpetrator = i.Perpetrator.ToString(), Groups = Huridocs.Each(i.Groups).Select(g => g.ToString()).ToList(),
+                Acts = Flags.Each(i.Acts).Select(a => a.ToString()).ToList(), PrimaryAct = i.PrimaryAct.ToString(),
+                Perpetrator = i.Perpetrator.ToString(), Groups = Flags.Each(i.Groups).Select(g => g.ToString()).ToList(),
                 i.AreaId, i.CellLatitude, i.CellLongitude, view.ConcernedName, view.Narrative,
                 Status = IncidentService.StatusName(i.Status), i.CreatedAt,
                 Notes = view.Notes.Where(n => n.AuthorId == person.Id).Select(n => new { n.Text, n.CreatedAt }).ToList(),

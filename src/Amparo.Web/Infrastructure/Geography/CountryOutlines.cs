@@ -55,6 +55,12 @@ public sealed class CountryOutlines
     /// <summary>Every named country, by code.</summary>
     public IReadOnlyDictionary<string, Country> Countries => _countries.Value;
 
+    /// <summary>A country's name in <paramref name="language"/> (English where it has none; the code itself if unknown).</summary>
+    public string CountryName(string code, string language) => Countries.TryGetValue(code, out var c) ? c.Name(language) : code;
+
+    /// <summary>A region's name in <paramref name="language"/> (English where it has none; the code itself if unknown).</summary>
+    public string RegionName(string code, string language) => Regions.TryGetValue(code, out var r) ? r.Name(language) : code;
+
     /// <summary>The country whose outline holds the point (alpha-2 code), or null at sea or where no outline is.</summary>
     public string? CountryOf(double latitude, double longitude)
     {

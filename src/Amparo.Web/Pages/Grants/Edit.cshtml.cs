@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Grants;
+using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -35,7 +36,7 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
     /// <summary>Months after a request ends before its grantee data is purged.</summary>
     [BindProperty] public int? PurgeAfterMonths { get; set; } = GrantRules.DefaultPurgeMonths;
     /// <summary>What a purged request keeps (the boxes ticked).</summary>
-    [BindProperty] public List<KeptFacts> Kept { get; set; } = [.. GrantPurge.Each(KeptFacts.All)];
+    [BindProperty] public List<KeptFacts> Kept { get; set; } = [.. Flags.Each(KeptFacts.All)];
     /// <summary>Years after a grant ends before its restricted record is deleted.</summary>
     [BindProperty] public int? RestrictedYears { get; set; } = GrantRules.DefaultRestrictedYears;
     /// <summary>The program's questions, a row each; a row without a label or choices is not a question.</summary>
@@ -66,10 +67,10 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
             var p = view.Program;
             (Organization, Name, Kind, Description, Eligibility, Currency) = (view.Organization, p.Name, p.Kind, p.Description, p.Eligibility, p.Currency);
             Ceiling = p.Ceiling?.ToString(CultureInfo.CurrentCulture);
-            Categories = [.. GrantRules.Each(p.Categories)];
+            Categories = [.. Flags.Each(p.Categories)];
             Languages = [.. p.Languages.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
             (Regions, Status, ResponseHours, Rubric, SmsWord, PurgeAfterMonths) = (p.Regions, p.Status, p.ResponseHours, p.Rubric, p.SmsWord, p.PurgeAfterMonths);
-            Kept = [.. GrantPurge.Each(p.Kept)];
+            Kept = [.. Flags.Each(p.Kept)];
             RestrictedYears = p.RestrictedYears;
             Questions = [.. ProgramQuestions.Read(p.Questions).Select(q => new QuestionForm
                 { Id = q.Id, Kind = q.Kind, Label = q.Label, Choices = string.Join('\n', q.Choices), Required = q.Required })];

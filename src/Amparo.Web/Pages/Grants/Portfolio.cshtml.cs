@@ -18,7 +18,7 @@ public sealed class PortfolioModel(GrantPortfolio portfolio, IStringLocalizer<Sh
     public PortfolioTable ByRegion => View.ByRegion with
     {
         Columns = [.. View.ByRegion.Columns.Select(c => c.Length == 0 ? t["Grants.Portfolio.RegionNotSaid"].Value
-            : countries.Regions.TryGetValue(c, out var r) ? r.Name(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName) : c)],
+            : countries.RegionName(c, CultureInfo.CurrentUICulture.TwoLetterISOLanguageName))],
     };
 
     public async Task<IActionResult> OnGetAsync()

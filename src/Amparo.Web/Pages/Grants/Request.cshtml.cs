@@ -303,17 +303,15 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, T
         var language = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
         var regions = View.Program.Regions.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var codes = regions.Length > 0 ? regions : (IEnumerable<string>)countries.Countries.Keys;
-        return codes.Select(c => (Code: c, Name: countries.Countries.TryGetValue(c, out var country) ? country.Name(language) : c))
+        return codes.Select(c => (Code: c, Name: countries.CountryName(c, language)))
             .OrderBy(c => c.Name, StringComparer.Create(CultureInfo.CurrentUICulture, ignoreCase: true));
     }
 
     /// <summary>A country's name in the page's language (its code if unknown).</summary>
-    public string CountryName(string code) =>
-        countries.Countries.TryGetValue(code, out var c) ? c.Name(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName) : code;
+    public string CountryName(string code) => countries.CountryName(code, CultureInfo.CurrentUICulture.TwoLetterISOLanguageName);
 
     /// <summary>A coarse region's name in the page's language (its code if unknown).</summary>
-    public string RegionName(string code) =>
-        countries.Regions.TryGetValue(code, out var r) ? r.Name(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName) : code;
+    public string RegionName(string code) => countries.RegionName(code, CultureInfo.CurrentUICulture.TwoLetterISOLanguageName);
 
     private void FillFromAnswers()
     {

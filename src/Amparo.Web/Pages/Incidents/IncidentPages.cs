@@ -1,5 +1,6 @@
 using System.Globalization;
 using Amparo.Web.Features.Incidents;
+using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Localization;
 using Microsoft.Extensions.Localization;
 
@@ -32,7 +33,7 @@ public static class IncidentPages
 
     /// <summary>The kinds of metadata removed from a photo, in words.</summary>
     public static string RemovedWords(IStringLocalizer t, PhotoMetadata removed) =>
-        Cultures.JoinList(Enum.GetValues<PhotoMetadata>().Where(m => m != PhotoMetadata.None && removed.HasFlag(m)).Select(m => t["Incidents.Evidence.Meta." + m].Value));
+        Cultures.JoinList(Flags.Each(removed).Select(m => t["Incidents.Evidence.Meta." + m].Value));
 
     public static T Fold<T>(IEnumerable<T>? picked) where T : struct, Enum =>
         (T)Enum.ToObject(typeof(T), (picked ?? []).Aggregate(0L, (a, b) => a | Convert.ToInt64(b, CultureInfo.InvariantCulture)));
