@@ -158,6 +158,8 @@ public sealed partial class TranslationTests
         ["Grants.FromPlan.Problem."] = Enum.GetNames<Amparo.Web.Features.Grants.PlanCostProblem>(),
         ["Grants.Request.StartedFrom."] = Enum.GetNames<Amparo.Web.Features.Grants.RequestOrigin>(),
         ["Grants.Question.Kind."] = Enum.GetNames<Amparo.Web.Features.Grants.QuestionKind>(),
+        // The network directory (issue 16): the kinds of help, named in its messages by their enum values.
+        ["Directory.Kind."] = Enum.GetNames<Amparo.Web.Features.Networks.ServiceKind>(),
         ["Grants.Behalf.Done."] = ["named", "unnamed"],
         ["Grants.Request.Error.Question."] = Enum.GetNames<Amparo.Web.Features.Grants.QuestionKind>(),
         ["Grants.Request.Error.File."] = Enum.GetNames<Amparo.Web.Features.Incidents.EvidenceRefusal>(),

@@ -30,6 +30,10 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<Network> Networks => Set<Network>();
     public DbSet<NetworkOrganization> NetworkOrganizations => Set<NetworkOrganization>();
     public DbSet<NetworkCoordinator> NetworkCoordinators => Set<NetworkCoordinator>();
+    public DbSet<DirectoryEntry> DirectoryEntries => Set<DirectoryEntry>();
+    public DbSet<DirectoryService> DirectoryServices => Set<DirectoryService>();
+    public DbSet<DirectoryContact> DirectoryContacts => Set<DirectoryContact>();
+    public DbSet<DirectoryGap> DirectoryGaps => Set<DirectoryGap>();
     public DbSet<SharingRule> SharingRules => Set<SharingRule>();
     public DbSet<AccessGrant> AccessGrants => Set<AccessGrant>();
     public DbSet<AccessGrantAssignee> AccessGrantAssignees => Set<AccessGrantAssignee>();

@@ -1,0 +1,10 @@
+namespace Amparo.Web.Features.Networks;
+
+/// <summary>The directory's page addresses, in one place for pages, messages and tests.</summary>
+public static class DirectoryRoutes
+{
+    public const string Search = "/directory";
+    public static string Entry(Guid entryId) => $"/directory/{entryId}";
+    public static string Edit(Guid networkId, Guid organizationId) => $"/directory/edit/{networkId}/{organizationId}";
+    public static string Gaps(Guid networkId) => $"/directory/gaps/{networkId}";
+}

@@ -1,0 +1,168 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Issue16Directory : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "DirectoryEntries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    NetworkId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Visibility = table.Column<int>(type: "INTEGER", nullable: false),
+                    FrontGate = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DirectoryEntries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DirectoryEntries_Networks_NetworkId",
+                        column: x => x.NetworkId,
+                        principalTable: "Networks",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_DirectoryEntries_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DirectoryGaps",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    NetworkId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    Region = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    Eligible = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DirectoryGaps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DirectoryGaps_Networks_NetworkId",
+                        column: x => x.NetworkId,
+                        principalTable: "Networks",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DirectoryContacts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EntryId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Level = table.Column<int>(type: "INTEGER", nullable: false),
+                    ValueCipher = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Order = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DirectoryContacts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DirectoryContacts_DirectoryEntries_EntryId",
+                        column: x => x.EntryId,
+                        principalTable: "DirectoryEntries",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DirectoryServices",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EntryId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Languages = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Regions = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Eligible = table.Column<int>(type: "INTEGER", nullable: false),
+                    ResponseHours = table.Column<int>(type: "INTEGER", nullable: true),
+                    Capacity = table.Column<int>(type: "INTEGER", nullable: false),
+                    FullUntil = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    CapacityConfirmedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DirectoryServices", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DirectoryServices_DirectoryEntries_EntryId",
+                        column: x => x.EntryId,
+                        principalTable: "DirectoryEntries",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DirectoryContacts_EntryId",
+                table: "DirectoryContacts",
+                column: "EntryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DirectoryEntries_NetworkId_OrganizationId",
+                table: "DirectoryEntries",
+                columns: new[] { "NetworkId", "OrganizationId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DirectoryEntries_OrganizationId",
+                table: "DirectoryEntries",
+                column: "OrganizationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DirectoryEntries_Visibility",
+                table: "DirectoryEntries",
+                column: "Visibility");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DirectoryGaps_NetworkId_At",
+                table: "DirectoryGaps",
+                columns: new[] { "NetworkId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DirectoryServices_EntryId",
+                table: "DirectoryServices",
+                column: "EntryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DirectoryServices_Kind_EntryId",
+                table: "DirectoryServices",
+                columns: new[] { "Kind", "EntryId" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "DirectoryContacts");
+
+            migrationBuilder.DropTable(
+                name: "DirectoryGaps");
+
+            migrationBuilder.DropTable(
+                name: "DirectoryServices");
+
+            migrationBuilder.DropTable(
+                name: "DirectoryEntries");
+        }
+    }
+}
