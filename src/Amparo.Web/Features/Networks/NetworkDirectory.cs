@@ -292,7 +292,7 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
         }
         if (contacts.Count > 20) errors["Contacts"] = "Directory.Error.TooManyContacts";
         if (errors.Count > 0) return new(DirectoryWriteStatus.Invalid, entryId, errors);
-        var keyId = await db.Organizations.Where(o => o.Id == entry.OrganizationId).Select(o => o.DataKeyId).SingleAsync(ct);
+        var keyId = await OrganizationKeys.KeyIdAsync(db, entry.OrganizationId, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.DirectoryContacts.Where(c => c.EntryId == entryId).ExecuteDeleteAsync(ct);
         for (var i = 0; i < contacts.Count; i++)
