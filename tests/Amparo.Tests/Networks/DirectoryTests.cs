@@ -19,7 +19,7 @@ public abstract class DirectoryTests(AppFixture app)
 {
     private Task<T> Directory<T>(Func<NetworkDirectory, Task<T>> act) => app.WithServicesAsync(sp => act(sp.GetRequiredService<NetworkDirectory>()));
 
-    private sealed record World(Guid NetworkId, Guid OtherNetworkId, Guid Provider, OrgKit.Person Admin, OrgKit.Person Focal, OrgKit.Person Staff,
+    private sealed record World(Guid NetworkId, Guid OtherNetworkId, Guid Provider, Guid ElsewhereOrg, OrgKit.Person Admin, OrgKit.Person Focal, OrgKit.Person Staff,
         OrgKit.Person Neighbour, OrgKit.Person Coordinator, OrgKit.Person Elsewhere, OrgKit.Person Loner);
 
     /// <summary>A network with a provider (admin, focal point, member) and a neighbour organization; another network with one member; a person in none.</summary>
@@ -49,7 +49,7 @@ public abstract class DirectoryTests(AppFixture app)
             Assert.True(await networks.AddOrganizationAsync(other.Id, elsewhereOrg, null));
             return (network.Id, other.Id);
         });
-        return new World(networkId, otherId, provider, admin, focal, staff, neighbour, coordinator, elsewhere, loner);
+        return new World(networkId, otherId, provider, elsewhereOrg, admin, focal, staff, neighbour, coordinator, elsewhere, loner);
     }
 
     private static ServiceInput Service(ServiceKind kind, string languages, string regions = "", Eligibility eligible = Eligibility.None, int? hours = 2) =>
@@ -136,7 +136,8 @@ public abstract class DirectoryTests(AppFixture app)
             Assert.False(await Directory(d => d.RemoveServiceAsync(outsider.Id, entryId, serviceId)));
         }
         // An organization outside the network has no entry in it, even for its own admin.
-        Assert.Null(await Directory(d => d.EntryForEditAsync(w.Elsewhere.Id, w.NetworkId, w.Provider)));
+        Assert.Null(await Directory(d => d.EntryForEditAsync(w.Elsewhere.Id, w.NetworkId, w.ElsewhereOrg)));
+        Assert.Equal(DirectoryWriteStatus.NotFound, (await Directory(d => d.SaveEntryAsync(w.Elsewhere.Id, w.NetworkId, w.ElsewhereOrg, new EntryInput("", EntryVisibility.Public, "x")))).Status);
         Assert.Equal(DirectoryWriteStatus.NotFound, (await Directory(d => d.SaveEntryAsync(w.Admin.Id, w.OtherNetworkId, w.Provider, new EntryInput("", EntryVisibility.Public, "x")))).Status);
 
         // Capacity: the focal point's one click; a member, a neighbour or another network may not.
@@ -144,7 +145,7 @@ public abstract class DirectoryTests(AppFixture app)
             Assert.Equal(DirectoryWriteStatus.NotFound, (await Directory(d => d.SetCapacityAsync(outsider.Id, serviceId, Capacity.EmergenciesOnly, null))).Status);
         var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
         Assert.Equal(DirectoryWriteStatus.Invalid, (await Directory(d => d.SetCapacityAsync(w.Focal.Id, serviceId, Capacity.FullUntil, null))).Status);
-        Assert.Equal(DirectoryWriteStatus.Invalid, (await Directory(d => d.SetCapacityAsync(w.Focal.Id, serviceId, Capacity.FullUntil, today.AddDays(-1)))).Status);
+        Assert.Equal(DirectoryWriteStatus.Invalid, (await Directory(d => d.SetCapacityAsync(w.Focal.Id, serviceId, Capacity.FullUntil, today.AddDays(-2)))).Status);
         Assert.Equal(DirectoryWriteStatus.Invalid, (await Directory(d => d.SetCapacityAsync(w.Focal.Id, serviceId, (Capacity)99, null))).Status);
         app.Clock.Advance(TimeSpan.FromHours(3));
         Assert.Equal(DirectoryWriteStatus.Done, (await Directory(d => d.SetCapacityAsync(w.Focal.Id, serviceId, Capacity.FullUntil, today.AddDays(10)))).Status);
@@ -162,13 +163,31 @@ public abstract class DirectoryTests(AppFixture app)
         var noGate = await Directory(d => d.SaveEntryAsync(w.Admin.Id, w.NetworkId, w.Provider, new EntryInput("New words", EntryVisibility.Public, "  ")));
         Assert.Equal(["FrontGate"], noGate.Errors!.Keys);
         Assert.Equal(EntryVisibility.Network, await app.WithDbAsync(db => db.DirectoryEntries.Where(e => e.Id == entryId).Select(e => e.Visibility).SingleAsync()));
-        var badContact = await Directory(d => d.SaveContactsAsync(w.Admin.Id, entryId, [new(ContactKind.Phone, Confidentiality.Public, "+57 1"), new(ContactKind.Address, Confidentiality.Never, "line one\nline two")]));
-        Assert.Equal(["Contacts[1]"], badContact.Errors!.Keys);
-        Assert.Equal(0, await app.WithDbAsync(db => db.DirectoryContacts.CountAsync(c => c.EntryId == entryId)));
+        Assert.Equal(DirectoryWriteStatus.Done, (await Directory(d => d.SaveContactsAsync(w.Admin.Id, entryId, [new(ContactKind.Phone, Confidentiality.Public, "+57 601 555 0100")]))).Status);
+        foreach (var broken in new[] { "line one\nline two", "+57 \u202E0010 555", "a\uD800b", "a\u2028b" })
+        {
+            var badContact = await Directory(d => d.SaveContactsAsync(w.Admin.Id, entryId, [new(ContactKind.Phone, Confidentiality.Public, "+57 1"), new(ContactKind.Address, Confidentiality.Never, broken)]));
+            Assert.Equal(["Contacts[1]"], badContact.Errors!.Keys);
+        }
+        // The entry and its contacts together: a refused contact leaves the entry's words as they were too.
+        var both = await Directory(d => d.SaveEntryAsync(w.Admin.Id, w.NetworkId, w.Provider, new EntryInput("Other words", EntryVisibility.Public, "Signal"),
+            [new(ContactKind.Email, Confidentiality.Public, "a@example.org"), new(ContactKind.Address, Confidentiality.Never, "")]));
+        Assert.Equal(["Contacts[1]"], both.Errors!.Keys);
+        Assert.Equal(["+57 601 555 0100"], (await Directory(d => d.ViewAsync(w.Admin.Id, entryId)))!.Contacts.Select(c => c.Value));
+        Assert.Equal(EntryVisibility.Network, await app.WithDbAsync(db => db.DirectoryEntries.Where(e => e.Id == entryId).Select(e => e.Visibility).SingleAsync()));
 
         // The admin removes the service.
         Assert.True(await Directory(d => d.RemoveServiceAsync(w.Admin.Id, entryId, serviceId)));
         Assert.Equal(0, await app.WithDbAsync(db => db.DirectoryServices.CountAsync(s => s.EntryId == entryId)));
+
+        // The organization leaves the network: its entry goes with it — nobody finds it, nobody changes it.
+        var again = (await Directory(d => d.SaveServiceAsync(w.Admin.Id, entryId, null, Service(ServiceKind.Legal, "es")))).Id!.Value;
+        await app.WithDbAsync(db => db.NetworkOrganizations.Where(n => n.NetworkId == w.NetworkId && n.OrganizationId == w.Provider).ExecuteDeleteAsync());
+        Assert.Null(await Directory(d => d.ViewAsync(w.Admin.Id, entryId)));
+        Assert.Null(await Directory(d => d.ViewAsync(w.Neighbour.Id, entryId)));
+        Assert.Equal(DirectoryWriteStatus.NotFound, (await Directory(d => d.SetCapacityAsync(w.Focal.Id, again, Capacity.EmergenciesOnly, null))).Status);
+        Assert.Equal(DirectoryWriteStatus.NotFound, (await Directory(d => d.SaveServiceAsync(w.Admin.Id, entryId, null, Service(ServiceKind.Legal, "es")))).Status);
+        Assert.Equal(0, await app.WithDbAsync(db => db.DirectoryContacts.CountAsync(c => c.EntryId == entryId)));
     }
 
     [Fact]
@@ -193,6 +212,11 @@ public abstract class DirectoryTests(AppFixture app)
         var coordinator = w.Coordinator.Id;
         Assert.Equal([legal], await Find(coordinator, new(ServiceKind.Legal, "es", "419", Eligibility.Journalists)));
         Assert.Equal([care, care2Entry], await Find(coordinator, new(ServiceKind.Psychosocial, "es")));
+        // Full until a day that has passed: taking cases again, first in the list.
+        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        await app.WithDbAsync(db => db.DirectoryServices.Where(x => x.Id == care).ExecuteUpdateAsync(u => u.SetProperty(x => x.Capacity, Capacity.FullUntil).SetProperty(x => x.FullUntil, today.AddDays(-2))));
+        var listed = (await Directory(d => d.SearchAsync(coordinator, new DirectorySearch(ServiceKind.Psychosocial, "es"), 1))).Services;
+        Assert.Equal([(care, Capacity.Taking), (care2Entry, Capacity.EmergenciesOnly)], listed.Select(x => (x.ServiceId, x.Capacity)));
         Assert.Equal([care], await Find(coordinator, new(ServiceKind.Psychosocial, "en", "145", Eligibility.Lgbti))); // for anyone, anywhere
         Assert.Empty(await Find(coordinator, new(ServiceKind.Legal, "es", "419", Eligibility.Lgbti)));
         Assert.Empty(await Find(coordinator, new(ServiceKind.Legal, "es", "145")));
@@ -201,20 +225,30 @@ public abstract class DirectoryTests(AppFixture app)
 
         // Nothing found for a need: the coordinators are told, once that day for the same search, and not who looked.
         var gapKey = $"directory-gap:{w.NetworkId:N}:";
-        var before = await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.NotificationKey.StartsWith(gapKey)));
-        Assert.True((await Directory(d => d.SearchAsync(w.Staff.Id, new DirectorySearch(ServiceKind.Medical, "ar"), 1))).GapReported);
-        Assert.True((await Directory(d => d.SearchAsync(w.Neighbour.Id, new DirectorySearch(ServiceKind.Medical, "ar"), 1))).GapReported);
-        var told = await app.WithDbAsync(db => db.Outbox.Where(m => m.NotificationKey.StartsWith(gapKey)).ToListAsync());
-        Assert.Equal(before + 1, told.Count);
-        // The earlier searches that found nothing (a lawyer for LGBTI defenders, one in Western Asia) are gaps too.
+        // The searches above that found nothing wrote nothing: a search is a GET.
+        Assert.Equal(0, await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.NotificationKey.StartsWith(gapKey))));
+        Assert.Equal(0, await app.WithDbAsync(db => db.DirectoryGaps.CountAsync(g => g.NetworkId == w.NetworkId)));
+        Assert.True(await Directory(d => d.TellGapAsync(w.Staff.Id, new DirectorySearch(ServiceKind.Medical, "ar"))));
+        Assert.True(await Directory(d => d.TellGapAsync(w.Neighbour.Id, new DirectorySearch(ServiceKind.Medical, "ar"))));
+        Assert.True(await Directory(d => d.TellGapAsync(w.Staff.Id, new DirectorySearch(ServiceKind.Relocation, "ar"))));
+        // One e-mail that day to the one coordinator, whatever was looked for; each search is a line of the gaps page.
+        Assert.Equal(1, await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.NotificationKey.StartsWith(gapKey))));
         var gaps = (await Directory(d => d.GapsAsync(coordinator, w.NetworkId)))!;
-        Assert.Single(gaps, g => g.Kind == ServiceKind.Medical && g.Language == "ar");
-        Assert.Equal(3, gaps.Count);
+        Assert.Equal([(ServiceKind.Medical, "ar"), (ServiceKind.Relocation, "ar")], gaps.Select(g => (g.Kind, g.Language)).Order());
         Assert.Null(await Directory(d => d.GapsAsync(w.Admin.Id, w.NetworkId)));
         // A search by someone in no network, or with no need named, tells nobody.
-        Assert.False((await Directory(d => d.SearchAsync(null, new DirectorySearch(ServiceKind.Medical), 1))).GapReported);
-        Assert.False((await Directory(d => d.SearchAsync(w.Staff.Id, new DirectorySearch(Language: "ru"), 1))).GapReported);
+        // Nobody is told when there is nothing to tell: someone in no network, no need named, or a need that has a provider.
+        Assert.False(await Directory(d => d.TellGapAsync(null, new DirectorySearch(ServiceKind.Medical))));
+        Assert.False(await Directory(d => d.TellGapAsync(w.Loner.Id, new DirectorySearch(ServiceKind.Medical))));
+        Assert.False(await Directory(d => d.TellGapAsync(w.Staff.Id, new DirectorySearch(Language: "ru"))));
+        Assert.False(await Directory(d => d.TellGapAsync(w.Staff.Id, new DirectorySearch(ServiceKind.Legal, "es"))));
+        Assert.False(await Directory(d => d.TellGapAsync(w.Staff.Id, new DirectorySearch((ServiceKind)99))));
+        Assert.Equal(2, (await Directory(d => d.GapsAsync(coordinator, w.NetworkId)))!.Count);
+        // The next day, the same search is a new gap and a new e-mail.
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.True(await Directory(d => d.TellGapAsync(w.Neighbour.Id, new DirectorySearch(ServiceKind.Medical, "ar"))));
         Assert.Equal(3, (await Directory(d => d.GapsAsync(coordinator, w.NetworkId)))!.Count);
+        Assert.Equal(2, await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.NotificationKey.StartsWith(gapKey))));
     }
 }
 

@@ -1,4 +1,3 @@
-using Amparo.Web.Features.Organizations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -102,17 +101,20 @@ public sealed class DirectoryContact
 
 /// <summary>
 /// A search that found no provider (a gap in service is itself information): what was looked for, in which network, and
-/// when — never by whom.
+/// on which day — never by whom, nor the time (the same click in two networks would otherwise tie them to one person).
+/// One row per network, day and search.
 /// </summary>
 public sealed class DirectoryGap
 {
     public Guid Id { get; set; }
     public Guid NetworkId { get; set; }
+    public DateOnly Day { get; set; }
     public ServiceKind Kind { get; set; }
-    public string? Language { get; set; }
-    public string? Region { get; set; }
+    /// <summary>The language looked for; "" for any (not null: it is part of the unique key).</summary>
+    public string Language { get; set; } = "";
+    /// <summary>The region looked for; "" for any.</summary>
+    public string Region { get; set; } = "";
     public Eligibility Eligible { get; set; }
-    public DateTime At { get; set; }
 }
 
 public sealed class DirectoryEntryConfiguration : IEntityTypeConfiguration<DirectoryEntry>
@@ -123,8 +125,8 @@ public sealed class DirectoryEntryConfiguration : IEntityTypeConfiguration<Direc
         builder.Property(e => e.FrontGate).HasMaxLength(DirectoryEntry.FrontGateMax);
         builder.HasIndex(e => new { e.NetworkId, e.OrganizationId }).IsUnique();
         builder.HasIndex(e => e.Visibility);
-        builder.HasOne<Network>().WithMany().HasForeignKey(e => e.NetworkId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        // An organization that leaves the network takes its entry with it (services and contacts cascade from the entry).
+        builder.HasOne<NetworkOrganization>().WithMany().HasForeignKey(e => new { e.NetworkId, e.OrganizationId }).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -156,7 +158,7 @@ public sealed class DirectoryGapConfiguration : IEntityTypeConfiguration<Directo
     {
         builder.Property(g => g.Language).HasMaxLength(8);
         builder.Property(g => g.Region).HasMaxLength(8);
-        builder.HasIndex(g => new { g.NetworkId, g.At });
+        builder.HasIndex(g => new { g.NetworkId, g.Day, g.Kind, g.Language, g.Region, g.Eligible }).IsUnique();
         builder.HasOne<Network>().WithMany().HasForeignKey(g => g.NetworkId).OnDelete(DeleteBehavior.Cascade);
     }
 }

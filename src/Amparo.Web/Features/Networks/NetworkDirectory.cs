@@ -36,8 +36,8 @@ public sealed record DirectorySearch(ServiceKind? Kind = null, string? Language 
 public sealed record FoundService(Guid EntryId, Guid ServiceId, string Organization, string Network, ServiceKind Kind, string Languages,
     string Regions, Eligibility Eligible, int? ResponseHours, Capacity Capacity, DateOnly? FullUntil, DateTime CapacityConfirmedAt, string FrontGate);
 
-/// <summary>A page of results, how many in all, and whether the coordinators were told that nothing was found.</summary>
-public sealed record SearchResult(IReadOnlyList<FoundService> Services, int Total, int Page, bool GapReported)
+/// <summary>A page of results and how many in all.</summary>
+public sealed record SearchResult(IReadOnlyList<FoundService> Services, int Total, int Page)
 {
     public const int PageSize = 20;
     public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
@@ -59,6 +59,9 @@ public sealed record EntryView(DirectoryEntry Entry, string Organization, string
 public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks, FieldCipher cipher, AuditLog audit, TimeProvider clock,
     Notifier notifier, MessageTexts texts, WorkSignal signal, CountryOutlines countries)
 {
+    /// <summary>Pages past this are refused quietly (the last is shown): an offset that large would overflow.</summary>
+    public const int MaxPage = 10_000;
+
     private static readonly Eligibility KnownGroups = Flags.Each((Eligibility)~0).Aggregate(Eligibility.None, (all, e) => all | e);
 
     /// <summary>The networks a person belongs to (through an organization) or coordinates; none for someone not signed in.</summary>
@@ -73,9 +76,8 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
     {
         var mine = NetworksOf(viewer);
         var own = viewer is { } id ? db.Memberships.Where(m => m.UserId == id).Select(m => m.OrganizationId) : db.Memberships.Where(_ => false).Select(m => m.OrganizationId);
-        var inAnyNetwork = mine.Any();
         return db.DirectoryEntries.Where(e => e.Visibility == EntryVisibility.Public
-            || (e.Visibility == EntryVisibility.AllNetworks && inAnyNetwork)
+            || (e.Visibility == EntryVisibility.AllNetworks && mine.Any())
             || mine.Contains(e.NetworkId)
             || own.Contains(e.OrganizationId));
     }
@@ -93,10 +95,11 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
         return await NetworksOf(id).AnyAsync(n => n == entry.NetworkId, ct) ? [Confidentiality.Public, Confidentiality.NetworkMembers] : [Confidentiality.Public];
     }
 
-    /// <summary>Searches the entries the viewer may find; nothing found for a named need tells the coordinators of the viewer's networks.</summary>
+    /// <summary>Searches the services of the entries the viewer may find, those taking cases first; writes nothing.</summary>
     public async Task<SearchResult> SearchAsync(Guid? viewer, DirectorySearch search, int page, CancellationToken ct = default)
     {
-        page = Math.Max(1, page);
+        page = Math.Clamp(page, 1, MaxPage);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var query =
             from e in VisibleTo(viewer)
             join s in db.DirectoryServices on e.Id equals s.EntryId
@@ -111,54 +114,66 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
         if (search.Eligible != Eligibility.None) query = query.Where(x => x.s.Eligible == Eligibility.None || (x.s.Eligible & search.Eligible) != 0);
         var total = await query.CountAsync(ct);
         var rows = await query
-            .OrderBy(x => x.s.Capacity == Capacity.Taking ? 0 : x.s.Capacity == Capacity.EmergenciesOnly ? 1 : 2)
+            // "Full until" a day that has passed is taking cases again.
+            .OrderBy(x => x.s.Capacity == Capacity.Taking || (x.s.Capacity == Capacity.FullUntil && x.s.FullUntil < today) ? 0 : x.s.Capacity == Capacity.EmergenciesOnly ? 1 : 2)
             .ThenBy(x => x.Organization).ThenBy(x => x.s.Id)
             .Skip((page - 1) * SearchResult.PageSize).Take(SearchResult.PageSize)
             .Select(x => new FoundService(x.e.Id, x.s.Id, x.Organization, x.Network, x.s.Kind, x.s.Languages, x.s.Regions, x.s.Eligible,
-                x.s.ResponseHours, x.s.Capacity, x.s.FullUntil, x.s.CapacityConfirmedAt, x.e.FrontGate))
+                x.s.ResponseHours, x.s.Capacity == Capacity.FullUntil && x.s.FullUntil < today ? Capacity.Taking : x.s.Capacity, x.s.FullUntil,
+                x.s.CapacityConfirmedAt, x.e.FrontGate))
             .ToListAsync(ct);
-        var gap = total == 0 && search.Kind is not null && await ReportGapAsync(viewer, search, ct);
-        return new SearchResult(rows, total, page, gap);
+        return new SearchResult(rows, total, page);
     }
 
     /// <summary>
-    /// Records that a search for a need found nothing, once a day for the same search in each of the viewer's networks, and
-    /// tells that network's coordinators: what was looked for, never by whom.
+    /// Tells the coordinators of the viewer's networks that a search for a need found nothing (a gap in service is itself
+    /// information): recorded once a day for the same search in each network, with what was looked for, never by whom.
+    /// False when there is nothing to tell: no need named, the viewer in no network, or the search finds a provider now.
+    /// A search itself writes nothing (it is a GET: a link preview or a crawler must not send e-mails); the page that
+    /// shows an empty result offers this as one click.
     /// </summary>
-    private async Task<bool> ReportGapAsync(Guid? viewer, DirectorySearch search, CancellationToken ct)
+    public async Task<bool> TellGapAsync(Guid? viewer, DirectorySearch search, CancellationToken ct = default)
     {
+        if (search.Kind is not { } kind || !Enum.IsDefined(kind) || (search.Eligible & ~KnownGroups) != 0) return false;
         var ids = await NetworksOf(viewer).ToListAsync(ct);
-        if (ids.Count == 0) return false;
-        var now = clock.GetUtcNow().UtcDateTime;
-        var language = Cultures.IsSupported(search.Language) ? search.Language : null;
-        var region = search.Region is { } r && countries.Regions.ContainsKey(r) ? r : null;
-        var day = now.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
-        var told = false;
+        if (ids.Count == 0 || (await SearchAsync(viewer, search, 1, ct)).Total > 0) return false;
+        var day = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var language = search.Language is { } l && Cultures.IsSupported(l) ? l : "";
+        var region = search.Region is { } r && countries.Regions.ContainsKey(r) ? r : "";
         foreach (var networkId in ids)
         {
-            var key = $"directory-gap:{networkId:N}:{day}:{search.Kind}:{language}:{region}:{(int)search.Eligible}";
-            if (await db.Outbox.AnyAsync(m => m.NotificationKey.StartsWith(key + ":"), ct)) { told = true; continue; }
-            db.DirectoryGaps.Add(new DirectoryGap { Id = Guid.NewGuid(), NetworkId = networkId, Kind = search.Kind!.Value, Language = language, Region = region, Eligible = search.Eligible, At = now });
+            if (await db.DirectoryGaps.AnyAsync(g => g.NetworkId == networkId && g.Day == day && g.Kind == kind && g.Language == language
+                    && g.Region == region && g.Eligible == search.Eligible, ct)) continue;
+            db.DirectoryGaps.Add(new DirectoryGap { Id = Guid.NewGuid(), NetworkId = networkId, Day = day, Kind = kind, Language = language, Region = region, Eligible = search.Eligible });
+            // One e-mail a day per coordinator and network, whatever was looked for: the gaps page lists each search.
             var coordinators = await (from c in db.NetworkCoordinators where c.NetworkId == networkId
                                       join u in db.Users on c.UserId equals u.Id
                                       where u.Email != null && u.Email != ""
                                       select u).AsNoTracking().ToListAsync(ct);
             foreach (var u in coordinators)
-                await notifier.EnqueueAsync(db, new Notification($"{key}:{u.Id:N}", new(NotificationSourceKind.Account, u.Id), NotificationPriority.Normal, u.Language,
-                    [new Destination(ChannelKind.Email, u.Email!)], texts.Text(u.Language, false, "Directory.Mail.GapSubject"),
-                    texts.Text(u.Language, false, "Directory.Msg.Gap", texts.Text(u.Language, false, "Directory.Kind." + search.Kind), texts.Url(DirectoryRoutes.Gaps(networkId)))), ct);
-            told = true;
+                await notifier.EnqueueAsync(db, new Notification($"directory-gap:{networkId:N}:{day:yyyyMMdd}:{u.Id:N}", new(NotificationSourceKind.Account, u.Id),
+                    NotificationPriority.Normal, u.Language, [new Destination(ChannelKind.Email, u.Email!)], texts.Text(u.Language, false, "Directory.Mail.GapSubject"),
+                    texts.Text(u.Language, false, "Directory.Msg.Gap", texts.Text(u.Language, false, "Directory.Kind." + kind), texts.Url(DirectoryRoutes.Gaps(networkId))))
+                { OnlyOnce = true }, ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // The same search told at the same moment by someone else (a double click): theirs stands.
+                db.ChangeTracker.Clear();
+            }
         }
-        await db.SaveChangesAsync(ct);
         signal.WakeDispatcher();
-        return told;
+        return true;
     }
 
     /// <summary>The gaps of a network, newest first, for its coordinators only (anyone else: null).</summary>
     public async Task<List<DirectoryGap>?> GapsAsync(Guid viewer, Guid networkId, CancellationToken ct = default)
     {
         if (!await db.NetworkCoordinators.AnyAsync(c => c.NetworkId == networkId && c.UserId == viewer, ct)) return null;
-        return await db.DirectoryGaps.AsNoTracking().Where(g => g.NetworkId == networkId).OrderByDescending(g => g.At).Take(200).ToListAsync(ct);
+        return await db.DirectoryGaps.AsNoTracking().Where(g => g.NetworkId == networkId).OrderByDescending(g => g.Day).ThenBy(g => g.Kind).Take(200).ToListAsync(ct);
     }
 
     /// <summary>An entry as <paramref name="viewer"/> sees it, or null when they may not find it.</summary>
@@ -176,6 +191,8 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
         foreach (var c in rows)
             contacts.Add(new ContactView(c.Kind, c.Level, await cipher.DecryptAsync(db, names.DataKeyId, c.ValueCipher, DirectoryContact.Table, DirectoryContact.ValueColumn, c.Id, ct) ?? ""));
         var role = viewer is { } id ? await db.Memberships.Where(m => m.UserId == id && m.OrganizationId == entry.OrganizationId).Select(m => (OrgRole?)m.Role).SingleOrDefaultAsync(ct) : null;
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        foreach (var s in services.Where(s => s.Capacity == Capacity.FullUntil && s.FullUntil < today)) s.Capacity = Capacity.Taking; // its day has passed
         return new EntryView(entry, names.Organization, names.Network, services, contacts, role == OrgRole.OrgAdmin, role is OrgRole.OrgAdmin or OrgRole.FocalPoint);
     }
 
@@ -194,16 +211,25 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
         await EditableAsync(viewer, networkId, organizationId, ct);
 
     /// <summary>Writes what the entry says and who may find it; the front gate is required (it is how a provider is reached).</summary>
-    public async Task<DirectoryWrite> SaveEntryAsync(Guid viewer, Guid networkId, Guid organizationId, EntryInput input, CancellationToken ct = default)
+    public Task<DirectoryWrite> SaveEntryAsync(Guid viewer, Guid networkId, Guid organizationId, EntryInput input, CancellationToken ct = default) =>
+        SaveEntryAsync(viewer, networkId, organizationId, input, null, ct);
+
+    /// <summary>
+    /// The entry and, when <paramref name="contacts"/> is given, its contacts (replacing them), in one transaction: both are
+    /// checked first, and a refused field in either leaves both as they were.
+    /// </summary>
+    public async Task<DirectoryWrite> SaveEntryAsync(Guid viewer, Guid networkId, Guid organizationId, EntryInput input, IReadOnlyList<EntryContactInput>? contacts,
+        CancellationToken ct = default)
     {
         if (await EditableAsync(viewer, networkId, organizationId, ct) is not { } entry) return DirectoryWrite.NotFound;
         var description = input.Description.Trim();
         var gate = input.FrontGate.Trim();
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (Validation.IsUnacceptableText(description, DirectoryEntry.DescriptionMax)) errors["Description"] = "Directory.Error.Description";
+        var errors = contacts is null ? new Dictionary<string, string>(StringComparer.Ordinal) : ContactErrors(contacts);
+        if (!IsText(description, DirectoryEntry.DescriptionMax)) errors["Description"] = "Directory.Error.Description";
         if (gate.Length == 0 || !IsOneLine(gate, DirectoryEntry.FrontGateMax)) errors["FrontGate"] = "Directory.Error.FrontGate";
         if (!Enum.IsDefined(input.Visibility)) errors["Visibility"] = "Directory.Error.Visibility";
         if (errors.Count > 0) return new(DirectoryWriteStatus.Invalid, entry.Id == Guid.Empty ? null : entry.Id, errors);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (entry.Id == Guid.Empty)
         {
             entry.Id = Guid.NewGuid();
@@ -211,7 +237,10 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
         }
         (entry.Description, entry.FrontGate, entry.Visibility, entry.UpdatedAt) = (description, gate, input.Visibility, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
-        await audit.WriteAsync(AuditEvents.DirectoryChanged, viewer, entry.Id, organizationId, "entry", ct);
+        if (contacts is not null) await WriteContactsAsync(entry, contacts, ct);
+        await tx.CommitAsync(ct);
+        await audit.WriteAsync(AuditEvents.DirectoryChanged, viewer, entry.Id, organizationId,
+            $"entry visibility={input.Visibility}" + (contacts is null ? "" : " " + ContactsDetail(contacts)), ct);
         return new(DirectoryWriteStatus.Done, entry.Id);
     }
 
@@ -230,7 +259,7 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
         if (!regions.All(countries.Regions.ContainsKey)) errors["Regions"] = "Directory.Error.Regions";
         if ((input.Eligible & ~KnownGroups) != 0) errors["Eligible"] = "Directory.Error.Eligible";
         if (input.ResponseHours is < 1 or > DirectoryService.ResponseHoursMax) errors["ResponseHours"] = "Directory.Error.ResponseHours";
-        if (Validation.IsUnacceptableText(notes, DirectoryService.NotesMax)) errors["Notes"] = "Directory.Error.Notes";
+        if (!IsText(notes, DirectoryService.NotesMax)) errors["Notes"] = "Directory.Error.Notes";
         if (errors.Count > 0) return new(DirectoryWriteStatus.Invalid, serviceId, errors);
         var now = clock.GetUtcNow().UtcDateTime;
         if (service is null)
@@ -246,7 +275,7 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
         service.Notes = notes;
         await TouchAsync(entryId, now, ct);
         await db.SaveChangesAsync(ct);
-        await audit.WriteAsync(AuditEvents.DirectoryChanged, viewer, service.Id, entry.OrganizationId, "service", ct);
+        await audit.WriteAsync(AuditEvents.DirectoryChanged, viewer, service.Id, entry.OrganizationId, $"service kind={service.Kind}", ct);
         return new(DirectoryWriteStatus.Done, service.Id);
     }
 
@@ -269,12 +298,13 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
         if (service is null || await OwnEntryAsync(viewer, service.EntryId, adminOnly: false, ct) is not { } entry) return DirectoryWrite.NotFound;
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
-        if (!Enum.IsDefined(capacity) || (capacity == Capacity.FullUntil && (fullUntil is not { } until || until < today || until > today.AddYears(1))))
+        // "Today" may still be yesterday in UTC for someone west of Greenwich: a day from yesterday on is accepted.
+        if (!Enum.IsDefined(capacity) || (capacity == Capacity.FullUntil && (fullUntil is not { } until || until < today.AddDays(-1) || until > today.AddYears(1))))
             return new(DirectoryWriteStatus.Invalid, serviceId, new Dictionary<string, string>(StringComparer.Ordinal) { ["FullUntil"] = "Directory.Error.FullUntil" });
         (service.Capacity, service.FullUntil, service.CapacityConfirmedAt) = (capacity, capacity == Capacity.FullUntil ? fullUntil : null, now);
         await TouchAsync(service.EntryId, now, ct);
         await db.SaveChangesAsync(ct);
-        await audit.WriteAsync(AuditEvents.DirectoryChanged, viewer, serviceId, entry.OrganizationId, "capacity", ct);
+        await audit.WriteAsync(AuditEvents.DirectoryChanged, viewer, serviceId, entry.OrganizationId, $"capacity={capacity}", ct);
         return new(DirectoryWriteStatus.Done, serviceId);
     }
 
@@ -282,6 +312,21 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
     public async Task<DirectoryWrite> SaveContactsAsync(Guid viewer, Guid entryId, IReadOnlyList<EntryContactInput> contacts, CancellationToken ct = default)
     {
         if (await OwnEntryAsync(viewer, entryId, adminOnly: true, ct) is not { } entry) return DirectoryWrite.NotFound;
+        var errors = ContactErrors(contacts);
+        if (errors.Count > 0) return new(DirectoryWriteStatus.Invalid, entryId, errors);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await WriteContactsAsync(entry, contacts, ct);
+        await tx.CommitAsync(ct);
+        await audit.WriteAsync(AuditEvents.DirectoryChanged, viewer, entryId, entry.OrganizationId, ContactsDetail(contacts), ct);
+        return new(DirectoryWriteStatus.Done, entryId);
+    }
+
+    /// <summary>For the audit trail: how many contacts at each level, never their values.</summary>
+    private static string ContactsDetail(IReadOnlyList<EntryContactInput> contacts) =>
+        "contacts " + string.Join(',', contacts.GroupBy(c => c.Level).OrderBy(g => g.Key).Select(g => $"{g.Key}={g.Count()}"));
+
+    private static Dictionary<string, string> ContactErrors(IReadOnlyList<EntryContactInput> contacts)
+    {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < contacts.Count; i++)
         {
@@ -290,22 +335,29 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
             if (!Enum.IsDefined(c.Kind) || !Enum.IsDefined(c.Level) || value.Length == 0 || !IsOneLine(value, DirectoryContact.ValueMax))
                 errors[$"Contacts[{i}]"] = "Directory.Error.Contact";
         }
-        if (contacts.Count > 20) errors["Contacts"] = "Directory.Error.TooManyContacts";
-        if (errors.Count > 0) return new(DirectoryWriteStatus.Invalid, entryId, errors);
+        if (contacts.Count > MaxContacts) errors["Contacts"] = "Directory.Error.TooManyContacts";
+        return errors;
+    }
+
+    public const int MaxContacts = 20;
+
+    /// <summary>Replaces the contacts inside the caller's transaction.</summary>
+    private async Task WriteContactsAsync(DirectoryEntry entry, IReadOnlyList<EntryContactInput> contacts, CancellationToken ct)
+    {
         var keyId = await OrganizationKeys.KeyIdAsync(db, entry.OrganizationId, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.DirectoryContacts.Where(c => c.EntryId == entryId).ExecuteDeleteAsync(ct);
+        // The entry's row first: a second save of the contacts waits here for the first to commit (on PostgreSQL too), so
+        // its delete sees the first one's rows and the lists never mix.
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.DirectoryEntries.Where(e => e.Id == entry.Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.UpdatedAt, now), ct);
+        await db.DirectoryContacts.Where(c => c.EntryId == entry.Id).ExecuteDeleteAsync(ct);
         for (var i = 0; i < contacts.Count; i++)
         {
-            var row = new DirectoryContact { Id = Guid.NewGuid(), EntryId = entryId, Kind = contacts[i].Kind, Level = contacts[i].Level, Order = i };
+            var row = new DirectoryContact { Id = Guid.NewGuid(), EntryId = entry.Id, Kind = contacts[i].Kind, Level = contacts[i].Level, Order = i };
             row.ValueCipher = (await cipher.EncryptAsync(db, keyId, contacts[i].Value.Trim(), DirectoryContact.Table, DirectoryContact.ValueColumn, row.Id, ct))!;
             db.DirectoryContacts.Add(row);
         }
-        await TouchAsync(entryId, clock.GetUtcNow().UtcDateTime, ct);
+        await TouchAsync(entry.Id, clock.GetUtcNow().UtcDateTime, ct);
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        await audit.WriteAsync(AuditEvents.DirectoryChanged, viewer, entryId, entry.OrganizationId, "contacts", ct);
-        return new(DirectoryWriteStatus.Done, entryId);
     }
 
     /// <summary>An entry of an organization where the viewer is an admin (or, for capacity, a focal point), or null.</summary>
@@ -315,8 +367,25 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
                    && (m.Role == OrgRole.OrgAdmin || (!adminOnly && m.Role == OrgRole.FocalPoint)))
                select e).SingleOrDefaultAsync(ct);
 
-    /// <summary>A contact or a front gate: one line, no control characters, within its length.</summary>
-    private static bool IsOneLine(string value, int max) => value.Length <= max && !value.Any(char.IsControl);
+    /// <summary>
+    /// A contact or a front gate: one line within its length — no control characters, no line or paragraph separators, no
+    /// direction overrides (they would show a phone number backwards), and no broken UTF-16.
+    /// </summary>
+    private static bool IsOneLine(string value, int max) =>
+        value.Length <= max && IsWellFormed(value) && !value.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'));
+
+    /// <summary>Text a person wrote: within its length, no control characters but line breaks and tabs, and no broken UTF-16 (PostgreSQL refuses it).</summary>
+    private static bool IsText(string value, int max) => !Validation.IsUnacceptableText(value, max) && IsWellFormed(value);
+
+    private static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) i++;
+            else if (char.IsSurrogate(value[i])) return false;
+        }
+        return true;
+    }
 
     private async Task TouchAsync(Guid entryId, DateTime now, CancellationToken ct)
     {

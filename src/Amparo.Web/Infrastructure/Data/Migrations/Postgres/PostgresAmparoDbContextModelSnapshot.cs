@@ -1631,8 +1631,6 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId");
-
                     b.HasIndex("Visibility");
 
                     b.HasIndex("NetworkId", "OrganizationId")
@@ -1647,8 +1645,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<DateTime>("At")
-                        .HasColumnType("timestamp with time zone");
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
 
                     b.Property<int>("Eligible")
                         .HasColumnType("integer");
@@ -1657,6 +1655,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("Language")
+                        .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
 
@@ -1664,12 +1663,14 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.Property<string>("Region")
+                        .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("NetworkId", "At");
+                    b.HasIndex("NetworkId", "Day", "Kind", "Language", "Region", "Eligible")
+                        .IsUnique();
 
                     b.ToTable("DirectoryGaps");
                 });
@@ -3444,15 +3445,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
             modelBuilder.Entity("Amparo.Web.Features.Networks.DirectoryEntry", b =>
                 {
-                    b.HasOne("Amparo.Web.Features.Networks.Network", null)
+                    b.HasOne("Amparo.Web.Features.Networks.NetworkOrganization", null)
                         .WithMany()
-                        .HasForeignKey("NetworkId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
+                        .HasForeignKey("NetworkId", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1624,8 +1624,6 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId");
-
                     b.HasIndex("Visibility");
 
                     b.HasIndex("NetworkId", "OrganizationId")
@@ -1640,7 +1638,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("At")
+                    b.Property<DateOnly>("Day")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Eligible")
@@ -1650,6 +1648,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Language")
+                        .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
@@ -1657,12 +1656,14 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Region")
+                        .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("NetworkId", "At");
+                    b.HasIndex("NetworkId", "Day", "Kind", "Language", "Region", "Eligible")
+                        .IsUnique();
 
                     b.ToTable("DirectoryGaps");
                 });
@@ -3431,15 +3432,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Amparo.Web.Features.Networks.DirectoryEntry", b =>
                 {
-                    b.HasOne("Amparo.Web.Features.Networks.Network", null)
+                    b.HasOne("Amparo.Web.Features.Networks.NetworkOrganization", null)
                         .WithMany()
-                        .HasForeignKey("NetworkId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
+                        .HasForeignKey("NetworkId", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

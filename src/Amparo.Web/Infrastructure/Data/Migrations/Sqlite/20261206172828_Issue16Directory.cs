@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
+namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Issue16Directory : Migration
@@ -15,28 +15,22 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 name: "DirectoryEntries",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    NetworkId = table.Column<Guid>(type: "uuid", nullable: false),
-                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
-                    Visibility = table.Column<int>(type: "integer", nullable: false),
-                    FrontGate = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    NetworkId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Visibility = table.Column<int>(type: "INTEGER", nullable: false),
+                    FrontGate = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_DirectoryEntries", x => x.Id);
                     table.ForeignKey(
-                        name: "FK_DirectoryEntries_Networks_NetworkId",
-                        column: x => x.NetworkId,
-                        principalTable: "Networks",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "FK_DirectoryEntries_Organizations_OrganizationId",
-                        column: x => x.OrganizationId,
-                        principalTable: "Organizations",
-                        principalColumn: "Id",
+                        name: "FK_DirectoryEntries_NetworkOrganizations_NetworkId_OrganizationId",
+                        columns: x => new { x.NetworkId, x.OrganizationId },
+                        principalTable: "NetworkOrganizations",
+                        principalColumns: new[] { "NetworkId", "OrganizationId" },
                         onDelete: ReferentialAction.Cascade);
                 });
 
@@ -44,13 +38,13 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 name: "DirectoryGaps",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    NetworkId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Kind = table.Column<int>(type: "integer", nullable: false),
-                    Language = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
-                    Region = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
-                    Eligible = table.Column<int>(type: "integer", nullable: false),
-                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    NetworkId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Region = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Eligible = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -67,12 +61,12 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 name: "DirectoryContacts",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    EntryId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Kind = table.Column<int>(type: "integer", nullable: false),
-                    Level = table.Column<int>(type: "integer", nullable: false),
-                    ValueCipher = table.Column<byte[]>(type: "bytea", nullable: false),
-                    Order = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EntryId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Level = table.Column<int>(type: "INTEGER", nullable: false),
+                    ValueCipher = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Order = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -89,17 +83,17 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 name: "DirectoryServices",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    EntryId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Kind = table.Column<int>(type: "integer", nullable: false),
-                    Languages = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
-                    Regions = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Eligible = table.Column<int>(type: "integer", nullable: false),
-                    ResponseHours = table.Column<int>(type: "integer", nullable: true),
-                    Capacity = table.Column<int>(type: "integer", nullable: false),
-                    FullUntil = table.Column<DateOnly>(type: "date", nullable: true),
-                    CapacityConfirmedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Notes = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EntryId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Languages = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Regions = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Eligible = table.Column<int>(type: "INTEGER", nullable: false),
+                    ResponseHours = table.Column<int>(type: "INTEGER", nullable: true),
+                    Capacity = table.Column<int>(type: "INTEGER", nullable: false),
+                    FullUntil = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    CapacityConfirmedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -124,19 +118,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_DirectoryEntries_OrganizationId",
-                table: "DirectoryEntries",
-                column: "OrganizationId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_DirectoryEntries_Visibility",
                 table: "DirectoryEntries",
                 column: "Visibility");
 
             migrationBuilder.CreateIndex(
-                name: "IX_DirectoryGaps_NetworkId_At",
+                name: "IX_DirectoryGaps_NetworkId_Day_Kind_Language_Region_Eligible",
                 table: "DirectoryGaps",
-                columns: new[] { "NetworkId", "At" });
+                columns: new[] { "NetworkId", "Day", "Kind", "Language", "Region", "Eligible" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_DirectoryServices_EntryId",

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAmparoDbContext))]
-    [Migration("20261206171452_Issue16Directory")]
+    [Migration("20261206172833_Issue16Directory")]
     partial class Issue16Directory
     {
         /// <inheritdoc />
@@ -1634,8 +1634,6 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId");
-
                     b.HasIndex("Visibility");
 
                     b.HasIndex("NetworkId", "OrganizationId")
@@ -1650,8 +1648,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<DateTime>("At")
-                        .HasColumnType("timestamp with time zone");
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
 
                     b.Property<int>("Eligible")
                         .HasColumnType("integer");
@@ -1660,6 +1658,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("Language")
+                        .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
 
@@ -1667,12 +1666,14 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.Property<string>("Region")
+                        .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("NetworkId", "At");
+                    b.HasIndex("NetworkId", "Day", "Kind", "Language", "Region", "Eligible")
+                        .IsUnique();
 
                     b.ToTable("DirectoryGaps");
                 });
@@ -3447,15 +3448,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
             modelBuilder.Entity("Amparo.Web.Features.Networks.DirectoryEntry", b =>
                 {
-                    b.HasOne("Amparo.Web.Features.Networks.Network", null)
+                    b.HasOne("Amparo.Web.Features.Networks.NetworkOrganization", null)
                         .WithMany()
-                        .HasForeignKey("NetworkId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
+                        .HasForeignKey("NetworkId", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAmparoDbContext))]
-    [Migration("20261206171447_Issue16Directory")]
+    [Migration("20261206172828_Issue16Directory")]
     partial class Issue16Directory
     {
         /// <inheritdoc />
@@ -1627,8 +1627,6 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId");
-
                     b.HasIndex("Visibility");
 
                     b.HasIndex("NetworkId", "OrganizationId")
@@ -1643,7 +1641,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("At")
+                    b.Property<DateOnly>("Day")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Eligible")
@@ -1653,6 +1651,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Language")
+                        .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
@@ -1660,12 +1659,14 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Region")
+                        .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("NetworkId", "At");
+                    b.HasIndex("NetworkId", "Day", "Kind", "Language", "Region", "Eligible")
+                        .IsUnique();
 
                     b.ToTable("DirectoryGaps");
                 });
@@ -3434,15 +3435,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Amparo.Web.Features.Networks.DirectoryEntry", b =>
                 {
-                    b.HasOne("Amparo.Web.Features.Networks.Network", null)
+                    b.HasOne("Amparo.Web.Features.Networks.NetworkOrganization", null)
                         .WithMany()
-                        .HasForeignKey("NetworkId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
+                        .HasForeignKey("NetworkId", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
