@@ -160,6 +160,13 @@ public sealed partial class TranslationTests
         ["Grants.Question.Kind."] = Enum.GetNames<Amparo.Web.Features.Grants.QuestionKind>(),
         // The network directory (issue 16): the kinds of help, named in its messages by their enum values.
         ["Directory.Kind."] = Enum.GetNames<Amparo.Web.Features.Networks.ServiceKind>(),
+        ["Directory.Capacity."] = Enum.GetNames<Amparo.Web.Features.Networks.Capacity>(),
+        ["Directory.CapacityChoice."] = Enum.GetNames<Amparo.Web.Features.Networks.Capacity>(),
+        ["Directory.Contact."] = Enum.GetNames<Amparo.Web.Features.Networks.ContactKind>(),
+        ["Directory.Level."] = Enum.GetNames<Amparo.Web.Features.Networks.Confidentiality>(),
+        ["Directory.Visibility."] = Enum.GetNames<Amparo.Web.Features.Networks.EntryVisibility>(),
+        ["Directory.Group."] = [.. Amparo.Web.Infrastructure.Flags.Each((Amparo.Web.Features.Networks.Eligibility)~0).Select(g => g.ToString())],
+        ["Directory.Done."] = ["capacity", "saved", "service", "removed"],
         ["Grants.Behalf.Done."] = ["named", "unnamed"],
         ["Grants.Request.Error.Question."] = Enum.GetNames<Amparo.Web.Features.Grants.QuestionKind>(),
         ["Grants.Request.Error.File."] = Enum.GetNames<Amparo.Web.Features.Incidents.EvidenceRefusal>(),

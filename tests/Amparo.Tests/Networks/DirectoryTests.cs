@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using Amparo.Tests.Infrastructure;
 using Amparo.Tests.Organizations;
@@ -249,6 +250,96 @@ public abstract class DirectoryTests(AppFixture app)
         Assert.True(await Directory(d => d.TellGapAsync(w.Neighbour.Id, new DirectorySearch(ServiceKind.Medical, "ar"))));
         Assert.Equal(3, (await Directory(d => d.GapsAsync(coordinator, w.NetworkId)))!.Count);
         Assert.Equal(2, await app.WithDbAsync(db => db.Outbox.CountAsync(m => m.NotificationKey.StartsWith(gapKey))));
+    }
+
+    /// <summary>
+    /// The pages, without JavaScript: anyone searches and reads a public entry (and its public contacts only); the admin
+    /// writes the entry and its contacts (a refused contact is named at its row and nothing is saved) and adds a
+    /// service; the focal point sets the capacity; a member, another organization or nobody gets 404 on every form;
+    /// "tell the coordinators" after an empty search; the gaps page for the coordinator only.
+    /// </summary>
+    [Fact]
+    public async Task Pages_SearchReadWriteCapacityAndGaps_EachForWhomItIs()
+    {
+        var w = await WorldAsync();
+        var edit = DirectoryRoutes.Edit(w.NetworkId, w.Provider);
+        using var admin = await app.SignedInAsync(w.Admin);
+        var form = new Dictionary<string, string>
+        {
+            ["Description"] = "Casa segura temporal.",
+            ["Visibility"] = "Network",
+            ["FrontGate"] = "Signal: casa-refugio",
+            ["Contacts[0].Kind"] = "Phone", ["Contacts[0].Level"] = "Public", ["Contacts[0].Value"] = "+57 601 555 0100",
+            ["Contacts[1].Kind"] = "Phone", ["Contacts[1].Level"] = "Public", ["Contacts[1].Value"] = "", // an empty row, as the form sends it
+            ["Contacts[2].Kind"] = "Address", ["Contacts[2].Level"] = "Never", ["Contacts[2].Value"] = "Calle 45 # 12-30",
+            ["Contacts[3].Kind"] = "Email", ["Contacts[3].Level"] = "NetworkMembers", ["Contacts[3].Value"] = "line\u2028two",
+        };
+        using (var bad = await admin.PostFormAsync(edit, form))
+        {
+            Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
+            var html = await bad.Content.ReadAsStringAsync();
+            Assert.Contains("id=\"Contacts_3__Value\"", html, StringComparison.Ordinal);
+            Assert.Contains("aria-invalid=\"true\"", html, StringComparison.Ordinal);
+        }
+        Assert.Equal(0, await app.WithDbAsync(db => db.DirectoryEntries.CountAsync(e => e.OrganizationId == w.Provider)));
+        form["Contacts[3].Value"] = "casa@example.org";
+        Guid entryId;
+        using (var ok = await admin.PostFormAsync(edit, form))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+            entryId = Guid.Parse(ok.Headers.Location!.OriginalString.Split('/')[2].Split('?')[0]);
+        }
+        using (var service = await admin.PostFormAsync(DirectoryRoutes.Service(entryId, null), new Dictionary<string, string>
+            { ["Kind"] = "Relocation", ["Languages"] = "es", ["Regions"] = "419", ["ResponseHours"] = "2", ["Notes"] = "" }))
+            Assert.Equal(HttpStatusCode.Redirect, service.StatusCode);
+        var serviceId = await app.WithDbAsync(db => db.DirectoryServices.Where(x => x.EntryId == entryId).Select(x => x.Id).SingleAsync());
+
+        // Nobody else reaches the forms: a member, another organization's admin, someone in another network.
+        foreach (var outsider in new[] { w.Staff, w.Neighbour, w.Elsewhere })
+        {
+            using var client = await app.SignedInAsync(outsider);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(edit)).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(DirectoryRoutes.Service(entryId, serviceId))).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(DirectoryRoutes.Service(entryId, null))).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(DirectoryRoutes.Gaps(w.NetworkId))).Status);
+        }
+        // The capacity form: the focal point's; a member's post is refused.
+        using (var focal = await app.SignedInAsync(w.Focal))
+        using (var set = await focal.PostFormAsync(DirectoryRoutes.Entry(entryId), new Dictionary<string, string> { ["service"] = serviceId.ToString(), ["capacity"] = "EmergenciesOnly" },
+            DirectoryRoutes.Entry(entryId) + "?handler=Capacity"))
+            Assert.Equal(HttpStatusCode.Redirect, set.StatusCode);
+        Assert.Equal(Capacity.EmergenciesOnly, await app.WithDbAsync(db => db.DirectoryServices.Where(x => x.Id == serviceId).Select(x => x.Capacity).SingleAsync()));
+        using (var staff = await app.SignedInAsync(w.Staff))
+        {
+            var (_, page) = await staff.GetAsync(DirectoryRoutes.Entry(entryId));
+            Assert.Contains("Calle 45", page, StringComparison.Ordinal); // its own organization reads every level
+            Assert.DoesNotContain("?handler=Capacity", page, StringComparison.Ordinal);
+        }
+
+        // Signed out: the search page answers; the entry is not found until it is public, and then shows the public contact only.
+        var anonymous = app.NewClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(DirectoryRoutes.Search + "?need=Relocation")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(DirectoryRoutes.Entry(entryId))).Status);
+        await EntryVisibilityAsync(w, EntryVisibility.Public);
+        var (status, publicPage) = await anonymous.GetAsync(DirectoryRoutes.Entry(entryId));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("601 555 0100", publicPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("casa@example.org", publicPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Calle 45", publicPage, StringComparison.Ordinal);
+        Assert.Contains(DirectoryRoutes.Entry(entryId), (await anonymous.GetAsync(DirectoryRoutes.Search + "?need=Relocation")).Html, StringComparison.Ordinal);
+
+        // An empty search by someone in the network: one click tells the coordinator, who reads it on the gaps page.
+        using (var neighbour = await app.SignedInAsync(w.Neighbour))
+        using (var tell = await neighbour.PostFormAsync(DirectoryRoutes.Search + "?need=Medical&language=ar", new Dictionary<string, string>(),
+            DirectoryRoutes.Search + "?need=Medical&language=ar&handler=Tell"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, tell.StatusCode);
+            Assert.Contains("told=true", tell.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        }
+        using var coordinator = await app.SignedInAsync(w.Coordinator);
+        var (gapsStatus, gaps) = await coordinator.GetAsync(DirectoryRoutes.Gaps(w.NetworkId));
+        Assert.Equal(HttpStatusCode.OK, gapsStatus);
+        Assert.Contains("العربية", gaps, StringComparison.Ordinal);
     }
 }
 

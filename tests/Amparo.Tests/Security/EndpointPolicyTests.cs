@@ -29,6 +29,9 @@ public abstract class EndpointPolicyTests(AppFixture app)
         "PAGE /exit",
         // A grantmaker's published "how we protect your data": only the practices it has in place, meant for anyone weighing a request.
         "PAGE /grants/practices/{id:guid}",
+        // The network directory: without signing in it finds public entries only, and shows of each only its public contacts.
+        "PAGE /directory",
+        "PAGE /directory/{id:guid}",
         // Invitation acceptance: the link a person opens before they have an account.
         "PAGE /invitation/{token}",
         // "Your account is deleted": shown after deletion, when the person is no longer signed in. Static text.

@@ -24,6 +24,10 @@ public sealed class DetailsModel(AmparoDbContext db, NetworkService networks, Us
     /// <summary>Organizations not yet in the network (server admins only).</summary>
     public List<OrgLine> Others { get; private set; } = [];
 
+    /// <summary>The viewer's organizations in this network where they are an admin: each has an entry to keep in the directory.</summary>
+    public List<OrgLine> MyEntries { get; private set; } = [];
+    public bool IsCoordinator { get; private set; }
+
     [BindProperty] public string? CoordinatorEmail { get; set; }
     public string? CoordinatorError { get; private set; }
     [TempData] public string? Notice { get; set; }
@@ -69,6 +73,15 @@ public sealed class DetailsModel(AmparoDbContext db, NetworkService networks, Us
             join o in db.Organizations on no.OrganizationId equals o.Id
             orderby o.Name
             select new OrgLine(o.Id, o.Name, o.Kind)).ToListAsync(Ct);
+        MyEntries = await (
+            from m in db.Memberships
+            where m.UserId == me && m.Role == OrgRole.OrgAdmin
+            join no in db.NetworkOrganizations on m.OrganizationId equals no.OrganizationId
+            where no.NetworkId == Id
+            join o in db.Organizations on m.OrganizationId equals o.Id
+            orderby o.Name
+            select new OrgLine(o.Id, o.Name, o.Kind)).ToListAsync(Ct);
+        IsCoordinator = await db.NetworkCoordinators.AnyAsync(c => c.NetworkId == Id && c.UserId == me, Ct);
         Coordinators = await (
             from c in db.NetworkCoordinators
             where c.NetworkId == Id
