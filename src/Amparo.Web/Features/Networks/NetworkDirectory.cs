@@ -250,8 +250,9 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
         if (await OwnEntryAsync(viewer, entryId, adminOnly: true, ct) is not { } entry) return DirectoryWrite.NotFound;
         var service = serviceId is { } sid ? await db.DirectoryServices.SingleOrDefaultAsync(s => s.Id == sid && s.EntryId == entryId, ct) : null;
         if (serviceId is not null && service is null) return DirectoryWrite.NotFound;
-        var languages = input.Languages.Select(l => l.Trim()).Where(l => l.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-        var regions = input.Regions.Select(r => r.Trim()).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        // A form's empty box binds as null: it is no choice, not an error.
+        var languages = input.Languages.Select(l => (l ?? "").Trim()).Where(l => l.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var regions = input.Regions.Select(r => (r ?? "").Trim()).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         var notes = input.Notes.Trim();
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!Enum.IsDefined(input.Kind)) errors["Kind"] = "Directory.Error.Kind";
