@@ -1,0 +1,172 @@
+using System.Text.RegularExpressions;
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Networks;
+using Amparo.Web.Features.Organizations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Amparo.BrowserTests;
+
+/// <summary>
+/// The network directory (issue 16) in a real browser, without JavaScript, on a phone: a shelter's admin, in Spanish,
+/// writes its entry , keeps its street address "never
+/// shown", adds a relocation service (a promise it cannot read is named at its field) and sets its capacity in one click; a member of another organization of the
+/// network, in Arabic, finds it by need and language, reads the public phone but not the address, searches for a need
+/// nobody offers and tells the coordinators, who read the gap on their page. Every page is checked (axe, other origins,
+/// weight) and photographed (with AMPARO_SCREENSHOTS=1).
+/// </summary>
+public sealed class DirectoryFlowTests(MailingAppFixture fixture) : IClassFixture<MailingAppFixture>
+{
+    private const string Passphrase = "amber river lantern 2031";
+    private string BaseUrl => fixture.BaseUrl;
+
+    [Fact]
+    public async Task KeepAnEntry_FindItByNeed_AndTellAGap_WithoutJavaScript()
+    {
+        var report = new PageReport();
+        try { await Chromium.RunFlowAsync(fixture, () => FlowAsync(report)); }
+        finally { report.SaveWeights("directory-javascript-off"); }
+        report.AssertClean();
+    }
+
+    private async Task FlowAsync(PageReport report)
+    {
+        const string adminEmail = "marta.shelter@example.org", searcherEmail = "yusuf.network@example.org";
+        Guid networkId;
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
+            var adminUser = (await accounts.CreateAsync(adminEmail, "Marta", Passphrase, false)).User!;
+            var searcher = (await accounts.CreateAsync(searcherEmail, "Yusuf", Passphrase, false)).User!;
+            var orgs = scope.ServiceProvider.GetRequiredService<OrganizationService>();
+            var shelter = (await orgs.CreateAsync("Casa Ceiba", OrganizationKind.Practitioner, null))!;
+            await orgs.AddMemberAsync(shelter.Id, adminUser.Id, OrgRole.OrgAdmin, null);
+            var collective = (await orgs.CreateAsync("Colectivo Río", OrganizationKind.CivilSociety, null))!;
+            await orgs.AddMemberAsync(collective.Id, searcher.Id, OrgRole.Member, null);
+            var networks = scope.ServiceProvider.GetRequiredService<NetworkService>();
+            var network = (await networks.CreateAsync("Red Mesoamericana", null))!;
+            Assert.True(await networks.AddOrganizationAsync(network.Id, shelter.Id, null));
+            Assert.True(await networks.AddOrganizationAsync(network.Id, collective.Id, null));
+            Assert.True(await networks.AddCoordinatorAsync(network.Id, searcher.Id, null));
+            networkId = network.Id;
+        }
+
+        // ---- The shelter's admin, in Spanish on a phone, from the network's page to the entry's form.
+        await using var adminContext = await Chromium.NewContextAsync(fixture.Browser, javaScript: false);
+        var adminChecks = new PageChecks(adminContext, BaseUrl, javaScript: false);
+        var admin = await adminContext.NewPageAsync();
+        await admin.SetViewportSizeAsync(360, 740);
+        Task AdminCheck() => adminChecks.CheckAsync(admin, report, who: "provider");
+        await Flows.SignInAsync(admin, BaseUrl, fixture.App.Services, adminEmail, Passphrase);
+        await admin.GotoAsync($"{BaseUrl}/networks/{networkId}");
+        await SwitchLanguageAsync(admin, "es");
+        await AdminCheck();
+        await Expect(admin.Locator("main")).ToContainTextAsync("Casa Ceiba");
+        await admin.Locator("a[href^='/directory/edit/']").ClickAsync();
+        await Flows.WaitForPageAsync(admin, new Regex("/directory/edit/"));
+        await AdminCheck();
+        await admin.GetByLabel(T("Directory.Field.Description", "es"), new() { Exact = true }).FillAsync("Alojamiento temporal y seguro para defensoras y sus familias.");
+        await admin.Locator("#Contacts_0__Kind").SelectOptionAsync("Phone");
+        await admin.Locator("#Contacts_0__Value").FillAsync("+52 55 5555 0100");
+        await admin.Locator("#Contacts_0__Level").SelectOptionAsync("Public");
+        await admin.Locator("#Contacts_1__Kind").SelectOptionAsync("Address");
+        await admin.Locator("#Contacts_1__Value").FillAsync("Calle Ceiba 12, colonia Centro");
+        await admin.Locator("#Contacts_1__Level").SelectOptionAsync("Never");
+        await admin.Locator("#FrontGate").FillAsync("Signal: casa-ceiba (pregunte por Marta)");
+        await admin.GetByRole(AriaRole.Button, new() { Name = T("Directory.Save", "es"), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(admin, new Regex("/directory/[0-9a-f-]{36}\\?done=saved"));
+        await AdminCheck();
+        var entryUrl = new Regex("\\?.*$").Replace(admin.Url, "");
+
+        // ---- A service, then its capacity in one click.
+        await admin.GetByRole(AriaRole.Link, new() { Name = T("Directory.AddService", "es"), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(admin, new Regex("/services$"));
+        await AdminCheck();
+        await admin.Locator("#Kind").SelectOptionAsync("Relocation");
+        await admin.Locator("#language-es").CheckAsync();
+        await admin.Locator("#language-ar").CheckAsync();
+        await admin.Locator("#region-419").CheckAsync();
+        // A promise the server cannot read: named at its field, what was chosen stays, nothing saved.
+        await admin.Locator("#ResponseHours").FillAsync("cuatro");
+        await admin.GetByRole(AriaRole.Button, new() { Name = T("Directory.Save", "es"), Exact = true }).ClickAsync();
+        await Flows.WaitForLoadAsync(admin);
+        await AdminCheck();
+        await Expect(admin.Locator("#error-summary")).ToContainTextAsync(T("Directory.Error.ResponseHours", "es"));
+        await Expect(admin.Locator("#ResponseHours")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(admin.Locator("#language-ar")).ToBeCheckedAsync();
+        await Flows.ScreenshotAsync(admin, "directory-service-error-es");
+        await admin.Locator("#ResponseHours").FillAsync("4");
+        await admin.GetByRole(AriaRole.Button, new() { Name = T("Directory.Save", "es"), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(admin, new Regex("done=service"));
+        await AdminCheck();
+        await admin.Locator("input[name=capacity][value=EmergenciesOnly]").CheckAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = T("Directory.CapacitySave", "es"), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(admin, new Regex("done=capacity"));
+        await AdminCheck();
+        await Expect(admin.Locator("main")).ToContainTextAsync(T("Directory.Capacity.EmergenciesOnly", "es"));
+        await Expect(admin.Locator("main")).ToContainTextAsync("Calle Ceiba 12"); // its own organization reads every level
+        await Flows.ScreenshotAsync(admin, "directory-entry-admin-es");
+
+        // ---- Someone of another organization of the network, in Arabic on a phone, finds it by need and language.
+        await using var context = await Chromium.NewContextAsync(fixture.Browser, javaScript: false);
+        var checks = new PageChecks(context, BaseUrl, javaScript: false);
+        var page = await context.NewPageAsync();
+        await page.SetViewportSizeAsync(360, 740);
+        Task Check() => checks.CheckAsync(page, report, who: "member");
+        await Flows.SignInAsync(page, BaseUrl, fixture.App.Services, searcherEmail, Passphrase);
+        await page.GotoAsync(BaseUrl + "/");
+        await SwitchLanguageAsync(page, "ar");
+        await page.Locator("nav.nav").GetByRole(AriaRole.Link, new() { Name = T("Directory.Nav", "ar"), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(page, new Regex("/directory$"));
+        await Check();
+        await page.Locator("#need").SelectOptionAsync("Relocation");
+        await page.Locator("#language").SelectOptionAsync("ar");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Directory.Search", "ar"), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(page, new Regex("need=Relocation"));
+        await Check();
+        await Expect(page.Locator("main")).ToContainTextAsync("Casa Ceiba");
+        await Expect(page.Locator("main")).ToContainTextAsync(T("Directory.Capacity.EmergenciesOnly", "ar"));
+        await Flows.ScreenshotAsync(page, "directory-results-ar");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Casa Ceiba", Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(page, new Regex("/directory/[0-9a-f-]{36}$"));
+        await Check();
+        await Expect(page.Locator("main")).ToContainTextAsync("5555 0100");
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("Calle Ceiba");
+        await Expect(page.Locator("form[action*='handler=Capacity']")).ToHaveCountAsync(0); // a reader has no capacity form
+        await Flows.ScreenshotAsync(page, "directory-entry-ar");
+        Assert.Equal(entryUrl, page.Url);
+
+        // ---- A need nobody offers: the one click that tells the coordinators; they read the gap.
+        await page.GotoAsync(BaseUrl + "/directory?need=Medical&language=ar");
+        await Check();
+        await Expect(page.Locator("main")).ToContainTextAsync(T("Directory.NoneFound", "ar"));
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Directory.Tell", "ar"), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(page, new Regex("told=true"));
+        await Check();
+        await Expect(page.Locator("main")).ToContainTextAsync(T("Directory.Told", "ar"));
+        await Flows.ScreenshotAsync(page, "directory-told-ar");
+        await page.GotoAsync($"{BaseUrl}/networks/{networkId}");
+        await page.GetByRole(AriaRole.Link, new() { Name = T("Directory.Gaps.Link", "ar"), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(page, new Regex("/directory/gaps/"));
+        await Check();
+        await Expect(page.Locator("main table")).ToContainTextAsync(T("Directory.Kind.Medical", "ar"));
+        await Flows.ScreenshotAsync(page, "directory-gaps-ar");
+        await SwitchLanguageAsync(page, "en");
+        await SwitchLanguageAsync(admin, "en");
+    }
+
+    /// <summary>Chooses a language in the footer's form (it works without JavaScript) and waits for the page in it.</summary>
+    private async Task SwitchLanguageAsync(IPage page, string language)
+    {
+        var shown = await page.Locator("html").GetAttributeAsync("lang") ?? "en";
+        if (shown == language) return;
+        await page.Locator("footer").GetByLabel(T("Layout.Language", shown)).SelectOptionAsync(language);
+        await page.Locator("footer").GetByRole(AriaRole.Button, new() { Name = T("Layout.ChangeLanguage", shown) }).ClickAsync();
+        await page.Locator($"html[lang={language}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await Flows.WaitForLoadAsync(page);
+    }
+
+    private string T(string key, string language = "en", params object[] args) => Flows.Text(fixture.App.Services, key, language, args);
+
+    private static ILocatorAssertions Expect(ILocator locator) => Flows.Expect(locator);
+}
