@@ -1,6 +1,5 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Networks;
-using Amparo.Web.Infrastructure.Geography;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,7 +11,7 @@ namespace Amparo.Web.Pages.Networks;
 /// the contacts their level allows; for its organization's admins and focal points, the one-click capacity of each service.
 /// </summary>
 [AllowAnonymous]
-public sealed class DirectoryEntryModel(NetworkDirectory directory, CountryOutlines countries, TimeProvider clock) : PageModel
+public sealed class DirectoryEntryModel(NetworkDirectory directory, TimeProvider clock) : PageModel
 {
     /// <summary>The first day the "full until" field offers (UTC today; the service also takes yesterday, for the Americas' evening).</summary>
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -24,8 +23,6 @@ public sealed class DirectoryEntryModel(NetworkDirectory directory, CountryOutli
     public Guid? CapacityError { get; private set; }
 
     private Guid? Viewer => User.Identity?.IsAuthenticated == true ? User.UserId() : null;
-
-    public string RegionName(string code) => countries.RegionName(code, System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName);
 
     public async Task<IActionResult> OnGetAsync()
     {
