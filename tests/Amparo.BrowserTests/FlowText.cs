@@ -11,6 +11,17 @@ namespace Amparo.BrowserTests;
 public static class Flows
 {
     /// <summary>The app's own text for a key in a language, so a flow follows wording changes and translations.</summary>
+    /// <summary>Chooses a language in the footer's form (it works without JavaScript) and waits for the page in it.</summary>
+    public static async Task SwitchLanguageAsync(IPage page, IServiceProvider services, string language)
+    {
+        var shown = await page.Locator("html").GetAttributeAsync("lang") ?? "en";
+        if (shown == language) return;
+        await page.Locator("footer").GetByLabel(Text(services, "Layout.Language", shown, [])).SelectOptionAsync(language);
+        await page.Locator("footer").GetByRole(AriaRole.Button, new() { Name = Text(services, "Layout.ChangeLanguage", shown, []) }).ClickAsync();
+        await page.Locator($"html[lang={language}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await WaitForLoadAsync(page);
+    }
+
     public static string Text(IServiceProvider services, string key, string language, object[] args)
     {
         var localizer = services.GetRequiredService<IStringLocalizer<SharedResource>>();

@@ -481,14 +481,5 @@ public abstract partial class PlanFlowTests
         return alertId;
     }
 
-    /// <summary>Chooses a language in the footer's form (it works without JavaScript) and waits for the page in it.</summary>
-    private async Task SwitchLanguageAsync(IPage page, string language)
-    {
-        var shown = await page.Locator("html").GetAttributeAsync("lang") ?? "en";
-        if (shown == language) return;
-        await page.Locator("footer").GetByLabel(T("Layout.Language", shown)).SelectOptionAsync(language);
-        await page.Locator("footer").GetByRole(AriaRole.Button, new() { Name = T("Layout.ChangeLanguage", shown) }).ClickAsync();
-        await page.Locator($"html[lang={language}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        await Flows.WaitForLoadAsync(page);
-    }
+    private Task SwitchLanguageAsync(IPage page, string language) => Flows.SwitchLanguageAsync(page, fixture.App.Services, language);
 }

@@ -62,7 +62,10 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
     /// <summary>Pages past this are refused quietly (the last is shown): an offset that large would overflow.</summary>
     public const int MaxPage = 10_000;
 
-    private static readonly Eligibility KnownGroups = Flags.Each((Eligibility)~0).Aggregate(Eligibility.None, (all, e) => all | e);
+    /// <summary>Every group a service may name, in the order the forms list them.</summary>
+    public static readonly IReadOnlyList<Eligibility> Groups = [.. Flags.Each((Eligibility)~0)];
+
+    private static readonly Eligibility KnownGroups = Groups.Aggregate(Eligibility.None, (all, e) => all | e);
 
     /// <summary>The networks a person belongs to (through an organization) or coordinates; none for someone not signed in.</summary>
     private IQueryable<Guid> NetworksOf(Guid? viewer) =>

@@ -58,6 +58,13 @@ public sealed class CountryOutlines
     /// <summary>A country's name in <paramref name="language"/> (English where it has none; the code itself if unknown).</summary>
     public string CountryName(string code, string language) => Countries.TryGetValue(code, out var c) ? c.Name(language) : code;
 
+    /// <summary>Every region as a form lists it: by its name in the page's language, sorted as that language sorts.</summary>
+    public IEnumerable<(string Code, string Name)> RegionChoices()
+    {
+        var culture = System.Globalization.CultureInfo.CurrentUICulture;
+        return Regions.Keys.Select(c => (Code: c, Name: RegionName(c, culture.TwoLetterISOLanguageName))).OrderBy(r => r.Name, StringComparer.Create(culture, true));
+    }
+
     /// <summary>A region's name in <paramref name="language"/> (English where it has none; the code itself if unknown).</summary>
     public string RegionName(string code, string language) => Regions.TryGetValue(code, out var r) ? r.Name(language) : code;
 

@@ -151,5 +151,5 @@ public sealed class EditModel(GrantPrograms programs) : PageModel
         Org is { } org ? (await programs.GrantmakersAsync(User.UserId(), HttpContext.RequestAborted)).Where(g => g.Id == org).Select(g => g.Name).FirstOrDefault() : null;
 
     /// <summary>The form's problems for the summary at its top, each linked to its field.</summary>
-    public List<FormError> Summary(Func<string, string> text) => [.. Errors.Select(e => new FormError(text(e.Value), e.Key))];
+    public List<FormError> Summary(Func<string, string> text) => FormErrors.Of(Errors, text);
 }

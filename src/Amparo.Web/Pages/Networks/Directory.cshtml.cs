@@ -1,7 +1,6 @@
 using System.Globalization;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Networks;
-using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Geography;
 using Amparo.Web.Infrastructure.Localization;
 using Microsoft.AspNetCore.Authorization;
@@ -28,19 +27,13 @@ public sealed class DirectoryModel(NetworkDirectory directory, CountryOutlines c
     public SearchResult Result { get; private set; } = new([], 0, 1);
     public bool Searched { get; private set; }
 
-    /// <summary>The regions, by name in the page's language.</summary>
-    public IEnumerable<(string Code, string Name)> Regions =>
-        countries.Regions.Keys.Select(c => (Code: c, Name: RegionName(c))).OrderBy(r => r.Name, StringComparer.Create(CultureInfo.CurrentUICulture, true));
-
-    public string RegionName(string code) => countries.RegionName(code, CultureInfo.CurrentUICulture.TwoLetterISOLanguageName);
-
-    public static IEnumerable<Eligibility> Groups => Flags.Each((Eligibility)~0);
+    public IEnumerable<(string Code, string Name)> Regions => countries.RegionChoices();
 
     private DirectorySearch Search => new(
         Need is { } n && Enum.IsDefined(n) ? n : null,
         Cultures.IsSupported(Language) ? Language : null,
         Region is { } r && countries.Regions.ContainsKey(r) ? r : null,
-        Group is { } g && Groups.Contains(g) ? g : Eligibility.None);
+        Group is { } g && NetworkDirectory.Groups.Contains(g) ? g : Eligibility.None);
 
     public async Task OnGetAsync()
     {

@@ -73,7 +73,7 @@ public sealed class DirectoryEditModel(NetworkDirectory directory, AmparoDbConte
         return Redirect(DirectoryRoutes.Entry(saved.Id!.Value) + "?done=saved");
     }
 
-    public List<FormError> Summary(Func<string, string> text) => [.. Errors.Select(e => new FormError(text(e.Value), e.Key))];
+    public List<FormError> Summary(Func<string, string> text) => FormErrors.Of(Errors, text);
 
     private void Pad()
     {

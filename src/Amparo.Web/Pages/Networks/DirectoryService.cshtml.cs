@@ -25,13 +25,9 @@ public sealed class DirectoryServiceModel(NetworkDirectory directory, AmparoDbCo
     public IReadOnlyDictionary<string, string> Errors { get; private set; } = new Dictionary<string, string>();
     public string OrganizationName { get; private set; } = "";
 
-    public IEnumerable<(string Code, string Name)> RegionChoices =>
-        countries.Regions.Keys.Select(c => (Code: c, Name: countries.RegionName(c, CultureInfo.CurrentUICulture.TwoLetterISOLanguageName)))
-            .OrderBy(r => r.Name, StringComparer.Create(CultureInfo.CurrentUICulture, true));
+    public IEnumerable<(string Code, string Name)> RegionChoices => countries.RegionChoices();
 
-    public static IEnumerable<Eligibility> GroupChoices => Flags.Each((Eligibility)~0);
-
-    public List<FormError> Summary(Func<string, string> text) => [.. Errors.Select(e => new FormError(text(e.Value), e.Key))];
+    public List<FormError> Summary(Func<string, string> text) => FormErrors.Of(Errors, text);
 
     public async Task<IActionResult> OnGetAsync()
     {

@@ -21,6 +21,9 @@ public sealed record FormError(string Message, string? FieldId = null)
 public static class FormErrors
 {
     /// <summary>"true" when the field has a problem (for <c>aria-invalid</c>), else null so the attribute is left out.</summary>
+    /// <summary>A service's refused fields (field id → resource key) as the summary's errors, each in the page's words.</summary>
+    public static List<FormError> Of(IReadOnlyDictionary<string, string> errors, Func<string, string> text) => [.. errors.Select(e => new FormError(text(e.Value), e.Key))];
+
     public static string? Invalid(this IEnumerable<FormError> errors, string fieldId) => errors.Any(e => e.FieldId == fieldId) ? "true" : null;
 
     /// <summary>The field's own message, shown under it with the id <c>{fieldId}-error</c>.</summary>
