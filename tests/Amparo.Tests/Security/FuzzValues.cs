@@ -148,18 +148,20 @@ public static class FuzzValues
         "' OR '1'='1", "(lone surrogate)", "raw %FF%FE%C0%AF", "🙂🙂🙂", "(control characters)");
 
     /// <summary>
-    /// What every parsed field gets in every run: nothing, NUL, a long value, invalid UTF-8, a number past int and
-    /// past decimal, 1e309, dates at both ends, a malformed GUID, an off-site return address and markup that breaks
-    /// out of an attribute.
+    /// What every parsed field gets in every run: nothing, NUL, a long value, invalid UTF-8, a number past decimal, a
+    /// date past the end, a malformed GUID, an off-site return address and markup that breaks out of an attribute. A
+    /// binder refuses most values alike; the rest of the list (a number just past int, 1e309, the first day) comes by
+    /// sample, so every run costs a third fewer requests per parsed field and runs still cover the list over time.
     /// </summary>
     private static IReadOnlyList<FuzzValue> ParsedEveryRun { get; } = Pick(Parsed,
-        "(empty)", "(NUL)", "(100000 chars)", "raw %FF%FE%C0%AF", "2147483648", "99999999999999999999999999999", "1e309",
-        "9999-12-31T23:59:59Z", "0001-01-01", "00000000-0000-0000-0000-00000000000g", "//evil.example", "\"><img src=x onerror=alert(1)>");
+        "(empty)", "(NUL)", "(100000 chars)", "raw %FF%FE%C0%AF", "99999999999999999999999999999",
+        "9999-12-31T23:59:59Z", "00000000-0000-0000-0000-00000000000g", "//evil.example", "\"><img src=x onerror=alert(1)>");
 
     /// <summary>
     /// Whether this run sends every value of a kind's list to every field (<c>AMPARO_FUZZ_ALL=1</c>, the on-demand run)
-    /// or, as the suite does, the values above and a fresh sample of the rest (each value of the rest reaches a field
-    /// in about one run in four; together with the random values, runs cover the lists over time).
+    /// or, as the suite does, the values above and a fresh sample of the rest (each value of the rest reaches about one
+    /// field in five of its kind in a run — dozens of fields in the admin's run; with the random values, runs cover the
+    /// lists over time).
     /// </summary>
     public static bool EveryValueThisRun { get; } = Environment.GetEnvironmentVariable("AMPARO_FUZZ_ALL") == "1";
 
@@ -175,7 +177,7 @@ public static class FuzzValues
         if (!everyValue) return list.Intersect(ReachingTheDatabase);
         if (EveryValueThisRun) return list.Concat(Random(freeText ? 6 : 2));
         var everyRun = freeText ? FreeTextEveryRun : ParsedEveryRun;
-        return everyRun.Concat(SampleOf(list.Except(everyRun), freeText ? 5 : 4)).Concat(Random(freeText ? 2 : 1));
+        return everyRun.Concat(SampleOf(list.Except(everyRun), freeText ? 4 : 3)).Concat(Random(1));
     }
 
     /// <summary><paramref name="count"/> of <paramref name="values"/>, drawn afresh each time.</summary>

@@ -40,6 +40,7 @@ public static class AuditEvents
     public const string Restored = "backup.restored";
     public const string NetworkChanged = "network.changed";
     public const string DirectoryChanged = "directory.changed";
+    public const string ReferralChanged = "referral.changed";
     public const string GrantProgramChanged = "grants.program-changed";
     public const string GrantAssignmentChanged = "grants.assignment-changed";
     public const string GrantRequestChanged = "grants.request-changed";

@@ -87,15 +87,23 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
 
     /// <summary>
     /// The contact levels a viewer may read on an entry they can see: public always; network members' when they are in
-    /// the entry's network; the rest ("after a referral is accepted", "never shown") only inside the organization itself,
-    /// until referrals (the next part of issue 16) open the third level to the person referred.
+    /// the entry's network; "after a referral is accepted" for a defender whose referral the provider is working on
+    /// (accepted or in progress: it closes again when the referral ends); "never shown" only inside the organization.
     /// </summary>
     public async Task<Confidentiality[]> LevelsFor(Guid? viewer, DirectoryEntry entry, CancellationToken ct)
     {
         if (viewer is not { } id) return [Confidentiality.Public];
         if (await db.Memberships.AnyAsync(m => m.UserId == id && m.OrganizationId == entry.OrganizationId, ct))
             return [Confidentiality.Public, Confidentiality.NetworkMembers, Confidentiality.AfterReferral, Confidentiality.Never];
-        return await NetworksOf(id).AnyAsync(n => n == entry.NetworkId, ct) ? [Confidentiality.Public, Confidentiality.NetworkMembers] : [Confidentiality.Public];
+        var member = await NetworksOf(id).AnyAsync(n => n == entry.NetworkId, ct);
+        var referred = await Referrals.OpeningContacts(db, id, entry).AnyAsync(ct);
+        return (member, referred) switch
+        {
+            (true, true) => [Confidentiality.Public, Confidentiality.NetworkMembers, Confidentiality.AfterReferral],
+            (true, false) => [Confidentiality.Public, Confidentiality.NetworkMembers],
+            (false, true) => [Confidentiality.Public, Confidentiality.AfterReferral],
+            (false, false) => [Confidentiality.Public],
+        };
     }
 
     /// <summary>Searches the services of the entries the viewer may find, those taking cases first; writes nothing.</summary>

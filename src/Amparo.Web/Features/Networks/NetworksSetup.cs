@@ -1,3 +1,4 @@
+using Amparo.Web.Features.Notifications;
 using Amparo.Web.Infrastructure;
 
 namespace Amparo.Web.Features.Networks;
@@ -8,7 +9,10 @@ public static class NetworksSetup
     {
         services.AddScoped<NetworkService>();
         services.AddScoped<NetworkDirectory>();
+        services.AddScoped<Referrals>();
+        services.AddSmsKeywords<ReferralSmsHandler>("referrals", ReferralSmsHandler.Words);
         services.AddScoped<IPersonalData, NetworksPersonalData>();
+        services.AddScoped<IPersonalData, ReferralsPersonalData>();
         return services;
     }
 }

@@ -34,6 +34,7 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<DirectoryService> DirectoryServices => Set<DirectoryService>();
     public DbSet<DirectoryContact> DirectoryContacts => Set<DirectoryContact>();
     public DbSet<DirectoryGap> DirectoryGaps => Set<DirectoryGap>();
+    public DbSet<Referral> Referrals => Set<Referral>();
     public DbSet<SharingRule> SharingRules => Set<SharingRule>();
     public DbSet<AccessGrant> AccessGrants => Set<AccessGrant>();
     public DbSet<AccessGrantAssignee> AccessGrantAssignees => Set<AccessGrantAssignee>();

@@ -1,0 +1,384 @@
+using System.Text.Json;
+using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Audit;
+using Amparo.Web.Features.Notifications;
+using Amparo.Web.Features.Organizations;
+using Amparo.Web.Infrastructure;
+using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Localization;
+using Amparo.Web.Infrastructure.Security;
+using Amparo.Web.Infrastructure.Workers;
+using Microsoft.EntityFrameworkCore;
+
+namespace Amparo.Web.Features.Networks;
+
+/// <summary>A new referral as its sender writes it. <see cref="OverrideReason"/>: sent without the defender's consent (focal points only).</summary>
+public sealed record ReferralInput(Guid ServiceId, Guid DefenderId, string Language, string Name, string Reach, string Story, string? OverrideReason = null);
+
+/// <summary>What one person does to a referral.</summary>
+public enum ReferralAct { Consent, Withdraw, Revoke, Accept, Decline, Start, Done, Close }
+
+/// <summary>How the viewer stands to a referral (several at once: a focal point who referred themselves is defender and sender).</summary>
+[Flags]
+public enum ReferralRole { None = 0, Defender = 1, Sender = 2, Provider = 4 }
+
+/// <summary>A referral as one viewer sees it. <see cref="Details"/>: null when the viewer may not read them (a provider before acceptance or after the end).</summary>
+public sealed record ReferralView(Referral Referral, ReferralRole Role, string Organization, string Network, Guid? EntryId, ReferralDetails? Details,
+    string? OverrideReason, string? SenderName, bool SelfReferral)
+{
+    public bool Can(ReferralAct act) => Referrals.Allowed(Referral, Role, act);
+}
+
+/// <summary>A line of the referral lists.</summary>
+public sealed record ReferralLine(Guid Id, ServiceKind Kind, string Organization, ReferralState State, DateTime UpdatedAt);
+
+/// <summary>A person the viewer may refer: themselves, or someone of an organization they are a focal point or admin of, or of a network they coordinate.</summary>
+public sealed record Referable(Guid Id, string Name, string Language);
+
+/// <summary>Did the referrals of a network help? Counted only when five or more answered (else null: too few to say without pointing at someone).</summary>
+public sealed record ReferralFeedback(int? Answered, int? Helped)
+{
+    public const int K = 5;
+}
+
+/// <summary>
+/// Referrals (issue 16): a defender referred to a service, with their consent first. The provider learns of a referral
+/// only once it is consented to (or overridden, with a written reason the defender reads), reads the need and the
+/// language until it accepts, then the details the defender chose to share, until it declines, finishes, or the
+/// referral is revoked or withdrawn. Every read is scoped by <see cref="RoleOf"/>; anything else answers "not found".
+/// </summary>
+public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, FieldCipher cipher, AuditLog audit, TimeProvider clock,
+    Notifier notifier, MessageTexts texts, WorkSignal signal, ReplyCodes codes, AccountService accounts)
+{
+    /// <summary>The reply-code purpose of a referral's consent (a code answers one referral and one request for consent).</summary>
+    public const string ConsentPurpose = "referral-consent";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Who may act how, in which state. The provider never sees a referral awaiting consent.</summary>
+    public static bool Allowed(Referral r, ReferralRole role, ReferralAct act) => act switch
+    {
+        ReferralAct.Consent => role.HasFlag(ReferralRole.Defender) && r.State == ReferralState.AwaitingConsent,
+        ReferralAct.Withdraw => role.HasFlag(ReferralRole.Defender) && Referral.Open.Contains(r.State),
+        ReferralAct.Revoke => role.HasFlag(ReferralRole.Sender) && !role.HasFlag(ReferralRole.Defender) && Referral.Open.Contains(r.State),
+        ReferralAct.Accept or ReferralAct.Decline => role.HasFlag(ReferralRole.Provider) && r.State == ReferralState.Sent,
+        ReferralAct.Start => role.HasFlag(ReferralRole.Provider) && r.State == ReferralState.Accepted,
+        ReferralAct.Done => role.HasFlag(ReferralRole.Provider) && r.State is ReferralState.Accepted or ReferralState.InProgress,
+        ReferralAct.Close => (role.HasFlag(ReferralRole.Defender) || role.HasFlag(ReferralRole.Sender)) && r.State == ReferralState.Done,
+        _ => false,
+    };
+
+    /// <summary>How <paramref name="viewer"/> stands to a referral: its defender, its sender, or one of the provider's admins or focal points (once it was sent).</summary>
+    private async Task<ReferralRole> RoleOf(Guid viewer, Referral r, CancellationToken ct)
+    {
+        var role = ReferralRole.None;
+        if (r.DefenderId == viewer) role |= ReferralRole.Defender;
+        if (r.SenderId == viewer) role |= ReferralRole.Sender;
+        if (r.State != ReferralState.AwaitingConsent && await ProviderPeople(r.ProviderOrganizationId).AnyAsync(m => m.UserId == viewer, ct))
+            role |= ReferralRole.Provider;
+        return role;
+    }
+
+    /// <summary>The provider's people who handle referrals: its admins and focal points.</summary>
+    private IQueryable<Membership> ProviderPeople(Guid organizationId) =>
+        db.Memberships.Where(m => m.OrganizationId == organizationId && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint));
+
+    /// <summary>
+    /// The people <paramref name="viewer"/> may refer: themselves; the members of the organizations where they are a
+    /// focal point or admin; the members of the organizations of the networks they coordinate.
+    /// </summary>
+    public IQueryable<Guid> ReferableBy(Guid viewer)
+    {
+        var led = db.Memberships.Where(m => m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint)).Select(m => m.OrganizationId);
+        var coordinated = from c in db.NetworkCoordinators where c.UserId == viewer
+                          join no in db.NetworkOrganizations on c.NetworkId equals no.NetworkId
+                          select no.OrganizationId;
+        return db.Users.Where(u => u.Id == viewer
+            || db.Memberships.Any(m => m.UserId == u.Id && (led.Contains(m.OrganizationId) || coordinated.Contains(m.OrganizationId))))
+            .Select(u => u.Id);
+    }
+
+    /// <summary>The people <paramref name="viewer"/> may refer, themselves first, then by name.</summary>
+    public async Task<List<Referable>> ReferableListAsync(Guid viewer, CancellationToken ct = default)
+    {
+        var ids = ReferableBy(viewer);
+        var people = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new Referable(u.Id, u.DisplayName, u.Language)).ToListAsync(ct);
+        return [.. people.OrderBy(p => p.Id == viewer ? 0 : 1).ThenBy(p => p.Name, StringComparer.CurrentCulture)];
+    }
+
+    /// <summary>Whether <paramref name="viewer"/> may send without consent for <paramref name="defenderId"/>: a focal point or admin of one of the defender's organizations.</summary>
+    private Task<bool> MayOverrideAsync(Guid viewer, Guid defenderId, CancellationToken ct) =>
+        db.Memberships.AnyAsync(m => m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint)
+            && db.Memberships.Any(d => d.UserId == defenderId && d.OrganizationId == m.OrganizationId), ct);
+
+    /// <summary>The service the viewer may refer to (visible to them), with its entry; null when not.</summary>
+    public async Task<(DirectoryService Service, DirectoryEntry Entry)?> ServiceForAsync(Guid viewer, Guid serviceId, CancellationToken ct = default)
+    {
+        var row = await (from s in db.DirectoryServices.AsNoTracking()
+                         join e in directory.VisibleTo(viewer) on s.EntryId equals e.Id
+                         where s.Id == serviceId
+                         select new { s, e }).SingleOrDefaultAsync(ct);
+        return row is null ? null : (row.s, row.e);
+    }
+
+    /// <summary>
+    /// Creates a referral. A self-referral is sent at once (the defender consents by sending it); one for someone else
+    /// waits for their consent, which they are asked for by e-mail and, with a verified phone, by SMS — unless a focal
+    /// point of the defender's organization overrides it with a written reason.
+    /// </summary>
+    public async Task<DirectoryWrite> CreateAsync(Guid viewer, ReferralInput input, CancellationToken ct = default)
+    {
+        if (await ServiceForAsync(viewer, input.ServiceId, ct) is not var (service, entry)) return DirectoryWrite.NotFound;
+        if (!await ReferableBy(viewer).AnyAsync(id => id == input.DefenderId, ct)) return DirectoryWrite.NotFound;
+        var self = input.DefenderId == viewer;
+        var overrideReason = input.OverrideReason?.Trim() is { Length: > 0 } reason ? reason : null;
+        var errors = DetailErrors(input.Name, input.Reach, input.Story);
+        if (!service.Languages.Split(' ').Contains(input.Language, StringComparer.Ordinal)) errors["Language"] = "Referral.Error.Language";
+        if (input.OverrideReason is not null)
+        {
+            // Asking for an override and leaving the reason empty is an error, not a referral that quietly waits for consent.
+            if (self || !await MayOverrideAsync(viewer, input.DefenderId, ct)) return DirectoryWrite.NotFound;
+            if (overrideReason is null || Validation.IsUnacceptableText(overrideReason, OverrideReasonMax)) errors["OverrideReason"] = "Referral.Error.OverrideReason";
+        }
+        if (errors.Count > 0) return new(DirectoryWriteStatus.Invalid, null, errors);
+        var defender = await db.Users.SingleAsync(u => u.Id == input.DefenderId, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var referral = new Referral
+        {
+            Id = Guid.NewGuid(), DefenderId = defender.Id, SenderId = viewer, ServiceId = service.Id, ProviderOrganizationId = entry.OrganizationId,
+            NetworkId = entry.NetworkId, Kind = service.Kind, Language = input.Language, CreatedAt = now, UpdatedAt = now,
+            State = self || overrideReason is not null ? ReferralState.Sent : ReferralState.AwaitingConsent,
+            Consent = self ? ConsentWay.Page : overrideReason is not null ? ConsentWay.Override : null,
+            SentAt = self || overrideReason is not null ? now : null,
+            ConsentAsk = 1,
+        };
+        referral.DetailsCipher = (await cipher.EncryptAsync(db, defender.DataKeyId, JsonSerializer.Serialize(Clean(input.Name, input.Reach, input.Story), Json),
+            Referral.Table, nameof(Referral.DetailsCipher), referral.Id, ct))!;
+        if (overrideReason is not null)
+            referral.OverrideReasonCipher = await cipher.EncryptAsync(db, defender.DataKeyId, overrideReason, Referral.Table, nameof(Referral.OverrideReasonCipher), referral.Id, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Referrals.Add(referral);
+        await db.SaveChangesAsync(ct);
+        if (referral.State == ReferralState.Sent) await TellProviderAsync(referral, ct);
+        else await AskConsentAsync(referral, defender, ct);
+        await tx.CommitAsync(ct);
+        signal.WakeDispatcher();
+        // The audit trail names the act and the way, never the details nor the reason.
+        await audit.WriteAsync(AuditEvents.ReferralChanged, viewer, referral.Id, entry.OrganizationId,
+            $"created state={referral.State} consent={referral.Consent?.ToString() ?? "asked"}", ct);
+        return new(DirectoryWriteStatus.Done, referral.Id);
+    }
+
+    public const int OverrideReasonMax = 1000;
+
+    private static Dictionary<string, string> DetailErrors(string name, string reach, string story)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (name.Trim().Length == 0 || Validation.IsUnacceptableText(name.Trim(), ReferralDetails.NameMax) || name.Contains('\n')) errors["Name"] = "Referral.Error.Name";
+        if (Validation.IsUnacceptableText(reach.Trim(), ReferralDetails.ReachMax)) errors["Reach"] = "Referral.Error.Reach";
+        if (Validation.IsUnacceptableText(story.Trim(), ReferralDetails.StoryMax)) errors["Story"] = "Referral.Error.Story";
+        return errors;
+    }
+
+    private static ReferralDetails Clean(string name, string reach, string story) => new(name.Trim(), reach.Trim(), story.Trim());
+
+    /// <summary>A referral as the viewer sees it, or null (404) when they have no part in it.</summary>
+    public async Task<ReferralView?> ViewAsync(Guid viewer, Guid referralId, CancellationToken ct = default)
+    {
+        var r = await db.Referrals.AsNoTracking().SingleOrDefaultAsync(x => x.Id == referralId, ct);
+        if (r is null) return null;
+        var role = await RoleOf(viewer, r, ct);
+        if (role == ReferralRole.None) return null;
+        var names = await (from o in db.Organizations where o.Id == r.ProviderOrganizationId
+                           from n in db.Networks where n.Id == r.NetworkId
+                           select new { Organization = o.Name, Network = n.Name }).SingleAsync(ct);
+        var entryId = await db.DirectoryEntries.Where(e => e.NetworkId == r.NetworkId && e.OrganizationId == r.ProviderOrganizationId).Select(e => (Guid?)e.Id).SingleOrDefaultAsync(ct);
+        var keyId = await db.Users.Where(u => u.Id == r.DefenderId).Select(u => u.DataKeyId).SingleAsync(ct);
+        // The defender reads their details always; the sender while the referral is open; the provider while it works on it.
+        var readsDetails = role.HasFlag(ReferralRole.Defender)
+            || (role.HasFlag(ReferralRole.Sender) && Referral.Open.Contains(r.State))
+            || (role.HasFlag(ReferralRole.Provider) && Referral.Working.Contains(r.State));
+        ReferralDetails? details = null;
+        if (readsDetails && await cipher.DecryptAsync(db, keyId, r.DetailsCipher, Referral.Table, nameof(Referral.DetailsCipher), r.Id, ct) is { } json)
+            details = JsonSerializer.Deserialize<ReferralDetails>(json, Json);
+        // The override's reason: for the defender (who must be able to see why) and the one who wrote it.
+        var reason = (role & (ReferralRole.Defender | ReferralRole.Sender)) != 0 && r.OverrideReasonCipher is not null
+            ? await cipher.DecryptAsync(db, keyId, r.OverrideReasonCipher, Referral.Table, nameof(Referral.OverrideReasonCipher), r.Id, ct)
+            : null;
+        var senderName = r.SenderId is { } sid && sid != r.DefenderId && role.HasFlag(ReferralRole.Defender)
+            ? await db.Users.Where(u => u.Id == sid).Select(u => u.DisplayName).SingleOrDefaultAsync(ct)
+            : null;
+        return new ReferralView(r, role, names.Organization, names.Network, entryId, details, reason, senderName, r.SenderId == r.DefenderId);
+    }
+
+    /// <summary>
+    /// One act on a referral by <paramref name="viewer"/>. Not theirs, or not allowed in its state: not found (a stale
+    /// page's button after someone else acted says so on the page it comes back to). Details given with a consent
+    /// replace the ones written by the sender (what the defender chooses to share).
+    /// </summary>
+    public async Task<DirectoryWrite> ActAsync(Guid viewer, Guid referralId, ReferralAct act, ActInput? input = null, CancellationToken ct = default)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var r = await db.Referrals.SingleOrDefaultAsync(x => x.Id == referralId, ct);
+        if (r is null) return DirectoryWrite.NotFound;
+        var role = await RoleOf(viewer, r, ct);
+        if (role == ReferralRole.None) return DirectoryWrite.NotFound;
+        if (!Allowed(r, role, act)) return new(DirectoryWriteStatus.Invalid, r.Id, new Dictionary<string, string>(StringComparer.Ordinal) { ["State"] = "Referral.Error.State" });
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (act == ReferralAct.Decline && (input?.Declined is not { } d || !Enum.IsDefined(d))) errors["Declined"] = "Referral.Error.DeclineReason";
+        if (act == ReferralAct.Done && (input?.Outcome is not { } o || !Enum.IsDefined(o))) errors["Outcome"] = "Referral.Error.Outcome";
+        if (act == ReferralAct.Consent && input?.Details is { } given) foreach (var e in DetailErrors(given.Name, given.Reach, given.Story)) errors[e.Key] = e.Value;
+        if (errors.Count > 0) return new(DirectoryWriteStatus.Invalid, r.Id, errors);
+        var before = r.State;
+        await ApplyAsync(r, act, input, ConsentWay.Page, ct);
+        await tx.CommitAsync(ct);
+        signal.WakeDispatcher();
+        await audit.WriteAsync(AuditEvents.ReferralChanged, viewer, r.Id, r.ProviderOrganizationId, $"{act} {before}->{r.State}", ct);
+        return new(DirectoryWriteStatus.Done, r.Id);
+    }
+
+    /// <summary>What an act carries: a decline's reason, a done's outcome, a consent's details, the defender's "did it help?".</summary>
+    public sealed record ActInput(DeclineReason? Declined = null, DoneReason? Outcome = null, ReferralDetails? Details = null, bool? Helped = null);
+
+    private async Task ApplyAsync(Referral r, ReferralAct act, ActInput? input, ConsentWay way, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        switch (act)
+        {
+            case ReferralAct.Consent:
+                if (input?.Details is { } d)
+                {
+                    var keyId = await db.Users.Where(u => u.Id == r.DefenderId).Select(u => u.DataKeyId).SingleAsync(ct);
+                    r.DetailsCipher = (await cipher.EncryptAsync(db, keyId, JsonSerializer.Serialize(Clean(d.Name, d.Reach, d.Story), Json), Referral.Table,
+                        nameof(Referral.DetailsCipher), r.Id, ct))!;
+                }
+                (r.State, r.Consent, r.SentAt) = (ReferralState.Sent, way, now);
+                break;
+            case ReferralAct.Withdraw: (r.State, r.EndedAt) = (ReferralState.Withdrawn, now); break;
+            case ReferralAct.Revoke: (r.State, r.EndedAt) = (ReferralState.Revoked, now); break;
+            case ReferralAct.Accept: (r.State, r.AcceptedAt) = (ReferralState.Accepted, now); break;
+            case ReferralAct.Decline: (r.State, r.Declined, r.EndedAt) = (ReferralState.Declined, input!.Declined, now); break;
+            case ReferralAct.Start: r.State = ReferralState.InProgress; break;
+            case ReferralAct.Done: (r.State, r.Outcome, r.EndedAt) = (ReferralState.Done, input!.Outcome, now); break;
+            case ReferralAct.Close: (r.State, r.Helped) = (ReferralState.Closed, input?.Helped); break;
+        }
+        r.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+        // Who hears of it: the provider of a new referral and of its end (when it knew of it); the defender and the
+        // sender of the provider's acts. Nobody hears of their own act.
+        switch (act)
+        {
+            case ReferralAct.Consent: await TellProviderAsync(r, ct); break;
+            case ReferralAct.Withdraw or ReferralAct.Revoke:
+                if (r.SentAt is not null) await TellAsync(r, ProviderPeople(r.ProviderOrganizationId).Select(m => m.UserId), "ended", ct);
+                if (act == ReferralAct.Withdraw && r.SenderId is { } sender && sender != r.DefenderId) await TellAsync(r, db.Users.Where(u => u.Id == sender).Select(u => u.Id), "ended", ct);
+                if (act == ReferralAct.Revoke) await TellAsync(r, db.Users.Where(u => u.Id == r.DefenderId).Select(u => u.Id), "ended", ct);
+                break;
+            case ReferralAct.Accept or ReferralAct.Decline or ReferralAct.Done:
+                await TellAsync(r, db.Users.Where(u => u.Id == r.DefenderId || u.Id == r.SenderId).Select(u => u.Id), act.ToString(), ct);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The consent by SMS: "AGREE code" from the defender's verified number; the code answers one referral and one request.
+    /// Every try counts against the sender's reply-code limit. Null when it matched nothing (the handler says so in one sentence).
+    /// </summary>
+    public async Task<Referral?> ConsentBySmsAsync(Guid defenderId, string senderLookup, string code, CancellationToken ct = default)
+    {
+        if (!await codes.TryAsync("sms:" + senderLookup, ct)) return null;
+        var waiting = await db.Referrals.Where(r => r.DefenderId == defenderId && r.State == ReferralState.AwaitingConsent).ToListAsync(ct);
+        Referral? match = null;
+        foreach (var r in waiting)
+            if (match is null && ReplyCodes.Same(code, await codes.CodeAsync(ConsentPurpose, r.Id, r.ConsentAsk.ToString(System.Globalization.CultureInfo.InvariantCulture), ct))) match = r;
+        if (match is null) return null;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await ApplyAsync(match, ReferralAct.Consent, null, ConsentWay.Sms, ct);
+        await tx.CommitAsync(ct);
+        signal.WakeDispatcher();
+        await audit.WriteAsync(AuditEvents.ReferralChanged, defenderId, match.Id, match.ProviderOrganizationId, "Consent sms AwaitingConsent->Sent", ct);
+        return match;
+    }
+
+    /// <summary>The reply code that consents to <paramref name="r"/> by SMS (shown on the consent page too, for a phone without data).</summary>
+    public Task<string> ConsentCodeAsync(Referral r, CancellationToken ct = default) =>
+        codes.CodeAsync(ConsentPurpose, r.Id, r.ConsentAsk.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
+
+    /// <summary>Asks the defender for consent: by e-mail, and by SMS with the reply code when their phone is verified. No name of the sender, no story.</summary>
+    private async Task AskConsentAsync(Referral r, User defender, CancellationToken ct)
+    {
+        var language = defender.Language;
+        var kind = texts.Text(language, false, "Directory.Kind." + r.Kind);
+        var link = texts.Url(ReferralRoutes.Referral(r.Id));
+        var to = new List<Destination>();
+        if (!string.IsNullOrEmpty(defender.Email)) to.Add(new(ChannelKind.Email, defender.Email));
+        var (phone, _) = await accounts.ContactDetailsAsync(defender, ct);
+        var verified = phone is not null && defender.VerifiedPhoneLookup is not null && defender.VerifiedPhoneLookup == defender.PhoneLookup;
+        if (verified) to.Add(new(ChannelKind.Sms, phone!));
+        if (to.Count == 0) return;
+        var code = await ConsentCodeAsync(r, ct);
+        await notifier.EnqueueAsync(db, new Notification($"referral-consent:{r.Id:N}:{r.ConsentAsk}", new(NotificationSourceKind.Account, defender.Id),
+            NotificationPriority.Normal, language, to, texts.Text(language, false, "Referral.Mail.ConsentSubject"), texts.Text(language, false, "Referral.Msg.Consent", kind, link))
+        {
+            SmsText = texts.Text(language, false, "Referral.Msg.ConsentSms", kind, ReferralSmsHandler.WordFor(language), code, link),
+        }, ct);
+    }
+
+    /// <summary>Tells the provider's admins and focal points that a referral waits: the service's kind and a link, nothing else.</summary>
+    private Task TellProviderAsync(Referral r, CancellationToken ct) =>
+        TellAsync(r, ProviderPeople(r.ProviderOrganizationId).Select(m => m.UserId), "waiting", ct);
+
+    private async Task TellAsync(Referral r, IQueryable<Guid> who, string what, CancellationToken ct)
+    {
+        var people = await db.Users.AsNoTracking().Where(u => who.Contains(u.Id) && u.Email != null && u.Email != "").ToListAsync(ct);
+        var link = texts.Url(ReferralRoutes.Referral(r.Id));
+        foreach (var u in people)
+        {
+            var kind = texts.Text(u.Language, false, "Directory.Kind." + r.Kind);
+            var (subject, body) = what == "waiting" ? ("Referral.Mail.WaitingSubject", "Referral.Msg.Waiting") : ("Referral.Mail.ChangedSubject", "Referral.Msg.Changed");
+            await notifier.EnqueueAsync(db, new Notification($"referral:{r.Id:N}:{what}:{r.State}:{u.Id:N}", new(NotificationSourceKind.Account, u.Id),
+                NotificationPriority.Normal, u.Language, [new Destination(ChannelKind.Email, u.Email!)], texts.Text(u.Language, false, subject),
+                texts.Text(u.Language, false, body, kind, link)) { OnlyOnce = true }, ct);
+        }
+    }
+
+    /// <summary>
+    /// The referrals a person has a part in, newest first: for them, sent by them, and to their organizations (once sent).
+    /// </summary>
+    public async Task<(List<ReferralLine> ForMe, List<ReferralLine> Sent, List<ReferralLine> Incoming)> ListAsync(Guid viewer, CancellationToken ct = default)
+    {
+        var handled = db.Memberships.Where(m => m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint)).Select(m => m.OrganizationId);
+        IQueryable<ReferralLine> Lines(IQueryable<Referral> q) =>
+            from r in q
+            join o in db.Organizations on r.ProviderOrganizationId equals o.Id
+            orderby r.UpdatedAt descending
+            select new ReferralLine(r.Id, r.Kind, o.Name, r.State, r.UpdatedAt);
+        var forMe = await Lines(db.Referrals.Where(r => r.DefenderId == viewer)).Take(200).ToListAsync(ct);
+        var sent = await Lines(db.Referrals.Where(r => r.SenderId == viewer && r.DefenderId != viewer)).Take(200).ToListAsync(ct);
+        var incoming = await Lines(db.Referrals.Where(r => handled.Contains(r.ProviderOrganizationId) && r.State != ReferralState.AwaitingConsent)).Take(200).ToListAsync(ct);
+        return (forMe, sent, incoming);
+    }
+
+    /// <summary>
+    /// "Did this help?" over a network's closed referrals, for its coordinators only (anyone else: null); each figure is
+    /// shown only when <see cref="ReferralFeedback.K"/> or more answered.
+    /// </summary>
+    public async Task<ReferralFeedback?> FeedbackAsync(Guid viewer, Guid networkId, CancellationToken ct = default)
+    {
+        if (!await db.NetworkCoordinators.AnyAsync(c => c.NetworkId == networkId && c.UserId == viewer, ct)) return null;
+        var answers = await db.Referrals.Where(r => r.NetworkId == networkId && r.Helped != null).GroupBy(_ => 1)
+            .Select(g => new { Answered = g.Count(), Helped = g.Count(r => r.Helped == true) }).SingleOrDefaultAsync(ct);
+        if (answers is null || answers.Answered < ReferralFeedback.K) return new(null, null);
+        // The "helped" figure and its complement are both at least K apart from zero, or the answer of a few could be read.
+        var helped = answers.Helped >= ReferralFeedback.K && answers.Answered - answers.Helped >= ReferralFeedback.K ? answers.Helped : (int?)null;
+        return new(answers.Answered, helped);
+    }
+
+    /// <summary>
+    /// The contact levels a referral opens on a provider's entry: "after a referral is accepted" for the defender of a
+    /// referral the provider is working on, and only while it works on it.
+    /// </summary>
+    public static IQueryable<Referral> OpeningContacts(AmparoDbContext db, Guid viewer, DirectoryEntry entry) =>
+        db.Referrals.Where(r => r.DefenderId == viewer && r.ProviderOrganizationId == entry.OrganizationId && r.NetworkId == entry.NetworkId
+            && (r.State == ReferralState.Accepted || r.State == ReferralState.InProgress));
+}
