@@ -5,7 +5,6 @@ using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
-using Amparo.Web.Infrastructure.Localization;
 using Amparo.Web.Infrastructure.Security;
 using Amparo.Web.Infrastructure.Workers;
 using Microsoft.EntityFrameworkCore;
@@ -65,16 +64,18 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         ReferralAct.Start => role.HasFlag(ReferralRole.Provider) && r.State == ReferralState.Accepted,
         ReferralAct.Done => role.HasFlag(ReferralRole.Provider) && r.State is ReferralState.Accepted or ReferralState.InProgress,
         ReferralAct.Close => (role.HasFlag(ReferralRole.Defender) || role.HasFlag(ReferralRole.Sender)) && r.State == ReferralState.Done,
-        _ => false,
     };
 
-    /// <summary>How <paramref name="viewer"/> stands to a referral: its defender, its sender, or one of the provider's admins or focal points (once it was sent).</summary>
+    /// <summary>
+    /// How <paramref name="viewer"/> stands to a referral: its defender, its sender, or one of the provider's admins or focal
+    /// points — once it was sent: one withdrawn or revoked before consent stays unknown to the provider.
+    /// </summary>
     private async Task<ReferralRole> RoleOf(Guid viewer, Referral r, CancellationToken ct)
     {
         var role = ReferralRole.None;
         if (r.DefenderId == viewer) role |= ReferralRole.Defender;
         if (r.SenderId == viewer) role |= ReferralRole.Sender;
-        if (r.State != ReferralState.AwaitingConsent && await ProviderPeople(r.ProviderOrganizationId).AnyAsync(m => m.UserId == viewer, ct))
+        if (r.SentAt is not null && await ProviderPeople(r.ProviderOrganizationId).AnyAsync(m => m.UserId == viewer, ct))
             role |= ReferralRole.Provider;
         return role;
     }
@@ -106,10 +107,14 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         return [.. people.OrderBy(p => p.Id == viewer ? 0 : 1).ThenBy(p => p.Name, StringComparer.CurrentCulture)];
     }
 
-    /// <summary>Whether <paramref name="viewer"/> may send without consent for <paramref name="defenderId"/>: a focal point or admin of one of the defender's organizations.</summary>
-    private Task<bool> MayOverrideAsync(Guid viewer, Guid defenderId, CancellationToken ct) =>
-        db.Memberships.AnyAsync(m => m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint)
-            && db.Memberships.Any(d => d.UserId == defenderId && d.OrganizationId == m.OrganizationId), ct);
+    /// <summary>
+    /// The organization in whose name <paramref name="viewer"/> may send without consent for <paramref name="defenderId"/>:
+    /// one of the defender's organizations where the viewer is a focal point or admin; null when none.
+    /// </summary>
+    private Task<Guid?> OverridingOrganizationAsync(Guid viewer, Guid defenderId, CancellationToken ct) =>
+        db.Memberships.Where(m => m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint)
+            && db.Memberships.Any(d => d.UserId == defenderId && d.OrganizationId == m.OrganizationId))
+            .OrderBy(m => m.OrganizationId).Select(m => (Guid?)m.OrganizationId).FirstOrDefaultAsync(ct);
 
     /// <summary>The service the viewer may refer to (visible to them), with its entry; null when not.</summary>
     public async Task<(DirectoryService Service, DirectoryEntry Entry)?> ServiceForAsync(Guid viewer, Guid serviceId, CancellationToken ct = default)
@@ -134,10 +139,12 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         var overrideReason = input.OverrideReason?.Trim() is { Length: > 0 } reason ? reason : null;
         var errors = DetailErrors(input.Name, input.Reach, input.Story);
         if (!service.Languages.Split(' ').Contains(input.Language, StringComparer.Ordinal)) errors["Language"] = "Referral.Error.Language";
+        Guid? overridingOrganization = null;
         if (input.OverrideReason is not null)
         {
             // Asking for an override and leaving the reason empty is an error, not a referral that quietly waits for consent.
-            if (self || !await MayOverrideAsync(viewer, input.DefenderId, ct)) return DirectoryWrite.NotFound;
+            overridingOrganization = self ? null : await OverridingOrganizationAsync(viewer, input.DefenderId, ct);
+            if (overridingOrganization is null) return DirectoryWrite.NotFound;
             if (overrideReason is null || Validation.IsUnacceptableText(overrideReason, OverrideReasonMax)) errors["OverrideReason"] = "Referral.Error.OverrideReason";
         }
         if (errors.Count > 0) return new(DirectoryWriteStatus.Invalid, null, errors);
@@ -161,10 +168,13 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         await db.SaveChangesAsync(ct);
         if (referral.State == ReferralState.Sent) await TellProviderAsync(referral, ct);
         else await AskConsentAsync(referral, defender, ct);
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         signal.WakeDispatcher();
-        // The audit trail names the act and the way, never the details nor the reason.
-        await audit.WriteAsync(AuditEvents.ReferralChanged, viewer, referral.Id, entry.OrganizationId,
+        // The audit trail names the act and the way, never the details nor the reason. Referral events are the server's,
+        // not the provider's (its admins would learn of a referral before consent); an override is also its sender's
+        // organization's, whose admins answer for it.
+        await audit.WriteAsync(AuditEvents.ReferralChanged, viewer, referral.Id, overrideReason is null ? null : overridingOrganization,
             $"created state={referral.State} consent={referral.Consent?.ToString() ?? "asked"}", ct);
         return new(DirectoryWriteStatus.Done, referral.Id);
     }
@@ -233,7 +243,7 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         await ApplyAsync(r, act, input, ConsentWay.Page, ct);
         await tx.CommitAsync(ct);
         signal.WakeDispatcher();
-        await audit.WriteAsync(AuditEvents.ReferralChanged, viewer, r.Id, r.ProviderOrganizationId, $"{act} {before}->{r.State}", ct);
+        await audit.WriteAsync(AuditEvents.ReferralChanged, viewer, r.Id, null, $"{act} {before}->{r.State}", ct);
         return new(DirectoryWriteStatus.Done, r.Id);
     }
 
@@ -263,7 +273,6 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
             case ReferralAct.Close: (r.State, r.Helped) = (ReferralState.Closed, input?.Helped); break;
         }
         r.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
         // Who hears of it: the provider of a new referral and of its end (when it knew of it); the defender and the
         // sender of the provider's acts. Nobody hears of their own act.
         switch (act)
@@ -277,7 +286,10 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
             case ReferralAct.Accept or ReferralAct.Decline or ReferralAct.Done:
                 await TellAsync(r, db.Users.Where(u => u.Id == r.DefenderId || u.Id == r.SenderId).Select(u => u.Id), act.ToString(), ct);
                 break;
+            case ReferralAct.Start or ReferralAct.Close:
+                break; // nobody is told: the page shows it
         }
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>
@@ -296,7 +308,7 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         await ApplyAsync(match, ReferralAct.Consent, null, ConsentWay.Sms, ct);
         await tx.CommitAsync(ct);
         signal.WakeDispatcher();
-        await audit.WriteAsync(AuditEvents.ReferralChanged, defenderId, match.Id, match.ProviderOrganizationId, "Consent sms AwaitingConsent->Sent", ct);
+        await audit.WriteAsync(AuditEvents.ReferralChanged, defenderId, match.Id, null, "Consent sms AwaitingConsent->Sent", ct);
         return match;
     }
 
@@ -355,7 +367,7 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
             select new ReferralLine(r.Id, r.Kind, o.Name, r.State, r.UpdatedAt);
         var forMe = await Lines(db.Referrals.Where(r => r.DefenderId == viewer)).Take(200).ToListAsync(ct);
         var sent = await Lines(db.Referrals.Where(r => r.SenderId == viewer && r.DefenderId != viewer)).Take(200).ToListAsync(ct);
-        var incoming = await Lines(db.Referrals.Where(r => handled.Contains(r.ProviderOrganizationId) && r.State != ReferralState.AwaitingConsent)).Take(200).ToListAsync(ct);
+        var incoming = await Lines(db.Referrals.Where(r => handled.Contains(r.ProviderOrganizationId) && r.SentAt != null)).Take(200).ToListAsync(ct);
         return (forMe, sent, incoming);
     }
 
