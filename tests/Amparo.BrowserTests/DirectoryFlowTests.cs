@@ -9,11 +9,13 @@ namespace Amparo.BrowserTests;
 
 /// <summary>
 /// The network directory (issue 16) in a real browser, without JavaScript, on a phone: a shelter's admin, in Spanish,
-/// writes its entry , keeps its street address "never
+/// writes its entry, keeps its street address "never
 /// shown", adds a relocation service (a promise it cannot read is named at its field) and sets its capacity in one click; a member of another organization of the
 /// network, in Arabic, finds it by need and language, reads the public phone but not the address, searches for a need
-/// nobody offers and tells the coordinators, who read the gap on their page. Every page is checked (axe, other origins,
-/// weight) and photographed (with AMPARO_SCREENSHOTS=1).
+/// nobody offers and tells the coordinators, who read the gap on their page. The member also refers themself to the
+/// shelter: the shelter reads the need, then the story once it accepts, and nothing of it once done; the member reads the
+/// shelter's "after a referral" meeting point only while it works on the referral. Every page is checked (axe, other
+/// origins, weight) and photographed (with AMPARO_SCREENSHOTS=1).
 /// </summary>
 public sealed class DirectoryFlowTests(MailingAppFixture fixture) : IClassFixture<MailingAppFixture>
 {
@@ -72,6 +74,9 @@ public sealed class DirectoryFlowTests(MailingAppFixture fixture) : IClassFixtur
         await admin.Locator("#Contacts_1__Kind").SelectOptionAsync("Address");
         await admin.Locator("#Contacts_1__Value").FillAsync("Calle Ceiba 12, colonia Centro");
         await admin.Locator("#Contacts_1__Level").SelectOptionAsync("Never");
+        await admin.Locator("#Contacts_2__Kind").SelectOptionAsync("Address");
+        await admin.Locator("#Contacts_2__Value").FillAsync("Punto de encuentro: Parque Ceiba");
+        await admin.Locator("#Contacts_2__Level").SelectOptionAsync("AfterReferral");
         await admin.Locator("#FrontGate").FillAsync("Signal: casa-ceiba (pregunte por Marta)");
         await admin.GetByRole(AriaRole.Button, new() { Name = T("Directory.Save", "es"), Exact = true }).ClickAsync();
         await Flows.WaitForPageAsync(admin, new Regex("/directory/[0-9a-f-]{36}\\?done=saved"));
@@ -133,8 +138,65 @@ public sealed class DirectoryFlowTests(MailingAppFixture fixture) : IClassFixtur
         await Expect(page.Locator("main")).ToContainTextAsync("5555 0100");
         await Expect(page.Locator("main")).Not.ToContainTextAsync("Calle Ceiba");
         await Expect(page.Locator("form[action*='handler=Capacity']")).ToHaveCountAsync(0); // a reader has no capacity form
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("Parque Ceiba"); // only after a referral is accepted
         await Flows.ScreenshotAsync(page, "directory-entry-ar");
         Assert.Equal(entryUrl, page.Url);
+
+        // ---- The searcher refers themself: what the provider reads before and after acceptance is shown first.
+        await page.GetByRole(AriaRole.Link, new() { Name = T("Referral.ReferHere", "ar"), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(page, new Regex("/referrals/new/"));
+        await Check();
+        await Expect(page.Locator("main")).ToContainTextAsync(T("Referral.WhatProviderReads", "ar"));
+        // A coordinator may refer others too: the form asks for whom (themself first) and leaves the name to write.
+        await Expect(page.Locator("#Defender")).ToHaveValueAsync(new Regex("[0-9a-f-]{36}"));
+        await page.Locator("#Name").FillAsync("يوسف");
+        await page.Locator("#language-ar").CheckAsync();
+        await page.Locator("#Story").FillAsync("تلقيت تهديدات بعد المقال الأخير وأحتاج إلى مكان آمن لعائلتي.");
+        await Flows.ScreenshotAsync(page, "referral-new-ar");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Referral.Send", "ar"), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(page, new Regex("/referrals/[0-9a-f-]{36}\\?done=created"));
+        await Check();
+        await Expect(page.Locator("main")).ToContainTextAsync(T("Referral.State.Sent", "ar"));
+        var referralUrl = new Regex("\\?.*$").Replace(page.Url, "");
+
+        // ---- The shelter's admin: the need, not the story, until accepting; then the story; then done, and it is gone.
+        await admin.GotoAsync(BaseUrl + ReferralRoutes.List);
+        await AdminCheck();
+        await admin.Locator($"a[href='{new Uri(referralUrl).AbsolutePath}']").ClickAsync();
+        await Flows.WaitForPageAsync(admin, new Regex("/referrals/[0-9a-f-]{36}$"));
+        await AdminCheck();
+        await Expect(admin.Locator("main")).ToContainTextAsync(T("Directory.Kind.Relocation", "es"));
+        await Expect(admin.Locator("main")).Not.ToContainTextAsync("تهديدات");
+        await Flows.ScreenshotAsync(admin, "referral-incoming-es");
+        await admin.GetByRole(AriaRole.Button, new() { Name = T("Referral.Act.Accept", "es"), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(admin, new Regex("done=accept"));
+        await AdminCheck();
+        await Expect(admin.Locator("main")).ToContainTextAsync("تهديدات");
+        await admin.GetByRole(AriaRole.Button, new() { Name = T("Referral.Act.Start", "es"), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(admin, new Regex("done=start"));
+        await AdminCheck();
+
+        // ---- While the shelter works on it, the searcher reads the meeting point; once done, no longer.
+        await page.GotoAsync(entryUrl);
+        await Expect(page.Locator("main")).ToContainTextAsync("Parque Ceiba");
+        await admin.Locator("#outcome").SelectOptionAsync("NeedMet");
+        await admin.GetByRole(AriaRole.Button, new() { Name = T("Referral.Act.Done", "es"), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(admin, new Regex("done=done"));
+        await AdminCheck();
+        await Expect(admin.Locator("main")).Not.ToContainTextAsync("تهديدات");
+        await Flows.ScreenshotAsync(admin, "referral-done-es");
+        await page.GotoAsync(entryUrl);
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("Parque Ceiba");
+
+        // ---- The searcher closes it and says it helped.
+        await page.GotoAsync(referralUrl);
+        await Check();
+        await page.Locator("#helped-yes").CheckAsync();
+        await Flows.ScreenshotAsync(page, "referral-close-ar");
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Referral.Act.Close", "ar"), Exact = true }).ClickAsync();
+        await Flows.WaitForPageAsync(page, new Regex("done=close"));
+        await Check();
+        await Expect(page.Locator("main")).ToContainTextAsync(T("Referral.State.Closed", "ar"));
 
         // ---- A need nobody offers: the one click that tells the coordinators; they read the gap.
         await page.GotoAsync(BaseUrl + "/directory?need=Medical&language=ar");
