@@ -147,8 +147,9 @@ public sealed class DirectoryFlowTests(MailingAppFixture fixture) : IClassFixtur
         await Flows.WaitForPageAsync(page, new Regex("/referrals/new/"));
         await Check();
         await Expect(page.Locator("main")).ToContainTextAsync(T("Referral.WhatProviderReads", "ar"));
-        // A coordinator may refer others too: the form asks for whom (themself first) and leaves the name to write.
-        await Expect(page.Locator("#Defender")).ToHaveValueAsync(new Regex("[0-9a-f-]{36}"));
+        // A member refers only themself: no "for whom", and their name is written in already (they may change it).
+        await Expect(page.Locator("select#Defender")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#Name")).ToHaveValueAsync("Yusuf");
         await page.Locator("#Name").FillAsync("يوسف");
         await page.Locator("#language-ar").CheckAsync();
         await page.Locator("#Story").FillAsync("تلقيت تهديدات بعد المقال الأخير وأحتاج إلى مكان آمن لعائلتي.");

@@ -49,6 +49,8 @@ public abstract partial class SmsInboundTests
             var row = await db.Outbox.AsNoTracking().SingleAsync(m => m.NotificationKey.StartsWith("referral-consent:" + referral.ToString("N")) && m.Channel == ChannelKind.Sms);
             return (await sp.GetRequiredService<OutboxWriter>().ReadAsync(db, row)).Text;
         });
+        // The e-mail is its own notice: both reach the person (one notice with two channels would stop at the first).
+        Assert.True(await app.WithDbAsync(db => db.Outbox.AnyAsync(m => m.NotificationKey.StartsWith("referral-consent:" + referral.ToString("N")) && m.Channel == ChannelKind.Email)));
         var code = System.Text.RegularExpressions.Regex.Match(sms, @"AGREE (\d{8})").Groups[1].Value;
         Assert.Equal(8, code.Length);
         Assert.Contains("Legal help", sms, StringComparison.Ordinal);

@@ -212,9 +212,43 @@ public abstract class ReferralTests(AppFixture app)
         Assert.Equal(DirectoryWriteStatus.Done, (await ActAsync(w.Defender, revoked, ReferralAct.Consent)).Status);
         Assert.Equal(DirectoryWriteStatus.Done, (await ActAsync(w.ProviderAdmin, revoked, ReferralAct.Accept)).Status);
         Assert.Equal(DirectoryWriteStatus.Invalid, (await ActAsync(w.Defender, revoked, ReferralAct.Revoke)).Status);
+        Assert.True(await ReadsMeetingPointAsync(w.Defender, w));
         Assert.Equal(DirectoryWriteStatus.Done, (await ActAsync(w.Focal, revoked, ReferralAct.Revoke)).Status);
         Assert.Null((await ViewAsync(w.ProviderAdmin, revoked))!.Details);
+        Assert.False(await ReadsMeetingPointAsync(w.Defender, w));
         Assert.Equal(ReferralState.Revoked, (await ViewAsync(w.Defender, revoked))!.Referral.State);
+
+        // Done and closed by the sender: their "it helped" is not the defender's answer, and is not counted.
+        var finished = (await Referrals(r => r.CreateAsync(w.Focal.Id, Input(w, w.Defender.Id)))).Id!.Value;
+        Assert.Equal(DirectoryWriteStatus.Done, (await ActAsync(w.Defender, finished, ReferralAct.Consent)).Status);
+        Assert.Equal(DirectoryWriteStatus.Done, (await ActAsync(w.ProviderAdmin, finished, ReferralAct.Accept)).Status);
+        Assert.Equal(DirectoryWriteStatus.Done, (await ActAsync(w.ProviderAdmin, finished, ReferralAct.Done, new(Outcome: DoneReason.CouldNotHelp))).Status);
+        Assert.Equal(DirectoryWriteStatus.Done, (await ActAsync(w.Focal, finished, ReferralAct.Close, new(Helped: true))).Status);
+        var closed = await app.WithDbAsync(db => db.Referrals.AsNoTracking().SingleAsync(r => r.Id == finished));
+        Assert.Equal((ReferralState.Closed, (bool?)null), (closed.State, closed.Helped));
+    }
+
+    [Fact]
+    public async Task TwoPeopleActingAtOnce_OneWins_AndAWithdrawnReferralIsNeverAccepted()
+    {
+        var w = await WorldAsync();
+        for (var round = 0; round < 4; round++)
+        {
+            var id = (await Referrals(r => r.CreateAsync(w.Defender.Id, Input(w, w.Defender.Id)))).Id!.Value;
+            var results = await Task.WhenAll(ActAsync(w.Defender, id, ReferralAct.Withdraw), ActAsync(w.ProviderFocal, id, ReferralAct.Accept),
+                ActAsync(w.ProviderAdmin, id, ReferralAct.Decline, new(Declined: DeclineReason.Other)));
+            var r = await app.WithDbAsync(db => db.Referrals.AsNoTracking().SingleAsync(x => x.Id == id));
+            var (withdrew, accepted, declined) = (results[0].Status == DirectoryWriteStatus.Done, results[1].Status == DirectoryWriteStatus.Done,
+                results[2].Status == DirectoryWriteStatus.Done);
+            // Each act either happened whole or was refused: a withdrawal that succeeded is the end (it may follow an
+            // acceptance, never precede one); a decline and an acceptance never both; what the provider reads follows.
+            Assert.True(withdrew || accepted || declined, $"round {round}: every act refused");
+            Assert.False(accepted && declined, $"round {round}: accepted and declined");
+            var expected = withdrew ? ReferralState.Withdrawn : declined ? ReferralState.Declined : ReferralState.Accepted;
+            Assert.Equal(expected, r.State);
+            Assert.Equal(expected != ReferralState.Accepted, r.EndedAt is not null);
+            Assert.Equal(expected == ReferralState.Accepted, (await ViewAsync(w.ProviderAdmin, id))!.Details is not null);
+        }
     }
 
     [Fact]
@@ -226,13 +260,17 @@ public abstract class ReferralTests(AppFixture app)
         var empty = await Referrals(r => r.CreateAsync(w.Focal.Id, Input(w, w.Defender.Id, overrideReason: "  ")));
         Assert.Equal("Referral.Error.OverrideReason", empty.Errors!["OverrideReason"]);
         Assert.Equal(DirectoryWriteStatus.NotFound, (await Referrals(r => r.CreateAsync(w.Coordinator.Id, Input(w, w.Defender.Id, overrideReason: reason)))).Status);
-        Assert.Equal(DirectoryWriteStatus.NotFound, (await Referrals(r => r.CreateAsync(w.Defender.Id, Input(w, w.Defender.Id, overrideReason: reason)))).Status);
+        Assert.Equal("Referral.Error.OverrideNotYours", (await Referrals(r => r.CreateAsync(w.Defender.Id, Input(w, w.Defender.Id, overrideReason: reason)))).Errors!["OverrideReason"]);
         Assert.Equal(0, await app.WithDbAsync(db => db.Referrals.CountAsync(r => r.DefenderId == w.Defender.Id)));
 
         var id = (await Referrals(r => r.CreateAsync(w.Focal.Id, Input(w, w.Defender.Id, overrideReason: reason)))).Id!.Value;
         var defenderView = (await ViewAsync(w.Defender, id))!;
         Assert.Equal((ReferralState.Sent, ConsentWay.Override, reason), (defenderView.Referral.State, defenderView.Referral.Consent, defenderView.OverrideReason));
         Assert.Equal(w.Focal.User.DisplayName, defenderView.SenderName);
+        // The defender is told at once, with a link and nothing else.
+        var told = Assert.Single(await NotificationsAsync(id), n => n.To == w.Defender.Id);
+        Assert.Contains(ReferralRoutes.Referral(id), told.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Detenida", told.Text, StringComparison.Ordinal);
         // The provider reads neither the reason nor who sent it.
         var providerView = (await ViewAsync(w.ProviderAdmin, id))!;
         Assert.Null(providerView.OverrideReason);
@@ -264,11 +302,16 @@ public abstract class ReferralTests(AppFixture app)
         Assert.Equal(["Language", "Name"], bad.Errors!.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(0, await app.WithDbAsync(db => db.Referrals.CountAsync(r => r.DefenderId == w.Defender.Id)));
 
-        // A coordinator refers a member of an organization of their network (consent asked), and reads it as its sender.
-        var id = (await Referrals(r => r.CreateAsync(w.Coordinator.Id, Input(w, w.Defender.Id)))).Id!.Value;
-        Assert.Equal(ReferralRole.Sender, (await ViewAsync(w.Coordinator, id))!.Role);
+        // A coordinator refers only through their own organization's role: the network's members are not theirs to list.
+        Assert.Equal(DirectoryWriteStatus.NotFound, (await Referrals(r => r.CreateAsync(w.Coordinator.Id, Input(w, w.Defender.Id)))).Status);
+        Assert.Equal([w.Coordinator.Id], (await Referrals(r => r.ReferableListAsync(w.Coordinator.Id))).Select(p => p.Id));
+        // The focal point reads what they wrote as its sender until the defender agrees; then the words are the defender's.
+        var id = (await Referrals(r => r.CreateAsync(w.Focal.Id, Input(w, w.Defender.Id)))).Id!.Value;
+        var asSender = (await ViewAsync(w.Focal, id))!;
+        Assert.Equal((ReferralRole.Sender, Story), (asSender.Role, asSender.Details?.Story));
         Assert.Equal(DirectoryWriteStatus.Done, (await ActAsync(w.Defender, id, ReferralAct.Consent)).Status);
-        foreach (var outsider in new[] { w.ProviderStaff, w.Focal, w.Elsewhere, w.Loner })
+        Assert.Null((await ViewAsync(w.Focal, id))!.Details);
+        foreach (var outsider in new[] { w.ProviderStaff, w.Coordinator, w.Elsewhere, w.Loner })
         {
             Assert.Null(await ViewAsync(outsider, id));
             foreach (var act in Enum.GetValues<ReferralAct>())
@@ -356,8 +399,9 @@ public abstract class ReferralTests(AppFixture app)
         {
             using var client = await app.SignedInAsync(outsider);
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(page)).Status);
-            using var post = await client.Http.PostAsync(new Uri(page, UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["act"] = "Accept" }));
-            Assert.True(post.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, post.StatusCode.ToString());
+            // With a valid form token (from a page they may open): the referral's answer is "not found", not a token error.
+            using var post = await client.PostFormAsync("/", new Dictionary<string, string> { ["act"] = "Accept" }, page);
+            Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
         }
         using (var elsewhere = await app.SignedInAsync(w.Elsewhere))
             Assert.Equal(HttpStatusCode.NotFound, (await elsewhere.GetAsync(ReferralRoutes.New(w.ServiceId))).Status);

@@ -57,6 +57,11 @@ public sealed class Referral
     public DateTime UpdatedAt { get; set; }
     /// <summary>Changes with each consent request, so a new request gets a new reply code and the old one stops working.</summary>
     public int ConsentAsk { get; set; }
+    /// <summary>
+    /// Raised by every act (a concurrency token): of two people acting at once — a withdrawal and an acceptance — the
+    /// second finds the row changed and is refused, so a referral never ends up accepted after it was withdrawn.
+    /// </summary>
+    public int Version { get; set; }
 
     public const string Table = "Referrals";
 
@@ -79,6 +84,7 @@ public sealed class ReferralConfiguration : IEntityTypeConfiguration<Referral>
     {
         builder.ToTable(Referral.Table);
         builder.Property(r => r.Language).HasMaxLength(8);
+        builder.Property(r => r.Version).IsConcurrencyToken();
         builder.HasIndex(r => new { r.DefenderId, r.State });
         builder.HasIndex(r => new { r.ProviderOrganizationId, r.State });
         builder.HasIndex(r => r.SenderId);

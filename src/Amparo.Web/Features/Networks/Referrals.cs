@@ -66,6 +66,19 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         ReferralAct.Close => (role.HasFlag(ReferralRole.Defender) || role.HasFlag(ReferralRole.Sender)) && r.State == ReferralState.Done,
     };
 
+    /// <summary>Where an act leaves a referral.</summary>
+    public static ReferralState StateAfter(ReferralAct act) => act switch
+    {
+        ReferralAct.Consent => ReferralState.Sent,
+        ReferralAct.Withdraw => ReferralState.Withdrawn,
+        ReferralAct.Revoke => ReferralState.Revoked,
+        ReferralAct.Accept => ReferralState.Accepted,
+        ReferralAct.Decline => ReferralState.Declined,
+        ReferralAct.Start => ReferralState.InProgress,
+        ReferralAct.Done => ReferralState.Done,
+        ReferralAct.Close => ReferralState.Closed,
+    };
+
     /// <summary>
     /// How <paramref name="viewer"/> stands to a referral: its defender, its sender, or one of the provider's admins or focal
     /// points — once it was sent: one withdrawn or revoked before consent stays unknown to the provider.
@@ -85,18 +98,14 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         db.Memberships.Where(m => m.OrganizationId == organizationId && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint));
 
     /// <summary>
-    /// The people <paramref name="viewer"/> may refer: themselves; the members of the organizations where they are a
-    /// focal point or admin; the members of the organizations of the networks they coordinate.
+    /// The people <paramref name="viewer"/> may refer: themselves, and the members of the organizations where they are a
+    /// focal point or admin. A network's coordinator refers through their own organization's role: listing every member
+    /// of every organization of the network would show them names they see nowhere else in Amparo.
     /// </summary>
     public IQueryable<Guid> ReferableBy(Guid viewer)
     {
         var led = db.Memberships.Where(m => m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint)).Select(m => m.OrganizationId);
-        var coordinated = from c in db.NetworkCoordinators where c.UserId == viewer
-                          join no in db.NetworkOrganizations on c.NetworkId equals no.NetworkId
-                          select no.OrganizationId;
-        return db.Users.Where(u => u.Id == viewer
-            || db.Memberships.Any(m => m.UserId == u.Id && (led.Contains(m.OrganizationId) || coordinated.Contains(m.OrganizationId))))
-            .Select(u => u.Id);
+        return db.Users.Where(u => u.Id == viewer || db.Memberships.Any(m => m.UserId == u.Id && led.Contains(m.OrganizationId))).Select(u => u.Id);
     }
 
     /// <summary>The people <paramref name="viewer"/> may refer, themselves first, then by name.</summary>
@@ -142,10 +151,11 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         Guid? overridingOrganization = null;
         if (input.OverrideReason is not null)
         {
-            // Asking for an override and leaving the reason empty is an error, not a referral that quietly waits for consent.
+            // Asking for an override and leaving the reason empty is an error, not a referral that quietly waits for consent;
+            // so is an override for oneself, or by someone who is not a focal point of the person's organization.
             overridingOrganization = self ? null : await OverridingOrganizationAsync(viewer, input.DefenderId, ct);
-            if (overridingOrganization is null) return DirectoryWrite.NotFound;
-            if (overrideReason is null || Validation.IsUnacceptableText(overrideReason, OverrideReasonMax)) errors["OverrideReason"] = "Referral.Error.OverrideReason";
+            if (overridingOrganization is null) errors["OverrideReason"] = "Referral.Error.OverrideNotYours";
+            else if (overrideReason is null || Validation.IsUnacceptableText(overrideReason, OverrideReasonMax)) errors["OverrideReason"] = "Referral.Error.OverrideReason";
         }
         if (errors.Count > 0) return new(DirectoryWriteStatus.Invalid, null, errors);
         var defender = await db.Users.SingleAsync(u => u.Id == input.DefenderId, ct);
@@ -168,6 +178,8 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         await db.SaveChangesAsync(ct);
         if (referral.State == ReferralState.Sent) await TellProviderAsync(referral, ct);
         else await AskConsentAsync(referral, defender, ct);
+        // Sent without their consent: the defender hears of it at once (the page says who and why).
+        if (referral.Consent == ConsentWay.Override) await TellAsync(referral, db.Users.Where(u => u.Id == defender.Id).Select(u => u.Id), "override", ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         signal.WakeDispatcher();
@@ -204,9 +216,10 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
                            select new { Organization = o.Name, Network = n.Name }).SingleAsync(ct);
         var entryId = await db.DirectoryEntries.Where(e => e.NetworkId == r.NetworkId && e.OrganizationId == r.ProviderOrganizationId).Select(e => (Guid?)e.Id).SingleOrDefaultAsync(ct);
         var keyId = await db.Users.Where(u => u.Id == r.DefenderId).Select(u => u.DataKeyId).SingleAsync(ct);
-        // The defender reads their details always; the sender while the referral is open; the provider while it works on it.
+        // The defender reads their details always; the sender what they wrote until the defender agrees (then the words are
+        // the defender's); the provider while it works on it.
         var readsDetails = role.HasFlag(ReferralRole.Defender)
-            || (role.HasFlag(ReferralRole.Sender) && Referral.Open.Contains(r.State))
+            || (role.HasFlag(ReferralRole.Sender) && r.State == ReferralState.AwaitingConsent)
             || (role.HasFlag(ReferralRole.Provider) && Referral.Working.Contains(r.State));
         ReferralDetails? details = null;
         if (readsDetails && await cipher.DecryptAsync(db, keyId, r.DetailsCipher, Referral.Table, nameof(Referral.DetailsCipher), r.Id, ct) is { } json)
@@ -240,7 +253,15 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         if (act == ReferralAct.Consent && input?.Details is { } given) foreach (var e in DetailErrors(given.Name, given.Reach, given.Story)) errors[e.Key] = e.Value;
         if (errors.Count > 0) return new(DirectoryWriteStatus.Invalid, r.Id, errors);
         var before = r.State;
-        await ApplyAsync(r, act, input, ConsentWay.Page, ct);
+        try
+        {
+            await ApplyAsync(r, act, input, ConsentWay.Page, role.HasFlag(ReferralRole.Defender), ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Someone else acted on it at the same moment; theirs stands, and this act is refused as out of turn.
+            return new(DirectoryWriteStatus.Invalid, r.Id, new Dictionary<string, string>(StringComparer.Ordinal) { ["State"] = "Referral.Error.State" });
+        }
         await tx.CommitAsync(ct);
         signal.WakeDispatcher();
         await audit.WriteAsync(AuditEvents.ReferralChanged, viewer, r.Id, null, $"{act} {before}->{r.State}", ct);
@@ -250,7 +271,8 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
     /// <summary>What an act carries: a decline's reason, a done's outcome, a consent's details, the defender's "did it help?".</summary>
     public sealed record ActInput(DeclineReason? Declined = null, DoneReason? Outcome = null, ReferralDetails? Details = null, bool? Helped = null);
 
-    private async Task ApplyAsync(Referral r, ReferralAct act, ActInput? input, ConsentWay way, CancellationToken ct)
+    /// <summary>Moves the referral and queues who is told, in one save (the caller's transaction). <paramref name="byDefender"/>: only the defender's "did it help?" counts.</summary>
+    private async Task ApplyAsync(Referral r, ReferralAct act, ActInput? input, ConsentWay way, bool byDefender, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         switch (act)
@@ -270,9 +292,10 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
             case ReferralAct.Decline: (r.State, r.Declined, r.EndedAt) = (ReferralState.Declined, input!.Declined, now); break;
             case ReferralAct.Start: r.State = ReferralState.InProgress; break;
             case ReferralAct.Done: (r.State, r.Outcome, r.EndedAt) = (ReferralState.Done, input!.Outcome, now); break;
-            case ReferralAct.Close: (r.State, r.Helped) = (ReferralState.Closed, input?.Helped); break;
+            case ReferralAct.Close: (r.State, r.Helped) = (ReferralState.Closed, byDefender ? input?.Helped : null); break;
         }
         r.UpdatedAt = now;
+        r.Version++;
         // Who hears of it: the provider of a new referral and of its end (when it knew of it); the defender and the
         // sender of the provider's acts. Nobody hears of their own act.
         switch (act)
@@ -299,13 +322,20 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
     public async Task<Referral?> ConsentBySmsAsync(Guid defenderId, string senderLookup, string code, CancellationToken ct = default)
     {
         if (!await codes.TryAsync("sms:" + senderLookup, ct)) return null;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var waiting = await db.Referrals.Where(r => r.DefenderId == defenderId && r.State == ReferralState.AwaitingConsent).ToListAsync(ct);
         Referral? match = null;
         foreach (var r in waiting)
-            if (match is null && ReplyCodes.Same(code, await codes.CodeAsync(ConsentPurpose, r.Id, r.ConsentAsk.ToString(System.Globalization.CultureInfo.InvariantCulture), ct))) match = r;
+            if (match is null && ReplyCodes.Same(code, await ConsentCodeAsync(r, ct))) match = r;
         if (match is null) return null;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await ApplyAsync(match, ReferralAct.Consent, null, ConsentWay.Sms, ct);
+        try
+        {
+            await ApplyAsync(match, ReferralAct.Consent, null, ConsentWay.Sms, byDefender: true, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return null; // withdrawn or revoked at the same moment: it stays ended
+        }
         await tx.CommitAsync(ct);
         signal.WakeDispatcher();
         await audit.WriteAsync(AuditEvents.ReferralChanged, defenderId, match.Id, null, "Consent sms AwaitingConsent->Sent", ct);
@@ -322,18 +352,19 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         var language = defender.Language;
         var kind = texts.Text(language, false, "Directory.Kind." + r.Kind);
         var link = texts.Url(ReferralRoutes.Referral(r.Id));
-        var to = new List<Destination>();
-        if (!string.IsNullOrEmpty(defender.Email)) to.Add(new(ChannelKind.Email, defender.Email));
+        var subject = texts.Text(language, false, "Referral.Mail.ConsentSubject");
+        // Two notifications, not two channels of one: the dispatcher stops at the first channel that delivers a notice,
+        // and the SMS carries what the e-mail cannot — the code to agree from a phone without data.
+        if (!string.IsNullOrEmpty(defender.Email))
+            await notifier.EnqueueAsync(db, new Notification($"referral-consent:{r.Id:N}:{r.ConsentAsk}:email", new(NotificationSourceKind.Account, defender.Id),
+                NotificationPriority.Normal, language, [new Destination(ChannelKind.Email, defender.Email)], subject, texts.Text(language, false, "Referral.Msg.Consent", kind, link)), ct);
         var (phone, _) = await accounts.ContactDetailsAsync(defender, ct);
-        var verified = phone is not null && defender.VerifiedPhoneLookup is not null && defender.VerifiedPhoneLookup == defender.PhoneLookup;
-        if (verified) to.Add(new(ChannelKind.Sms, phone!));
-        if (to.Count == 0) return;
-        var code = await ConsentCodeAsync(r, ct);
-        await notifier.EnqueueAsync(db, new Notification($"referral-consent:{r.Id:N}:{r.ConsentAsk}", new(NotificationSourceKind.Account, defender.Id),
-            NotificationPriority.Normal, language, to, texts.Text(language, false, "Referral.Mail.ConsentSubject"), texts.Text(language, false, "Referral.Msg.Consent", kind, link))
+        if (phone is not null && defender.VerifiedPhoneLookup is not null && defender.VerifiedPhoneLookup == defender.PhoneLookup)
         {
-            SmsText = texts.Text(language, false, "Referral.Msg.ConsentSms", kind, ReferralSmsHandler.WordFor(language), code, link),
-        }, ct);
+            var text = texts.Text(language, false, "Referral.Msg.ConsentSms", kind, ReferralSmsHandler.WordFor(language), await ConsentCodeAsync(r, ct), link);
+            await notifier.EnqueueAsync(db, new Notification($"referral-consent:{r.Id:N}:{r.ConsentAsk}:sms", new(NotificationSourceKind.Account, defender.Id),
+                NotificationPriority.Normal, language, [new Destination(ChannelKind.Sms, phone)], subject, text), ct);
+        }
     }
 
     /// <summary>Tells the provider's admins and focal points that a referral waits: the service's kind and a link, nothing else.</summary>

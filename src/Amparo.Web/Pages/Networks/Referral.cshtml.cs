@@ -17,6 +17,14 @@ public sealed class ReferralModel(Referrals referrals) : PageModel
     [BindProperty] public string? Reach { get; set; }
     [BindProperty] public string? Story { get; set; }
     public ReferralView View { get; private set; } = null!;
+
+    /// <summary>
+    /// The act the "done" notice reports: only a named act, and only when the referral stands where that act leaves it —
+    /// a link with another "done" (or one read later) must not say something happened that did not.
+    /// </summary>
+    public ReferralAct? DoneAct => Enum.GetValues<ReferralAct>()
+        .Where(a => string.Equals(a.ToString(), Done, StringComparison.OrdinalIgnoreCase) && View.Referral.State == Referrals.StateAfter(a))
+        .Cast<ReferralAct?>().FirstOrDefault();
     public IReadOnlyDictionary<string, string> Errors { get; private set; } = new Dictionary<string, string>();
     public List<FormError> Summary(Func<string, string> text) => FormErrors.Of(Errors, text);
 

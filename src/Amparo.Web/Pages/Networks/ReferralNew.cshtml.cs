@@ -43,6 +43,12 @@ public sealed class ReferralNewModel(Referrals referrals, AmparoDbContext db) : 
     public async Task<IActionResult> OnPostAsync()
     {
         if (!await LoadAsync()) return NotFound();
+        // A reason written without ticking the box: ask, rather than send it off quietly waiting for consent.
+        if (!Override && !string.IsNullOrWhiteSpace(OverrideReason))
+        {
+            Errors = new Dictionary<string, string>(StringComparer.Ordinal) { ["OverrideReason"] = "Referral.Error.OverrideUnticked" };
+            return Page();
+        }
         var input = new ReferralInput(Service, Defender, Language ?? "", Name ?? "", Reach ?? "", Story ?? "", Override ? OverrideReason ?? "" : null);
         var created = await referrals.CreateAsync(User.UserId(), input, HttpContext.RequestAborted);
         if (created.Status == DirectoryWriteStatus.NotFound) return NotFound();

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAmparoDbContext))]
-    [Migration("20261206191932_Issue16Referrals")]
+    [Migration("20261206194525_Issue16Referrals")]
     partial class Issue16Referrals
     {
         /// <inheritdoc />
@@ -1839,6 +1839,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

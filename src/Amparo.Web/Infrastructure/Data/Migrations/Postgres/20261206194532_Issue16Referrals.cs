@@ -35,7 +35,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     AcceptedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     EndedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ConsentAsk = table.Column<int>(type: "integer", nullable: false)
+                    ConsentAsk = table.Column<int>(type: "integer", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAmparoDbContext))]
-    [Migration("20261206191940_Issue16Referrals")]
+    [Migration("20261206194532_Issue16Referrals")]
     partial class Issue16Referrals
     {
         /// <inheritdoc />
@@ -1846,6 +1846,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 

@@ -35,7 +35,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     AcceptedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     EndedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ConsentAsk = table.Column<int>(type: "INTEGER", nullable: false)
+                    ConsentAsk = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
