@@ -57,6 +57,7 @@ public static class AmparoFeatures
         api.MapHotZonesApi();
         api.MapGrantsApi();
         api.MapGrantRequestsApi();
+        api.MapNetworksApi();
         app.MapSmsHooks();
         app.MapPlanCalendar();
         return app;

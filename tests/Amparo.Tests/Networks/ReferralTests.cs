@@ -18,7 +18,7 @@ namespace Amparo.Tests.Networks;
 /// the details after, and nothing once it ends (declined, revoked, withdrawn, done); every state, every role, and the
 /// people who have no part in it answered "not found".
 /// </summary>
-public abstract class ReferralTests(AppFixture app)
+public abstract partial class ReferralTests(AppFixture app)
 {
     private Task<T> Referrals<T>(Func<Referrals, Task<T>> act) => app.WithServicesAsync(sp => act(sp.GetRequiredService<Referrals>()));
     private Task<T> Directory<T>(Func<NetworkDirectory, Task<T>> act) => app.WithServicesAsync(sp => act(sp.GetRequiredService<NetworkDirectory>()));
@@ -410,6 +410,82 @@ public abstract class ReferralTests(AppFixture app)
         // The coordinators' page shows the feedback section.
         using var coordinator = await app.SignedInAsync(w.Coordinator);
         Assert.Contains("Did referrals help?", (await coordinator.GetAsync(DirectoryRoutes.Gaps(w.NetworkId))).Html, StringComparison.Ordinal);
+    }
+}
+
+public abstract partial class ReferralTests
+{
+    private static async Task<System.Text.Json.Nodes.JsonNode?> JsonAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {body}");
+        return body.Length == 0 ? null : System.Text.Json.Nodes.JsonNode.Parse(body);
+    }
+
+    private static StringContent Json(object body) => new(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task TheApi_SearchesReferActsAndAnswers404_AsThePagesDo()
+    {
+        var w = await WorldAsync();
+        using var client = app.NewClient();
+        var defender = await app.ApiTokenAsync(w.Defender);
+        var provider = await app.ApiTokenAsync(w.ProviderFocal);
+        var outsider = await app.ApiTokenAsync(w.Elsewhere);
+
+        // Search and the entry, at the caller's level: the meeting point is left out until a referral is accepted.
+        using (var found = await client.SendAsync(HttpMethod.Get, "/api/v1/directory?need=psychosocial&language=es", defender))
+        {
+            var json = (await JsonAsync(found, HttpStatusCode.OK))!;
+            var service = json["services"]!.AsArray().Single(x => (Guid)x!["serviceId"]! == w.ServiceId)!;
+            Assert.Equal(("psychosocial", "taking"), ((string)service["kind"]!, (string)service["capacity"]!));
+        }
+        using (var none = await client.SendAsync(HttpMethod.Get, "/api/v1/directory?need=psychosocial", outsider))
+            Assert.DoesNotContain((await JsonAsync(none, HttpStatusCode.OK))!["services"]!.AsArray(), x => (Guid)x!["serviceId"]! == w.ServiceId);
+        using (var entry = await client.SendAsync(HttpMethod.Get, $"/api/v1/directory/{w.EntryId}", defender))
+            Assert.Empty((await JsonAsync(entry, HttpStatusCode.OK))!["contacts"]!.AsArray());
+        using (var hidden = await client.SendAsync(HttpMethod.Get, $"/api/v1/directory/{w.EntryId}", outsider))
+            Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+
+        // Refer: a language the service does not offer is a named field; then sent.
+        using (var bad = await client.SendAsync(HttpMethod.Post, "/api/v1/referrals", defender,
+            Json(new { serviceId = w.ServiceId, defenderId = w.Defender.Id, language = "ru", name = "Ana", story = Story })))
+            Assert.NotNull((await JsonAsync(bad, HttpStatusCode.BadRequest))!["errors"]!["language"]);
+        Guid id;
+        using (var created = await client.SendAsync(HttpMethod.Post, "/api/v1/referrals", defender,
+            Json(new { serviceId = w.ServiceId, defenderId = w.Defender.Id, language = "es", name = "Ana", story = Story })))
+            id = (Guid)(await JsonAsync(created, HttpStatusCode.Created))!["id"]!;
+
+        // The provider: no details before accepting, an act out of turn is 400, then accept and read them.
+        using (var before = await client.SendAsync(HttpMethod.Get, $"/api/v1/referrals/{id}", provider))
+        {
+            var json = (await JsonAsync(before, HttpStatusCode.OK))!;
+            Assert.Equal(("sent", (string?)null), ((string)json["state"]!, json["details"]?.ToJsonString()));
+            Assert.Equal(["accept", "decline"], json["acts"]!.AsArray().Select(a => (string)a!));
+        }
+        using (var early = await client.SendAsync(HttpMethod.Post, $"/api/v1/referrals/{id}/acts", provider, Json(new { act = "start" })))
+            Assert.NotNull((await JsonAsync(early, HttpStatusCode.BadRequest))!["errors"]!["state"]);
+        using (var noReason = await client.SendAsync(HttpMethod.Post, $"/api/v1/referrals/{id}/acts", provider, Json(new { act = "decline", declined = "tired" })))
+            Assert.NotNull((await JsonAsync(noReason, HttpStatusCode.BadRequest))!["errors"]!["declined"]);
+        using (var accepted = await client.SendAsync(HttpMethod.Post, $"/api/v1/referrals/{id}/acts", provider, Json(new { act = "accept" })))
+            await JsonAsync(accepted, HttpStatusCode.NoContent);
+        using (var after = await client.SendAsync(HttpMethod.Get, $"/api/v1/referrals/{id}", provider))
+            Assert.Equal(Story, (string)(await JsonAsync(after, HttpStatusCode.OK))!["details"]!["story"]!);
+        using (var opened = await client.SendAsync(HttpMethod.Get, $"/api/v1/directory/{w.EntryId}", defender))
+            Assert.Equal(MeetingPoint, (string)(await JsonAsync(opened, HttpStatusCode.OK))!["contacts"]![0]!["value"]!);
+
+        // Someone without a part: 404 to read and to act; the list does not show it.
+        using (var read = await client.SendAsync(HttpMethod.Get, $"/api/v1/referrals/{id}", outsider))
+            Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+        using (var act = await client.SendAsync(HttpMethod.Post, $"/api/v1/referrals/{id}/acts", outsider, Json(new { act = "withdraw" })))
+            Assert.Equal(HttpStatusCode.NotFound, act.StatusCode);
+        using (var list = await client.SendAsync(HttpMethod.Get, "/api/v1/referrals", outsider))
+            Assert.Empty((await JsonAsync(list, HttpStatusCode.OK))!["forMe"]!.AsArray());
+        // The defender withdraws through the API; the provider's details are gone.
+        using (var withdrawn = await client.SendAsync(HttpMethod.Post, $"/api/v1/referrals/{id}/acts", defender, Json(new { act = "withdraw" })))
+            await JsonAsync(withdrawn, HttpStatusCode.NoContent);
+        using (var ended = await client.SendAsync(HttpMethod.Get, $"/api/v1/referrals/{id}", provider))
+            Assert.Null((await JsonAsync(ended, HttpStatusCode.OK))!["details"]);
     }
 }
 
