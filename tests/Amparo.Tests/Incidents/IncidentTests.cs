@@ -352,6 +352,7 @@ public abstract partial class IncidentTests(AppFixture app)
         var added = await UploadAsync(client, photo, "IMG_2041.jpg");
         Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
         var (_, page) = await client.GetAsync($"/incidents/{id}");
+        Assert.Contains("href=\"/directory?need=Legal\"", page, StringComparison.Ordinal); // help to find, from the incident
         Assert.Contains("Removed before storing: where it was taken (GPS), the phone or camera, when it was taken, other hidden data.", page, StringComparison.Ordinal);
         Assert.Contains("IMG_2041.jpg", page, StringComparison.Ordinal);
 

@@ -87,6 +87,8 @@ public abstract class SelfCheckTests(AppFixture app)
         var (status, result) = await client.GetAsync($"/wellbeing/checks/{id1}");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("not a diagnosis", result, StringComparison.Ordinal);
+        // A way to care in the network's directory, by the person's own click (the link only searches).
+        Assert.Contains("href=\"/directory?need=Psychosocial\" id=\"find-care-link\"", result, StringComparison.Ordinal);
         Assert.Contains("id=\"band-Burnout\"", result, StringComparison.Ordinal);
         Assert.Contains("wb-band-high", result, StringComparison.Ordinal);
         Assert.Contains("wb-band-low", result, StringComparison.Ordinal);
