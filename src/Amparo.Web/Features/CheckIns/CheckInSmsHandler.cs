@@ -26,7 +26,7 @@ public sealed class CheckInSmsHandler(
     }
 
     /// <summary>Tries of reply codes are counted per sending number.</summary>
-    public static string TriesKey(string senderLookup) => "sms:" + senderLookup;
+    public static string TriesKey(string senderLookup) => SmsSenders.TriesKey(senderLookup);
 
     /// <summary>
     /// The reply text, or null for no reply (a number Amparo does not know hears nothing: we do not answer strangers).

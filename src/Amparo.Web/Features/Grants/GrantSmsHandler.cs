@@ -1,6 +1,5 @@
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Infrastructure.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Features.Grants;
 
@@ -28,15 +27,9 @@ public sealed class GrantSmsHandler(AmparoDbContext db, GrantRequests requests, 
 
     public async Task<SmsReply?> HandleAsync(InboundText sms, CancellationToken ct)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.VerifiedPhoneLookup == sms.SenderLookup)
-            .Select(u => new { u.Id, u.Language }).SingleOrDefaultAsync(ct);
-        if (user is null)
-        {
-            // The same as the check-in commands: silence for a stranger, one neutral sentence for a number not verified.
-            var unverified = await db.Users.AsNoTracking().Where(u => u.PhoneLookup == sms.SenderLookup).OrderBy(u => u.CreatedAt)
-                .Select(u => u.Language).FirstOrDefaultAsync(ct);
-            return unverified is null ? null : Say(unverified, "Sms.NotVerified");
-        }
+        // The same as the check-in commands: silence for a stranger, one neutral sentence for a number not verified.
+        var (user, unverified) = await SmsSenders.IdentifyAsync(db, sms.SenderLookup, ct);
+        if (user is null) return unverified is null ? null : Say(unverified, "Sms.NotVerified");
         var (word, need) = Split(sms.Text);
         if (word is null) return Say(user.Language, "Grants.Sms.Usage");
         // The number the person wrote from is how the duty officer reaches them first (in the request's encrypted answers).

@@ -1,7 +1,6 @@
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Security;
-using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Features.Networks;
 
@@ -27,14 +26,8 @@ public sealed class ReferralSmsHandler(AmparoDbContext db, Referrals referrals, 
 
     public async Task<SmsReply?> HandleAsync(InboundText sms, CancellationToken ct)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.VerifiedPhoneLookup == sms.SenderLookup)
-            .Select(u => new { u.Id, u.Language }).SingleOrDefaultAsync(ct);
-        if (user is null)
-        {
-            var unverified = await db.Users.AsNoTracking().Where(u => u.PhoneLookup == sms.SenderLookup).OrderBy(u => u.CreatedAt)
-                .Select(u => u.Language).FirstOrDefaultAsync(ct);
-            return unverified is null ? null : new(unverified, texts.Text(unverified, false, "Sms.NotVerified"));
-        }
+        var (user, unverified) = await SmsSenders.IdentifyAsync(db, sms.SenderLookup, ct);
+        if (user is null) return unverified is null ? null : new(unverified, texts.Text(unverified, false, "Sms.NotVerified"));
         var parts = sms.Text.Trim().Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries);
         var code = parts.Length == 2 ? ReplyCodes.Clean(parts[1]) : null;
         // A wrong code, a used one and a missing one all hear the same: the page is the way to agree.

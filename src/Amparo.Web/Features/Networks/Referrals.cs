@@ -321,7 +321,7 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
     /// </summary>
     public async Task<Referral?> ConsentBySmsAsync(Guid defenderId, string senderLookup, string code, CancellationToken ct = default)
     {
-        if (!await codes.TryAsync("sms:" + senderLookup, ct)) return null;
+        if (!await codes.TryAsync(SmsSenders.TriesKey(senderLookup), ct)) return null;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var waiting = await db.Referrals.Where(r => r.DefenderId == defenderId && r.State == ReferralState.AwaitingConsent).ToListAsync(ct);
         Referral? match = null;
