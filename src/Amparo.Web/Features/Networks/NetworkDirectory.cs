@@ -221,6 +221,14 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
     public async Task<DirectoryEntry?> EntryForEditAsync(Guid viewer, Guid networkId, Guid organizationId, CancellationToken ct = default) =>
         await EditableAsync(viewer, networkId, organizationId, ct);
 
+    /// <summary>An entry and its services, for its organization's admins (the service form); null for anyone else. Opens no contact.</summary>
+    public async Task<(DirectoryEntry Entry, string Organization, List<DirectoryService> Services)?> ServicesForEditAsync(Guid viewer, Guid entryId, CancellationToken ct = default)
+    {
+        if (await OwnEntryAsync(viewer, entryId, adminOnly: true, ct) is not { } entry) return null;
+        var organization = await db.Organizations.Where(o => o.Id == entry.OrganizationId).Select(o => o.Name).SingleAsync(ct);
+        return (entry, organization, await db.DirectoryServices.AsNoTracking().Where(s => s.EntryId == entryId).OrderBy(s => s.Kind).ToListAsync(ct));
+    }
+
     /// <summary>Writes what the entry says and who may find it; the front gate is required (it is how a provider is reached).</summary>
     public Task<DirectoryWrite> SaveEntryAsync(Guid viewer, Guid networkId, Guid organizationId, EntryInput input, CancellationToken ct = default) =>
         SaveEntryAsync(viewer, networkId, organizationId, input, null, ct);

@@ -2,16 +2,14 @@ using System.Globalization;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Networks;
 using Amparo.Web.Infrastructure;
-using Amparo.Web.Infrastructure.Data;
 using Amparo.Web.Infrastructure.Geography;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Pages.Networks;
 
 /// <summary>One service of an entry, added or changed by the organization's admins (anyone else: 404), or removed.</summary>
-public sealed class DirectoryServiceModel(NetworkDirectory directory, AmparoDbContext db, CountryOutlines countries) : PageModel
+public sealed class DirectoryServiceModel(NetworkDirectory directory, CountryOutlines countries) : PageModel
 {
     [FromRoute] public Guid Entry { get; set; }
     /// <summary>The service, or null on <c>/services/new</c>.</summary>
@@ -31,10 +29,10 @@ public sealed class DirectoryServiceModel(NetworkDirectory directory, AmparoDbCo
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (await EditableAsync() is not { } view) return NotFound();
+        if (await EditableAsync() is not { } services) return NotFound();
         if (Service is { } id)
         {
-            if (view.Services.SingleOrDefault(s => s.Id == id) is not { } s) return NotFound();
+            if (services.SingleOrDefault(s => s.Id == id) is not { } s) return NotFound();
             Kind = s.Kind;
             Languages = [.. s.Languages.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
             Regions = [.. s.Regions.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
@@ -67,12 +65,11 @@ public sealed class DirectoryServiceModel(NetworkDirectory directory, AmparoDbCo
         return Redirect(DirectoryRoutes.Entry(Entry) + "?done=removed");
     }
 
-    /// <summary>The entry, when the viewer may change it (its organization's admin).</summary>
-    private async Task<EntryView?> EditableAsync()
+    /// <summary>The entry's services, when the viewer may change them (its organization's admin); no contact is opened.</summary>
+    private async Task<List<DirectoryService>?> EditableAsync()
     {
-        var view = await directory.ViewAsync(User.UserId(), Entry, HttpContext.RequestAborted);
-        if (view is not { CanEdit: true }) return null;
-        OrganizationName = await db.Organizations.Where(o => o.Id == view.Entry.OrganizationId).Select(o => o.Name).SingleAsync(HttpContext.RequestAborted);
-        return view;
+        if (await directory.ServicesForEditAsync(User.UserId(), Entry, HttpContext.RequestAborted) is not var (_, organization, services)) return null;
+        OrganizationName = organization;
+        return services;
     }
 }
