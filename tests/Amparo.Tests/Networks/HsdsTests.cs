@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Amparo.Tests.Infrastructure;
 using Amparo.Tests.Organizations;
 using Amparo.Web.Features.Networks;
-using Amparo.Web.Features.Organizations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
