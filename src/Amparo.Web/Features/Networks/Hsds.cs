@@ -340,6 +340,7 @@ public sealed class DirectoryHsds(AmparoDbContext db, NetworkDirectory directory
             var id = Str(service, "id", $"services[{i}].id", errors) is { } text && Guid.TryParse(text, out var g) && existing.Contains(g) ? g : (Guid?)null;
             services.Add((id, new ServiceInput(kind.Value, languages, regions, eligible, hours, Str(service, "description", $"services[{i}].description", errors) ?? "")));
         }
+        var description = Str(org, "description", "description", errors);
         if (errors.Count > 0) return new(DirectoryWriteStatus.Invalid, Errors: errors, Names: names);
 
         // What the file cannot carry stays, unless the file says it again.
@@ -348,7 +349,7 @@ public sealed class DirectoryHsds(AmparoDbContext db, NetworkDirectory directory
                 if (!contacts.Any(c => c.Kind == kept.Kind && string.Equals(c.Value.Trim(), kept.Value, StringComparison.Ordinal)))
                     contacts.Add(new(kept.Kind, kept.Level, kept.Value));
 
-        var input = new EntryInput(Str(org, "description", "description", errors) ?? entry.Description,
+        var input = new EntryInput(description ?? entry.Description,
             entry.Id == Guid.Empty ? EntryVisibility.Network : entry.Visibility, gate ?? entry.FrontGate);
         int added = 0, updated = 0;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
