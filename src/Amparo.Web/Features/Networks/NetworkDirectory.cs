@@ -240,15 +240,30 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
     public async Task<DirectoryWrite> SaveEntryAsync(Guid viewer, Guid networkId, Guid organizationId, EntryInput input, IReadOnlyList<EntryContactInput>? contacts,
         CancellationToken ct = default)
     {
-        if (await EditableAsync(viewer, networkId, organizationId, ct) is not { } entry) return DirectoryWrite.NotFound;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (result, detail) = await WriteEntryAsync(viewer, networkId, organizationId, input, contacts, ct);
+        if (result.Status != DirectoryWriteStatus.Done) return result;
+        await tx.CommitAsync(ct);
+        await audit.WriteAsync(AuditEvents.DirectoryChanged, viewer, result.Id, organizationId, detail, ct);
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="SaveEntryAsync(Guid, Guid, Guid, EntryInput, IReadOnlyList{EntryContactInput}?, CancellationToken)"/> inside the
+    /// caller's transaction, without the audit record: the audit log writes on its own connection, which SQLite would make
+    /// wait for this transaction. Returns the audit detail for the caller to write after committing.
+    /// </summary>
+    internal async Task<(DirectoryWrite Result, string AuditDetail)> WriteEntryAsync(Guid viewer, Guid networkId, Guid organizationId, EntryInput input,
+        IReadOnlyList<EntryContactInput>? contacts, CancellationToken ct)
+    {
+        if (await EditableAsync(viewer, networkId, organizationId, ct) is not { } entry) return (DirectoryWrite.NotFound, "");
         var description = input.Description.Trim();
         var gate = input.FrontGate.Trim();
         var errors = contacts is null ? new Dictionary<string, string>(StringComparer.Ordinal) : ContactErrors(contacts);
         if (!IsText(description, DirectoryEntry.DescriptionMax)) errors["Description"] = "Directory.Error.Description";
         if (gate.Length == 0 || !IsOneLine(gate, DirectoryEntry.FrontGateMax)) errors["FrontGate"] = "Directory.Error.FrontGate";
         if (!Enum.IsDefined(input.Visibility)) errors["Visibility"] = "Directory.Error.Visibility";
-        if (errors.Count > 0) return new(DirectoryWriteStatus.Invalid, entry.Id == Guid.Empty ? null : entry.Id, errors);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (errors.Count > 0) return (new(DirectoryWriteStatus.Invalid, entry.Id == Guid.Empty ? null : entry.Id, errors), "");
         if (entry.Id == Guid.Empty)
         {
             entry.Id = Guid.NewGuid();
@@ -257,18 +272,25 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
         (entry.Description, entry.FrontGate, entry.Visibility, entry.UpdatedAt) = (description, gate, input.Visibility, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
         if (contacts is not null) await WriteContactsAsync(entry, contacts, ct);
-        await tx.CommitAsync(ct);
-        await audit.WriteAsync(AuditEvents.DirectoryChanged, viewer, entry.Id, organizationId,
-            $"entry visibility={input.Visibility}" + (contacts is null ? "" : " " + ContactsDetail(contacts)), ct);
-        return new(DirectoryWriteStatus.Done, entry.Id);
+        return (new(DirectoryWriteStatus.Done, entry.Id), $"entry visibility={input.Visibility}" + (contacts is null ? "" : " " + ContactsDetail(contacts)));
     }
 
     /// <summary>Adds a service to an entry (<paramref name="serviceId"/> null) or changes one, for the entry's organization's admins.</summary>
     public async Task<DirectoryWrite> SaveServiceAsync(Guid viewer, Guid entryId, Guid? serviceId, ServiceInput input, CancellationToken ct = default)
     {
-        if (await OwnEntryAsync(viewer, entryId, adminOnly: true, ct) is not { } entry) return DirectoryWrite.NotFound;
+        var (result, organizationId, kind) = await WriteServiceAsync(viewer, entryId, serviceId, input, ct);
+        if (result.Status == DirectoryWriteStatus.Done)
+            await audit.WriteAsync(AuditEvents.DirectoryChanged, viewer, result.Id, organizationId, $"service kind={kind}", ct);
+        return result;
+    }
+
+    /// <summary><see cref="SaveServiceAsync"/> without the audit record (written by the caller, after its transaction commits).</summary>
+    internal async Task<(DirectoryWrite Result, Guid OrganizationId, ServiceKind Kind)> WriteServiceAsync(Guid viewer, Guid entryId, Guid? serviceId, ServiceInput input,
+        CancellationToken ct)
+    {
+        if (await OwnEntryAsync(viewer, entryId, adminOnly: true, ct) is not { } entry) return (DirectoryWrite.NotFound, Guid.Empty, input.Kind);
         var service = serviceId is { } sid ? await db.DirectoryServices.SingleOrDefaultAsync(s => s.Id == sid && s.EntryId == entryId, ct) : null;
-        if (serviceId is not null && service is null) return DirectoryWrite.NotFound;
+        if (serviceId is not null && service is null) return (DirectoryWrite.NotFound, Guid.Empty, input.Kind);
         // A form's empty box binds as null: it is no choice, not an error.
         var languages = input.Languages.Select(l => (l ?? "").Trim()).Where(l => l.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         var regions = input.Regions.Select(r => (r ?? "").Trim()).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToList();
@@ -280,7 +302,7 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
         if ((input.Eligible & ~KnownGroups) != 0) errors["Eligible"] = "Directory.Error.Eligible";
         if (input.ResponseHours is < 1 or > DirectoryService.ResponseHoursMax) errors["ResponseHours"] = "Directory.Error.ResponseHours";
         if (!IsText(notes, DirectoryService.NotesMax)) errors["Notes"] = "Directory.Error.Notes";
-        if (errors.Count > 0) return new(DirectoryWriteStatus.Invalid, serviceId, errors);
+        if (errors.Count > 0) return (new(DirectoryWriteStatus.Invalid, serviceId, errors), entry.OrganizationId, input.Kind);
         var now = clock.GetUtcNow().UtcDateTime;
         if (service is null)
         {
@@ -295,8 +317,7 @@ public sealed class NetworkDirectory(AmparoDbContext db, NetworkService networks
         service.Notes = notes;
         await TouchAsync(entryId, now, ct);
         await db.SaveChangesAsync(ct);
-        await audit.WriteAsync(AuditEvents.DirectoryChanged, viewer, service.Id, entry.OrganizationId, $"service kind={service.Kind}", ct);
-        return new(DirectoryWriteStatus.Done, service.Id);
+        return (new(DirectoryWriteStatus.Done, service.Id), entry.OrganizationId, service.Kind);
     }
 
     /// <summary>Removes a service, for the entry's organization's admins.</summary>

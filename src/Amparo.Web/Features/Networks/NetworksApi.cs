@@ -34,6 +34,7 @@ public static class NetworksApi
     public sealed record LineDto(Guid Id, string Kind, string Organization, string State, DateTime UpdatedAt);
     public sealed record ListDto(LineDto[] ForMe, LineDto[] Sent, LineDto[] Incoming);
     public sealed record IdResponse(Guid Id);
+    public sealed record HsdsReportDto(int ServicesAdded, int ServicesUpdated, Dictionary<string, int> Contacts);
 
     public static RouteGroupBuilder MapNetworksApi(this RouteGroupBuilder api)
     {
@@ -50,6 +51,24 @@ public static class NetworksApi
         directory.MapPut("/services/{serviceId:guid}/capacity", CapacityAsync).WithName("SetServiceCapacity")
             .WithSummary("The provider's one click: taking, fullUntil (with fullUntil, today to a year ahead) or emergenciesOnly (its organization's admins and focal points)")
             .WithDescription("The same value again says it is still true (its confirmation time moves). 404 for anyone else.").ProducesValidationProblem();
+        directory.MapGet("/networks/{networkId:guid}/hsds", HsdsExportAsync).WithName("ExportDirectoryHsds")
+            .WithSummary("A network's directory as Open Referral HSDS 3.0 JSON (organizations with their services), as I may see it")
+            .WithDescription("audience: network (default: the entries I may find, with their public and network-members contacts) or public (public entries and public "
+                + "contacts only, for publishing). Contacts \"after a referral\" or \"never shown\" are never exported, whoever asks. Amparo's kind of help, groups, capacity, "
+                + "response promise and each contact's confidentiality level are HSDS attributes from Amparo's taxonomies (amparo-service-kind, amparo-eligibility, "
+                + "amparo-capacity, amparo-response-promise, amparo-confidentiality; see docs/network.md). 404 when I am not in the network and find none of its entries.")
+            .Produces<System.Text.Json.Nodes.JsonArray>(StatusCodes.Status200OK, "application/json").ProducesValidationProblem();
+        directory.MapPost("/networks/{networkId:guid}/organizations/{organizationId:guid}/hsds", HsdsImportAsync).WithName("ImportDirectoryHsds")
+            .WithSummary("Write one organization's HSDS 3.0 JSON into its entry in the network (its admins only)")
+            .WithDescription("The body: one HSDS organization object (or an array holding one), up to 1 MB and 200 services. Description, front gate (a phone with the "
+                + "amparo-contact-role:front-gate attribute, else the organization's email, else its website), services (the kind from an amparo-service-kind attribute, "
+                + "required; a service whose id is one of the entry's is changed, any other added) and contacts (replaced; the level from an amparo-confidentiality "
+                + "attribute, else networkMembers — an address: never). Contacts at the after-referral and never-shown levels are kept unless the file repeats them. "
+                + "All or nothing. 400 with the fields named; 404 when I am not the organization's admin or it is not in the network.")
+            .Produces<HsdsReportDto>().ProducesValidationProblem()
+            // The body is read by the handler (an HSDS file is larger than the API's other bodies, and a malformed one must be a
+            // 400 naming it, not a binding failure); past twice the file limit the request is refused before it is read.
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(2 * DirectoryHsds.MaxBytes));
         var referrals = Group("/referrals", "Referrals");
         referrals.MapGet("/", ListAsync).WithName("ListReferrals").WithSummary("Referrals for me, sent by me, and to the organizations whose referrals I handle (once sent)");
         referrals.MapGet("/{id:guid}", ReferralAsync).WithName("GetReferral").WithSummary("One referral as I may see it")
@@ -106,9 +125,45 @@ public static class NetworksApi
         };
     }
 
+    private static async Task<Results<Ok<System.Text.Json.Nodes.JsonArray>, NotFound, ValidationProblem>> HsdsExportAsync(Guid networkId, string? audience,
+        HttpContext http, DirectoryHsds hsds, IStringLocalizer<SharedResource> t)
+    {
+        if (audience is not (null or "network" or "public"))
+            return ApiErrors.Invalid(new Dictionary<string, string>(StringComparer.Ordinal) { ["audience"] = "Validation.Invalid" }, t);
+        var export = await hsds.ExportAsync(http.User.UserId(), networkId, audience == "public", http.RequestAborted);
+        return export is null ? TypedResults.NotFound() : TypedResults.Ok(export);
+    }
+
+    private static async Task<Results<Ok<HsdsReportDto>, NotFound, ValidationProblem>> HsdsImportAsync(Guid networkId, Guid organizationId, HttpContext http,
+        DirectoryHsds hsds, IStringLocalizer<SharedResource> t)
+    {
+        // Read one byte past the limit, so a file that is too large is told apart from one that is exactly the limit.
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while (buffer.Length <= DirectoryHsds.MaxBytes && (read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+            buffer.Write(chunk, 0, read);
+        var result = await hsds.ImportAsync(http.User.UserId(), networkId, organizationId, buffer.GetBuffer().AsMemory(0, (int)Math.Min(buffer.Length, DirectoryHsds.MaxBytes + 1)),
+            http.RequestAborted);
+        return result.Status switch
+        {
+            DirectoryWriteStatus.Done => TypedResults.Ok(new HsdsReportDto(result.Report!.ServicesAdded, result.Report.ServicesUpdated,
+                result.Report.Contacts.ToDictionary(c => PlanWire.Word(c.Key), c => c.Value, StringComparer.Ordinal))),
+            DirectoryWriteStatus.NotFound => TypedResults.NotFound(),
+            // A refused service is named by the name it has in the file, so the admin knows which one to fix.
+            DirectoryWriteStatus.Invalid => TypedResults.ValidationProblem(result.Errors!.ToDictionary(e => Camel(e.Key),
+                e => new[] { result.Names is not null && result.Names.TryGetValue(e.Key, out var name) && name.Length > 0 ? $"{t[e.Value].Value} ({name})" : t[e.Value].Value },
+                StringComparer.Ordinal)),
+        };
+    }
+
     /// <summary>The service's field names ("FullUntil") as the API's JSON names them ("fullUntil").</summary>
     private static Dictionary<string, string> Camel(IReadOnlyDictionary<string, string> errors) =>
-        errors.ToDictionary(e => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => e.Value, StringComparer.Ordinal);
+        errors.ToDictionary(e => Camel(e.Key), e => e.Value, StringComparer.Ordinal);
+
+    /// <summary>"services[2].Languages" → "services[2].languages": each part of a path as the JSON names it.</summary>
+    private static string Camel(string field) =>
+        string.Join('.', field.Split('.').Select(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName));
 
     private static LineDto Line(ReferralLine l) => new(l.Id, PlanWire.Word(l.Kind), l.Organization, PlanWire.Word(l.State), l.UpdatedAt);
 

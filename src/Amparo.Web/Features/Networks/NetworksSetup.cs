@@ -9,6 +9,7 @@ public static class NetworksSetup
     {
         services.AddScoped<NetworkService>();
         services.AddScoped<NetworkDirectory>();
+        services.AddScoped<DirectoryHsds>();
         services.AddScoped<Referrals>();
         services.AddSmsKeywords<ReferralSmsHandler>("referrals", ReferralSmsHandler.Words);
         services.AddScoped<IPersonalData, NetworksPersonalData>();
