@@ -16,10 +16,24 @@ namespace Amparo.Tests.Networks;
 /// another organization's entry gives the same services and levels; an import without Amparo's levels takes the safer
 /// defaults; only the organization's admins import, and bad input is a 400 that writes nothing.
 /// </summary>
-public abstract class HsdsTests(AppFixture app)
+public abstract class HsdsTests(AppFixture app) : IAsyncDisposable
 {
     private const string Street = "Calle 45 # 12-30, barrio La Candelaria";
     private const string MeetingPoint = "Punto de encuentro: parque central";
+
+    /// <summary>
+    /// The public entries this test made, made network-only again after it: the host is shared with other directory
+    /// tests, whose searches (and "nothing found" checks) would otherwise find them.
+    /// </summary>
+    private readonly List<Guid> _publicEntries = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_publicEntries.Count > 0)
+            await app.WithDbAsync(db => db.DirectoryEntries.Where(e => _publicEntries.Contains(e.Id))
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.Visibility, EntryVisibility.Network)));
+        GC.SuppressFinalize(this);
+    }
 
     private Task<T> Hsds<T>(Func<DirectoryHsds, Task<T>> act) => app.WithServicesAsync(sp => act(sp.GetRequiredService<DirectoryHsds>()));
     private Task<T> Directory<T>(Func<NetworkDirectory, Task<T>> act) => app.WithServicesAsync(sp => act(sp.GetRequiredService<NetworkDirectory>()));
@@ -77,6 +91,7 @@ public abstract class HsdsTests(AppFixture app)
             Assert.Equal(DirectoryWriteStatus.Done, (await d.SaveServiceAsync(neighbour.Id, saved.Id!.Value, null, new ServiceInput(ServiceKind.Legal, ["es"], [], Eligibility.None, 24, ""))).Status);
             return saved.Id!.Value;
         });
+        _publicEntries.Add(publicEntryId);
         return new World(networkId, provider, neighbourOrg, entryId, publicEntryId, admin, staff, neighbour, elsewhere, loner);
     }
 
