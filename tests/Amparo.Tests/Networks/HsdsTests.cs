@@ -209,6 +209,18 @@ public abstract class HsdsTests(AppFixture app) : IAsyncDisposable
         Assert.Equal(2, own.Services.Count);
         Assert.Contains(own.Contacts, c => c.Level == Confidentiality.Never && c.Value == Street);
         Assert.Contains(own.Contacts, c => c.Level == Confidentiality.AfterReferral && c.Value == MeetingPoint);
+        // Another system's listing with the same meeting point and no Amparo level: the entry keeps it "after a referral";
+        // only a level the file states changes it.
+        var listing = JsonNode.Parse(shelter.ToJsonString())!.AsObject();
+        listing["contacts"] = new JsonArray(new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["name"] = "Meeting", ["phones"] = new JsonArray() });
+        listing["locations"] = new JsonArray(new JsonObject
+        {
+            ["id"] = Guid.NewGuid().ToString(), ["location_type"] = "physical",
+            ["addresses"] = new JsonArray(new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["address_1"] = MeetingPoint }),
+        });
+        Assert.Equal(DirectoryWriteStatus.Done, (await Hsds(h => h.ImportAsync(w.Admin.Id, w.NetworkId, w.Provider, Encoding.UTF8.GetBytes(listing.ToJsonString())))).Status);
+        own = (await Directory(d => d.ViewAsync(w.Admin.Id, w.EntryId)))!;
+        Assert.Equal(Confidentiality.AfterReferral, Assert.Single(own.Contacts, c => c.Value == MeetingPoint).Level);
 
         // Another system's HSDS, without Amparo's levels: network members for a phone and an e-mail, never for an address.
         var plain = """
@@ -270,6 +282,7 @@ public abstract class HsdsTests(AppFixture app) : IAsyncDisposable
             ("deep", string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 100), "body"),
             ("services not an array", "{\"services\": 3}", "services"),
             ("a number where a string goes", "{\"description\": 3}", "description"),
+            ("a lone surrogate (parses, cannot be read)", "{\"description\": \"\\udc00\"}", "description"),
             ("over 200 services", tooMany.ToJsonString(), "services"),
             ("over 1 MB", "{\"description\":\"" + new string('a', DirectoryHsds.MaxBytes) + "\"}", "body"),
             ("a service without Amparo's kind", noKind.ToJsonString(), "services[1].kind"),

@@ -265,44 +265,52 @@ public sealed class DirectoryHsds(AmparoDbContext db, NetworkDirectory directory
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
 
-        // The contacts, and which one is the front gate.
+        // The contacts, and which one is the front gate. A contact whose level the file states (Amparo's attribute) is in
+        // `stated`; the others have the safer default and never lower a level the entry already keeps stricter (below).
         var contacts = new List<EntryContactInput>();
+        var stated = new HashSet<EntryContactInput>();
+        void Add(ContactKind kind, Confidentiality? level, Confidentiality fallback, string value)
+        {
+            var contact = new EntryContactInput(kind, level ?? fallback, value);
+            contacts.Add(contact);
+            if (level is not null) stated.Add(contact);
+        }
         string? gate = null;
         foreach (var (phone, i) in Items(org, "phones", errors))
         {
             if (Str(phone, "number", $"phones[{i}].number", errors) is not { } number) continue;
             var codes = TermCodes(phone);
             if (codes.Contains(FrontGateCode) && gate is null) gate = number;
-            else contacts.Add(new(ContactKind.Phone, LevelOf(codes, Confidentiality.NetworkMembers), number));
+            else Add(ContactKind.Phone, StatedLevel(codes), Confidentiality.NetworkMembers, number);
         }
         foreach (var (person, i) in Items(org, "contacts", errors))
         {
             var codes = TermCodes(person);
-            var level = LevelOf(codes, Confidentiality.NetworkMembers);
+            var level = StatedLevel(codes);
             if (codes.Contains(MessagingCode))
             {
-                if (Str(person, "name", $"contacts[{i}].name", errors) is { } handle) contacts.Add(new(ContactKind.Messaging, level, handle));
+                if (Str(person, "name", $"contacts[{i}].name", errors) is { } handle) Add(ContactKind.Messaging, level, Confidentiality.NetworkMembers, handle);
                 continue;
             }
-            if (Str(person, "email", $"contacts[{i}].email", errors) is { } email) contacts.Add(new(ContactKind.Email, level, email));
+            if (Str(person, "email", $"contacts[{i}].email", errors) is { } email) Add(ContactKind.Email, level, Confidentiality.NetworkMembers, email);
             // A named contact's own phones: the same level as the contact unless they say theirs.
             foreach (var (phone, j) in Items(person, "phones", errors))
                 if (Str(phone, "number", $"contacts[{i}].phones[{j}].number", errors) is { } number)
-                    contacts.Add(new(ContactKind.Phone, LevelOf(TermCodes(phone), level), number));
+                    Add(ContactKind.Phone, StatedLevel(TermCodes(phone)) ?? level, Confidentiality.NetworkMembers, number);
         }
         foreach (var (location, i) in Items(org, "locations", errors))
         {
-            var locationLevel = LevelOf(TermCodes(location), Confidentiality.Never);
+            var locationLevel = StatedLevel(TermCodes(location));
             foreach (var (address, j) in Items(location, "addresses", errors))
             {
                 var parts = AddressParts
                     .Select(p => Str(address, p, $"locations[{i}].addresses[{j}].{p}", errors)).Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!.Trim());
                 var line = string.Join(", ", parts);
-                if (line.Length > 0) contacts.Add(new(ContactKind.Address, LevelOf(TermCodes(address), locationLevel), line));
+                if (line.Length > 0) Add(ContactKind.Address, StatedLevel(TermCodes(address)) ?? locationLevel, Confidentiality.Never, line);
             }
         }
         foreach (var (site, i) in Items(org, "additional_websites", errors))
-            if (Str(site, "url", $"additional_websites[{i}].url", errors) is { } url) contacts.Add(new(ContactKind.Website, LevelOf(TermCodes(site), Confidentiality.NetworkMembers), url));
+            if (Str(site, "url", $"additional_websites[{i}].url", errors) is { } url) Add(ContactKind.Website, StatedLevel(TermCodes(site)), Confidentiality.NetworkMembers, url);
         var orgEmail = Str(org, "email", "email", errors);
         var orgSite = Str(org, "website", "website", errors);
         if (gate is null && !string.IsNullOrWhiteSpace(orgEmail)) (gate, orgEmail) = (orgEmail, null);
@@ -343,11 +351,16 @@ public sealed class DirectoryHsds(AmparoDbContext db, NetworkDirectory directory
         var description = Str(org, "description", "description", errors);
         if (errors.Count > 0) return new(DirectoryWriteStatus.Invalid, Errors: errors, Names: names);
 
-        // What the file cannot carry stays, unless the file says it again.
+        // What the file cannot carry stays. A contact the file repeats takes the file's level only when the file states it:
+        // an emergency phone kept "after a referral" must not become readable by the whole network because another
+        // system's listing has the same number without Amparo's levels.
         if (entry.Id != Guid.Empty && await directory.ViewAsync(viewer, entry.Id, ct) is { } view)
             foreach (var kept in view.Contacts.Where(c => !Exportable.Contains(c.Level)))
-                if (!contacts.Any(c => c.Kind == kept.Kind && string.Equals(c.Value.Trim(), kept.Value, StringComparison.Ordinal)))
-                    contacts.Add(new(kept.Kind, kept.Level, kept.Value));
+            {
+                var same = contacts.FindIndex(c => c.Kind == kept.Kind && string.Equals(c.Value.Trim(), kept.Value, StringComparison.Ordinal));
+                if (same < 0) contacts.Add(new(kept.Kind, kept.Level, kept.Value));
+                else if (!stated.Contains(contacts[same])) contacts[same] = contacts[same] with { Level = kept.Level };
+            }
 
         var input = new EntryInput(description ?? entry.Description,
             entry.Id == Guid.Empty ? EntryVisibility.Network : entry.Visibility, gate ?? entry.FrontGate);
@@ -390,8 +403,9 @@ public sealed class DirectoryHsds(AmparoDbContext db, NetworkDirectory directory
         var c => c,
     };
 
-    private static Confidentiality LevelOf(IReadOnlyCollection<string> codes, Confidentiality fallback) =>
-        codes.Select(c => FromCode<Confidentiality>(LevelTaxonomy, c)).FirstOrDefault(l => l is not null) ?? fallback;
+    /// <summary>The level Amparo's attribute states, or null when the file states none.</summary>
+    private static Confidentiality? StatedLevel(IReadOnlyCollection<string> codes) =>
+        codes.Select(c => FromCode<Confidentiality>(LevelTaxonomy, c)).FirstOrDefault(l => l is not null);
 
     /// <summary>The objects of an array property; a property that is there but not an array of objects is a refused field.</summary>
     private static List<(JsonElement Item, int Index)> Items(JsonElement parent, string name, Dictionary<string, string> errors)
@@ -409,9 +423,19 @@ public sealed class DirectoryHsds(AmparoDbContext db, NetworkDirectory directory
     private static string? Str(JsonElement parent, string name, string field, Dictionary<string, string> errors)
     {
         if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-        if (value.ValueKind == JsonValueKind.String) return value.GetString();
+        if (value.ValueKind == JsonValueKind.String && Decoded(value) is { } text) return text;
         errors[field] = "Validation.Invalid";
         return null;
+    }
+
+    /// <summary>
+    /// A string's value, or null when it cannot be decoded: JsonDocument accepts an escaped lone surrogate ("\udc00") and
+    /// only the reading of the value throws, which would answer 500.
+    /// </summary>
+    private static string? Decoded(JsonElement value)
+    {
+        try { return value.GetString(); }
+        catch (InvalidOperationException) { return null; }
     }
 
     private static List<(string Code, string? Value)> Attributes(JsonElement parent)
@@ -421,8 +445,8 @@ public sealed class DirectoryHsds(AmparoDbContext db, NetworkDirectory directory
         foreach (var a in array.EnumerateArray())
         {
             if (a.ValueKind != JsonValueKind.Object || !a.TryGetProperty("taxonomy_term", out var term) || term.ValueKind != JsonValueKind.Object
-                || !term.TryGetProperty("code", out var code) || code.ValueKind != JsonValueKind.String) continue;
-            found.Add((code.GetString()!, a.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null));
+                || !term.TryGetProperty("code", out var code) || code.ValueKind != JsonValueKind.String || Decoded(code) is not { } text) continue;
+            found.Add((text, a.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.String ? Decoded(v) : null));
         }
         return found;
     }
