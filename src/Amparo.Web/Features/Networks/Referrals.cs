@@ -52,7 +52,19 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
     /// <summary>The reply-code purpose of a referral's consent (a code answers one referral and one request for consent).</summary>
     public const string ConsentPurpose = "referral-consent";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>The details sealed with the defender's data key, bound to the referral's row.</summary>
+    internal static async Task<byte[]> SealAsync(AmparoDbContext db, FieldCipher cipher, Guid keyId, Guid referralId, ReferralDetails details, CancellationToken ct) =>
+        (await cipher.EncryptAsync(db, keyId, JsonSerializer.Serialize(Clean(details.Name, details.Reach, details.Story), JsonSerializerOptions.Web),
+            Referral.Table, nameof(Referral.DetailsCipher), referralId, ct))!;
+
+    /// <summary>The details opened (null when the key is gone), and the override's reason, if any.</summary>
+    internal static async Task<(ReferralDetails? Details, string? OverrideReason)> OpenAsync(AmparoDbContext db, FieldCipher cipher, Guid keyId, Referral r,
+        bool details, bool reason, CancellationToken ct)
+    {
+        var json = details ? await cipher.DecryptAsync(db, keyId, r.DetailsCipher, Referral.Table, nameof(Referral.DetailsCipher), r.Id, ct) : null;
+        var why = reason ? await cipher.DecryptAsync(db, keyId, r.OverrideReasonCipher, Referral.Table, nameof(Referral.OverrideReasonCipher), r.Id, ct) : null;
+        return (json is null ? null : JsonSerializer.Deserialize<ReferralDetails>(json, JsonSerializerOptions.Web), why);
+    }
 
     /// <summary>Who may act how, in which state. The provider never sees a referral awaiting consent.</summary>
     public static bool Allowed(Referral r, ReferralRole role, ReferralAct act) => act switch
@@ -93,9 +105,14 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         return role;
     }
 
+    /// <summary>Memberships that handle an organization's referrals: its admins and focal points.</summary>
+    private IQueryable<Membership> Leading => db.Memberships.Where(m => m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint);
+
     /// <summary>The provider's people who handle referrals: its admins and focal points.</summary>
-    private IQueryable<Membership> ProviderPeople(Guid organizationId) =>
-        db.Memberships.Where(m => m.OrganizationId == organizationId && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint));
+    private IQueryable<Membership> ProviderPeople(Guid organizationId) => Leading.Where(m => m.OrganizationId == organizationId);
+
+    /// <summary>The organizations where <paramref name="viewer"/> is an admin or a focal point.</summary>
+    private IQueryable<Guid> LedBy(Guid viewer) => Leading.Where(m => m.UserId == viewer).Select(m => m.OrganizationId);
 
     /// <summary>
     /// The people <paramref name="viewer"/> may refer: themselves, and the members of the organizations where they are a
@@ -104,7 +121,7 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
     /// </summary>
     public IQueryable<Guid> ReferableBy(Guid viewer)
     {
-        var led = db.Memberships.Where(m => m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint)).Select(m => m.OrganizationId);
+        var led = LedBy(viewer);
         return db.Users.Where(u => u.Id == viewer || db.Memberships.Any(m => m.UserId == u.Id && led.Contains(m.OrganizationId))).Select(u => u.Id);
     }
 
@@ -121,9 +138,8 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
     /// one of the defender's organizations where the viewer is a focal point or admin; null when none.
     /// </summary>
     private Task<Guid?> OverridingOrganizationAsync(Guid viewer, Guid defenderId, CancellationToken ct) =>
-        db.Memberships.Where(m => m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint)
-            && db.Memberships.Any(d => d.UserId == defenderId && d.OrganizationId == m.OrganizationId))
-            .OrderBy(m => m.OrganizationId).Select(m => (Guid?)m.OrganizationId).FirstOrDefaultAsync(ct);
+        LedBy(viewer).Where(o => db.Memberships.Any(d => d.UserId == defenderId && d.OrganizationId == o))
+            .OrderBy(o => o).Select(o => (Guid?)o).FirstOrDefaultAsync(ct);
 
     /// <summary>The service the viewer may refer to (visible to them), with its entry; null when not.</summary>
     public async Task<(DirectoryService Service, DirectoryEntry Entry)?> ServiceForAsync(Guid viewer, Guid serviceId, CancellationToken ct = default)
@@ -169,8 +185,7 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
             SentAt = self || overrideReason is not null ? now : null,
             ConsentAsk = 1,
         };
-        referral.DetailsCipher = (await cipher.EncryptAsync(db, defender.DataKeyId, JsonSerializer.Serialize(Clean(input.Name, input.Reach, input.Story), Json),
-            Referral.Table, nameof(Referral.DetailsCipher), referral.Id, ct))!;
+        referral.DetailsCipher = await SealAsync(db, cipher, defender.DataKeyId, referral.Id, new(input.Name, input.Reach, input.Story), ct);
         if (overrideReason is not null)
             referral.OverrideReasonCipher = await cipher.EncryptAsync(db, defender.DataKeyId, overrideReason, Referral.Table, nameof(Referral.OverrideReasonCipher), referral.Id, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -221,13 +236,8 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         var readsDetails = role.HasFlag(ReferralRole.Defender)
             || (role.HasFlag(ReferralRole.Sender) && r.State == ReferralState.AwaitingConsent)
             || (role.HasFlag(ReferralRole.Provider) && Referral.Working.Contains(r.State));
-        ReferralDetails? details = null;
-        if (readsDetails && await cipher.DecryptAsync(db, keyId, r.DetailsCipher, Referral.Table, nameof(Referral.DetailsCipher), r.Id, ct) is { } json)
-            details = JsonSerializer.Deserialize<ReferralDetails>(json, Json);
         // The override's reason: for the defender (who must be able to see why) and the one who wrote it.
-        var reason = (role & (ReferralRole.Defender | ReferralRole.Sender)) != 0 && r.OverrideReasonCipher is not null
-            ? await cipher.DecryptAsync(db, keyId, r.OverrideReasonCipher, Referral.Table, nameof(Referral.OverrideReasonCipher), r.Id, ct)
-            : null;
+        var (details, reason) = await OpenAsync(db, cipher, keyId, r, readsDetails, (role & (ReferralRole.Defender | ReferralRole.Sender)) != 0, ct);
         var senderName = r.SenderId is { } sid && sid != r.DefenderId && role.HasFlag(ReferralRole.Defender)
             ? await db.Users.Where(u => u.Id == sid).Select(u => u.DisplayName).SingleOrDefaultAsync(ct)
             : null;
@@ -281,8 +291,7 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
                 if (input?.Details is { } d)
                 {
                     var keyId = await db.Users.Where(u => u.Id == r.DefenderId).Select(u => u.DataKeyId).SingleAsync(ct);
-                    r.DetailsCipher = (await cipher.EncryptAsync(db, keyId, JsonSerializer.Serialize(Clean(d.Name, d.Reach, d.Story), Json), Referral.Table,
-                        nameof(Referral.DetailsCipher), r.Id, ct))!;
+                    r.DetailsCipher = await SealAsync(db, cipher, keyId, r.Id, d, ct);
                 }
                 (r.State, r.Consent, r.SentAt) = (ReferralState.Sent, way, now);
                 break;
@@ -390,7 +399,7 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
     /// </summary>
     public async Task<(List<ReferralLine> ForMe, List<ReferralLine> Sent, List<ReferralLine> Incoming)> ListAsync(Guid viewer, CancellationToken ct = default)
     {
-        var handled = db.Memberships.Where(m => m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint)).Select(m => m.OrganizationId);
+        var handled = LedBy(viewer);
         IQueryable<ReferralLine> Lines(IQueryable<Referral> q) =>
             from r in q
             join o in db.Organizations on r.ProviderOrganizationId equals o.Id

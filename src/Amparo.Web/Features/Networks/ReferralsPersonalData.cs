@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Data;
@@ -28,10 +27,8 @@ public sealed class ReferralsPersonalData(AmparoDbContext db, FieldCipher cipher
         var referrals = new List<ReferralData>();
         foreach (var x in rows)
         {
-            var json = await cipher.DecryptAsync(db, person.DataKeyId, x.r.DetailsCipher, Referral.Table, nameof(Referral.DetailsCipher), x.r.Id, ct);
-            var reason = await cipher.DecryptAsync(db, person.DataKeyId, x.r.OverrideReasonCipher, Referral.Table, nameof(Referral.OverrideReasonCipher), x.r.Id, ct);
-            referrals.Add(new ReferralData(x.r.Id, x.r.Kind, x.Provider, x.r.State, x.r.Consent, x.r.CreatedAt,
-                json is null ? null : JsonSerializer.Deserialize<ReferralDetails>(json, JsonSerializerOptions.Web), reason, x.r.Helped));
+            var (details, reason) = await Referrals.OpenAsync(db, cipher, person.DataKeyId, x.r, details: true, reason: true, ct);
+            referrals.Add(new ReferralData(x.r.Id, x.r.Kind, x.Provider, x.r.State, x.r.Consent, x.r.CreatedAt, details, reason, x.r.Helped));
         }
         return referrals;
     }
