@@ -205,6 +205,7 @@ public sealed class DirectoryFlowTests(MailingAppFixture fixture) : IClassFixtur
         // ---- The shelter's admin: the need, not the story, until accepting; then the story; then done, and it is gone.
         await admin.GotoAsync(BaseUrl + ReferralRoutes.List);
         await AdminCheck();
+        await Flows.ScreenshotAsync(admin, "referral-list-es-" + tag);
         await admin.Locator($"a[href='{new Uri(referralUrl).AbsolutePath}']").ClickAsync();
         await Flows.WaitForPageAsync(admin, new Regex("/referrals/[0-9a-f-]{36}$"));
         await AdminCheck();
