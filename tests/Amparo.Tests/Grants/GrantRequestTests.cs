@@ -247,11 +247,35 @@ public abstract class GrantRequestTests(AppFixture app)
         Assert.Equal(RequestState.InReview, await app.WithDbAsync(db => db.GrantRequests.Where(r => r.Id == id).Select(r => r.State).SingleAsync()));
         using (var tampered = await officer.PostFormAsync(page, new Dictionary<string, string> { ["to"] = "Draft" }, page + "?handler=Move"))
             Assert.Equal(HttpStatusCode.Conflict, tampered.StatusCode);
-
-        // The API: the officer declines; the applicant reads the decision and the reason in camelCase words.
+        // Help from the network is suggested with a decline only, and only a kind of the directory's list.
+        using (var notADecline = await officer.PostFormAsync(page, new Dictionary<string, string> { ["to"] = "Approved", ["amount"] = "100", ["suggestHelp"] = "Legal" }, page + "?handler=Move"))
+            Assert.Equal(HttpStatusCode.BadRequest, notADecline.StatusCode);
         var officerToken = await app.ApiTokenAsync(p.Officer);
-        using (var declined = await officer.PostJsonAsync($"/api/v1/grants/requests/{id}/moves", new { to = "declined", note = "Este fondo no cubre gastos legales este año." }, officerToken))
+        using (var unknownKind = await officer.PostJsonAsync($"/api/v1/grants/requests/{id}/moves", new { to = "declined", note = "No.", suggestHelp = "astrology" }, officerToken))
+            Assert.Equal(HttpStatusCode.BadRequest, unknownKind.StatusCode);
+        Assert.Equal(RequestState.InReview, await app.WithDbAsync(db => db.GrantRequests.Where(r => r.Id == id).Select(r => r.State).SingleAsync()));
+        Assert.Contains("name=\"suggestHelp\"", (await officer.GetAsync(page)).Html, StringComparison.Ordinal);
+
+        // The API: the officer declines, suggesting legal help; the applicant reads the decision and the reason in camelCase
+        // words, the suggestion on the request's page, and — through the fact seam — on their home page.
+        using (var declined = await officer.PostJsonAsync($"/api/v1/grants/requests/{id}/moves", new { to = "declined", note = "Este fondo no cubre gastos legales este año.", suggestHelp = "legal" }, officerToken))
             Assert.Equal(HttpStatusCode.NoContent, declined.StatusCode);
+        var decided = (await defender.GetAsync(page)).Html;
+        Assert.Contains("id=\"suggested-help\"", decided, StringComparison.Ordinal);
+        Assert.Contains("/directory?need=Legal", decided, StringComparison.Ordinal);
+        Assert.DoesNotContain("/directory?need=Legal", (await officer.GetAsync(page)).Html, StringComparison.Ordinal); // the link is for the applicant
+        await app.Services.GetRequiredService<Amparo.Web.Infrastructure.Events.FactWorker>().RunOnceAsync(CancellationToken.None);
+        var home = (await defender.GetAsync("/")).Html;
+        Assert.Contains("id=\"help-suggestions\"", home, StringComparison.Ordinal);
+        Assert.Contains("/directory?need=Legal", home, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"help-suggestions\"", (await officer.GetAsync("/")).Html, StringComparison.Ordinal);
+        // Put away by the person only: anyone else's "not now" finds nothing.
+        var suggestion = await app.WithDbAsync(db => db.HelpSuggestions.Where(x => x.PersonId == p.Defender.Id).Select(x => x.Id).SingleAsync());
+        using (var notTheirs = await officer.PostFormAsync("/", new Dictionary<string, string> { ["id"] = suggestion.ToString(), ["home"] = "true" }, "/referrals?handler=Dismiss"))
+            Assert.Equal(HttpStatusCode.NotFound, notTheirs.StatusCode);
+        using (var dismissed = await defender.PostFormAsync("/", new Dictionary<string, string> { ["id"] = suggestion.ToString(), ["home"] = "true" }, "/referrals?handler=Dismiss"))
+            Assert.Equal("/", dismissed.Headers.Location!.OriginalString);
+        Assert.DoesNotContain("id=\"help-suggestions\"", (await defender.GetAsync("/")).Html, StringComparison.Ordinal);
         var defenderToken = await app.ApiTokenAsync(p.Defender);
         using (var mine = await defender.SendAsync(HttpMethod.Get, $"/api/v1/grants/requests/{id}", defenderToken))
         {

@@ -169,6 +169,7 @@ public sealed partial class TranslationTests
         ["Directory.Done."] = ["capacity", "saved", "service", "removed"],
         ["Referral.Done."] = [.. Enum.GetNames<Amparo.Web.Features.Networks.ReferralAct>(), "Created", "CreatedAsked"],
         ["Referral.State."] = Enum.GetNames<Amparo.Web.Features.Networks.ReferralState>(),
+        ["Referral.Suggest."] = Enum.GetNames<Amparo.Web.Features.Networks.SuggestionOrigin>(),
         ["Referral.Consent."] = Enum.GetNames<Amparo.Web.Features.Networks.ConsentWay>(),
         ["Referral.Decline."] = Enum.GetNames<Amparo.Web.Features.Networks.DeclineReason>(),
         ["Referral.DoneReason."] = Enum.GetNames<Amparo.Web.Features.Networks.DoneReason>(),

@@ -229,6 +229,31 @@ public abstract partial class ReferralTests(AppFixture app)
     }
 
     [Fact]
+    public async Task WhenTheProviderOrganizationIsDeleted_TheReferralStaysTheDefendersRecord_AndNobodyThereReadsIt()
+    {
+        var w = await WorldAsync();
+        var id = (await Referrals(r => r.CreateAsync(w.Defender.Id, Input(w, w.Defender.Id)))).Id!.Value;
+        Assert.Equal(DirectoryWriteStatus.Done, (await ActAsync(w.ProviderFocal, id, ReferralAct.Accept)).Status);
+        Assert.True(await app.WithServicesAsync(sp => sp.GetRequiredService<OrganizationService>().DeleteAsync(w.Provider, w.ProviderAdmin.Id)));
+
+        // The defender still reads it, with their own words, on the page, the list and the export.
+        var kept = (await ViewAsync(w.Defender, id))!;
+        Assert.Equal((null, new ReferralDetails("Ana", "+57 300 111 2222", Story)), (kept.Organization, kept.Details));
+        using var defender = await app.SignedInAsync(w.Defender);
+        Assert.Contains("id=\"provider-gone\"", (await defender.GetAsync(ReferralRoutes.Referral(id))).Html, StringComparison.Ordinal);
+        Assert.Contains(ReferralRoutes.Referral(id), (await defender.GetAsync(ReferralRoutes.List)).Html, StringComparison.Ordinal);
+        var export = await app.WithServicesAsync(async sp => await new ReferralsPersonalData(sp.GetRequiredService<AmparoDbContext>(),
+            sp.GetRequiredService<Amparo.Web.Infrastructure.Security.FieldCipher>()).ExportAsync(w.Defender.User, CancellationToken.None));
+        Assert.Contains(Assert.IsType<List<ReferralsPersonalData.ReferralData>>(export), r => r.Id == id && r.Provider == null && r.Details!.Story == Story);
+        // The provider's former people have no part in it any more, and cannot act on it.
+        Assert.Null(await ViewAsync(w.ProviderFocal, id));
+        Assert.Null(await ViewAsync(w.ProviderAdmin, id));
+        Assert.Equal(DirectoryWriteStatus.NotFound, (await ActAsync(w.ProviderFocal, id, ReferralAct.Start)).Status);
+        // The defender may still end it.
+        Assert.Equal(DirectoryWriteStatus.Done, (await ActAsync(w.Defender, id, ReferralAct.Withdraw)).Status);
+    }
+
+    [Fact]
     public async Task TwoPeopleActingAtOnce_OneWins_AndAWithdrawnReferralIsNeverAccepted()
     {
         var w = await WorldAsync();

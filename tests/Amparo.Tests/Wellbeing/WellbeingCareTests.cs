@@ -343,6 +343,14 @@ public abstract partial class WellbeingCareTests(AppFixture app)
 
         Assert.False(await app.WithDbAsync(db => db.WellbeingMarks.AnyAsync(m => m.UserId == duress.Owner.Id)));
         Assert.False(await app.WithDbAsync(db => db.WellbeingDebriefOffers.AnyAsync(o => o.UserId == duress.Owner.Id)));
+        // No suggestion to find help either (it would be on her home page); her focal point is told why not to refer her yet.
+        Assert.False(await app.WithDbAsync(db => db.HelpSuggestions.AnyAsync(s => s.PersonId == duress.Owner.Id)));
+        using (var responder = await app.SignedInAsync(duress.Focal))
+        {
+            var page = (await responder.GetAsync($"/alerts/{alert.Id}")).Html;
+            Assert.Contains("id=\"refer-after-duress\"", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("id=\"refer-from-alert\"", page, StringComparison.Ordinal);
+        }
         DefenderView.AssertSame(await DefenderView.CaptureAsync(app, normal), await DefenderView.CaptureAsync(app, duress));
     }
 

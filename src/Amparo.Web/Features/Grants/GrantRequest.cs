@@ -1,4 +1,6 @@
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Networks;
+using Amparo.Web.Infrastructure.Events;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -76,6 +78,12 @@ public sealed class GrantRequest
     /// </summary>
     public Guid? BehalfOfId { get; set; }
     public DateTime? BehalfNamedAt { get; set; }
+    /// <summary>
+    /// With a decline: the kind of help from the network's directory the officer suggested (issue 16). The applicant side
+    /// reads it with a link to the directory; the person it was for also finds it on their home page
+    /// (<see cref="GrantRequestDeclined"/>, heard by the network module).
+    /// </summary>
+    public ServiceKind? SuggestedHelp { get; set; }
     /// <summary>
     /// The read-only summary of the applicant's security plan they shared with the grantmaker for this request (a
     /// <c>PlanShare</c>'s id, also its access grant's): whether it may be opened is the audience rule's to say on every
@@ -287,3 +295,9 @@ public sealed class GrantRequestEntryConfiguration : IEntityTypeConfiguration<Gr
         builder.HasOne<User>().WithMany().HasForeignKey(e => e.ActorId).OnDelete(DeleteBehavior.SetNull);
     }
 }
+
+/// <summary>
+/// A request was declined. <paramref name="OwnerId"/> is the person it was for (the defender it was made on behalf of,
+/// else the applicant); <paramref name="SuggestedHelp"/> the kind of help from the network its officer suggested, if any.
+/// </summary>
+public sealed record GrantRequestDeclined(Guid OwnerId, DateTime At, Guid RequestId, ServiceKind? SuggestedHelp) : Fact(OwnerId, At);

@@ -4,12 +4,14 @@ using System.Text.Json;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.CheckIns;
 using Amparo.Web.Features.Incidents;
+using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Plans;
 using Amparo.Web.Features.PlanShares;
 using Amparo.Web.Features.Organizations;
 using Amparo.Web.Features.Sharing;
 using Amparo.Web.Infrastructure.Data;
+using Amparo.Web.Infrastructure.Events;
 using Amparo.Web.Infrastructure.Geography;
 using Amparo.Web.Infrastructure.Workers;
 using Amparo.Web.Infrastructure.Localization;
@@ -118,7 +120,7 @@ public sealed record RequestWrite(RequestWriteStatus Status, Guid? Id = null, IR
 /// </summary>
 public sealed partial class GrantRequests(
     AmparoDbContext db, FieldCipher cipher, TimeProvider clock, AuditLog audit, AlertService alerts, IncidentService incidents, MessageTexts texts,
-    PlanService plans, PlanShareService shares, Notifier notifier, WorkSignal signal, CountryOutlines countries)
+    PlanService plans, PlanShareService shares, Notifier notifier, WorkSignal signal, CountryOutlines countries, FactDispatcher facts)
 {
 
     private const string AnswersColumn = "Answers", TextColumn = "Text";
@@ -539,7 +541,7 @@ public sealed partial class GrantRequests(
     /// decline. A rework or a decline says why; an approval states the amount (and may state conditions). A submission
     /// needs the checklist complete and gets its tracking reference the first time.
     /// </summary>
-    public async Task<RequestWrite> MoveAsync(Guid viewer, Guid requestId, RequestState to, string? note, decimal? amount, int? version, CancellationToken ct = default)
+    public async Task<RequestWrite> MoveAsync(Guid viewer, Guid requestId, RequestState to, string? note, decimal? amount, int? version, ServiceKind? suggestHelp = null, CancellationToken ct = default)
     {
         var request = await db.GrantRequests.SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || await SideAsync(viewer, request, ct) is not { } side) return new(RequestWriteStatus.NotFound);
@@ -555,6 +557,8 @@ public sealed partial class GrantRequests(
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (text.Length > RequestRules.NoteMax) errors["Note"] = "Grants.Request.Error.NoteLength";
         else if (RequestRules.NeedsReason(request.State, to) && text.Length == 0) errors["Note"] = "Grants.Request.Error.Reason";
+        // Only a decline suggests help (the officer's pointer to the network's directory); anywhere else it is refused, not dropped.
+        if (suggestHelp is { } help && (to != RequestState.Declined || !Enum.IsDefined(help))) errors["SuggestHelp"] = "Grants.Request.Error.SuggestHelp";
         if (to == RequestState.Approved && (amount is not { } a || a <= 0 || a > GrantRules.MaxCeiling || decimal.Round(a, 2) != a
             || (program.Ceiling is { } ceiling && a > ceiling)))
             errors["Amount"] = "Grants.Request.Error.Amount";
@@ -591,9 +595,21 @@ public sealed partial class GrantRequests(
         request.Closed = request.DecidedAt is not null || to == RequestState.Withdrawn;
         request.UpdatedAt = now;
         request.Version++;
+        // The person the request is for hears of a decline through the fact seam (the network suggests help when the
+        // officer chose a kind); recorded with the change, so it is told at least once or not at all.
+        var told = Published.Nothing;
+        if (to == RequestState.Declined)
+        {
+            request.SuggestedHelp = suggestHelp;
+            if ((request.BehalfOfId ?? request.ApplicantId) is { } person)
+                facts.Record(db, told = Published.Same(new GrantRequestDeclined(person, now, request.Id, suggestHelp)));
+        }
         var written = await SaveChangesAsync(request, ct);
         if (written.Status == RequestWriteStatus.Done)
+        {
             await audit.WriteAsync(AuditEvents.GrantRequestChanged, viewer, request.Id, program.OrganizationId, to.ToString(), ct);
+            await facts.PublishAsync(told, ct);
+        }
         return written;
     }
 

@@ -1,4 +1,5 @@
 using Amparo.Web.Features.Accounts;
+using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Plans;
 using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Web;
@@ -27,7 +28,8 @@ public static class GrantRequestsApi
     public sealed record AnswersBody(string? Title, string? Need, string? Contact, LineBody[]? Lines, int? Version, decimal? Amount = null,
         Dictionary<string, string>? Questions = null, string? Country = null);
     public sealed record AnswerDto(string Id, string Kind, string Label, bool Required, string? Answer);
-    public sealed record MoveBody(string? To, string? Note, decimal? Amount, int? Version);
+    /// <summary><c>suggestHelp</c>: with a decline only, a kind of help from the network's directory (e.g. <c>legal</c>) suggested to the person it was for.</summary>
+    public sealed record MoveBody(string? To, string? Note, decimal? Amount, int? Version, string? SuggestHelp = null);
     public sealed record CommentBody(string? Text);
     /// <summary>A tranche paid: <c>amount</c> in the program's currency, <c>paidOn</c> the day (yyyy-MM-dd), an optional note.</summary>
     public sealed record TrancheBody(decimal? Amount, DateOnly? PaidOn, string? Note, int? Version);
@@ -160,7 +162,15 @@ public static class GrantRequestsApi
         if (!PlanWire.TryParse<RequestState>(body.To, out var to))
             return await requests.GetAsync(http.User.UserId(), id, http.RequestAborted) is null ? TypedResults.NotFound()
                 : ApiErrors.Invalid(new Dictionary<string, string> { ["To"] = "Grants.Request.Error.Move" }, t);
-        return Answer(await requests.MoveAsync(http.User.UserId(), id, to, body.Note, body.Amount, body.Version, http.RequestAborted), t);
+        ServiceKind? help = null;
+        if (body.SuggestHelp is not null)
+        {
+            if (!PlanWire.TryParse<ServiceKind>(body.SuggestHelp, out var kind))
+                return await requests.GetAsync(http.User.UserId(), id, http.RequestAborted) is null ? TypedResults.NotFound()
+                    : ApiErrors.Invalid(new Dictionary<string, string> { ["SuggestHelp"] = "Grants.Request.Error.SuggestHelp" }, t);
+            help = kind;
+        }
+        return Answer(await requests.MoveAsync(http.User.UserId(), id, to, body.Note, body.Amount, body.Version, help, http.RequestAborted), t);
     }
 
     private static async Task<Results<NoContent, NotFound, Conflict, ValidationProblem>> TrancheAsync(Guid id, TrancheBody body, HttpContext http, GrantRequests requests, IStringLocalizer<SharedResource> t)

@@ -110,7 +110,7 @@ public sealed class GrantReviews(AmparoDbContext db, GrantRequests requests, Fie
         if (input.Verdict == ReviewVerdict.NeedsRework)
         {
             // The move writes the review with it (one SaveChanges), or neither is written.
-            var moved = await requests.MoveAsync(viewer, requestId, RequestState.Rework, note, null, version, ct);
+            var moved = await requests.MoveAsync(viewer, requestId, RequestState.Rework, note, null, version, ct: ct);
             if (moved.Status != RequestWriteStatus.Done)
             {
                 db.ChangeTracker.Clear();

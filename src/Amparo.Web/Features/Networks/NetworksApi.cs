@@ -28,10 +28,11 @@ public static class NetworksApi
     public sealed record DetailsBody(string? Name, string? Reach, string? Story);
     /// <summary><c>act</c>: consent, withdraw, revoke, accept, decline, start, done or close.</summary>
     public sealed record ActBody(string? Act, string? Declined, string? Outcome, bool? Helped, DetailsBody? Details);
-    public sealed record ReferralDto(Guid Id, string Kind, string Language, string State, string[] MyRoles, Guid ProviderOrganizationId, string Organization,
-        string Network, Guid? EntryId, string? Consent, string? Declined, string? Outcome, DateTime CreatedAt, DateTime? SentAt, DateTime? AcceptedAt,
+    /// <summary><c>organization</c> and <c>network</c> are null once the provider organization or the network was deleted (the referral stays the defender's record).</summary>
+    public sealed record ReferralDto(Guid Id, string Kind, string Language, string State, string[] MyRoles, Guid ProviderOrganizationId, string? Organization,
+        string? Network, Guid? EntryId, string? Consent, string? Declined, string? Outcome, DateTime CreatedAt, DateTime? SentAt, DateTime? AcceptedAt,
         DateTime? EndedAt, DetailsDto? Details, string? OverrideReason, string? SenderName, string[] Acts);
-    public sealed record LineDto(Guid Id, string Kind, string Organization, string State, DateTime UpdatedAt);
+    public sealed record LineDto(Guid Id, string Kind, string? Organization, string State, DateTime UpdatedAt);
     public sealed record ListDto(LineDto[] ForMe, LineDto[] Sent, LineDto[] Incoming);
     public sealed record IdResponse(Guid Id);
     public sealed record HsdsReportDto(int ServicesAdded, int ServicesUpdated, Dictionary<string, int> Contacts);

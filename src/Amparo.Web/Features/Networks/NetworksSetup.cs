@@ -1,5 +1,6 @@
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Infrastructure;
+using Amparo.Web.Infrastructure.Events;
 
 namespace Amparo.Web.Features.Networks;
 
@@ -14,6 +15,11 @@ public static class NetworksSetup
         services.AddSmsKeywords<ReferralSmsHandler>("referrals", ReferralSmsHandler.Words);
         services.AddScoped<IPersonalData, NetworksPersonalData>();
         services.AddScoped<IPersonalData, ReferralsPersonalData>();
+        services.AddScoped<HelpSuggestions>();
+        services.AddScoped<IPersonalData, HelpSuggestionsPersonalData>();
+        // Started from context (issue 16): an alert closed as "needs help", a grant officer's decline that suggested help.
+        services.AddScoped<IDurableFactHandler, SuggestHelpAfterAlert>();
+        services.AddScoped<IDurableFactHandler, SuggestHelpAfterDecline>();
         return services;
     }
 }

@@ -1,5 +1,4 @@
 using Amparo.Web.Features.Accounts;
-using Amparo.Web.Features.Organizations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -35,6 +34,7 @@ public sealed class Referral
     public Guid? SenderId { get; set; }
     /// <summary>The service referred to; null once the provider removed it (the referral keeps its kind and organization).</summary>
     public Guid? ServiceId { get; set; }
+    /// <summary>Kept after the provider organization (or the network) is deleted: see <see cref="ReferralConfiguration"/>.</summary>
     public Guid ProviderOrganizationId { get; set; }
     public Guid NetworkId { get; set; }
     public ServiceKind Kind { get; set; }
@@ -94,7 +94,9 @@ public sealed class ReferralConfiguration : IEntityTypeConfiguration<Referral>
         builder.HasOne<User>().WithMany().HasForeignKey(r => r.DefenderId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<User>().WithMany().HasForeignKey(r => r.SenderId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne<DirectoryService>().WithMany().HasForeignKey(r => r.ServiceId).OnDelete(DeleteBehavior.SetNull);
-        builder.HasOne<Organization>().WithMany().HasForeignKey(r => r.ProviderOrganizationId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<Network>().WithMany().HasForeignKey(r => r.NetworkId).OnDelete(DeleteBehavior.Cascade);
+        // The provider organization and the network are plain ids, not foreign keys: when either is deleted the referral
+        // stays the defender's record (its details are encrypted with the defender's key, not the provider's), shown as
+        // "the provider is no longer on Amparo"; the provider's people are gone with their organization, so nobody there
+        // reads it any more.
     }
 }

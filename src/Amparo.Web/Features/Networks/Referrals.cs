@@ -22,14 +22,14 @@ public enum ReferralAct { Consent, Withdraw, Revoke, Accept, Decline, Start, Don
 public enum ReferralRole { None = 0, Defender = 1, Sender = 2, Provider = 4 }
 
 /// <summary>A referral as one viewer sees it. <see cref="Details"/>: null when the viewer may not read them (a provider before acceptance or after the end).</summary>
-public sealed record ReferralView(Referral Referral, ReferralRole Role, string Organization, string Network, Guid? EntryId, ReferralDetails? Details,
+public sealed record ReferralView(Referral Referral, ReferralRole Role, string? Organization, string? Network, Guid? EntryId, ReferralDetails? Details,
     string? OverrideReason, string? SenderName, bool SelfReferral)
 {
     public bool Can(ReferralAct act) => Referrals.Allowed(Referral, Role, act);
 }
 
 /// <summary>A line of the referral lists.</summary>
-public sealed record ReferralLine(Guid Id, ServiceKind Kind, string Organization, ReferralState State, DateTime UpdatedAt);
+public sealed record ReferralLine(Guid Id, ServiceKind Kind, string? Organization, ReferralState State, DateTime UpdatedAt);
 
 /// <summary>A person the viewer may refer: themselves, or someone of an organization they are a focal point or admin of, or of a network they coordinate.</summary>
 public sealed record Referable(Guid Id, string Name, string Language);
@@ -126,6 +126,18 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
     }
 
     /// <summary>The people <paramref name="viewer"/> may refer, themselves first, then by name.</summary>
+    /// <summary>
+    /// Whom a responder may refer from an alert's page: the alert's person when the alert was closed as "needs help" or
+    /// "missing" and the viewer may refer them (a focal point or admin of their organization). Never for a duress alert:
+    /// a referral asks its person's consent by e-mail and SMS, which under duress would show whoever holds their phone that
+    /// help was called (the duress rule, ADR 0002); nor for a drill or someone the viewer may not refer (null).
+    /// </summary>
+    public Task<Guid?> ReferableFromAlertAsync(Guid viewer, Guid alertId, CancellationToken ct = default) =>
+        db.Alerts.Where(a => a.Id == alertId && a.OwnerId != viewer && a.Kind != CheckIns.AlertKind.Duress && !a.IsDrill
+                && (a.Outcome == CheckIns.AlertOutcome.NeedsHelp || a.Outcome == CheckIns.AlertOutcome.Missing)
+                && ReferableBy(viewer).Contains(a.OwnerId))
+            .Select(a => (Guid?)a.OwnerId).SingleOrDefaultAsync(ct);
+
     public async Task<List<Referable>> ReferableListAsync(Guid viewer, CancellationToken ct = default)
     {
         var ids = ReferableBy(viewer);
@@ -226,9 +238,9 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         if (r is null) return null;
         var role = await RoleOf(viewer, r, ct);
         if (role == ReferralRole.None) return null;
-        var names = await (from o in db.Organizations where o.Id == r.ProviderOrganizationId
-                           from n in db.Networks where n.Id == r.NetworkId
-                           select new { Organization = o.Name, Network = n.Name }).SingleAsync(ct);
+        // Null once the provider organization or the network was deleted: the referral stays its defender's record.
+        var organization = await db.Organizations.Where(o => o.Id == r.ProviderOrganizationId).Select(o => o.Name).SingleOrDefaultAsync(ct);
+        var network = await db.Networks.Where(n => n.Id == r.NetworkId).Select(n => n.Name).SingleOrDefaultAsync(ct);
         var entryId = await db.DirectoryEntries.Where(e => e.NetworkId == r.NetworkId && e.OrganizationId == r.ProviderOrganizationId).Select(e => (Guid?)e.Id).SingleOrDefaultAsync(ct);
         var keyId = await db.Users.Where(u => u.Id == r.DefenderId).Select(u => u.DataKeyId).SingleAsync(ct);
         // The defender reads their details always; the sender what they wrote until the defender agrees (then the words are
@@ -241,7 +253,7 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         var senderName = r.SenderId is { } sid && sid != r.DefenderId && role.HasFlag(ReferralRole.Defender)
             ? await db.Users.Where(u => u.Id == sid).Select(u => u.DisplayName).SingleOrDefaultAsync(ct)
             : null;
-        return new ReferralView(r, role, names.Organization, names.Network, entryId, details, reason, senderName, r.SenderId == r.DefenderId);
+        return new ReferralView(r, role, organization, network, entryId, details, reason, senderName, r.SenderId == r.DefenderId);
     }
 
     /// <summary>
@@ -402,9 +414,8 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         var handled = LedBy(viewer);
         IQueryable<ReferralLine> Lines(IQueryable<Referral> q) =>
             from r in q
-            join o in db.Organizations on r.ProviderOrganizationId equals o.Id
             orderby r.UpdatedAt descending
-            select new ReferralLine(r.Id, r.Kind, o.Name, r.State, r.UpdatedAt);
+            select new ReferralLine(r.Id, r.Kind, db.Organizations.Where(o => o.Id == r.ProviderOrganizationId).Select(o => o.Name).FirstOrDefault(), r.State, r.UpdatedAt);
         var forMe = await Lines(db.Referrals.Where(r => r.DefenderId == viewer)).Take(200).ToListAsync(ct);
         var sent = await Lines(db.Referrals.Where(r => r.SenderId == viewer && r.DefenderId != viewer)).Take(200).ToListAsync(ct);
         var incoming = await Lines(db.Referrals.Where(r => handled.Contains(r.ProviderOrganizationId) && r.SentAt != null)).Take(200).ToListAsync(ct);

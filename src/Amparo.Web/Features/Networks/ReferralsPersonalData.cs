@@ -12,7 +12,7 @@ namespace Amparo.Web.Features.Networks;
 /// </summary>
 public sealed class ReferralsPersonalData(AmparoDbContext db, FieldCipher cipher) : IPersonalData
 {
-    public sealed record ReferralData(Guid Id, ServiceKind Kind, string Provider, ReferralState State, ConsentWay? Consent, DateTime CreatedAt,
+    public sealed record ReferralData(Guid Id, ServiceKind Kind, string? Provider, ReferralState State, ConsentWay? Consent, DateTime CreatedAt,
         ReferralDetails? Details, string? OverrideReason, bool? Helped);
 
     public string Section => "referrals";
@@ -21,9 +21,8 @@ public sealed class ReferralsPersonalData(AmparoDbContext db, FieldCipher cipher
     {
         var rows = await (from r in db.Referrals.AsNoTracking()
                           where r.DefenderId == person.Id
-                          join o in db.Organizations on r.ProviderOrganizationId equals o.Id
                           orderby r.CreatedAt
-                          select new { r, Provider = o.Name }).ToListAsync(ct);
+                          select new { r, Provider = db.Organizations.Where(o => o.Id == r.ProviderOrganizationId).Select(o => o.Name).FirstOrDefault() }).ToListAsync(ct);
         var referrals = new List<ReferralData>();
         foreach (var x in rows)
         {

@@ -35,6 +35,7 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<DirectoryContact> DirectoryContacts => Set<DirectoryContact>();
     public DbSet<DirectoryGap> DirectoryGaps => Set<DirectoryGap>();
     public DbSet<Referral> Referrals => Set<Referral>();
+    public DbSet<HelpSuggestion> HelpSuggestions => Set<HelpSuggestion>();
     public DbSet<SharingRule> SharingRules => Set<SharingRule>();
     public DbSet<AccessGrant> AccessGrants => Set<AccessGrant>();
     public DbSet<AccessGrantAssignee> AccessGrantAssignees => Set<AccessGrantAssignee>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Grants;
+using Amparo.Web.Features.Networks;
 using Amparo.Web.Infrastructure.Geography;
 using Amparo.Web.Infrastructure.Localization;
 using Microsoft.AspNetCore.Mvc;
@@ -119,11 +120,11 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, T
             return await InvalidAsync();
         }
         if (saved.Status != RequestWriteStatus.Done || !submit) return await MovedAsync(saved, "saved");
-        return await MovedAsync(await requests.MoveAsync(me, Id, RequestState.Submitted, null, null, null, HttpContext.RequestAborted), "submitted");
+        return await MovedAsync(await requests.MoveAsync(me, Id, RequestState.Submitted, null, null, null, ct: HttpContext.RequestAborted), "submitted");
     }
 
     /// <summary>A move (withdraw, review, rework, approve, decline) with its note and, for an approval, its amount.</summary>
-    public async Task<IActionResult> OnPostMoveAsync(RequestState? to, string? note, string? amount)
+    public async Task<IActionResult> OnPostMoveAsync(RequestState? to, string? note, string? amount, ServiceKind? suggestHelp)
     {
         if (to is null || !ModelState.IsValid)
         {
@@ -137,7 +138,7 @@ public sealed class RequestModel(GrantRequests requests, GrantReviews reviews, T
             if (!Amounts.TryParse(amount, out var a)) { Errors["Amount"] = "Grants.Request.Error.Amount"; return await InvalidAsync(); }
             approved = a;
         }
-        return await MovedAsync(await requests.MoveAsync(User.UserId(), Id, to.Value, note, approved, Version, HttpContext.RequestAborted), to.Value.ToString());
+        return await MovedAsync(await requests.MoveAsync(User.UserId(), Id, to.Value, note, approved, Version, suggestHelp, HttpContext.RequestAborted), to.Value.ToString());
     }
 
     /// <summary>What a refused tranche, call for the report or report form held: shown again in it.</summary>

@@ -23,6 +23,8 @@ public sealed class DirectoryModel(NetworkDirectory directory, CountryOutlines c
     [FromQuery(Name = "group")] public Eligibility? Group { get; set; }
     [FromQuery(Name = "page")] public int PageNumber { get; set; } = 1;
     [FromQuery(Name = "told")] public bool Told { get; set; }
+    /// <summary>Whom the searcher means to refer (a responder's link after an alert closed as "needs help"): carried to the referral form.</summary>
+    [FromQuery(Name = "for")] public Guid? For { get; set; }
 
     public SearchResult Result { get; private set; } = new([], 0, 1);
     public bool Searched { get; private set; }
@@ -50,7 +52,7 @@ public sealed class DirectoryModel(NetworkDirectory directory, CountryOutlines c
     }
 
     /// <summary>The address of a search (and of one of its pages).</summary>
-    public static string Link(DirectorySearch s, int page = 1) =>
+    public static string Link(DirectorySearch s, int page = 1, Guid? forPerson = null) =>
         DirectoryRoutes.Search + "?" + string.Join('&', new[]
         {
             s.Kind is { } k ? "need=" + k : null,
@@ -58,6 +60,7 @@ public sealed class DirectoryModel(NetworkDirectory directory, CountryOutlines c
             s.Region is { } r ? "region=" + r : null,
             s.Eligible != Eligibility.None ? "group=" + s.Eligible : null,
             page > 1 ? "page=" + page.ToString(CultureInfo.InvariantCulture) : null,
+            forPerson is { } f ? "for=" + f : null,
         }.Where(p => p is not null).DefaultIfEmpty("need="));
 
     public DirectorySearch Current => Search;

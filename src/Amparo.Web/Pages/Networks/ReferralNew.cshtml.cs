@@ -15,6 +15,8 @@ public sealed class ReferralNewModel(Referrals referrals, AmparoDbContext db) : 
 {
     [FromRoute] public Guid Service { get; set; }
     [BindProperty] public Guid Defender { get; set; }
+    /// <summary>Whom to refer, chosen before (the directory carries it from a responder's alert page); ignored unless the viewer may refer them.</summary>
+    [FromQuery(Name = "for")] public Guid? For { get; set; }
     [BindProperty] public string Language { get; set; } = "";
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public string? Reach { get; set; }
@@ -32,11 +34,11 @@ public sealed class ReferralNewModel(Referrals referrals, AmparoDbContext db) : 
     public async Task<IActionResult> OnGetAsync()
     {
         if (!await LoadAsync()) return NotFound();
-        var me = People[0];
+        var me = People.Find(p => p.Id == For) ?? People[0];
         Defender = me.Id;
         Language = ServiceLanguages.Contains(me.Language) ? me.Language : ServiceLanguages.First();
         // Prefilled only when the viewer can refer no one but themself: for someone else, the sender writes it.
-        if (People.Count == 1) Name = me.Name;
+        if (People.Count == 1) Name = People[0].Name;
         return Page();
     }
 
