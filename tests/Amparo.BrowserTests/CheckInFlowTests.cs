@@ -125,6 +125,9 @@ public abstract partial class CheckInFlowTests(ClockedAppFixture fixture)
 
         // ---- Closed as "needs help": the focal point records an incident from the alert, pre-filled and linked.
         await focal.ReloadAsync();
+        // … and may refer her to a service of the network (the directory carries whom to the referral form).
+        await Expect(focal.Locator("#refer-from-alert")).ToHaveTextAsync(T("Referral.FromAlert.Link", "en", "Dana " + tag));
+        await Flows.ScreenshotAsync(focal, "alert-needs-help-focal-" + tag);
         await focal.GetByRole(AriaRole.Link, new() { Name = T("Incidents.FromAlert.Link") }).ClickAsync();
         await Flows.WaitForPageAsync(focal, new Regex(@"/incidents/new\?alert=[0-9a-f-]{36}$"));
         await focalChecks.CheckAsync(focal, report, who: "focal");

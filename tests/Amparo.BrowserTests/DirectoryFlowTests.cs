@@ -67,6 +67,8 @@ public sealed class DirectoryFlowTests(MailingAppFixture fixture) : IClassFixtur
             Assert.True(await networks.AddOrganizationAsync(network.Id, collective.Id, null));
             Assert.True(await networks.AddCoordinatorAsync(network.Id, searcher.Id, null));
             (networkId, shelterId) = (network.Id, shelter.Id);
+            // As after an alert about the searcher closed as "needs help" (the fact handler's own write).
+            await scope.ServiceProvider.GetRequiredService<HelpSuggestions>().AddOnceAsync(searcher.Id, SuggestionOrigin.Alert, Guid.NewGuid(), null, CancellationToken.None);
             if (javaScript)
             {
                 var directory = scope.ServiceProvider.GetRequiredService<NetworkDirectory>();
@@ -163,6 +165,13 @@ public sealed class DirectoryFlowTests(MailingAppFixture fixture) : IClassFixtur
         await Flows.SignInAsync(page, BaseUrl, fixture.App.Services, searcherEmail, Passphrase);
         await page.GotoAsync(BaseUrl + "/");
         await SwitchLanguageAsync(page, searcherLanguage);
+        // Their home page suggests help after the alert; "not now" puts it away.
+        await Expect(page.Locator("#help-suggestions")).ToContainTextAsync(T("Referral.Suggest.Title", searcherLanguage));
+        await Check();
+        await Flows.ScreenshotAsync(page, "home-help-suggestion-ar-" + tag);
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Referral.Suggest.Dismiss", searcherLanguage), Exact = true }).ClickAsync();
+        await Flows.WaitForLoadAsync(page);
+        await Expect(page.Locator("#help-suggestions")).ToHaveCountAsync(0);
         await page.Locator("nav.nav").GetByRole(AriaRole.Link, new() { Name = T("Directory.Nav", searcherLanguage), Exact = true }).ClickAsync();
         await Flows.WaitForPageAsync(page, new Regex("/directory$"));
         await Check();

@@ -276,6 +276,8 @@ public abstract partial class PlanFlowTests
         await Flows.WaitForPageAsync(fund, new Regex("done=reviewed"));
         await FundCheck();
         await Expect(fund.Locator("section:has(#reviews)")).ToContainTextAsync(T("Grants.Review.Verdict.Sound", theirs));
+        // Declining could suggest help from the network (a list of the directory's kinds); this one is approved.
+        await Expect(fund.Locator("#suggest-help option")).ToHaveCountAsync(1 + Enum.GetValues<Amparo.Web.Features.Networks.ServiceKind>().Length);
         await fund.GetByLabel(T("Grants.Request.Field.Conditions", theirs)).FillAsync("Un informe breve al volver.");
         await fund.GetByRole(AriaRole.Button, new() { Name = T("Grants.Request.Move.Approved", theirs), Exact = true }).ClickAsync();
         await Flows.WaitForPageAsync(fund, new Regex("done=Approved"));

@@ -72,5 +72,11 @@ public abstract partial class SmsInboundTests
         Assert.True(await app.WithDbAsync(db => db.Outbox.AnyAsync(m => m.NotificationKey == $"referral:{referral:N}:waiting:Sent:{providerAdmin.Id:N}")));
         // The code is spent: the same SMS again matches nothing.
         Assert.Equal(noMatch, await SmsAsync(phone, "AGREE " + code));
+
+        // The provider accepts: the defender is told by e-mail, and by SMS to the verified number should the e-mail not go.
+        Assert.Equal(DirectoryWriteStatus.Done, (await app.WithServicesAsync(sp => sp.GetRequiredService<Referrals>().ActAsync(providerAdmin.Id, referral, ReferralAct.Accept))).Status);
+        var told = await app.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.NotificationKey == $"referral:{referral:N}:Accept:Accepted:{defender:N}")
+            .OrderBy(m => m.ChannelIndex).Select(m => new { m.Channel, m.ChannelIndex, m.FallbackAt }).ToListAsync());
+        Assert.Equal([(ChannelKind.Email, 0), (ChannelKind.Sms, 1)], told.Select(m => (m.Channel, m.ChannelIndex)));
     }
 }

@@ -366,6 +366,11 @@ public abstract partial class ReferralTests(AppFixture app)
         Assert.Equal(new ReferralFeedback(5, null), await Referrals(r => r.FeedbackAsync(w.Coordinator.Id, w.NetworkId)));
         await AnswersAsync(false, false, false, false, true);
         Assert.Equal(new ReferralFeedback(10, 5), await Referrals(r => r.FeedbackAsync(w.Coordinator.Id, w.NetworkId)));
+        // One more answer moves nothing (a sender cannot watch their one referral's answer arrive): figures go by fives.
+        await AnswersAsync(true);
+        Assert.Equal(new ReferralFeedback(10, 5), await Referrals(r => r.FeedbackAsync(w.Coordinator.Id, w.NetworkId)));
+        await AnswersAsync(true, false, false, false);
+        Assert.Equal(new ReferralFeedback(15, 5), await Referrals(r => r.FeedbackAsync(w.Coordinator.Id, w.NetworkId)));
     }
 
     [Fact]

@@ -38,6 +38,12 @@ public sealed record Referable(Guid Id, string Name, string Language);
 public sealed record ReferralFeedback(int? Answered, int? Helped)
 {
     public const int K = 5;
+
+    /// <summary>
+    /// A count as shown: rounded down to a multiple of <see cref="K"/>, so the figures move in steps of five and a
+    /// coordinator who sent one referral cannot watch a count move by one when that person answers.
+    /// </summary>
+    public static int Shown(int count) => count / K * K;
 }
 
 /// <summary>
@@ -394,14 +400,21 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
 
     private async Task TellAsync(Referral r, IQueryable<Guid> who, string what, CancellationToken ct)
     {
-        var people = await db.Users.AsNoTracking().Where(u => who.Contains(u.Id) && u.Email != null && u.Email != "").ToListAsync(ct);
+        var people = await db.Users.AsNoTracking().Where(u => who.Contains(u.Id)).ToListAsync(ct);
         var link = texts.Url(ReferralRoutes.Referral(r.Id));
         foreach (var u in people)
         {
+            // By e-mail; by SMS to a verified number when the e-mail cannot be delivered (or there is none): a fallback,
+            // not a copy — the text is the same short notice either way.
+            var to = new List<Destination>();
+            if (!string.IsNullOrEmpty(u.Email)) to.Add(new Destination(ChannelKind.Email, u.Email));
+            if (u.VerifiedPhoneLookup is not null && u.VerifiedPhoneLookup == u.PhoneLookup && (await accounts.ContactDetailsAsync(u, ct)).Phone is { } phone)
+                to.Add(new Destination(ChannelKind.Sms, phone));
+            if (to.Count == 0) continue;
             var kind = texts.Text(u.Language, false, "Directory.Kind." + r.Kind);
             var (subject, body) = what == "waiting" ? ("Referral.Mail.WaitingSubject", "Referral.Msg.Waiting") : ("Referral.Mail.ChangedSubject", "Referral.Msg.Changed");
             await notifier.EnqueueAsync(db, new Notification($"referral:{r.Id:N}:{what}:{r.State}:{u.Id:N}", new(NotificationSourceKind.Account, u.Id),
-                NotificationPriority.Normal, u.Language, [new Destination(ChannelKind.Email, u.Email!)], texts.Text(u.Language, false, subject),
+                NotificationPriority.Normal, u.Language, to, texts.Text(u.Language, false, subject),
                 texts.Text(u.Language, false, body, kind, link)) { OnlyOnce = true }, ct);
         }
     }
@@ -433,8 +446,8 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
             .Select(g => new { Answered = g.Count(), Helped = g.Count(r => r.Helped == true) }).SingleOrDefaultAsync(ct);
         if (answers is null || answers.Answered < ReferralFeedback.K) return new(null, null);
         // The "helped" figure and its complement are both at least K apart from zero, or the answer of a few could be read.
-        var helped = answers.Helped >= ReferralFeedback.K && answers.Answered - answers.Helped >= ReferralFeedback.K ? answers.Helped : (int?)null;
-        return new(answers.Answered, helped);
+        var helped = answers.Helped >= ReferralFeedback.K && answers.Answered - answers.Helped >= ReferralFeedback.K ? ReferralFeedback.Shown(answers.Helped) : (int?)null;
+        return new(ReferralFeedback.Shown(answers.Answered), helped);
     }
 
     /// <summary>
