@@ -208,5 +208,4 @@ public abstract class AccountSessionsTests(AppFixture app)
 
 [Collection(nameof(SharedHosts.AccountsOnSqlite))]
 public sealed class AccountSessionsTestsSqlite(SqliteApp app) : AccountSessionsTests(app);
-[Collection(nameof(SharedHosts.AccountsOnPostgres))]
-public sealed class AccountSessionsTestsPostgres(PostgresApp app) : AccountSessionsTests(app);
+// SQLite only (suite time, issue 8): the sessions page over the session rows, the same code whatever the database. PostgreSQL still gets every page and form of these from the fuzzers.

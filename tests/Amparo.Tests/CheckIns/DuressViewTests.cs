@@ -281,4 +281,4 @@ public abstract class DuressViewTests(AppFixture app)
 }
 
 public sealed class DuressViewTestsSqlite(DuressSqliteApp app) : DuressViewTests(app), IClassFixture<DuressSqliteApp>;
-public sealed class DuressViewTestsPostgres(DuressPostgresApp app) : DuressViewTests(app), IClassFixture<DuressPostgresApp>;
+// SQLite only (suite time, issue 8): the two worlds are compared on one database, so what differs between providers cancels out; the durable facts' storage per side runs on PostgreSQL in DurableFactTests. PostgreSQL still gets every page and form of these from the fuzzers.

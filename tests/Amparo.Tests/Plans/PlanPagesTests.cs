@@ -259,5 +259,4 @@ public abstract partial class PlanPagesTests(AppFixture app)
 [Collection(nameof(SharedHosts.PlansOnSqlite))]
 public sealed class PlanPagesTestsSqlite(SqliteApp app) : PlanPagesTests(app);
 
-[Collection(nameof(SharedHosts.PlansOnPostgres))]
-public sealed class PlanPagesTestsPostgres(PostgresApp app) : PlanPagesTests(app);
+// SQLite only (suite time, issue 8): the plan pages' forms and markup over the plan services, whose rules run on PostgreSQL in the plans classes. PostgreSQL still gets every page and form of these from the fuzzers.

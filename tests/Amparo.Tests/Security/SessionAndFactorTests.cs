@@ -175,8 +175,7 @@ public abstract class SessionAndFactorTests(AppFixture app)
 
 [Collection(nameof(SharedHosts.SecurityOnSqlite))]
 public sealed class SessionAndFactorTestsSqlite(SqliteApp app) : SessionAndFactorTests(app);
-[Collection(nameof(SharedHosts.SecurityOnPostgres))]
-public sealed class SessionAndFactorTestsPostgres(PostgresApp app) : SessionAndFactorTests(app);
+// SQLite only (suite time, issue 8): session lifetimes and one-time factors are the web stack's and Identity's code over a few rows. PostgreSQL still gets every page and form of these from the fuzzers.
 
 /// <summary>Passphrase rules: long enough, not common, no composition rules, long passphrases welcome.</summary>
 public sealed class PassphrasePolicyTests
