@@ -264,7 +264,7 @@ public abstract class GrantRequestTests(AppFixture app)
         Assert.Contains("id=\"suggested-help\"", decided, StringComparison.Ordinal);
         Assert.Contains("/directory?need=Legal", decided, StringComparison.Ordinal);
         Assert.DoesNotContain("/directory?need=Legal", (await officer.GetAsync(page)).Html, StringComparison.Ordinal); // the link is for the applicant
-        await app.Services.GetRequiredService<Amparo.Web.Infrastructure.Events.FactWorker>().RunOnceAsync(CancellationToken.None);
+        await app.DeliverFactsUntilAsync(db => db.HelpSuggestions.AnyAsync(x => x.PersonId == p.Defender.Id));
         var home = (await defender.GetAsync("/")).Html;
         Assert.Contains("id=\"help-suggestions\"", home, StringComparison.Ordinal);
         Assert.Contains("/directory?need=Legal", home, StringComparison.Ordinal);

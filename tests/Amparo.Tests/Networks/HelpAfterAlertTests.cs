@@ -28,6 +28,7 @@ public abstract partial class WellbeingCareTests
 
         var panic = (await app.PostAsync(w.Token, "/api/v1/panic", new { })).Body.GetProperty("alertId").GetGuid();
         await ResolveAsync(w, panic, "needs-help");
+        await app.DeliverFactsUntilAsync(db => db.HelpSuggestions.AnyAsync(s => s.PersonId == w.Owner.Id));
 
         // The defender's home page suggests the kinds of help that fit, and searching sends nothing.
         using var owner = await app.SignedInAsync(w.Owner);
