@@ -25,6 +25,11 @@ if ! command -v chromium-headless-shell >/dev/null 2>&1; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Dynamic PGO off for everything this script starts (the compiler server above all): on a cold start the compiler, its
+# analyzers and the Razor generator are JIT-compiled, and PGO's instrumented tier made that dearer. A clean clone's build
+# took 118–139 s with it and 81–92 s without (docs/performance.md, thirteenth pass). The test processes already run
+# without it (their project files); the app's own runtime settings are unchanged.
+export DOTNET_TieredPGO=0
 # One compiler process for the whole build (an environment may switch it off with UseSharedCompilation=false): each
 # project's compile then reuses the compiler already started and warmed up instead of starting one of its own — on this
 # 2-core machine the build took 106 s instead of 161 s. It is stopped once the build is done (nothing else compiles).
