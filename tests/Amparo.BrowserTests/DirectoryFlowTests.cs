@@ -68,7 +68,7 @@ public sealed class DirectoryFlowTests(MailingAppFixture fixture) : IClassFixtur
             Assert.True(await networks.AddCoordinatorAsync(network.Id, searcher.Id, null));
             (networkId, shelterId) = (network.Id, shelter.Id);
             // As after an alert about the searcher closed as "needs help" (the fact handler's own write).
-            await scope.ServiceProvider.GetRequiredService<HelpSuggestions>().AddOnceAsync(searcher.Id, SuggestionOrigin.Alert, Guid.NewGuid(), null, CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<HelpSuggestions>().AddOnceAsync(searcher.Id, SuggestionOrigin.Alert, Guid.NewGuid(), null, DateTime.UtcNow, CancellationToken.None);
             if (javaScript)
             {
                 var directory = scope.ServiceProvider.GetRequiredService<NetworkDirectory>();

@@ -58,6 +58,7 @@ public abstract partial class WellbeingCareTests
         // An alert closed as safe suggests nothing; a repeated delivery of the fact adds nothing.
         var safe = (await app.PostAsync(w.Token, "/api/v1/panic", new { })).Body.GetProperty("alertId").GetGuid();
         await ResolveAsync(w, safe, "safe");
+        await app.DeliverFactsUntilAsync(db => db.Set<Amparo.Web.Infrastructure.Events.StoredFact>().AllAsync(f => f.OwnerId != w.Owner.Id || f.DeliveredAt != null));
         await app.WithServicesAsync(async sp =>
         {
             var handler = sp.GetServices<Amparo.Web.Infrastructure.Events.IDurableFactHandler>().OfType<SuggestHelpAfterAlert>().Single();

@@ -234,7 +234,12 @@ public abstract partial class ReferralTests(AppFixture app)
         var w = await WorldAsync();
         var id = (await Referrals(r => r.CreateAsync(w.Defender.Id, Input(w, w.Defender.Id)))).Id!.Value;
         Assert.Equal(DirectoryWriteStatus.Done, (await ActAsync(w.ProviderFocal, id, ReferralAct.Accept)).Status);
+        var waiting = (await Referrals(r => r.CreateAsync(w.Focal.Id, Input(w, w.Defender.Id)))).Id!.Value;
         Assert.True(await app.WithServicesAsync(sp => sp.GetRequiredService<OrganizationService>().DeleteAsync(w.Provider, w.ProviderAdmin.Id)));
+        // One still waiting for consent cannot be sent to nobody: agreeing is refused (and not offered), withdrawing is not.
+        Assert.Equal(DirectoryWriteStatus.Invalid, (await ActAsync(w.Defender, waiting, ReferralAct.Consent)).Status);
+        Assert.False((await ViewAsync(w.Defender, waiting))!.Can(ReferralAct.Consent));
+        Assert.Equal(DirectoryWriteStatus.Done, (await ActAsync(w.Defender, waiting, ReferralAct.Withdraw)).Status);
 
         // The defender still reads it, with their own words, on the page, the list and the export.
         var kept = (await ViewAsync(w.Defender, id))!;

@@ -344,6 +344,9 @@ public abstract partial class WellbeingCareTests(AppFixture app)
         Assert.False(await app.WithDbAsync(db => db.WellbeingMarks.AnyAsync(m => m.UserId == duress.Owner.Id)));
         Assert.False(await app.WithDbAsync(db => db.WellbeingDebriefOffers.AnyAsync(o => o.UserId == duress.Owner.Id)));
         // No suggestion to find help either (it would be on her home page); her focal point is told why not to refer her yet.
+        // Asked once every fact about her was delivered (the host's own worker may have held one), so "none" means none.
+        await app.DeliverFactsUntilAsync(db => db.Set<StoredFact>().AllAsync(f => f.OwnerId != duress.Owner.Id || f.DeliveredAt != null));
+        Assert.True(await app.WithDbAsync(db => db.Set<StoredFact>().AnyAsync(f => f.OwnerId == duress.Owner.Id && f.DeliveredAt != null)));
         Assert.False(await app.WithDbAsync(db => db.HelpSuggestions.AnyAsync(s => s.PersonId == duress.Owner.Id)));
         using (var responder = await app.SignedInAsync(duress.Focal))
         {

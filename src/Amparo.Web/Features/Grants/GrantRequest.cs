@@ -298,6 +298,6 @@ public sealed class GrantRequestEntryConfiguration : IEntityTypeConfiguration<Gr
 
 /// <summary>
 /// A request was declined. <paramref name="OwnerId"/> is the person it was for (the defender it was made on behalf of,
-/// else the applicant); <paramref name="SuggestedHelp"/> the kind of help from the network its officer suggested, if any.
+/// else the applicant of a person's own request; an organization's request records no such fact); <paramref name="SuggestedHelp"/> the kind of help from the network its officer suggested, if any.
 /// </summary>
 public sealed record GrantRequestDeclined(Guid OwnerId, DateTime At, Guid RequestId, ServiceKind? SuggestedHelp) : Fact(OwnerId, At);

@@ -601,7 +601,9 @@ public sealed partial class GrantRequests(
         if (to == RequestState.Declined)
         {
             request.SuggestedHelp = suggestHelp;
-            if ((request.BehalfOfId ?? request.ApplicantId) is { } person)
+            // A person's own request, or one made on a defender's behalf; not an organization's (its staff's home pages are
+            // their own, and whoever started it may have left).
+            if ((request.BehalfOfId ?? (request.OrganizationId is null ? request.ApplicantId : null)) is { } person)
                 facts.Record(db, told = Published.Same(new GrantRequestDeclined(person, now, request.Id, suggestHelp)));
         }
         var written = await SaveChangesAsync(request, ct);

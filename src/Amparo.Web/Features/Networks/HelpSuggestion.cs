@@ -26,6 +26,7 @@ public sealed class HelpSuggestion
     public Guid SourceId { get; set; }
     /// <summary>The kind of help suggested (a grant officer's choice); null after an alert (the page offers the kinds that fit one).</summary>
     public ServiceKind? Need { get; set; }
+    /// <summary>When what it came from happened (the alert's closing, the decline), not when the handler ran: the page says that day.</summary>
     public DateTime CreatedAt { get; set; }
     /// <summary>Put away by the person ("not now"): no longer shown.</summary>
     public DateTime? DismissedAt { get; set; }
@@ -62,17 +63,20 @@ public sealed class HelpSuggestions(AmparoDbContext db, TimeProvider clock)
             .Select(s => new SuggestionView(s.Id, s.Origin, s.Need, s.CreatedAt)).ToListAsync(ct);
     }
 
-    /// <summary>Puts the viewer's suggestion away; false for anyone else's (or none).</summary>
-    public async Task<bool> DismissAsync(Guid viewer, Guid id, CancellationToken ct = default) =>
-        await db.HelpSuggestions.Where(s => s.Id == id && s.PersonId == viewer && s.DismissedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.DismissedAt, clock.GetUtcNow().UtcDateTime), ct) == 1;
+    /// <summary>Puts the viewer's suggestion away (again: a double click changes nothing); false for anyone else's (or none).</summary>
+    public async Task<bool> DismissAsync(Guid viewer, Guid id, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await db.HelpSuggestions.Where(s => s.Id == id && s.PersonId == viewer)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.DismissedAt, x => x.DismissedAt ?? now), ct) == 1;
+    }
 
     /// <summary>Adds a suggestion unless this origin already gave one (or the account is gone): idempotent, for durable handlers.</summary>
-    public async Task AddOnceAsync(Guid person, SuggestionOrigin origin, Guid sourceId, ServiceKind? need, CancellationToken ct)
+    public async Task AddOnceAsync(Guid person, SuggestionOrigin origin, Guid sourceId, ServiceKind? need, DateTime at, CancellationToken ct)
     {
         if (await db.HelpSuggestions.AnyAsync(s => s.PersonId == person && s.Origin == origin && s.SourceId == sourceId, ct)) return;
         if (!await db.Users.AnyAsync(u => u.Id == person, ct)) return;
-        db.Add(new HelpSuggestion { Id = Guid.NewGuid(), PersonId = person, Origin = origin, SourceId = sourceId, Need = need, CreatedAt = clock.GetUtcNow().UtcDateTime });
+        db.Add(new HelpSuggestion { Id = Guid.NewGuid(), PersonId = person, Origin = origin, SourceId = sourceId, Need = need, CreatedAt = at });
         await db.SaveChangesAsync(ct);
     }
 }
@@ -96,7 +100,7 @@ public sealed class SuggestHelpAfterAlert(AlertService alerts, HelpSuggestions s
         if (fact is not AlertResolved { Outcome: AlertOutcome.NeedsHelp } resolved) return;
         var drill = await alerts.OwnAlerts(resolved.OwnerId).Where(a => a.Id == resolved.AlertId).Select(a => (bool?)a.IsDrill).SingleOrDefaultAsync(ct);
         if (drill is not false) return;
-        await suggestions.AddOnceAsync(resolved.OwnerId, SuggestionOrigin.Alert, resolved.AlertId, null, ct);
+        await suggestions.AddOnceAsync(resolved.OwnerId, SuggestionOrigin.Alert, resolved.AlertId, null, resolved.At, ct);
     }
 }
 
@@ -112,7 +116,7 @@ public sealed class SuggestHelpAfterDecline(HelpSuggestions suggestions) : IDura
     public async Task HandleAsync(Fact fact, CancellationToken ct)
     {
         if (fact is not GrantRequestDeclined { SuggestedHelp: { } need } declined) return;
-        await suggestions.AddOnceAsync(declined.OwnerId, SuggestionOrigin.GrantDecline, declined.RequestId, need, ct);
+        await suggestions.AddOnceAsync(declined.OwnerId, SuggestionOrigin.GrantDecline, declined.RequestId, need, declined.At, ct);
     }
 }
 

@@ -25,7 +25,7 @@ public enum ReferralRole { None = 0, Defender = 1, Sender = 2, Provider = 4 }
 public sealed record ReferralView(Referral Referral, ReferralRole Role, string? Organization, string? Network, Guid? EntryId, ReferralDetails? Details,
     string? OverrideReason, string? SenderName, bool SelfReferral)
 {
-    public bool Can(ReferralAct act) => Referrals.Allowed(Referral, Role, act);
+    public bool Can(ReferralAct act) => Referrals.Allowed(Referral, Role, act) && (Organization is not null || Referrals.EndsIt(act));
 }
 
 /// <summary>A line of the referral lists.</summary>
@@ -84,6 +84,13 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         ReferralAct.Close => (role.HasFlag(ReferralRole.Defender) || role.HasFlag(ReferralRole.Sender)) && r.State == ReferralState.Done,
     };
 
+    /// <summary>
+    /// The acts that still make sense once the provider organization is gone (deleted with its people): the defender or the
+    /// sender ends the referral, or the defender closes a finished one. Agreeing to send it, or any step of the provider's,
+    /// would leave it open with nobody on the other side.
+    /// </summary>
+    public static bool EndsIt(ReferralAct act) => act is ReferralAct.Withdraw or ReferralAct.Revoke or ReferralAct.Close;
+
     /// <summary>Where an act leaves a referral.</summary>
     public static ReferralState StateAfter(ReferralAct act) => act switch
     {
@@ -133,15 +140,14 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
 
     /// <summary>The people <paramref name="viewer"/> may refer, themselves first, then by name.</summary>
     /// <summary>
-    /// Whom a responder may refer from an alert's page: the alert's person when the alert was closed as "needs help" or
-    /// "missing" and the viewer may refer them (a focal point or admin of their organization). Never for a duress alert:
+    /// Whom a responder may refer from an alert's page: the alert's person when the alert was closed as "needs help" (not
+    /// "missing": their phone may be in other hands, and the consent request goes to it) and the viewer may refer them (a focal point or admin of their organization). Never for a duress alert:
     /// a referral asks its person's consent by e-mail and SMS, which under duress would show whoever holds their phone that
     /// help was called (the duress rule, ADR 0002); nor for a drill or someone the viewer may not refer (null).
     /// </summary>
     public Task<Guid?> ReferableFromAlertAsync(Guid viewer, Guid alertId, CancellationToken ct = default) =>
         db.Alerts.Where(a => a.Id == alertId && a.OwnerId != viewer && a.Kind != CheckIns.AlertKind.Duress && !a.IsDrill
-                && (a.Outcome == CheckIns.AlertOutcome.NeedsHelp || a.Outcome == CheckIns.AlertOutcome.Missing)
-                && ReferableBy(viewer).Contains(a.OwnerId))
+                && a.Outcome == CheckIns.AlertOutcome.NeedsHelp && ReferableBy(viewer).Contains(a.OwnerId))
             .Select(a => (Guid?)a.OwnerId).SingleOrDefaultAsync(ct);
 
     public async Task<List<Referable>> ReferableListAsync(Guid viewer, CancellationToken ct = default)
@@ -274,7 +280,8 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
         if (r is null) return DirectoryWrite.NotFound;
         var role = await RoleOf(viewer, r, ct);
         if (role == ReferralRole.None) return DirectoryWrite.NotFound;
-        if (!Allowed(r, role, act)) return new(DirectoryWriteStatus.Invalid, r.Id, new Dictionary<string, string>(StringComparer.Ordinal) { ["State"] = "Referral.Error.State" });
+        if (!Allowed(r, role, act) || (!EndsIt(act) && !await db.Organizations.AnyAsync(o => o.Id == r.ProviderOrganizationId, ct)))
+            return new(DirectoryWriteStatus.Invalid, r.Id, new Dictionary<string, string>(StringComparer.Ordinal) { ["State"] = "Referral.Error.State" });
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (act == ReferralAct.Decline && (input?.Declined is not { } d || !Enum.IsDefined(d))) errors["Declined"] = "Referral.Error.DeclineReason";
         if (act == ReferralAct.Done && (input?.Outcome is not { } o || !Enum.IsDefined(o))) errors["Outcome"] = "Referral.Error.Outcome";
@@ -350,7 +357,8 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
     {
         if (!await codes.TryAsync(SmsSenders.TriesKey(senderLookup), ct)) return null;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var waiting = await db.Referrals.Where(r => r.DefenderId == defenderId && r.State == ReferralState.AwaitingConsent).ToListAsync(ct);
+        var waiting = await db.Referrals.Where(r => r.DefenderId == defenderId && r.State == ReferralState.AwaitingConsent
+            && db.Organizations.Any(o => o.Id == r.ProviderOrganizationId)).ToListAsync(ct);
         Referral? match = null;
         foreach (var r in waiting)
             if (match is null && ReplyCodes.Same(code, await ConsentCodeAsync(r, ct))) match = r;
@@ -408,7 +416,9 @@ public sealed class Referrals(AmparoDbContext db, NetworkDirectory directory, Fi
             // not a copy — the text is the same short notice either way.
             var to = new List<Destination>();
             if (!string.IsNullOrEmpty(u.Email)) to.Add(new Destination(ChannelKind.Email, u.Email));
-            if (u.VerifiedPhoneLookup is not null && u.VerifiedPhoneLookup == u.PhoneLookup && (await accounts.ContactDetailsAsync(u, ct)).Phone is { } phone)
+            // Not the override's notice: sent without the person's consent, it goes where they read their e-mail only.
+            if (what != "override" && u.VerifiedPhoneLookup is not null && u.VerifiedPhoneLookup == u.PhoneLookup
+                && (await accounts.ContactDetailsAsync(u, ct)).Phone is { } phone)
                 to.Add(new Destination(ChannelKind.Sms, phone));
             if (to.Count == 0) continue;
             var kind = texts.Text(u.Language, false, "Directory.Kind." + r.Kind);
