@@ -1,6 +1,7 @@
 using Amparo.Web.Features.Accounts;
 using Amparo.Web.Features.Audit;
 using Amparo.Web.Features.CheckIns;
+using Amparo.Web.Features.Dialogues;
 using Amparo.Web.Features.Grants;
 using Amparo.Web.Features.HotZones;
 using Amparo.Web.Features.Incidents;
@@ -28,6 +29,7 @@ public static class AmparoFeatures
         .AddAccounts(configuration)
         .AddOrganizations(configuration)
         .AddNetworks(configuration)
+        .AddDialogues(configuration)
         .AddSharing(configuration)
         .AddSetup(configuration)
         .AddCheckIns(configuration)

@@ -39,6 +39,9 @@ public static class AuditEvents
     public const string BackupCreated = "backup.created";
     public const string Restored = "backup.restored";
     public const string NetworkChanged = "network.changed";
+    public const string DialogueChanged = "dialogue.changed";
+    /// <summary>The server admin resolved a dialogue pseudonym to its account (a recorded command; never in an organization's trail).</summary>
+    public const string PseudonymResolved = "dialogue.pseudonym-resolved";
     public const string DirectoryChanged = "directory.changed";
     public const string ReferralChanged = "referral.changed";
     public const string GrantProgramChanged = "grants.program-changed";

@@ -3,7 +3,7 @@ namespace Amparo.Web.Infrastructure.Cli;
 public static partial class AdminCommands
 {
     // Operations: BackupCommands.cs (backup, restore), KeyCommands.cs (rotate-master-key),
-    // AuditCommands.cs (audit verify), OrgExportCommand.cs (org list, org export, org delete).
+    // AuditCommands.cs (audit verify), OrgExportCommand.cs (org list, org export, org delete), DialogueCommands.cs (dialogue resolve).
     private static Command[] MoreCommands =>
     [
         new("backup", "backup --to FILE --passphrase-stdin [--include-master-key] [--force]", BackupAsync, BackupHelp),
@@ -13,5 +13,6 @@ public static partial class AdminCommands
         new("org list", "org list", OrgListAsync, OrgListHelp),
         new("org export", "org export --org ID --to FILE [--force]", OrgExportAsync, OrgExportHelp),
         new("org delete", "org delete --org ID --name NAME", OrgDeleteAsync, OrgDeleteHelp),
+        new("dialogue resolve", "dialogue resolve --dialogue ID --pseudonym NAME --reason TEXT", DialogueResolveAsync, DialogueResolveHelp),
     ];
 }

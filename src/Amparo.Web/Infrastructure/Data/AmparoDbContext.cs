@@ -105,6 +105,14 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<Features.Grants.SecurityAssessment> SecurityAssessments => Set<Features.Grants.SecurityAssessment>();
     public DbSet<Features.Grants.PublishedPractices> PublishedPractices => Set<Features.Grants.PublishedPractices>();
     public DbSet<HotZonePublicPage> HotZonePublicPages => Set<HotZonePublicPage>();
+    public DbSet<Features.Dialogues.Dialogue> Dialogues => Set<Features.Dialogues.Dialogue>();
+    public DbSet<Features.Dialogues.DialogueNetwork> DialogueNetworks => Set<Features.Dialogues.DialogueNetwork>();
+    public DbSet<Features.Dialogues.DialogueThread> DialogueThreads => Set<Features.Dialogues.DialogueThread>();
+    public DbSet<Features.Dialogues.DialogueParticipant> DialogueParticipants => Set<Features.Dialogues.DialogueParticipant>();
+    public DbSet<Features.Dialogues.DialogueInvitation> DialogueInvitations => Set<Features.Dialogues.DialogueInvitation>();
+    public DbSet<Features.Dialogues.DialoguePost> DialoguePosts => Set<Features.Dialogues.DialoguePost>();
+    public DbSet<Features.Dialogues.DialogueReport> DialogueReports => Set<Features.Dialogues.DialogueReport>();
+    public DbSet<Features.Dialogues.DialogueResource> DialogueResources => Set<Features.Dialogues.DialogueResource>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
