@@ -62,6 +62,7 @@ public static class AmparoFeatures
         api.MapNetworksApi();
         app.MapSmsHooks();
         app.MapPlanCalendar();
+        app.MapDialogues();
         return app;
     }
 }

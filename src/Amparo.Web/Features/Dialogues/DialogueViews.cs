@@ -143,6 +143,18 @@ public sealed class DialogueViews(AmparoDbContext db, Dialogues dialogues, Field
         return items;
     }
 
+    /// <summary>One post a moderator opens to take details out of (waiting or shown).</summary>
+    public async Task<ModerationItem?> ModerationPostAsync(DialogueAccess access, Guid postId, CancellationToken ct = default)
+    {
+        if (!access.IsModerator) return null;
+        var p = await db.DialoguePosts.AsNoTracking()
+            .SingleOrDefaultAsync(x => x.Id == postId && x.DialogueId == access.Dialogue.Id && (x.State == PostState.Pending || x.State == PostState.Shown), ct);
+        if (p is null) return null;
+        var title = await db.DialogueThreads.Where(t => t.Id == p.ThreadId).Select(t => t.Title).SingleAsync(ct);
+        var authors = await AuthorsAsync(access.Dialogue.Id, [p.AuthorId], ct);
+        return new ModerationItem(await ViewAsync(access, p, authors, [], [], 0, ct), p.ThreadId, title, []);
+    }
+
     /// <summary>The resources the viewer reads: members all (curated first), the public the curated ones after the dialogue closed.</summary>
     public async Task<List<DialogueResource>> ResourcesAsync(DialogueAccess access, CancellationToken ct = default) =>
         [.. (await db.DialogueResources.AsNoTracking().Where(r => r.DialogueId == access.Dialogue.Id).OrderByDescending(r => r.Curated).ThenBy(r => r.CreatedAt).ToListAsync(ct))

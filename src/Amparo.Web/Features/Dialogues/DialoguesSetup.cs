@@ -12,6 +12,7 @@ public static class DialoguesSetup
         services.AddScoped<DialoguePseudonyms>();
         services.AddScoped<Dialogues>();
         services.AddScoped<DialogueViews>();
+        services.AddScoped<DialogueExport>();
         services.AddScoped<IPersonalData, DialoguesPersonalData>();
         services.AddDurableWorker<DialogueDigests>();
         return services;
