@@ -36,9 +36,9 @@ public sealed class DialogueDigests(IServiceScopeFactory scopes, Heartbeats hear
         var notifier = services.GetRequiredService<Notifier>();
         var texts = services.GetRequiredService<MessageTexts>();
         var now = Clock.GetUtcNow().UtcDateTime;
-        // Live dialogues, and those that ended in the last day (the last day's news).
+        // Live dialogues, and those that ended in the last two days: the last day's news reaches people in every zone.
         var dialogues = await db.Dialogues.AsNoTracking()
-            .Where(d => d.Stage == DialogueStage.Open && d.StartsAt <= now && d.EndsAt > now.AddDays(-1)).ToListAsync(ct);
+            .Where(d => d.Stage == DialogueStage.Open && d.StartsAt <= now && d.EndsAt > now.AddDays(-2)).ToListAsync(ct);
         var sent = false;
         foreach (var dialogue in dialogues)
         {
@@ -101,7 +101,8 @@ public sealed class DialogueDigests(IServiceScopeFactory scopes, Heartbeats hear
         var lines = string.Join("\n", threadTitles.Select(t => "• " + t));
         return new Notification($"dialogue-digest:{dialogueId:N}:{day:yyyyMMdd}:{user.Id:N}", new(NotificationSourceKind.Account, user.Id),
             NotificationPriority.Digest, user.Language, [new Destination(ChannelKind.Email, user.Email!)],
-            texts.Text(user.Language, false, "Dialogues.Mail.DigestSubject"), texts.Text(user.Language, false, "Dialogues.Msg.Digest", lines, link))
+            texts.Text(user.Language, false, "Dialogues.Mail.DigestSubject"),
+            texts.Text(user.Language, false, "Dialogues.Msg.DigestIntro") + "\n" + lines + "\n\n" + texts.Text(user.Language, false, "Dialogues.Msg.DigestLink", link))
         { OnlyOnce = true };
     }
 }

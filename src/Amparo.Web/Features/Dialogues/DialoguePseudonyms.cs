@@ -41,13 +41,10 @@ public sealed class DialoguePseudonyms(AmparoDbContext db, FieldCipher cipher)
     /// <summary>Every row of the person's, across dialogues (their export, their account's deletion): one keyed hash per dialogue.</summary>
     public async Task<List<DialogueParticipant>> AllMineAsync(Guid userId, CancellationToken ct = default)
     {
-        var dialogues = await db.Dialogues.Select(d => d.Id).ToListAsync(ct);
-        var tags = new List<byte[]>(dialogues.Count);
-        foreach (var id in dialogues) tags.Add(await TagAsync(id, userId, ct));
         var found = new List<DialogueParticipant>();
-        // Small batches: a provider's parameter limit, and byte arrays compare by value in SQL.
-        foreach (var chunk in tags.Chunk(200))
-            found.AddRange(await db.DialogueParticipants.Where(p => chunk.Contains(p.OwnerTag)).ToListAsync(ct));
+        // One question per dialogue (a network holds a handful a year): the hash differs in each, by design.
+        foreach (var id in await db.Dialogues.Select(d => d.Id).ToListAsync(ct))
+            if (await MineAsync(id, userId, ct) is { } mine) found.Add(mine);
         return found;
     }
 
