@@ -17,7 +17,7 @@ namespace Amparo.BrowserTests;
 /// shelter's "after a referral" meeting point only while it works on the referral. Every page is checked (axe, other
 /// origins, weight) and photographed (with AMPARO_SCREENSHOTS=1).
 /// </summary>
-public sealed class DirectoryFlowTests(MailingAppFixture fixture) : IClassFixture<MailingAppFixture>
+public sealed partial class DirectoryFlowTests(MailingAppFixture fixture) : IClassFixture<MailingAppFixture>
 {
     private const string Passphrase = "amber river lantern 2031";
     private string BaseUrl => fixture.BaseUrl;

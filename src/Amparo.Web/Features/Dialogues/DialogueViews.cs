@@ -32,7 +32,7 @@ public sealed class DialogueViews(AmparoDbContext db, Dialogues dialogues, Field
         [.. (await db.DialogueThreads.AsNoTracking().Where(t => t.DialogueId == access.Dialogue.Id).OrderBy(t => t.Position).ToListAsync(ct)).Where(access.SeesThread)];
 
     /// <summary>
-    /// One page of a thread: a page size of posts at its top, oldest first, each with its replies.
+    /// One page of a thread: up to 50 posts at its top, oldest first, each with its replies.
     /// In preparation (or <paramref name="preparation"/>), the comments on the draft thread instead.
     /// </summary>
     public async Task<ThreadPage?> ThreadAsync(Guid threadId, Guid? userId, int page, bool preparation, CancellationToken ct = default)
