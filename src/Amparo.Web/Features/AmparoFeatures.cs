@@ -60,6 +60,7 @@ public static class AmparoFeatures
         api.MapGrantsApi();
         api.MapGrantRequestsApi();
         api.MapNetworksApi();
+        api.MapDialoguesApi();
         app.MapSmsHooks();
         app.MapPlanCalendar();
         app.MapDialogues();

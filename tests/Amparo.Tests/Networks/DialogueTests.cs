@@ -350,6 +350,84 @@ public abstract class DialogueTests(AppFixture app)
     }
 }
 
+/// <summary>
+/// The dialogues' API (SQLite only: the service under it runs on both databases above): a coordinator drafts, prepares
+/// and opens through it; a member joins and posts; a thread not open yet is 409; the pseudonym's owner appears nowhere in
+/// what another member reads; an outsider gets 404.
+/// </summary>
+[Collection(nameof(SharedHosts.OrganizationsOnSqlite))]
+public sealed class DialogueApiTests(SqliteApp app)
+{
+    private static readonly string[] Es = ["es"], Xx = ["xx"];
+
+    [Fact]
+    public async Task TheApi_RunsADialogue_WithTheSameRules_AndNamesPeopleByPseudonymOnly()
+    {
+        var coordinator = await app.PersonAsync("dlgapicoord");
+        var member = await app.PersonAsync("dlgapimember", name: "Dolores Defensora");
+        var other = await app.PersonAsync("dlgapiother");
+        var outsider = await app.PersonAsync("dlgapiout");
+        var org = await app.OrganizationAsync(coordinator);
+        await app.AddMemberAsync(org, member);
+        await app.AddMemberAsync(org, other);
+        await app.OrganizationAsync(outsider);
+        var networkId = await app.WithServicesAsync(async sp =>
+        {
+            var networks = sp.GetRequiredService<NetworkService>();
+            var network = (await networks.CreateAsync("Red API " + Guid.NewGuid().ToString("N")[..6], null))!;
+            Assert.True(await networks.AddOrganizationAsync(network.Id, org, null));
+            Assert.True(await networks.AddCoordinatorAsync(network.Id, coordinator.Id, null));
+            return network.Id;
+        });
+        var (c, m, o, x) = (await app.ApiTokenAsync(coordinator), await app.ApiTokenAsync(member), await app.ApiTokenAsync(other), await app.ApiTokenAsync(outsider));
+        using var client = app.NewClient();
+        async Task<(HttpStatusCode Status, System.Text.Json.JsonElement Json)> Call(HttpMethod method, string url, string token, object? body = null)
+        {
+            using var r = await client.SendAsync(method, url, token, body is null ? null : System.Net.Http.Json.JsonContent.Create(body));
+            var text = await r.Content.ReadAsStringAsync();
+            // A 404 is the status page (HTML): no JSON to read.
+            return (r.StatusCode, text.Length == 0 || text.StartsWith('<') ? default : System.Text.Json.JsonDocument.Parse(text).RootElement.Clone());
+        }
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var bad = await Call(HttpMethod.Post, "/api/v1/dialogues", c, new { networkId, title = "", purpose = "p", languages = Xx, startsAt = now.AddHours(1), endsAt = now, timeZone = "Mars/Base" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.True(bad.Json.GetProperty("errors").TryGetProperty("timeZone", out _));
+        Assert.Equal(HttpStatusCode.NotFound, (await Call(HttpMethod.Post, "/api/v1/dialogues", m, new { networkId, title = "t", purpose = "p", languages = Es,
+            startsAt = now.AddHours(1), endsAt = now.AddHours(3), timeZone = "UTC" })).Status);
+        var created = await Call(HttpMethod.Post, "/api/v1/dialogues", c, new { networkId, title = "Diálogo por API", purpose = "Probar.", languages = Es,
+            startsAt = now.AddHours(1), endsAt = now.AddHours(3), timeZone = "UTC" });
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        var id = created.Json.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.NotFound, (await Call(HttpMethod.Get, $"/api/v1/dialogues/{id}", m)).Status); // a draft
+        var thread = (await Call(HttpMethod.Post, $"/api/v1/dialogues/{id}/threads", c, new { title = "Hilo", question = "¿Qué funciona?" })).Json.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.BadRequest, (await Call(HttpMethod.Post, $"/api/v1/dialogues/{id}/move", c, new { move = "sideways" })).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await Call(HttpMethod.Post, $"/api/v1/dialogues/{id}/move", c, new { move = "prepare" })).Status);
+        var invitation = await Call(HttpMethod.Post, $"/api/v1/dialogues/{id}/invitations", c, new { role = "facilitator" });
+        Assert.Equal("facilitator", invitation.Json.GetProperty("role").GetString());
+        Assert.Equal(HttpStatusCode.Created, (await Call(HttpMethod.Post, $"/api/v1/dialogues/{id}/join", o,
+            new { pseudonym = "Quetzal", invitation = invitation.Json.GetProperty("secret").GetString() })).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Call(HttpMethod.Post, $"/api/v1/dialogues/{id}/move", c, new { move = "open" })).Status); // not reviewed
+        await app.WithServicesAsync(sp => sp.GetRequiredService<Dialogues>().ReviewThreadAsync(other.Id, thread));
+        Assert.Equal(HttpStatusCode.NoContent, (await Call(HttpMethod.Post, $"/api/v1/dialogues/{id}/move", c, new { move = "open" })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await Call(HttpMethod.Post, $"/api/v1/dialogues/{id}/join", m, new { pseudonym = "Garza Azul" })).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Call(HttpMethod.Post, $"/api/v1/dialogues/{id}/join", x, new { pseudonym = "Intrusa" })).Status);
+        // Before the thread opens: the facilitator reads it but the server refuses the post.
+        Assert.Equal(HttpStatusCode.Conflict, (await Call(HttpMethod.Post, $"/api/v1/dialogues/threads/{thread}/posts", o, new { text = "¿Ya?" })).Status);
+        app.Clock.Advance(TimeSpan.FromMinutes(61));
+        Assert.Equal(HttpStatusCode.Created, (await Call(HttpMethod.Post, $"/api/v1/dialogues/threads/{thread}/posts", m, new { text = "Cambiamos de ruta." })).Status);
+        var read = await Call(HttpMethod.Get, $"/api/v1/dialogues/threads/{thread}/posts", o);
+        var post = Assert.Single(read.Json.GetProperty("posts").EnumerateArray().ToList());
+        Assert.Equal(("Garza Azul", "Cambiamos de ruta."), (post.GetProperty("author").GetString(), post.GetProperty("text").GetString()));
+        Assert.DoesNotContain(member.Id.ToString(), read.Json.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Dolores", read.Json.GetRawText(), StringComparison.Ordinal);
+        var dialogue = await Call(HttpMethod.Get, $"/api/v1/dialogues/{id}", m);
+        Assert.Equal(("live", "Garza Azul", "participant"), (dialogue.Json.GetProperty("phase").GetString(), dialogue.Json.GetProperty("me").GetProperty("pseudonym").GetString(),
+            dialogue.Json.GetProperty("me").GetProperty("role").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await Call(HttpMethod.Get, $"/api/v1/dialogues/threads/{thread}/posts", x)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Call(HttpMethod.Post, $"/api/v1/dialogues/posts/{post.GetProperty("id").GetGuid()}/moderate", m, new { act = "hide", reason = "spam" })).Status);
+    }
+}
+
 /// <summary>The dialogue pages' addresses, as the tests open them.</summary>
 internal static class DialogueRoutesFor
 {
