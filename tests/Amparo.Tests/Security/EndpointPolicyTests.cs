@@ -56,6 +56,13 @@ public abstract class EndpointPolicyTests(AppFixture app)
         "PAGE /report/{token}",
         // A network's public page of published hot zones: 404 unless its coordinators turned it on; the grantmakers' rule.
         "PAGE /hot-zones/public/{network:guid}",
+        // A public dialogue's read-only pages: 404 unless the dialogue is public and open; only the threads not members-only,
+        // only the posts a moderator let through, the curated resources (and their files) and the summary once it is closed.
+        "PAGE /dialogues/{id:guid}",
+        "PAGE /dialogues/threads/{id:guid}",
+        "PAGE /dialogues/{id:guid}/resources",
+        "GET /dialogues/resources/{id:guid}/file",
+        "GET /dialogues/{id:guid}/export.{format}",
     };
 
     [Fact]
