@@ -428,6 +428,100 @@ public sealed class DialogueApiTests(SqliteApp app)
     }
 }
 
+/// <summary>
+/// The dialogue's other pages without JavaScript (SQLite only), as their users reach them from a thread: a member reports
+/// a post on its own page; the moderator opens it from the thread and takes a place out; a member shares a link and a
+/// file whose bytes, not its name, decide what it is; the leaders' page and the moderation queue are 404 to a member.
+/// </summary>
+[Collection(nameof(SharedHosts.OrganizationsOnSqlite))]
+public sealed class DialoguePagesTests(SqliteApp app)
+{
+    [Fact]
+    public async Task ReportModerateAndShare_ThroughThePages_EachForItsRoleOnly()
+    {
+        var coordinator = await app.PersonAsync("dlgpgcoord");
+        var moderator = await app.PersonAsync("dlgpgmod");
+        var author = await app.PersonAsync("dlgpgauthor");
+        var reader = await app.PersonAsync("dlgpgreader");
+        var outsider = await app.PersonAsync("dlgpgout");
+        var org = await app.OrganizationAsync(coordinator);
+        foreach (var p in new[] { moderator, author, reader }) await app.AddMemberAsync(org, p);
+        await app.OrganizationAsync(outsider);
+        var (id, thread) = await app.WithServicesAsync(async sp =>
+        {
+            var networks = sp.GetRequiredService<NetworkService>();
+            var network = (await networks.CreateAsync("Red Páginas " + Guid.NewGuid().ToString("N")[..6], null))!;
+            Assert.True(await networks.AddOrganizationAsync(network.Id, org, null));
+            Assert.True(await networks.AddCoordinatorAsync(network.Id, coordinator.Id, null));
+            var d = sp.GetRequiredService<Dialogues>();
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            var id = (await d.CreateAsync(coordinator.Id, network.Id, new DialogueInput("Páginas", "Probar las páginas.", ["es"], now.AddMinutes(5), now.AddHours(2), "UTC", false, []))).Id!.Value;
+            var thread = (await d.AddThreadAsync(coordinator.Id, id, new ThreadInput("Hilo", "¿Qué funciona?", "", null, null, false))).Id!.Value;
+            await d.MoveAsync(coordinator.Id, id, StageMove.Prepare, null);
+            var facilitator = await d.InviteAsync(coordinator.Id, id, DialogueRole.Facilitator);
+            Assert.Equal(DialogueWriteStatus.Done, (await d.JoinAsync(coordinator.Id, id, new JoinInput("Coordinación", facilitator.Secret, 0, false))).Status);
+            await d.ReviewThreadAsync(coordinator.Id, thread);
+            await d.MoveAsync(coordinator.Id, id, StageMove.Open, null);
+            var invitation = await d.InviteAsync(coordinator.Id, id, DialogueRole.Moderator);
+            Assert.Equal(DialogueWriteStatus.Done, (await d.JoinAsync(moderator.Id, id, new JoinInput("Jaguar", invitation.Secret, 0, false))).Status);
+            Assert.Equal(DialogueWriteStatus.Done, (await d.JoinAsync(author.Id, id, new JoinInput("Garza Azul", null, 0, false))).Status);
+            Assert.Equal(DialogueWriteStatus.Done, (await d.JoinAsync(reader.Id, id, new JoinInput("Ceibo Rojo", null, 0, false))).Status);
+            return (id, thread);
+        });
+        app.Clock.Advance(TimeSpan.FromMinutes(6));
+        var post = (await app.WithServicesAsync(sp => sp.GetRequiredService<Dialogues>().PostAsync(author.Id, thread,
+            new PostInput("Nos vemos en la plaza San Martín a las seis.", null, null, null)))).Id!.Value;
+
+        // The reader reports it on its own page and is taken back to the post.
+        using var readerClient = await app.SignedInAsync(reader);
+        Assert.Contains($"/dialogues/posts/{post}/report", (await readerClient.GetAsync(DialogueRoutesFor.Thread(thread))).Html, StringComparison.Ordinal);
+        var reported = await readerClient.PostFormAsync($"/dialogues/posts/{post}/report", new Dictionary<string, string> { ["reason"] = "PutsSomeoneAtRisk" });
+        Assert.Equal(HttpStatusCode.Redirect, reported.StatusCode);
+        Assert.Contains("done=reported", reported.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await readerClient.GetAsync($"/dialogues/{id}/moderation")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await readerClient.GetAsync($"/dialogues/{id}/leaders")).Status);
+        using (var authorClient = await app.SignedInAsync(author)) // nobody reports their own post: the page says so, nothing is recorded
+        {
+            var own = await authorClient.PostFormAsync($"/dialogues/posts/{post}/report", new Dictionary<string, string> { ["reason"] = "Spam" });
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+            Assert.Contains("error-summary", await own.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Equal([ReportReason.PutsSomeoneAtRisk], await app.WithDbAsync(db => db.DialogueReports.Where(r => r.PostId == post).Select(r => r.Reason).ToListAsync()));
+
+        // The moderator finds it in the queue, opens it, and takes the place out; the thread then reads the edited words.
+        using var moderatorClient = await app.SignedInAsync(moderator);
+        var queue = (await moderatorClient.GetAsync($"/dialogues/{id}/moderation")).Html;
+        Assert.Contains("plaza San Martín", queue, StringComparison.Ordinal);
+        var redacted = await moderatorClient.PostFormAsync($"/dialogues/{id}/moderation?post={post}",
+            new Dictionary<string, string> { ["post"] = post.ToString(), ["act"] = "Redact", ["Redacted"] = "Nos vemos en [un lugar] a las seis." });
+        Assert.Equal(HttpStatusCode.Redirect, redacted.StatusCode);
+        var page = (await readerClient.GetAsync(DialogueRoutesFor.Thread(thread))).Html;
+        Assert.Contains("Nos vemos en [un lugar] a las seis.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("San Martín", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"queue-empty\"", (await moderatorClient.GetAsync($"/dialogues/{id}/moderation")).Html, StringComparison.Ordinal);
+
+        // Sharing: a link through the form; a file by its bytes (a PDF is one, a program named .pdf is not).
+        var shared = await readerClient.PostFormAsync($"/dialogues/{id}/resources", new Dictionary<string, string> { ["Title"] = "Guía de rutas", ["Url"] = "https://example.org/rutas" });
+        Assert.Equal(HttpStatusCode.Redirect, shared.StatusCode);
+        Assert.Contains("Guía de rutas", (await readerClient.GetAsync($"/dialogues/{id}/resources")).Html, StringComparison.Ordinal);
+        var d = (Func<Dialogues, Task<DialogueWrite>> act) => app.WithServicesAsync(sp => act(sp.GetRequiredService<Dialogues>()));
+        Assert.Equal(DialogueWriteStatus.Invalid, (await d(x => x.AddResourceAsync(reader.Id, id, "Programa", null, ("guia.pdf", "application/pdf", [0x4D, 0x5A, 0x90, 0x00])))).Status);
+        Assert.Equal(DialogueWriteStatus.Invalid, (await d(x => x.AddResourceAsync(reader.Id, id, "Enlace raro", "javascript:alert(1)", null))).Status);
+        var pdf = "%PDF-1.4 guía"u8.ToArray();
+        var file = (await d(x => x.AddResourceAsync(reader.Id, id, "Guía en PDF", null, ("guía de rutas.pdf", "text/html", pdf)))).Id!.Value;
+        using (var response = await readerClient.Http.GetAsync(new Uri($"/dialogues/resources/{file}/file", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/pdf", response.Content.Headers.ContentType!.MediaType);
+            Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
+            Assert.Equal(pdf, await response.Content.ReadAsByteArrayAsync());
+        }
+        using var outsiderClient = await app.SignedInAsync(outsider);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsiderClient.GetAsync($"/dialogues/resources/{file}/file")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsiderClient.GetAsync($"/dialogues/{id}/resources")).Status);
+    }
+}
+
 /// <summary>The dialogue pages' addresses, as the tests open them.</summary>
 internal static class DialogueRoutesFor
 {

@@ -32,7 +32,7 @@ public sealed class DialogueViews(AmparoDbContext db, Dialogues dialogues, Field
         [.. (await db.DialogueThreads.AsNoTracking().Where(t => t.DialogueId == access.Dialogue.Id).OrderBy(t => t.Position).ToListAsync(ct)).Where(access.SeesThread)];
 
     /// <summary>
-    /// One page of a thread: up to 50 posts at its top, oldest first, each with its replies.
+    /// One page of a thread: up to 20 posts at its top, oldest first, each with its replies.
     /// In preparation (or <paramref name="preparation"/>), the comments on the draft thread instead.
     /// </summary>
     public async Task<ThreadPage?> ThreadAsync(Guid threadId, Guid? userId, int page, bool preparation, CancellationToken ct = default)
@@ -143,12 +143,22 @@ public sealed class DialogueViews(AmparoDbContext db, Dialogues dialogues, Field
         return items;
     }
 
-    /// <summary>One post a moderator opens to take details out of (waiting or shown).</summary>
+    /// <summary>One post as the viewer reads it, with its thread (the report page); null when they may not read its words.</summary>
+    public async Task<(DialogueAccess Access, ModerationItem Item)?> PostAsync(Guid postId, Guid? userId, CancellationToken ct = default)
+    {
+        var p = await db.DialoguePosts.AsNoTracking().SingleOrDefaultAsync(x => x.Id == postId, ct);
+        if (p is null || await dialogues.ThreadAccessAsync(p.ThreadId, userId, ct) is not { } access || !access.ReadsPost(p)) return null;
+        var title = await db.DialogueThreads.Where(t => t.Id == p.ThreadId).Select(t => t.Title).SingleAsync(ct);
+        var authors = await AuthorsAsync(access.Dialogue.Id, [p.AuthorId], ct);
+        return (access, new ModerationItem(await ViewAsync(access, p, authors, [], [], 0, ct), p.ThreadId, title, []));
+    }
+
+    /// <summary>One post a moderator opens from a thread: to let it through, take details out of it, hide it or show it again.</summary>
     public async Task<ModerationItem?> ModerationPostAsync(DialogueAccess access, Guid postId, CancellationToken ct = default)
     {
         if (!access.IsModerator) return null;
         var p = await db.DialoguePosts.AsNoTracking()
-            .SingleOrDefaultAsync(x => x.Id == postId && x.DialogueId == access.Dialogue.Id && (x.State == PostState.Pending || x.State == PostState.Shown), ct);
+            .SingleOrDefaultAsync(x => x.Id == postId && x.DialogueId == access.Dialogue.Id && x.State != PostState.Removed, ct);
         if (p is null) return null;
         var title = await db.DialogueThreads.Where(t => t.Id == p.ThreadId).Select(t => t.Title).SingleAsync(ct);
         var authors = await AuthorsAsync(access.Dialogue.Id, [p.AuthorId], ct);

@@ -45,7 +45,8 @@ public enum StageMove { Prepare = 1, Open = 2, PublishSummary = 3, Archive = 4, 
 public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms, FieldCipher cipher, AuditLog audit, TimeProvider clock)
 {
     public static readonly TimeSpan InvitationLasts = TimeSpan.FromDays(30);
-    public const int PageSize = 50;
+    /// <summary>Posts at the top of a thread per page (each with its replies): a page stays within its weight budget on a phone.</summary>
+    public const int PageSize = 20;
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 

@@ -67,7 +67,7 @@ public static class DialoguesApi
         g.MapPost("/{id:guid}/resources", AddResourceAsync).WithName("AddDialogueResource").WithSummary("Share a link (participants and facilitators; files through the page)")
             .ProducesValidationProblem();
         g.MapGet("/{id:guid}/export", ExportAsync).WithName("ExportDialogue").WithSummary("A closed dialogue's record: purpose, threads, summary and curated resources (no posts, no pseudonyms)");
-        g.MapGet("/threads/{threadId:guid}/posts", PostsAsync).WithName("ListDialoguePosts").WithSummary("One page (50 at the top, with their replies) of a thread's posts")
+        g.MapGet("/threads/{threadId:guid}/posts", PostsAsync).WithName("ListDialoguePosts").WithSummary("One page (20 at the top, with their replies) of a thread's posts")
             .WithDescription("preparation=true: the comments on the draft thread (leaders, facilitators, moderators, coordinators).");
         g.MapPost("/threads/{threadId:guid}/posts", PostAsync).WithName("AddDialoguePost").WithSummary("Post, reply (parentId) or quote (quoteId) while the thread is open")
             .WithDescription("The server's clock decides: before the thread opens or after it closes, 409. On a public thread the post waits for a moderator.")

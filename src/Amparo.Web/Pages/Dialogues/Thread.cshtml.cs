@@ -61,20 +61,6 @@ public sealed class ThreadModel(Features.Dialogues.Dialogues dialogues, Dialogue
         return await RefusedAsync(result, "Text");
     }
 
-    public async Task<IActionResult> OnPostReportAsync(Guid post, ReportReason reason)
-    {
-        if (DialoguePages.Viewer(User) is not { } me) return Challenge();
-        var result = await dialogues.ReportAsync(me, post, reason, HttpContext.RequestAborted);
-        return result.Status == DialogueWriteStatus.Done ? Redirect($"{DialoguePages.Thread(Id)}?page={PageNumber}&done=reported#post-{post}") : await RefusedAsync(result, "reason");
-    }
-
-    public async Task<IActionResult> OnPostModerateAsync(Guid post, ModerationAct act, HideReason? reason)
-    {
-        if (DialoguePages.Viewer(User) is not { } me) return Challenge();
-        var result = await dialogues.ModerateAsync(me, post, act, reason, null, HttpContext.RequestAborted);
-        return result.Status == DialogueWriteStatus.Done ? Redirect($"{DialoguePages.Thread(Id)}?page={PageNumber}&done=moderated#post-{post}") : await RefusedAsync(result, "reason");
-    }
-
     public async Task<IActionResult> OnPostReviewAsync()
     {
         if (DialoguePages.Viewer(User) is not { } me) return Challenge();
