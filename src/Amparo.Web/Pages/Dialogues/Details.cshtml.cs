@@ -49,9 +49,7 @@ public sealed class DetailsModel(Features.Dialogues.Dialogues dialogues, Dialogu
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!await LoadAsync()) return NotFound();
-        Pseudonym = DialoguePages.SuggestPseudonym();
-        return Page();
+        return await LoadAsync() ? Page() : NotFound();
     }
 
     public async Task<IActionResult> OnPostJoinAsync()
@@ -142,6 +140,7 @@ public sealed class DetailsModel(Features.Dialogues.Dialogues dialogues, Dialogu
         // An invitation link shows the dialogue to the one it was sent to, even outside its networks.
         if (!Access.SeesDialogue && Invitation is null) return false;
         Threads = await views.ThreadsAsync(Access, HttpContext.RequestAborted);
+        Pseudonym ??= DialoguePages.SuggestPseudonym();
         NetworkName = await db.Networks.Where(n => n.Id == dialogue.NetworkId).Select(n => n.Name).SingleAsync(HttpContext.RequestAborted);
         if (Access.Coordinator)
         {
