@@ -245,7 +245,7 @@ public abstract class DialogueTests(AppFixture app)
     }
 
     [Fact]
-    public async Task APseudonym_CannotBeTracedToItsPerson_ThroughPagesDigestsAuditExportsOrTheDatabase_ButTheServerAdminCanByARecordedAct()
+    public async Task APseudonym_CannotBeTracedToItsPerson_ThroughPagesSearchDigestsAuditExportsOrTheDatabase()
     {
         var w = await WorldAsync();
         var (id, thread, _) = await DraftAsync(w, isPublic: false);
@@ -267,7 +267,8 @@ public abstract class DialogueTests(AppFixture app)
         {
             using var client = await app.SignedInAsync(reader);
             foreach (var url in new[] { DialogueRoutesFor.Dialogue(id), DialogueRoutesFor.Thread(thread), $"/dialogues/{id}/people", $"/dialogues/{id}/people/{participant}",
-                $"/dialogues/{id}/resources", "/dialogues", $"/organizations/{w.DefenderOrg}" })
+                $"/dialogues/{id}/resources", "/dialogues", $"/dialogues/{id}/search?q=amenazaron", $"/dialogues/{id}/search?q=Dolores",
+                $"/organizations/{w.DefenderOrg}" })
             {
                 var (status, html) = await client.GetAsync(url);
                 if (url.StartsWith("/organizations/", StringComparison.Ordinal))
@@ -279,7 +280,9 @@ public abstract class DialogueTests(AppFixture app)
                 }
                 Assert.True(status == HttpStatusCode.OK, $"{url}: {status}");
                 foreach (var name in names) Assert.DoesNotContain(name, html, StringComparison.OrdinalIgnoreCase);
-                if (url.Contains("/people", StringComparison.Ordinal) || url.Contains("/threads/", StringComparison.Ordinal)) Assert.Contains("Garza Azul", html, StringComparison.Ordinal);
+                if (url.Contains("/people", StringComparison.Ordinal) || url.Contains("/threads/", StringComparison.Ordinal) || url.EndsWith("amenazaron", StringComparison.Ordinal))
+                    Assert.Contains("Garza Azul", html, StringComparison.Ordinal);
+                if (url.EndsWith("Dolores", StringComparison.Ordinal)) Assert.DoesNotContain("Garza Azul", html, StringComparison.Ordinal); // her name finds nothing
             }
         }
         // The member list and the pseudonym's page are for members: the outsider gets 404.
@@ -330,7 +333,7 @@ public abstract class DialogueTests(AppFixture app)
             sp.GetServices<IPersonalData>().OfType<DialoguesPersonalData>().Single().ExportAsync(w.OrgAdmin.User, CancellationToken.None)))!;
         Assert.Empty(admins);
 
-        // The server admin's resolution opens the link (the command records it first: see DialogueResolveTests).
+        // The link opens for the server (the digest worker, and the server admin's recorded command: OrgExportTests).
         Assert.Equal(w.Defender.Id, await app.WithServicesAsync(sp => sp.GetRequiredService<DialoguePseudonyms>().OwnerAsync(row)));
 
         // Leaving Amparo: the words are erased, the post shows as removed, and the pseudonym leads to no one any more.
@@ -519,6 +522,41 @@ public sealed class DialoguePagesTests(SqliteApp app)
         using var outsiderClient = await app.SignedInAsync(outsider);
         Assert.Equal(HttpStatusCode.NotFound, (await outsiderClient.GetAsync($"/dialogues/resources/{file}/file")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await outsiderClient.GetAsync($"/dialogues/{id}/resources")).Status);
+    }
+
+    [Fact]
+    public async Task ADialogueOpenToSeveralNetworks_TakesOnlyThoseItsCoordinatorAlsoCoordinates()
+    {
+        var coordinator = await app.PersonAsync("dlgnetcoord");
+        var neighbour = await app.PersonAsync("dlgnetneigh");
+        var stranger = await app.PersonAsync("dlgnetstranger");
+        var home = await app.OrganizationAsync(coordinator);
+        var neighbours = await app.OrganizationAsync(neighbour);
+        var strangers = await app.OrganizationAsync(stranger);
+        var (id, other) = await app.WithServicesAsync(async sp =>
+        {
+            var networks = sp.GetRequiredService<NetworkService>();
+            var own = (await networks.CreateAsync("Red A " + Guid.NewGuid().ToString("N")[..6], null))!;
+            var second = (await networks.CreateAsync("Red B " + Guid.NewGuid().ToString("N")[..6], null))!;
+            var third = (await networks.CreateAsync("Red C " + Guid.NewGuid().ToString("N")[..6], null))!;
+            Assert.True(await networks.AddOrganizationAsync(own.Id, home, null));
+            Assert.True(await networks.AddOrganizationAsync(second.Id, home, null));
+            Assert.True(await networks.AddOrganizationAsync(second.Id, neighbours, null));
+            Assert.True(await networks.AddOrganizationAsync(third.Id, strangers, null));
+            Assert.True(await networks.AddCoordinatorAsync(own.Id, coordinator.Id, null));
+            Assert.True(await networks.AddCoordinatorAsync(second.Id, coordinator.Id, null));
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            // Network C is asked for too, but its coordinator is someone else: it is left out.
+            var created = await sp.GetRequiredService<Dialogues>().CreateAsync(coordinator.Id, own.Id,
+                new DialogueInput("Entre redes", "Conversar entre dos redes.", ["es"], now.AddDays(1), now.AddDays(2), "UTC", false, [second.Id, third.Id]));
+            return (created.Id!.Value, second.Id);
+        });
+        Assert.Equal([other], await app.WithDbAsync(db => db.DialogueNetworks.Where(n => n.DialogueId == id).Select(n => n.NetworkId).ToListAsync()));
+        await app.WithServicesAsync(sp => sp.GetRequiredService<Dialogues>().AddThreadAsync(coordinator.Id, id, new ThreadInput("Hilo", "¿Qué compartimos?", "", null, null, false)));
+        await app.WithServicesAsync(sp => sp.GetRequiredService<Dialogues>().MoveAsync(coordinator.Id, id, StageMove.Prepare, null));
+        var joined = await app.WithServicesAsync(sp => sp.GetRequiredService<Dialogues>().JoinAsync(neighbour.Id, id, new JoinInput("Vecina", null, 0, false)));
+        Assert.Equal(DialogueWriteStatus.Done, joined.Status);
+        Assert.Null(await app.WithServicesAsync(sp => sp.GetRequiredService<Dialogues>().AccessAsync(id, stranger.Id)));
     }
 }
 

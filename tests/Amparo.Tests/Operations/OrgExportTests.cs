@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Amparo.Tests.Infrastructure;
+using Amparo.Web.Features.Audit;
+using Amparo.Web.Features.Dialogues;
 using Amparo.Web.Features.Organizations;
 using Microsoft.EntityFrameworkCore;
 
@@ -143,6 +145,46 @@ public abstract class OrgExportTests : OperationsTestBase
         Assert.Equal("keep me", await File.ReadAllTextAsync(file));
         await s.Site.MustAsync(["org", "export", "--org", s.Org.ToString(), "--to", file, "--force"]);
         Assert.Contains("members.json", ReadZip(file).Keys);
+    }
+
+    [Fact]
+    public async Task APseudonym_IsInNoOrganizationExport_AndOnlyTheServerAdminsRecordedCommandResolvesIt()
+    {
+        var s = await SetUpAsync();
+        // The network's coordinator (the member) holds a dialogue; the organization's admin takes part as "Garza Azul".
+        var (dialogue, participant) = await s.Site.WithHostAsync(async h =>
+        {
+            var d = h.Get<Dialogues>();
+            var now = h.Get<TimeProvider>().GetUtcNow().UtcDateTime;
+            var id = (await d.CreateAsync(s.Member, s.Network, new DialogueInput("Cuidarse para cuidar", "Prácticas de cuidado.", ["es"], now.AddDays(1), now.AddDays(2), "UTC", false, []))).Id!.Value;
+            await d.AddThreadAsync(s.Member, id, new ThreadInput("Hilo", "¿Qué funciona?", "", null, null, false));
+            Assert.Equal(DialogueWriteStatus.Done, (await d.MoveAsync(s.Member, id, StageMove.Prepare, null)).Status);
+            var joined = await d.JoinAsync(s.Admin, id, new JoinInput("Garza Azul", null, 0, false));
+            Assert.Equal(DialogueWriteStatus.Done, joined.Status);
+            return (id, joined.Id!.Value);
+        });
+
+        var file = TempFile("org.zip");
+        await s.Site.MustAsync(["org", "export", "--org", s.Org.ToString(), "--to", file]);
+        foreach (var text in ReadZip(file).Values)
+        {
+            Assert.DoesNotContain("Garza Azul", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(participant.ToString(), text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(dialogue.ToString(), text, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // Resolving takes a reason; with one, it names the account and is recorded in the server's trail, not the organization's.
+        Assert.Equal(1, (await s.Site.RunAsync("dialogue", "resolve", "--dialogue", dialogue.ToString(), "--pseudonym", "Garza Azul")).ExitCode);
+        Assert.Equal(1, (await s.Site.RunAsync("dialogue", "resolve", "--dialogue", dialogue.ToString(), "--pseudonym", "Garza Azul", "--reason", "porque")).ExitCode);
+        Assert.Equal(1, (await s.Site.RunAsync("dialogue", "resolve", "--dialogue", dialogue.ToString(), "--pseudonym", "Nadie", "--reason", "Orden judicial 123/2026")).ExitCode);
+        var resolved = await s.Site.RunAsync("dialogue", "resolve", "--dialogue", dialogue.ToString(), "--pseudonym", "garza azul", "--reason", "Orden judicial 123/2026");
+        Assert.True(resolved.ExitCode == 0, resolved.ToString());
+        Assert.Contains(s.AdminEmail, resolved.Line, StringComparison.Ordinal);
+        var recorded = await s.Site.WithDbAsync(db => db.AuditEvents.AsNoTracking().Where(e => e.Type == AuditEvents.PseudonymResolved).ToListAsync());
+        var record = Assert.Single(recorded);
+        Assert.Equal((participant, (Guid?)null), (record.SubjectId!.Value, record.OrganizationId));
+        Assert.Contains("Orden judicial 123/2026", record.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(s.Admin.ToString(), record.Detail, StringComparison.OrdinalIgnoreCase);
     }
 }
 

@@ -165,6 +165,41 @@ public sealed class DialogueViews(AmparoDbContext db, Dialogues dialogues, Field
         return new ModerationItem(await ViewAsync(access, p, authors, [], [], 0, ct), p.ThreadId, title, []);
     }
 
+    /// <summary>One post found by a search: its thread, its author's pseudonym, and the words around what was asked.</summary>
+    public sealed record Found(Guid PostId, Guid ThreadId, string ThreadTitle, string Author, DateTime CreatedAt, string Excerpt);
+
+    /// <summary>
+    /// The posts of a dialogue that hold <paramref name="query"/> in their words or their author's pseudonym, among those
+    /// the viewer reads (shown posts of the threads they see), newest first. The words are encrypted, so this reads the
+    /// dialogue's posts and looks in memory: a dialogue holds thousands, not millions. Nothing but pseudonyms is searched
+    /// or shown.
+    /// </summary>
+    public async Task<List<Found>> SearchAsync(DialogueAccess access, string query, int max = 50, CancellationToken ct = default)
+    {
+        query = query.Trim();
+        if (query.Length < 2 || !access.IsMember) return [];
+        var threads = (await ThreadsAsync(access, ct)).ToDictionary(t => t.Id);
+        var ids = threads.Keys.ToList();
+        var authors = await db.DialogueParticipants.AsNoTracking().Where(p => p.DialogueId == access.Dialogue.Id).ToDictionaryAsync(p => p.Id, p => p.Pseudonym, ct);
+        var posts = await db.DialoguePosts.AsNoTracking()
+            .Where(p => p.DialogueId == access.Dialogue.Id && ids.Contains(p.ThreadId) && !p.Preparation && p.State == PostState.Shown)
+            .OrderByDescending(p => p.CreatedAt).Take(20_000).ToListAsync(ct);
+        var found = new List<Found>();
+        foreach (var p in posts)
+        {
+            var text = await TextAsync(access, p, ct) ?? "";
+            var author = authors.GetValueOrDefault(p.AuthorId, "");
+            var at = text.IndexOf(query, StringComparison.CurrentCultureIgnoreCase);
+            if (at < 0 && !author.Contains(query, StringComparison.CurrentCultureIgnoreCase)) continue;
+            var start = Math.Max(0, at - 80);
+            var excerpt = text.Length <= 200 ? text
+                : string.Concat(start > 0 ? "…" : "", text.AsSpan(start, Math.Min(200, text.Length - start)), start + 200 < text.Length ? "…" : "");
+            found.Add(new Found(p.Id, p.ThreadId, threads[p.ThreadId].Title, author, p.CreatedAt, excerpt));
+            if (found.Count == max) break;
+        }
+        return found;
+    }
+
     /// <summary>The resources the viewer reads: members all (curated first), the public the curated ones after the dialogue closed.</summary>
     public async Task<List<DialogueResource>> ResourcesAsync(DialogueAccess access, CancellationToken ct = default) =>
         [.. (await db.DialogueResources.AsNoTracking().Where(r => r.DialogueId == access.Dialogue.Id).OrderByDescending(r => r.Curated).ThenBy(r => r.CreatedAt).ToListAsync(ct))
