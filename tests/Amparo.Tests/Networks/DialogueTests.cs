@@ -261,9 +261,10 @@ public abstract class DialogueTests(AppFixture app)
         app.Clock.Advance(TimeSpan.FromHours(1).Add(TimeSpan.FromMinutes(5)));
         var post = (await PostAsync(w.Defender, thread, "Me amenazaron frente a la oficina.")).Id!.Value;
 
-        // Every page the organization's admin, another participant and the coordinator open names the pseudonym only.
+        // Every page the organization's admin, another participant and the coordinator open names the pseudonym only (on
+        // SQLite: the pages' markup is the same on both databases; the queries under them run on both in the tests above).
         var names = new[] { w.Defender.User.DisplayName, w.Defender.Email, w.Defender.Id.ToString() };
-        foreach (var reader in new[] { w.OrgAdmin, w.Member, w.Coordinator })
+        foreach (var reader in app.Provider == "Sqlite" ? new[] { w.OrgAdmin, w.Member, w.Coordinator } : [])
         {
             using var client = await app.SignedInAsync(reader);
             foreach (var url in new[] { DialogueRoutesFor.Dialogue(id), DialogueRoutesFor.Thread(thread), $"/dialogues/{id}/people", $"/dialogues/{id}/people/{participant}",
@@ -522,6 +523,21 @@ public sealed class DialoguePagesTests(SqliteApp app)
         using var outsiderClient = await app.SignedInAsync(outsider);
         Assert.Equal(HttpStatusCode.NotFound, (await outsiderClient.GetAsync($"/dialogues/resources/{file}/file")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await outsiderClient.GetAsync($"/dialogues/{id}/resources")).Status);
+
+        // Into the directory: only a curated link, only by a coordinator; the network's members then find it there.
+        var link = await app.WithDbAsync(db => db.DialogueResources.Where(r => r.DialogueId == id && r.Url != null).Select(r => r.Id).SingleAsync());
+        var links = (Func<Dialogues, Amparo.Web.Features.Networks.DirectoryLinks, Task<DialogueWrite>> act) =>
+            app.WithServicesAsync(sp => act(sp.GetRequiredService<Dialogues>(), sp.GetRequiredService<Amparo.Web.Features.Networks.DirectoryLinks>()));
+        Assert.Equal(DialogueWriteStatus.Invalid, (await links((x, l) => x.AddToDirectoryAsync(coordinator.Id, link, l))).Status); // not curated yet
+        Assert.Equal(DialogueWriteStatus.Done, (await d(x => x.CurateAsync(coordinator.Id, link, true))).Status);
+        Assert.Equal(DialogueWriteStatus.NotFound, (await links((x, l) => x.AddToDirectoryAsync(reader.Id, link, l))).Status);
+        Assert.Equal(DialogueWriteStatus.Invalid, (await links((x, l) => x.AddToDirectoryAsync(coordinator.Id, file, l))).Status); // a file stays in the dialogue
+        using var coordinatorClient = await app.SignedInAsync(coordinator);
+        var added = await coordinatorClient.PostFormAsync($"/dialogues/{id}/resources", new Dictionary<string, string> { ["resource"] = link.ToString() },
+            $"/dialogues/{id}/resources?handler=Directory");
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        Assert.Contains("https://example.org/rutas", (await readerClient.GetAsync("/directory")).Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://example.org/rutas", (await outsiderClient.GetAsync("/directory")).Html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -472,6 +472,19 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
         return new DialogueWrite(DialogueWriteStatus.Done, resource.Id);
     }
 
+    /// <summary>
+    /// A curated link of the dialogue into its network's directory (its "links the network recommends"), by a coordinator.
+    /// Files stay in the dialogue: the directory holds addresses, not uploads.
+    /// </summary>
+    public async Task<DialogueWrite> AddToDirectoryAsync(Guid userId, Guid resourceId, Networks.DirectoryLinks links, CancellationToken ct = default)
+    {
+        var resource = await db.DialogueResources.AsNoTracking().SingleOrDefaultAsync(r => r.Id == resourceId, ct);
+        if (resource is null || await AccessAsync(resource.DialogueId, userId, ct) is not { Coordinator: true } access) return DialogueWrite.NotFound;
+        if (!resource.Curated || resource.Url is null) return DialogueWrite.Invalid("resource", "Dialogues.Error.DirectoryLink");
+        return await links.AddAsync(userId, access.Dialogue.NetworkId, resource.Title, resource.Url, access.Dialogue.Id, ct)
+            ? new DialogueWrite(DialogueWriteStatus.Done, resource.Id) : DialogueWrite.NotFound;
+    }
+
     public async Task<(DialogueResource Resource, byte[] Bytes)?> FileAsync(Guid? userId, Guid resourceId, CancellationToken ct = default)
     {
         var resource = await db.DialogueResources.AsNoTracking().SingleOrDefaultAsync(r => r.Id == resourceId, ct);

@@ -10,6 +10,7 @@ public static class NetworksSetup
     {
         services.AddScoped<NetworkService>();
         services.AddScoped<NetworkDirectory>();
+        services.AddScoped<DirectoryLinks>();
         services.AddScoped<DirectoryHsds>();
         services.AddScoped<Referrals>();
         services.AddSmsKeywords<ReferralSmsHandler>("referrals", ReferralSmsHandler.Words);

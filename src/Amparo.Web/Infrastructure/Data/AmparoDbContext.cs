@@ -105,6 +105,7 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<Features.Grants.SecurityAssessment> SecurityAssessments => Set<Features.Grants.SecurityAssessment>();
     public DbSet<Features.Grants.PublishedPractices> PublishedPractices => Set<Features.Grants.PublishedPractices>();
     public DbSet<HotZonePublicPage> HotZonePublicPages => Set<HotZonePublicPage>();
+    public DbSet<Features.Networks.DirectoryLink> DirectoryLinks => Set<Features.Networks.DirectoryLink>();
     public DbSet<Features.Dialogues.Dialogue> Dialogues => Set<Features.Dialogues.Dialogue>();
     public DbSet<Features.Dialogues.DialogueNetwork> DialogueNetworks => Set<Features.Dialogues.DialogueNetwork>();
     public DbSet<Features.Dialogues.DialogueThread> DialogueThreads => Set<Features.Dialogues.DialogueThread>();

@@ -11,7 +11,7 @@ namespace Amparo.Web.Pages.Dialogues;
 /// </summary>
 [AllowAnonymous]
 [RequestSizeLimit(DialogueResource.FileMax + 64 * 1024)]
-public sealed class ResourcesModel(Features.Dialogues.Dialogues dialogues, DialogueViews views) : PageModel
+public sealed class ResourcesModel(Features.Dialogues.Dialogues dialogues, DialogueViews views, Features.Networks.DirectoryLinks links) : PageModel
 {
     [FromRoute] public Guid Id { get; set; }
     [FromQuery(Name = "done")] public string? Done { get; set; }
@@ -20,6 +20,8 @@ public sealed class ResourcesModel(Features.Dialogues.Dialogues dialogues, Dialo
     [BindProperty(Name = "File")] public IFormFile? Upload { get; set; }
     public DialogueAccess Access { get; private set; } = null!;
     public List<DialogueResource> Resources { get; private set; } = [];
+    /// <summary>The addresses already among the network's recommended links (a coordinator's page shows which are in).</summary>
+    public HashSet<string> InDirectory { get; private set; } = [];
     public Dictionary<string, string> Errors { get; } = [];
     public List<FormError> Summary(Func<string, string> text) => FormErrors.Of(Errors, text);
     public bool MayAdd => (Access.Me is not null || Access.IsFacilitator)
@@ -58,12 +60,26 @@ public sealed class ResourcesModel(Features.Dialogues.Dialogues dialogues, Dialo
         return Redirect($"/dialogues/{Id}/resources?done=1");
     }
 
+    /// <summary>A coordinator puts a curated link into the network's directory ("links the network recommends").</summary>
+    public async Task<IActionResult> OnPostDirectoryAsync(Guid resource)
+    {
+        if (DialoguePages.Viewer(User) is not { } me) return Challenge();
+        var result = await dialogues.AddToDirectoryAsync(me, resource, links, HttpContext.RequestAborted);
+        if (result.Status == DialogueWriteStatus.NotFound) return NotFound();
+        if (result.Status == DialogueWriteStatus.Done) return Redirect($"/dialogues/{Id}/resources?done=1");
+        if (!await LoadAsync()) return NotFound();
+        Errors["Title"] = result.Errors?.Values.FirstOrDefault() ?? "Dialogues.Error.MovedOn";
+        return Page();
+    }
+
     private async Task<bool> LoadAsync()
     {
         if (await dialogues.AccessAsync(Id, DialoguePages.Viewer(User), HttpContext.RequestAborted) is not { } access) return false;
         if (!access.IsMember && access.Phase is not (DialoguePhase.Closed or DialoguePhase.Archived) && !access.Dialogue.IsPublic) return false;
         Access = access;
         Resources = await views.ResourcesAsync(access, HttpContext.RequestAborted);
+        if (access.Coordinator)
+            InDirectory = [.. (await links.ForAsync(access.UserId, access.Dialogue.NetworkId, HttpContext.RequestAborted)).Select(l => l.Url)];
         return true;
     }
 }

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Localization;
 namespace Amparo.Web.Pages.Networks;
 
 /// <summary>A network's organizations and coordinators. 404 for people with no link to it; changes by server admins only.</summary>
-public sealed class DetailsModel(AmparoDbContext db, NetworkService networks, UserManager<User> users, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class DetailsModel(AmparoDbContext db, NetworkService networks, DirectoryLinks links, UserManager<User> users, IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed record OrgLine(Guid Id, string Name, OrganizationKind Kind);
     public sealed record PersonLine(Guid Id, string DisplayName);
@@ -27,6 +27,8 @@ public sealed class DetailsModel(AmparoDbContext db, NetworkService networks, Us
     /// <summary>The viewer's organizations in this network where they are an admin: each has an entry to keep in the directory.</summary>
     public List<OrgLine> MyEntries { get; private set; } = [];
     public bool IsCoordinator { get; private set; }
+    /// <summary>The links the network recommends (added from its dialogues' resources by its coordinators).</summary>
+    public List<DirectoryLinks.Line> Links { get; private set; } = [];
 
     [BindProperty] public string? CoordinatorEmail { get; set; }
     public string? CoordinatorError { get; private set; }
@@ -35,6 +37,15 @@ public sealed class DetailsModel(AmparoDbContext db, NetworkService networks, Us
     private CancellationToken Ct => HttpContext.RequestAborted;
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
+
+    /// <summary>A coordinator takes a recommended link out of the directory.</summary>
+    public async Task<IActionResult> OnPostRemoveLinkAsync(Guid link)
+    {
+        if (!await LoadAsync()) return NotFound();
+        if (!await links.RemoveAsync(User.UserId(), link, Ct)) return NotFound();
+        Notice = "Directory.Links.Removed";
+        return Redirect($"/networks/{Id}");
+    }
 
     public async Task<IActionResult> OnPostAddOrganizationAsync(Guid organizationId)
     {
@@ -82,6 +93,7 @@ public sealed class DetailsModel(AmparoDbContext db, NetworkService networks, Us
             orderby o.Name
             select new OrgLine(o.Id, o.Name, o.Kind)).ToListAsync(Ct);
         IsCoordinator = await db.NetworkCoordinators.AnyAsync(c => c.NetworkId == Id && c.UserId == me, Ct);
+        Links = await links.ForAsync(me, Id, Ct);
         Coordinators = await (
             from c in db.NetworkCoordinators
             where c.NetworkId == Id

@@ -15,7 +15,7 @@ namespace Amparo.Web.Pages.Networks;
 /// coordinators of the searcher's networks.
 /// </summary>
 [AllowAnonymous]
-public sealed class DirectoryModel(NetworkDirectory directory, CountryOutlines countries) : PageModel
+public sealed class DirectoryModel(NetworkDirectory directory, DirectoryLinks links, CountryOutlines countries) : PageModel
 {
     [FromQuery(Name = "need")] public ServiceKind? Need { get; set; }
     [FromQuery(Name = "language")] public string? Language { get; set; }
@@ -27,6 +27,8 @@ public sealed class DirectoryModel(NetworkDirectory directory, CountryOutlines c
     [FromQuery(Name = "for")] public Guid? For { get; set; }
 
     public SearchResult Result { get; private set; } = new([], 0, 1);
+    /// <summary>Links the viewer's networks recommend (from their dialogues), shown beside the services.</summary>
+    public List<DirectoryLinks.Line> Links { get; private set; } = [];
     public bool Searched { get; private set; }
 
     public IEnumerable<(string Code, string Name)> Regions => countries.RegionChoices();
@@ -40,7 +42,9 @@ public sealed class DirectoryModel(NetworkDirectory directory, CountryOutlines c
     public async Task OnGetAsync()
     {
         Searched = Request.Query.Count > 0;
-        Result = await directory.SearchAsync(User.Identity?.IsAuthenticated == true ? User.UserId() : null, Search, Math.Clamp(PageNumber, 1, 10_000), HttpContext.RequestAborted);
+        var viewer = User.Identity?.IsAuthenticated == true ? User.UserId() : (Guid?)null;
+        Result = await directory.SearchAsync(viewer, Search, Math.Clamp(PageNumber, 1, 10_000), HttpContext.RequestAborted);
+        if (!Searched) Links = await links.ForAsync(viewer, ct: HttpContext.RequestAborted);
     }
 
     /// <summary>"Tell the coordinators": for a signed-in person whose search for a need found nothing.</summary>

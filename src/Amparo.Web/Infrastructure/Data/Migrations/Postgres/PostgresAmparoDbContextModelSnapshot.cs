@@ -2027,6 +2027,39 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("DirectoryGaps");
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Networks.DirectoryLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DialogueId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NetworkId", "Url")
+                        .IsUnique();
+
+                    b.ToTable("DirectoryLinks", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Networks.DirectoryService", b =>
                 {
                     b.Property<Guid>("Id")
@@ -4009,6 +4042,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Networks.DirectoryGap", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Networks.Network", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Networks.DirectoryLink", b =>
                 {
                     b.HasOne("Amparo.Web.Features.Networks.Network", null)
                         .WithMany()

@@ -2020,6 +2020,39 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("DirectoryGaps");
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Networks.DirectoryLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DialogueId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NetworkId", "Url")
+                        .IsUnique();
+
+                    b.ToTable("DirectoryLinks", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Networks.DirectoryService", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3996,6 +4029,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Amparo.Web.Features.Networks.DirectoryGap", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Networks.Network", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Networks.DirectoryLink", b =>
                 {
                     b.HasOne("Amparo.Web.Features.Networks.Network", null)
                         .WithMany()
