@@ -106,7 +106,7 @@ internal static class DialoguesBench
         {
             var p = new DialogueParticipant
             {
-                Id = Guid.NewGuid(), DialogueId = id, Pseudonym = $"Pseudonym {i:D3}", Role = i < 10 ? DialogueRole.Leader : DialogueRole.Participant,
+                Id = Guid.NewGuid(), DialogueId = id, Pseudonym = $"Pseudonym {i:D3}", PseudonymKey = DialogueParticipant.KeyOf($"Pseudonym {i:D3}"), Role = i < 10 ? DialogueRole.Leader : DialogueRole.Participant,
                 PostsPromised = i < 10 ? 3 : 0, OwnerTag = RandomBytes(), JoinedAt = now.AddHours(-1),
             };
             db.DialogueParticipants.Add(p);

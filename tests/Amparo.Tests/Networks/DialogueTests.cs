@@ -107,6 +107,11 @@ public abstract class DialogueTests(AppFixture app)
         await JoinByInvitationAsync(w, id, w.Facilitator, DialogueRole.Facilitator, "Quetzal");
         await JoinByInvitationAsync(w, id, w.Moderator, DialogueRole.Moderator, "Jaguar");
         Assert.Equal(DialogueWriteStatus.NotFound, (await D(d => d.JoinAsync(w.Outsider.Id, id, new JoinInput("Intrusa", null, 0, false)))).Status);
+        // A role's link works once: forwarded after use, it lets nobody in.
+        var moderatorsLink = (await D(d => d.InviteAsync(w.Coordinator.Id, id, DialogueRole.Moderator))).Secret;
+        Assert.Equal(DialogueWriteStatus.Done, (await D(d => d.JoinAsync(w.Member.Id, id, new JoinInput("Puma", moderatorsLink, 0, false)))).Status);
+        Assert.Equal(DialogueWriteStatus.NotFound, (await D(d => d.JoinAsync(w.Outsider.Id, id, new JoinInput("Intrusa", moderatorsLink, 0, false)))).Status);
+        Assert.Equal(DialogueWriteStatus.Invalid, (await D(d => d.InviteAsync(w.Coordinator.Id, id, 0))).Status);
         Assert.Equal(DialogueWriteStatus.Invalid, (await D(d => d.JoinAsync(w.Defender.Id, id, new JoinInput("Dolores Defensora", null, 0, true)))).Status);
         Assert.Equal(DialogueWriteStatus.Invalid, (await D(d => d.JoinAsync(w.Defender.Id, id, new JoinInput("ceiba", null, 0, true)))).Status);
         Assert.Equal(DialogueWriteStatus.Done, (await D(d => d.JoinAsync(w.Defender.Id, id, new JoinInput("Garza Azul", null, 0, true)))).Status);
@@ -118,6 +123,7 @@ public abstract class DialogueTests(AppFixture app)
         // It opens only once a facilitator reviewed every thread; a leader cannot review.
         Assert.Equal(DialogueWriteStatus.Invalid, (await D(d => d.MoveAsync(w.Coordinator.Id, id, StageMove.Open, null))).Status);
         Assert.Equal(DialogueWriteStatus.NotFound, (await D(d => d.ReviewThreadAsync(w.Leader.Id, thread))).Status);
+        Assert.Equal(DialogueWriteStatus.NotFound, (await D(d => d.ReviewThreadAsync(w.Coordinator.Id, thread))).Status); // a facilitator's review, not the coordinator's
         Assert.Equal(DialogueWriteStatus.Done, (await D(d => d.ReviewThreadAsync(w.Facilitator.Id, thread))).Status);
         Assert.Equal(DialogueWriteStatus.Done, (await D(d => d.ReviewThreadAsync(w.Facilitator.Id, membersThread))).Status);
         Assert.Equal(DialogueWriteStatus.Done, (await D(d => d.MoveAsync(w.Coordinator.Id, id, StageMove.Open, null))).Status);
@@ -152,9 +158,13 @@ public abstract class DialogueTests(AppFixture app)
         Assert.Empty(await V(v => v.LeadersOnAsync(leadersView, today)));
 
         app.Clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(DialogueWriteStatus.MovedOn, (await PostAsync(w.Member, membersThread, "Nos cuesta hablar del miedo.")).Status); // not joined yet
-        Assert.Equal(DialogueWriteStatus.Done, (await D(d => d.JoinAsync(w.Member.Id, id, new JoinInput("Ceibo Rojo", null, 0, false)))).Status);
-        Assert.Equal(DialogueWriteStatus.Done, (await PostAsync(w.Member, membersThread, "Nos cuesta hablar del miedo.")).Status);
+        Assert.Equal(DialogueWriteStatus.MovedOn, (await PostAsync(w.OrgAdmin, membersThread, "Nos cuesta hablar del miedo.")).Status); // not joined yet
+        Assert.Equal(DialogueWriteStatus.Done, (await D(d => d.JoinAsync(w.OrgAdmin.Id, id, new JoinInput("Ceibo Rojo", null, 0, false)))).Status);
+        Assert.Equal(DialogueWriteStatus.Done, (await PostAsync(w.OrgAdmin, membersThread, "Nos cuesta hablar del miedo.")).Status);
+        // Someone who joined from the audience and left it (here: their organization) keeps no place in the dialogue.
+        await app.WithDbAsync(db => db.Memberships.Where(m => m.UserId == w.OrgAdmin.Id).ExecuteDeleteAsync());
+        Assert.Null(await Access(w.OrgAdmin, id));
+        Assert.Equal(DialogueWriteStatus.NotFound, (await PostAsync(w.OrgAdmin, membersThread, "¿Sigo aquí?")).Status);
 
         // Past the end: threads are closed by the server; the facilitator writes the summary; publishing an empty one is refused.
         app.Clock.Advance(TimeSpan.FromHours(1));

@@ -120,6 +120,8 @@ public sealed class DialogueParticipant
     public Guid Id { get; set; }
     public Guid DialogueId { get; set; }
     public string Pseudonym { get; set; } = "";
+    /// <summary>The pseudonym as compared (upper case, normalized): unique in the dialogue, so "Ana" and "ana" are one name.</summary>
+    public string PseudonymKey { get; set; } = "";
     public DialogueRole Role { get; set; }
     /// <summary>HMAC(system key, dialogue id, account id); random once the person left Amparo.</summary>
     public byte[] OwnerTag { get; set; } = [];
@@ -132,8 +134,12 @@ public sealed class DialogueParticipant
     /// <summary>The start of the last day (in the person's zone) a digest covered.</summary>
     public DateTime? DigestedUntil { get; set; }
     public DateTime JoinedAt { get; set; }
+    /// <summary>Joined by an invitation link (keeps their place without being in the audience); else from the audience, while they are in it.</summary>
+    public bool Invited { get; set; }
 
     public const int PseudonymMax = 40;
+
+    public static string KeyOf(string pseudonym) => pseudonym.Trim().Normalize(System.Text.NormalizationForm.FormKC).ToUpperInvariant();
 }
 
 /// <summary>An invitation link to join a dialogue in a role; only the hash of its secret is kept.</summary>
@@ -146,6 +152,8 @@ public sealed class DialogueInvitation
     public DateTime CreatedAt { get; set; }
     public DateTime ExpiresAt { get; set; }
     public DateTime? RevokedAt { get; set; }
+    /// <summary>A role's link works once: whoever joins with it takes the role, and the link is spent.</summary>
+    public DateTime? UsedAt { get; set; }
 }
 
 /// <summary>
@@ -170,6 +178,8 @@ public sealed class DialoguePost
     public DateTime CreatedAt { get; set; }
     /// <summary>When it was first shown (its place in the digests and the leaders' daily count).</summary>
     public DateTime? ShownAt { get; set; }
+    /// <summary>Raised by every moderator's act (a concurrency token): of a hide and an approval at once, the second is refused, so a hidden post never ends up shown.</summary>
+    public int Version { get; set; }
 
     public const int TextMax = 6000;
     public const string Table = "DialoguePosts";
@@ -249,7 +259,8 @@ public sealed class DialogueConfiguration :
         builder.ToTable("DialogueParticipants");
         builder.Property(p => p.Pseudonym).HasMaxLength(DialogueParticipant.PseudonymMax);
         builder.HasIndex(p => new { p.DialogueId, p.OwnerTag }).IsUnique();
-        builder.HasIndex(p => new { p.DialogueId, p.Pseudonym }).IsUnique();
+        builder.Property(p => p.PseudonymKey).HasMaxLength(DialogueParticipant.PseudonymMax * 2);
+        builder.HasIndex(p => new { p.DialogueId, p.PseudonymKey }).IsUnique();
         builder.HasOne<Dialogue>().WithMany().HasForeignKey(p => p.DialogueId).OnDelete(DeleteBehavior.Cascade);
     }
 
@@ -265,6 +276,7 @@ public sealed class DialogueConfiguration :
     public void Configure(EntityTypeBuilder<DialoguePost> builder)
     {
         builder.ToTable(DialoguePost.Table);
+        builder.Property(p => p.Version).IsConcurrencyToken();
         builder.HasIndex(p => new { p.ThreadId, p.Preparation, p.CreatedAt });
         builder.HasIndex(p => new { p.DialogueId, p.State });
         builder.HasIndex(p => p.AuthorId);

@@ -62,7 +62,7 @@ public sealed class DialogueDigests(IServiceScopeFactory scopes, Heartbeats hear
         var zone = TimeZoneInfo.FindSystemTimeZoneById(LocalTimes.ZoneName(user.TimeZone));
         var local = TimeZoneInfo.ConvertTimeFromUtc(now, zone);
         if (local.Hour < Hour) return false;
-        var todayStart = TimeZoneInfo.ConvertTimeToUtc(local.Date, zone);
+        var todayStart = DialogueViews.StartOfDayUtc(DateOnly.FromDateTime(local), zone);
         var since = participant.DigestedUntil ?? participant.JoinedAt;
         if (since >= todayStart) return false;
 

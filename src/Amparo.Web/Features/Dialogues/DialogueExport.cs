@@ -46,7 +46,8 @@ public sealed class DialogueExport(AmparoDbContext db, Dialogues dialogues, Dial
         md.AppendLine().AppendLine("## Summary").AppendLine().AppendLine(EscapeBlock(r.Summary)).AppendLine();
         md.AppendLine("## Resources").AppendLine();
         foreach (var res in r.Resources)
-            md.Append("- [").Append(Escape(res.Title)).Append("](<").Append((res.Url ?? res.File ?? "").Replace(">", "%3E", StringComparison.Ordinal)).AppendLine(">)");
+            md.Append("- [").Append(Escape(res.Title)).Append("](<")
+                .Append((res.Url ?? res.File ?? "").Replace("<", "%3C", StringComparison.Ordinal).Replace(">", "%3E", StringComparison.Ordinal)).AppendLine(">)");
         return md.ToString();
     }
 
@@ -57,7 +58,8 @@ public sealed class DialogueExport(AmparoDbContext db, Dialogues dialogues, Dial
         var sb = new StringBuilder(text.Length + 8);
         foreach (var c in text)
         {
-            if (c is '\\' or '`' or '*' or '_' or '{' or '}' or '[' or ']' or '<' or '>' or '(' or ')' or '#' or '+' or '-' or '!' or '|' or '~') sb.Append('\\');
+            if (char.IsControl(c)) continue; // a title's stray \r would start a new Markdown line
+            if (c is '\\' or '`' or '*' or '_' or '{' or '}' or '[' or ']' or '<' or '>' or '(' or ')' or '#' or '+' or '-' or '!' or '|' or '~' or '.' or '=' or '&') sb.Append('\\');
             sb.Append(c);
         }
         return sb.ToString();

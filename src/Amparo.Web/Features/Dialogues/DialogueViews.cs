@@ -99,8 +99,8 @@ public sealed class DialogueViews(AmparoDbContext db, Dialogues dialogues, Field
     {
         if (!access.Coordinator) return [];
         var zone = TimeZoneInfo.FindSystemTimeZoneById(LocalTimes.ZoneName(access.Dialogue.TimeZone));
-        var from = TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), zone);
-        var to = TimeZoneInfo.ConvertTimeToUtc(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
+        var from = StartOfDayUtc(day, zone);
+        var to = StartOfDayUtc(day.AddDays(1), zone);
         var leaders = await db.DialogueParticipants.AsNoTracking().Where(p => p.DialogueId == access.Dialogue.Id && p.Role == DialogueRole.Leader).ToListAsync(ct);
         var ids = leaders.Select(l => l.Id).ToList();
         var counts = await db.DialoguePosts
@@ -108,6 +108,14 @@ public sealed class DialogueViews(AmparoDbContext db, Dialogues dialogues, Field
             .GroupBy(p => p.AuthorId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         return [.. leaders.Select(l => new LeaderDay(l.Id, l.Pseudonym, l.PostsPromised, counts.GetValueOrDefault(l.Id)))
             .OrderBy(l => l.Posted >= l.Promised).ThenBy(l => l.Pseudonym, StringComparer.CurrentCultureIgnoreCase)];
+    }
+
+    /// <summary>When a local day starts, in UTC: its midnight, or — where clocks jump forward at midnight (Santiago, Beirut, Cairo) — the first time that exists.</summary>
+    public static DateTime StartOfDayUtc(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        for (var i = 0; i < 8 && zone.IsInvalidTime(local); i++) local = local.AddMinutes(30);
+        return TimeZoneInfo.ConvertTimeToUtc(local, zone);
     }
 
     /// <summary>The live days of a dialogue, in its zone.</summary>

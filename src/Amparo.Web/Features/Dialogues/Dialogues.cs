@@ -74,6 +74,9 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
             select m).AnyAsync(ct)
             || await db.NetworkCoordinators.AnyAsync(c => c.UserId == user && networks.Contains(c.NetworkId), ct);
         var me = await pseudonyms.MineAsync(dialogue.Id, user, ct);
+        // Someone who joined from the audience and has since left it (their organization left the network, or they left
+        // their organization) keeps nothing: their pseudonym stays on what they wrote, but they no longer read or post.
+        if (me is { Invited: false } && !inAudience && !coordinator) me = null;
         return new DialogueAccess(dialogue, Now, user, coordinator, inAudience, me);
     }
 
@@ -166,7 +169,8 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
     {
         var thread = await db.DialogueThreads.SingleOrDefaultAsync(t => t.Id == threadId, ct);
         if (thread is null || await AccessAsync(thread.DialogueId, userId, ct) is not { } access || !access.SeesThread(thread)) return DialogueWrite.NotFound;
-        if (!access.IsFacilitator) return DialogueWrite.NotFound;
+        // A facilitator's review, not the coordinator's own: a coordinator who would review joins as a facilitator.
+        if (access.Me?.Role != DialogueRole.Facilitator) return DialogueWrite.NotFound;
         if (access.Phase != DialoguePhase.Preparation) return DialogueWrite.MovedOn;
         thread.ReviewedAt ??= Now;
         await db.SaveChangesAsync(ct);
@@ -182,6 +186,7 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
     public async Task<DialogueWrite> MoveAsync(Guid userId, Guid dialogueId, StageMove move, int? version, CancellationToken ct = default)
     {
         if (await AccessAsync(dialogueId, userId, ct) is not { } access) return DialogueWrite.NotFound;
+        if (!Enum.IsDefined(move)) return DialogueWrite.Invalid("move", "Dialogues.Error.MovedOn");
         var d = access.Dialogue;
         if (move == StageMove.PublishSummary ? !access.IsFacilitator : !access.Coordinator) return DialogueWrite.NotFound;
         if (version is { } v && v != d.Version) return DialogueWrite.MovedOn;
@@ -201,6 +206,9 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
             case StageMove.Open:
                 if (phase != DialoguePhase.Preparation) return DialogueWrite.MovedOn;
                 if (threads.Any(t => t.ReviewedAt is null)) return DialogueWrite.Invalid("threads", "Dialogues.Error.NotReviewed");
+                // The dates may have moved since the threads were written: each must still open and close inside them.
+                if (threads.Any(t => t.OpensAt < d.StartsAt || t.OpensAt >= d.EndsAt || t.ClosesAt <= t.OpensAt || t.ClosesAt > d.EndsAt))
+                    return DialogueWrite.Invalid("threads", "Dialogues.Error.ThreadTimes");
                 if (d.EndsAt <= Now) return DialogueWrite.Invalid("EndsAt", "Dialogues.Error.EndsPast");
                 d.Stage = DialogueStage.Open;
                 break;
@@ -223,6 +231,7 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
     public async Task<DialogueWrite> InviteAsync(Guid coordinatorId, Guid dialogueId, DialogueRole role, CancellationToken ct = default)
     {
         if (await AccessAsync(dialogueId, coordinatorId, ct) is not { Coordinator: true } access) return DialogueWrite.NotFound;
+        if (!Enum.IsDefined(role)) return DialogueWrite.Invalid("role", "Dialogues.Error.Role");
         if (access.Phase is not (DialoguePhase.Draft or DialoguePhase.Preparation or DialoguePhase.Upcoming or DialoguePhase.Live)) return DialogueWrite.MovedOn;
         var secret = Tokens.NewUrlSafe();
         var invitation = new DialogueInvitation
@@ -251,7 +260,7 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
         var hash = Tokens.Hash(secret);
         var now = Now;
         return await db.DialogueInvitations.AsNoTracking()
-            .SingleOrDefaultAsync(i => i.TokenHash == hash && i.DialogueId == dialogueId && i.RevokedAt == null && i.ExpiresAt > now, ct);
+            .SingleOrDefaultAsync(i => i.TokenHash == hash && i.DialogueId == dialogueId && i.RevokedAt == null && i.UsedAt == null && i.ExpiresAt > now, ct);
     }
 
     // ----- joining and posting ----------------------------------------------------------------------------------
@@ -279,20 +288,33 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
         if (string.Equals(name, user.DisplayName.Trim(), StringComparison.OrdinalIgnoreCase)
             || (user.Email is { } email && (string.Equals(name, email, StringComparison.OrdinalIgnoreCase) || string.Equals(name, email.Split('@')[0], StringComparison.OrdinalIgnoreCase))))
             return DialogueWrite.Invalid("Pseudonym", "Dialogues.Error.PseudonymIsName");
-        var taken = await db.DialogueParticipants.Where(p => p.DialogueId == dialogueId).Select(p => p.Pseudonym).ToListAsync(ct);
-        if (taken.Any(p => string.Equals(p, name, StringComparison.OrdinalIgnoreCase))) return DialogueWrite.Invalid("Pseudonym", "Dialogues.Error.PseudonymTaken");
+        // Letters, digits, spaces and ordinary punctuation: no invisible or direction-changing characters that make a near-copy of another's name.
+        if (name.Any(c => char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.Control
+                or System.Globalization.UnicodeCategory.Surrogate or System.Globalization.UnicodeCategory.PrivateUse or System.Globalization.UnicodeCategory.OtherNotAssigned))
+            return DialogueWrite.Invalid("Pseudonym", "Dialogues.Error.Pseudonym");
+        var key = DialogueParticipant.KeyOf(name);
+        if (await db.DialogueParticipants.AnyAsync(p => p.DialogueId == dialogueId && p.PseudonymKey == key, ct)) return DialogueWrite.Invalid("Pseudonym", "Dialogues.Error.PseudonymTaken");
         if (role == DialogueRole.Leader && input.PostsPromised is < 1 or > 10) return DialogueWrite.Invalid("PostsPromised", "Dialogues.Error.Promise");
 
         var participant = new DialogueParticipant
         {
-            Id = Guid.NewGuid(), DialogueId = dialogueId, Pseudonym = name, Role = role, PostsPromised = role == DialogueRole.Leader ? input.PostsPromised : 0,
-            Digest = input.Digest, JoinedAt = Now, OwnerTag = await pseudonyms.TagAsync(dialogueId, userId, ct),
+            Id = Guid.NewGuid(), DialogueId = dialogueId, Pseudonym = name, PseudonymKey = key, Role = role, PostsPromised = role == DialogueRole.Leader ? input.PostsPromised : 0,
+            Digest = input.Digest, JoinedAt = Now, OwnerTag = await pseudonyms.TagAsync(dialogueId, userId, ct), Invited = invitation is not null,
         };
         participant.OwnerCipher = await pseudonyms.SealAsync(participant.Id, userId, ct);
         db.DialogueParticipants.Add(participant);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
+            // A role's link is spent in the same transaction as the join: of two people opening it at once, one joins.
+            if (invitation is not null
+                && await db.DialogueInvitations.Where(i => i.Id == invitation.Id && i.UsedAt == null).ExecuteUpdateAsync(u => u.SetProperty(i => i.UsedAt, Now), ct) == 0)
+            {
+                db.ChangeTracker.Clear();
+                return DialogueWrite.Invalid("invitation", "Dialogues.Error.Invitation");
+            }
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateException)
         {
@@ -335,7 +357,7 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
         }
         if (input.QuoteId is { } quoteId)
         {
-            var quoted = await db.DialoguePosts.AsNoTracking().SingleOrDefaultAsync(p => p.Id == quoteId && p.ThreadId == threadId, ct);
+            var quoted = await db.DialoguePosts.AsNoTracking().SingleOrDefaultAsync(p => p.Id == quoteId && p.ThreadId == threadId && p.Preparation == preparation, ct);
             if (quoted is null || quoted.State != PostState.Shown) return DialogueWrite.Invalid("QuoteId", "Dialogues.Error.Quote");
         }
         if (input.ResourceId is { } resourceId && !await db.DialogueResources.AnyAsync(r => r.Id == resourceId && r.DialogueId == thread.DialogueId, ct))
@@ -359,7 +381,7 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
         var post = await db.DialoguePosts.AsNoTracking().SingleOrDefaultAsync(p => p.Id == postId, ct);
         if (post is null || await ThreadAccessAsync(post.ThreadId, userId, ct) is not { Me: { } me } access || !access.ReadsPost(post)) return DialogueWrite.NotFound;
         if (!Enum.IsDefined(reason)) return DialogueWrite.Invalid("reason", "Dialogues.Error.ReportReason");
-        if (post.AuthorId == me.Id) return DialogueWrite.MovedOn;
+        if (post.AuthorId == me.Id || access.Phase == DialoguePhase.Archived) return DialogueWrite.MovedOn;
         if (await db.DialogueReports.AnyAsync(r => r.PostId == postId && r.ReporterId == me.Id, ct)) return new DialogueWrite(DialogueWriteStatus.Done, postId);
         db.DialogueReports.Add(new DialogueReport { Id = Guid.NewGuid(), DialogueId = post.DialogueId, PostId = postId, ReporterId = me.Id, Reason = reason, CreatedAt = Now });
         try
@@ -416,8 +438,18 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
             case ModerationAct.DismissReports:
                 break;
         }
+        post.Version++;
         foreach (var report in await db.DialogueReports.Where(r => r.PostId == postId && r.ResolvedAt == null).ToListAsync(ct)) report.ResolvedAt = now;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another moderator acted on it meanwhile: theirs stands, this one is told.
+            db.ChangeTracker.Clear();
+            return DialogueWrite.MovedOn;
+        }
         return new DialogueWrite(DialogueWriteStatus.Done, post.Id);
     }
 
@@ -443,7 +475,7 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
         if (access.Phase is not (DialoguePhase.Preparation or DialoguePhase.Upcoming or DialoguePhase.Live or DialoguePhase.WrappingUp)) return DialogueWrite.MovedOn;
         title = (title ?? "").Trim();
         url = string.IsNullOrWhiteSpace(url) ? null : url.Trim();
-        if (title.Length == 0 || Validation.IsUnacceptableText(title, DialogueResource.TitleMax) || title.Contains('\n')) return DialogueWrite.Invalid("Title", "Dialogues.Error.ResourceTitle");
+        if (title.Length == 0 || Validation.IsUnacceptableText(title, DialogueResource.TitleMax) || title.Any(char.IsControl)) return DialogueWrite.Invalid("Title", "Dialogues.Error.ResourceTitle");
         if ((url is null) == (file is null)) return DialogueWrite.Invalid("Url", "Dialogues.Error.LinkOrFile");
         if (url is not null && !IsWebLink(url)) return DialogueWrite.Invalid("Url", "Dialogues.Error.Url");
         var resource = new DialogueResource { Id = Guid.NewGuid(), DialogueId = dialogueId, ContributorId = access.Me?.Id, Title = title, Url = url, CreatedAt = Now };
@@ -499,7 +531,8 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
         access.IsMember || (resource.Curated && access.Phase is DialoguePhase.Closed or DialoguePhase.Archived);
 
     public static bool IsWebLink(string url) =>
-        url.Length <= DialogueResource.UrlMax && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && !string.IsNullOrEmpty(uri.Host);
+        url.Length <= DialogueResource.UrlMax && !url.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or '"')
+        && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && !string.IsNullOrEmpty(uri.Host);
 
     /// <summary>What the file's first bytes say it is (never the name or the browser's word): PDF, PNG, JPEG, or plain UTF-8 text.</summary>
     public static (string ContentType, string Extension)? FileKind(byte[] bytes)
@@ -549,13 +582,13 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
     {
         var errors = new Dictionary<string, string>();
         var title = input.Title?.Trim() ?? "";
-        if (title.Length == 0 || Validation.IsUnacceptableText(title, Dialogue.TitleMax) || title.Contains('\n')) errors["Title"] = "Dialogues.Error.Title";
+        if (title.Length == 0 || Validation.IsUnacceptableText(title, Dialogue.TitleMax) || title.Any(char.IsControl)) errors["Title"] = "Dialogues.Error.Title";
         var purpose = input.Purpose?.Trim() ?? "";
         if (purpose.Length == 0 || Validation.IsUnacceptableText(purpose, Dialogue.PurposeMax)) errors["Purpose"] = "Dialogues.Error.Purpose";
         if (input.Languages.Count == 0 || input.Languages.Any(l => !Cultures.IsSupported(l))) errors["Languages"] = "Dialogues.Error.Languages";
         if (!Validation.IsTimeZone(input.TimeZone)) errors["TimeZone"] = "Dialogues.Error.TimeZone";
-        if (input.StartsAt is null) errors["StartsAt"] = "Dialogues.Error.StartsAt";
-        if (input.EndsAt is null) errors["EndsAt"] = "Dialogues.Error.EndsAt";
+        if (input.StartsAt is not { Year: >= 2000 and <= 2200 }) errors["StartsAt"] = "Dialogues.Error.StartsAt";
+        if (input.EndsAt is not { Year: >= 2000 and <= 2200 }) errors["EndsAt"] = "Dialogues.Error.EndsAt";
         else if (input.StartsAt is { } s && (input.EndsAt <= s || input.EndsAt - s > Dialogue.LongestRun)) errors["EndsAt"] = "Dialogues.Error.EndsAt";
         return errors;
     }
@@ -587,7 +620,7 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
     {
         var errors = new Dictionary<string, string>();
         var title = input.Title?.Trim() ?? "";
-        if (title.Length == 0 || Validation.IsUnacceptableText(title, DialogueThread.TitleMax) || title.Contains('\n')) errors["ThreadTitle"] = "Dialogues.Error.ThreadTitle";
+        if (title.Length == 0 || Validation.IsUnacceptableText(title, DialogueThread.TitleMax) || title.Any(char.IsControl)) errors["ThreadTitle"] = "Dialogues.Error.ThreadTitle";
         var question = input.Question?.Trim() ?? "";
         if (question.Length == 0 || Validation.IsUnacceptableText(question, DialogueThread.QuestionMax)) errors["Question"] = "Dialogues.Error.Question";
         var prompts = input.Prompts?.Trim() ?? "";

@@ -20,11 +20,15 @@ public static partial class AdminCommands
         if (reason.Length is < 10 or > 500) throw new CommandException("--reason must say why, in 10 to 500 characters (e.g. the court order's reference).");
         await using var host = c.Host();
         await host.MigrateAsync();
-        var rows = await host.Db.DialogueParticipants.AsNoTracking().Where(p => p.DialogueId == dialogueId).ToListAsync();
-        var participant = rows.FirstOrDefault(p => string.Equals(p.Pseudonym, pseudonym, StringComparison.OrdinalIgnoreCase))
+        var key = DialogueParticipant.KeyOf(pseudonym);
+        var participant = await host.Db.DialogueParticipants.AsNoTracking().SingleOrDefaultAsync(p => p.DialogueId == dialogueId && p.PseudonymKey == key)
             ?? throw new CommandException("No such pseudonym in that dialogue.");
-        // Recorded before it is answered: a resolution that was shown is always in the trail.
+        // Recorded before it is answered, and checked: the audit log does not throw when a write fails, so the event is
+        // looked for; a resolution that was shown is always in the trail.
+        var before = host.Get<TimeProvider>().GetUtcNow().UtcDateTime.AddSeconds(-1);
         await host.Get<AuditLog>().WriteAsync(AuditEvents.PseudonymResolved, null, participant.Id, detail: "reason: " + reason);
+        if (!await host.Db.AuditEvents.AnyAsync(e => e.Type == AuditEvents.PseudonymResolved && e.SubjectId == participant.Id && e.At >= before))
+            throw new CommandException("The act could not be recorded in the audit trail, so nothing is shown. Check the database and try again.");
         var owner = await host.Get<DialoguePseudonyms>().OwnerAsync(participant);
         var user = owner is { } id ? await host.Db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id) : null;
         if (user is null) throw new CommandException("The person behind this pseudonym has left Amparo: nothing links it to anyone any more.");

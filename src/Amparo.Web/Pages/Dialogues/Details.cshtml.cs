@@ -96,12 +96,12 @@ public sealed class DetailsModel(Features.Dialogues.Dialogues dialogues, Dialogu
         DateTime? opens = null, closes = null;
         if (!string.IsNullOrWhiteSpace(OpensAt))
         {
-            if (CheckInPages.ParseLocalInput(OpensAt) is { } o) opens = CheckInPages.LocalToUtc(o, zone, out _);
+            if (CheckInPages.ParseLocalInput(OpensAt) is { Year: >= 2000 and <= 2200 } o) opens = CheckInPages.LocalToUtc(o, zone, out _);
             else Errors["OpensAt"] = "Dialogues.Error.OpensAt";
         }
         if (!string.IsNullOrWhiteSpace(ClosesAt))
         {
-            if (CheckInPages.ParseLocalInput(ClosesAt) is { } c) closes = CheckInPages.LocalToUtc(c, zone, out _);
+            if (CheckInPages.ParseLocalInput(ClosesAt) is { Year: >= 2000 and <= 2200 } c) closes = CheckInPages.LocalToUtc(c, zone, out _);
             else Errors["ClosesAt"] = "Dialogues.Error.ClosesAt";
         }
         if (Errors.Count > 0)

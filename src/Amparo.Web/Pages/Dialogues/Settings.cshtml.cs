@@ -53,8 +53,8 @@ public sealed class SettingsModel(Features.Dialogues.Dialogues dialogues, Amparo
     {
         if (!await LoadAsync()) return NotFound();
         var zone = LocalTimes.ZoneName(TimeZone);
-        DateTime? starts = CheckInPages.ParseLocalInput(StartsAt) is { } s ? CheckInPages.LocalToUtc(s, zone, out _) : null;
-        DateTime? ends = CheckInPages.ParseLocalInput(EndsAt) is { } e ? CheckInPages.LocalToUtc(e, zone, out _) : null;
+        DateTime? starts = CheckInPages.ParseLocalInput(StartsAt) is { Year: >= 2000 and <= 2200 } s ? CheckInPages.LocalToUtc(s, zone, out _) : null;
+        DateTime? ends = CheckInPages.ParseLocalInput(EndsAt) is { Year: >= 2000 and <= 2200 } e ? CheckInPages.LocalToUtc(e, zone, out _) : null;
         var input = new DialogueInput(Title, Purpose, Languages, starts, ends, TimeZone, IsPublic, OtherNetworks);
         var me = User.UserId();
         var result = Id is { } id

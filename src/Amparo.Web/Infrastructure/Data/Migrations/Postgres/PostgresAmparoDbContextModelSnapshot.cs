@@ -783,6 +783,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DialogueId");
@@ -823,6 +826,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime?>("DigestedUntil")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("Invited")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime>("JoinedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -841,6 +847,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("PseudonymKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
                     b.Property<int>("Role")
                         .HasColumnType("integer");
 
@@ -849,7 +860,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("DialogueId", "OwnerTag")
                         .IsUnique();
 
-                    b.HasIndex("DialogueId", "Pseudonym")
+                    b.HasIndex("DialogueId", "PseudonymKey")
                         .IsUnique();
 
                     b.ToTable("DialogueParticipants", (string)null);
@@ -900,6 +911,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<Guid>("ThreadId")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 

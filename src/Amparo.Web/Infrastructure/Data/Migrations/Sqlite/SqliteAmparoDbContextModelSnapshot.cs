@@ -776,6 +776,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DialogueId");
@@ -816,6 +819,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("DigestedUntil")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Invited")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("JoinedAt")
                         .HasColumnType("TEXT");
 
@@ -834,6 +840,11 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PseudonymKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Role")
                         .HasColumnType("INTEGER");
 
@@ -842,7 +853,7 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("DialogueId", "OwnerTag")
                         .IsUnique();
 
-                    b.HasIndex("DialogueId", "Pseudonym")
+                    b.HasIndex("DialogueId", "PseudonymKey")
                         .IsUnique();
 
                     b.ToTable("DialogueParticipants", (string)null);
@@ -893,6 +904,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<Guid>("ThreadId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
