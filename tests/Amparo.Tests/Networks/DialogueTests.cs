@@ -115,7 +115,8 @@ public abstract class DialogueTests(AppFixture app)
         Assert.Equal(DialogueWriteStatus.Invalid, (await D(d => d.JoinAsync(w.Defender.Id, id, new JoinInput("Dolores Defensora", null, 0, true)))).Status);
         Assert.Equal(DialogueWriteStatus.Invalid, (await D(d => d.JoinAsync(w.Defender.Id, id, new JoinInput("ceiba", null, 0, true)))).Status);
         Assert.Equal(DialogueWriteStatus.Done, (await D(d => d.JoinAsync(w.Defender.Id, id, new JoinInput("Garza Azul", null, 0, true)))).Status);
-        Assert.Equal(DialogueWriteStatus.Done, (await PostAsync(w.Leader, thread, "Propongo agregar una pregunta sobre el descanso.")).Status);
+        var comment = await PostAsync(w.Leader, thread, "Propongo agregar una pregunta sobre el descanso.");
+        Assert.Equal(DialogueWriteStatus.Done, comment.Status);
         Assert.Equal(DialogueWriteStatus.NotFound, (await PostAsync(w.Defender, thread, "¿Puedo comentar?")).Status);
         var defendersView = (await Access(w.Defender, id))!;
         Assert.Empty(await V(v => v.ThreadsAsync(defendersView)));
@@ -140,6 +141,10 @@ public abstract class DialogueTests(AppFixture app)
         Assert.Equal(DialogueWriteStatus.Done, post.Status);
         Assert.Equal(DialogueWriteStatus.NotFound, (await PostAsync(w.Defender, membersThread, "¿Abierto?")).Status);
         app.Clock.Advance(TimeSpan.FromSeconds(1));
+        // The comments on the draft stay with those who prepared it: a participant cannot open, report or quote one by its id.
+        Assert.Null(await V(v => v.PostAsync(comment.Id!.Value, w.Defender.Id)));
+        Assert.Equal(DialogueWriteStatus.NotFound, (await D(d => d.ReportAsync(w.Defender.Id, comment.Id!.Value, ReportReason.Spam))).Status);
+        Assert.Equal(DialogueWriteStatus.Invalid, (await PostAsync(w.Defender, thread, "Cito", quote: comment.Id)).Status);
         var reply = await PostAsync(w.Leader, thread, "¿Quién recibe el aviso?", parent: post.Id);
         Assert.Equal(DialogueWriteStatus.Done, reply.Status);
         // A reply to a reply answers the post at the top: one level.

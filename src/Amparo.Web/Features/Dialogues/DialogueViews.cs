@@ -156,6 +156,7 @@ public sealed class DialogueViews(AmparoDbContext db, Dialogues dialogues, Field
     {
         var p = await db.DialoguePosts.AsNoTracking().SingleOrDefaultAsync(x => x.Id == postId, ct);
         if (p is null || await dialogues.ThreadAccessAsync(p.ThreadId, userId, ct) is not { } access || !access.ReadsPost(p)) return null;
+        if (p.Preparation && !access.Prepares) return null; // a comment on the draft is for those who prepared it
         var title = await db.DialogueThreads.Where(t => t.Id == p.ThreadId).Select(t => t.Title).SingleAsync(ct);
         var authors = await AuthorsAsync(access.Dialogue.Id, [p.AuthorId], ct);
         return (access, new ModerationItem(await ViewAsync(access, p, authors, [], [], 0, ct), p.ThreadId, title, []));

@@ -379,7 +379,8 @@ public sealed class Dialogues(AmparoDbContext db, DialoguePseudonyms pseudonyms,
     public async Task<DialogueWrite> ReportAsync(Guid userId, Guid postId, ReportReason reason, CancellationToken ct = default)
     {
         var post = await db.DialoguePosts.AsNoTracking().SingleOrDefaultAsync(p => p.Id == postId, ct);
-        if (post is null || await ThreadAccessAsync(post.ThreadId, userId, ct) is not { Me: { } me } access || !access.ReadsPost(post)) return DialogueWrite.NotFound;
+        if (post is null || await ThreadAccessAsync(post.ThreadId, userId, ct) is not { Me: { } me } access || !access.ReadsPost(post)
+            || (post.Preparation && !access.Prepares)) return DialogueWrite.NotFound;
         if (!Enum.IsDefined(reason)) return DialogueWrite.Invalid("reason", "Dialogues.Error.ReportReason");
         if (post.AuthorId == me.Id || access.Phase == DialoguePhase.Archived) return DialogueWrite.MovedOn;
         if (await db.DialogueReports.AnyAsync(r => r.PostId == postId && r.ReporterId == me.Id, ct)) return new DialogueWrite(DialogueWriteStatus.Done, postId);
