@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAmparoDbContext))]
-    [Migration("20261207023959_Issue17DialogueReview")]
-    partial class Issue17DialogueReview
+    [Migration("20261207031705_Issue17Dialogues")]
+    partial class Issue17Dialogues
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
+namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Issue17Dialogues : Migration
@@ -15,22 +15,22 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 name: "Dialogues",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    NetworkId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Purpose = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
-                    Languages = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    StartsAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    EndsAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    TimeZone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    IsPublic = table.Column<bool>(type: "boolean", nullable: false),
-                    Stage = table.Column<int>(type: "integer", nullable: false),
-                    KeyId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Summary = table.Column<string>(type: "character varying(40000)", maxLength: 40000, nullable: false),
-                    SummaryPublishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Version = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    NetworkId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Languages = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    StartsAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    EndsAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    TimeZone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    IsPublic = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Stage = table.Column<int>(type: "INTEGER", nullable: false),
+                    KeyId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Summary = table.Column<string>(type: "TEXT", maxLength: 40000, nullable: false),
+                    SummaryPublishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -44,16 +44,39 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "DirectoryLinks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    NetworkId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    DialogueId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AddedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DirectoryLinks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DirectoryLinks_Networks_NetworkId",
+                        column: x => x.NetworkId,
+                        principalTable: "Networks",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DialogueInvitations",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    DialogueId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Role = table.Column<int>(type: "integer", nullable: false),
-                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    RevokedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DialogueId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Role = table.Column<int>(type: "INTEGER", nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    UsedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -70,8 +93,8 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 name: "DialogueNetworks",
                 columns: table => new
                 {
-                    DialogueId = table.Column<Guid>(type: "uuid", nullable: false),
-                    NetworkId = table.Column<Guid>(type: "uuid", nullable: false)
+                    DialogueId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    NetworkId = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -94,16 +117,18 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 name: "DialogueParticipants",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    DialogueId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Pseudonym = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Role = table.Column<int>(type: "integer", nullable: false),
-                    OwnerTag = table.Column<byte[]>(type: "bytea", nullable: false),
-                    OwnerCipher = table.Column<byte[]>(type: "bytea", nullable: true),
-                    PostsPromised = table.Column<int>(type: "integer", nullable: false),
-                    Digest = table.Column<bool>(type: "boolean", nullable: false),
-                    DigestedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    JoinedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DialogueId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Pseudonym = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    PseudonymKey = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Role = table.Column<int>(type: "INTEGER", nullable: false),
+                    OwnerTag = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    OwnerCipher = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    PostsPromised = table.Column<int>(type: "INTEGER", nullable: false),
+                    Digest = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DigestedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    JoinedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Invited = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -120,16 +145,16 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 name: "DialogueResources",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    DialogueId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ContributorId = table.Column<Guid>(type: "uuid", nullable: true),
-                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Url = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    FileName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    ContentType = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    FileCipher = table.Column<byte[]>(type: "bytea", nullable: true),
-                    Curated = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DialogueId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContributorId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ContentType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    FileCipher = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    Curated = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -146,16 +171,16 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 name: "DialogueThreads",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    DialogueId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Position = table.Column<int>(type: "integer", nullable: false),
-                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Question = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
-                    Prompts = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
-                    OpensAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ClosesAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    MembersOnly = table.Column<bool>(type: "boolean", nullable: false),
-                    ReviewedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DialogueId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Question = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Prompts = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    OpensAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ClosesAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    MembersOnly = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReviewedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -172,20 +197,21 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 name: "DialoguePosts",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    DialogueId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ThreadId = table.Column<Guid>(type: "uuid", nullable: false),
-                    AuthorId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ParentId = table.Column<Guid>(type: "uuid", nullable: true),
-                    QuoteId = table.Column<Guid>(type: "uuid", nullable: true),
-                    ResourceId = table.Column<Guid>(type: "uuid", nullable: true),
-                    Preparation = table.Column<bool>(type: "boolean", nullable: false),
-                    TextCipher = table.Column<byte[]>(type: "bytea", nullable: false),
-                    State = table.Column<int>(type: "integer", nullable: false),
-                    Hidden = table.Column<int>(type: "integer", nullable: true),
-                    Redacted = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ShownAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DialogueId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ThreadId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AuthorId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ParentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    QuoteId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ResourceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Preparation = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TextCipher = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    Hidden = table.Column<int>(type: "INTEGER", nullable: true),
+                    Redacted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ShownAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -208,13 +234,13 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 name: "DialogueReports",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    DialogueId = table.Column<Guid>(type: "uuid", nullable: false),
-                    PostId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ReporterId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Reason = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ResolvedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DialogueId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PostId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ReporterId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Reason = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ResolvedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -250,9 +276,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_DialogueParticipants_DialogueId_Pseudonym",
+                name: "IX_DialogueParticipants_DialogueId_PseudonymKey",
                 table: "DialogueParticipants",
-                columns: new[] { "DialogueId", "Pseudonym" },
+                columns: new[] { "DialogueId", "PseudonymKey" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -295,6 +321,12 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                 name: "IX_DialogueThreads_DialogueId_Position",
                 table: "DialogueThreads",
                 columns: new[] { "DialogueId", "Position" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DirectoryLinks_NetworkId_Url",
+                table: "DirectoryLinks",
+                columns: new[] { "NetworkId", "Url" },
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -311,6 +343,9 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "DialogueResources");
+
+            migrationBuilder.DropTable(
+                name: "DirectoryLinks");
 
             migrationBuilder.DropTable(
                 name: "DialoguePosts");
