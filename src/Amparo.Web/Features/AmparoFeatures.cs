@@ -5,6 +5,7 @@ using Amparo.Web.Features.Dialogues;
 using Amparo.Web.Features.Grants;
 using Amparo.Web.Features.HotZones;
 using Amparo.Web.Features.Incidents;
+using Amparo.Web.Features.Learning;
 using Amparo.Web.Features.Notifications;
 using Amparo.Web.Features.Networks;
 using Amparo.Web.Features.Organizations;
@@ -41,7 +42,8 @@ public static class AmparoFeatures
         .AddWellbeingTeam(configuration)
         .AddIncidents(configuration)
         .AddHotZones(configuration)
-        .AddGrants(configuration);
+        .AddGrants(configuration)
+        .AddLearning(configuration);
 
     /// <summary>The features' APIs under /api/v1, and other endpoints a feature answers outside it.</summary>
     public static WebApplication MapAmparoFeatures(this WebApplication app)

@@ -9,6 +9,7 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
     {
         builder.Property(u => u.DisplayName).HasMaxLength(100);
         builder.Property(u => u.Language).HasMaxLength(8);
+        builder.Property(u => u.SecondLanguage).HasMaxLength(8);
         builder.Property(u => u.TimeZone).HasMaxLength(64);
         builder.Property(u => u.PhoneLookup).HasMaxLength(64);
         builder.HasIndex(u => u.PhoneLookup);

@@ -7,6 +7,9 @@ public sealed class User : IdentityUser<Guid>
 {
     public string DisplayName { get; set; } = "";
     public string Language { get; set; } = "en";
+    /// <summary>A language the person also reads (issue 18): a lesson step missing in <see cref="Language"/> is shown in this
+    /// one before the lesson's source language. Null when none.</summary>
+    public string? SecondLanguage { get; set; }
     public string TimeZone { get; set; } = "UTC";
     public bool IsServerAdmin { get; set; }
     public Guid DataKeyId { get; set; }

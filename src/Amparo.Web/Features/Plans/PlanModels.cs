@@ -14,7 +14,7 @@ public sealed record EntryInput(
 
 public sealed record ActionInput(
     string? What, Guid? OwnerUserId, DateTime? DueAt, PlanActionStatus Status, decimal? EstimatedCost, string? Currency,
-    SecurityDomains Domains, IReadOnlyList<Guid>? EntryIds = null);
+    SecurityDomains Domains, IReadOnlyList<Guid>? EntryIds = null, string? LessonId = null);
 
 public sealed record ProtocolInput(string? Name, ProtocolSituation Situation, IReadOnlyList<string>? Steps, ReadyVisit? Visit = null);
 
@@ -43,7 +43,7 @@ public sealed record EntryView(
 
 public sealed record ActionView(
     Guid Id, string? What, Guid? OwnerUserId, DateTime? DueAt, PlanActionStatus Status, decimal? EstimatedCost, string? Currency,
-    SecurityDomains Domains, IReadOnlyList<Guid> EntryIds);
+    SecurityDomains Domains, IReadOnlyList<Guid> EntryIds, string? LessonId = null);
 
 public sealed record ProtocolView(Guid Id, string? Name, ProtocolSituation Situation, IReadOnlyList<string> Steps, ReadyVisit? Visit);
 

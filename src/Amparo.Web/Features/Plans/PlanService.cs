@@ -172,7 +172,7 @@ public sealed partial class PlanService(AmparoDbContext db, FieldCipher cipher, 
         var actions = new List<ActionView>();
         foreach (var a in await actionRows.OrderBy(a => a.Position).ToListAsync(ct))
             actions.Add(new ActionView(a.Id, await OpenAsync(key, a.WhatCipher, PlanAction.Table, nameof(PlanAction.WhatCipher), a.Id, ct),
-                a.OwnerUserId, a.DueAt, a.Status, a.EstimatedCost, a.Currency, a.Domains, links[a.Id].ToList()));
+                a.OwnerUserId, a.DueAt, a.Status, a.EstimatedCost, a.Currency, a.Domains, links[a.Id].ToList(), a.LessonId));
 
         var protocols = new List<ProtocolView>();
         var seesProtocols = whole || await PlanAccess.ProtocolsReadable(db.SecurityPlans, viewer, s).AnyAsync(p => p.Id == plan.Id, ct);
@@ -434,6 +434,7 @@ public sealed partial class PlanService(AmparoDbContext db, FieldCipher cipher, 
         action.EstimatedCost = input.EstimatedCost;
         action.Currency = input.EstimatedCost is null && input.Currency is null ? null : input.Currency;
         action.Domains = input.Domains;
+        action.LessonId = input.LessonId ?? action.LessonId; // an edit on the plan page keeps the lesson it came from
         action.WhatCipher = await SealAsync(key, input.What, PlanAction.Table, nameof(PlanAction.WhatCipher), action.Id, ct);
         foreach (var entryId in (input.EntryIds ?? []).Distinct())
             db.PlanActionEntries.Add(new PlanActionEntry { ActionId = action.Id, EntryId = entryId });

@@ -51,6 +51,7 @@ public sealed class PlanActionConfiguration : IEntityTypeConfiguration<PlanActio
     {
         builder.ToTable(PlanAction.Table);
         builder.Property(a => a.Currency).HasMaxLength(3);
+        builder.Property(a => a.LessonId).HasMaxLength(64);
         builder.Property(a => a.EstimatedCost).HasPrecision(18, 2);
         builder.HasIndex(a => a.PlanId);
         builder.HasIndex(a => new { a.OwnerUserId, a.DueAt });

@@ -95,6 +95,8 @@ public sealed class PlanAction
     public string? Currency { get; set; }
     public SecurityDomains Domains { get; set; }
     public int Position { get; set; }
+    /// <summary>The library lesson this action came from or points to (issue 18): its page links it. Null when none.</summary>
+    public string? LessonId { get; set; }
 
     public const string Table = "PlanActions";
 }

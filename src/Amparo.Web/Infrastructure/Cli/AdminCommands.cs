@@ -27,7 +27,7 @@ public static partial class AdminCommands
         .. MoreCommands,
     ];
 
-    private static readonly string[] FirstWords = ["migrate", "admin", "org", "user", "network", "backup", "restore", "rotate-master-key", "audit", "dialogue", "help", "--help"];
+    private static readonly string[] FirstWords = ["migrate", "admin", "org", "user", "network", "backup", "restore", "rotate-master-key", "audit", "dialogue", "content", "help", "--help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && FirstWords.Contains(args[0]);
 

@@ -18,6 +18,9 @@ public sealed class CommandContext
     public TextWriter Out { get; }
     public TextWriter Err { get; }
 
+    /// <summary>Configuration without a host, for commands that need no database (environment and --Section:Key args).</summary>
+    public IConfiguration Configuration => new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(_configArgs).Build();
+
     /// <summary>Reads environment variables (AMPARO_MASTER_KEY); tests pass their own instead of the process's.</summary>
     public Func<string, string?> Environment { get; }
 

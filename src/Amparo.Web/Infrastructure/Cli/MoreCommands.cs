@@ -14,5 +14,6 @@ public static partial class AdminCommands
         new("org export", "org export --org ID --to FILE [--force]", OrgExportAsync, OrgExportHelp),
         new("org delete", "org delete --org ID --name NAME", OrgDeleteAsync, OrgDeleteHelp),
         new("dialogue resolve", "dialogue resolve --dialogue ID --pseudonym NAME --reason TEXT", DialogueResolveAsync, DialogueResolveHelp),
+        new("content check", "content check [--path DIR]", ContentCheckAsync, ContentCheckHelp),
     ];
 }

@@ -114,6 +114,7 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<Features.Dialogues.DialoguePost> DialoguePosts => Set<Features.Dialogues.DialoguePost>();
     public DbSet<Features.Dialogues.DialogueReport> DialogueReports => Set<Features.Dialogues.DialogueReport>();
     public DbSet<Features.Dialogues.DialogueResource> DialogueResources => Set<Features.Dialogues.DialogueResource>();
+    public DbSet<Features.Learning.LearningProgress> LearningProgress => Set<Features.Learning.LearningProgress>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

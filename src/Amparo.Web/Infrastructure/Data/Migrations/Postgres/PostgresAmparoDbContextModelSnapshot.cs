@@ -153,6 +153,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<bool>("PhoneNumberConfirmed")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("SecondLanguage")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text");
 
@@ -1939,6 +1943,27 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("IncidentSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Learning.LearningProgress", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("Cipher")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("LearningProgress", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Networks.DirectoryContact", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2634,6 +2659,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<decimal?>("EstimatedCost")
                         .HasPrecision(18, 2)
                         .HasColumnType("numeric(18,2)");
+
+                    b.Property<string>("LessonId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<Guid?>("OwnerUserId")
                         .HasColumnType("uuid");
@@ -4034,6 +4063,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Learning.LearningProgress", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

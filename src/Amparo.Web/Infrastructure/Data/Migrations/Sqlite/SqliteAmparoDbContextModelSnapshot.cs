@@ -148,6 +148,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<bool>("PhoneNumberConfirmed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SecondLanguage")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("TEXT");
 
@@ -1932,6 +1936,27 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("IncidentSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Amparo.Web.Features.Learning.LearningProgress", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Cipher")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("LearningProgress", (string)null);
+                });
+
             modelBuilder.Entity("Amparo.Web.Features.Networks.DirectoryContact", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2626,6 +2651,10 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<decimal?>("EstimatedCost")
                         .HasPrecision(18, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LessonId")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("OwnerUserId")
@@ -4021,6 +4050,15 @@ namespace Amparo.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Amparo.Web.Features.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Amparo.Web.Features.Learning.LearningProgress", b =>
+                {
+                    b.HasOne("Amparo.Web.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,84 @@
+using Amparo.Web.Infrastructure.Localization;
+
+namespace Amparo.Web.Features.Learning;
+
+/// <summary>
+/// The shipped library, read from <c>Learning:ContentPath</c> (default: the <c>content</c> folder beside the app) on
+/// first use and kept: content changes with a release, not while the app runs. What failed the check is left out and
+/// logged once; <c>amparo content check</c> lists it all.
+/// </summary>
+public sealed class LessonLibrary(IConfiguration configuration, TimeProvider clock, ILogger<LessonLibrary> log)
+{
+    private readonly Lazy<LessonCatalog> _catalog = new(() => LoadAndLog(configuration, clock, log));
+
+    public LessonCatalog Catalog => _catalog.Value;
+
+    public static string ContentPath(IConfiguration configuration) =>
+        configuration["Learning:ContentPath"] is { Length: > 0 } path ? Path.GetFullPath(path) : Path.Combine(AppContext.BaseDirectory, "content");
+
+    private static LessonCatalog LoadAndLog(IConfiguration configuration, TimeProvider clock, ILogger log)
+    {
+        var (catalog, problems) = LessonContentLoader.Load(ContentPath(configuration), DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        if (problems.Count > 0)
+            log.LogWarning("The lesson library has {Count} content problems; run `amparo content check` to list them. {Lessons} lessons loaded.", problems.Count, catalog.Lessons.Count);
+        return catalog;
+    }
+
+    public Lesson? Find(string id) => Catalog.Lessons.GetValueOrDefault(id);
+
+    /// <summary>Lessons a reader may browse: not retired.</summary>
+    public IEnumerable<Lesson> Browsable => Catalog.Lessons.Values.Where(l => l.Review.Status != ReviewStatus.Retired);
+}
+
+/// <summary>A step as shown: the text chosen for the reader, in which language, and why (fallback, stale).</summary>
+public sealed record ShownStep(LessonStep Step, StepText Text, string Language, bool IsFallback, bool IsStale, bool StaleReplaced);
+
+public sealed record ShownTerm(GlossaryTerm Term, string Language, bool IsFallback);
+
+/// <summary>
+/// Which language each part of a lesson is shown in. Fallback is per step: the requested language, then the reader's
+/// second language, then the lesson's source. A translation made from an older version of its step is "stale": it is
+/// shown with a note that the step was updated in the source language — unless the step is critical, when the chain
+/// goes on (a current translation further along, or the current source) and the page says why.
+/// </summary>
+public static class LessonReading
+{
+    public static IReadOnlyList<string> Chain(string requested, string? second, string source) =>
+        new[] { requested, requested.Split('-')[0], second, source }
+            .Where(l => l is { Length: > 0 } && Cultures.IsSupported(l)).Select(l => l!).Distinct().ToList();
+
+    public static ShownStep? Step(Lesson lesson, LessonStep step, IReadOnlyList<string> chain)
+    {
+        var staleSkipped = false;
+        foreach (var language in chain)
+        {
+            if (lesson.Texts.GetValueOrDefault(language)?.Steps.GetValueOrDefault(step.Id) is not { } text) continue;
+            var stale = language != lesson.Source && (text.From ?? 0) < step.Version;
+            if (stale && step.Critical && language != lesson.Source) { staleSkipped = true; continue; }
+            return new(step, text, language, language != chain[0], stale, staleSkipped);
+        }
+        return null;
+    }
+
+    /// <summary>The lesson-level text (title, need, summary, checklist) in the first language of the chain that has it.</summary>
+    public static LessonText Head(Lesson lesson, IReadOnlyList<string> chain) =>
+        chain.Select(l => lesson.Texts.GetValueOrDefault(l)).FirstOrDefault(t => t is not null) ?? lesson.Texts[lesson.Source];
+
+    public static (string Text, string Language) ChecklistText(Lesson lesson, ChecklistItem item, IReadOnlyList<string> chain)
+    {
+        foreach (var language in chain)
+            if (lesson.Texts.GetValueOrDefault(language)?.Checklist.GetValueOrDefault(item.Id) is { } text) return (text, language);
+        return (item.Id, lesson.Source);
+    }
+
+    public static ShownTerm? Term(LessonCatalog catalog, string id, IReadOnlyList<string> chain)
+    {
+        foreach (var language in chain.Append("en"))
+            if (catalog.Glossary.GetValueOrDefault(language)?.GetValueOrDefault(id) is { } term) return new(term, language, language != chain[0]);
+        return null;
+    }
+
+    /// <summary>The glossary terms the shown steps link, in order of first use.</summary>
+    public static List<ShownTerm> Terms(LessonCatalog catalog, IEnumerable<ShownStep> steps, IReadOnlyList<string> chain) =>
+        steps.SelectMany(s => s.Text.Terms).Distinct().Select(id => Term(catalog, id, chain)).OfType<ShownTerm>().ToList();
+}

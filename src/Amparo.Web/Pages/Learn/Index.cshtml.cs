@@ -1,0 +1,52 @@
+using Amparo.Web.Features.Learning;
+using Amparo.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Amparo.Web.Pages.Learn;
+
+/// <summary>
+/// The library: start from a need, follow a pathway, or filter by topic, level, audience and context. Anyone may read
+/// the shipped lessons (they are openly licensed); a signed-in reader also sees their own progress.
+/// </summary>
+[AllowAnonymous]
+public sealed class IndexModel(LessonLibrary library, LearningProgressService progress, AmparoDbContext db) : PageModel
+{
+    [FromQuery(Name = "need")] public string? Need { get; set; }
+    [FromQuery(Name = "topic")] public string? Topic { get; set; }
+    [FromQuery(Name = "level")] public string? Level { get; set; }
+    [FromQuery(Name = "audience")] public string? Audience { get; set; }
+    [FromQuery(Name = "context")] public string? Context { get; set; }
+    [FromQuery(Name = "domain")] public string? Domain { get; set; }
+
+    public LessonCatalog Catalog => library.Catalog;
+    public IReadOnlyList<string> Chain { get; private set; } = [];
+    public List<Lesson> Lessons { get; private set; } = [];
+    public LessonRoute? ChosenNeed { get; private set; }
+    public ProgressBook? Progress { get; private set; }
+    public bool Filtered => ChosenNeed is not null || Topic is not null || Level is not null || Audience is not null || Context is not null || Domain is not null;
+    public DateOnly Today { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        var ct = HttpContext.RequestAborted;
+        Chain = LessonReading.Chain(LearningPages.PageLanguage, await LearningPages.SecondLanguageAsync(User, db, ct), "en");
+        Today = DateOnly.FromDateTime(HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+        if (User.Identity?.IsAuthenticated == true) Progress = await progress.ReadAsync(Features.Accounts.Principals.UserId(User), ct);
+        // An unknown filter value is ignored (an old link), never an error page.
+        ChosenNeed = Catalog.Needs.FirstOrDefault(n => n.Id == Need);
+        IEnumerable<Lesson> lessons = library.Browsable;
+        if (ChosenNeed is not null) lessons = ChosenNeed.Lessons.Select(library.Find).OfType<Lesson>();
+        if (LessonTags.Topics.Contains(Topic)) lessons = lessons.Where(l => l.Topic == Topic); else Topic = null;
+        if (LessonTags.TryLevel(Level, out var level)) lessons = lessons.Where(l => l.Level == level); else Level = null;
+        if (LessonTags.Audiences.Contains(Audience)) lessons = lessons.Where(l => l.Audiences.Contains(Audience)); else Audience = null;
+        if (LessonTags.Contexts.Contains(Context)) lessons = lessons.Where(l => l.Contexts.Contains(Context)); else Context = null;
+        if (LessonTags.Domains.Contains(Domain)) lessons = lessons.Where(l => l.Domains.Contains(Domain)); else Domain = null;
+        Lessons = ChosenNeed is not null ? lessons.ToList() : lessons.OrderBy(l => l.Level).ThenBy(l => LessonReading.Head(l, Chain).Title, StringComparer.CurrentCulture).ToList();
+        return Page();
+    }
+
+    public RouteText RouteTitle(string id) =>
+        Chain.Append("en").Select(l => Catalog.RouteTexts.GetValueOrDefault(l)?.GetValueOrDefault(id)).FirstOrDefault(t => t is not null) ?? new(id, null);
+}
