@@ -63,6 +63,7 @@ public static class AmparoFeatures
         api.MapGrantRequestsApi();
         api.MapNetworksApi();
         api.MapDialoguesApi();
+        api.MapLearningApi();
         app.MapSmsHooks();
         app.MapPlanCalendar();
         app.MapDialogues();

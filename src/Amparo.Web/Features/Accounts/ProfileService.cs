@@ -12,7 +12,8 @@ namespace Amparo.Web.Features.Accounts;
 public sealed class ProfileService(
     AmparoDbContext db, UserManager<User> users, IPasswordHasher<User> hasher, AccountService accounts, AuditLog audit)
 {
-    public sealed record ProfileInput(string? DisplayName, string? Language, string? TimeZone, string? Phone, string? Signal);
+    /// <param name="SecondLanguage">A language the person also reads, for lesson steps not yet in <paramref name="Language"/>; empty for none.</param>
+    public sealed record ProfileInput(string? DisplayName, string? Language, string? TimeZone, string? Phone, string? Signal, string? SecondLanguage = null);
 
     /// <summary>A problem with one form field: the field's name and the resource key of the message.</summary>
     public sealed record FieldProblem(string Field, string Message);
@@ -27,6 +28,7 @@ public sealed class ProfileService(
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         if ((input.DisplayName?.Trim().Length ?? 0) is 0 or > 100) errors[nameof(input.DisplayName)] = "Validation.DisplayName";
         if (!Cultures.IsSupported(input.Language)) errors[nameof(input.Language)] = "Validation.Language";
+        if (!string.IsNullOrEmpty(input.SecondLanguage) && !Cultures.IsSupported(input.SecondLanguage)) errors[nameof(input.SecondLanguage)] = "Validation.Language";
         if (!Validation.IsTimeZone(input.TimeZone?.Trim())) errors[nameof(input.TimeZone)] = "Validation.TimeZone";
         if (!Validation.IsPhone(input.Phone)) errors[nameof(input.Phone)] = "Validation.Phone";
         if (!Validation.IsPhone(input.Signal)) errors[nameof(input.Signal)] = "Validation.Phone";
@@ -40,6 +42,7 @@ public sealed class ProfileService(
         if (errors.Count > 0) return errors;
         user.DisplayName = input.DisplayName!.Trim();
         user.Language = input.Language!;
+        user.SecondLanguage = string.IsNullOrEmpty(input.SecondLanguage) || input.SecondLanguage == input.Language ? null : input.SecondLanguage;
         user.TimeZone = CanonicalTimeZone(input.TimeZone!.Trim());
         // Phone and Signal are stored only encrypted with the person's data key, plus a keyed hash of the phone.
         await accounts.SetContactDetailsAsync(user, input.Phone, input.Signal, ct);

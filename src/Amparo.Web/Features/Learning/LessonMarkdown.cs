@@ -141,7 +141,8 @@ public static partial class LessonMarkdown
     private static partial Regex GestureEs();
     [GeneratedRegex(@"\b(glissez|balayez|appuyez|cliquez|touchez|faites glisser)\b", RegexOptions.IgnoreCase)]
     private static partial Regex GestureFr();
-    [GeneratedRegex(@"(اسحب|انقر|اضغط|المس)")]
+    // Whole words only: "المس" (touch) begins many ordinary words (المساعدة, help; المسؤول, the person responsible).
+    [GeneratedRegex(@"(?<!\p{L})[وف]?(اسحب|انقر|اضغط|المس)(?!\p{L})")]
     private static partial Regex GestureAr();
     [GeneratedRegex(@"\b(проведите|нажмите|коснитесь|кликните|смахните)\b", RegexOptions.IgnoreCase)]
     private static partial Regex GestureRu();

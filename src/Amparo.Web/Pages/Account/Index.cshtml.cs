@@ -13,6 +13,7 @@ public sealed class IndexModel(UserManager<User> users, AccountService accounts,
 {
     [BindProperty] public string? DisplayName { get; set; }
     [BindProperty] public string? Language { get; set; }
+    [BindProperty] public string? SecondLanguage { get; set; }
     [BindProperty] public string? TimeZone { get; set; }
     [BindProperty] public string? Phone { get; set; }
     [BindProperty] public string? Signal { get; set; }
@@ -39,6 +40,7 @@ public sealed class IndexModel(UserManager<User> users, AccountService accounts,
         Show(user);
         DisplayName = user.DisplayName;
         Language = user.Language;
+        SecondLanguage = user.SecondLanguage;
         TimeZone = user.TimeZone;
         (Phone, Signal) = await accounts.ContactDetailsAsync(user, HttpContext.RequestAborted);
         return Page();
@@ -48,7 +50,7 @@ public sealed class IndexModel(UserManager<User> users, AccountService accounts,
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return NotFound();
-        FieldErrors = await profiles.UpdateAsync(user, new ProfileService.ProfileInput(DisplayName, Language, TimeZone, Phone, Signal), HttpContext.RequestAborted);
+        FieldErrors = await profiles.UpdateAsync(user, new ProfileService.ProfileInput(DisplayName, Language, TimeZone, Phone, Signal, SecondLanguage ?? ""), HttpContext.RequestAborted);
         if (FieldErrors.Count > 0)
         {
             Show(user);
@@ -88,6 +90,7 @@ public sealed class IndexModel(UserManager<User> users, AccountService accounts,
         Show(user);
         DisplayName = user.DisplayName;
         Language = user.Language;
+        SecondLanguage = user.SecondLanguage;
         TimeZone = user.TimeZone;
         (Phone, Signal) = await accounts.ContactDetailsAsync(user, HttpContext.RequestAborted);
         Response.StatusCode = StatusCodes.Status400BadRequest;

@@ -28,6 +28,17 @@ public static class LearningPages
     public static string LevelNeedKey(LessonLevel level) => "Learning.LevelNeed." + LessonTags.LevelName(level);
     public static string KindKey(StepKind kind) => "Learning.Kind." + LessonTags.KindName(kind);
     public static string TagKey(string tag) => "Learning.Tag." + tag;
+
+    /// <summary>Platforms are names, the same in every language.</summary>
+    public static string PlatformName(string platform) => platform switch
+    {
+        "android" => "Android",
+        "ios" => "iPhone",
+        "windows" => "Windows",
+        "macos" => "Mac",
+        "linux" => "Linux",
+        _ => platform,
+    };
     public static string StateKey(ProgressState state) => state switch
     {
         ProgressState.ToDo => "Learning.State.ToDo",
