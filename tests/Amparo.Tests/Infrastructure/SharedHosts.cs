@@ -21,6 +21,8 @@ public static class SharedHosts
     [CollectionDefinition(nameof(FoundationOnPostgres))] public sealed class FoundationOnPostgres : ICollectionFixture<PostgresApp>;
     [CollectionDefinition(nameof(IncidentsOnSqlite))] public sealed class IncidentsOnSqlite : ICollectionFixture<SqliteApp>;
     [CollectionDefinition(nameof(IncidentsOnPostgres))] public sealed class IncidentsOnPostgres : ICollectionFixture<PostgresApp>;
+    [CollectionDefinition(nameof(LearningOnSqlite))] public sealed class LearningOnSqlite : ICollectionFixture<Learning.LearningSqliteApp>;
+    [CollectionDefinition(nameof(LearningOnPostgres))] public sealed class LearningOnPostgres : ICollectionFixture<Learning.LearningPostgresApp>;
     [CollectionDefinition(nameof(OrganizationsOnSqlite))] public sealed class OrganizationsOnSqlite : ICollectionFixture<SqliteApp>;
     [CollectionDefinition(nameof(OrganizationsOnPostgres))] public sealed class OrganizationsOnPostgres : ICollectionFixture<PostgresApp>;
     [CollectionDefinition(nameof(PlansOnSqlite))] public sealed class PlansOnSqlite : ICollectionFixture<SqliteApp>;

@@ -251,7 +251,9 @@ public static class LessonContentLoader
             problems.Add(new(Relative(root, Path.Combine(dir, language, extra + ".md")), "this step is not in lesson.yaml"));
         var result = new LessonText(language, file.Title ?? "", file.Need ?? "", file.Summary ?? "", file.SensitivityNote, file.From, checklist, steps);
         if (!isSource && !lesson.IsComplete(result))
-            problems.Add(new(where, "this translation is incomplete: mark it partial: true while it is under way (it is not listed as a language of the lesson until it is complete)", file.Partial));
+            problems.Add(file.Partial
+                ? new(where, "this translation is marked partial: it is not listed as a language of the lesson until every step and checklist item is there", IsWarning: true)
+                : new(where, "this translation is incomplete: finish it, or mark it partial: true while it is under way"));
         if (problems.Skip(before).All(p => p.IsWarning)) return result;
         // A translation missing steps is kept (its steps fall back one by one) but never listed as a language of the lesson.
         return null;

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Amparo.Tests.Infrastructure;
+using Amparo.Tests.Organizations;
+using Amparo.Web.Features.Learning;
+using Amparo.Web.Features.Plans;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Amparo.Tests.Learning;
+
+/// <summary>
+/// The library (issue 18) on both databases: a person's progress and notes are sealed with their key and reach nobody
+/// else (not another person, not their organization's admin, not anyone by an API parameter); a checklist item becomes
+/// an action only in a plan the reader may edit; a visitor reads lessons but writes nothing.
+/// </summary>
+public abstract class LearningTests(AppFixture app)
+{
+    private static Dictionary<string, string> Form(params (string, string)[] fields) => fields.ToDictionary(f => f.Item1, f => f.Item2);
+
+    [Fact]
+    public async Task Progress_IsSealedWithThePersonsKey_AndNobodyElseReadsIt()
+    {
+        var defender = await app.PersonAsync("learner");
+        var admin = await app.PersonAsync("learnadmin");
+        var colleague = await app.PersonAsync("learncolleague");
+        var org = await app.OrganizationAsync(admin);
+        await app.AddMemberAsync(org, defender);
+        await app.AddMemberAsync(org, colleague);
+        const string Note = "hidden under the blue tile";
+
+        using var client = await app.SignedInAsync(defender);
+        var saved = await client.PostFormAsync("/learn/lock-up", Form(("item", "lock-set"), ("state", "Done"), ("note", Note)), "/learn/lock-up?handler=Item");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var token = await app.ApiTokenAsync(defender);
+        using var put = await client.SendAsync(HttpMethod.Put, "/api/v1/progress/lock-up/steps/why", token, JsonContent.Create(new { state = "done" }));
+        Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
+
+        // The person sees it all, on the page and in the API.
+        var (_, mine) = await client.GetAsync("/learn/lock-up");
+        Assert.Contains(Note, mine, StringComparison.Ordinal);
+        var progress = await client.Http.SendAsync(Bearer(HttpMethod.Get, "/api/v1/progress", token));
+        var body = await progress.Content.ReadAsStringAsync();
+        Assert.Contains("\"lesson\":\"lock-up\"", body, StringComparison.Ordinal);
+        Assert.Contains(Note, body, StringComparison.Ordinal);
+
+        // In the database: one sealed row; neither the lesson nor the note nor the step is readable there.
+        var row = await app.WithDbAsync(db => db.LearningProgress.AsNoTracking().SingleAsync(p => p.UserId == defender.Id));
+        var raw = Encoding.UTF8.GetString(row.Cipher);
+        Assert.DoesNotContain("lock-up", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("blue tile", raw, StringComparison.Ordinal);
+
+        // Nobody else: the organization's admin and a colleague see their own (empty) progress, on the page and in the
+        // API, whatever they add to the address.
+        foreach (var other in new[] { admin, colleague })
+        {
+            using var theirs = await app.SignedInAsync(other);
+            var (status, html) = await theirs.GetAsync($"/learn/lock-up?user={defender.Id}");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.DoesNotContain(Note, html, StringComparison.Ordinal);
+            var otherToken = await app.ApiTokenAsync(other);
+            var response = await theirs.Http.SendAsync(Bearer(HttpMethod.Get, $"/api/v1/progress?user={defender.Id}&userId={defender.Id}", otherToken));
+            Assert.Equal("[]", await response.Content.ReadAsStringAsync());
+        }
+
+        // The export has it; deleting the account takes it (cascade).
+        var export = await app.WithServicesAsync(sp => sp.GetServices<Amparo.Web.Infrastructure.IPersonalData>().OfType<LearningPersonalData>().Single().ExportAsync(defender.User, default));
+        Assert.Contains(Note, System.Text.Json.JsonSerializer.Serialize(export), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChecklistItem_BecomesAnAction_OnlyInAPlanTheReaderMayEdit()
+    {
+        var defender = await app.PersonAsync("learnplan");
+        var stranger = await app.PersonAsync("learnstranger");
+        var plan = await app.WithServicesAsync(sp => sp.GetRequiredService<PlanService>().CreateForPersonAsync(defender.Id, new PlanInput("My plan", false, null, null, null)));
+        var planId = plan.Id!.Value;
+
+        using var client = await app.SignedInAsync(defender);
+        var added = await client.PostFormAsync("/learn/lock-up", Form(("item", "lock-set"), ("plan", planId.ToString())), "/learn/lock-up?handler=Plan");
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        Assert.Contains($"added={planId}", added.Headers.Location!.ToString(), StringComparison.Ordinal);
+        var view = await app.WithServicesAsync(sp => sp.GetRequiredService<PlanService>().GetAsync(defender.Id, planId));
+        var action = Assert.Single(view!.Actions);
+        Assert.Equal("lock-up", action.LessonId);
+        Assert.Equal("ENGLISH-ITEM my phone has a lock", action.What);
+        var (_, planPage) = await client.GetAsync($"/plans/{planId}");
+        Assert.Contains("href=\"/learn/lock-up\"", planPage, StringComparison.Ordinal);
+
+        // Someone else cannot add to it: the page says so, and the plan is unchanged.
+        using var other = await app.SignedInAsync(stranger);
+        var refused = await other.PostFormAsync("/learn/lock-up", Form(("item", "lock-set"), ("plan", planId.ToString())), "/learn/lock-up?handler=Plan");
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("Plan-error", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await app.WithDbAsync(db => db.PlanActions.CountAsync(a => a.PlanId == planId)));
+    }
+
+    [Fact]
+    public async Task Visitor_ReadsTheLibrary_ButWritesNothing()
+    {
+        using var visitor = app.NewClient();
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync("/learn")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync("/learn/lock-up/steps/why")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync("/learn/no-such-lesson")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync("/learn/lock-up/steps/no-such-step")).Status);
+        var before = await app.WithDbAsync(db => db.LearningProgress.CountAsync());
+        var posted = await visitor.PostFormAsync("/learn/lock-up", Form(("item", "lock-set"), ("state", "Done")), "/learn/lock-up?handler=Item");
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Contains("/account/sign-in", posted.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(before, await app.WithDbAsync(db => db.LearningProgress.CountAsync()));
+    }
+
+    [Fact]
+    public async Task BadProgress_IsRefused_AndNothingIsWritten()
+    {
+        var defender = await app.PersonAsync("learnbad");
+        using var client = await app.SignedInAsync(defender);
+        var token = await app.ApiTokenAsync(defender);
+        async Task<HttpStatusCode> Put(string url, object body)
+        {
+            using var r = await client.SendAsync(HttpMethod.Put, url, token, JsonContent.Create(body));
+            return r.StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, await Put("/api/v1/progress/lock-up/steps/why", new { state = "finished" }));
+        Assert.Equal(HttpStatusCode.NotFound, await Put("/api/v1/progress/lock-up/steps/nope", new { state = "done" }));
+        Assert.Equal(HttpStatusCode.NotFound, await Put("/api/v1/progress/nope/steps/why", new { state = "done" }));
+        Assert.Equal(HttpStatusCode.BadRequest, await Put("/api/v1/progress/lock-up/checklist/lock-set", new { state = "done", note = new string('x', 1001) }));
+        var tooLong = await client.PostFormAsync("/learn/lock-up", Form(("item", "lock-set"), ("state", "Done"), ("note", new string('x', 1001))), "/learn/lock-up?handler=Item");
+        Assert.Equal(HttpStatusCode.OK, tooLong.StatusCode);
+        Assert.Contains("Note-error", await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(await app.WithDbAsync(db => db.LearningProgress.AnyAsync(p => p.UserId == defender.Id)));
+    }
+
+    private static HttpRequestMessage Bearer(HttpMethod method, string url, string token)
+    {
+        var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative));
+        request.Headers.Authorization = new("Bearer", token);
+        return request;
+    }
+}
+
+[Collection(nameof(SharedHosts.LearningOnSqlite))]
+public sealed class LearningTestsSqlite(LearningSqliteApp app) : LearningTests(app);
+[Collection(nameof(SharedHosts.LearningOnPostgres))]
+public sealed class LearningTestsPostgres(LearningPostgresApp app) : LearningTests(app);
