@@ -56,6 +56,8 @@ public class MailingAppFixture : IAsyncLifetime
             ["Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Smtp:Security"] = "none",
             ["Smtp:From"] = "amparo@example.org",
+            // The tests' small library (a missing Arabic step, a stale critical Spanish one), not the starter set.
+            ["Learning:ContentPath"] = PlanFlowTests.LearningFixture,
         }, clock);
     }
 

@@ -351,6 +351,9 @@ public abstract partial class PlanFlowTests(MailingAppFixture fixture, bool java
             TestContext.Current.TestOutputHelper?.WriteLine($"grants flow ({(javaScript ? "js" : "nojs")}): {grants.Elapsed.TotalSeconds:F1} s");
         }
 
+        // ---- The library: a lesson read, a checklist item ticked and turned into an action of this plan.
+        await LearningAsync(page, Check, planUrl, "The river case " + tag, tag);
+
         // ---- The same plan on a phone, in Spanish and in Arabic.
         await page.SetViewportSizeAsync(360, 740);
         foreach (var language in new[] { "es", "ar" })

@@ -95,6 +95,14 @@ public sealed partial class TranslationTests
     private static readonly Dictionary<string, string[]> DynamicKeys = new(StringComparer.Ordinal)
     {
         ["Role."] = Enum.GetNames<OrgRole>(),
+        // The library (issue 18): its enums by their content words, and every facet value a lesson may carry.
+        ["Learning.Review."] = [.. Enum.GetValues<Amparo.Web.Features.Learning.ReviewStatus>().Select(Amparo.Web.Features.Learning.LessonTags.StatusName)],
+        ["Learning.Kind."] = [.. Enum.GetValues<Amparo.Web.Features.Learning.StepKind>().Select(Amparo.Web.Features.Learning.LessonTags.KindName)],
+        ["Learning.Level."] = [.. Enum.GetValues<Amparo.Web.Features.Learning.LessonLevel>().Select(Amparo.Web.Features.Learning.LessonTags.LevelName)],
+        ["Learning.LevelNeed."] = [.. Enum.GetValues<Amparo.Web.Features.Learning.LessonLevel>().Select(Amparo.Web.Features.Learning.LessonTags.LevelName)],
+        ["Learning.Repeat."] = [.. Enum.GetValues<Amparo.Web.Features.Learning.ChecklistRepeat>().Select(Amparo.Web.Features.Learning.LessonTags.RepeatName)],
+        ["Learning.Tag."] = [.. Amparo.Web.Features.Learning.LessonTags.Topics, .. Amparo.Web.Features.Learning.LessonTags.Domains,
+            .. Amparo.Web.Features.Learning.LessonTags.Audiences, .. Amparo.Web.Features.Learning.LessonTags.Contexts, .. Amparo.Web.Features.Learning.LessonTags.Sensitivity],
         ["OrgKind."] = Enum.GetNames<OrganizationKind>(),
         // The sharing page lists a person's own categories: its rules, and the grants they made of them.
         ["Sharing.Rule."] = [.. from c in DataCategories.OfKind(OwnerKind.Person) from a in Enum.GetNames<Audience>() select $"{c}.{a}"],

@@ -25,6 +25,11 @@ public abstract class EndpointPolicyTests(AppFixture app)
         "PAGE /forbidden",
         "PAGE /status/{code:int}",
         "PAGE /weather",
+        // The lesson library (issue 18): openly licensed lessons anyone may read; progress needs an account.
+        "PAGE /learn",
+        "PAGE /learn/glossary",
+        "PAGE /learn/{id}",
+        "PAGE /learn/{id}/steps/{stepId}",
         // Quick exit: signs this browser out (if it was signed in) and leads to the configured neutral page.
         "PAGE /exit",
         // A grantmaker's published "how we protect your data": only the practices it has in place, meant for anyone weighing a request.

@@ -19,13 +19,19 @@ public sealed class IndexModel(LessonLibrary library, LearningProgressService pr
     [FromQuery(Name = "audience")] public string? Audience { get; set; }
     [FromQuery(Name = "context")] public string? Context { get; set; }
     [FromQuery(Name = "domain")] public string? Domain { get; set; }
+    [FromQuery(Name = "page")] public int PageNumber { get; set; } = 1;
+
+    /// <summary>Lessons a page lists: a library of a thousand lessons stays a light page on a cheap phone.</summary>
+    public const int PageSize = 50;
+    public int Pages { get; private set; } = 1;
+    public int Total { get; private set; }
 
     public LessonCatalog Catalog => library.Catalog;
     public IReadOnlyList<string> Chain { get; private set; } = [];
     public List<Lesson> Lessons { get; private set; } = [];
     public LessonRoute? ChosenNeed { get; private set; }
     public ProgressBook? Progress { get; private set; }
-    public bool Filtered => ChosenNeed is not null || Topic is not null || Level is not null || Audience is not null || Context is not null || Domain is not null;
+    public bool Filtered => PageNumber > 1 || ChosenNeed is not null || Topic is not null || Level is not null || Audience is not null || Context is not null || Domain is not null;
     public DateOnly Today { get; private set; }
 
     public async Task<IActionResult> OnGetAsync()
@@ -43,8 +49,27 @@ public sealed class IndexModel(LessonLibrary library, LearningProgressService pr
         if (LessonTags.Audiences.Contains(Audience)) lessons = lessons.Where(l => l.Audiences.Contains(Audience)); else Audience = null;
         if (LessonTags.Contexts.Contains(Context)) lessons = lessons.Where(l => l.Contexts.Contains(Context)); else Context = null;
         if (LessonTags.Domains.Contains(Domain)) lessons = lessons.Where(l => l.Domains.Contains(Domain)); else Domain = null;
-        Lessons = ChosenNeed is not null ? lessons.ToList() : lessons.OrderBy(l => l.Level).ThenBy(l => LessonReading.Head(l, Chain).Title, StringComparer.CurrentCulture).ToList();
+        var all = ChosenNeed is not null ? lessons.ToList() : lessons.OrderBy(l => l.Level).ThenBy(l => LessonReading.Head(l, Chain).Title, StringComparer.CurrentCulture).ToList();
+        Total = all.Count;
+        Pages = Math.Max(1, (Total + PageSize - 1) / PageSize);
+        PageNumber = Math.Clamp(PageNumber, 1, Pages);
+        Lessons = all.Skip((PageNumber - 1) * PageSize).Take(PageSize).ToList();
         return Page();
+    }
+
+    /// <summary>This list's address on another page, with the same filters.</summary>
+    public string PageUrl(int page)
+    {
+        var query = new List<string>();
+        void Add(string name, string? value) { if (value is not null) query.Add(name + "=" + Uri.EscapeDataString(value)); }
+        Add("need", ChosenNeed?.Id);
+        Add("topic", Topic);
+        Add("level", Level);
+        Add("domain", Domain);
+        Add("audience", Audience);
+        Add("context", Context);
+        if (page > 1) query.Add("page=" + page.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return "/learn" + (query.Count > 0 ? "?" + string.Join('&', query) : "") + "#lessons";
     }
 
     public RouteText RouteTitle(string id) =>
