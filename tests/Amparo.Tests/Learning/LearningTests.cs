@@ -132,6 +132,102 @@ public abstract class LearningTests(AppFixture app)
         Assert.False(await app.WithDbAsync(db => db.LearningProgress.AnyAsync(p => p.UserId == defender.Id)));
     }
 
+    [Fact]
+    public async Task OrganizationLesson_IsReadByItsMembers_AndByItsNetworksOnlyWhenShared()
+    {
+        var admin = await app.PersonAsync("olessonadmin");
+        var member = await app.PersonAsync("olessonmember");
+        var neighbour = await app.PersonAsync("olessonneighbour");
+        var outsider = await app.PersonAsync("olessonoutsider");
+        var org = await app.OrganizationAsync(admin);
+        await app.AddMemberAsync(org, member);
+        var neighbourOrg = await app.OrganizationAsync(neighbour);
+        await app.OrganizationAsync(outsider);
+        await app.WithServicesAsync(async sp =>
+        {
+            var networks = sp.GetRequiredService<Amparo.Web.Features.Networks.NetworkService>();
+            var network = (await networks.CreateAsync("Red de aprendizaje " + Guid.NewGuid().ToString("N")[..6], null))!;
+            Assert.True(await networks.AddOrganizationAsync(network.Id, org, null));
+            Assert.True(await networks.AddOrganizationAsync(network.Id, neighbourOrg, null));
+            return true;
+        });
+        const string Title = "When the office is raided";
+        Dictionary<string, string> Lesson(bool shared) => Form(("Title", Title), ("Need", "I want to know what to do if they come to the office."),
+            ("Summary", "Our own protocol."), ("Language", "en"), ("Level", "Beginner"), ("Topic", "planning"), ("Minutes", "10"),
+            ("Steps", "## Stay calm\nkind: do\nUse a long [passphrase](glossary:passphrase) and read [the lesson](lesson:lock-up).\n\n## What now\nRead it again next month."),
+            ("Checklist", "! I know the lawyer's number by heart\nI read the protocol"), ("SharedWithNetworks", shared ? "true" : "false"));
+
+        // A member may not write one: not found, and nothing is saved.
+        using var memberClient = await app.SignedInAsync(member);
+        Assert.Equal(HttpStatusCode.NotFound, (await memberClient.GetAsync($"/learn/write/{org}")).Status);
+        using var adminClient = await app.SignedInAsync(admin);
+        var written = await adminClient.PostFormAsync($"/learn/write/{org}", Lesson(shared: false));
+        Assert.Equal(HttpStatusCode.Redirect, written.StatusCode);
+        var url = written.Headers.Location!.ToString();
+        Assert.Matches("^/learn/o-[0-9a-f]{32}$", url);
+        var lessonId = url["/learn/".Length..];
+        var rowId = OrganizationLesson.RowId(lessonId)!.Value;
+
+        // Its words are sealed with the organization's key.
+        var row = await app.WithDbAsync(db => db.OrganizationLessons.AsNoTracking().SingleAsync(l => l.Id == rowId));
+        Assert.DoesNotContain("raided", Encoding.UTF8.GetString(row.Cipher), StringComparison.Ordinal);
+
+        // Members read it (and tick it); the network's other organizations do not, until it is shared; outsiders never.
+        var (status, html) = await memberClient.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(Title, html, StringComparison.Ordinal);
+        Assert.Contains("id=\"term-passphrase\"", (await memberClient.GetAsync(url + "/steps/step-1")).Html, StringComparison.Ordinal);
+        Assert.Contains(Title, (await memberClient.GetAsync("/learn")).Html, StringComparison.Ordinal);
+        var memberPost = await memberClient.PostFormAsync(url, Form(("item", "item-1"), ("state", "Done")), url + "?handler=Item");
+        Assert.Equal(HttpStatusCode.Redirect, memberPost.StatusCode);
+        Assert.DoesNotContain("/learn/write/", (await memberClient.GetAsync(url)).Html, StringComparison.Ordinal);
+
+        using var neighbourClient = await app.SignedInAsync(neighbour);
+        using var outsiderClient = await app.SignedInAsync(outsider);
+        using var visitor = app.NewClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await neighbourClient.GetAsync(url)).Status);
+        Assert.DoesNotContain(Title, (await neighbourClient.GetAsync("/learn")).Html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync(url)).Status);
+        var outsiderToken = await app.ApiTokenAsync(outsider);
+        using (var put = await outsiderClient.SendAsync(HttpMethod.Put, $"/api/v1/progress/{lessonId}/steps/step-1", outsiderToken, JsonContent.Create(new { state = "done" })))
+            Assert.Equal(HttpStatusCode.NotFound, put.StatusCode);
+
+        var shared = await adminClient.PostFormAsync($"/learn/write/{org}/{rowId}", new Dictionary<string, string>(Lesson(shared: true)) { ["Version"] = "1" });
+        Assert.Equal(HttpStatusCode.Redirect, shared.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await neighbourClient.GetAsync(url)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsiderClient.GetAsync(url)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await neighbourClient.GetAsync($"/learn/write/{org}/{rowId}")).Status);
+
+        // A stale version is refused, not written over.
+        var stale = await adminClient.PostFormAsync($"/learn/write/{org}/{rowId}", new Dictionary<string, string>(Lesson(shared: false)) { ["Version"] = "1" });
+        Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+        Assert.True(await app.WithDbAsync(db => db.OrganizationLessons.Where(l => l.Id == rowId).Select(l => l.SharedWithNetworks).SingleAsync()));
+
+        // Deleting takes it away from everyone.
+        var deleted = await adminClient.PostFormAsync($"/learn/write/{org}/{rowId}", Form(("confirm", "true")), $"/learn/write/{org}/{rowId}?handler=Delete");
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await memberClient.GetAsync(url)).Status);
+    }
+
+    [Fact]
+    public async Task OrganizationLesson_BreakingTheLibrarysRules_IsRefused_AndNothingIsSaved()
+    {
+        var admin = await app.PersonAsync("olessonrules");
+        var org = await app.OrganizationAsync(admin);
+        using var client = await app.SignedInAsync(admin);
+        var longStep = "## Far too long\n" + string.Join(' ', Enumerable.Repeat("word", 301)) + "\n\n## What now\nSwipe up and tap Settings, see [x](glossary:nothing-like-it).\n<script>alert(1)</script>";
+        var refused = await client.PostFormAsync($"/learn/write/{org}", Form(("Title", "Too long"), ("Need", "I want it all."), ("Summary", ""),
+            ("Language", "en"), ("Level", "Beginner"), ("Topic", "planning"), ("Minutes", "10"), ("Steps", longStep), ("Checklist", "")));
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("id=\"Steps-error\"", html, StringComparison.Ordinal);
+        Assert.Contains("step 1: 301 words", html, StringComparison.Ordinal);
+        Assert.Contains("step 2: names a device gesture", html, StringComparison.Ordinal);
+        Assert.Contains("step 2: raw HTML is not allowed", html, StringComparison.Ordinal);
+        Assert.Contains("step 2: glossary term nothing-like-it does not exist", html, StringComparison.Ordinal);
+        Assert.False(await app.WithDbAsync(db => db.OrganizationLessons.AnyAsync(l => l.OrganizationId == org)));
+    }
+
     private static HttpRequestMessage Bearer(HttpMethod method, string url, string token)
     {
         var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative));

@@ -22,8 +22,12 @@ public sealed record ProgressWrite(ProgressWriteStatus Status, Dictionary<string
 /// A person's own progress: read and written only for the signed-in person (no other path exists: not an organization
 /// admin, not a focal point, not a buddy). Sealed with their data key; deleted with their account.
 /// </summary>
-public sealed class LearningProgressService(AmparoDbContext db, FieldCipher cipher, LessonLibrary library, TimeProvider clock)
+public sealed class LearningProgressService(AmparoDbContext db, FieldCipher cipher, LessonLibrary library, OrganizationLessons organizationLessons, TimeProvider clock)
 {
+    /// <summary>A lesson of the library, or an organization's lesson the person may read.</summary>
+    public async Task<Lesson?> FindAsync(Guid? viewer, string lessonId, CancellationToken ct = default) =>
+        library.Find(lessonId) ?? await organizationLessons.FindAsync(viewer, lessonId, ct);
+
     public const int NoteMax = 1000;
 
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
@@ -36,7 +40,7 @@ public sealed class LearningProgressService(AmparoDbContext db, FieldCipher ciph
 
     public async Task<ProgressWrite> MarkAsync(Guid userId, string lessonId, ProgressPart part, string itemId, ProgressState state, string? note = null, CancellationToken ct = default)
     {
-        if (library.Find(lessonId) is not { } lesson) return ProgressWrite.NotFound;
+        if (await FindAsync(userId, lessonId, ct) is not { } lesson) return ProgressWrite.NotFound;
         var exists = part switch
         {
             ProgressPart.Step => lesson.Steps.Any(s => s.Id == itemId),
@@ -70,7 +74,7 @@ public sealed class LearningProgressService(AmparoDbContext db, FieldCipher ciph
     /// </summary>
     public async Task<PlanWrite?> AddToPlanAsync(Guid userId, string lessonId, string itemId, Guid planId, string language, PlanService plans, CancellationToken ct = default)
     {
-        if (library.Find(lessonId) is not { } lesson || lesson.Checklist.FirstOrDefault(c => c.Id == itemId) is not { } item) return null;
+        if (await FindAsync(userId, lessonId, ct) is not { } lesson || lesson.Checklist.FirstOrDefault(c => c.Id == itemId) is not { } item) return null;
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, ct);
         var (text, _) = LessonReading.ChecklistText(lesson, item, LessonReading.Chain(language, user.SecondLanguage, lesson.Source));
         var domains = lesson.Domains.Aggregate(SecurityDomains.None, (d, name) => d | name switch

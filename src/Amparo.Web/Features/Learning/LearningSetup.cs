@@ -8,6 +8,7 @@ public static class LearningSetup
     {
         services.AddSingleton<LessonLibrary>();
         services.AddScoped<LearningProgressService>();
+        services.AddScoped<OrganizationLessons>();
         services.AddScoped<IPersonalData, LearningPersonalData>();
         return services;
     }

@@ -402,7 +402,7 @@ public static class LessonContentLoader
     }
 
     /// <summary>Lesson ids a rendered step links (its /learn/ hrefs).</summary>
-    private static IEnumerable<string> LessonsLinked(StepText step)
+    public static IEnumerable<string> LessonsLinked(StepText step)
     {
         const string Marker = "href=\"/learn/";
         for (var i = step.Html.IndexOf(Marker, StringComparison.Ordinal); i >= 0; i = step.Html.IndexOf(Marker, i + 1, StringComparison.Ordinal))

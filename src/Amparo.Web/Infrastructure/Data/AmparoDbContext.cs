@@ -115,6 +115,7 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<Features.Dialogues.DialogueReport> DialogueReports => Set<Features.Dialogues.DialogueReport>();
     public DbSet<Features.Dialogues.DialogueResource> DialogueResources => Set<Features.Dialogues.DialogueResource>();
     public DbSet<Features.Learning.LearningProgress> LearningProgress => Set<Features.Learning.LearningProgress>();
+    public DbSet<Features.Learning.OrganizationLesson> OrganizationLessons => Set<Features.Learning.OrganizationLesson>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

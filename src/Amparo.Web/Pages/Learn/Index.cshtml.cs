@@ -11,7 +11,7 @@ namespace Amparo.Web.Pages.Learn;
 /// the shipped lessons (they are openly licensed); a signed-in reader also sees their own progress.
 /// </summary>
 [AllowAnonymous]
-public sealed class IndexModel(LessonLibrary library, LearningProgressService progress, AmparoDbContext db) : PageModel
+public sealed class IndexModel(LessonLibrary library, LearningProgressService progress, OrganizationLessons organizationLessons, AmparoDbContext db) : PageModel
 {
     [FromQuery(Name = "need")] public string? Need { get; set; }
     [FromQuery(Name = "topic")] public string? Topic { get; set; }
@@ -33,13 +33,23 @@ public sealed class IndexModel(LessonLibrary library, LearningProgressService pr
     public ProgressBook? Progress { get; private set; }
     public bool Filtered => PageNumber > 1 || ChosenNeed is not null || Topic is not null || Level is not null || Audience is not null || Context is not null || Domain is not null;
     public DateOnly Today { get; private set; }
+    /// <summary>The signed-in reader's organizations' own lessons (and those their networks share), and where they may write one.</summary>
+    public List<OrganizationLessonLine> OrganizationLessons { get; private set; } = [];
+    public List<(Guid Id, string Name)> Writable { get; private set; } = [];
+    [FromQuery(Name = "deleted")] public string? Deleted { get; set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
         var ct = HttpContext.RequestAborted;
         Chain = LessonReading.Chain(LearningPages.PageLanguage, await LearningPages.SecondLanguageAsync(User, db, ct), "en");
         Today = DateOnly.FromDateTime(HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
-        if (User.Identity?.IsAuthenticated == true) Progress = await progress.ReadAsync(Features.Accounts.Principals.UserId(User), ct);
+        if (User.Identity?.IsAuthenticated == true)
+        {
+            var me = Features.Accounts.Principals.UserId(User);
+            Progress = await progress.ReadAsync(me, ct);
+            OrganizationLessons = await organizationLessons.ListAsync(me, ct);
+            Writable = await organizationLessons.WritableOrganizationsAsync(me, ct);
+        }
         // An unknown filter value is ignored (an old link), never an error page.
         ChosenNeed = Catalog.Needs.FirstOrDefault(n => n.Id == Need);
         IEnumerable<Lesson> lessons = library.Browsable;

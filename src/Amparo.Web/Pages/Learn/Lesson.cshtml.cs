@@ -5,6 +5,7 @@ using Amparo.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace Amparo.Web.Pages.Learn;
 
@@ -13,7 +14,7 @@ namespace Amparo.Web.Pages.Learn;
 /// turned into a plan action by a signed-in reader), the words it uses, its languages, review state and licence.
 /// </summary>
 [AllowAnonymous]
-public sealed class LessonModel(LessonLibrary library, LearningProgressService progress, PlanService plans, AmparoDbContext db, TimeProvider clock) : PageModel
+public sealed class LessonModel(LessonLibrary library, LearningProgressService progress, PlanService plans, OrganizationLessons organizationLessons, AmparoDbContext db, TimeProvider clock) : PageModel
 {
     [FromRoute] public string Id { get; set; } = "";
     [FromQuery(Name = "platform")] public string? Platform { get; set; }
@@ -31,6 +32,9 @@ public sealed class LessonModel(LessonLibrary library, LearningProgressService p
     public DateOnly Today { get; private set; }
     public Dictionary<string, string> Errors { get; } = [];
     public string? ErrorItem { get; private set; }
+    /// <summary>For an organization's lesson: its name, and whether the reader may change it.</summary>
+    public string? OrganizationName { get; private set; }
+    public bool MayEdit { get; private set; }
 
     public IEnumerable<ChecklistItem> Checklist =>
         Lesson.Checklist.Where(c => c.Platforms.Count == 0 || Platform is null || c.Platforms.Contains(Platform));
@@ -71,7 +75,7 @@ public sealed class LessonModel(LessonLibrary library, LearningProgressService p
     private async Task<bool> LoadAsync()
     {
         var ct = HttpContext.RequestAborted;
-        if (library.Find(Id) is not { } lesson) return false;
+        if (await progress.FindAsync(User.Identity?.IsAuthenticated == true ? User.UserId() : null, Id, ct) is not { } lesson) return false;
         Lesson = lesson;
         if (!LessonTags.Platforms.Contains(Platform)) Platform = null;
         Chain = LessonReading.Chain(LearningPages.PageLanguage, await LearningPages.SecondLanguageAsync(User, db, ct), lesson.Source);
@@ -79,6 +83,11 @@ public sealed class LessonModel(LessonLibrary library, LearningProgressService p
         Steps = lesson.Steps.Select(s => LessonReading.Step(lesson, s, Chain)).OfType<ShownStep>().ToList();
         Terms = LessonReading.Terms(Catalog, Steps, Chain);
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (lesson.OrganizationId is { } org)
+        {
+            OrganizationName = await db.Organizations.Where(o => o.Id == org).Select(o => o.Name).SingleAsync(ct);
+            MayEdit = await organizationLessons.MayWriteAsync(User.UserId(), org, ct);
+        }
         if (User.Identity?.IsAuthenticated == true)
         {
             Progress = (await progress.ReadAsync(User.UserId(), ct)).For(Id);

@@ -40,7 +40,7 @@ public sealed class StepModel(LessonLibrary library, LearningProgressService pro
     private async Task<bool> LoadAsync()
     {
         var ct = HttpContext.RequestAborted;
-        if (library.Find(Id) is not { } lesson) return false;
+        if (await progress.FindAsync(User.Identity?.IsAuthenticated == true ? User.UserId() : null, Id, ct) is not { } lesson) return false;
         var index = lesson.Steps.ToList().FindIndex(s => s.Id == StepId);
         if (index < 0) return false;
         var chain = LessonReading.Chain(LearningPages.PageLanguage, await LearningPages.SecondLanguageAsync(User, db, ct), lesson.Source);
