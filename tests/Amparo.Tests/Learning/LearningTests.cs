@@ -164,6 +164,7 @@ public abstract class LearningTests(AppFixture app)
         var written = await adminClient.PostFormAsync($"/learn/write/{org}", Lesson(shared: false));
         Assert.Equal(HttpStatusCode.Redirect, written.StatusCode);
         var url = written.Headers.Location!.ToString();
+        Assert.Contains($"href=\"/learn/write/{org}\"", (await adminClient.GetAsync("/learn")).Html, StringComparison.Ordinal);
         Assert.Matches("^/learn/o-[0-9a-f]{32}$", url);
         var lessonId = url["/learn/".Length..];
         var rowId = OrganizationLesson.RowId(lessonId)!.Value;

@@ -44,10 +44,11 @@ public sealed class OrganizationLessons(AmparoDbContext db, FieldCipher cipher, 
         db.Memberships.AnyAsync(m => m.UserId == viewer && m.OrganizationId == organizationId && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint), ct);
 
     /// <summary>The organizations where the viewer may write lessons (id, name).</summary>
-    public Task<List<(Guid Id, string Name)>> WritableOrganizationsAsync(Guid viewer, CancellationToken ct = default) =>
-        db.Memberships.Where(m => m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint))
-            .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new { o.Id, o.Name }).OrderBy(o => o.Name)
-            .Select(o => ValueTuple.Create(o.Id, o.Name)).ToListAsync(ct);
+    public async Task<List<(Guid Id, string Name)>> WritableOrganizationsAsync(Guid viewer, CancellationToken ct = default) =>
+        // Rows as anonymous objects, tuples only in memory: PostgreSQL reads a tuple projection as a "record" it refuses.
+        [.. (await db.Memberships.Where(m => m.UserId == viewer && (m.Role == OrgRole.OrgAdmin || m.Role == OrgRole.FocalPoint))
+            .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new { o.Id, o.Name }).OrderBy(o => o.Name).ToListAsync(ct))
+            .Select(o => (o.Id, o.Name))];
 
     public async Task<List<OrganizationLessonLine>> ListAsync(Guid viewer, CancellationToken ct = default)
     {
