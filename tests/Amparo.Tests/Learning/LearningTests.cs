@@ -87,6 +87,9 @@ public abstract class LearningTests(AppFixture app)
         Assert.Equal("ENGLISH-ITEM my phone has a lock", action.What);
         var (_, planPage) = await client.GetAsync($"/plans/{planId}");
         Assert.Contains("href=\"/learn/lock-up\"", planPage, StringComparison.Ordinal);
+        // The library suggests it back, from the plan, to the plan's owner only.
+        var (_, library) = await client.GetAsync("/learn");
+        Assert.Contains("id=\"from-plans\"", library, StringComparison.Ordinal);
 
         // Someone else cannot add to it: the page says so, and the plan is unchanged.
         using var other = await app.SignedInAsync(stranger);
@@ -94,6 +97,7 @@ public abstract class LearningTests(AppFixture app)
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains("Plan-error", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await app.WithDbAsync(db => db.PlanActions.CountAsync(a => a.PlanId == planId)));
+        Assert.DoesNotContain("id=\"from-plans\"", (await other.GetAsync("/learn")).Html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -192,6 +196,15 @@ public abstract class LearningTests(AppFixture app)
         var outsiderToken = await app.ApiTokenAsync(outsider);
         using (var put = await outsiderClient.SendAsync(HttpMethod.Put, $"/api/v1/progress/{lessonId}/steps/step-1", outsiderToken, JsonContent.Create(new { state = "done" })))
             Assert.Equal(HttpStatusCode.NotFound, put.StatusCode);
+        using (var get = await outsiderClient.SendAsync(HttpMethod.Get, $"/api/v1/lessons/{lessonId}", outsiderToken))
+            Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        using (var list = await outsiderClient.SendAsync(HttpMethod.Get, "/api/v1/lessons", outsiderToken))
+            Assert.DoesNotContain(lessonId, await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var memberToken = await app.ApiTokenAsync(member);
+        using (var list = await memberClient.SendAsync(HttpMethod.Get, "/api/v1/lessons", memberToken))
+            Assert.Contains(lessonId, await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using (var get = await memberClient.SendAsync(HttpMethod.Get, $"/api/v1/lessons/{lessonId}", memberToken))
+            Assert.Contains("I know the lawyer", await get.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var shared = await adminClient.PostFormAsync($"/learn/write/{org}/{rowId}", new Dictionary<string, string>(Lesson(shared: true)) { ["Version"] = "1" });
         Assert.Equal(HttpStatusCode.Redirect, shared.StatusCode);
@@ -227,6 +240,39 @@ public abstract class LearningTests(AppFixture app)
         Assert.Contains("step 2: raw HTML is not allowed", html, StringComparison.Ordinal);
         Assert.Contains("step 2: glossary term nothing-like-it does not exist", html, StringComparison.Ordinal);
         Assert.False(await app.WithDbAsync(db => db.OrganizationLessons.AnyAsync(l => l.OrganizationId == org)));
+    }
+
+    [Fact]
+    public async Task Api_GivesEachStepsLanguage_AndNeverAStaleCriticalStep()
+    {
+        var reader = await app.PersonAsync("learnapi");
+        using var client = app.NewClient();
+        var token = await app.ApiTokenAsync(reader);
+        async Task<System.Text.Json.JsonElement> Get(string url)
+        {
+            using var response = await client.Http.SendAsync(Bearer(HttpMethod.Get, url, token));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        }
+        var list = await Get("/api/v1/lessons?lang=es&audience=women-defenders");
+        var line = Assert.Single(list.EnumerateArray());
+        Assert.Equal("Bloquéelo", line.GetProperty("title").GetString());
+        Assert.Equal(["en", "es"], line.GetProperty("languages").EnumerateArray().Select(l => l.GetString()).Order().ToArray());
+
+        var lesson = await Get("/api/v1/lessons/lock-up?lang=es");
+        var steps = lesson.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!);
+        Assert.Equal("en", steps["set-lock"].GetProperty("language").GetString());
+        Assert.True(steps["set-lock"].GetProperty("staleReplaced").GetBoolean());
+        Assert.Contains("ENGLISH-SET-V2", steps["set-lock"].GetProperty("html").GetString(), StringComparison.Ordinal);
+        Assert.True(steps["extra"].GetProperty("stale").GetBoolean());
+        Assert.Equal("es", steps["extra"].GetProperty("language").GetString());
+
+        var glossary = await Get("/api/v1/glossary?lang=ar");
+        var screenLock = glossary.EnumerateArray().Single(t => t.GetProperty("id").GetString() == "screen-lock");
+        Assert.True(screenLock.GetProperty("fallback").GetBoolean());
+        Assert.Equal("en", screenLock.GetProperty("language").GetString());
+        using var missing = await client.Http.SendAsync(Bearer(HttpMethod.Get, "/api/v1/lessons/no-such-lesson", token));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     private static HttpRequestMessage Bearer(HttpMethod method, string url, string token)

@@ -32,7 +32,7 @@ public static class LearningApi
         var g = api.MapGroup("").WithTags("Learning").RequireAuthorization(WebSetup.ApiPolicy)
             .RequireRateLimiting(WebSetup.ApiRateLimit).AddEndpointFilter(PlansApi.TwoFactorFirstAsync);
         g.MapGet("/lessons", ListAsync).WithName("ListLessons")
-            .WithSummary("The library's lessons (not retired), titled in lang (default: my language), filtered by level, topic, domain, audience or context");
+            .WithSummary("The library's lessons (not retired) and my organizations' own, titled in lang (default: my language), filtered by level, topic, domain, audience or context");
         g.MapGet("/lessons/{id}", GetAsync).WithName("GetLesson")
             .WithSummary("One lesson in lang: every step in the first language of lang → my second language → the lesson's source that has a current text (critical steps never stale)");
         g.MapGet("/glossary", GlossaryAsync).WithName("GetGlossary").WithSummary("Every glossary term in lang, falling back to English (marked)");
@@ -52,12 +52,16 @@ public static class LearningApi
         return LessonReading.Chain(Cultures.IsSupported(lang) ? lang! : me.Language, me.SecondLanguage, source);
     }
 
-    private static async Task<Ok<LessonLineDto[]>> ListAsync(HttpContext http, LessonLibrary library, AmparoDbContext db, TimeProvider clock,
-        string? lang, string? level, string? topic, string? domain, string? audience, string? context)
+    private static async Task<Ok<LessonLineDto[]>> ListAsync(HttpContext http, LessonLibrary library, OrganizationLessons organizationLessons, AmparoDbContext db,
+        TimeProvider clock, string? lang, string? level, string? topic, string? domain, string? audience, string? context)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var chain = await ChainAsync(http, db, lang, "en");
-        var lessons = library.Browsable
+        // The library's lessons, then the caller's organizations' own (and those their networks share), as on /learn.
+        var own = new List<Lesson>();
+        foreach (var line in await organizationLessons.ListAsync(http.User.UserId(), http.RequestAborted))
+            if (await organizationLessons.FindAsync(http.User.UserId(), line.Id, http.RequestAborted) is { } lesson) own.Add(lesson);
+        var lessons = library.Browsable.Concat(own)
             .Where(l => level is null || LessonTags.LevelName(l.Level) == level)
             .Where(l => topic is null || l.Topic == topic)
             .Where(l => domain is null || l.Domains.Contains(domain))
@@ -74,9 +78,10 @@ public static class LearningApi
             [.. l.Sensitivity], LessonTags.StatusName(l.Review.Status), l.PastReview(today), [.. l.CompleteLanguages], l.Steps.Count);
     }
 
-    private static async Task<Results<Ok<LessonDto>, NotFound>> GetAsync(string id, HttpContext http, LessonLibrary library, AmparoDbContext db, TimeProvider clock, string? lang)
+    private static async Task<Results<Ok<LessonDto>, NotFound>> GetAsync(string id, HttpContext http, LessonLibrary library, LearningProgressService progress,
+        AmparoDbContext db, TimeProvider clock, string? lang)
     {
-        if (library.Find(id) is not { } lesson) return TypedResults.NotFound();
+        if (await progress.FindAsync(http.User.UserId(), id, http.RequestAborted) is not { } lesson) return TypedResults.NotFound();
         var chain = await ChainAsync(http, db, lang, lesson.Source);
         var head = LessonReading.Head(lesson, chain);
         var steps = lesson.Steps.Select(s => LessonReading.Step(lesson, s, chain)).OfType<ShownStep>().ToList();
@@ -84,9 +89,14 @@ public static class LearningApi
             Line(lesson, chain, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)), head.Summary, head.SensitivityNote, lesson.Licence, lesson.Attribution, lesson.Version,
             [.. lesson.Prerequisites], [.. lesson.Related],
             [.. steps.Select(s => new StepDto(s.Step.Id, LessonTags.KindName(s.Step.Kind), s.Text.Title, s.Text.Html, s.Language, s.IsFallback, s.IsStale, s.StaleReplaced, s.Step.Critical, [.. s.Text.Terms]))],
-            [.. lesson.Checklist.Select(c => LessonReading.ChecklistText(lesson, c, chain) is var (text, language)
-                ? new ChecklistDto(c.Id, text, language, c.Essential, LessonTags.RepeatName(c.Repeat), [.. c.Platforms]) : null!)],
+            [.. lesson.Checklist.Select(c => Item(lesson, c, chain))],
             [.. LessonReading.Terms(library.Catalog, steps, chain).Select(Term)]));
+    }
+
+    private static ChecklistDto Item(Lesson lesson, ChecklistItem item, IReadOnlyList<string> chain)
+    {
+        var (text, language) = LessonReading.ChecklistText(lesson, item, chain);
+        return new(item.Id, text, language, item.Essential, LessonTags.RepeatName(item.Repeat), [.. item.Platforms]);
     }
 
     private static TermDto Term(ShownTerm t) => new(t.Term.Id, t.Term.Term, t.Term.Text, t.Language, t.IsFallback);

@@ -104,6 +104,24 @@ public sealed partial class PlanService(AmparoDbContext db, FieldCipher cipher, 
     }
 
     /// <summary>Every plan the viewer may see any part of, with their role on it; soonest review first.</summary>
+    /// <summary>
+    /// The lessons the viewer's plans point to (open actions linked to a lesson: issue 18), for the library's "from your
+    /// security plans". A member of an organization sees only the actions assigned to them, as on the plan page.
+    /// </summary>
+    public async Task<List<string>> LessonsLinkedAsync(Guid viewer, CancellationToken ct = default)
+    {
+        var s = AccessSources.Of(db, clock);
+        var lessons = new List<string>();
+        foreach (var plan in await PlanAccess.Visible(db.SecurityPlans.AsNoTracking(), db.PlanActions, viewer, s).ToListAsync(ct))
+        {
+            var actions = db.PlanActions.Where(a => a.PlanId == plan.Id && a.LessonId != null
+                && (a.Status == PlanActionStatus.Planned || a.Status == PlanActionStatus.InProgress));
+            if (await PlanAccess.RoleAsync(db, s, plan, viewer, ct) == PlanRole.Member) actions = actions.Where(a => a.OwnerUserId == viewer);
+            lessons.AddRange(await actions.OrderBy(a => a.Position).Select(a => a.LessonId!).ToListAsync(ct));
+        }
+        return [.. lessons.Distinct()];
+    }
+
     public async Task<List<PlanSummary>> ListAsync(Guid viewer, CancellationToken ct = default)
     {
         var s = AccessSources.Of(db, clock);

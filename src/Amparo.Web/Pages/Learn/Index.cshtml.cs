@@ -11,7 +11,7 @@ namespace Amparo.Web.Pages.Learn;
 /// the shipped lessons (they are openly licensed); a signed-in reader also sees their own progress.
 /// </summary>
 [AllowAnonymous]
-public sealed class IndexModel(LessonLibrary library, LearningProgressService progress, OrganizationLessons organizationLessons, AmparoDbContext db) : PageModel
+public sealed class IndexModel(LessonLibrary library, LearningProgressService progress, OrganizationLessons organizationLessons, Features.Plans.PlanService plans, AmparoDbContext db) : PageModel
 {
     [FromQuery(Name = "need")] public string? Need { get; set; }
     [FromQuery(Name = "topic")] public string? Topic { get; set; }
@@ -36,6 +36,8 @@ public sealed class IndexModel(LessonLibrary library, LearningProgressService pr
     /// <summary>The signed-in reader's organizations' own lessons (and those their networks share), and where they may write one.</summary>
     public List<OrganizationLessonLine> OrganizationLessons { get; private set; } = [];
     public List<(Guid Id, string Name)> Writable { get; private set; } = [];
+    /// <summary>Lessons the reader's security plans point to (open actions that came from or link a lesson).</summary>
+    public List<Lesson> FromPlans { get; private set; } = [];
     [FromQuery(Name = "deleted")] public string? Deleted { get; set; }
 
     public async Task<IActionResult> OnGetAsync()
@@ -49,6 +51,8 @@ public sealed class IndexModel(LessonLibrary library, LearningProgressService pr
             Progress = await progress.ReadAsync(me, ct);
             OrganizationLessons = await organizationLessons.ListAsync(me, ct);
             Writable = await organizationLessons.WritableOrganizationsAsync(me, ct);
+            foreach (var id in await plans.LessonsLinkedAsync(me, ct))
+                if (await progress.FindAsync(me, id, ct) is { } linked) FromPlans.Add(linked);
         }
         // An unknown filter value is ignored (an old link), never an error page.
         ChosenNeed = Catalog.Needs.FirstOrDefault(n => n.Id == Need);
