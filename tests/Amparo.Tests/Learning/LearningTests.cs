@@ -70,6 +70,49 @@ public abstract class LearningTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Progress_IsShownToABuddy_OnlyByThePersonsChoice_NeverTheNotes_UntilStopped()
+    {
+        var defender = await app.PersonAsync("learnshare");
+        var buddy = await app.PersonAsync("learnbuddy");
+        var colleague = await app.PersonAsync("learnshcolleague");
+        var admin = await app.PersonAsync("learnshadmin");
+        var outsider = await app.PersonAsync("learnshoutsider");
+        var org = await app.OrganizationAsync(admin);
+        foreach (var p in new[] { defender, buddy, colleague }) await app.AddMemberAsync(org, p);
+        const string Note = "the spare key is with my aunt";
+        using var client = await app.SignedInAsync(defender);
+        await client.PostFormAsync("/learn/lock-up", Form(("item", "lock-set"), ("state", "Done"), ("note", Note)), "/learn/lock-up?handler=Item");
+        using var buddyClient = await app.SignedInAsync(buddy);
+        var page = $"/learn/shared/{defender.Id}";
+        Assert.Equal(HttpStatusCode.NotFound, (await buddyClient.GetAsync(page)).Status);
+
+        // Only someone of the person's organizations may be chosen.
+        var refused = await client.PostFormAsync("/learn/sharing", Form(("person", outsider.Id.ToString())), "/learn/sharing?handler=Share");
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("Choose someone from your organizations.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var shared = await client.PostFormAsync("/learn/sharing", Form(("person", buddy.Id.ToString())), "/learn/sharing?handler=Share");
+        Assert.Equal(HttpStatusCode.Redirect, shared.StatusCode);
+
+        var (status, html) = await buddyClient.GetAsync(page);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("ENGLISH-ITEM my phone has a lock", html, StringComparison.Ordinal);
+        Assert.Contains("<strong>Done</strong>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("aunt", html, StringComparison.Ordinal);
+        Assert.True(await app.WithDbAsync(db => db.AuditEvents.AnyAsync(e => e.Type == Amparo.Web.Features.Audit.AuditEvents.SensitiveRead && e.ActorId == buddy.Id && e.SubjectId == defender.Id)));
+        foreach (var other in new[] { colleague, admin, outsider })
+        {
+            using var otherClient = await app.SignedInAsync(other);
+            Assert.Equal(HttpStatusCode.NotFound, (await otherClient.GetAsync(page)).Status);
+        }
+
+        // Stopped: the buddy reads nothing any more.
+        var grant = await app.WithDbAsync(db => db.AccessGrants.Where(g => g.OwnerId == defender.Id && g.GranteeId == buddy.Id && g.RevokedAt == null).Select(g => g.Id).SingleAsync());
+        var stopped = await client.PostFormAsync("/learn/sharing", Form(("grant", grant.ToString())), "/learn/sharing?handler=Stop");
+        Assert.Equal(HttpStatusCode.Redirect, stopped.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await buddyClient.GetAsync(page)).Status);
+    }
+
+    [Fact]
     public async Task ChecklistItem_BecomesAnAction_OnlyInAPlanTheReaderMayEdit()
     {
         var defender = await app.PersonAsync("learnplan");

@@ -9,6 +9,7 @@ public static class LearningSetup
         services.AddSingleton<LessonLibrary>();
         services.AddScoped<LearningProgressService>();
         services.AddScoped<OrganizationLessons>();
+        services.AddScoped<LearningSharing>();
         services.AddScoped<IPersonalData, LearningPersonalData>();
         return services;
     }

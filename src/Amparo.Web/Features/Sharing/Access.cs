@@ -110,7 +110,8 @@ public static class Access
             // A retired category (individual well-being) is its owner's alone: no rule or grant opens it, whatever a row says.
             if (DataCategories.IsRetired(category)) yield break;
 
-            if (via.Contains(AccessPath.OrgFocalPoints))
+            // A grant-only category (learning progress) is opened by no rule, whatever a row says.
+            if (!DataCategories.IsGrantOnly(category) && via.Contains(AccessPath.OrgFocalPoints))
                 yield return
                     from r in s.Rules
                     where r.Category == category && r.Audience == Audience.OrgFocalPoints && r.Enabled
@@ -120,7 +121,7 @@ public static class Access
                     where staff.Role == OrgRole.FocalPoint || staff.Role == OrgRole.OrgAdmin
                     select new Reach { Viewer = staff.UserId, Owner = r.OwnerId, Path = AccessPath.OrgFocalPoints };
 
-            if (via.Contains(AccessPath.NetworkCoordinators))
+            if (!DataCategories.IsGrantOnly(category) && via.Contains(AccessPath.NetworkCoordinators))
                 yield return
                     from r in s.Rules
                     where r.Category == category && r.Audience == Audience.NetworkCoordinators && r.Enabled

@@ -13,6 +13,9 @@ public enum DataCategory
     /// API or path opens it (<see cref="DataCategories.IsRetired"/>); migration Issue11NoWellbeingSharing turned it off for everyone.</summary>
     WellBeing = 2,
     SecurityPlan = 3,
+    /// <summary>A person's learning progress (issue 18): opened only by the person's grant to one named person (a buddy),
+    /// never by a sharing rule (<see cref="DataCategories.IsGrantOnly"/>).</summary>
+    LearningProgress = 4,
 
     // An organization's data: its admins and focal points always see it; members only through a grant to members.
     OrganizationSecurityPlan = 10,
@@ -39,6 +42,7 @@ public static class DataCategories
             case DataCategory.ContactDetails:
             case DataCategory.WellBeing:
             case DataCategory.SecurityPlan:
+            case DataCategory.LearningProgress:
                 return OwnerKind.Person;
             case DataCategory.OrganizationSecurityPlan:
             case DataCategory.OrganizationProtocols:
@@ -57,9 +61,15 @@ public static class DataCategories
     /// </summary>
     public static bool IsRetired(DataCategory category) => category == DataCategory.WellBeing;
 
-    /// <summary>Every category of one kind of owner that may still be shared, in declaration order.</summary>
+    /// <summary>
+    /// A category its owner opens only by a grant to one named person, from its own module's page: no box on the sharing
+    /// page and no rule (what someone is learning goes to a buddy they choose, never to every focal point).
+    /// </summary>
+    public static bool IsGrantOnly(DataCategory category) => category == DataCategory.LearningProgress;
+
+    /// <summary>Every category of one kind of owner that a sharing rule may still open, in declaration order.</summary>
     public static IReadOnlyList<DataCategory> OfKind(OwnerKind kind) =>
-        Enum.GetValues<DataCategory>().Where(c => KindOf(c) == kind && !IsRetired(c)).ToList();
+        Enum.GetValues<DataCategory>().Where(c => KindOf(c) == kind && !IsRetired(c) && !IsGrantOnly(c)).ToList();
 }
 
 /// <summary>Who a person's sharing rule opens the data to.</summary>
