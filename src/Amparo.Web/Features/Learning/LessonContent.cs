@@ -30,7 +30,7 @@ public sealed record LessonText(
 /// A lesson: the language-neutral part of lesson.yaml and its texts per language. Lessons of the shipped library come
 /// from <c>content/</c>; an organization's private lessons (<see cref="OrganizationId"/>) from the database.
 /// </summary>
-public sealed class Lesson
+public sealed record Lesson
 {
     public required string Id { get; init; }
     public int Version { get; init; } = 1;

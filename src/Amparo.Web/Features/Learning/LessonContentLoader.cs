@@ -183,14 +183,7 @@ public static class LessonContentLoader
             if (Directory.Exists(Path.Combine(dir, language)) && LoadText(root, dir, lesson, language, problems) is { } text)
                 texts[language] = text;
         if (!texts.ContainsKey(lesson.Source)) { problems.Add(new(where, $"the source language {lesson.Source} has no complete text")); return null; }
-        return new Lesson
-        {
-            Id = lesson.Id, Version = lesson.Version, Topic = lesson.Topic, Level = lesson.Level, Source = lesson.Source, Minutes = lesson.Minutes,
-            Domains = lesson.Domains, Threats = lesson.Threats, Platforms = lesson.Platforms, Audiences = lesson.Audiences, Contexts = lesson.Contexts,
-            Sensitivity = lesson.Sensitivity, Prerequisites = lesson.Prerequisites, Related = lesson.Related, Review = lesson.Review,
-            Licence = lesson.Licence, Attribution = lesson.Attribution, Steps = lesson.Steps, Checklist = lesson.Checklist, Images = lesson.Images,
-            Texts = texts,
-        };
+        return lesson with { Texts = texts };
     }
 
     private static LessonReview? ReadReview(ReviewFile? r, Action<string> problem)
