@@ -188,6 +188,31 @@ public sealed partial class DirectoryFlowTests
         await Expect(member.Locator("main")).Not.ToContainTextAsync("Dolores");
         await memberCheck(true);
         await Flows.ScreenshotAsync(member, $"dialogue-thread-{otherLanguage}-{tag}");
+        if (!javaScript && coord is not null)
+        {
+            // The pages around a live thread, on a phone: search, resources and reporting a post (Arabic), the
+            // coordinator's leaders, people and moderation (Spanish).
+            // Reporting someone else's post: the facilitator (a participant too) reports the member's, on a phone.
+            var postId = (await member.Locator("article.post").First.GetAttributeAsync("id"))!["post-".Length..];
+            await facilitator.SetViewportSizeAsync(360, 740);
+            await facilitator.GotoAsync($"{BaseUrl}/dialogues/posts/{postId}/report");
+            await facilitatorCheck(true);
+            await Flows.ScreenshotAsync(facilitator, $"dialogue-report-{otherLanguage}-{tag}");
+            await facilitator.SetViewportSizeAsync(1280, 900);
+            await member.GotoAsync($"{dialogueUrl}/search?q=ruta");
+            await Expect(member.Locator("main")).ToContainTextAsync("Cambiamos de ruta");
+            await memberCheck(true);
+            await Flows.ScreenshotAsync(member, $"dialogue-search-{otherLanguage}-{tag}");
+            await member.GotoAsync($"{dialogueUrl}/resources");
+            await memberCheck(true);
+            await Flows.ScreenshotAsync(member, $"dialogue-resources-{otherLanguage}-{tag}");
+            foreach (var part in new[] { "leaders", "people", "moderation" })
+            {
+                await coord.GotoAsync($"{dialogueUrl}/{part}");
+                await coordCheck(true);
+                await Flows.ScreenshotAsync(coord, $"dialogue-{part}-{coordinatorLanguage}-{tag}");
+            }
+        }
 
         // ---- It ends: the facilitator writes the summary and publishes it, which closes the dialogue.
         await PassAsync(dialogueId, TimeSpan.FromHours(2));
