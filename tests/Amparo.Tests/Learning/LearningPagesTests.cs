@@ -39,6 +39,11 @@ public sealed class LearningPagesTests(LearningSqliteApp app)
         Assert.Contains("La traducción de este paso (Español) está desactualizada", critical, StringComparison.Ordinal);
         Assert.Contains("lang=\"en\" dir=\"ltr\"", critical, StringComparison.Ordinal);
 
+        // An essential checklist item passes over a translation made from an older lesson; a recommended one keeps it.
+        var lesson = await PageAsync(client, "/learn/lock-up");
+        Assert.Contains("ENGLISH-ITEM my phone has a lock", lesson, StringComparison.Ordinal);
+        Assert.Contains("SPANISH-ITEM revisé el bloqueo", lesson, StringComparison.Ordinal);
+
         var stale = await PageAsync(client, "/learn/lock-up/steps/extra");
         Assert.Contains("SPANISH-EXTRA-STALE", stale, StringComparison.Ordinal);
         Assert.Contains("Este paso se actualizó en su idioma original (English)", stale, StringComparison.Ordinal);

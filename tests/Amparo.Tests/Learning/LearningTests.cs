@@ -105,6 +105,12 @@ public abstract class LearningTests(AppFixture app)
             Assert.Equal(HttpStatusCode.NotFound, (await otherClient.GetAsync(page)).Status);
         }
 
+        // A buddy who leaves the organization reads nothing more, though the grant still stands; back in, they read again.
+        await app.WithDbAsync(db => db.Memberships.Where(m => m.UserId == buddy.Id && m.OrganizationId == org).ExecuteDeleteAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await buddyClient.GetAsync(page)).Status);
+        await app.AddMemberAsync(org, buddy);
+        Assert.Equal(HttpStatusCode.OK, (await buddyClient.GetAsync(page)).Status);
+
         // Stopped: the buddy reads nothing any more.
         var grant = await app.WithDbAsync(db => db.AccessGrants.Where(g => g.OwnerId == defender.Id && g.GranteeId == buddy.Id && g.RevokedAt == null).Select(g => g.Id).SingleAsync());
         var stopped = await client.PostFormAsync("/learn/sharing", Form(("grant", grant.ToString())), "/learn/sharing?handler=Stop");

@@ -68,7 +68,8 @@ public static class LearningApi
             .Where(l => audience is null || l.Audiences.Contains(audience))
             .Where(l => context is null || l.Contexts.Contains(context))
             .OrderBy(l => l.Id, StringComparer.Ordinal);
-        return TypedResults.Ok(lessons.Select(l => Line(l, LessonReading.Chain(chain[0], chain.Count > 1 ? chain[1] : null, l.Source), today)).ToArray());
+        var second = await db.Users.Where(u => u.Id == http.User.UserId()).Select(u => u.SecondLanguage).SingleAsync(http.RequestAborted);
+        return TypedResults.Ok(lessons.Select(l => Line(l, LessonReading.Chain(chain[0], second, l.Source), today)).ToArray());
     }
 
     private static LessonLineDto Line(Lesson l, IReadOnlyList<string> chain, DateOnly today)

@@ -51,6 +51,7 @@ public sealed class LearningProgressService(AmparoDbContext db, FieldCipher ciph
         note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
         if (note is { Length: > NoteMax }) return ProgressWrite.Invalid("Note", "Learning.Error.NoteLength");
         if (note is not null && part != ProgressPart.Checklist) return ProgressWrite.Invalid("Note", "Learning.Error.State");
+        lessonId = lesson.Id;
         await ChangeAsync(userId, book =>
         {
             var p = book.Lessons.TryGetValue(lessonId, out var existing) ? existing : book.Lessons[lessonId] = new();

@@ -57,19 +57,30 @@ public sealed class LearningSharing(AmparoDbContext db, LearningProgressService 
         return true;
     }
 
+    /// <summary>
+    /// Whose progress the viewer reads today: a standing grant to them, and still someone of one of their organizations —
+    /// a buddy who leaves (or is removed from) the organization reads nothing more, though the grant stays until stopped.
+    /// </summary>
+    private IQueryable<Guid> Readable(Guid me)
+    {
+        var owners = Access.OwnersVisibleThrough(me, DataCategory.LearningProgress, AccessSources.Of(db, clock), AccessPath.NamedPerson);
+        var mine = db.Memberships.Where(m => m.UserId == me).Select(m => m.OrganizationId);
+        var colleagues = db.Memberships.Where(m => mine.Contains(m.OrganizationId)).Select(m => m.UserId);
+        return owners.Where(o => o != me && colleagues.Contains(o));
+    }
+
     /// <summary>The people who show their progress to the viewer today.</summary>
     public async Task<List<LearningPerson>> SharedWithMeAsync(Guid me, CancellationToken ct = default)
     {
-        var owners = Access.OwnersVisibleThrough(me, DataCategory.LearningProgress, AccessSources.Of(db, clock), AccessPath.NamedPerson);
-        var people = await db.Users.Where(u => owners.Contains(u.Id) && u.Id != me).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
+        var owners = Readable(me);
+        var people = await db.Users.Where(u => owners.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
         return [.. people.Select(p => new LearningPerson(p.Id, p.DisplayName)).OrderBy(p => p.Name, StringComparer.CurrentCulture)];
     }
 
     /// <summary>Someone's progress as their buddy reads it — states only, no notes — or null when they do not share it with the viewer.</summary>
     public async Task<(LearningPerson Owner, ProgressBook Book)?> ReadAsync(Guid me, Guid owner, CancellationToken ct = default)
     {
-        if (owner == me) return null;
-        var owners = Access.OwnersVisibleThrough(me, DataCategory.LearningProgress, AccessSources.Of(db, clock), AccessPath.NamedPerson);
+        var owners = Readable(me);
         var person = await db.Users.Where(u => u.Id == owner && owners.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName }).SingleOrDefaultAsync(ct);
         if (person is null) return null;
         var book = await progress.ReadAsync(owner, ct);

@@ -123,7 +123,7 @@ public static class LessonContentLoader
         void Problem(string message) => problems.Add(new(where, message));
 
         var id = file.Id ?? "";
-        if (LessonMarkdown.Id(id) is null) Problem($"id \"{id}\" is not lowercase words joined by -");
+        if (LessonMarkdown.Id(id) is null || id.Length > 64) Problem($"id \"{id}\" is not lowercase words joined by - (at most 64 characters)");
         if (id != Path.GetFileName(dir)) Problem($"id \"{id}\" differs from its folder's name");
         if (file.Version < 1) Problem("version must be 1 or more");
         if (!LessonTags.Topics.Contains(file.Topic)) Problem($"topic \"{file.Topic}\" is not one of {string.Join(", ", LessonTags.Topics)}");
@@ -222,6 +222,7 @@ public static class LessonContentLoader
         if (string.IsNullOrWhiteSpace(file.Summary)) problems.Add(new(where, "summary is missing"));
         if (lesson.Sensitivity.Count > 0 && string.IsNullOrWhiteSpace(file.SensitivityNote)) problems.Add(new(where, "the lesson has sensitivity tags: write its sensitivity-note"));
         if (!isSource && file.From is null) problems.Add(new(where, "a translation says which lesson version it was made from (from:)"));
+        if (file.From > lesson.Version) problems.Add(new(where, $"from: {file.From} is newer than the lesson's version {lesson.Version}"));
         var checklist = file.Checklist ?? [];
         foreach (var id in checklist.Keys.Where(k => lesson.Checklist.All(c => c.Id != k)))
             problems.Add(new(where, $"checklist text {id} has no item in lesson.yaml"));

@@ -31,7 +31,8 @@ public sealed class LessonLibrary(IConfiguration configuration, TimeProvider clo
 }
 
 /// <summary>A step as shown: the text chosen for the reader, in which language, and why (fallback, stale).</summary>
-public sealed record ShownStep(LessonStep Step, StepText Text, string Language, bool IsFallback, bool IsStale, bool StaleReplaced);
+/// <param name="StaleLanguage">When a critical step's out-of-date translation was passed over: its language.</param>
+public sealed record ShownStep(LessonStep Step, StepText Text, string Language, bool IsFallback, bool IsStale, bool StaleReplaced, string? StaleLanguage = null);
 
 public sealed record ShownTerm(GlossaryTerm Term, string Language, bool IsFallback);
 
@@ -49,13 +50,13 @@ public static class LessonReading
 
     public static ShownStep? Step(Lesson lesson, LessonStep step, IReadOnlyList<string> chain)
     {
-        var staleSkipped = false;
+        string? skipped = null;
         foreach (var language in chain)
         {
             if (lesson.Texts.GetValueOrDefault(language)?.Steps.GetValueOrDefault(step.Id) is not { } text) continue;
             var stale = language != lesson.Source && (text.From ?? 0) < step.Version;
-            if (stale && step.Critical && language != lesson.Source) { staleSkipped = true; continue; }
-            return new(step, text, language, language != chain[0], stale, staleSkipped);
+            if (stale && step.Critical && language != lesson.Source) { skipped ??= language; continue; }
+            return new(step, text, language, language != chain[0], stale, skipped is not null, skipped);
         }
         return null;
     }
@@ -64,10 +65,14 @@ public static class LessonReading
     public static LessonText Head(Lesson lesson, IReadOnlyList<string> chain) =>
         chain.Select(l => lesson.Texts.GetValueOrDefault(l)).FirstOrDefault(t => t is not null) ?? lesson.Texts[lesson.Source];
 
+    /// <summary>A checklist item's words. An essential item, like a critical step, skips a translation made from an older
+    /// version of the lesson.</summary>
     public static (string Text, string Language) ChecklistText(Lesson lesson, ChecklistItem item, IReadOnlyList<string> chain)
     {
         foreach (var language in chain)
-            if (lesson.Texts.GetValueOrDefault(language)?.Checklist.GetValueOrDefault(item.Id) is { } text) return (text, language);
+            if (lesson.Texts.GetValueOrDefault(language) is { } t && t.Checklist.GetValueOrDefault(item.Id) is { } text
+                && !(item.Essential && language != lesson.Source && (t.From ?? 0) < lesson.Version))
+                return (text, language);
         return (item.Id, lesson.Source);
     }
 

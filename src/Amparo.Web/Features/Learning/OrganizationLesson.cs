@@ -31,7 +31,8 @@ public sealed class OrganizationLesson
     public static string LessonId(Guid id) => IdPrefix + id.ToString("N");
 
     public static Guid? RowId(string lessonId) =>
-        lessonId.StartsWith(IdPrefix, StringComparison.Ordinal) && lessonId.Length == 34 && Guid.TryParseExact(lessonId[2..], "N", out var id) ? id : null;
+        lessonId.StartsWith(IdPrefix, StringComparison.Ordinal) && lessonId.Length == 34 && Guid.TryParseExact(lessonId[2..], "N", out var id)
+        && LessonId(id) == lessonId ? id : null; // one spelling only (lowercase), so one lesson has one id in progress
 }
 
 /// <summary>What the author wrote, as they wrote it (steps and checklist in the editor's plain-text form).</summary>

@@ -46,6 +46,7 @@ public sealed class LessonModel(LessonLibrary library, LearningProgressService p
     {
         // Page handlers ignore [Authorize]: the page is public, so each handler that writes asks for the reader.
         if (User.Identity?.IsAuthenticated != true) return Challenge();
+        if (!ModelState.IsValid || !Enum.IsDefined(state)) return BadRequest();
         var result = await progress.MarkAsync(User.UserId(), Id, ProgressPart.Checklist, item, state, note, HttpContext.RequestAborted);
         if (result.Status == ProgressWriteStatus.NotFound) return NotFound();
         if (result.Status == ProgressWriteStatus.Done) return Redirect($"{LearningPages.Lesson(Id)}?saved={item}{PlatformQuery}#item-{item}");
@@ -62,7 +63,7 @@ public sealed class LessonModel(LessonLibrary library, LearningProgressService p
         return await Again(item, new() { ["Plan"] = result.Status == PlanWriteStatus.NotFound ? "Learning.Error.Plan" : result.Errors?.Values.FirstOrDefault() ?? "Learning.Error.Plan" });
     }
 
-    private string PlatformQuery => Platform is null ? "" : "&platform=" + Platform;
+    private string PlatformQuery => LessonTags.Platforms.Contains(Platform) ? "&platform=" + Platform : "";
 
     private async Task<IActionResult> Again(string item, Dictionary<string, string> errors)
     {

@@ -31,6 +31,7 @@ public sealed class StepModel(LessonLibrary library, LearningProgressService pro
     public async Task<IActionResult> OnPostAsync(ProgressState state)
     {
         if (User.Identity?.IsAuthenticated != true) return Challenge();
+        if (!ModelState.IsValid || !Enum.IsDefined(state)) return BadRequest();
         var result = await progress.MarkAsync(User.UserId(), Id, ProgressPart.Step, StepId, state, null, HttpContext.RequestAborted);
         if (result.Status != ProgressWriteStatus.Done) return NotFound();
         if (!await LoadAsync()) return NotFound();

@@ -62,7 +62,10 @@ public sealed class WriteModel(OrganizationLessons lessons, AmparoDbContext db) 
             case OrganizationLessonStatus.NotFound:
                 return NotFound();
             case OrganizationLessonStatus.Conflict:
+                // The author's words stay in the form; saving again (now against the current version) replaces the other change.
                 Errors["Title"] = "Learning.Write.Error.Conflict";
+                if (LessonRow is { } row && await lessons.SourceAsync(User.UserId(), Org, row, ct) is var (current, _)) Version = current.Version;
+                ModelState.Remove(nameof(Version));
                 return Page();
             case OrganizationLessonStatus.Invalid:
                 Errors = result.Errors!;
