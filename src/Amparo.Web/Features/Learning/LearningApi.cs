@@ -46,21 +46,26 @@ public static class LearningApi
         return api;
     }
 
-    private static async Task<IReadOnlyList<string>> ChainAsync(HttpContext http, AmparoDbContext db, string? lang, string source)
+    /// <summary>The language asked for (lang, else the caller's own) and the caller's second language.</summary>
+    private static async Task<(string Requested, string? Second)> ReaderAsync(HttpContext http, AmparoDbContext db, string? lang)
     {
         var me = await db.Users.AsNoTracking().Where(u => u.Id == http.User.UserId()).Select(u => new { u.Language, u.SecondLanguage }).SingleAsync(http.RequestAborted);
-        return LessonReading.Chain(Cultures.IsSupported(lang) ? lang! : me.Language, me.SecondLanguage, source);
+        return (Cultures.IsSupported(lang) ? lang! : me.Language, me.SecondLanguage);
+    }
+
+    private static async Task<IReadOnlyList<string>> ChainAsync(HttpContext http, AmparoDbContext db, string? lang, string source)
+    {
+        var (requested, second) = await ReaderAsync(http, db, lang);
+        return LessonReading.Chain(requested, second, source);
     }
 
     private static async Task<Ok<LessonLineDto[]>> ListAsync(HttpContext http, LessonLibrary library, OrganizationLessons organizationLessons, AmparoDbContext db,
         TimeProvider clock, string? lang, string? level, string? topic, string? domain, string? audience, string? context)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var chain = await ChainAsync(http, db, lang, "en");
+        var (requested, second) = await ReaderAsync(http, db, lang);
         // The library's lessons, then the caller's organizations' own (and those their networks share), as on /learn.
-        var own = new List<Lesson>();
-        foreach (var line in await organizationLessons.ListAsync(http.User.UserId(), http.RequestAborted))
-            if (await organizationLessons.FindAsync(http.User.UserId(), line.Id, http.RequestAborted) is { } lesson) own.Add(lesson);
+        var own = await organizationLessons.LessonsAsync(http.User.UserId(), http.RequestAborted);
         var lessons = library.Browsable.Concat(own)
             .Where(l => level is null || LessonTags.LevelName(l.Level) == level)
             .Where(l => topic is null || l.Topic == topic)
@@ -68,8 +73,7 @@ public static class LearningApi
             .Where(l => audience is null || l.Audiences.Contains(audience))
             .Where(l => context is null || l.Contexts.Contains(context))
             .OrderBy(l => l.Id, StringComparer.Ordinal);
-        var second = await db.Users.Where(u => u.Id == http.User.UserId()).Select(u => u.SecondLanguage).SingleAsync(http.RequestAborted);
-        return TypedResults.Ok(lessons.Select(l => Line(l, LessonReading.Chain(chain[0], second, l.Source), today)).ToArray());
+        return TypedResults.Ok(lessons.Select(l => Line(l, LessonReading.Chain(requested, second, l.Source), today)).ToArray());
     }
 
     private static LessonLineDto Line(Lesson l, IReadOnlyList<string> chain, DateOnly today)

@@ -46,7 +46,6 @@ public sealed class LessonProgress
     public Dictionary<string, ProgressState> Checklist { get; set; } = [];
     /// <summary>Private notes per checklist item.</summary>
     public Dictionary<string, string> Notes { get; set; } = [];
-    public DateTime? LastOpenedAt { get; set; }
 
     public ProgressState Step(string id) => Steps.GetValueOrDefault(id);
     public ProgressState Item(string id) => Checklist.GetValueOrDefault(id);

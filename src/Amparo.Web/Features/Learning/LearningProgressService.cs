@@ -65,10 +65,6 @@ public sealed class LearningProgressService(AmparoDbContext db, FieldCipher ciph
         return ProgressWrite.Done;
     }
 
-    /// <summary>Forgets one lesson's progress (the person starts again).</summary>
-    public Task ResetAsync(Guid userId, string lessonId, CancellationToken ct = default) =>
-        ChangeAsync(userId, book => book.Lessons.Remove(lessonId), ct);
-
     /// <summary>
     /// A checklist item becomes an action of one of the person's security plans (one they may edit: the plan service
     /// decides, as for any action), linked back to the lesson. Written in the plan's own transaction.

@@ -18,8 +18,8 @@ public sealed record LessonReview(ReviewStatus Status, string Author, string? Re
 public sealed record LessonImage(string File, string Licence, string Attribution);
 
 /// <summary>A step in one language: its title, its sanitized HTML, the source version it translates (null in the
-/// source language), its length, and the glossary terms it links.</summary>
-public sealed record StepText(string Title, int? From, string Html, int Words, IReadOnlyList<string> Terms);
+/// source language), its length, and the glossary terms and lessons it links.</summary>
+public sealed record StepText(string Title, int? From, string Html, int Words, IReadOnlyList<string> Terms, IReadOnlyList<string> Lessons);
 
 /// <summary>What a lesson says in one language.</summary>
 public sealed record LessonText(

@@ -266,7 +266,7 @@ public static class LessonContentLoader
         if (meta.From > step.Version) problems.Add(new(where, $"from: {meta.From} is newer than the step's version {step.Version}"));
         if (string.IsNullOrWhiteSpace(body)) problems.Add(new(where, "the step has no text"));
         var rendered = LessonMarkdown.Render(body, language, where, problems);
-        return new StepText(meta.Title ?? "", isSource ? null : meta.From, rendered.Html, rendered.Words, rendered.Terms);
+        return new StepText(meta.Title ?? "", isSource ? null : meta.From, rendered.Html, rendered.Words, rendered.Terms, rendered.Lessons);
     }
 
     public static (string? Front, string Body) SplitFrontMatter(string content)
@@ -386,25 +386,13 @@ public static class LessonContentLoader
                         problems.Add(new(stepWhere, $"glossary term {term} does not exist"));
                 }
             }
-            foreach (var link in lesson.Texts.Values.SelectMany(t => t.Steps.Values).SelectMany(s => LessonsLinked(s)).Where(l => !catalog.Lessons.ContainsKey(l)))
+            foreach (var link in lesson.Texts.Values.SelectMany(t => t.Steps.Values).SelectMany(s => s.Lessons).Where(l => !catalog.Lessons.ContainsKey(l)))
                 problems.Add(new(where, $"a step links lesson {link}, which does not exist"));
             if (lesson.PastReview(today)) problems.Add(new(where, $"past its review date ({lesson.Review.Due:yyyy-MM-dd}): review it and set the next date", IsWarning: true));
         }
         foreach (var route in catalog.Pathways.Concat(catalog.Needs))
             foreach (var id in route.Lessons.Where(l => !catalog.Lessons.ContainsKey(l)))
                 problems.Add(new("routes.yaml", $"route {route.Id} names lesson {id}, which does not exist"));
-    }
-
-    /// <summary>Lesson ids a rendered step links (its /learn/ hrefs).</summary>
-    public static IEnumerable<string> LessonsLinked(StepText step)
-    {
-        const string Marker = "href=\"/learn/";
-        for (var i = step.Html.IndexOf(Marker, StringComparison.Ordinal); i >= 0; i = step.Html.IndexOf(Marker, i + 1, StringComparison.Ordinal))
-        {
-            var start = i + Marker.Length;
-            var end = step.Html.IndexOf('"', start);
-            if (end > start) yield return step.Html[start..end];
-        }
     }
 
     private static void CheckTags(List<string>? values, string[] allowed, string name, Action<string> problem, bool required = false)

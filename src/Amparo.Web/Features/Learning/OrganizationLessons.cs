@@ -61,6 +61,15 @@ public sealed class OrganizationLessons(AmparoDbContext db, FieldCipher cipher, 
         return [.. lines.OrderBy(l => l.OrganizationName, StringComparer.CurrentCulture).ThenBy(l => l.Title, StringComparer.CurrentCulture)];
     }
 
+    /// <summary>Every organization lesson the viewer reads, as the library shows them (the API's list).</summary>
+    public async Task<List<Lesson>> LessonsAsync(Guid viewer, CancellationToken ct = default)
+    {
+        var lessons = new List<Lesson>();
+        foreach (var row in await Readable(viewer).AsNoTracking().ToListAsync(ct))
+            if (await OpenAsync(row, ct) is { } text && Build(row, text, []) is { } lesson) lessons.Add(lesson);
+        return lessons;
+    }
+
     /// <summary>The lesson as the library shows it, when the viewer may read it; null otherwise (a 404).</summary>
     public async Task<Lesson?> FindAsync(Guid? viewer, string lessonId, CancellationToken ct = default)
     {
@@ -130,7 +139,7 @@ public sealed class OrganizationLessons(AmparoDbContext db, FieldCipher cipher, 
         {
             var where = "step " + stepId["step-".Length..];
             foreach (var term in step.Terms.Where(t => !glossary.ContainsKey(t))) problems.Add(new(where, $"glossary term {term} does not exist"));
-            foreach (var linked in LessonContentLoader.LessonsLinked(step).Where(l => library.Find(l) is null)) problems.Add(new(where, $"lesson {linked} does not exist"));
+            foreach (var linked in step.Lessons.Where(l => library.Find(l) is null)) problems.Add(new(where, $"lesson {linked} does not exist"));
         }
         return problems.Count;
     }
@@ -169,7 +178,7 @@ public sealed class OrganizationLessons(AmparoDbContext db, FieldCipher cipher, 
             var rendered = LessonMarkdown.Render(body, row.Language, where, problems);
             var id = $"step-{i + 1}";
             steps.Add(new(id, kind, 1, false));
-            texts[id] = new StepText(title, null, rendered.Html, rendered.Words, rendered.Terms);
+            texts[id] = new StepText(title, null, rendered.Html, rendered.Words, rendered.Terms, rendered.Lessons);
         }
         var checklist = new List<ChecklistItem>();
         var checklistTexts = new Dictionary<string, string>(StringComparer.Ordinal);
