@@ -13,6 +13,7 @@ using Amparo.Web.Features.Plans;
 using Amparo.Web.Features.PlanShares;
 using Amparo.Web.Features.Setup;
 using Amparo.Web.Features.Sharing;
+using Amparo.Web.Features.Trainings;
 using Amparo.Web.Features.Wellbeing;
 using Amparo.Web.Infrastructure.Web;
 
@@ -43,7 +44,8 @@ public static class AmparoFeatures
         .AddIncidents(configuration)
         .AddHotZones(configuration)
         .AddGrants(configuration)
-        .AddLearning(configuration);
+        .AddLearning(configuration)
+        .AddTrainings(configuration);
 
     /// <summary>The features' APIs under /api/v1, and other endpoints a feature answers outside it.</summary>
     public static WebApplication MapAmparoFeatures(this WebApplication app)
@@ -64,6 +66,7 @@ public static class AmparoFeatures
         api.MapNetworksApi();
         api.MapDialoguesApi();
         api.MapLearningApi();
+        api.MapTrainingsApi();
         app.MapSmsHooks();
         app.MapPlanCalendar();
         app.MapDialogues();

@@ -61,6 +61,7 @@ public static class AuditEvents
     /// <summary>Someone told about an alert tried to see or act on it after losing the right to respond (an authorization failure).</summary>
     public const string AlertAccessDenied = "alert.access-denied";
     public const string ContactChanged = "contact.changed";
+    public const string TrainingChanged = "training.changed";
 }
 
 /// <summary>

@@ -142,7 +142,7 @@ public static class LearningApi
         ProgressState.NotRelevant => "notRelevant",
     };
 
-    private static bool TryState(string? word, out ProgressState state)
+    public static bool TryState(string? word, out ProgressState state)
     {
         foreach (var s in Enum.GetValues<ProgressState>())
             if (StateWord(s) == word) { state = s; return true; }

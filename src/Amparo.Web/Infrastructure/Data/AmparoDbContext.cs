@@ -116,6 +116,9 @@ public abstract class AmparoDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<Features.Dialogues.DialogueResource> DialogueResources => Set<Features.Dialogues.DialogueResource>();
     public DbSet<Features.Learning.LearningProgress> LearningProgress => Set<Features.Learning.LearningProgress>();
     public DbSet<Features.Learning.OrganizationLesson> OrganizationLessons => Set<Features.Learning.OrganizationLesson>();
+    public DbSet<Features.Trainings.Training> Trainings => Set<Features.Trainings.Training>();
+    public DbSet<Features.Trainings.TrainingParticipant> TrainingParticipants => Set<Features.Trainings.TrainingParticipant>();
+    public DbSet<Features.Trainings.TrainingFollowUp> TrainingFollowUps => Set<Features.Trainings.TrainingFollowUp>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
