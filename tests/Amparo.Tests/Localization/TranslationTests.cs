@@ -56,6 +56,8 @@ public sealed partial class TranslationTests
         ("fr", "Grants.Review.Note"),
         ("fr", "Grants.Question.Label"),
         ("fr", "Grants.Question.Number"),
+        // Trainings (issue 19): "Invitation" is the French word.
+        ("fr", "Training.Invite"),
         // The self-assessment's answer "No" is the Spanish word.
         ("es", "Assess.Answer.No"),
         // Grants' portfolio (issue 15): "Total" is the Spanish and French word.
