@@ -15,6 +15,17 @@ namespace Amparo.BrowserTests;
 /// </summary>
 public abstract partial class PlanFlowTests
 {
+    /// <summary>Switches the page's language and remembers it (the flow's other parts read it).</summary>
+    private async Task SwitchToAsync(IPage page, string language)
+    {
+        await SwitchLanguageAsync(page, language);
+        _language = language;
+    }
+
+    /// <summary>
+    /// With JavaScript the participant's part (join, commit, answer) runs on a phone in Arabic, right to left; without
+    /// it, on a desktop in English, and then its pages are photographed on a phone in Spanish and Arabic.
+    /// </summary>
     private async Task TrainingsAsync(IPage page, Func<Task> check, string tag, bool photograph)
     {
         // A training of the defender's own: the form with its defaults, the link shown once, the trainer's page.
@@ -47,20 +58,26 @@ public abstract partial class PlanFlowTests
                 new TrainingInput("Taller de teléfonos " + tag, ["lock-up"], [], ["es", "ar"], today, "UTC", FollowUpPlan.Default));
             secret = created.InviteSecret!;
         }
+        var l = photograph ? "en" : "ar";
+        if (!photograph)
+        {
+            await page.SetViewportSizeAsync(360, 740);
+            await SwitchToAsync(page, l);
+        }
         await page.GotoAsync(BaseUrl + "/trainings/join/" + secret);
         await check();
-        await Expect(page.Locator("main")).ToContainTextAsync(T("Training.Join.Counts"));
-        if (photograph) await Flows.ScreenshotAsync(page, "training-join-en-" + tag);
-        await page.GetByLabel(T("Training.Choice.Progress")).CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Training.Join.Submit") }).ClickAsync();
+        await Expect(page.Locator("main")).ToContainTextAsync(T("Training.Join.Counts", l));
+        await Flows.ScreenshotAsync(page, $"training-join-{l}-{tag}");
+        await page.GetByLabel(T("Training.Choice.Progress", l)).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Training.Join.Submit", l) }).ClickAsync();
         await Flows.WaitForPageAsync(page, new Regex("/trainings/[0-9a-f-]{36}#commit$"));
         await check();
         var trainingUrl = page.Url.Split('#')[0];
         await page.Locator("#item-lock-up-lock-set").CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Training.Commit.Submit") }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Training.Commit.Submit", l) }).ClickAsync();
         await Flows.WaitForPageAsync(page, new Regex(@"\?done=committed$"));
         await check();
-        await Expect(page.Locator("main [role=status]")).ToHaveTextAsync(T("Training.Done.Committed"));
+        await Expect(page.Locator("main [role=status]")).ToHaveTextAsync(T("Training.Done.Committed", l));
 
         // Two weeks on (the schedule itself is tested on a fake clock): the follow-up is sent and waits in the list.
         using (var scope = fixture.App.Services.CreateScope())
@@ -73,32 +90,27 @@ public abstract partial class PlanFlowTests
         await fixture.App.Services.GetRequiredService<TrainingFollowUpWorker>().RunOnceAsync(CancellationToken.None);
         await page.GotoAsync(BaseUrl + "/trainings");
         await check();
-        await Expect(page.Locator("main .badge")).ToHaveTextAsync(T("Training.List.Waiting"));
+        await Expect(page.Locator("main .badge")).ToHaveTextAsync(T("Training.List.Waiting", l));
         await page.GotoAsync(trainingUrl);
-        await page.GetByRole(AriaRole.Link, new() { Name = T("Training.FollowUp.Answer") }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = T("Training.FollowUp.Answer", l) }).ClickAsync();
         await Flows.WaitForPageAsync(page, new Regex("/trainings/follow-up/[0-9a-f-]{36}$"));
         await check();
         var followUpUrl = page.Url;
         await page.Locator("#item-lock-up-lock-set-done").CheckAsync();
-        await page.GetByLabel(T("Training.Obstacle.time")).CheckAsync();
-        await page.GetByLabel(T("Training.Happening.deviceTaken")).CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = T("Training.FollowUp.Submit") }).ClickAsync();
+        await page.GetByLabel(T("Training.Obstacle.time", l)).CheckAsync();
+        await page.GetByLabel(T("Training.Happening.deviceTaken", l)).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = T("Training.FollowUp.Submit", l) }).ClickAsync();
         await Flows.WaitForPageAsync(page, new Regex(@"\?done=true#saved$"));
         await check();
-        await Expect(page.Locator("#help-title")).ToHaveTextAsync(T("Training.Help.Title"));
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = T("Training.Help.Directory") })).ToHaveAttributeAsync("href", "/directory?need=DigitalSecurity");
-        if (photograph) await Flows.ScreenshotAsync(page, "training-follow-up-en-" + tag);
+        await Expect(page.Locator("#help-title")).ToHaveTextAsync(T("Training.Help.Title", l));
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = T("Training.Help.Directory", l) })).ToHaveAttributeAsync("href", "/directory?need=DigitalSecurity");
+        await Flows.ScreenshotAsync(page, $"training-follow-up-{l}-{tag}");
 
         // On a phone, in Spanish and Arabic: the participant's page, the follow-up, the form and the trainer's page.
-        if (!photograph) return;
-        await page.SetViewportSizeAsync(360, 740);
-        foreach (var language in new[] { "es", "ar" })
+        if (photograph) await page.SetViewportSizeAsync(360, 740);
+        foreach (var language in photograph ? new[] { "es", "ar" } : [])
         {
-            await page.Locator("footer").GetByLabel(T("Layout.Language", Current(page))).SelectOptionAsync(language);
-            await page.Locator("footer").GetByRole(AriaRole.Button, new() { Name = T("Layout.ChangeLanguage", Current(page)) }).ClickAsync();
-            await page.Locator($"html[lang={language}]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-            await Flows.WaitForLoadAsync(page);
-            _language = language;
+            await SwitchToAsync(page, language);
             foreach (var (url, name) in new[] { (trainingUrl, "participant"), (followUpUrl + "?done=true", "follow-up"), (BaseUrl + "/trainings/new", "new"), (ownUrl, "trainer") })
             {
                 await page.GotoAsync(url);
@@ -106,10 +118,7 @@ public abstract partial class PlanFlowTests
                 await Flows.ScreenshotAsync(page, $"training-{name}-{language}-{tag}");
             }
         }
-        await page.Locator("footer").GetByLabel(T("Layout.Language", Current(page))).SelectOptionAsync("en");
-        await page.Locator("footer").GetByRole(AriaRole.Button, new() { Name = T("Layout.ChangeLanguage", Current(page)) }).ClickAsync();
-        await page.Locator("html[lang=en]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        _language = "en";
+        await SwitchToAsync(page, "en");
         await page.SetViewportSizeAsync(1280, 900);
     }
 }
