@@ -107,6 +107,7 @@ public abstract partial class TrainingTests(AppFixture app)
         // (Sessions ended while the clock moved two weeks: both sign in again.)
         using var again = await app.SignedInAsync(participant);
         using var trainerAgain = await app.SignedInAsync(trainer);
+        Assert.Contains("training-follow-up-waiting", (await again.GetAsync("/")).Html, StringComparison.Ordinal);
         var (_, page) = await again.GetAsync($"/trainings/follow-up/{followUps[0].Id}");
         Assert.Contains("support, not a test", page, StringComparison.Ordinal);
         Assert.Contains("A two-minute refresher", page, StringComparison.Ordinal);
@@ -125,6 +126,7 @@ public abstract partial class TrainingTests(AppFixture app)
         var (_, thanks) = await again.GetAsync(answered.Headers.Location!.OriginalString);
         Assert.Contains("Help for what happened", thanks, StringComparison.Ordinal);
         Assert.Contains("/directory?need=DigitalHelpLine", thanks, StringComparison.Ordinal);
+        Assert.DoesNotContain("training-follow-up-waiting", (await again.GetAsync("/")).Html, StringComparison.Ordinal);
         var row = (await FollowUpsOfAsync(participant, training.Id))[0];
         Assert.Equal(FollowUpState.Answered, row.State);
         Assert.DoesNotContain("bus stop", Encoding.UTF8.GetString(row.AnswerCipher!), StringComparison.Ordinal);

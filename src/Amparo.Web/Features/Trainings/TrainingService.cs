@@ -187,6 +187,16 @@ public sealed class TrainingService(AmparoDbContext db, FieldCipher cipher, Less
         return [.. lines.OrderByDescending(l => l.EndsOn)];
     }
 
+    /// <summary>Whether one of the person's check-ins is sent and still open (the home page's line).</summary>
+    public Task<bool> WaitingAsync(Guid viewer, CancellationToken ct = default)
+    {
+        var openSince = Now - TrainingFigures.AnswerWindow;
+        return (from f in db.TrainingFollowUps
+                join p in db.TrainingParticipants on f.ParticipantId equals p.Id
+                where p.UserId == viewer && f.State == FollowUpState.Sent && f.DueAt > openSince
+                select f.Id).AnyAsync(ct);
+    }
+
     private async Task<string> TitleAsync(Training t, CancellationToken ct)
     {
         var key = await db.Users.Where(u => u.Id == t.TrainerId).Select(u => u.DataKeyId).SingleAsync(ct);
