@@ -61,6 +61,8 @@ public static class AuditEvents
     /// <summary>Someone told about an alert tried to see or act on it after losing the right to respond (an authorization failure).</summary>
     public const string AlertAccessDenied = "alert.access-denied";
     public const string ContactChanged = "contact.changed";
+    /// <summary>The server admin imported a training pack (its id, the signer's key id, counts of lessons and terms).</summary>
+    public const string PackImported = "learning.pack-imported";
 }
 
 /// <summary>
