@@ -27,7 +27,7 @@ public static partial class AdminCommands
         await host.MigrateAsync();
         var keys = host.Get<PackKeys>();
         using var key = await keys.SigningKeyAsync();
-        c.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new TrustedPackSigner { Name = keys.InstallationName, PublicKey = key.PublicKeyBase64 }));
+        c.Out.WriteLine("{ \"Name\": " + System.Text.Json.JsonSerializer.Serialize(keys.InstallationName, PackFormat.Json) + ", \"PublicKey\": \"" + key.PublicKeyBase64 + "\" }");
         c.Err.WriteLine($"Key id {key.KeyId}. Add the line above to the list Learning:TrustedPackSigners of the installation that will import this one's packs;");
         c.Err.WriteLine($"as environment variables: Learning__TrustedPackSigners__0__Name=\"{keys.InstallationName}\" Learning__TrustedPackSigners__0__PublicKey={key.PublicKeyBase64}");
         return 0;
@@ -88,7 +88,7 @@ public static partial class AdminCommands
             outcome = apply ? await importer.ApplyAsync(zip, null) : await importer.PreviewAsync(zip);
         }
         var en = new PackTexts("en");
-        if (outcome.Problem is { } problem) throw new CommandException("Refused, nothing changed: " + en.Format(PackRefusals.Key(problem.Refusal), problem.Detail));
+        if (outcome.Problem is { } problem) throw new CommandException(en.Format(PackRefusals.Key(problem.Refusal), problem.Detail));
         var p = outcome.Preview!;
         c.Out.WriteLine($"Pack {p.Manifest.PackId}, built {p.Manifest.Created:yyyy-MM-dd HH:mm} UTC, signed by {p.Signer.Name} (key {p.Signer.KeyId}).");
         foreach (var l in p.New) c.Out.WriteLine($"new: {l.Id}, version {l.InPack} ({string.Join(", ", l.Languages)})");

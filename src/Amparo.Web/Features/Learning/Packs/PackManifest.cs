@@ -37,5 +37,10 @@ public static class PackFormat
     public const long MaxUploadBytes = 100L * 1024 * 1024;
     public const int MaxManifestBytes = 4 * 1024 * 1024;
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        // Written as they are (a "+" of base64, an apostrophe in a name); JSON-safe still, and never put in a page.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }
