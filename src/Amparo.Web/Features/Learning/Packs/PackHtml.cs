@@ -146,7 +146,7 @@ public sealed partial class PackHtml(LessonCatalog catalog, IReadOnlyList<Lesson
         ChecklistItems(b, lesson, language, t, boxes: false);
         b.Append(Inv, $"<p><a href=\"{lesson.Id}-checklist.html\">{E(t["Packs.Html.PrintChecklist"])}</a></p>\n");
         LessonLinks(b, t["Learning.Related"], lesson.Related, language);
-        b.Append(Inv, $"<h2>{E(t["Packs.Html.About"])}</h2>\n<p>{E(t.Format("Packs.Html.Licence", lesson.Licence))} · <bdi>{E(lesson.Attribution)}</bdi> · {E(t.Format("Packs.Html.Version", lesson.Version))}</p>\n");
+        b.Append(Inv, $"<h2>{E(t["Packs.Html.About"])}</h2>\n<p>{E(t.Format("Packs.Html.Licence", lesson.Licence))}<br>{Credit(t, lesson.Attribution)}<br>{E(t.Format("Packs.Html.Version", lesson.Version))}</p>\n");
         b.Append(Inv, $"<p><a href=\"glossary.html\">{E(t["Packs.Html.Glossary"])}</a> · <a href=\"attribution.html\">{E(t["Packs.Html.Attribution"])}</a></p>\n");
         return Document(language, head.Title, "../style.css", b.ToString());
     }
@@ -173,9 +173,9 @@ public sealed partial class PackHtml(LessonCatalog catalog, IReadOnlyList<Lesson
             var (text, itemLanguage) = LessonReading.ChecklistText(lesson, item, LessonReading.Chain(language, null, lesson.Source));
             var kind = item.Essential ? t["Learning.Essential"] : t["Learning.Recommended"];
             var platforms = string.Concat(item.Platforms.Select(p => " · " + LearningPages.PlatformName(p)));
-            b.Append("<li>");
-            if (boxes) b.Append("<span class=\"box\" aria-hidden=\"true\"></span> ");
-            b.Append(Inv, $"<span{Lang(itemLanguage, language)}>{E(text)}</span> <span class=\"hint\">· {E(kind)} · {E(t[LearningPages.RepeatKey(item.Repeat)])}{E(platforms)}</span></li>\n");
+            var hint = $"{E(kind)} · {E(t[LearningPages.RepeatKey(item.Repeat)])}{E(platforms)}";
+            if (boxes) b.Append(Inv, $"<li><span class=\"box\" aria-hidden=\"true\"></span><span><span{Lang(itemLanguage, language)}>{E(text)}</span><br><span class=\"hint\">{hint}</span></span></li>\n");
+            else b.Append(Inv, $"<li><span{Lang(itemLanguage, language)}>{E(text)}</span> <span class=\"hint\">· {hint}</span></li>\n");
         }
         b.Append("</ul>\n");
     }
@@ -190,7 +190,7 @@ public sealed partial class PackHtml(LessonCatalog catalog, IReadOnlyList<Lesson
         b.Append(Inv, $"<p class=\"fill\">{E(t["Packs.Html.Name"])} <span class=\"line\"></span></p>\n<p class=\"fill\">{E(t["Packs.Html.Date"])} <span class=\"line\"></span></p>\n");
         ChecklistItems(b, lesson, language, t, boxes: true);
         b.Append(Inv, $"<p class=\"hint noprint\">{E(t["Packs.Html.PrintHint"])}</p>\n");
-        b.Append(Inv, $"<p class=\"hint\">{E(t.Format("Packs.Html.Licence", lesson.Licence))} · <bdi>{E(lesson.Attribution)}</bdi></p>\n");
+        b.Append(Inv, $"<p class=\"hint\">{E(t.Format("Packs.Html.Licence", lesson.Licence))} · {Credit(t, lesson.Attribution)}</p>\n");
         return Document(language, t["Learning.Checklist"] + ": " + head.Title, "../style.css", b.ToString());
     }
 
@@ -220,12 +220,12 @@ public sealed partial class PackHtml(LessonCatalog catalog, IReadOnlyList<Lesson
         {
             var head = LessonReading.Head(lesson, Chain(lesson, language));
             b.Append(Inv, $"<li><a href=\"{lesson.Id}.html\"{Lang(head.Language, language)}>{E(head.Title)}</a><br>");
-            b.Append(Inv, $"{E(t.Format("Packs.Html.Licence", lesson.Licence))}{LicenceLink(lesson.Licence)}<br>{E(t.Format("Packs.Html.By", lesson.Attribution))}");
+            b.Append(Inv, $"{E(t.Format("Packs.Html.Licence", lesson.Licence))}{LicenceLink(lesson.Licence)}<br>{Credit(t, lesson.Attribution)}");
             if (lesson.Images.Count > 0)
             {
                 b.Append(Inv, $"<br>{E(t["Packs.Html.Images"])}<ul>");
                 foreach (var image in lesson.Images)
-                    b.Append(Inv, $"<li><bdi dir=\"ltr\">{E(image.File)}</bdi>: {E(t.Format("Packs.Html.Licence", image.Licence))}{LicenceLink(image.Licence)} · {E(t.Format("Packs.Html.By", image.Attribution))}</li>");
+                    b.Append(Inv, $"<li><bdi dir=\"ltr\">{E(image.File)}</bdi>: {E(t.Format("Packs.Html.Licence", image.Licence))}{LicenceLink(image.Licence)} · {Credit(t, image.Attribution)}</li>");
                 b.Append("</ul>");
             }
             b.Append("</li>\n");
@@ -234,6 +234,10 @@ public sealed partial class PackHtml(LessonCatalog catalog, IReadOnlyList<Lesson
         b.Append(Inv, $"<p class=\"hint\">{E(t.Format("Packs.Html.Built", created.ToString("d", t.Culture), installation))}</p>\n");
         return Document(language, t["Packs.Html.Attribution"], "../style.css", b.ToString());
     }
+
+    /// <summary>"Credit: {0}" with the author's words isolated in their own direction (an English credit on an Arabic page).</summary>
+    private static string Credit(PackTexts t, string attribution) =>
+        string.Join("<bdi>" + E(attribution) + "</bdi>", t["Packs.Html.By"].Split("{0}").Select(E));
 
     private static string LicenceLink(string licence) => licence switch
     {
@@ -260,7 +264,7 @@ public sealed partial class PackHtml(LessonCatalog catalog, IReadOnlyList<Lesson
     private const string Css = """
         html { font-family: system-ui, sans-serif; line-height: 1.5; color: #1a1a1a; background: #fff; }
         body { margin: 0; }
-        main { max-inline-size: 44rem; margin-inline: auto; padding: 1rem; }
+        main { max-inline-size: 44rem; margin-inline: auto; padding: 1rem; overflow-wrap: break-word; }
         h1 { font-size: 1.6rem; line-height: 1.25; }
         h2 { font-size: 1.3rem; margin-block-start: 2rem; }
         h3 { font-size: 1.1rem; }
@@ -273,7 +277,7 @@ public sealed partial class PackHtml(LessonCatalog catalog, IReadOnlyList<Lesson
         ul.languages { list-style: none; padding: 0; font-size: 1.2rem; }
         ul.languages li { margin-block-end: 0.75rem; }
         ul.paper { list-style: none; padding: 0; }
-        ul.paper li { display: flex; gap: 0.75rem; align-items: flex-start; margin-block-end: 1rem; }
+        ul.paper li { display: flex; gap: 0.75rem; align-items: flex-start; margin-block-end: 1rem; break-inside: avoid; }
         .box { flex: none; display: inline-block; inline-size: 1.2rem; block-size: 1.2rem; border: 2px solid #000; margin-block-start: 0.15rem; }
         .fill { display: flex; gap: 0.5rem; }
         .line { flex: 1; border-block-end: 1px solid #000; }
