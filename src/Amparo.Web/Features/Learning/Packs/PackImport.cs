@@ -113,9 +113,12 @@ public static partial class PackReader
                 if (lesson?.Id is null || LessonMarkdown.Id(lesson.Id) is null || !lessonIds.Add(lesson.Id)) return Refuse(PackRefusal.BadManifest);
 
             var sources = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            long total = manifestBytes.LongLength + sigBytes.LongLength;
             foreach (var (name, file) in listed)
             {
-                var bytes = Read(byName[name], file.Size);
+                // At most what the entry's header declares (their sum was checked above): a header that lies stops the read.
+                var bytes = Read(byName[name], byName[name].Length);
+                if (bytes is not null && (total += bytes.LongLength) > PackFormat.MaxUncompressedBytes) return Refuse(PackRefusal.TooLarge, "bytes");
                 if (bytes is null || bytes.LongLength != file.Size || !string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), file.Sha256, StringComparison.Ordinal))
                     return Refuse(PackRefusal.FileMismatch, name);
                 if (!name.StartsWith(PackFormat.SourcePrefix, StringComparison.Ordinal)) continue;
