@@ -79,7 +79,7 @@ internal static class LearningBench
     }
 
     /// <summary>The starter set, then copies of its lessons under new ids until there are <paramref name="count"/>.</summary>
-    private static int CopyLibrary(string from, string to, int count)
+    internal static int CopyLibrary(string from, string to, int count)
     {
         foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
         {

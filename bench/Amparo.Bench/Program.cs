@@ -20,6 +20,7 @@ using static Amparo.Bench.Report;
 //   dotnet run -c Release --project bench/Amparo.Bench -- directory [--requests 200] [--services 10000]
 //   dotnet run -c Release --project bench/Amparo.Bench -- dialogues [--requests 200] [--posts 2000]
 //   dotnet run -c Release --project bench/Amparo.Bench -- learning [--requests 200] [--lessons 1000]
+//   dotnet run -c Release --project bench/Amparo.Bench -- packs [--lessons 50] [--runs 5]
 // Any command takes --app PATH/amparo.dll to measure another build of the app, e.g. one published ReadyToRun:
 //   dotnet publish src/Amparo.Web -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /tmp/amparo-r2r
 var command = args.FirstOrDefault() ?? "startup";
@@ -65,8 +66,10 @@ switch (command)
         return await DialoguesBench.RunAsync(appDll, options);
     case "learning":
         return await LearningBench.RunAsync(appDll, options);
+    case "packs":
+        return await PacksBench.RunAsync(options);
     default:
-        Console.Error.WriteLine("usage: startup [--runs N] | deadlines --visits N [--window S] | crash --cycles N | outage --minutes N | checkins --seconds N [--clients N] | plans [--requests N] [--runs N] | wellbeing-team [--requests N] [--rows N] [--checks N] | incidents [--seconds N] [--clients N] | grants [--requests N] [--rows N] | hot-zones [--sizes N,N,N] | directory [--requests N] [--services N] | dialogues [--requests N] [--posts N] | learning [--requests N] [--lessons N]   [--configuration Release|Debug]");
+        Console.Error.WriteLine("usage: startup [--runs N] | deadlines --visits N [--window S] | crash --cycles N | outage --minutes N | checkins --seconds N [--clients N] | plans [--requests N] [--runs N] | wellbeing-team [--requests N] [--rows N] [--checks N] | incidents [--seconds N] [--clients N] | grants [--requests N] [--rows N] | hot-zones [--sizes N,N,N] | directory [--requests N] [--services N] | dialogues [--requests N] [--posts N] | learning [--requests N] [--lessons N] | packs [--lessons N] [--runs N]   [--configuration Release|Debug]");
         return 2;
 }
 

@@ -24,6 +24,11 @@ public abstract partial class PlanFlowTests
 
     private async Task LearningAsync(IPage page, Func<Task> check, string planUrl, string planTitle, string tag)
     {
+        // The page that builds an offline training pack (issue 19): lessons and languages to tick.
+        await page.GotoAsync(BaseUrl + "/learn/pack");
+        await check();
+        await Expect(page.Locator("#lesson-lock-up")).ToBeVisibleAsync();
+        await Flows.ScreenshotAsync(page, "pack-build-en-" + tag);
         await page.GotoAsync(BaseUrl + "/learn");
         await check();
         await page.GetByRole(AriaRole.Link, new() { Name = "My phone was taken (en)" }).ClickAsync();

@@ -271,6 +271,39 @@ public abstract class AdminCommandTests : OperationsTestBase
 
 public sealed class AdminCommandTestsSqlite : AdminCommandTests
 {
+    /// <summary>The pack commands (issue 19). SQLite only: they read and write files; the database holds only the key.</summary>
+    [Fact]
+    public async Task ContentCommands_PrintTheKey_BuildAPack_AndImportOnlyWithYes()
+    {
+        var site = NewInstallation();
+        string[] library = ["--Learning:ContentPath", Learning.LearningFixture.Path];
+        var entry = System.Text.Json.JsonDocument.Parse(await site.MustAsync(["content", "key"])).RootElement;
+        var own = Amparo.Web.Features.Learning.Packs.PackSignatures.ParsePublicKey(entry.GetProperty("PublicKey").GetString());
+        Assert.NotNull(own);
+
+        // content pack: signed with the installation's own key.
+        var built = TempFile("pack.zip");
+        Assert.Equal(built, await site.MustAsync(["content", "pack", "--lessons", "lock-up", "--languages", "ar,es", "--out", built, .. library]));
+        await using (var zip = File.OpenRead(built))
+            Assert.Null(Amparo.Web.Features.Learning.Packs.PackReader.Verify(zip, new Dictionary<string, Amparo.Web.Features.Learning.Packs.PackSigner>
+                { [Amparo.Web.Features.Learning.Packs.PackSignatures.KeyIdOf(own)] = new("here", Amparo.Web.Features.Learning.Packs.PackSignatures.KeyIdOf(own), own, true) }, out _));
+
+        // content import FILE: another installation's pack, its key trusted; the preview changes nothing; --yes imports.
+        // (Refusals are PackTests'.)
+        using var other = new Learning.PackLibrary();
+        var pack = TempFile("other.zip");
+        await File.WriteAllBytesAsync(pack, other.Pack(["pack-new"], ["en"]));
+        string[] trust = [.. library, "--Learning:TrustedPackSigners:0:Name", "Trainers", "--Learning:TrustedPackSigners:0:PublicKey", Learning.PackTestKeys.Trusted.PublicKeyBase64];
+        var imported = Path.Combine(site.DataDirectory, "content-imported", "lessons", "pack-new");
+        var preview = await site.RunAsync(["content", "import", pack, .. trust]);
+        Assert.True(preview.ExitCode == 0, preview.ToString());
+        Assert.Contains("new: pack-new, version 1", preview.Out, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(imported));
+        var yes = await site.RunAsync(["content", "import", pack, "--yes", .. trust]);
+        Assert.True(yes.ExitCode == 0, yes.ToString());
+        Assert.True(File.Exists(Path.Combine(imported, "lesson.yaml")));
+    }
+
     protected override string Provider => "Sqlite";
 }
 

@@ -38,6 +38,10 @@ public abstract class BackupRestoreTests : OperationsTestBase
         var email = TestData.Email("amaru");
         var (org, user) = await source.SeedAsync(email);
         await source.SetPhoneAsync(user, Phone);
+        // Lessons imported from training packs (issue 19) live in the data directory: the backup carries them.
+        var imported = Path.Combine("content-imported", "lessons", "from-a-pack", "lesson.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(source.DataDirectory, imported))!);
+        await File.WriteAllTextAsync(Path.Combine(source.DataDirectory, imported), "id: from-a-pack\n");
         var backup = await BackupAsync(source);
 
         // The file is private, encrypted, and holds nothing readable.
@@ -53,6 +57,7 @@ public abstract class BackupRestoreTests : OperationsTestBase
         var restore = await target.RunAsync(["restore", "--from", backup, "--passphrase-stdin"], BackupPassphrase);
         Assert.True(restore.ExitCode == 0, restore.ToString());
         Assert.Contains("1 people, 1 organizations", restore.Err, StringComparison.Ordinal);
+        Assert.Equal("id: from-a-pack\n", await File.ReadAllTextAsync(Path.Combine(target.DataDirectory, imported)));
 
         var restored = await target.WithDbAsync(async db => (
             await db.Users.SingleAsync(),

@@ -62,6 +62,8 @@ public static class AuditEvents
     public const string AlertAccessDenied = "alert.access-denied";
     public const string ContactChanged = "contact.changed";
     public const string TrainingChanged = "training.changed";
+    /// <summary>The server admin imported a training pack (its id, the signer's key id, counts of lessons and terms).</summary>
+    public const string PackImported = "learning.pack-imported";
 }
 
 /// <summary>

@@ -55,6 +55,8 @@ public sealed record Lesson
     public IReadOnlyDictionary<string, LessonText> Texts { get; init; } = new Dictionary<string, LessonText>();
     /// <summary>Set for an organization's private lesson (edited in Amparo); null for the shipped library.</summary>
     public Guid? OrganizationId { get; init; }
+    /// <summary>The lesson's folder on disk (under content/ or the imported content); null for an organization's lesson.</summary>
+    public string? Folder { get; init; }
 
     /// <summary>The languages a reader may choose: the source, and every translation that has every step and checklist
     /// item (stale steps still count: the page marks them, and a critical one shows the source).</summary>

@@ -38,6 +38,38 @@ public static class LessonContentLoader
         return (catalog, problems);
     }
 
+    /// <summary>
+    /// Lessons and glossary terms imported from packs (<paramref name="root"/>: lessons/ and glossary/, the layout of
+    /// content/) laid over a loaded catalog: an imported lesson replaces the catalog's when its version is higher; an
+    /// imported term replaces the catalog's. The imported lessons get every check of the library, their links checked
+    /// against the whole result. Routes stay the catalog's.
+    /// </summary>
+    public static (LessonCatalog Catalog, List<ContentProblem> Problems, List<Lesson> Imported) Overlay(LessonCatalog catalog, string root, DateOnly today)
+    {
+        var problems = new List<ContentProblem>();
+        var lessons = new Dictionary<string, Lesson>(catalog.Lessons, StringComparer.Ordinal);
+        var imported = new List<Lesson>();
+        var lessonsDir = Path.Combine(root, "lessons");
+        foreach (var dir in Directory.Exists(lessonsDir) ? Directory.GetDirectories(lessonsDir).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
+        {
+            if (LoadLesson(root, dir, problems) is not { } lesson) continue;
+            imported.Add(lesson);
+            if (!lessons.TryGetValue(lesson.Id, out var have) || lesson.Version > have.Version) lessons[lesson.Id] = lesson;
+        }
+        var glossary = new Dictionary<string, IReadOnlyDictionary<string, GlossaryTerm>>();
+        foreach (var language in Cultures.Supported)
+        {
+            var terms = new Dictionary<string, GlossaryTerm>(catalog.Glossary.GetValueOrDefault(language) ?? new Dictionary<string, GlossaryTerm>(), StringComparer.Ordinal);
+            var path = Path.Combine(root, "glossary", language + ".yaml");
+            if (File.Exists(path))
+                foreach (var (id, term) in ReadTerms(path, Relative(root, path), problems)) terms[id] = term;
+            glossary[language] = terms;
+        }
+        var result = new LessonCatalog { Lessons = lessons, Glossary = glossary, Pathways = catalog.Pathways, Needs = catalog.Needs, RouteTexts = catalog.RouteTexts };
+        CheckLinks(result, today, problems, imported);
+        return (result, problems, imported);
+    }
+
     // ---- lessons ----
 
     private sealed class LessonFile
@@ -176,7 +208,7 @@ public static class LessonContentLoader
             Domains = file.Domains ?? [], Threats = file.Threats ?? [], Platforms = file.Platforms ?? [], Audiences = file.Audiences ?? [],
             Contexts = file.Contexts ?? [], Sensitivity = file.Sensitivity ?? [], Prerequisites = file.Prerequisites ?? [],
             Related = file.Related ?? [], Review = review!, Licence = file.Licence!, Attribution = file.Attribution!,
-            Steps = steps, Checklist = checklist, Images = images,
+            Steps = steps, Checklist = checklist, Images = images, Folder = dir,
         };
         var texts = new Dictionary<string, LessonText>(StringComparer.Ordinal);
         foreach (var language in Cultures.Supported)
@@ -295,15 +327,7 @@ public static class LessonContentLoader
         {
             var path = Path.Combine(root, "glossary", language + ".yaml");
             var where = Relative(root, path);
-            var terms = new Dictionary<string, GlossaryTerm>(StringComparer.Ordinal);
-            foreach (var t in (File.Exists(path) ? Parse<List<TermFile>>(path, where, problems) : null) ?? [])
-            {
-                if (LessonMarkdown.Id(t.Id ?? "") is null) { problems.Add(new(where, $"term id \"{t.Id}\" is not an id")); continue; }
-                if (string.IsNullOrWhiteSpace(t.Term) || string.IsNullOrWhiteSpace(t.Text)) { problems.Add(new(where, $"term {t.Id} needs its term and its text")); continue; }
-                if (LessonMarkdown.CountWords(t.Text) > 80) problems.Add(new(where, $"term {t.Id}: an explanation has at most 80 words"));
-                if (!terms.TryAdd(t.Id!, new(t.Id!, t.Term.Trim(), t.Text.Trim()))) problems.Add(new(where, $"term {t.Id} is listed twice"));
-            }
-            result[language] = terms;
+            result[language] = ReadTerms(path, where, problems);
         }
         var english = result["en"];
         if (english.Count == 0) problems.Add(new("glossary/en.yaml", "the English glossary is missing or empty"));
@@ -315,6 +339,19 @@ public static class LessonContentLoader
                 problems.Add(new($"glossary/{language}.yaml", $"term {id} is not in the English glossary"));
         }
         return result;
+    }
+
+    private static Dictionary<string, GlossaryTerm> ReadTerms(string path, string where, List<ContentProblem> problems)
+    {
+        var terms = new Dictionary<string, GlossaryTerm>(StringComparer.Ordinal);
+        foreach (var t in (File.Exists(path) ? Parse<List<TermFile>>(path, where, problems) : null) ?? [])
+        {
+            if (LessonMarkdown.Id(t.Id ?? "") is null) { problems.Add(new(where, $"term id \"{t.Id}\" is not an id")); continue; }
+            if (string.IsNullOrWhiteSpace(t.Term) || string.IsNullOrWhiteSpace(t.Text)) { problems.Add(new(where, $"term {t.Id} needs its term and its text")); continue; }
+            if (LessonMarkdown.CountWords(t.Text) > 80) problems.Add(new(where, $"term {t.Id}: an explanation has at most 80 words"));
+            if (!terms.TryAdd(t.Id!, new(t.Id!, t.Term.Trim(), t.Text.Trim()))) problems.Add(new(where, $"term {t.Id} is listed twice"));
+        }
+        return terms;
     }
 
     private sealed class RoutesFile
@@ -370,9 +407,9 @@ public static class LessonContentLoader
 
     // ---- across files ----
 
-    private static void CheckLinks(LessonCatalog catalog, DateOnly today, List<ContentProblem> problems)
+    private static void CheckLinks(LessonCatalog catalog, DateOnly today, List<ContentProblem> problems, IEnumerable<Lesson>? only = null)
     {
-        foreach (var lesson in catalog.Lessons.Values)
+        foreach (var lesson in only ?? catalog.Lessons.Values)
         {
             var where = $"lessons/{lesson.Id}/lesson.yaml";
             foreach (var other in lesson.Prerequisites.Concat(lesson.Related).Where(o => !catalog.Lessons.ContainsKey(o)))
@@ -390,6 +427,7 @@ public static class LessonContentLoader
                 problems.Add(new(where, $"a step links lesson {link}, which does not exist"));
             if (lesson.PastReview(today)) problems.Add(new(where, $"past its review date ({lesson.Review.Due:yyyy-MM-dd}): review it and set the next date", IsWarning: true));
         }
+        if (only is not null) return;
         foreach (var route in catalog.Pathways.Concat(catalog.Needs))
             foreach (var id in route.Lessons.Where(l => !catalog.Lessons.ContainsKey(l)))
                 problems.Add(new("routes.yaml", $"route {route.Id} names lesson {id}, which does not exist"));

@@ -1,27 +1,54 @@
+using Amparo.Web.Features.Learning.Packs;
+using Amparo.Web.Infrastructure;
 using Amparo.Web.Infrastructure.Localization;
+using Microsoft.Extensions.Options;
 
 namespace Amparo.Web.Features.Learning;
 
 /// <summary>
-/// The shipped library, read from <c>Learning:ContentPath</c> (default: the <c>content</c> folder beside the app) on
-/// first use and kept: content changes with a release, not while the app runs. What failed the check is left out and
-/// logged once; <c>amparo content check</c> lists it all.
+/// The library: the shipped lessons, read from <c>Learning:ContentPath</c> (default: the <c>content</c> folder beside
+/// the app), with the lessons imported from packs laid over them (<c>&lt;Amparo:DataDirectory&gt;/content-imported/</c>;
+/// an imported lesson wins when its version is higher). Read on first use and kept until an import reloads it. What
+/// failed the check is left out and logged once; <c>amparo content check</c> lists it all.
 /// </summary>
-public sealed class LessonLibrary(IConfiguration configuration, TimeProvider clock, ILogger<LessonLibrary> log)
+public sealed class LessonLibrary(IConfiguration configuration, TimeProvider clock, ILogger<LessonLibrary> log, IOptions<AmparoOptions> options)
 {
-    private readonly Lazy<LessonCatalog> _catalog = new(() => LoadAndLog(configuration, clock, log));
+    private readonly Lock _gate = new();
+    private LessonCatalog? _catalog;
 
-    public LessonCatalog Catalog => _catalog.Value;
+    public LessonCatalog Catalog
+    {
+        get
+        {
+            if (Volatile.Read(ref _catalog) is { } catalog) return catalog;
+            lock (_gate) return _catalog ??= LoadAndLog();
+        }
+    }
+
+    /// <summary>Reads the shipped and imported content again (after an import).</summary>
+    public void Reload()
+    {
+        var fresh = LoadAndLog();
+        lock (_gate) Volatile.Write(ref _catalog, fresh);
+    }
+
+    public string ImportedPath => ImportedContent.PathIn(options.Value.FullDataDirectory);
 
     public static string ContentPath(IConfiguration configuration) =>
         configuration["Learning:ContentPath"] is { Length: > 0 } path ? Path.GetFullPath(path) : Path.Combine(AppContext.BaseDirectory, "content");
 
-    private static LessonCatalog LoadAndLog(IConfiguration configuration, TimeProvider clock, ILogger log)
+    private LessonCatalog LoadAndLog()
     {
-        var (catalog, problems) = LessonContentLoader.Load(ContentPath(configuration), DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var (catalog, problems) = LessonContentLoader.Load(ContentPath(configuration), today);
         if (problems.Count > 0)
             log.LogWarning("The lesson library has {Count} content problems; run `amparo content check` to list them. {Lessons} lessons loaded.", problems.Count, catalog.Lessons.Count);
-        return catalog;
+        var imported = ImportedContent.Recover(options.Value.FullDataDirectory);
+        if (!Directory.Exists(imported)) return catalog;
+        var (merged, importProblems, lessons) = LessonContentLoader.Overlay(catalog, imported, today);
+        if (importProblems.Any(p => !p.IsWarning))
+            log.LogWarning("The imported lessons have {Count} content problems. {Lessons} imported lessons loaded.", importProblems.Count(p => !p.IsWarning), lessons.Count);
+        return merged;
     }
 
     public Lesson? Find(string id) => Catalog.Lessons.GetValueOrDefault(id);

@@ -13,7 +13,8 @@ namespace Amparo.Web.Infrastructure.Cli;
 public static partial class AdminCommands
 {
     /// <param name="Help">Shown under the usage line by `--help`: what the command does and what to know before running it.</param>
-    private sealed record Command(string Name, string Usage, Func<CommandContext, Task<int>> Run, string? Help = null);
+    /// <param name="Arguments">How many plain arguments (a file name) the command takes besides its --options.</param>
+    private sealed record Command(string Name, string Usage, Func<CommandContext, Task<int>> Run, string? Help = null, int Arguments = 0);
 
     private static readonly Command[] All =
     [
@@ -58,7 +59,7 @@ public static partial class AdminCommands
             if (command.Help is not null) stderr.WriteLine(command.Help);
             return 0;
         }
-        var parsed = CommandContext.Parse(rest, stdin, stdout, stderr, out var error, environment);
+        var parsed = CommandContext.Parse(rest, stdin, stdout, stderr, out var error, environment, command.Arguments);
         if (parsed is null)
         {
             stderr.WriteLine(error);

@@ -43,6 +43,8 @@ public static partial class AdminCommands
     private const string PostgresEntry = "database/amparo.pgdump";
     private const string LedgerEntry = "keys/destroyed-keys.txt";
     private const string MasterKeyEntry = "keys/master.key";
+    /// <summary>Lessons imported from training packs (the data directory's content-imported/, same layout as content/).</summary>
+    private const string ImportedContentPrefix = Features.Learning.Packs.ImportedContent.Folder + "/";
 
     private static readonly JsonSerializerOptions ManifestJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -112,6 +114,10 @@ public static partial class AdminCommands
                             else await SqliteSnapshotAsync(host, dbStream);
                         }
                         await WriteEntryAsync(zip, LedgerEntry, Encoding.UTF8.GetBytes(string.Concat(ledger.Select(id => id.ToString("D") + "\n"))));
+                        var imported = Features.Learning.Packs.ImportedContent.Recover(host.DataDirectory);
+                        if (Directory.Exists(imported))
+                            foreach (var importedFile in Directory.GetFiles(imported, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                                await WriteEntryAsync(zip, ImportedContentPrefix + Path.GetRelativePath(imported, importedFile).Replace('\\', '/'), await File.ReadAllBytesAsync(importedFile));
                         if (includeKey) await WriteEntryAsync(zip, MasterKeyEntry, Encoding.UTF8.GetBytes(Convert.ToBase64String(masterKey.ExportForBackup())));
                         await WriteEntryAsync(zip, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJson));
                     }
@@ -246,6 +252,7 @@ public static partial class AdminCommands
 
             // 5. From here on the installation changes: key first (a retry then finds the same key), then the database.
             if (install) MasterKey.Install(host.DataDirectory, bundledKey!);
+            await RestoreImportedContentAsync(zip, host.DataDirectory);
             if (host.Provider == DatabaseProvider.Sqlite) PlaceSqliteFile(host, dump);
             else
             {
@@ -286,6 +293,33 @@ public static partial class AdminCommands
         await host.Get<AuditLog>().WriteAsync(AuditEvents.Restored, null, detail: $"keys-destroyed={keysDestroyed};accounts-removed={accountsRemoved};organizations-removed={organizationsRemoved};purged-again={purgedAgain}");
         c.Err.WriteLine($"Restored: {people} people, {organizations} organizations. Destroyed again from the ledger: {keysDestroyed} data keys, {accountsRemoved} accounts, {organizationsRemoved} organizations, {purgedAgain} purged records.");
         return 0;
+    }
+
+    /// <summary>The backup's imported lessons replace the data directory's (swapped in whole; none in the backup: none after).</summary>
+    private static async Task RestoreImportedContentAsync(ZipArchive zip, string dataDirectory)
+    {
+        var files = new List<(string Relative, byte[] Bytes)>();
+        foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith(ImportedContentPrefix, StringComparison.Ordinal)))
+        {
+            var relative = entry.FullName[ImportedContentPrefix.Length..];
+            if (!Features.Learning.Packs.PackReader.IsSafePath(relative)) throw new CommandException($"The backup holds an unsafe file name ({entry.FullName}). Nothing was changed.");
+            await using var stream = await entry.OpenAsync();
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer);
+            files.Add((relative, buffer.ToArray()));
+        }
+        if (files.Count == 0 && !Directory.Exists(Features.Learning.Packs.ImportedContent.PathIn(dataDirectory))) return;
+        Features.Learning.Packs.ImportedContent.Replace(dataDirectory, staging =>
+        {
+            foreach (var dir in Directory.GetDirectories(staging)) Directory.Delete(dir, recursive: true);
+            foreach (var file in Directory.GetFiles(staging)) File.Delete(file);
+            foreach (var (relative, bytes) in files)
+            {
+                var path = Path.Combine(staging, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllBytes(path, bytes);
+            }
+        });
     }
 
     private static async Task<BackupManifest> ReadManifestAsync(ZipArchive zip)

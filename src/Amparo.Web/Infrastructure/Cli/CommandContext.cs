@@ -13,6 +13,7 @@ public sealed class CommandContext
     private readonly Dictionary<string, string> _options;
     private readonly HashSet<string> _flags;
     private readonly string[] _configArgs;
+    private readonly List<string> _arguments;
 
     public TextReader In { get; }
     public TextWriter Out { get; }
@@ -24,9 +25,10 @@ public sealed class CommandContext
     /// <summary>Reads environment variables (AMPARO_MASTER_KEY); tests pass their own instead of the process's.</summary>
     public Func<string, string?> Environment { get; }
 
-    private CommandContext(Dictionary<string, string> options, HashSet<string> flags, string[] configArgs, TextReader stdin, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
+    private CommandContext(Dictionary<string, string> options, HashSet<string> flags, string[] configArgs, List<string> arguments, TextReader stdin, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
         _options = options;
+        _arguments = arguments;
         _flags = flags;
         _configArgs = configArgs;
         In = stdin;
@@ -35,19 +37,26 @@ public sealed class CommandContext
         Environment = environment;
     }
 
-    private static readonly HashSet<string> FlagNames = ["password-stdin", "passphrase-stdin", "include-master-key", "force"];
+    private static readonly HashSet<string> FlagNames = ["password-stdin", "passphrase-stdin", "include-master-key", "force", "yes"];
 
-    /// <summary>--name value pairs and bare flags; --Section:Key=value arguments go to configuration, as for the server.</summary>
-    public static CommandContext? Parse(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, out string error, Func<string, string?>? environment = null)
+    /// <summary>--name value pairs and bare flags; --Section:Key=value arguments go to configuration, as for the server.
+    /// A command that takes plain arguments (a file name) says how many (<paramref name="arguments"/>).</summary>
+    public static CommandContext? Parse(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, out string error, Func<string, string?>? environment = null, int arguments = 0)
     {
         error = "";
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal);
         var config = new List<string>();
+        var plain = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             var a = args[i];
-            if (!a.StartsWith("--", StringComparison.Ordinal)) { error = $"Unexpected argument: {a}"; return null; }
+            if (!a.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (plain.Count < arguments) { plain.Add(a); continue; }
+                error = $"Unexpected argument: {a}";
+                return null;
+            }
             var name = a[2..];
             if (name.Contains(':', StringComparison.Ordinal) || name.Contains('=', StringComparison.Ordinal) || name is "urls" or "environment")
             {
@@ -59,7 +68,7 @@ public sealed class CommandContext
             if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal)) { error = $"--{name} needs a value."; return null; }
             options[name] = args[++i];
         }
-        return new CommandContext(options, flags, config.ToArray(), stdin, stdout, stderr, environment ?? System.Environment.GetEnvironmentVariable);
+        return new CommandContext(options, flags, config.ToArray(), plain, stdin, stdout, stderr, environment ?? System.Environment.GetEnvironmentVariable);
     }
 
     public string Required(string name) =>
@@ -71,6 +80,17 @@ public sealed class CommandContext
         Guid.TryParse(Required(name), out var id) ? id : throw new CommandException($"--{name} must be an id (a GUID).");
 
     public bool Flag(string name) => _flags.Contains(name);
+
+    /// <summary>The plain argument at <paramref name="index"/> (a file name), as a full path.</summary>
+    public string RequiredArgumentPath(int index, string what)
+    {
+        if (index >= _arguments.Count || string.IsNullOrWhiteSpace(_arguments[index])) throw new CommandException($"Give the {what}.");
+        try { return Path.GetFullPath(_arguments[index]); }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new CommandException($"The {what} is not a usable path.");
+        }
+    }
 
     /// <summary>Secrets come on standard input only, never as arguments (which other users can see in the process list).</summary>
     public string PasswordFromStdin()
