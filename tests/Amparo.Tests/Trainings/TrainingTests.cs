@@ -71,6 +71,15 @@ public abstract partial class TrainingTests(AppFixture app)
         Assert.DoesNotContain(secret, training.InviteHash, StringComparison.Ordinal);
         Assert.DoesNotContain("river", Encoding.UTF8.GetString(training.TitleCipher), StringComparison.Ordinal);
 
+        // The trainer's page builds the agenda's offline pack, in the training's languages.
+        var pack = await trainerClient.PostFormAsync($"/trainings/{training.Id}", new Dictionary<string, string> { ["lessons"] = "lock-up", ["languages"] = "en" }, "/learn/pack");
+        Assert.Equal("application/zip", pack.Content.Headers.ContentType?.MediaType);
+        using (var zip = new System.IO.Compression.ZipArchive(await pack.Content.ReadAsStreamAsync()))
+        {
+            Assert.Contains(zip.Entries, e => e.FullName == "manifest.json");
+            Assert.Contains(zip.Entries, e => e.FullName.StartsWith("source/lessons/lock-up/", StringComparison.Ordinal));
+        }
+
         // The invitation says, before joining, that answers count in totals of five or more.
         using var client = await app.SignedInAsync(participant);
         var (status, invitation) = await client.GetAsync("/trainings/join/" + secret);
