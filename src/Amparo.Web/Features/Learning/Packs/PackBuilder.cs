@@ -30,19 +30,20 @@ public static class PackBuilder
 
     /// <summary>Sorts a request: lessons of the library (in the order asked, once each), unknown ids, private lessons,
     /// languages (supported ones, in Amparo's order).</summary>
-    public static PackRequestCheck Check(LessonCatalog catalog, IEnumerable<string> lessons, IEnumerable<string> languages)
+    public static PackRequestCheck Check(LessonCatalog catalog, IEnumerable<string?> lessons, IEnumerable<string?> languages)
     {
         var ok = new List<string>();
         var unknown = new List<string>();
         var leftOut = new List<string>();
-        foreach (var raw in lessons.Select(l => l.Trim()).Where(l => l.Length > 0).Distinct(StringComparer.Ordinal))
+        foreach (var raw in lessons.Select(l => l?.Trim() ?? "").Where(l => l.Length > 0).Distinct(StringComparer.Ordinal))
         {
             if (OrganizationLesson.RowId(raw) is not null) leftOut.Add(raw);
             else if (catalog.Lessons.GetValueOrDefault(raw) is not { } lesson) unknown.Add(raw);
             else if (lesson.OrganizationId is not null || lesson.Licence == "private") leftOut.Add(raw);
             else ok.Add(raw);
         }
-        var asked = languages.Select(l => l.Trim()).Where(l => l.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        // A form posts an empty field as null: it names nothing.
+        var asked = languages.Select(l => l?.Trim() ?? "").Where(l => l.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         return new(ok, unknown, leftOut, [.. Cultures.Supported.Where(asked.Contains)], [.. asked.Where(l => !Cultures.IsSupported(l))]);
     }
 
