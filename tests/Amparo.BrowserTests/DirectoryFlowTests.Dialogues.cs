@@ -44,7 +44,7 @@ public sealed partial class DirectoryFlowTests
         var tag = javaScript ? "js" : "nojs";
         string coordinatorEmail = $"carmen.dialogue.{tag}@example.org", facilitatorEmail = $"fabio.dialogue.{tag}@example.org", memberEmail = $"dolores.dialogue.{tag}@example.org";
         var (coordinatorLanguage, otherLanguage) = javaScript ? ("en", "en") : ("es", "ar");
-        Guid networkId;
+        Guid networkId, orgId, coordinatorId;
         using (var scope = fixture.App.Services.CreateScope())
         {
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
@@ -60,6 +60,7 @@ public sealed partial class DirectoryFlowTests
             Assert.True(await networks.AddOrganizationAsync(network.Id, org.Id, null));
             Assert.True(await networks.AddCoordinatorAsync(network.Id, coordinator.Id, null));
             networkId = network.Id;
+            (orgId, coordinatorId) = (org.Id, coordinator.Id);
         }
 
         async Task<(IPage Page, Func<bool, Task> Check)> OpenAsync(string email, string language, string who, bool phone)
@@ -212,6 +213,25 @@ public sealed partial class DirectoryFlowTests
                 await coordCheck(true);
                 await Flows.ScreenshotAsync(coord, $"dialogue-{part}-{coordinatorLanguage}-{tag}");
             }
+
+            // ---- The library's pages about people (issue 18), on the same phones: the coordinator, an admin of the
+            // collective, opens the form for its private lessons and shows her progress to Dolores, who reads it in Arabic.
+            await coord.GotoAsync($"{BaseUrl}/learn/write/{orgId}");
+            await coordCheck(true);
+            await Flows.ScreenshotAsync(coord, $"learn-write-{coordinatorLanguage}-{tag}");
+            await coord.GotoAsync($"{BaseUrl}/learn/sharing");
+            await coord.GetByLabel(T("Learning.Share.With", coordinatorLanguage)).SelectOptionAsync(new SelectOptionValue { Label = "Dolores Defensora" });
+            await coord.GetByRole(AriaRole.Button, new() { Name = T("Learning.Share.Submit", coordinatorLanguage) }).ClickAsync();
+            await Flows.WaitForPageAsync(coord, new Regex("done=shared"));
+            await coordCheck(true);
+            await Flows.ScreenshotAsync(coord, $"learn-sharing-{coordinatorLanguage}-{tag}");
+            await member.GotoAsync($"{BaseUrl}/learn/sharing");
+            await memberCheck(true);
+            await Flows.ScreenshotAsync(member, $"learn-sharing-{otherLanguage}-{tag}");
+            await member.GotoAsync($"{BaseUrl}/learn/shared/{coordinatorId}");
+            await Expect(member.Locator("h1")).ToContainTextAsync("Carmen");
+            await memberCheck(true);
+            await Flows.ScreenshotAsync(member, $"learn-shared-{otherLanguage}-{tag}");
         }
 
         // ---- It ends: the facilitator writes the summary and publishes it, which closes the dialogue.
