@@ -53,6 +53,8 @@ public sealed class FollowUpPlanTests
     [InlineData("1d,2d,3d,4d", false)]    // more than three
     [InlineData("2x", false)]
     [InlineData("-2w", false)]
+    [InlineData("2147483647d", false)]  // no overflow, just refused
+    [InlineData("731d", false)]
     [InlineData("", false)]
     public void Plans_AreOneToThreeRisingOffsetsWithinTwoYears(string text, bool valid)
     {

@@ -66,7 +66,8 @@ public sealed record FollowUpPlan(IReadOnlyList<FollowUpOffset> Offsets)
             var previous = anchor;
             foreach (var o in Offsets)
             {
-                if (o.Count < 1 || !Enum.IsDefined(o.Unit)) return false;
+                // Bounded before any date arithmetic: a huge count would overflow the calendar.
+                if (o.Count is < 1 or > FollowUpOffset.MaxDays || !Enum.IsDefined(o.Unit)) return false;
                 var date = o.After(anchor);
                 if (date <= previous || date.DayNumber - anchor.DayNumber > FollowUpOffset.MaxDays) return false;
                 previous = date;

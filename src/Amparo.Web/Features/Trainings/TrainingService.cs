@@ -102,7 +102,7 @@ public sealed class TrainingService(AmparoDbContext db, FieldCipher cipher, Less
         else if (title.Length > TitleMax || title.Any(char.IsControl)) errors["Title"] = "Training.Error.TitleLength";
         if (input.Lessons.Count + input.Pathways.Count == 0) errors["Lessons"] = "Training.Error.Agenda";
         else if (input.Lessons.Count + input.Pathways.Count > AgendaMax
-            || input.Lessons.Any(l => library.Find(l) is not { Review.Status: not ReviewStatus.Retired })
+            || input.Lessons.Any(l => string.IsNullOrEmpty(l) || library.Find(l) is not { Review.Status: not ReviewStatus.Retired })
             || input.Pathways.Any(p => library.Catalog.Pathways.All(r => r.Id != p)))
             errors["Lessons"] = "Training.Error.Unknown";
         if (input.Languages.Count == 0 || input.Languages.Any(l => !Cultures.IsSupported(l))) errors["Languages"] = "Training.Error.Languages";
