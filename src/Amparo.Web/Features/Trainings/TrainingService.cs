@@ -207,7 +207,9 @@ public sealed class TrainingService(AmparoDbContext db, FieldCipher cipher, Less
         TrainingAgenda.FromBytes(await cipher.DecryptBytesAsync(db, trainerKey, t.AgendaCipher, Training.Table, nameof(Training.AgendaCipher), t.Id, ct));
 
     /// <summary>The training as the viewer may see it, or null (not theirs: not found).</summary>
-    public async Task<TrainingView?> ViewAsync(Guid viewer, Guid id, string language, CancellationToken ct = default)
+    /// <param name="readOthers">False where only the viewer's own part is needed (a follow-up): no one else's detail is
+    /// read (nor audited as read), and no figures are counted.</param>
+    public async Task<TrainingView?> ViewAsync(Guid viewer, Guid id, string language, bool readOthers = true, CancellationToken ct = default)
     {
         var training = await db.Trainings.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, ct);
         if (training is null) return null;
@@ -229,14 +231,14 @@ public sealed class TrainingService(AmparoDbContext db, FieldCipher cipher, Less
             var followUps = await db.TrainingFollowUps.AsNoTracking().Where(f => f.ParticipantId == me.Id).OrderBy(f => f.Round)
                 .Select(f => new { f.Id, f.Round, f.DueAt, f.State }).ToListAsync(ct);
             var buddyOf = new List<SharedDetail>();
-            foreach (var p in people.Where(p => p.Row.BuddyId == me.Id && p.Row.Id != me.Id))
+            foreach (var p in people.Where(p => readOthers && p.Row.BuddyId == me.Id && p.Row.Id != me.Id))
                 buddyOf.Add(await DetailAsync(p.Row, p.Person, viewer, "training-buddy", ct));
             participant = new(me, committed,
                 [.. followUps.Select(f => new FollowUpLine(f.Id, f.Round, f.DueAt, f.State, f.DueAt + TrainingFigures.AnswerWindow))],
                 [.. people.Where(p => p.Row.OpenToBuddy && p.Row.Id != me.Id).Select(p => p.Person)],
                 people.FirstOrDefault(p => p.Row.Id == me.BuddyId && p.Row.OpenToBuddy)?.Person, buddyOf);
         }
-        if (role == TrainingRole.Trainer)
+        if (role == TrainingRole.Trainer && readOthers)
         {
             var shared = new List<SharedDetail>();
             foreach (var p in people.Where(p => p.Row.SharesDetail))
@@ -415,7 +417,7 @@ public sealed class TrainingService(AmparoDbContext db, FieldCipher cipher, Less
                          where f.Id == followUpId && p.UserId == viewer
                          select new { f, p }).AsNoTracking().SingleOrDefaultAsync(ct);
         if (row is null || row.f.State == FollowUpState.Scheduled) return null; // not yet sent: nothing to answer
-        var view = await ViewAsync(viewer, row.p.TrainingId, language, ct);
+        var view = await ViewAsync(viewer, row.p.TrainingId, language, readOthers: false, ct);
         if (view?.Participant is not { } part) return null;
         var answers = await AnswersAsync(row.p, ct);
         var answer = answers.FirstOrDefault(a => a.Row.Id == followUpId).Answer;

@@ -101,7 +101,7 @@ public static class TrainingsApi
 
     private static async Task<Results<Ok<TrainingDto>, NotFound>> GetAsync(Guid id, HttpContext http, TrainingService trainings, AmparoDbContext db)
     {
-        var v = await trainings.ViewAsync(http.User.UserId(), id, await LanguageAsync(http, db), http.RequestAborted);
+        var v = await trainings.ViewAsync(http.User.UserId(), id, await LanguageAsync(http, db), ct: http.RequestAborted);
         if (v is null) return TypedResults.NotFound();
         var me = v.Participant;
         return TypedResults.Ok(new TrainingDto(v.Row.Id, v.Title, v.TrainerName, RoleName(v.Role), [.. v.Row.LanguageList], v.Row.EndsOn, v.Row.TimeZone,

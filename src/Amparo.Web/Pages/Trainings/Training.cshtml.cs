@@ -74,7 +74,7 @@ public sealed class TrainingModel(TrainingService trainings, MessageTexts texts,
 
     private async Task<bool> LoadAsync(Guid id)
     {
-        var view = await trainings.ViewAsync(User.UserId(), id, LearningPages.PageLanguage, HttpContext.RequestAborted);
+        var view = await trainings.ViewAsync(User.UserId(), id, LearningPages.PageLanguage, ct: HttpContext.RequestAborted);
         if (view is null) return false;
         View = view;
         return true;
