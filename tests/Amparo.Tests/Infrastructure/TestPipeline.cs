@@ -11,10 +11,15 @@ namespace Amparo.Tests.Infrastructure;
 /// </summary>
 public sealed class TestPipeline : ITestPipelineStartup
 {
-    public ValueTask StartAsync(IMessageSink diagnosticMessageSink) => ValueTask.CompletedTask;
+    public ValueTask StartAsync(IMessageSink diagnosticMessageSink)
+    {
+        QueryShapes.StartIfAsked();
+        return ValueTask.CompletedTask;
+    }
 
     public ValueTask StopAsync()
     {
+        QueryShapes.WriteIfAsked();
         PostgresServer.StopIfStarted();
         return ValueTask.CompletedTask;
     }

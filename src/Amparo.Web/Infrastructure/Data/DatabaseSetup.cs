@@ -14,23 +14,24 @@ public static class DatabaseSetup
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateOnStart();
         var provider = configuration.GetSection(DatabaseOptions.Section).GetValue(nameof(DatabaseOptions.Provider), DatabaseProvider.Sqlite);
         var connectionString = configuration.GetConnectionString("Amparo");
+        // Pooled contexts: a context's internal services (dozens of them, resolved per instance) are made once and reset
+        // between requests instead of built for each. AmparoDbContext keeps no state of its own (it takes only options),
+        // which is what pooling requires; options are built once either way.
         if (provider == DatabaseProvider.Postgres)
         {
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new OptionsValidationException("ConnectionStrings:Amparo", typeof(DatabaseOptions), ["Database:Provider is Postgres, so ConnectionStrings:Amparo must be set."]);
-            services.AddDbContext<AmparoDbContext, PostgresAmparoDbContext>(o => o.UseNpgsql(connectionString).ConfigureWarnings(IgnorePendingModelChanges),
-                ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+            services.AddDbContextPool<AmparoDbContext, PostgresAmparoDbContext>(o => o.UseNpgsql(connectionString).ConfigureWarnings(IgnorePendingModelChanges));
         }
         else
         {
-            // Options built once (singleton), not per request: rebuilding them costs more than a small query.
-            services.AddDbContext<AmparoDbContext, SqliteAmparoDbContext>((sp, o) =>
+            services.AddDbContextPool<AmparoDbContext, SqliteAmparoDbContext>((sp, o) =>
             {
                 var amparo = sp.GetRequiredService<IOptions<AmparoOptions>>().Value;
                 o.UseSqlite(SqliteConnectionString(connectionString, amparo.FullDataDirectory))
                  .AddInterceptors(SqlitePragmas.Instance)
                  .ConfigureWarnings(IgnorePendingModelChanges);
-            }, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+            });
         }
         return services;
     }

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Amparo.Tests.Infrastructure;
+
+/// <summary>
+/// On demand (<c>AMPARO_QUERY_SHAPES=path</c>): records every LINQ query EF Core compiles in the run (queries,
+/// <c>ExecuteUpdate</c>, <c>ExecuteDelete</c>), printed before any provider translates it, with the database it was
+/// compiled for and the test classes that compiled it, and writes them to <c>path</c> as tab-separated lines when the run
+/// ends. It answers "does a query of this feature ever run on PostgreSQL?" with the whole run's evidence: a class's
+/// PostgreSQL twin is worth its time when some query is translated for PostgreSQL only there (docs/performance.md).
+/// </summary>
+public sealed class QueryShapes : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
+{
+    private static readonly QueryShapes Instance = new();
+    private static readonly string? Path = Environment.GetEnvironmentVariable("AMPARO_QUERY_SHAPES");
+    private static IDisposable? _subscription;
+
+    // (provider, shape) → the classes that compiled it
+    private readonly ConcurrentDictionary<(string Provider, string Shape), ConcurrentDictionary<string, byte>> _seen = new();
+
+    public static void StartIfAsked()
+    {
+        if (!string.IsNullOrEmpty(Path)) _subscription = DiagnosticListener.AllListeners.Subscribe(Instance);
+    }
+
+    public static void WriteIfAsked()
+    {
+        if (string.IsNullOrEmpty(Path) || _subscription is null) return;
+        _subscription.Dispose();
+        var lines = Instance._seen.OrderBy(p => p.Key.Shape, StringComparer.Ordinal).ThenBy(p => p.Key.Provider, StringComparer.Ordinal)
+            .Select(p => $"{p.Key.Provider}\t{string.Join(",", p.Value.Keys.Order(StringComparer.Ordinal))}\t{p.Key.Shape}");
+        File.WriteAllLines(Path, lines);
+    }
+
+    public void OnNext(DiagnosticListener value)
+    {
+        if (value.Name == DbLoggerCategory.Name) value.Subscribe(this);
+    }
+
+    public void OnNext(KeyValuePair<string, object?> value)
+    {
+        if (value.Key != CoreEventId.QueryCompilationStarting.Name || value.Value is not QueryExpressionEventData data || data.Context is null) return;
+        var provider = data.Context.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true ? "Postgres" : "Sqlite";
+        // One line: the printer's line breaks and indentation carry no meaning for the comparison.
+        var shape = string.Join(' ', data.ExpressionPrinter.PrintExpression(data.Expression).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        var test = Xunit.TestContext.Current.TestClass?.TestClassName ?? "(no test)";
+        _seen.GetOrAdd((provider, shape), _ => new()).TryAdd(test[(test.LastIndexOf('.') + 1)..], 0);
+    }
+
+    public void OnCompleted() { }
+
+    public void OnError(Exception error) { }
+}
