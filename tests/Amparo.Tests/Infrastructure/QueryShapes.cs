@@ -18,8 +18,11 @@ public sealed class QueryShapes : IObserver<DiagnosticListener>, IObserver<KeyVa
     private static readonly string? Path = Environment.GetEnvironmentVariable("AMPARO_QUERY_SHAPES");
     private static IDisposable? _subscription;
 
-    // (provider, shape) → the classes that compiled it
+    // (provider, shape) → the databases it was compiled for; a database → the test classes that used it. A query the
+    // app compiles while serving a request has no test context (the server does not run in the test's), so a shape is
+    // traced to its classes through the database of the host that compiled it.
     private readonly ConcurrentDictionary<(string Provider, string Shape), ConcurrentDictionary<string, byte>> _seen = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _classesOf = new();
 
     public static void StartIfAsked()
     {
@@ -31,7 +34,7 @@ public sealed class QueryShapes : IObserver<DiagnosticListener>, IObserver<KeyVa
         if (string.IsNullOrEmpty(Path) || _subscription is null) return;
         _subscription.Dispose();
         var lines = Instance._seen.OrderBy(p => p.Key.Shape, StringComparer.Ordinal).ThenBy(p => p.Key.Provider, StringComparer.Ordinal)
-            .Select(p => $"{p.Key.Provider}\t{string.Join(",", p.Value.Keys.Order(StringComparer.Ordinal))}\t{p.Key.Shape}");
+            .Select(p => $"{p.Key.Provider}\t{string.Join(",", p.Value.Keys.SelectMany(ClassesOf).Distinct().Order(StringComparer.Ordinal))}\t{p.Key.Shape}");
         File.WriteAllLines(Path, lines);
     }
 
@@ -46,9 +49,15 @@ public sealed class QueryShapes : IObserver<DiagnosticListener>, IObserver<KeyVa
         var provider = data.Context.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true ? "Postgres" : "Sqlite";
         // One line: the printer's line breaks and indentation carry no meaning for the comparison.
         var shape = string.Join(' ', data.ExpressionPrinter.PrintExpression(data.Expression).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-        var test = Xunit.TestContext.Current.TestClass?.TestClassName ?? "(no test)";
-        _seen.GetOrAdd((provider, shape), _ => new()).TryAdd(test[(test.LastIndexOf('.') + 1)..], 0);
+        var connection = data.Context.Database.GetDbConnection();
+        var database = provider == "Postgres" ? connection.Database : connection.DataSource;
+        _seen.GetOrAdd((provider, shape), _ => new()).TryAdd(database, 0);
+        if (Xunit.TestContext.Current.TestClass?.TestClassName is { } test)
+            _classesOf.GetOrAdd(database, _ => new()).TryAdd(test[(test.LastIndexOf('.') + 1)..], 0);
     }
+
+    private static IEnumerable<string> ClassesOf(string database) =>
+        Instance._classesOf.TryGetValue(database, out var classes) ? classes.Keys : ["(" + System.IO.Path.GetFileName(database) + ")"];
 
     public void OnCompleted() { }
 

@@ -433,4 +433,7 @@ public abstract partial class WellbeingCareTests(AppFixture app)
 }
 
 public sealed class WellbeingCareTestsSqlite(DuressSqliteApp app) : WellbeingCareTests(app), IClassFixture<DuressSqliteApp>;
-// SQLite only (suite time, issue 8): marks, debriefs, buddies and suggestions written by fact handlers; the well-being module's queries run on PostgreSQL in SelfCheckTests and WellbeingTeamTests. PostgreSQL still gets every page and form of these from the fuzzers.
+// Both databases again: the query record (AMPARO_QUERY_SHAPES, docs/performance.md, seventeenth pass) showed that with this
+// class on SQLite only, 49 of the queries it reaches (the buddy pairing, debrief offers, marks) were translated for
+// PostgreSQL nowhere in the run — the fuzzers' pages and forms did not reach them.
+public sealed class WellbeingCareTestsPostgres(DuressPostgresApp app) : WellbeingCareTests(app), IClassFixture<DuressPostgresApp>;
