@@ -66,7 +66,7 @@ public sealed class PostgresServer
     /// ("53300: sorry, too many clients already").
     /// </remarks>
     private string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Maximum Pool Size=20;Connection Idle Lifetime=5;Connection Pruning Interval=1" + Environment.GetEnvironmentVariable("AMPARO_PG_EXTRA");
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Maximum Pool Size=20;Connection Idle Lifetime=5;Connection Pruning Interval=1";
 
     private readonly Lazy<string> _template;
 

@@ -15,7 +15,7 @@ namespace Amparo.Tests.Infrastructure;
 public sealed class QueryShapes : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
 {
     private static readonly QueryShapes Instance = new();
-    private static readonly string? Path = Environment.GetEnvironmentVariable("AMPARO_QUERY_SHAPES");
+    private static readonly string? OutputPath = Environment.GetEnvironmentVariable("AMPARO_QUERY_SHAPES");
     private static IDisposable? _subscription;
 
     // (provider, shape) → the databases it was compiled for; a database → the test classes that used it. A query the
@@ -26,16 +26,16 @@ public sealed class QueryShapes : IObserver<DiagnosticListener>, IObserver<KeyVa
 
     public static void StartIfAsked()
     {
-        if (!string.IsNullOrEmpty(Path)) _subscription = DiagnosticListener.AllListeners.Subscribe(Instance);
+        if (!string.IsNullOrEmpty(OutputPath)) _subscription = DiagnosticListener.AllListeners.Subscribe(Instance);
     }
 
     public static void WriteIfAsked()
     {
-        if (string.IsNullOrEmpty(Path) || _subscription is null) return;
+        if (string.IsNullOrEmpty(OutputPath) || _subscription is null) return;
         _subscription.Dispose();
         var lines = Instance._seen.OrderBy(p => p.Key.Shape, StringComparer.Ordinal).ThenBy(p => p.Key.Provider, StringComparer.Ordinal)
             .Select(p => $"{p.Key.Provider}\t{string.Join(",", p.Value.Keys.SelectMany(ClassesOf).Distinct().Order(StringComparer.Ordinal))}\t{p.Key.Shape}");
-        File.WriteAllLines(Path, lines);
+        File.WriteAllLines(OutputPath, lines);
     }
 
     public void OnNext(DiagnosticListener value)
@@ -46,18 +46,18 @@ public sealed class QueryShapes : IObserver<DiagnosticListener>, IObserver<KeyVa
     public void OnNext(KeyValuePair<string, object?> value)
     {
         if (value.Key != CoreEventId.QueryCompilationStarting.Name || value.Value is not QueryExpressionEventData data || data.Context is null) return;
-        var provider = data.Context.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true ? "Postgres" : "Sqlite";
+        var postgres = data.Context.Database.IsNpgsql();
         // One line: the printer's line breaks and indentation carry no meaning for the comparison.
         var shape = string.Join(' ', data.ExpressionPrinter.PrintExpression(data.Expression).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
         var connection = data.Context.Database.GetDbConnection();
-        var database = provider == "Postgres" ? connection.Database : connection.DataSource;
-        _seen.GetOrAdd((provider, shape), _ => new()).TryAdd(database, 0);
+        var database = postgres ? connection.Database : connection.DataSource;
+        _seen.GetOrAdd((postgres ? "Postgres" : "Sqlite", shape), _ => new()).TryAdd(database, 0);
         if (Xunit.TestContext.Current.TestClass?.TestClassName is { } test)
             _classesOf.GetOrAdd(database, _ => new()).TryAdd(test[(test.LastIndexOf('.') + 1)..], 0);
     }
 
     private static IEnumerable<string> ClassesOf(string database) =>
-        Instance._classesOf.TryGetValue(database, out var classes) ? classes.Keys : ["(" + System.IO.Path.GetFileName(database) + ")"];
+        Instance._classesOf.TryGetValue(database, out var classes) ? classes.Keys : ["(" + Path.GetFileName(database) + ")"];
 
     public void OnCompleted() { }
 
