@@ -66,6 +66,8 @@ public abstract class AppFixture : WebApplicationFactory<Program>, IAsyncLifetim
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ClientIpFromHeader>();
+            // While the SQL record runs, a request runs in its test's execution context, so its commands are traced to the test.
+            if (SqlRecord.Recording) services.Configure<Microsoft.AspNetCore.TestHost.TestServerOptions>(o => o.PreserveExecutionContext = true);
         });
         ConfigureMore(builder);
     }

@@ -13,13 +13,13 @@ public sealed class TestPipeline : ITestPipelineStartup
 {
     public ValueTask StartAsync(IMessageSink diagnosticMessageSink)
     {
-        QueryShapes.StartIfAsked();
+        SqlRecord.StartIfAsked();
         return ValueTask.CompletedTask;
     }
 
     public ValueTask StopAsync()
     {
-        QueryShapes.WriteIfAsked();
+        SqlRecord.WriteIfAsked();
         PostgresServer.StopIfStarted();
         return ValueTask.CompletedTask;
     }

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Amparo.Tests.Infrastructure;
+
+/// <summary>
+/// On demand (<c>AMPARO_SQL_RECORD=path</c>): records every SQL command EF Core sends in the run, with the database kind
+/// and the test classes that sent it, and writes them to <c>path</c> as tab-separated lines when the run ends. It answers
+/// "does this statement ever run on PostgreSQL, and which classes run it there?" with the whole run's evidence: a class's
+/// PostgreSQL twin proves something of its own when some statement runs on PostgreSQL only in it (docs/architecture.md,
+/// "Tests on both databases").
+/// </summary>
+/// <remarks>
+/// Commands, not compilations: EF Core compiles a query once per process (every host of a database shares its compiled
+/// queries), so who compiled a query says only which class happened to run first. A command sent while a test runs —
+/// its own queries, and its requests to a test server, which then run in the test's execution context
+/// (<see cref="AppFixture"/> asks for that while recording) — is traced to that test's class; one sent outside any test (a
+/// host's own background loop, a request over real HTTP) to every class that used the same database. A statement's
+/// literal values are kept: a statement with a value inlined is a different statement to the database.
+/// </remarks>
+public sealed partial class SqlRecord : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
+{
+    private static readonly SqlRecord Instance = new();
+    private static readonly string? OutputPath = Environment.GetEnvironmentVariable("AMPARO_SQL_RECORD");
+    private static IDisposable? _subscription;
+
+    public static bool Recording => !string.IsNullOrEmpty(OutputPath);
+
+    // (database kind, statement) → the classes that sent it, and the databases it was sent to outside any test;
+    // a database → the classes that used it.
+    private readonly ConcurrentDictionary<(string Kind, string Sql), ConcurrentDictionary<string, byte>> _byClass = new();
+    private readonly ConcurrentDictionary<(string Kind, string Sql), ConcurrentDictionary<string, byte>> _byDatabase = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _classesOf = new();
+
+    public static void StartIfAsked()
+    {
+        if (Recording) _subscription = DiagnosticListener.AllListeners.Subscribe(Instance);
+    }
+
+    public static void WriteIfAsked()
+    {
+        if (!Recording || _subscription is null) return;
+        _subscription.Dispose();
+        var keys = Instance._byClass.Keys.Union(Instance._byDatabase.Keys);
+        var lines = keys.OrderBy(k => k.Sql, StringComparer.Ordinal).ThenBy(k => k.Kind, StringComparer.Ordinal).Select(k =>
+        {
+            var direct = Instance._byClass.TryGetValue(k, out var d) ? d.Keys : [];
+            var viaDatabase = Instance._byDatabase.TryGetValue(k, out var b) ? b.Keys.SelectMany(ClassesOf) : [];
+            // "~" marks a class known only through the database: it may or may not have sent the statement itself.
+            var classes = direct.Concat(viaDatabase.Except(direct).Select(c => "~" + c)).Distinct().Order(StringComparer.Ordinal);
+            return $"{k.Kind}\t{string.Join(",", classes)}\t{k.Sql}";
+        });
+        File.WriteAllLines(OutputPath!, lines);
+    }
+
+    public void OnNext(DiagnosticListener value)
+    {
+        if (value.Name == DbLoggerCategory.Name) value.Subscribe(this);
+    }
+
+    public void OnNext(KeyValuePair<string, object?> value)
+    {
+        if (value.Key != RelationalEventId.CommandExecuting.Name || value.Value is not CommandEventData data) return;
+        var connection = data.Command.Connection;
+        if (connection is null) return;
+        var postgres = connection is Npgsql.NpgsqlConnection;
+        var database = postgres ? connection.Database : connection.DataSource;
+        var kind = (postgres ? "Postgres" : "Sqlite") + (SentByTestCode() ? " test" : "");
+        var test = Xunit.TestContext.Current.TestClass?.TestClassName;
+        var name = test?[(test.LastIndexOf('.') + 1)..];
+        if (name is not null) _classesOf.GetOrAdd(database, _ => new()).TryAdd(name, 0);
+        foreach (var statement in Statements(data.Command.CommandText))
+        {
+            if (name is not null) _byClass.GetOrAdd((kind, statement), _ => new()).TryAdd(name, 0);
+            else _byDatabase.GetOrAdd((kind, statement), _ => new()).TryAdd(database, 0);
+        }
+    }
+
+    /// <summary>
+    /// A batch's statements one by one, each as the database would plan it whatever the values: blanks collapsed,
+    /// parameters unnamed (EF Core names them after the code's variables), a multi-row VALUES list cut to its first row.
+    /// </summary>
+    private static IEnumerable<string> Statements(string batch) =>
+        batch.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => MoreRows().Replace(Parameter().Replace(Blanks().Replace(s, " "), "@"), ""));
+
+    /// <summary>
+    /// Whether the statement was written by the tests (an assertion's query, a test's own fixture rows) rather than by the
+    /// app: the first frame of Amparo's own code under EF Core's says which. A statement whose caller is no longer on the
+    /// stack (sent after an await) counts as the app's.
+    /// </summary>
+    private static bool SentByTestCode()
+    {
+        foreach (var frame in new StackTrace(2, false).GetFrames())
+        {
+            var assembly = frame.GetMethod()?.DeclaringType?.Assembly.GetName().Name;
+            if (assembly is null || !assembly.StartsWith("Amparo.", StringComparison.Ordinal)) continue;
+            return assembly == "Amparo.Tests";
+        }
+        return false;
+    }
+
+    [GeneratedRegex(@"@\w+")]
+    private static partial Regex Parameter();
+
+    [GeneratedRegex(@"(?<=VALUES \([^()]*\))(, \([^()]*\))+")]
+    private static partial Regex MoreRows();
+
+    private static IEnumerable<string> ClassesOf(string database) =>
+        Instance._classesOf.TryGetValue(database, out var classes) ? classes.Keys : ["(" + Path.GetFileName(database) + ")"];
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Blanks();
+
+    public void OnCompleted() { }
+
+    public void OnError(Exception error) { }
+}
