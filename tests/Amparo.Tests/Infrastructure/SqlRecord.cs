@@ -8,7 +8,7 @@ namespace Amparo.Tests.Infrastructure;
 
 /// <summary>
 /// On demand (<c>AMPARO_SQL_RECORD=path</c>): records every SQL command EF Core sends in the run, with the database kind
-/// and the test classes that sent it, and writes them to <c>path</c> as tab-separated lines when the run ends. It answers
+/// and the test classes (and tests) that sent it, and writes them to <c>path</c> as tab-separated lines when the run ends. It answers
 /// "does this statement ever run on PostgreSQL, and which classes run it there?" with the whole run's evidence: a class's
 /// PostgreSQL twin proves something of its own when some statement runs on PostgreSQL only in it (docs/architecture.md,
 /// "Tests on both databases").
@@ -33,6 +33,7 @@ public sealed partial class SqlRecord : IObserver<DiagnosticListener>, IObserver
     // a database → the classes that used it.
     private readonly ConcurrentDictionary<(string Kind, string Sql), ConcurrentDictionary<string, byte>> _byClass = new();
     private readonly ConcurrentDictionary<(string Kind, string Sql), ConcurrentDictionary<string, byte>> _byDatabase = new();
+    private readonly ConcurrentDictionary<(string Kind, string Sql), ConcurrentDictionary<string, byte>> _byTest = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _classesOf = new();
 
     public static void StartIfAsked()
@@ -51,7 +52,8 @@ public sealed partial class SqlRecord : IObserver<DiagnosticListener>, IObserver
             var viaDatabase = Instance._byDatabase.TryGetValue(k, out var b) ? b.Keys.SelectMany(ClassesOf) : [];
             // "~" marks a class known only through the database: it may or may not have sent the statement itself.
             var classes = direct.Concat(viaDatabase.Except(direct).Select(c => "~" + c)).Distinct().Order(StringComparer.Ordinal);
-            return $"{k.Kind}\t{string.Join(",", classes)}\t{k.Sql}";
+            var tests = Instance._byTest.TryGetValue(k, out var t) ? t.Keys.Order(StringComparer.Ordinal) : Enumerable.Empty<string>();
+            return $"{k.Kind}\t{string.Join(",", classes)}\t{string.Join(",", tests)}\t{k.Sql}";
         });
         File.WriteAllLines(OutputPath!, lines);
     }
@@ -71,10 +73,12 @@ public sealed partial class SqlRecord : IObserver<DiagnosticListener>, IObserver
         var kind = (postgres ? "Postgres" : "Sqlite") + (SentByTestCode() ? " test" : "");
         var test = Xunit.TestContext.Current.TestClass?.TestClassName;
         var name = test?[(test.LastIndexOf('.') + 1)..];
+        var method = name is null ? null : name + "." + Xunit.TestContext.Current.TestMethod?.MethodName;
         if (name is not null) _classesOf.GetOrAdd(database, _ => new()).TryAdd(name, 0);
         foreach (var statement in Statements(data.Command.CommandText))
         {
             if (name is not null) _byClass.GetOrAdd((kind, statement), _ => new()).TryAdd(name, 0);
+            if (method is not null) _byTest.GetOrAdd((kind, statement), _ => new()).TryAdd(method, 0);
             else _byDatabase.GetOrAdd((kind, statement), _ => new()).TryAdd(database, 0);
         }
     }
