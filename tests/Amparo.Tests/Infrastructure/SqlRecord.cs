@@ -29,8 +29,8 @@ public sealed partial class SqlRecord : IObserver<DiagnosticListener>, IObserver
 
     public static bool Recording => !string.IsNullOrEmpty(OutputPath);
 
-    // (database kind, statement) → the classes that sent it, and the databases it was sent to outside any test;
-    // a database → the classes that used it.
+    // (database kind, statement) → the classes that sent it, the databases it was sent to outside any test, and the tests
+    // ("Class.Method") that sent it; a database → the classes that used it. A line of the file: kind, classes, tests, statement.
     private readonly ConcurrentDictionary<(string Kind, string Sql), ConcurrentDictionary<string, byte>> _byClass = new();
     private readonly ConcurrentDictionary<(string Kind, string Sql), ConcurrentDictionary<string, byte>> _byDatabase = new();
     private readonly ConcurrentDictionary<(string Kind, string Sql), ConcurrentDictionary<string, byte>> _byTest = new();
