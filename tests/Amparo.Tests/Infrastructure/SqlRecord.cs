@@ -29,11 +29,10 @@ public sealed partial class SqlRecord : IObserver<DiagnosticListener>, IObserver
 
     public static bool Recording => !string.IsNullOrEmpty(OutputPath);
 
-    // (database kind, statement) → the classes that sent it, the databases it was sent to outside any test, and the tests
-    // ("Class.Method") that sent it; a database → the classes that used it. A line of the file: kind, classes, tests, statement.
-    private readonly ConcurrentDictionary<(string Kind, string Sql), ConcurrentDictionary<string, byte>> _byClass = new();
-    private readonly ConcurrentDictionary<(string Kind, string Sql), ConcurrentDictionary<string, byte>> _byDatabase = new();
+    // (database kind, statement) → the tests ("Class.Method") that sent it, and the databases it was sent to outside any
+    // test; a database → the classes that used it. A line of the file: kind, classes, tests, statement.
     private readonly ConcurrentDictionary<(string Kind, string Sql), ConcurrentDictionary<string, byte>> _byTest = new();
+    private readonly ConcurrentDictionary<(string Kind, string Sql), ConcurrentDictionary<string, byte>> _byDatabase = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _classesOf = new();
 
     public static void StartIfAsked()
@@ -45,14 +44,14 @@ public sealed partial class SqlRecord : IObserver<DiagnosticListener>, IObserver
     {
         if (!Recording || _subscription is null) return;
         _subscription.Dispose();
-        var keys = Instance._byClass.Keys.Union(Instance._byDatabase.Keys);
+        var keys = Instance._byTest.Keys.Union(Instance._byDatabase.Keys);
         var lines = keys.OrderBy(k => k.Sql, StringComparer.Ordinal).ThenBy(k => k.Kind, StringComparer.Ordinal).Select(k =>
         {
-            var direct = Instance._byClass.TryGetValue(k, out var d) ? d.Keys : [];
+            var tests = Instance._byTest.TryGetValue(k, out var t) ? t.Keys.Order(StringComparer.Ordinal).ToList() : [];
+            var direct = tests.Select(test => test.Split('.')[0]).ToList();
             var viaDatabase = Instance._byDatabase.TryGetValue(k, out var b) ? b.Keys.SelectMany(ClassesOf) : [];
             // "~" marks a class known only through the database: it may or may not have sent the statement itself.
             var classes = direct.Concat(viaDatabase.Except(direct).Select(c => "~" + c)).Distinct().Order(StringComparer.Ordinal);
-            var tests = Instance._byTest.TryGetValue(k, out var t) ? t.Keys.Order(StringComparer.Ordinal) : Enumerable.Empty<string>();
             return $"{k.Kind}\t{string.Join(",", classes)}\t{string.Join(",", tests)}\t{k.Sql}";
         });
         File.WriteAllLines(OutputPath!, lines);
@@ -71,17 +70,20 @@ public sealed partial class SqlRecord : IObserver<DiagnosticListener>, IObserver
         var postgres = connection is Npgsql.NpgsqlConnection;
         var database = postgres ? connection.Database : connection.DataSource;
         var kind = (postgres ? "Postgres" : "Sqlite") + (SentByTestCode() ? " test" : "");
-        var test = Xunit.TestContext.Current.TestClass?.TestClassName;
-        var name = test?[(test.LastIndexOf('.') + 1)..];
-        var method = name is null ? null : name + "." + Xunit.TestContext.Current.TestMethod?.MethodName;
-        if (name is not null) _classesOf.GetOrAdd(database, _ => new()).TryAdd(name, 0);
+        var fullName = Xunit.TestContext.Current.TestClass?.TestClassName;
+        var testClass = fullName?[(fullName.LastIndexOf('.') + 1)..];
+        if (testClass is not null) _classesOf.GetOrAdd(database, _ => new()).TryAdd(testClass, 0);
+        // A class fixture's own commands (its host starting) run before any test method: they belong to the class.
+        var test = Xunit.TestContext.Current.TestMethod?.MethodName is { } method ? testClass + "." + method : testClass;
         foreach (var statement in Statements(data.Command.CommandText))
         {
-            if (name is not null) _byClass.GetOrAdd((kind, statement), _ => new()).TryAdd(name, 0);
-            if (method is not null) _byTest.GetOrAdd((kind, statement), _ => new()).TryAdd(method, 0);
+            if (test is not null) _byTest.GetOrAdd((kind, statement), _ => new()).TryAdd(test, 0);
             else _byDatabase.GetOrAdd((kind, statement), _ => new()).TryAdd(database, 0);
         }
     }
+
+    private static IEnumerable<string> ClassesOf(string database) =>
+        Instance._classesOf.TryGetValue(database, out var classes) ? classes.Keys : ["(" + Path.GetFileName(database) + ")"];
 
     /// <summary>
     /// A batch's statements one by one, each as the database would plan it whatever the values: blanks collapsed,
@@ -93,28 +95,28 @@ public sealed partial class SqlRecord : IObserver<DiagnosticListener>, IObserver
 
     /// <summary>
     /// Whether the statement was written by the tests (an assertion's query, a test's own fixture rows) rather than by the
-    /// app: the first frame of Amparo's own code under EF Core's says which. A statement whose caller is no longer on the
+    /// app: the innermost frame of the app's or the tests' own code says which. A statement whose caller is no longer on the
     /// stack (sent after an await) counts as the app's.
     /// </summary>
     private static bool SentByTestCode()
     {
         foreach (var frame in new StackTrace(2, false).GetFrames())
         {
-            var assembly = frame.GetMethod()?.DeclaringType?.Assembly.GetName().Name;
-            if (assembly is null || !assembly.StartsWith("Amparo.", StringComparison.Ordinal)) continue;
-            return assembly == "Amparo.Tests";
+            var assembly = frame.GetMethod()?.DeclaringType?.Assembly;
+            if (assembly == AppAssembly) return false;
+            if (assembly == TestAssembly) return true;
         }
         return false;
     }
+
+    private static readonly System.Reflection.Assembly AppAssembly = typeof(Program).Assembly;
+    private static readonly System.Reflection.Assembly TestAssembly = typeof(SqlRecord).Assembly;
 
     [GeneratedRegex(@"@\w+")]
     private static partial Regex Parameter();
 
     [GeneratedRegex(@"(?<=VALUES \([^()]*\))(, \([^()]*\))+")]
     private static partial Regex MoreRows();
-
-    private static IEnumerable<string> ClassesOf(string database) =>
-        Instance._classesOf.TryGetValue(database, out var classes) ? classes.Keys : ["(" + Path.GetFileName(database) + ")"];
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Blanks();

@@ -433,7 +433,6 @@ public abstract partial class WellbeingCareTests(AppFixture app)
 }
 
 public sealed class WellbeingCareTestsSqlite(DuressSqliteApp app) : WellbeingCareTests(app), IClassFixture<DuressSqliteApp>;
-// Both databases again: the query record (AMPARO_QUERY_SHAPES, docs/performance.md, seventeenth pass) showed that with this
-// class on SQLite only, 49 of the queries it reaches (the buddy pairing, debrief offers, marks) were translated for
-// PostgreSQL nowhere in the run — the fuzzers' pages and forms did not reach them.
+// Both databases: the SQL record (AMPARO_SQL_RECORD, docs/performance.md, eighteenth pass) shows 15 app statements of
+// this class (buddy pairing, debrief offers, marks) sent on PostgreSQL by no other test.
 public sealed class WellbeingCareTestsPostgres(DuressPostgresApp app) : WellbeingCareTests(app), IClassFixture<DuressPostgresApp>;
