@@ -433,6 +433,6 @@ public abstract partial class WellbeingCareTests(AppFixture app)
 }
 
 public sealed class WellbeingCareTestsSqlite(DuressSqliteApp app) : WellbeingCareTests(app), IClassFixture<DuressSqliteApp>;
-// Both databases: the SQL record (AMPARO_SQL_RECORD, docs/performance.md, eighteenth pass) shows 15 app statements of
+// Both databases: the SQL record (AMPARO_SQL_RECORD, docs/performance.md, eighteenth pass) shows 14 app statements of
 // this class (buddy pairing, debrief offers, marks) sent on PostgreSQL by no other test.
 public sealed class WellbeingCareTestsPostgres(DuressPostgresApp app) : WellbeingCareTests(app), IClassFixture<DuressPostgresApp>;
